@@ -1,0 +1,302 @@
+//! The exported C functions. Each one only converts its arguments (src/ffi.rs), looks up the handle,
+//! calls the core, and maps the result to a code, inside the panic boundary (src/panic.rs).
+//! `ql_ssl_conf_set`, `ql_ssl_conf_get` and their `_by_id` variants are C-variadic and live in
+//! src/shim.c, which calls `qlssl_conf_set_args` / `qlssl_conf_get_args` below.
+
+use core::ffi::{c_char, c_int, c_void};
+
+use once_cell::sync::Lazy;
+
+use crate::abi::*;
+use crate::ciphers;
+use crate::config::{self, Settings};
+use crate::connection::Connection;
+use crate::error::{Error, Result};
+use crate::ffi::{try_config, try_cstr, try_handle, try_slice, try_slice_mut, write_text};
+use crate::handle::HandleTable;
+use crate::panic::ffi_guard;
+
+/// Live SSL contexts. The base keeps context handles apart from small integers and from config handles.
+static CONNECTIONS: Lazy<HandleTable<Connection>> = Lazy::new(|| HandleTable::new(0x0100_0000));
+
+/// Number of live contexts (leak checks in tests).
+pub fn live_contexts() -> usize {
+    CONNECTIONS.len()
+}
+
+fn ok() -> Result<c_int> {
+    Ok(ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int)
+}
+
+/// Run `f` on the connection behind `ssl`.
+unsafe fn with_conn<R>(ssl: *const ql_ssl_context, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
+    let conn = CONNECTIONS.get(try_handle(ssl)?)?;
+    let mut guard = conn.lock();
+    f(&mut guard)
+}
+
+/// Initialise `conf` with the defaults of the AT manual: version ALL, TLS, all cipher suites
+/// (0xFFFF), no verification, SNI off, ignore local time on, negotiate timeout 300 s, session cache
+/// off. Every initialised config must be released with `ql_ssl_conf_free()`. Calling it again on a
+/// still-initialised config releases what the first call allocated.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_conf_init(conf: *mut ql_ssl_config) -> c_int {
+    ffi_guard(|| {
+        config::init(try_config(conf)?)?;
+        ok()
+    })
+}
+
+/// Internal: typed half of `ql_ssl_conf_set` / `ql_ssl_conf_set_by_id` (called by the C shim).
+#[no_mangle]
+pub unsafe extern "C" fn qlssl_conf_set_args(
+    conf: *mut ql_ssl_config,
+    by_id: c_int,
+    ctx_id: c_int,
+    r#type: c_int,
+    args: *const qlssl_va_args,
+) -> c_int {
+    ffi_guard(|| {
+        let args = args.as_ref().ok_or(Error::Internal("shim passed no arguments".into()))?;
+        if by_id != 0 {
+            config::with_config_id(ctx_id, |c| config::set(c, r#type, args))?;
+        } else {
+            config::set(try_config(conf)?, r#type, args)?;
+        }
+        ok()
+    })
+}
+
+/// Internal: typed half of `ql_ssl_conf_get` / `ql_ssl_conf_get_by_id` (called by the C shim).
+#[no_mangle]
+pub unsafe extern "C" fn qlssl_conf_get_args(
+    conf: *mut ql_ssl_config,
+    by_id: c_int,
+    ctx_id: c_int,
+    r#type: c_int,
+    args: *const qlssl_va_args,
+) -> c_int {
+    ffi_guard(|| {
+        let args = args.as_ref().ok_or(Error::Internal("shim passed no arguments".into()))?;
+        if by_id != 0 {
+            config::with_config_id(ctx_id, |c| config::get(c, r#type, args))?;
+        } else {
+            config::get(try_config(conf)?, r#type, args)?;
+        }
+        ok()
+    })
+}
+
+/// Release everything `conf` owns: the library's copies of paths and cipher list, and a
+/// malloc'd cipher list the config adopted (see `ql_ssl_conf_set`). Afterwards the config is
+/// uninitialised; freeing it again returns `QL_SSL_ERROR_INVALID_PARAM` and does nothing.
+/// Contexts already set up from this config are not affected.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_conf_free(conf: *mut ql_ssl_config) -> c_int {
+    ffi_guard(|| {
+        config::free(try_config(conf)?)?;
+        ok()
+    })
+}
+
+/// Create a context and write its handle to `*ssl` (only on success). Handles are never reused.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_new(ssl: *mut ql_ssl_context) -> c_int {
+    ffi_guard(|| {
+        let out = ssl.as_mut().ok_or(Error::InvalidParam("ssl is NULL"))?;
+        *out = CONNECTIONS.insert(Connection::new())?;
+        ok()
+    })
+}
+
+/// Configure the context from `conf` (copied: later changes to `conf` do not affect it). Loads
+/// every certificate and key now: an unreadable or malformed file gives
+/// `QL_SSL_ERROR_BAD_REQUEST`; out-of-range config members give `QL_SSL_ERROR_INVALID_PARAM`;
+/// features this build lacks give `QL_SSL_ERROR_NOT_SUPPORT`. May be called before or after
+/// `ql_ssl_set_socket_fd()` / `ql_ssl_set_hostname()`, once per context.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_setup(ssl: *mut ql_ssl_context, conf: *mut ql_ssl_config) -> c_int {
+    ffi_guard(|| {
+        let settings = Settings::from_config(try_config(conf)?)?;
+        with_conn(ssl, |c| c.setup(settings))?;
+        ok()
+    })
+}
+
+/// Bind the application's connected socket (TCP for TLS). The library never closes it. Blocking
+/// and `O_NONBLOCK` sockets both work; the mode is read at every operation.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_set_socket_fd(ssl: *mut ql_ssl_context, sock_fd: c_int) -> c_int {
+    ffi_guard(|| {
+        with_conn(ssl, |c| c.set_socket_fd(sock_fd))?;
+        ok()
+    })
+}
+
+/// Set the server's host name (1..255 bytes): sent as SNI when `sni_enable` is 1, and checked
+/// against the server certificate when verification is on (mbedtls 2.28 then also sends it as SNI).
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname: *const c_char) -> c_int {
+    ffi_guard(|| {
+        let name = try_cstr(hostname, config::MAX_HOSTNAME + 1)?;
+        with_conn(ssl, |c| c.set_hostname(name))?;
+        ok()
+    })
+}
+
+/// Run the handshake. Blocking socket: returns when done, failed, or after `ssl_negotiate_timeout`
+/// seconds. Non-blocking socket: returns `QL_SSL_ERROR_WANT_READ`/`WANT_WRITE`; call again when
+/// the socket is ready. When the negotiate timeout expires the handshake fails with
+/// `QL_SSL_ERROR_HS_FAILURE` and `negotiate_timeout_cb(ssl, arg)` is called once (the context
+/// may be freed from inside the callback). Calling it after success returns `QL_SSL_SUCCESS`.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_handshake(ssl: *mut ql_ssl_context) -> c_int {
+    ffi_guard(|| {
+        let conn = CONNECTIONS.get(try_handle(ssl)?)?;
+        let (result, notice) = conn.lock().handshake();
+        drop(conn);
+        if let Some(cb) = notice.and_then(|n| n.cb.map(|cb| (cb, n.arg))) {
+            (cb.0)(ssl, cb.1 as *mut c_void);
+        }
+        result?;
+        ok()
+    })
+}
+
+/// Historic spelling of `ql_ssl_handshake` kept as a symbol so objects built against old SDK
+/// headers link (new code gets the macro of the same name).
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_handshark(ssl: *mut ql_ssl_context) -> c_int {
+    ql_ssl_handshake(ssl)
+}
+
+/// Send a close_notify alert. Afterwards reads and writes return `QL_SSL_ERROR_INVALID_PARAM`.
+/// Non-blocking socket: may return `QL_SSL_ERROR_WANT_WRITE`; call again.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_close_notify(ssl: *mut ql_ssl_context) -> c_int {
+    ffi_guard(|| {
+        with_conn(ssl, |c| c.close_notify())?;
+        ok()
+    })
+}
+
+/// Number of decrypted bytes ready to be read without touching the socket (>= 0), or an error
+/// (`QL_SSL_ERROR_HS_INPROGRESS` before the handshake is done).
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_int {
+    ffi_guard(|| with_conn(ssl, |c| c.bytes_avail()).map(|n| n.min(i32::MAX as usize) as c_int))
+}
+
+/// Read up to `len` bytes into `buf`. Returns the count (> 0); 0 once the peer has closed the
+/// connection with close_notify; `QL_SSL_ERROR_WANT_READ` on a non-blocking socket with no data;
+/// `QL_SSL_ERROR_SOCKET_RESET` when the peer reset the connection or closed TCP without
+/// close_notify; `QL_SSL_ERROR_DECRYPT_FAILURE` for a bad record; `QL_SSL_ERROR_HS_INPROGRESS`
+/// before the handshake is done.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut u8, len: usize) -> c_int {
+    ffi_guard(|| {
+        let buf = try_slice_mut(buf, len)?;
+        with_conn(ssl, |c| c.read(buf)).map(|n| n as c_int)
+    })
+}
+
+/// Write up to `len` bytes from `buf`; returns how many were taken (may be fewer than `len`: at
+/// most one record of 16 KiB per call). After `QL_SSL_ERROR_WANT_WRITE`/`WANT_READ` call again
+/// with the same data. `QL_SSL_ERROR_SOCKET_RESET` when the peer is gone.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const u8, len: usize) -> c_int {
+    ffi_guard(|| {
+        let buf = try_slice(buf, len)?;
+        with_conn(ssl, |c| c.write(buf)).map(|n| n as c_int)
+    })
+}
+
+/// Release the context. The socket is left open and nothing more is sent on it. NULL, garbage,
+/// stale or already-freed handles return `QL_SSL_ERROR_INVALID_PARAM` and touch nothing.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_free(ssl: *mut ql_ssl_context) -> c_int {
+    ffi_guard(|| {
+        CONNECTIONS.remove(try_handle(ssl)?)?;
+        ok()
+    })
+}
+
+/// 1 when the handshake has completed, 0 when not (yet), < 0 for a bad handle.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_handshake_finished(ssl: *mut ql_ssl_context) -> c_int {
+    ffi_guard(|| with_conn(ssl, |c| Ok(c.handshake_finished() as c_int)))
+}
+
+/// Historic spelling of `ql_ssl_handshake_finished` (see `ql_ssl_handshark`).
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_handshark_finished(ssl: *mut ql_ssl_context) -> c_int {
+    ql_ssl_handshake_finished(ssl)
+}
+
+/// 1 when `cs_id` is a cipher suite of the module's table (or 0xFFFF, all) that this build can
+/// negotiate, else 0.
+#[no_mangle]
+pub extern "C" fn ql_ssl_ciphersuit_is_valid(cs_id: c_int) -> c_int {
+    ffi_guard(|| Ok(ciphers::is_valid(cs_id) as c_int))
+}
+
+/// Extension: the negotiated cipher-suite id (> 0) once the handshake is done, else an error.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_get_ciphersuite(ssl: *mut ql_ssl_context) -> c_int {
+    ffi_guard(|| {
+        with_conn(ssl, |c| c.ciphersuite().map(c_int::from).ok_or(Error::WrongState("no handshake has completed")))
+    })
+}
+
+/// Extension: write the certificate verification findings of the last handshake to `*flags`
+/// (MBEDTLS_X509_BADCERT_* bits as found, before `ignore_*` settings forgave any; 0 = clean).
+/// `QL_SSL_ERROR_INVALID_PARAM` when verification was not configured.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_get_verify_result(ssl: *mut ql_ssl_context, flags: *mut u32) -> c_int {
+    ffi_guard(|| {
+        let out = flags.as_mut().ok_or(Error::InvalidParam("flags is NULL"))?;
+        *out = with_conn(ssl, |c| c.verify_flags().ok_or(Error::WrongState("verification is not configured")))?;
+        ok()
+    })
+}
+
+/// Extension: write a description of result code `code` into `buf` (`len` bytes, always
+/// NUL-terminated, truncated if needed).
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_strerror(code: c_int, buf: *mut c_char, len: usize) -> c_int {
+    ffi_guard(|| {
+        write_text(code_text(code), buf, len)?;
+        ok()
+    })
+}
+
+/// Extension: write the reason for the calling thread's most recent failed `ql_ssl_*` call
+/// (for example which file could not be loaded, or which certificate check failed) into `buf`.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_last_error(buf: *mut c_char, len: usize) -> c_int {
+    let text = crate::diag::last();
+    ffi_guard(|| {
+        write_text(&text, buf, len)?;
+        ok()
+    })
+}
+
+fn code_text(code: c_int) -> &'static str {
+    match code {
+        0 => "success",
+        -1 => "unknown error",
+        -2 => "operation pending",
+        -3 => "invalid parameter, handle or state",
+        -4 => "out of memory",
+        -5 => "not supported",
+        -6 => "handshake failed",
+        -7 => "decryption failed",
+        -8 => "encryption failed",
+        -9 => "handshake in progress",
+        -10 => "bad request (setup)",
+        -11 => "want read",
+        -12 => "want write",
+        -13 => "socket reset by peer",
+        _ => "not a ql_ssl result code",
+    }
+}

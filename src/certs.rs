@@ -1,0 +1,111 @@
+//! Loading certificates and keys named by a config: file paths (PEM or DER, `"UFS:name"` for the
+//! module file system) and in-memory buffers. Every failure is a `BadRequest` that names the file.
+
+use std::ffi::{CStr, CString};
+use std::path::PathBuf;
+
+use mbedtls::alloc::List as MbedtlsList;
+use mbedtls::pk::Pk;
+use mbedtls::x509::Certificate;
+
+use crate::config::Settings;
+use crate::error::{describe, Error, Result};
+
+/// Environment variable naming the directory that `"UFS:name"` paths resolve under
+/// (default: the working directory).
+pub const UFS_DIR_ENV: &str = "QLSSL_UFS_DIR";
+/// Largest certificate or key file read.
+const MAX_FILE: u64 = 1 << 20;
+
+/// Map a config path to a file system path.
+pub fn resolve_path(p: &CStr) -> Result<PathBuf> {
+    let s = p.to_str().map_err(|_| Error::BadRequest("certificate path is not UTF-8".into()))?;
+    if let Some(name) = s.strip_prefix("UFS:") {
+        if name.is_empty() || name.contains("..") {
+            return Err(Error::BadRequest(format!("bad UFS file name {s:?}")));
+        }
+        let dir = std::env::var_os(UFS_DIR_ENV).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+        Ok(dir.join(name))
+    } else {
+        Ok(PathBuf::from(s))
+    }
+}
+
+fn read_file(p: &CStr) -> Result<Vec<u8>> {
+    let path = resolve_path(p)?;
+    let meta = std::fs::metadata(&path).map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
+    if !meta.is_file() || meta.len() > MAX_FILE {
+        return Err(Error::BadRequest(format!("{}: not a regular file of at most 1 MiB", path.display())));
+    }
+    std::fs::read(&path).map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))
+}
+
+fn is_pem(data: &[u8]) -> bool {
+    data.windows(11).any(|w| w == b"-----BEGIN ")
+}
+
+/// mbedtls parses PEM only from NUL-terminated buffers.
+fn with_nul(data: &[u8]) -> Vec<u8> {
+    let mut v = data.to_vec();
+    v.push(0);
+    v
+}
+
+/// Parse one PEM (one or more certificates) or DER blob into `list`.
+pub fn parse_certs(data: &[u8], origin: &str, list: &mut MbedtlsList<Certificate>) -> Result<()> {
+    if is_pem(data) {
+        let certs = Certificate::from_pem_multiple(&with_nul(data))
+            .map_err(|e| Error::BadRequest(format!("{origin}: not a valid PEM certificate: {}", describe(&e))))?;
+        if certs.is_empty() {
+            return Err(Error::BadRequest(format!("{origin}: no certificate found")));
+        }
+        list.append(certs);
+    } else {
+        let cert = Certificate::from_der(data)
+            .map_err(|e| Error::BadRequest(format!("{origin}: not a valid DER certificate: {}", describe(&e))))?;
+        list.push(cert);
+    }
+    Ok(())
+}
+
+/// The trusted CA list: every configured path and buffer. Verification needs at least one.
+pub fn load_ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<MbedtlsList<Certificate>> {
+    let mut list = MbedtlsList::<Certificate>::new();
+    for p in paths {
+        let data = read_file(p)?;
+        parse_certs(&data, &p.to_string_lossy(), &mut list)?;
+    }
+    for (i, b) in buffers.iter().enumerate() {
+        parse_certs(b, &format!("CA buffer {i}"), &mut list)?;
+    }
+    if list.is_empty() {
+        return Err(Error::BadRequest("server verification needs a CA certificate (QL_SSL_CONF_CACERT)".into()));
+    }
+    Ok(list)
+}
+
+fn parse_key(data: &[u8], pwd: Option<&[u8]>, origin: &str) -> Result<Pk> {
+    let buf = if is_pem(data) { with_nul(data) } else { data.to_vec() };
+    Pk::from_private_key(&buf, pwd).map_err(|e| Error::BadRequest(format!("{origin}: cannot load private key: {}", describe(&e))))
+}
+
+/// The client certificate chain and key (file paths take precedence over buffers), or None.
+pub fn load_own_cert(s: &Settings) -> Result<Option<(MbedtlsList<Certificate>, Pk)>> {
+    let (cert_data, cert_origin, key_data, key_origin, pwd) = if let Some((c, k, pwd)) = &s.own_cert_path {
+        (
+            read_file(c)?,
+            c.to_string_lossy().into_owned(),
+            read_file(k)?,
+            k.to_string_lossy().into_owned(),
+            pwd.as_ref().map(|p| p.to_bytes().to_vec()),
+        )
+    } else if let Some(b) = &s.own_cert_buffer {
+        (b.cert.clone(), "client certificate buffer".into(), b.key.clone(), "client key buffer".into(), b.pwd.clone())
+    } else {
+        return Ok(None);
+    };
+    let mut chain = MbedtlsList::<Certificate>::new();
+    parse_certs(&cert_data, &cert_origin, &mut chain)?;
+    let key = parse_key(&key_data, pwd.as_deref(), &key_origin)?;
+    Ok(Some((chain, key)))
+}

@@ -1,0 +1,169 @@
+//! Reading the application's `int *` cipher-suite list without ever reading past it, and deciding who
+//! frees it. The SDK demo `malloc`s a two-int list with no terminator, hands it to
+//! `QL_SSL_CONF_CIPHERSUITE` and never frees it; other code passes zero-terminated static arrays.
+//!
+//! The rule (also in the header):
+//! * a list in static storage or on the calling thread's stack is borrowed: it must end with 0 (or
+//!   with 0xFFFF, "all"), every entry must be a known suite, and it is never freed by the library;
+//! * any other list is taken to come from `malloc()`: it ends at the first 0, at the end of its
+//!   malloc block, or at the first value that is not a cipher-suite id (the slack after a short
+//!   block may hold junk); the config adopts the block and frees it on the next
+//!   `QL_SSL_CONF_CIPHERSUITE` set or on `ql_ssl_conf_free()`.
+//! In both cases the config keeps its own zero-terminated copy in `ciphersuites`.
+
+use core::ffi::{c_int, c_void};
+
+use crate::ciphers;
+use crate::error::{Error, Result};
+
+/// Longest list accepted (the seed table has 32 suites).
+pub const MAX_LIST: usize = 64;
+
+extern "C" {
+    /// In the C shim: size in bytes of the malloc block at `p` (exact under ASan and valgrind).
+    fn qlssl_heap_block_size(p: *const c_void) -> usize;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListOrigin {
+    Static,
+    Stack,
+    Heap,
+}
+
+/// Where the memory at `p` lives.
+pub fn classify(p: *const c_void) -> ListOrigin {
+    // SAFETY: dladdr only inspects the loader's tables.
+    let mut info: libc::Dl_info = unsafe { core::mem::zeroed() };
+    if unsafe { libc::dladdr(p, &mut info) } != 0 {
+        return ListOrigin::Static;
+    }
+    if on_current_stack(p as usize) {
+        return ListOrigin::Stack;
+    }
+    ListOrigin::Heap
+}
+
+fn on_current_stack(addr: usize) -> bool {
+    // SAFETY: standard pthread attribute queries on the calling thread; attr is destroyed after use.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = core::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return false;
+        }
+        let mut base: *mut c_void = core::ptr::null_mut();
+        let mut size: usize = 0;
+        let ok = libc::pthread_attr_getstack(&attr, &mut base, &mut size) == 0;
+        libc::pthread_attr_destroy(&mut attr);
+        ok && addr >= base as usize && addr < base as usize + size
+    }
+}
+
+/// A list read from the application, and the malloc block the config must free (if adopted).
+pub struct ReadList {
+    pub ids: Vec<c_int>,
+    pub adopted: Option<*mut c_int>,
+}
+
+/// Read the list at `p` following the module rule.
+///
+/// # Safety
+/// `p` must point to readable ints as described in the module documentation.
+pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
+    let origin = classify(p.cast());
+    let mut ids = Vec::new();
+    match origin {
+        ListOrigin::Static | ListOrigin::Stack => {
+            let mut i = 0;
+            loop {
+                if i == MAX_LIST {
+                    return Err(Error::InvalidParam("cipher list in static or stack memory has no 0 terminator"));
+                }
+                let id = *p.add(i);
+                if id == 0 {
+                    break;
+                }
+                if !ciphers::is_valid(id) {
+                    return Err(Error::InvalidParam("unknown cipher-suite id in list"));
+                }
+                ids.push(id);
+                if id == ciphers::QL_SSL_CIPHERSUITE_ALL {
+                    break;
+                }
+                i += 1;
+            }
+        }
+        ListOrigin::Heap => {
+            let cap = (qlssl_heap_block_size(p.cast()) / core::mem::size_of::<c_int>()).min(MAX_LIST);
+            for i in 0..cap {
+                let id = *p.add(i);
+                if id == 0 || !ciphers::is_valid(id) {
+                    break;
+                }
+                ids.push(id);
+                if id == ciphers::QL_SSL_CIPHERSUITE_ALL {
+                    break;
+                }
+            }
+        }
+    }
+    if ids.is_empty() {
+        return Err(Error::InvalidParam("cipher list is empty or starts with an unknown id"));
+    }
+    Ok(ReadList { ids, adopted: (origin == ListOrigin::Heap).then_some(p as *mut c_int) })
+}
+
+/// A malloc block the config adopted; freed exactly once, when dropped.
+pub struct AdoptedBlock(pub *mut c_int);
+
+// SAFETY: the block is plain malloc memory owned exclusively by this value.
+unsafe impl Send for AdoptedBlock {}
+
+impl Drop for AdoptedBlock {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from the application's malloc and the config owns it.
+        unsafe { libc::free(self.0.cast()) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static STATIC_LIST: [c_int; 3] = [0xC02F, 0x002F, 0];
+
+    #[test]
+    fn static_list_is_borrowed_and_read_to_terminator() {
+        let r = unsafe { read(STATIC_LIST.as_ptr()) }.unwrap();
+        assert_eq!(r.ids, vec![0xC02F, 0x002F]);
+        assert!(r.adopted.is_none());
+    }
+
+    #[test]
+    fn stack_list_is_borrowed() {
+        let list: [c_int; 2] = [0x0035, 0];
+        assert_eq!(classify(list.as_ptr().cast()), ListOrigin::Stack);
+        let r = unsafe { read(list.as_ptr()) }.unwrap();
+        assert_eq!(r.ids, vec![0x0035]);
+        assert!(r.adopted.is_none());
+    }
+
+    #[test]
+    fn unterminated_heap_list_is_bounded_and_adopted() {
+        unsafe {
+            let p = libc::malloc(2 * core::mem::size_of::<c_int>()) as *mut c_int;
+            *p = 0x0004;
+            *p.add(1) = 0x0005;
+            let r = read(p).unwrap();
+            assert_eq!(&r.ids[..2], &[0x0004, 0x0005]);
+            assert_eq!(r.adopted, Some(p));
+            drop(AdoptedBlock(p));
+        }
+    }
+
+    #[test]
+    fn bad_static_list_is_rejected() {
+        static BAD: [c_int; 2] = [0x1234, 0];
+        assert!(unsafe { read(BAD.as_ptr()) }.is_err());
+    }
+}

@@ -1,0 +1,577 @@
+//! The configuration model. The application's `ql_ssl_config` struct is the source of truth for every
+//! seed member (applications may also assign members directly); settings the seed struct has no
+//! member for, and every allocation the library makes for a config, live in a library-owned
+//! `ConfigExt` reached through the struct's private tail (`qlssl_magic`, `qlssl_ext`).
+//! `Settings` is the validated, safe snapshot that `ql_ssl_setup()` builds a connection from.
+
+use core::ffi::{c_char, c_int, c_void, CStr};
+use std::ffi::CString;
+
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+
+use crate::abi::*;
+use crate::cipherlist::{self, AdoptedBlock};
+use crate::ciphers;
+use crate::error::{Error, Result};
+use crate::handle::HandleTable;
+
+/// Negotiate timeout bounds in seconds (the AT command allows 10..=300; tests need shorter).
+pub const HS_TIMEOUT_MIN: c_int = 1;
+pub const HS_TIMEOUT_MAX: c_int = 3600;
+/// Default negotiate timeout (AT default).
+pub const HS_TIMEOUT_DEFAULT: c_int = 300;
+/// Every `ignore_certitem` bit the seed defines (1048575 = "ignore all").
+pub const CERTITEM_ALL: u32 = 0xF_FFFF;
+/// Longest host name accepted (the seed's `session_hostname[256]` with its terminator).
+pub const MAX_HOSTNAME: usize = 255;
+
+/// Library-owned part of one config.
+pub struct ConfigExt {
+    /// Address of the struct `ql_ssl_conf_init()` made this for (lets a re-init release it).
+    owner: usize,
+    pub ignore_localtime: bool,
+    pub dtls_version: c_int,
+    pub renegotiation: bool,
+    pub psk_identity: Option<CString>,
+    pub psk_key: Option<CString>,
+    pub ca_buffers: Vec<Vec<u8>>,
+    pub own_cert_buffer: Option<OwnCertBuffer>,
+    ca_paths: Vec<CString>,
+    own_strings: Vec<CString>,
+    cipher_copy: Option<Box<[c_int]>>,
+    adopted_list: Option<AdoptedBlock>,
+}
+
+#[derive(Clone)]
+pub struct OwnCertBuffer {
+    pub cert: Vec<u8>,
+    pub key: Vec<u8>,
+    pub pwd: Option<Vec<u8>>,
+}
+
+impl ConfigExt {
+    fn new(owner: usize) -> Self {
+        ConfigExt {
+            owner,
+            ignore_localtime: true,
+            dtls_version: 1,
+            renegotiation: false,
+            psk_identity: None,
+            psk_key: None,
+            ca_buffers: Vec::new(),
+            own_cert_buffer: None,
+            ca_paths: Vec::new(),
+            own_strings: Vec::new(),
+            cipher_copy: None,
+            adopted_list: None,
+        }
+    }
+}
+
+static EXTS: Lazy<HandleTable<ConfigExt>> = Lazy::new(|| HandleTable::new(0x2000_0000));
+
+/// Number of live config extensions (leak checks in tests).
+pub fn live_configs() -> usize {
+    EXTS.len()
+}
+
+fn ext_of(conf: &ql_ssl_config) -> Result<std::sync::Arc<Mutex<ConfigExt>>> {
+    if conf.qlssl_magic != QL_SSL_CONFIG_MAGIC {
+        return Err(Error::InvalidParam("config was not initialised with ql_ssl_conf_init() or was freed"));
+    }
+    EXTS.get(conf.qlssl_ext)
+        .map_err(|_| Error::InvalidParam("config was not initialised with ql_ssl_conf_init() or was freed"))
+}
+
+fn zero_ip() -> ip_addr_t {
+    ip_addr_t { u_addr: ip_addr_u { ip6: ip6_addr_t { addr: [0; 4], zone: 0 } }, r#type: 0 }
+}
+
+/// `ql_ssl_conf_init`: AT defaults (seeds/003) and a fresh extension.
+pub fn init(conf: &mut ql_ssl_config) -> Result<()> {
+    let addr = conf as *mut _ as usize;
+    // A second init of the same, still-initialised struct releases what the first one allocated.
+    if conf.qlssl_magic == QL_SSL_CONFIG_MAGIC {
+        if let Ok(old) = EXTS.get(conf.qlssl_ext) {
+            if old.lock().owner == addr {
+                let _ = EXTS.remove(conf.qlssl_ext);
+            }
+        }
+    }
+    let mut ext = ConfigExt::new(addr);
+    let all: Box<[c_int]> = vec![ciphers::QL_SSL_CIPHERSUITE_ALL, 0].into_boxed_slice();
+    let list_ptr = all.as_ptr() as *mut c_int;
+    ext.cipher_copy = Some(all);
+    let handle = EXTS.insert(ext)?;
+    *conf = ql_ssl_config {
+        ssl_version: ql_ssl_version_type_e::QL_SSL_VERSION_ALL as c_int,
+        transport: ql_ssl_transport_type_e::QL_SSL_TLS_PROTOCOL as c_int,
+        ciphersuites: list_ptr,
+        auth_mode: ql_ssl_authmode_e::QL_SSL_VERIFY_NULL as c_int,
+        sni_enable: 0,
+        ca_cert_path: [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT],
+        own_cert_path: core::ptr::null_mut(),
+        own_key_path: core::ptr::null_mut(),
+        own_key_pwd: core::ptr::null_mut(),
+        ssl_negotiate_timeout: HS_TIMEOUT_DEFAULT,
+        negotiate_timeout_cb: None,
+        negotiate_timeout_cb_arg: core::ptr::null_mut(),
+        ignore_invalid_certsign: 0,
+        ignore_certitem: 0,
+        ignore_multi_certchain_verify: 0,
+        ssl_session_cache: ql_ssl_session {
+            session_cache_enable: 0,
+            remote_ip: zero_ip(),
+            remote_port: 0,
+            hostname_temp: [0; 256],
+            session_hostname: [0; 256],
+            ssl_session: mbedtls_ssl_session { opaque: [0; 32] },
+        },
+        qlssl_magic: QL_SSL_CONFIG_MAGIC,
+        qlssl_ext: handle,
+    };
+    Ok(())
+}
+
+/// `ql_ssl_conf_free`: release everything the config owns and mark it uninitialised.
+pub fn free(conf: &mut ql_ssl_config) -> Result<()> {
+    ext_of(conf)?;
+    EXTS.remove(conf.qlssl_ext)?;
+    // Every pointer member now dangles or was the application's: clear them all.
+    conf.ciphersuites = core::ptr::null_mut();
+    conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
+    conf.own_cert_path = core::ptr::null_mut();
+    conf.own_key_path = core::ptr::null_mut();
+    conf.own_key_pwd = core::ptr::null_mut();
+    conf.qlssl_magic = 0;
+    conf.qlssl_ext = 0;
+    Ok(())
+}
+
+fn flag(v: c_int) -> Result<c_int> {
+    match v {
+        0 | 1 => Ok(v),
+        _ => Err(Error::InvalidParam("value must be 0 or 1")),
+    }
+}
+
+fn in_range(v: c_int, lo: c_int, hi: c_int, what: &'static str) -> Result<c_int> {
+    if (lo..=hi).contains(&v) {
+        Ok(v)
+    } else {
+        Err(Error::InvalidParam(what))
+    }
+}
+
+/// Copy a C string argument (NULL → None), bounded to 4 KiB so garbage cannot run away.
+unsafe fn arg_string(p: *const c_void) -> Result<Option<CString>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    let p = p as *const c_char;
+    let mut len = 0usize;
+    while *p.add(len) != 0 {
+        len += 1;
+        if len > 4096 {
+            return Err(Error::InvalidParam("string argument longer than 4096 bytes"));
+        }
+    }
+    Ok(Some(CStr::from_ptr(p).to_owned()))
+}
+
+unsafe fn arg_bytes(p: *const c_void, n: usize) -> Result<Vec<u8>> {
+    if p.is_null() || n == 0 || n > 1 << 20 {
+        return Err(Error::InvalidParam("buffer is NULL, empty or larger than 1 MiB"));
+    }
+    Ok(core::slice::from_raw_parts(p as *const u8, n).to_vec())
+}
+
+/// `ql_ssl_conf_set`. Values are validated before anything is written: on error the config is unchanged.
+///
+/// # Safety
+/// The pointer arguments in `a` must be what the documentation of `ty` says.
+pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Result<()> {
+    use ql_ssl_config_type_e::*;
+    let ext = ext_of(conf)?;
+    let mut ext = ext.lock();
+    match ty {
+        t if t == QL_SSL_CONF_VERSION as c_int => conf.ssl_version = in_range(a.i, 0, 4, "version must be 0..=4")?,
+        t if t == QL_SSL_CONF_TRANSPORT as c_int => conf.transport = flag(a.i)?,
+        t if t == QL_SSL_CONF_CIPHERSUITE as c_int => {
+            let p = a.p[0] as *const c_int;
+            let (copy, adopted) = if p.is_null() {
+                (vec![ciphers::QL_SSL_CIPHERSUITE_ALL, 0], None)
+            } else {
+                let r = cipherlist::read(p)?;
+                let mut ids = r.ids;
+                ids.push(0);
+                (ids, r.adopted)
+            };
+            let copy = copy.into_boxed_slice();
+            conf.ciphersuites = copy.as_ptr() as *mut c_int;
+            ext.cipher_copy = Some(copy);
+            // Replacing the previous adopted block frees it (unless it is the very same block).
+            if let Some(newp) = adopted {
+                if ext.adopted_list.as_ref().map(|b| b.0) != Some(newp) {
+                    ext.adopted_list = Some(AdoptedBlock(newp));
+                }
+            } else {
+                ext.adopted_list = None;
+            }
+        }
+        t if t == QL_SSL_CONF_AUTHMODE as c_int => conf.auth_mode = in_range(a.i, 0, 2, "auth mode must be 0..=2")?,
+        t if t == QL_SSL_CONF_CACERT as c_int => match arg_string(a.p[0])? {
+            None => {
+                conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
+                ext.ca_paths.clear();
+            }
+            Some(path) => {
+                let slot = conf
+                    .ca_cert_path
+                    .iter()
+                    .position(|p| p.is_null())
+                    .ok_or(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA paths; set NULL to clear"))?;
+                conf.ca_cert_path[slot] = path.as_ptr() as *mut c_char;
+                ext.ca_paths.push(path);
+            }
+        },
+        t if t == QL_SSL_CONF_OWNCERT as c_int => {
+            let cert = arg_string(a.p[0])?.ok_or(Error::InvalidParam("certificate path is NULL"))?;
+            let key = arg_string(a.p[1])?.ok_or(Error::InvalidParam("key path is NULL"))?;
+            let pwd = arg_string(a.p[2])?;
+            conf.own_cert_path = cert.as_ptr() as *mut c_char;
+            conf.own_key_path = key.as_ptr() as *mut c_char;
+            conf.own_key_pwd = pwd.as_ref().map_or(core::ptr::null_mut(), |p| p.as_ptr() as *mut c_char);
+            ext.own_strings = [Some(cert), Some(key), pwd].into_iter().flatten().collect();
+        }
+        t if t == QL_SSL_CONF_SNI as c_int => conf.sni_enable = flag(a.i)?,
+        t if t == QL_SSL_CONF_HS_TIMEOUT as c_int => {
+            conf.ssl_negotiate_timeout = in_range(a.i, HS_TIMEOUT_MIN, HS_TIMEOUT_MAX, "timeout must be 1..=3600 s")?
+        }
+        t if t == QL_SSL_CONF_IGNORE_LOCALTM as c_int => ext.ignore_localtime = flag(a.i)? == 1,
+        t if t == QL_SSL_CONF_HS_TIMEOUT_FUNC as c_int => {
+            // SAFETY: the shim read a function pointer (or NULL) as a void *.
+            conf.negotiate_timeout_cb = core::mem::transmute::<*mut c_void, ql_ssl_handshake_timeout_cb>(a.p[0]);
+            conf.negotiate_timeout_cb_arg = a.p[1];
+        }
+        t if t == QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN as c_int => conf.ignore_invalid_certsign = flag(a.i)?,
+        t if t == QL_SSL_CONF_IGNORE_CERT_ITEM as c_int => {
+            if a.u > CERTITEM_ALL {
+                return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
+            }
+            conf.ignore_certitem = a.u;
+        }
+        t if t == QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as c_int => conf.ignore_multi_certchain_verify = flag(a.i)?,
+        t if t == QL_SSL_CONF_SESSION_CACHE as c_int => conf.ssl_session_cache.session_cache_enable = flag(a.i)? as u8,
+        t if t == QL_SSL_CONF_CACERT_BUFFER as c_int => {
+            if ext.ca_buffers.len() >= QL_MAX_CA_CERT_CNT {
+                return Err(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA buffers"));
+            }
+            let b = arg_bytes(a.p[0], a.n[0])?;
+            ext.ca_buffers.push(b);
+        }
+        t if t == QL_SSL_CONF_OWNCERT_BUFFER as c_int => {
+            let cert = arg_bytes(a.p[0], a.n[0])?;
+            let key = arg_bytes(a.p[1], a.n[1])?;
+            let pwd = arg_string(a.p[2])?.map(|c| c.into_bytes());
+            ext.own_cert_buffer = Some(OwnCertBuffer { cert, key, pwd });
+        }
+        t if t == QL_SSL_CONF_DTLSVERSION as c_int => ext.dtls_version = flag(a.i)?,
+        t if t == QL_SSL_CONF_PSK_IDENTITY as c_int => {
+            ext.psk_identity = Some(arg_string(a.p[0])?.ok_or(Error::InvalidParam("PSK identity is NULL"))?)
+        }
+        t if t == QL_SSL_CONF_PSK_KEY as c_int => {
+            let key = arg_string(a.p[0])?.ok_or(Error::InvalidParam("PSK key is NULL"))?;
+            parse_psk_hex(key.to_bytes())?;
+            ext.psk_key = Some(key);
+        }
+        t if t == QL_SSL_CONF_RENEGOTIATION as c_int => ext.renegotiation = flag(a.i)? == 1,
+        _ => return Err(Error::InvalidParam("unknown config type")),
+    }
+    Ok(())
+}
+
+/// The PSK key is given as a hex string (as the AT command does): 2..=128 hex digits, even count.
+pub fn parse_psk_hex(s: &[u8]) -> Result<Vec<u8>> {
+    if s.is_empty() || s.len() % 2 != 0 || s.len() > 128 {
+        return Err(Error::InvalidParam("PSK key must be an even number (2..=128) of hex digits"));
+    }
+    s.chunks(2)
+        .map(|pair| {
+            let txt = core::str::from_utf8(pair).map_err(|_| Error::InvalidParam("PSK key is not hex"))?;
+            u8::from_str_radix(txt, 16).map_err(|_| Error::InvalidParam("PSK key is not hex"))
+        })
+        .collect()
+}
+
+unsafe fn out<T>(p: *mut c_void) -> Result<&'static mut T> {
+    (p as *mut T).as_mut().ok_or(Error::InvalidParam("output pointer is NULL"))
+}
+
+/// `ql_ssl_conf_get`: writes through the output pointers, only when every one of them is valid.
+///
+/// # Safety
+/// The pointer arguments in `a` must be what the documentation of `ty` says.
+pub unsafe fn get(conf: &ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Result<()> {
+    use ql_ssl_config_type_e::*;
+    let ext = ext_of(conf)?;
+    let ext = ext.lock();
+    match ty {
+        t if t == QL_SSL_CONF_VERSION as c_int => *out::<c_int>(a.p[0])? = conf.ssl_version,
+        t if t == QL_SSL_CONF_TRANSPORT as c_int => *out::<c_int>(a.p[0])? = conf.transport,
+        t if t == QL_SSL_CONF_CIPHERSUITE as c_int => *out::<*mut c_int>(a.p[0])? = conf.ciphersuites,
+        t if t == QL_SSL_CONF_AUTHMODE as c_int => *out::<c_int>(a.p[0])? = conf.auth_mode,
+        t if t == QL_SSL_CONF_CACERT as c_int => {
+            let dst = a.p[0] as *mut *mut c_char;
+            if dst.is_null() {
+                return Err(Error::InvalidParam("output pointer is NULL"));
+            }
+            for (i, p) in conf.ca_cert_path.iter().enumerate() {
+                *dst.add(i) = *p;
+            }
+        }
+        t if t == QL_SSL_CONF_OWNCERT as c_int => {
+            let (c, k, w) = (out::<*mut c_char>(a.p[0])?, out::<*mut c_char>(a.p[1])?, out::<*mut c_char>(a.p[2])?);
+            *c = conf.own_cert_path;
+            *k = conf.own_key_path;
+            *w = conf.own_key_pwd;
+        }
+        t if t == QL_SSL_CONF_SNI as c_int => *out::<c_int>(a.p[0])? = conf.sni_enable,
+        t if t == QL_SSL_CONF_HS_TIMEOUT as c_int => *out::<c_int>(a.p[0])? = conf.ssl_negotiate_timeout,
+        t if t == QL_SSL_CONF_IGNORE_LOCALTM as c_int => *out::<c_int>(a.p[0])? = ext.ignore_localtime as c_int,
+        t if t == QL_SSL_CONF_HS_TIMEOUT_FUNC as c_int => {
+            let (cb, arg) = (out::<ql_ssl_handshake_timeout_cb>(a.p[0])?, out::<*mut c_void>(a.p[1])?);
+            *cb = conf.negotiate_timeout_cb;
+            *arg = conf.negotiate_timeout_cb_arg;
+        }
+        t if t == QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN as c_int => *out::<c_int>(a.p[0])? = conf.ignore_invalid_certsign,
+        t if t == QL_SSL_CONF_IGNORE_CERT_ITEM as c_int => *out::<u32>(a.p[0])? = conf.ignore_certitem,
+        t if t == QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as c_int => {
+            *out::<c_int>(a.p[0])? = conf.ignore_multi_certchain_verify
+        }
+        t if t == QL_SSL_CONF_SESSION_CACHE as c_int => {
+            *out::<c_int>(a.p[0])? = conf.ssl_session_cache.session_cache_enable as c_int
+        }
+        t if t == QL_SSL_CONF_CACERT_BUFFER as c_int || t == QL_SSL_CONF_OWNCERT_BUFFER as c_int => {
+            return Err(Error::NotSupported("certificate buffers are write-only"))
+        }
+        t if t == QL_SSL_CONF_DTLSVERSION as c_int => *out::<c_int>(a.p[0])? = ext.dtls_version,
+        t if t == QL_SSL_CONF_PSK_IDENTITY as c_int => {
+            *out::<*const c_char>(a.p[0])? = ext.psk_identity.as_ref().map_or(core::ptr::null(), |s| s.as_ptr())
+        }
+        t if t == QL_SSL_CONF_PSK_KEY as c_int => {
+            *out::<*const c_char>(a.p[0])? = ext.psk_key.as_ref().map_or(core::ptr::null(), |s| s.as_ptr())
+        }
+        t if t == QL_SSL_CONF_RENEGOTIATION as c_int => *out::<c_int>(a.p[0])? = ext.renegotiation as c_int,
+        _ => return Err(Error::InvalidParam("unknown config type")),
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Library-owned configs for ql_ssl_conf_set_by_id / get_by_id (the AT layer's contexts 0..=5).
+
+/// Number of library-owned configs (`<SSL_ctxID>` 0..=5).
+pub const BY_ID_COUNT: usize = 6;
+
+struct OwnedConfig(Box<ql_ssl_config>);
+// SAFETY: the raw pointers inside point to memory owned by the config's extension (or, for an
+// adopted cipher list, to a block the config owns); access is serialised by the mutex below.
+unsafe impl Send for OwnedConfig {}
+
+static BY_ID: Lazy<Vec<Mutex<OwnedConfig>>> = Lazy::new(|| {
+    (0..BY_ID_COUNT)
+        .map(|_| {
+            // SAFETY: an all-zero ql_ssl_config is a valid value (NULL pointers, None callback).
+            let mut c: Box<ql_ssl_config> = Box::new(unsafe { core::mem::zeroed() });
+            init(&mut c).expect("initialising a library-owned config");
+            Mutex::new(OwnedConfig(c))
+        })
+        .collect()
+});
+
+/// Run `f` on the library-owned config `id` (0..=5).
+pub fn with_config_id<R>(id: c_int, f: impl FnOnce(&mut ql_ssl_config) -> Result<R>) -> Result<R> {
+    let slot = usize::try_from(id)
+        .ok()
+        .filter(|&i| i < BY_ID_COUNT)
+        .ok_or(Error::InvalidParam("ctx_id must be 0..=5"))?;
+    let mut g = BY_ID[slot].lock();
+    f(&mut g.0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The validated snapshot used by setup.
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CipherChoice {
+    All,
+    List(Vec<c_int>),
+}
+
+/// Everything a connection needs, copied out of a config at `ql_ssl_setup()` time.
+#[derive(Clone)]
+pub struct Settings {
+    pub version: c_int,
+    pub dtls: bool,
+    pub dtls_version: c_int,
+    pub ciphers: CipherChoice,
+    pub auth_mode: c_int,
+    pub sni: bool,
+    pub ca_paths: Vec<CString>,
+    pub ca_buffers: Vec<Vec<u8>>,
+    pub own_cert_path: Option<(CString, CString, Option<CString>)>,
+    pub own_cert_buffer: Option<OwnCertBuffer>,
+    pub negotiate_timeout_s: c_int,
+    pub timeout_cb: ql_ssl_handshake_timeout_cb,
+    pub timeout_cb_arg: usize,
+    pub ignore_localtime: bool,
+    pub ignore_invalid_certsign: bool,
+    pub ignore_certitem: u32,
+    pub ignore_multi_certchain_verify: bool,
+    pub session_cache: bool,
+    pub psk: Option<(CString, Vec<u8>)>,
+    pub renegotiation: bool,
+}
+
+unsafe fn field_string(p: *const c_char) -> Result<Option<CString>> {
+    arg_string(p as *const c_void)
+}
+
+impl Settings {
+    /// Validate and copy `conf`. Members may have been assigned directly by the application, so
+    /// every value is range-checked again here.
+    ///
+    /// # Safety
+    /// Pointer members of `conf` must be NULL or valid C strings / lists as documented.
+    pub unsafe fn from_config(conf: &ql_ssl_config) -> Result<Settings> {
+        let ext = ext_of(conf)?;
+        let ext = ext.lock();
+        let ciphers = if conf.ciphersuites.is_null() {
+            CipherChoice::All
+        } else {
+            let ids = if ext.cipher_copy.as_ref().map(|b| b.as_ptr()) == Some(conf.ciphersuites as *const c_int) {
+                let copy = ext.cipher_copy.as_ref().unwrap();
+                copy[..copy.len() - 1].to_vec()
+            } else {
+                cipherlist::read(conf.ciphersuites)?.ids
+            };
+            if ids.contains(&ciphers::QL_SSL_CIPHERSUITE_ALL) {
+                CipherChoice::All
+            } else {
+                CipherChoice::List(ids)
+            }
+        };
+        let mut ca_paths = Vec::new();
+        for p in conf.ca_cert_path.iter() {
+            if let Some(s) = field_string(*p)? {
+                ca_paths.push(s);
+            }
+        }
+        let own_cert_path = match (field_string(conf.own_cert_path)?, field_string(conf.own_key_path)?) {
+            (Some(c), Some(k)) => Some((c, k, field_string(conf.own_key_pwd)?)),
+            (None, None) => None,
+            _ => return Err(Error::InvalidParam("own_cert_path and own_key_path must be set together")),
+        };
+        let psk = match (&ext.psk_identity, &ext.psk_key) {
+            (Some(id), Some(key)) => Some((id.clone(), parse_psk_hex(key.to_bytes())?)),
+            (None, None) => None,
+            _ => return Err(Error::InvalidParam("PSK identity and key must be set together")),
+        };
+        Ok(Settings {
+            version: in_range(conf.ssl_version, 0, 4, "ssl_version must be 0..=4")?,
+            dtls: flag(conf.transport)? == 1,
+            dtls_version: ext.dtls_version,
+            ciphers,
+            auth_mode: in_range(conf.auth_mode, 0, 2, "auth_mode must be 0..=2")?,
+            sni: flag(conf.sni_enable)? == 1,
+            ca_paths,
+            ca_buffers: ext.ca_buffers.clone(),
+            own_cert_path,
+            own_cert_buffer: ext.own_cert_buffer.clone(),
+            negotiate_timeout_s: in_range(
+                conf.ssl_negotiate_timeout,
+                HS_TIMEOUT_MIN,
+                HS_TIMEOUT_MAX,
+                "ssl_negotiate_timeout must be 1..=3600",
+            )?,
+            timeout_cb: conf.negotiate_timeout_cb,
+            timeout_cb_arg: conf.negotiate_timeout_cb_arg as usize,
+            ignore_localtime: ext.ignore_localtime,
+            ignore_invalid_certsign: flag(conf.ignore_invalid_certsign)? == 1,
+            ignore_certitem: if conf.ignore_certitem > CERTITEM_ALL {
+                return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
+            } else {
+                conf.ignore_certitem
+            },
+            ignore_multi_certchain_verify: flag(conf.ignore_multi_certchain_verify)? == 1,
+            session_cache: conf.ssl_session_cache.session_cache_enable != 0,
+            psk,
+            renegotiation: ext.renegotiation,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ql_ssl_config_type_e::*;
+
+    fn args_i(i: c_int) -> qlssl_va_args {
+        qlssl_va_args { i, u: i as u32, p: [core::ptr::null_mut(); 5], n: [0; 2] }
+    }
+
+    fn new_conf() -> Box<ql_ssl_config> {
+        let mut c: Box<ql_ssl_config> = Box::new(unsafe { core::mem::zeroed() });
+        init(&mut c).unwrap();
+        c
+    }
+
+    #[test]
+    fn defaults_follow_the_at_manual() {
+        let mut c = new_conf();
+        let s = unsafe { Settings::from_config(&c) }.unwrap();
+        assert_eq!(s.version, 4);
+        assert!(!s.dtls);
+        assert_eq!(s.ciphers, CipherChoice::All);
+        assert_eq!(s.auth_mode, 0);
+        assert!(!s.sni);
+        assert!(s.ignore_localtime);
+        assert_eq!(s.negotiate_timeout_s, 300);
+        assert!(!s.session_cache);
+        free(&mut c).unwrap();
+        assert!(free(&mut c).is_err(), "second free is an error, not a double free");
+    }
+
+    #[test]
+    fn out_of_range_values_leave_config_unchanged() {
+        let mut c = new_conf();
+        unsafe {
+            assert!(set(&mut c, QL_SSL_CONF_VERSION as c_int, &args_i(5)).is_err());
+            assert!(set(&mut c, QL_SSL_CONF_HS_TIMEOUT as c_int, &args_i(0)).is_err());
+            assert!(set(&mut c, 99, &args_i(0)).is_err());
+            assert!(set(&mut c, QL_SSL_CONF_IGNORE_CERT_ITEM as c_int, &args_i(-1)).is_err());
+        }
+        assert_eq!(c.ssl_version, 4);
+        assert_eq!(c.ssl_negotiate_timeout, 300);
+        free(&mut c).unwrap();
+    }
+
+    #[test]
+    fn psk_hex_is_checked() {
+        assert_eq!(parse_psk_hex(b"0a0B").unwrap(), vec![0x0a, 0x0b]);
+        assert!(parse_psk_hex(b"abc").is_err());
+        assert!(parse_psk_hex(b"zz").is_err());
+        assert!(parse_psk_hex(b"").is_err());
+    }
+
+    #[test]
+    fn by_id_range_is_checked() {
+        assert!(with_config_id(-1, |_| Ok(())).is_err());
+        assert!(with_config_id(6, |_| Ok(())).is_err());
+        for id in 0..6 {
+            assert_eq!(with_config_id(id, |c| Ok(c.ssl_negotiate_timeout)).unwrap(), 300);
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! One TLS connection: the state machine behind a `ql_ssl_context` handle.
+//!
+//! New --setup--> Ready --handshake--> Handshaking --(done)--> Established --close_notify--> Closed
+//!                                          \--(error/timeout)--> Failed
+//! `set_socket_fd` and `set_hostname` are accepted in New and Ready (the SDK demo calls them before
+//! setup, the newer header after); the socket and name are bound when the handshake starts.
+
+use core::ffi::c_int;
+use std::ffi::CString;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mbedtls::error::codes;
+use mbedtls::rng::{CtrDrbg, OsEntropy};
+use mbedtls::ssl::config::{AuthMode, Endpoint, Preset, Transport, Version};
+use mbedtls::ssl::io::Io;
+use mbedtls::ssl::{Config, Context};
+
+use crate::abi::ql_ssl_handshake_timeout_cb;
+use crate::certs;
+use crate::ciphers;
+use crate::config::{CipherChoice, Settings, MAX_HOSTNAME};
+use crate::error::{describe, Error, Result};
+use crate::transport::{fd_flags, FdTransport, SocketEvent};
+use crate::verify::VerifyPolicy;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    New,
+    Ready,
+    Handshaking,
+    Established,
+    Closed,
+    Failed,
+}
+
+/// The application's timeout callback, to be called once with the lock released.
+#[derive(Clone, Copy)]
+pub struct TimeoutNotice {
+    pub cb: ql_ssl_handshake_timeout_cb,
+    pub arg: usize,
+}
+
+pub struct Connection {
+    phase: Phase,
+    fd: Option<c_int>,
+    hostname: Option<CString>,
+    settings: Option<Settings>,
+    tls: Option<Context<FdTransport>>,
+    /// Must outlive `tls`: mbedtls's verify callback holds a pointer to it.
+    policy: Option<Arc<VerifyPolicy>>,
+    deadline: Option<Instant>,
+    timeout_reported: bool,
+    peer_closed: bool,
+}
+
+impl Default for Connection {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Connection {
+    pub fn new() -> Self {
+        Connection {
+            phase: Phase::New,
+            fd: None,
+            hostname: None,
+            settings: None,
+            tls: None,
+            policy: None,
+            deadline: None,
+            timeout_reported: false,
+            peer_closed: false,
+        }
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    fn before_handshake(&self, what: &'static str) -> Result<()> {
+        match self.phase {
+            Phase::New | Phase::Ready => Ok(()),
+            _ => Err(Error::WrongState(what)),
+        }
+    }
+
+    pub fn set_socket_fd(&mut self, fd: c_int) -> Result<()> {
+        self.before_handshake("the socket cannot change once the handshake has started")?;
+        if fd < 0 || fd_flags(fd).is_none() {
+            return Err(Error::InvalidParam("socket descriptor is not open"));
+        }
+        self.fd = Some(fd);
+        Ok(())
+    }
+
+    pub fn set_hostname(&mut self, name: &[u8]) -> Result<()> {
+        self.before_handshake("the host name cannot change once the handshake has started")?;
+        if name.is_empty() || name.len() > MAX_HOSTNAME {
+            return Err(Error::InvalidParam("host name must be 1..=255 bytes"));
+        }
+        if core::str::from_utf8(name).is_err() {
+            return Err(Error::InvalidParam("host name is not valid UTF-8"));
+        }
+        self.hostname = Some(CString::new(name).map_err(|_| Error::InvalidParam("host name contains NUL"))?);
+        Ok(())
+    }
+
+    /// Build the mbedtls configuration from `settings`. Every certificate and key is loaded here, so
+    /// a bad file is reported by `ql_ssl_setup()`, not in the middle of a handshake.
+    pub fn setup(&mut self, settings: Settings) -> Result<()> {
+        if self.phase != Phase::New {
+            return Err(Error::WrongState("ql_ssl_setup() was already called on this context"));
+        }
+        if settings.dtls {
+            return Err(Error::NotSupported("DTLS transport is not available yet"));
+        }
+        if settings.session_cache {
+            return Err(Error::NotSupported("session cache is not available yet"));
+        }
+        if settings.psk.is_some() {
+            return Err(Error::NotSupported("PSK is not available yet"));
+        }
+        if settings.renegotiation {
+            return Err(Error::NotSupported("renegotiation is not available yet"));
+        }
+        if settings.ignore_multi_certchain_verify {
+            return Err(Error::NotSupported("ignore_multi_certchain_verify is not available yet"));
+        }
+
+        let mut cfg = Config::new(Endpoint::Client, Transport::Stream, Preset::Default);
+        let entropy = Arc::new(OsEntropy::new());
+        let rng = CtrDrbg::new(entropy, None).map_err(|e| Error::Internal(describe(&e)))?;
+        cfg.set_rng(Arc::new(rng));
+
+        let (min, max) = match settings.version {
+            0 => (Version::Ssl3, Version::Ssl3),
+            1 => (Version::Tls1_0, Version::Tls1_0),
+            2 => (Version::Tls1_1, Version::Tls1_1),
+            3 => (Version::Tls1_2, Version::Tls1_2),
+            _ => (Version::Tls1_0, Version::Tls1_2),
+        };
+        cfg.set_min_version(min).map_err(|e| Error::Internal(describe(&e)))?;
+        cfg.set_max_version(max).map_err(|e| Error::Internal(describe(&e)))?;
+
+        if let CipherChoice::List(ids) = &settings.ciphers {
+            if let Some(bad) = ids.iter().find(|&&id| !ciphers::build_supports(id)) {
+                return Err(Error::BadRequest(format!("cipher suite 0x{bad:04X} is not in this build")));
+            }
+            if ids.iter().any(|&id| ciphers::is_rc4(id)) {
+                // SAFETY: plain setter on the config we own.
+                unsafe { mbedtls_sys::ssl_conf_arc4_support((&mut cfg).into(), mbedtls_sys::SSL_ARC4_ENABLED as _) };
+            }
+            let mut list = ids.clone();
+            list.push(0);
+            cfg.set_ciphersuites(Arc::new(list));
+        }
+
+        let verify = settings.auth_mode != 0;
+        if verify {
+            let cas = certs::load_ca_list(&settings.ca_paths, &settings.ca_buffers)?;
+            cfg.set_ca_list(Arc::new(cas), None);
+            cfg.set_authmode(AuthMode::Required);
+            let policy = Arc::new(VerifyPolicy::from_settings(&settings));
+            policy.install(&mut cfg);
+            self.policy = Some(policy);
+        } else {
+            cfg.set_authmode(AuthMode::None);
+        }
+        if settings.auth_mode == 2 {
+            if let Some((chain, key)) = certs::load_own_cert(&settings)? {
+                cfg.push_cert(Arc::new(chain), Arc::new(key)).map_err(|e| Error::BadRequest(describe(&e)))?;
+            }
+        }
+
+        self.tls = Some(Context::new(Arc::new(cfg)));
+        self.settings = Some(settings);
+        self.phase = Phase::Ready;
+        Ok(())
+    }
+
+    /// The name handed to mbedtls: sent as SNI and checked against the server certificate. mbedtls
+    /// 2.28 cannot check a name without also sending it, so with SNI off the name is still used
+    /// when verification is on (documented in the header).
+    fn mbedtls_hostname(&self, s: &Settings) -> Option<String> {
+        let name = self.hostname.as_ref()?.to_str().ok()?.to_owned();
+        (s.sni || s.auth_mode != 0).then_some(name)
+    }
+
+    /// Drive the handshake. Returns the result and, when the negotiate timeout expired for the
+    /// first time, the callback the caller must invoke after releasing the context lock.
+    pub fn handshake(&mut self) -> (Result<()>, Option<TimeoutNotice>) {
+        match self.phase {
+            Phase::New => return (Err(Error::WrongState("call ql_ssl_setup() before the handshake")), None),
+            Phase::Established | Phase::Closed => return (Ok(()), None),
+            Phase::Failed => return (Err(Error::Handshake("the handshake already failed".into())), None),
+            Phase::Ready | Phase::Handshaking => {}
+        }
+        let settings = self.settings.clone().expect("settings exist after setup");
+        let result = if self.phase == Phase::Ready {
+            let Some(fd) = self.fd else {
+                return (Err(Error::WrongState("call ql_ssl_set_socket_fd() before the handshake")), None);
+            };
+            let deadline = Instant::now() + Duration::from_secs(settings.negotiate_timeout_s as u64);
+            self.deadline = Some(deadline);
+            self.phase = Phase::Handshaking;
+            let host = self.mbedtls_hostname(&settings);
+            let tls = self.tls.as_mut().expect("context exists after setup");
+            tls.establish(FdTransport::new(fd, Some(deadline)), host.as_deref())
+        } else {
+            if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                return self.fail_timeout(&settings);
+            }
+            self.tls.as_mut().expect("context exists after setup").handshake()
+        };
+        match result {
+            Ok(()) => {
+                self.phase = Phase::Established;
+                self.deadline = None;
+                if let Some(io) = self.tls.as_mut().and_then(|t| t.io_mut()) {
+                    io.set_deadline(None);
+                }
+                (Ok(()), None)
+            }
+            Err(e) => {
+                let event = self.tls.as_mut().and_then(|t| t.io_mut()).map(|io| io.take_event());
+                if event == Some(SocketEvent::DeadlineExpired) || e.high_level() == Some(codes::SslTimeout) {
+                    return self.fail_timeout(&settings);
+                }
+                let err = Error::from_handshake(&e);
+                if !matches!(err, Error::WantRead | Error::WantWrite) {
+                    self.phase = Phase::Failed;
+                    if let Some(reason) = self.policy.as_ref().and_then(|p| p.failure_reason()) {
+                        return (Err(Error::Handshake(reason)), None);
+                    }
+                }
+                (Err(err), None)
+            }
+        }
+    }
+
+    fn fail_timeout(&mut self, s: &Settings) -> (Result<()>, Option<TimeoutNotice>) {
+        self.phase = Phase::Failed;
+        let notice = if !self.timeout_reported && s.timeout_cb.is_some() {
+            self.timeout_reported = true;
+            Some(TimeoutNotice { cb: s.timeout_cb, arg: s.timeout_cb_arg })
+        } else {
+            None
+        };
+        (Err(Error::HandshakeTimeout(s.negotiate_timeout_s)), notice)
+    }
+
+    pub fn handshake_finished(&self) -> bool {
+        matches!(self.phase, Phase::Established | Phase::Closed)
+    }
+
+    fn established(&mut self) -> Result<&mut Context<FdTransport>> {
+        match self.phase {
+            Phase::Established => Ok(self.tls.as_mut().expect("context exists when established")),
+            Phase::Ready | Phase::Handshaking => Err(Error::HandshakeInProgress),
+            Phase::New => Err(Error::WrongState("no handshake has been done")),
+            Phase::Closed => Err(Error::WrongState("the connection was closed with ql_ssl_close_notify()")),
+            Phase::Failed => Err(Error::WrongState("the connection failed")),
+        }
+    }
+
+    pub fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        if self.peer_closed && self.phase == Phase::Established {
+            return Ok(0);
+        }
+        let tls = self.established()?;
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        match Io::recv(tls, buf) {
+            Ok(0) => {
+                // mbedtls reports a transport EOF without close_notify as a 0-byte read.
+                self.phase = Phase::Failed;
+                Err(Error::SocketReset)
+            }
+            Ok(n) => Ok(n),
+            Err(e) if e.high_level() == Some(codes::SslPeerCloseNotify) => {
+                self.peer_closed = true;
+                Ok(0)
+            }
+            Err(e) => {
+                let err = Error::from_read(&e);
+                if !matches!(err, Error::WantRead | Error::WantWrite) {
+                    self.phase = Phase::Failed;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    pub fn write(&mut self, buf: &[u8]) -> Result<usize> {
+        let tls = self.established()?;
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        match Io::send(tls, buf) {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                let err = Error::from_write(&e);
+                if !matches!(err, Error::WantRead | Error::WantWrite) {
+                    self.phase = Phase::Failed;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    pub fn bytes_avail(&mut self) -> Result<usize> {
+        if self.phase == Phase::Closed {
+            return Ok(0);
+        }
+        Ok(self.established()?.bytes_available())
+    }
+
+    pub fn close_notify(&mut self) -> Result<()> {
+        let tls = self.established()?;
+        // SAFETY: the context is set up and bound to its transport.
+        let r = unsafe { mbedtls_sys::ssl_close_notify(tls.into()) };
+        if r == 0 {
+            self.phase = Phase::Closed;
+            return Ok(());
+        }
+        let err = Error::from_write(&mbedtls::Error::from(r));
+        if !matches!(err, Error::WantRead | Error::WantWrite) {
+            self.phase = Phase::Closed;
+        }
+        Err(err)
+    }
+
+    /// The negotiated cipher-suite id, once established.
+    pub fn ciphersuite(&self) -> Option<u16> {
+        if self.handshake_finished() {
+            self.tls.as_ref()?.ciphersuite().ok()
+        } else {
+            None
+        }
+    }
+
+    /// Verification flags of the last handshake (MBEDTLS_X509_BADCERT_* bits before any ignore
+    /// rule), if verification ran.
+    pub fn verify_flags(&self) -> Option<u32> {
+        self.policy.as_ref().map(|p| p.seen_flags())
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // The descriptor belongs to the application and may already be closed (and its number
+        // reused), so dropping the mbedtls context must not send a close_notify through it.
+        if let Some(io) = self.tls.as_mut().and_then(|t| t.io_mut()) {
+            io.detach();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The one error type of the core and its one mapping to `ql_ssl_error_code_e`.
+
+use crate::abi::ql_ssl_error_code_e as E;
+use mbedtls::error::codes;
+
+/// Everything that can go wrong inside the library. `code()` is the only place that decides which
+/// C result code the application sees.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum Error {
+    #[error("invalid argument: {0}")]
+    InvalidParam(&'static str),
+    #[error("handle is NULL, unknown, stale or already freed")]
+    BadHandle,
+    #[error("wrong state: {0}")]
+    WrongState(&'static str),
+    #[error("not supported by this build: {0}")]
+    NotSupported(&'static str),
+    #[error("out of memory")]
+    OutOfMemory,
+    #[error("bad setup: {0}")]
+    BadRequest(String),
+    #[error("handshake failed: {0}")]
+    Handshake(String),
+    #[error("handshake timed out after {0} s")]
+    HandshakeTimeout(i32),
+    #[error("handshake still in progress")]
+    HandshakeInProgress,
+    #[error("would block: wait until the socket is readable")]
+    WantRead,
+    #[error("would block: wait until the socket is writable")]
+    WantWrite,
+    #[error("connection reset by peer")]
+    SocketReset,
+    #[error("record decryption failed: {0}")]
+    Decrypt(String),
+    #[error("record encryption or send failed: {0}")]
+    Encrypt(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The C result code for this error.
+    pub fn code(&self) -> E {
+        match self {
+            Error::InvalidParam(_) | Error::BadHandle | Error::WrongState(_) => E::QL_SSL_ERROR_INVALID_PARAM,
+            Error::NotSupported(_) => E::QL_SSL_ERROR_NOT_SUPPORT,
+            Error::OutOfMemory => E::QL_SSL_ERROR_OUT_OF_MEM,
+            Error::BadRequest(_) => E::QL_SSL_ERROR_BAD_REQUEST,
+            Error::Handshake(_) | Error::HandshakeTimeout(_) => E::QL_SSL_ERROR_HS_FAILURE,
+            Error::HandshakeInProgress => E::QL_SSL_ERROR_HS_INPROGRESS,
+            Error::WantRead => E::QL_SSL_ERROR_WANT_READ,
+            Error::WantWrite => E::QL_SSL_ERROR_WANT_WRITE,
+            Error::SocketReset => E::QL_SSL_ERROR_SOCKET_RESET,
+            Error::Decrypt(_) => E::QL_SSL_ERROR_DECRYPT_FAILURE,
+            Error::Encrypt(_) => E::QL_SSL_ERROR_ENCRYPT_FAILURE,
+            Error::Internal(_) => E::QL_SSL_ERROR_UNKOWN,
+        }
+    }
+
+    /// Classify an mbedtls error raised while handshaking.
+    pub fn from_handshake(e: &mbedtls::Error) -> Error {
+        Self::common(e).unwrap_or_else(|| Error::Handshake(describe(e)))
+    }
+
+    /// Classify an mbedtls error raised by a record read.
+    pub fn from_read(e: &mbedtls::Error) -> Error {
+        Self::common(e).unwrap_or_else(|| Error::Decrypt(describe(e)))
+    }
+
+    /// Classify an mbedtls error raised by a record write.
+    pub fn from_write(e: &mbedtls::Error) -> Error {
+        Self::common(e).unwrap_or_else(|| Error::Encrypt(describe(e)))
+    }
+
+    /// The classes every operation shares: retry, peer gone, memory.
+    fn common(e: &mbedtls::Error) -> Option<Error> {
+        let hi = e.high_level();
+        let lo = e.low_level();
+        if hi == Some(codes::SslWantRead) {
+            return Some(Error::WantRead);
+        }
+        if hi == Some(codes::SslWantWrite) {
+            return Some(Error::WantWrite);
+        }
+        if hi == Some(codes::SslConnEof)
+            || matches!(lo, Some(codes::NetConnReset) | Some(codes::NetRecvFailed) | Some(codes::NetSendFailed))
+        {
+            return Some(Error::SocketReset);
+        }
+        if hi == Some(codes::SslAllocFailed) || lo == Some(codes::MpiAllocFailed) {
+            return Some(Error::OutOfMemory);
+        }
+        None
+    }
+}
+
+/// mbedtls's own text for an error, with the numeric code (the code is what people search for).
+pub fn describe(e: &mbedtls::Error) -> String {
+    format!("{} (mbedtls -0x{:04X})", e, -e.to_int())
+}
+
+pub type Result<T> = core::result::Result<T, Error>;

@@ -1,0 +1,69 @@
+//! Turning C arguments into Rust values. Every exported function goes through these, so NULL and
+//! out-of-range arguments are rejected the same way everywhere.
+
+use core::ffi::{c_char, CStr};
+
+use crate::abi::{ql_ssl_config, ql_ssl_context};
+use crate::error::{Error, Result};
+
+/// Read the handle behind `ssl` (the API passes `ql_ssl_context *`).
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `int`.
+pub unsafe fn try_handle(ssl: *const ql_ssl_context) -> Result<i32> {
+    ssl.as_ref().copied().ok_or(Error::BadHandle)
+}
+
+/// # Safety
+/// `conf` must be NULL or point to a `ql_ssl_config`.
+pub unsafe fn try_config<'a>(conf: *mut ql_ssl_config) -> Result<&'a mut ql_ssl_config> {
+    conf.as_mut().ok_or(Error::InvalidParam("config pointer is NULL"))
+}
+
+/// A NUL-terminated string of at most `max` bytes (the terminator is searched no further).
+///
+/// # Safety
+/// `s` must be NULL or point to a readable C string (or to at least `max + 1` readable bytes).
+pub unsafe fn try_cstr<'a>(s: *const c_char, max: usize) -> Result<&'a [u8]> {
+    if s.is_null() {
+        return Err(Error::InvalidParam("string argument is NULL"));
+    }
+    let len = (0..=max).find(|&i| *s.add(i) == 0).ok_or(Error::InvalidParam("string argument is too long"))?;
+    Ok(CStr::from_bytes_with_nul_unchecked(core::slice::from_raw_parts(s as *const u8, len + 1)).to_bytes())
+}
+
+/// A readable byte buffer; `len` is clamped to `i32::MAX` because results are returned as `int`.
+///
+/// # Safety
+/// `buf` must be NULL or point to `len` readable bytes.
+pub unsafe fn try_slice<'a>(buf: *const u8, len: usize) -> Result<&'a [u8]> {
+    if buf.is_null() {
+        return if len == 0 { Ok(&[]) } else { Err(Error::InvalidParam("buffer is NULL")) };
+    }
+    Ok(core::slice::from_raw_parts(buf, len.min(i32::MAX as usize)))
+}
+
+/// A writable byte buffer; `len` is clamped to `i32::MAX`.
+///
+/// # Safety
+/// `buf` must be NULL or point to `len` writable bytes.
+pub unsafe fn try_slice_mut<'a>(buf: *mut u8, len: usize) -> Result<&'a mut [u8]> {
+    if buf.is_null() {
+        return if len == 0 { Ok(&mut []) } else { Err(Error::InvalidParam("buffer is NULL")) };
+    }
+    Ok(core::slice::from_raw_parts_mut(buf, len.min(i32::MAX as usize)))
+}
+
+/// Copy `text` into a caller buffer of `len` bytes, truncated and always NUL-terminated.
+///
+/// # Safety
+/// `buf` must point to `len` writable bytes.
+pub unsafe fn write_text(text: &str, buf: *mut c_char, len: usize) -> Result<()> {
+    if buf.is_null() || len == 0 {
+        return Err(Error::InvalidParam("message buffer is NULL or empty"));
+    }
+    let n = text.len().min(len - 1);
+    core::ptr::copy_nonoverlapping(text.as_ptr(), buf as *mut u8, n);
+    *buf.add(n) = 0;
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! qlssl: the QuecOpen SDK's `ql_ssl_*` C API over mbedtls 2.28, memory-safe.
+//!
+//! Layout: a safe core (`config`, `connection`, `verify`, `certs`, `transport`, `handle`) tested
+//! without FFI, and a thin C layer (`capi`, plus the variadic shim in `shim.c`) that converts
+//! arguments (`ffi`), looks up handles and maps errors (`error`) inside one panic boundary (`panic`).
+#![allow(clippy::missing_safety_doc)]
+
+pub mod abi;
+pub mod capi;
+pub mod certs;
+pub mod cipherlist;
+pub mod ciphers;
+pub mod config;
+pub mod connection;
+pub mod diag;
+pub mod error;
+pub mod ffi;
+pub mod handle;
+pub mod panic;
+pub mod transport;
+pub mod variadic;
+pub mod verify;
+
+pub use abi::*;
+pub use ciphers::*;

@@ -1,0 +1,128 @@
+/*
+ * The C-variadic half of the API. Stable Rust cannot define variadic functions, so these four read
+ * their arguments with va_arg, according to the config type, into a qlssl_va_args record and hand it
+ * to typed Rust functions (src/capi.rs). Everything else - validation, storage, errors - is Rust.
+ * The exported names ql_ssl_conf_set etc. are Rust naked functions (src/variadic.rs) that jump
+ * here with the caller's registers and stack untouched: rustc exports only Rust-defined symbols
+ * from a cdylib, and this keeps one definition for both the .so and the .a.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <malloc.h>
+
+typedef struct {
+    int i;
+    uint32_t u;
+    void *p[5];
+    size_t n[2];
+} qlssl_va_args;
+
+/* Rust side (src/capi.rs). conf is NULL for the by_id variants, which pass ctx_id instead. */
+int qlssl_conf_set_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
+int qlssl_conf_get_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
+
+enum { ARGS_NONE, ARGS_INT, ARGS_U32, ARGS_PTR1, ARGS_PTR2, ARGS_PTR3, ARGS_BUF, ARGS_OWNBUF };
+
+/* What conf_set reads for each type (must agree with ql_ssl_config_type_e's documentation). */
+static int set_shape(int type)
+{
+    switch (type) {
+    case 1: case 2: case 4: case 7: case 8: case 9: case 11: case 13: case 14: case 17: case 20:
+        return ARGS_INT;
+    case 12: return ARGS_U32;
+    case 3: case 5: case 18: case 19: return ARGS_PTR1;
+    case 10: return ARGS_PTR2;
+    case 6: return ARGS_PTR3;
+    case 15: return ARGS_BUF;
+    case 16: return ARGS_OWNBUF;
+    default: return ARGS_NONE; /* unknown type: nothing is read, Rust answers INVALID_PARAM */
+    }
+}
+
+/* What conf_get reads: output pointers. */
+static int get_shape(int type)
+{
+    switch (type) {
+    case 6: return ARGS_PTR3;
+    case 10: return ARGS_PTR2;
+    case 15: case 16: return ARGS_NONE;
+    default: return (type >= 1 && type <= 20) ? ARGS_PTR1 : ARGS_NONE;
+    }
+}
+
+static void read_args(int shape, va_list ap, qlssl_va_args *a)
+{
+    switch (shape) {
+    case ARGS_INT: a->i = va_arg(ap, int); a->u = (uint32_t)a->i; break;
+    case ARGS_U32: a->u = va_arg(ap, uint32_t); a->i = (int)a->u; break;
+    case ARGS_PTR1: a->p[0] = va_arg(ap, void *); break;
+    case ARGS_PTR2: a->p[0] = va_arg(ap, void *); a->p[1] = va_arg(ap, void *); break;
+    case ARGS_PTR3:
+        a->p[0] = va_arg(ap, void *); a->p[1] = va_arg(ap, void *); a->p[2] = va_arg(ap, void *);
+        break;
+    case ARGS_BUF: a->p[0] = va_arg(ap, void *); a->n[0] = va_arg(ap, size_t); break;
+    case ARGS_OWNBUF:
+        a->p[0] = va_arg(ap, void *); a->n[0] = va_arg(ap, size_t);
+        a->p[1] = va_arg(ap, void *); a->n[1] = va_arg(ap, size_t);
+        a->p[2] = va_arg(ap, void *);
+        break;
+    default: break;
+    }
+}
+
+int qlssl_shim_conf_set(void *conf, int type, ...)
+{
+    qlssl_va_args a = {0};
+    va_list ap;
+    va_start(ap, type);
+    read_args(set_shape(type), ap, &a);
+    va_end(ap);
+    return qlssl_conf_set_args(conf, 0, 0, type, &a);
+}
+
+int qlssl_shim_conf_get(void *conf, int type, ...)
+{
+    qlssl_va_args a = {0};
+    va_list ap;
+    va_start(ap, type);
+    read_args(get_shape(type), ap, &a);
+    va_end(ap);
+    return qlssl_conf_get_args(conf, 0, 0, type, &a);
+}
+
+int qlssl_shim_conf_set_by_id(int ctx_id, int type, ...)
+{
+    qlssl_va_args a = {0};
+    va_list ap;
+    va_start(ap, type);
+    read_args(set_shape(type), ap, &a);
+    va_end(ap);
+    return qlssl_conf_set_args(NULL, 1, ctx_id, type, &a);
+}
+
+int qlssl_shim_conf_get_by_id(int ctx_id, int type, ...)
+{
+    qlssl_va_args a = {0};
+    va_list ap;
+    va_start(ap, type);
+    read_args(get_shape(type), ap, &a);
+    va_end(ap);
+    return qlssl_conf_get_args(NULL, 1, ctx_id, type, &a);
+}
+
+/*
+ * Size of the malloc block at p, for reading an unterminated cipher list without over-reading.
+ * Under AddressSanitizer its allocator answers exactly (and safely); otherwise the C library's
+ * malloc_usable_size (exact under valgrind, rounded up to the chunk size by glibc).
+ */
+extern size_t __sanitizer_get_allocated_size(const volatile void *p) __attribute__((weak));
+extern int __sanitizer_get_ownership(const volatile void *p) __attribute__((weak));
+
+size_t qlssl_heap_block_size(const void *p)
+{
+    if (__sanitizer_get_ownership && __sanitizer_get_allocated_size) {
+        return __sanitizer_get_ownership(p) ? __sanitizer_get_allocated_size(p) : 0;
+    }
+    return malloc_usable_size((void *)p);
+}

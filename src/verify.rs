@@ -1,0 +1,120 @@
+//! Certificate verification policy: which MBEDTLS_X509_BADCERT_* findings the configuration tells us
+//! to forgive. It runs as mbedtls's per-certificate verify callback, clearing ignored bits, and
+//! remembers what it saw so the application can ask why a handshake failed.
+
+use core::ffi::{c_int, c_void};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use mbedtls::ssl::Config;
+
+use crate::config::Settings;
+use crate::panic::catch_status_panic;
+
+/// MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE: the validity period.
+pub const VALIDITY_FLAGS: u32 = 0x01 | 0x200;
+/// MBEDTLS_X509_BADCERT_NOT_TRUSTED: the chain does not verify up to a trusted CA (bad or unknown signer).
+pub const SIGNATURE_FLAGS: u32 = 0x08;
+
+pub struct VerifyPolicy {
+    ignored: u32,
+    seen: AtomicU32,
+}
+
+impl VerifyPolicy {
+    pub fn from_settings(s: &Settings) -> Self {
+        let mut ignored = s.ignore_certitem;
+        if s.ignore_localtime {
+            ignored |= VALIDITY_FLAGS;
+        }
+        if s.ignore_invalid_certsign {
+            ignored |= SIGNATURE_FLAGS;
+        }
+        VerifyPolicy { ignored, seen: AtomicU32::new(0) }
+    }
+
+    /// The bits this policy forgives.
+    pub fn ignored(&self) -> u32 {
+        self.ignored
+    }
+
+    /// Apply the policy to one certificate's flags; returns the flags that remain.
+    pub fn apply(&self, flags: u32) -> u32 {
+        self.seen.fetch_or(flags, Ordering::Relaxed);
+        flags & !self.ignored
+    }
+
+    /// Every flag seen on the chain in the last handshake, before ignoring.
+    pub fn seen_flags(&self) -> u32 {
+        self.seen.load(Ordering::Relaxed)
+    }
+
+    /// A readable reason when the chain had findings that were not forgiven.
+    pub fn failure_reason(&self) -> Option<String> {
+        let left = self.seen_flags() & !self.ignored;
+        (left != 0).then(|| format!("certificate verification failed: {}", describe_flags(left)))
+    }
+
+    /// Register as the verify callback of `cfg`. `self` must outlive every context using `cfg`.
+    pub fn install(self: &std::sync::Arc<Self>, cfg: &mut Config) {
+        let data = std::sync::Arc::as_ptr(self) as *mut c_void;
+        // SAFETY: the connection keeps the Arc alive as long as its mbedtls context.
+        unsafe { mbedtls_sys::ssl_conf_verify(cfg.into(), Some(verify_bridge), data) };
+    }
+}
+
+unsafe extern "C" fn verify_bridge(data: *mut c_void, _crt: *mut mbedtls_sys::x509_crt, _depth: c_int, flags: *mut u32) -> c_int {
+    catch_status_panic(mbedtls_sys::ERR_X509_FATAL_ERROR, || {
+        // SAFETY: data is the policy registered in install(); flags is mbedtls's out-parameter.
+        let (Some(policy), Some(flags)) = (unsafe { (data as *const VerifyPolicy).as_ref() }, unsafe { flags.as_mut() }) else {
+            return mbedtls_sys::ERR_X509_FATAL_ERROR;
+        };
+        *flags = policy.apply(*flags);
+        0
+    })
+}
+
+/// Names of MBEDTLS_X509_BADCERT_* bits.
+pub fn describe_flags(flags: u32) -> String {
+    const NAMES: [(u32, &str); 20] = [
+        (0x01, "expired"),
+        (0x02, "revoked"),
+        (0x04, "CN/SAN mismatch"),
+        (0x08, "not signed by a trusted CA"),
+        (0x10, "CRL not trusted"),
+        (0x20, "CRL expired"),
+        (0x40, "certificate missing"),
+        (0x80, "verification skipped"),
+        (0x100, "other (verify callback)"),
+        (0x200, "not yet valid"),
+        (0x400, "CRL not yet valid"),
+        (0x800, "keyUsage mismatch"),
+        (0x1000, "extendedKeyUsage mismatch"),
+        (0x2000, "nsCertType mismatch"),
+        (0x4000, "signed with an unacceptable hash"),
+        (0x8000, "signed with an unacceptable PK algorithm"),
+        (0x10000, "unacceptable key (e.g. too short)"),
+        (0x20000, "CRL with unacceptable hash"),
+        (0x40000, "CRL with unacceptable PK algorithm"),
+        (0x80000, "CRL with unacceptable key"),
+    ];
+    let names: Vec<&str> = NAMES.iter().filter(|(b, _)| flags & b != 0).map(|(_, n)| *n).collect();
+    if names.is_empty() {
+        format!("flags 0x{flags:X}")
+    } else {
+        format!("{} (flags 0x{flags:X})", names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_configured_bits_are_forgiven() {
+        let p = VerifyPolicy { ignored: 0x04, seen: AtomicU32::new(0) };
+        assert_eq!(p.apply(0x04), 0);
+        assert_eq!(p.apply(0x01 | 0x04), 0x01);
+        assert_eq!(p.seen_flags(), 0x05);
+        assert!(p.failure_reason().unwrap().contains("expired"));
+    }
+}
