@@ -172,6 +172,7 @@ pub union ip_addr_u {
 }
 
 /// lwIP dual-stack `ip_addr_t` stand-in (same layout as lwIP's).
+/// cbindgen:field-names=[u_addr, type]
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct ip_addr_t {

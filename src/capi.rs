@@ -3,7 +3,7 @@
 //! `ql_ssl_conf_set`, `ql_ssl_conf_get` and their `_by_id` variants are C-variadic and live in
 //! src/shim.c, which calls `qlssl_conf_set_args` / `qlssl_conf_get_args` below.
 
-use core::ffi::{c_char, c_int, c_void};
+use core::ffi::{c_char, c_int, c_uchar, c_void};
 
 use once_cell::sync::Lazy;
 
@@ -193,7 +193,7 @@ pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_i
 /// close_notify; `QL_SSL_ERROR_DECRYPT_FAILURE` for a bad record; `QL_SSL_ERROR_HS_INPROGRESS`
 /// before the handshake is done.
 #[no_mangle]
-pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut u8, len: usize) -> c_int {
+pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
     ffi_guard(|| {
         let buf = try_slice_mut(buf, len)?;
         with_conn(ssl, |c| c.read(buf)).map(|n| n as c_int)
@@ -204,7 +204,7 @@ pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut u8, len
 /// most one record of 16 KiB per call). After `QL_SSL_ERROR_WANT_WRITE`/`WANT_READ` call again
 /// with the same data. `QL_SSL_ERROR_SOCKET_RESET` when the peer is gone.
 #[no_mangle]
-pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const u8, len: usize) -> c_int {
+pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const c_uchar, len: usize) -> c_int {
     ffi_guard(|| {
         let buf = try_slice(buf, len)?;
         with_conn(ssl, |c| c.write(buf)).map(|n| n as c_int)
