@@ -278,7 +278,7 @@ typedef enum {
    */
   QL_SSL_CONF_CIPHERSUITE = 3,
   /**
-   * set: `int` (ql_ssl_authmode_e); get: `int *`.
+   * set: `int` (ql_ssl_authmode_e, 0..=3); get: `int *`.
    */
   QL_SSL_CONF_AUTHMODE = 4,
   /**
@@ -406,6 +406,11 @@ typedef enum {
    * Verify the server and present the configured client certificate when the server requests one.
    */
   QL_SSL_VERIFY_CLIENT_SERVER = 2,
+  /**
+   * Pre-shared key only (the SDK's PSK feature): no certificates; needs QL_SSL_CONF_PSK_IDENTITY
+   * and QL_SSL_CONF_PSK_KEY, and offers only PSK cipher suites unless a list is set.
+   */
+  QL_SSL_VERIFY_PSK = 3,
 } ql_ssl_authmode_e;
 
 /**
@@ -704,6 +709,12 @@ int ql_ssl_ciphersuit_is_valid(int cs_id);
  * Extension: the negotiated cipher-suite id (> 0) once the handshake is done, else an error.
  */
 int ql_ssl_get_ciphersuite(ql_ssl_context *ssl);
+
+/**
+ * Extension: 1 when the completed handshake resumed a session from the session cache
+ * (`QL_SSL_CONF_SESSION_CACHE`), 0 when it was a full handshake, < 0 for a bad handle.
+ */
+int ql_ssl_session_resumed(ql_ssl_context *ssl);
 
 /**
  * Extension: write the certificate verification findings of the last handshake to `*flags`

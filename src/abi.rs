@@ -62,7 +62,7 @@ pub enum ql_ssl_config_type_e {
     QL_SSL_CONF_TRANSPORT = 2,
     /// set: `int *list` (cipher-suite ids; see the ownership rules at ql_ssl_conf_set); get: `int **`.
     QL_SSL_CONF_CIPHERSUITE = 3,
-    /// set: `int` (ql_ssl_authmode_e); get: `int *`.
+    /// set: `int` (ql_ssl_authmode_e, 0..=3); get: `int *`.
     QL_SSL_CONF_AUTHMODE = 4,
     /// set: `const char *path` (appended; NULL clears the list); get: `char *out[QL_MAX_CA_CERT_CNT]`.
     QL_SSL_CONF_CACERT = 5,
@@ -137,6 +137,9 @@ pub enum ql_ssl_authmode_e {
     QL_SSL_VERIFY_SERVER = 1,
     /// Verify the server and present the configured client certificate when the server requests one.
     QL_SSL_VERIFY_CLIENT_SERVER = 2,
+    /// Pre-shared key only (the SDK's PSK feature): no certificates; needs QL_SSL_CONF_PSK_IDENTITY
+    /// and QL_SSL_CONF_PSK_KEY, and offers only PSK cipher suites unless a list is set.
+    QL_SSL_VERIFY_PSK = 3,
 }
 
 /// Called once, with the context handle and the configured argument, when a handshake exceeds

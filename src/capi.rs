@@ -248,6 +248,13 @@ pub unsafe extern "C" fn ql_ssl_get_ciphersuite(ssl: *mut ql_ssl_context) -> c_i
     })
 }
 
+/// Extension: 1 when the completed handshake resumed a session from the session cache
+/// (`QL_SSL_CONF_SESSION_CACHE`), 0 when it was a full handshake, < 0 for a bad handle.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_session_resumed(ssl: *mut ql_ssl_context) -> c_int {
+    ffi_guard(|| with_conn(ssl, |c| Ok(c.resumed() as c_int)))
+}
+
 /// Extension: write the certificate verification findings of the last handshake to `*flags`
 /// (MBEDTLS_X509_BADCERT_* bits as found, before `ignore_*` settings forgave any; 0 = clean).
 /// `QL_SSL_ERROR_INVALID_PARAM` when verification was not configured.

@@ -113,9 +113,28 @@ pub fn build_supports(id: c_int) -> bool {
     id > 0 && id <= 0xFFFF && unsafe { !mbedtls_sys::ssl_ciphersuite_from_id(id).is_null() }
 }
 
-/// `ql_ssl_ciphersuit_is_valid`: an id of the seed table (or 0xFFFF) that this build can negotiate.
+/// `ql_ssl_ciphersuit_is_valid`: 0xFFFF ("all"), or a suite this build can negotiate. That covers
+/// every id of the seed table and also mbedtls's other TLS 1.0-1.2 suites (PSK suites among them).
 pub fn is_valid(id: c_int) -> bool {
-    id == QL_SSL_CIPHERSUITE_ALL || (SEED_SUITES.contains(&id) && build_supports(id))
+    id == QL_SSL_CIPHERSUITE_ALL || build_supports(id)
+}
+
+/// Every plain-PSK suite this build offers (for QL_SSL_VERIFY_PSK with the default list).
+pub fn psk_suites() -> Vec<c_int> {
+    // SAFETY: mbedtls_ssl_list_ciphersuites returns a static zero-terminated list; each lookup
+    // returns a pointer into a static table.
+    unsafe {
+        let mut out = Vec::new();
+        let mut p = mbedtls_sys::ssl_list_ciphersuites();
+        while !p.is_null() && *p != 0 {
+            let info = mbedtls_sys::ssl_ciphersuite_from_id(*p);
+            if !info.is_null() && (*info).key_exchange as u32 == mbedtls_sys::KEY_EXCHANGE_PSK as u32 {
+                out.push(*p);
+            }
+            p = p.add(1);
+        }
+        out
+    }
 }
 
 /// True when `id` needs mbedtls's RC4 switch (`mbedtls_ssl_conf_arc4_support`).

@@ -138,6 +138,7 @@ pub fn init(conf: &mut ql_ssl_config) -> Result<()> {
 pub fn free(conf: &mut ql_ssl_config) -> Result<()> {
     ext_of(conf)?;
     EXTS.remove(conf.qlssl_ext)?;
+    crate::session::forget_config(conf.qlssl_ext);
     // Every pointer member now dangles or was the application's: clear them all.
     conf.ciphersuites = core::ptr::null_mut();
     conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
@@ -220,7 +221,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
                 ext.adopted_list = None;
             }
         }
-        t if t == QL_SSL_CONF_AUTHMODE as c_int => conf.auth_mode = in_range(a.i, 0, 2, "auth mode must be 0..=2")?,
+        t if t == QL_SSL_CONF_AUTHMODE as c_int => conf.auth_mode = in_range(a.i, 0, 3, "auth mode must be 0..=3")?,
         t if t == QL_SSL_CONF_CACERT as c_int => match arg_string(a.p[0])? {
             None => {
                 conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
@@ -413,6 +414,8 @@ pub enum CipherChoice {
 /// Everything a connection needs, copied out of a config at `ql_ssl_setup()` time.
 #[derive(Clone)]
 pub struct Settings {
+    /// Handle of the config's extension: the session cache key.
+    pub config_handle: c_int,
     pub version: c_int,
     pub dtls: bool,
     pub dtls_version: c_int,
@@ -480,11 +483,12 @@ impl Settings {
             _ => return Err(Error::InvalidParam("PSK identity and key must be set together")),
         };
         Ok(Settings {
+            config_handle: conf.qlssl_ext,
             version: in_range(conf.ssl_version, 0, 4, "ssl_version must be 0..=4")?,
             dtls: flag(conf.transport)? == 1,
             dtls_version: ext.dtls_version,
             ciphers,
-            auth_mode: in_range(conf.auth_mode, 0, 2, "auth_mode must be 0..=2")?,
+            auth_mode: in_range(conf.auth_mode, 0, 3, "auth_mode must be 0..=3")?,
             sni: flag(conf.sni_enable)? == 1,
             ca_paths,
             ca_buffers: ext.ca_buffers.clone(),

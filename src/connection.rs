@@ -21,7 +21,9 @@ use crate::certs;
 use crate::ciphers;
 use crate::config::{CipherChoice, Settings, MAX_HOSTNAME};
 use crate::error::{describe, Error, Result};
-use crate::transport::{fd_flags, FdTransport, SocketEvent};
+use crate::session::{self, CachedSession, SessionKey};
+use crate::timer::{DtlsTimer, TimerState};
+use crate::transport::{bio_recv, bio_send, fd_flags, FdTransport, SocketEvent};
 use crate::verify::VerifyPolicy;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,11 +49,18 @@ pub struct Connection {
     hostname: Option<CString>,
     settings: Option<Settings>,
     tls: Option<Context<FdTransport>>,
+    /// The socket transport mbedtls's bio callbacks point at. Declared after `tls` so it is
+    /// dropped after it.
+    transport: Option<Box<FdTransport>>,
     /// Must outlive `tls`: mbedtls's verify callback holds a pointer to it.
     policy: Option<Arc<VerifyPolicy>>,
+    timer: TimerState,
     deadline: Option<Instant>,
     timeout_reported: bool,
     peer_closed: bool,
+    /// Master secret of the session offered from the cache, to tell whether the server resumed it.
+    offered_session: Option<[u8; 48]>,
+    resumed: bool,
 }
 
 impl Default for Connection {
@@ -68,10 +77,14 @@ impl Connection {
             hostname: None,
             settings: None,
             tls: None,
+            transport: None,
             policy: None,
+            timer: TimerState::default(),
             deadline: None,
             timeout_reported: false,
             peer_closed: false,
+            offered_session: None,
+            resumed: false,
         }
     }
 
@@ -113,38 +126,44 @@ impl Connection {
         if self.phase != Phase::New {
             return Err(Error::WrongState("ql_ssl_setup() was already called on this context"));
         }
-        if settings.dtls {
-            return Err(Error::NotSupported("DTLS transport is not available yet"));
-        }
-        if settings.session_cache {
-            return Err(Error::NotSupported("session cache is not available yet"));
-        }
-        if settings.psk.is_some() {
-            return Err(Error::NotSupported("PSK is not available yet"));
-        }
-        if settings.renegotiation {
-            return Err(Error::NotSupported("renegotiation is not available yet"));
-        }
-        if settings.ignore_multi_certchain_verify {
-            return Err(Error::NotSupported("ignore_multi_certchain_verify is not available yet"));
-        }
-
-        let mut cfg = Config::new(Endpoint::Client, Transport::Stream, Preset::Default);
+        let transport = if settings.dtls { Transport::Datagram } else { Transport::Stream };
+        let mut cfg = Config::new(Endpoint::Client, transport, Preset::Default);
         let entropy = Arc::new(OsEntropy::new());
         let rng = CtrDrbg::new(entropy, None).map_err(|e| Error::Internal(describe(&e)))?;
         cfg.set_rng(Arc::new(rng));
 
-        let (min, max) = match settings.version {
-            0 => (Version::Ssl3, Version::Ssl3),
-            1 => (Version::Tls1_0, Version::Tls1_0),
-            2 => (Version::Tls1_1, Version::Tls1_1),
-            3 => (Version::Tls1_2, Version::Tls1_2),
-            _ => (Version::Tls1_0, Version::Tls1_2),
+        let (min, max) = if settings.dtls {
+            // DTLS 1.0 is built on TLS 1.1, DTLS 1.2 on TLS 1.2 (mbedtls numbers them that way).
+            match settings.dtls_version {
+                0 => (Version::Tls1_1, Version::Tls1_1),
+                _ => (Version::Tls1_2, Version::Tls1_2),
+            }
+        } else {
+            match settings.version {
+                0 => (Version::Ssl3, Version::Ssl3),
+                1 => (Version::Tls1_0, Version::Tls1_0),
+                2 => (Version::Tls1_1, Version::Tls1_1),
+                3 => (Version::Tls1_2, Version::Tls1_2),
+                _ => (Version::Tls1_0, Version::Tls1_2),
+            }
         };
         cfg.set_min_version(min).map_err(|e| Error::Internal(describe(&e)))?;
         cfg.set_max_version(max).map_err(|e| Error::Internal(describe(&e)))?;
 
-        if let CipherChoice::List(ids) = &settings.ciphers {
+        let psk_only = settings.auth_mode == 3;
+        if psk_only && settings.psk.is_none() {
+            return Err(Error::BadRequest("QL_SSL_VERIFY_PSK needs QL_SSL_CONF_PSK_IDENTITY and QL_SSL_CONF_PSK_KEY".into()));
+        }
+        if let Some((identity, key)) = &settings.psk {
+            let identity = identity.to_str().map_err(|_| Error::InvalidParam("PSK identity is not UTF-8"))?;
+            cfg.set_psk(key, identity).map_err(|e| Error::BadRequest(describe(&e)))?;
+        }
+        let list = match &settings.ciphers {
+            CipherChoice::List(ids) => Some(ids.clone()),
+            CipherChoice::All if psk_only => Some(ciphers::psk_suites()),
+            CipherChoice::All => None,
+        };
+        if let Some(ids) = &list {
             if let Some(bad) = ids.iter().find(|&&id| !ciphers::build_supports(id)) {
                 return Err(Error::BadRequest(format!("cipher suite 0x{bad:04X} is not in this build")));
             }
@@ -157,7 +176,19 @@ impl Connection {
             cfg.set_ciphersuites(Arc::new(list));
         }
 
-        let verify = settings.auth_mode != 0;
+        // SAFETY: plain setters on the config we own.
+        unsafe {
+            let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
+            let reneg = if settings.renegotiation { mbedtls_sys::SSL_RENEGOTIATION_ENABLED } else { mbedtls_sys::SSL_RENEGOTIATION_DISABLED };
+            mbedtls_sys::ssl_conf_renegotiation(raw, reneg as c_int);
+            if settings.dtls {
+                // Retransmission starts at 1 s and doubles up to the negotiate timeout.
+                let max_ms = (settings.negotiate_timeout_s as u32).saturating_mul(1000).max(1000);
+                mbedtls_sys::ssl_conf_handshake_timeout(raw, 1000, max_ms);
+            }
+        }
+
+        let verify = settings.auth_mode == 1 || settings.auth_mode == 2;
         if verify {
             let cas = certs::load_ca_list(&settings.ca_paths, &settings.ca_buffers)?;
             cfg.set_ca_list(Arc::new(cas), None);
@@ -174,7 +205,11 @@ impl Connection {
             }
         }
 
-        self.tls = Some(Context::new(Arc::new(cfg)));
+        let mut tls = Context::new(Arc::new(cfg));
+        if settings.dtls {
+            tls.set_timer_callback(Box::new(DtlsTimer(self.timer.clone())));
+        }
+        self.tls = Some(tls);
         self.settings = Some(settings);
         self.phase = Phase::Ready;
         Ok(())
@@ -205,26 +240,31 @@ impl Connection {
             let deadline = Instant::now() + Duration::from_secs(settings.negotiate_timeout_s as u64);
             self.deadline = Some(deadline);
             self.phase = Phase::Handshaking;
-            let host = self.mbedtls_hostname(&settings);
-            let tls = self.tls.as_mut().expect("context exists after setup");
-            tls.establish(FdTransport::new(fd, Some(deadline)), host.as_deref())
+            match self.start(fd, deadline, &settings) {
+                Ok(()) => self.drive(),
+                Err(e) => {
+                    self.phase = Phase::Failed;
+                    return (Err(e), None);
+                }
+            }
         } else {
             if self.deadline.is_some_and(|d| Instant::now() >= d) {
                 return self.fail_timeout(&settings);
             }
-            self.tls.as_mut().expect("context exists after setup").handshake()
+            self.drive()
         };
         match result {
             Ok(()) => {
                 self.phase = Phase::Established;
                 self.deadline = None;
-                if let Some(io) = self.tls.as_mut().and_then(|t| t.io_mut()) {
+                if let Some(io) = self.transport.as_mut() {
                     io.set_deadline(None);
                 }
+                self.after_established(&settings);
                 (Ok(()), None)
             }
             Err(e) => {
-                let event = self.tls.as_mut().and_then(|t| t.io_mut()).map(|io| io.take_event());
+                let event = self.transport.as_mut().map(|io| io.take_event());
                 if event == Some(SocketEvent::DeadlineExpired) || e.high_level() == Some(codes::SslTimeout) {
                     return self.fail_timeout(&settings);
                 }
@@ -238,6 +278,103 @@ impl Connection {
                 (Err(err), None)
             }
         }
+    }
+
+    fn session_key(&self, s: &Settings) -> Option<SessionKey> {
+        if !s.session_cache {
+            return None;
+        }
+        let fd = self.fd?;
+        // SAFETY: getpeername writes at most `len` bytes into the storage.
+        let peer = unsafe {
+            let mut ss: libc::sockaddr_storage = core::mem::zeroed();
+            let mut len = core::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+            if libc::getpeername(fd, &mut ss as *mut _ as *mut libc::sockaddr, &mut len) != 0 {
+                return None;
+            }
+            core::slice::from_raw_parts(&ss as *const _ as *const u8, len as usize).to_vec()
+        };
+        Some(SessionKey {
+            config: s.config_handle,
+            peer: peer.iter().map(|b| format!("{b:02x}")).collect(),
+            hostname: self.hostname.as_ref().map(|h| h.to_string_lossy().into_owned()),
+        })
+    }
+
+    /// Bind the socket, host name and cached session to the mbedtls context.
+    fn start(&mut self, fd: c_int, deadline: Instant, s: &Settings) -> Result<()> {
+        let host = self.mbedtls_hostname(s);
+        let key = self.session_key(s);
+        let timer = s.dtls.then(|| self.timer.clone());
+        let mut transport = Box::new(FdTransport::new(fd, Some(deadline), timer));
+        let tls = self.tls.as_mut().expect("context exists after setup");
+        let raw: *mut mbedtls_sys::ssl_context = tls.into();
+        // SAFETY: `raw` is our set-up context; the transport box lives in `self` next to the
+        // context and is only dropped after it (field order, and Drop detaches it first).
+        unsafe {
+            if let Some(h) = host {
+                let c = CString::new(h).map_err(|_| Error::InvalidParam("host name contains NUL"))?;
+                let r = mbedtls_sys::ssl_set_hostname(raw, c.as_ptr());
+                if r != 0 {
+                    return Err(Error::Internal(describe(&mbedtls::Error::from(r))));
+                }
+            }
+            mbedtls_sys::ssl_set_bio(
+                raw,
+                &mut *transport as *mut FdTransport as *mut core::ffi::c_void,
+                Some(bio_send),
+                Some(bio_recv),
+                None,
+            );
+            if let Some(k) = &key {
+                self.offered_session = session::offer(k, raw);
+            }
+        }
+        self.transport = Some(transport);
+        Ok(())
+    }
+
+    /// One handshake step; a blocking DTLS socket is driven through its retransmissions here.
+    fn drive(&mut self) -> core::result::Result<(), mbedtls::Error> {
+        let blocking_dtls = self.settings.as_ref().is_some_and(|s| s.dtls)
+            && self.transport.as_ref().is_some_and(|t| !t.is_nonblocking());
+        let tls = self.tls.as_mut().expect("context exists after setup");
+        // Each step waits at most until the next retransmission or the deadline; the count is a
+        // second bound (mbedtls doubles the retransmission interval each time).
+        for _ in 0..64 {
+            match tls.handshake() {
+                Err(e) if blocking_dtls && e.high_level() == Some(codes::SslWantRead) => {
+                    if self.transport.as_ref().is_some_and(|t| t.deadline_passed()) {
+                        return Err(e);
+                    }
+                }
+                r => return r,
+            }
+        }
+        Err(codes::SslTimeout.into())
+    }
+
+    fn after_established(&mut self, s: &Settings) {
+        let tls = self.tls.as_mut().expect("context exists when established");
+        let raw: *mut mbedtls_sys::ssl_context = tls.into();
+        // SAFETY: the handshake completed, so the session is complete.
+        let current_master = unsafe {
+            let sess = (*raw).session;
+            (!sess.is_null()).then(|| (*sess).master)
+        };
+        self.resumed = self.offered_session.is_some() && self.offered_session == current_master;
+        self.offered_session = None;
+        if let Some(key) = self.session_key(s) {
+            // SAFETY: as above.
+            if let Some(sess) = unsafe { CachedSession::from_context(raw) } {
+                session::store(key, sess);
+            }
+        }
+    }
+
+    /// True when the completed handshake resumed a cached session.
+    pub fn resumed(&self) -> bool {
+        self.resumed
     }
 
     fn fail_timeout(&mut self, s: &Settings) -> (Result<()>, Option<TimeoutNotice>) {
@@ -353,8 +490,10 @@ impl Drop for Connection {
     fn drop(&mut self) {
         // The descriptor belongs to the application and may already be closed (and its number
         // reused), so dropping the mbedtls context must not send a close_notify through it.
-        if let Some(io) = self.tls.as_mut().and_then(|t| t.io_mut()) {
+        if let Some(io) = self.transport.as_mut() {
             io.detach();
         }
+        // The context (and its close_notify attempt into the detached transport) goes first.
+        self.tls = None;
     }
 }

@@ -17,6 +17,8 @@ pub mod error;
 pub mod ffi;
 pub mod handle;
 pub mod panic;
+pub mod session;
+pub mod timer;
 pub mod transport;
 pub mod variadic;
 pub mod verify;

@@ -2,12 +2,14 @@
 //! by the library. Blocking descriptors are waited on with `poll()` so that a handshake deadline holds
 //! even when the peer never answers; non-blocking descriptors surface EAGAIN as WANT_READ/WANT_WRITE.
 
+use core::ffi::{c_int, c_uchar, c_void};
 use std::time::Instant;
 
 use mbedtls::error::codes;
 use mbedtls::ssl::io::Io;
 
 use crate::panic::catch_io_panic;
+use crate::timer::TimerState;
 
 /// What happened on the socket most recently; lets the connection tell a deadline expiry or a reset
 /// apart from the generic error code mbedtls reports for them.
@@ -18,12 +20,19 @@ pub enum SocketEvent {
     Reset,
 }
 
+enum Wait {
+    Ready,
+    Deadline,
+    Timer,
+}
+
 /// The application's socket plus the handshake deadline (if one is running).
 pub struct FdTransport {
     fd: libc::c_int,
     deadline: Option<Instant>,
     last_event: SocketEvent,
     detached: bool,
+    timer: Option<TimerState>,
 }
 
 fn errno() -> i32 {
@@ -38,8 +47,8 @@ pub fn fd_flags(fd: libc::c_int) -> Option<libc::c_int> {
 }
 
 impl FdTransport {
-    pub fn new(fd: libc::c_int, deadline: Option<Instant>) -> Self {
-        FdTransport { fd, deadline, last_event: SocketEvent::None, detached: false }
+    pub fn new(fd: libc::c_int, deadline: Option<Instant>, timer: Option<TimerState>) -> Self {
+        FdTransport { fd, deadline, last_event: SocketEvent::None, detached: false, timer }
     }
 
     pub fn set_deadline(&mut self, deadline: Option<Instant>) {
@@ -55,33 +64,57 @@ impl FdTransport {
         std::mem::replace(&mut self.last_event, SocketEvent::None)
     }
 
-    fn is_nonblocking(&self) -> bool {
+    /// True once the handshake deadline (if any) has passed.
+    pub fn deadline_passed(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    pub fn is_nonblocking(&self) -> bool {
         fd_flags(self.fd).map(|f| f & libc::O_NONBLOCK != 0).unwrap_or(false)
     }
 
-    /// For a blocking socket with a running deadline: wait until `events` are ready. Returns false
-    /// when the deadline passed first.
-    fn wait_ready(&mut self, events: libc::c_short) -> bool {
-        let Some(deadline) = self.deadline else { return true };
+    /// For a blocking socket: wait until `events` are ready, the handshake deadline passes, or the
+    /// DTLS retransmission timer expires, whichever comes first.
+    fn wait_ready(&mut self, events: libc::c_short) -> Wait {
+        let timer_expiry = self.timer.as_ref().and_then(|t| t.expiry());
+        let wake = match (self.deadline, timer_expiry) {
+            (None, None) => return Wait::Ready,
+            (Some(d), None) => d,
+            (None, Some(t)) => t,
+            (Some(d), Some(t)) => d.min(t),
+        };
         if self.is_nonblocking() {
-            return true;
+            return Wait::Ready;
         }
         loop {
             let now = Instant::now();
-            if now >= deadline {
-                return false;
+            if now >= wake {
+                return if self.deadline.is_some_and(|d| now >= d) { Wait::Deadline } else { Wait::Timer };
             }
-            let left_ms = (deadline - now).as_millis().min(i32::MAX as u128) as libc::c_int;
+            let left_ms = (wake - now).as_millis().min(i32::MAX as u128) as libc::c_int;
             let mut pfd = libc::pollfd { fd: self.fd, events, revents: 0 };
             // SAFETY: one valid pollfd, count 1.
             let r = unsafe { libc::poll(&mut pfd, 1, left_ms.max(1)) };
             if r > 0 {
-                return true;
+                return Wait::Ready;
             }
             if r < 0 && errno() != libc::EINTR {
                 // Let the following recv/send report the real error.
-                return true;
+                return Wait::Ready;
             }
+        }
+    }
+
+    /// Turn a wait outcome into the error mbedtls expects, or None to go on with the I/O.
+    fn check_wait(&mut self, w: Wait) -> Option<mbedtls::Error> {
+        match w {
+            Wait::Ready => None,
+            Wait::Deadline => {
+                self.last_event = SocketEvent::DeadlineExpired;
+                Some(codes::SslTimeout.into())
+            }
+            // mbedtls answers a receive timeout by retransmitting its last flight.
+            Wait::Timer => Some(codes::SslTimeout.into()),
         }
     }
 
@@ -100,9 +133,9 @@ impl FdTransport {
         if self.detached {
             return Err(codes::NetRecvFailed.into());
         }
-        if !self.wait_ready(libc::POLLIN) {
-            self.last_event = SocketEvent::DeadlineExpired;
-            return Err(codes::SslTimeout.into());
+        let w = self.wait_ready(libc::POLLIN);
+        if let Some(e) = self.check_wait(w) {
+            return Err(e);
         }
         // SAFETY: buf is a valid writable slice of buf.len() bytes.
         let mut n = unsafe { libc::recv(self.fd, buf.as_mut_ptr().cast(), buf.len(), 0) };
@@ -122,9 +155,13 @@ impl FdTransport {
         if self.detached {
             return Err(codes::NetSendFailed.into());
         }
-        if !self.wait_ready(libc::POLLOUT) {
-            self.last_event = SocketEvent::DeadlineExpired;
-            return Err(codes::SslTimeout.into());
+        // Only the handshake deadline bounds a send; the retransmission timer concerns receiving.
+        let w = match self.wait_ready(libc::POLLOUT) {
+            Wait::Timer => Wait::Ready,
+            w => w,
+        };
+        if let Some(e) = self.check_wait(w) {
+            return Err(e);
         }
         // MSG_NOSIGNAL: a peer that went away must give SOCKET_RESET, not kill the process with SIGPIPE.
         // SAFETY: buf is a valid readable slice.
@@ -148,5 +185,35 @@ impl Io for FdTransport {
 
     fn send(&mut self, buf: &[u8]) -> mbedtls::Result<usize> {
         catch_io_panic(|| self.send_raw(buf))
+    }
+}
+
+/// mbedtls send callback over an `FdTransport` (our own bridge, so it runs inside the panic boundary).
+///
+/// # Safety
+/// `p` must be the `FdTransport` registered with `mbedtls_ssl_set_bio`, alive for the context's use.
+pub unsafe extern "C" fn bio_send(p: *mut c_void, buf: *const c_uchar, len: usize) -> c_int {
+    let (Some(t), false) = ((p as *mut FdTransport).as_mut(), buf.is_null()) else {
+        return mbedtls_sys::ERR_NET_INVALID_CONTEXT;
+    };
+    let data = core::slice::from_raw_parts(buf, len.min(c_int::MAX as usize));
+    match Io::send(t, data) {
+        Ok(n) => n as c_int,
+        Err(e) => e.to_int(),
+    }
+}
+
+/// mbedtls receive callback over an `FdTransport`.
+///
+/// # Safety
+/// As for `bio_send`.
+pub unsafe extern "C" fn bio_recv(p: *mut c_void, buf: *mut c_uchar, len: usize) -> c_int {
+    let (Some(t), false) = ((p as *mut FdTransport).as_mut(), buf.is_null()) else {
+        return mbedtls_sys::ERR_NET_INVALID_CONTEXT;
+    };
+    let data = core::slice::from_raw_parts_mut(buf, len.min(c_int::MAX as usize));
+    match Io::recv(t, data) {
+        Ok(n) => n as c_int,
+        Err(e) => e.to_int(),
     }
 }
