@@ -581,7 +581,8 @@ typedef struct {
    */
   uint32_t ignore_certitem;
   /**
-   * 1: ignore multi-level certificate chain verification (see QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY).
+   * 1: judge only the server's own certificate; findings on the intermediate and root
+   * certificates above it (chain depth >= 1) are ignored. The leaf must still verify.
    */
   int ignore_multi_certchain_verify;
   /**

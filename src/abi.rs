@@ -245,7 +245,8 @@ pub struct ql_ssl_config {
     pub ignore_invalid_certsign: c_int,
     /// Bit mask of certificate checks to ignore (MBEDTLS_X509_BADCERT_* values).
     pub ignore_certitem: u32,
-    /// 1: ignore multi-level certificate chain verification (see QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY).
+    /// 1: judge only the server's own certificate; findings on the intermediate and root
+    /// certificates above it (chain depth >= 1) are ignored. The leaf must still verify.
     pub ignore_multi_certchain_verify: c_int,
     /// Session reuse state.
     pub ssl_session_cache: ql_ssl_session,

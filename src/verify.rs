@@ -17,7 +17,11 @@ pub const SIGNATURE_FLAGS: u32 = 0x08;
 
 pub struct VerifyPolicy {
     ignored: u32,
+    /// `ignore_multi_certchain_verify`: only the server's own certificate (depth 0) is judged;
+    /// findings on the intermediates and root above it are forgiven.
+    leaf_only: bool,
     seen: AtomicU32,
+    unforgiven: AtomicU32,
 }
 
 impl VerifyPolicy {
@@ -29,7 +33,7 @@ impl VerifyPolicy {
         if s.ignore_invalid_certsign {
             ignored |= SIGNATURE_FLAGS;
         }
-        VerifyPolicy { ignored, seen: AtomicU32::new(0) }
+        VerifyPolicy { ignored, leaf_only: s.ignore_multi_certchain_verify, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0) }
     }
 
     /// The bits this policy forgives.
@@ -37,10 +41,13 @@ impl VerifyPolicy {
         self.ignored
     }
 
-    /// Apply the policy to one certificate's flags; returns the flags that remain.
-    pub fn apply(&self, flags: u32) -> u32 {
+    /// Apply the policy to the flags of the certificate at `depth` (0 = the server's own);
+    /// returns the flags that remain.
+    pub fn apply(&self, depth: c_int, flags: u32) -> u32 {
+        let remaining = if self.leaf_only && depth > 0 { 0 } else { flags & !self.ignored };
         self.seen.fetch_or(flags, Ordering::Relaxed);
-        flags & !self.ignored
+        self.unforgiven.fetch_or(remaining, Ordering::Relaxed);
+        remaining
     }
 
     /// Every flag seen on the chain in the last handshake, before ignoring.
@@ -50,7 +57,7 @@ impl VerifyPolicy {
 
     /// A readable reason when the chain had findings that were not forgiven.
     pub fn failure_reason(&self) -> Option<String> {
-        let left = self.seen_flags() & !self.ignored;
+        let left = self.unforgiven.load(Ordering::Relaxed);
         (left != 0).then(|| format!("certificate verification failed: {}", describe_flags(left)))
     }
 
@@ -62,13 +69,13 @@ impl VerifyPolicy {
     }
 }
 
-unsafe extern "C" fn verify_bridge(data: *mut c_void, _crt: *mut mbedtls_sys::x509_crt, _depth: c_int, flags: *mut u32) -> c_int {
+unsafe extern "C" fn verify_bridge(data: *mut c_void, _crt: *mut mbedtls_sys::x509_crt, depth: c_int, flags: *mut u32) -> c_int {
     catch_status_panic(mbedtls_sys::ERR_X509_FATAL_ERROR, || {
         // SAFETY: data is the policy registered in install(); flags is mbedtls's out-parameter.
         let (Some(policy), Some(flags)) = (unsafe { (data as *const VerifyPolicy).as_ref() }, unsafe { flags.as_mut() }) else {
             return mbedtls_sys::ERR_X509_FATAL_ERROR;
         };
-        *flags = policy.apply(*flags);
+        *flags = policy.apply(depth, *flags);
         0
     })
 }
@@ -111,10 +118,19 @@ mod tests {
 
     #[test]
     fn only_configured_bits_are_forgiven() {
-        let p = VerifyPolicy { ignored: 0x04, seen: AtomicU32::new(0) };
-        assert_eq!(p.apply(0x04), 0);
-        assert_eq!(p.apply(0x01 | 0x04), 0x01);
-        assert_eq!(p.seen_flags(), 0x05);
+        let p = VerifyPolicy { ignored: 0x04, leaf_only: false, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0) };
+        assert_eq!(p.apply(0, 0x04), 0);
+        assert_eq!(p.apply(0, 0x01 | 0x04), 0x01);
+        assert_eq!(p.apply(1, 0x08), 0x08);
+        assert_eq!(p.seen_flags(), 0x0D);
         assert!(p.failure_reason().unwrap().contains("expired"));
+    }
+
+    #[test]
+    fn leaf_only_forgives_the_upper_chain_but_not_the_leaf() {
+        let p = VerifyPolicy { ignored: 0, leaf_only: true, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0) };
+        assert_eq!(p.apply(2, 0x08), 0);
+        assert_eq!(p.apply(1, 0x01), 0);
+        assert_eq!(p.apply(0, 0x04), 0x04);
     }
 }
