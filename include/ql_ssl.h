@@ -199,6 +199,11 @@ extern "C" {
 #define QL_SSL_CIPHERSUITE_ALL 65535
 
 /**
+ * MBEDTLS_X509_BADCERT_CN_MISMATCH.
+ */
+#define CN_MISMATCH 4
+
+/**
  * Result codes of every `ql_ssl_*` function (spellings, including UNKOWN and WOUNDBLOCK, are the vendor's ABI).
  */
 typedef enum {
@@ -636,8 +641,9 @@ int ql_ssl_setup(ql_ssl_context *ssl, ql_ssl_config *conf);
 int ql_ssl_set_socket_fd(ql_ssl_context *ssl, int sock_fd);
 
 /**
- * Set the server's host name (1..255 bytes): sent as SNI when `sni_enable` is 1, and checked
- * against the server certificate when verification is on (mbedtls 2.28 then also sends it as SNI).
+ * Set the server's host name (1..255 bytes): sent as SNI only when `sni_enable` is 1, and checked
+ * against the server certificate's subjectAltNames (DNS and IP) or CN whenever verification is on.
+ * Without a host name no name check is made.
  */
 int ql_ssl_set_hostname(ql_ssl_context *ssl, const char *hostname);
 

@@ -133,8 +133,9 @@ pub unsafe extern "C" fn ql_ssl_set_socket_fd(ssl: *mut ql_ssl_context, sock_fd:
     })
 }
 
-/// Set the server's host name (1..255 bytes): sent as SNI when `sni_enable` is 1, and checked
-/// against the server certificate when verification is on (mbedtls 2.28 then also sends it as SNI).
+/// Set the server's host name (1..255 bytes): sent as SNI only when `sni_enable` is 1, and checked
+/// against the server certificate's subjectAltNames (DNS and IP) or CN whenever verification is on.
+/// Without a host name no name check is made.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname: *const c_char) -> c_int {
     ffi_guard(|| {

@@ -215,12 +215,11 @@ impl Connection {
         Ok(())
     }
 
-    /// The name handed to mbedtls: sent as SNI and checked against the server certificate. mbedtls
-    /// 2.28 cannot check a name without also sending it, so with SNI off the name is still used
-    /// when verification is on (documented in the header).
+    /// The name handed to mbedtls, which sends it as SNI: only with `sni_enable`. The certificate
+    /// name check is ours (VerifyPolicy), with or without SNI.
     fn mbedtls_hostname(&self, s: &Settings) -> Option<String> {
         let name = self.hostname.as_ref()?.to_str().ok()?.to_owned();
-        (s.sni || s.auth_mode != 0).then_some(name)
+        s.sni.then_some(name)
     }
 
     /// Drive the handshake. Returns the result and, when the negotiate timeout expired for the
@@ -304,6 +303,9 @@ impl Connection {
     /// Bind the socket, host name and cached session to the mbedtls context.
     fn start(&mut self, fd: c_int, deadline: Instant, s: &Settings) -> Result<()> {
         let host = self.mbedtls_hostname(s);
+        if let Some(p) = &self.policy {
+            p.set_hostname(self.hostname.as_ref().map(|h| h.to_string_lossy().into_owned()));
+        }
         let key = self.session_key(s);
         let timer = s.dtls.then(|| self.timer.clone());
         let mut transport = Box::new(FdTransport::new(fd, Some(deadline), timer));

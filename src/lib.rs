@@ -16,6 +16,7 @@ pub mod diag;
 pub mod error;
 pub mod ffi;
 pub mod handle;
+pub mod hostname;
 pub mod panic;
 pub mod session;
 pub mod timer;

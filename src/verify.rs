@@ -8,10 +8,13 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use mbedtls::ssl::Config;
 
 use crate::config::Settings;
+use crate::hostname::CertNames;
 use crate::panic::catch_status_panic;
 
 /// MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE: the validity period.
 pub const VALIDITY_FLAGS: u32 = 0x01 | 0x200;
+/// MBEDTLS_X509_BADCERT_CN_MISMATCH.
+pub const CN_MISMATCH: u32 = 0x04;
 /// MBEDTLS_X509_BADCERT_NOT_TRUSTED: the chain does not verify up to a trusted CA (bad or unknown signer).
 pub const SIGNATURE_FLAGS: u32 = 0x08;
 
@@ -22,6 +25,8 @@ pub struct VerifyPolicy {
     leaf_only: bool,
     seen: AtomicU32,
     unforgiven: AtomicU32,
+    /// Host name the server certificate must match (set when the handshake starts).
+    hostname: parking_lot::Mutex<Option<String>>,
 }
 
 impl VerifyPolicy {
@@ -33,7 +38,22 @@ impl VerifyPolicy {
         if s.ignore_invalid_certsign {
             ignored |= SIGNATURE_FLAGS;
         }
-        VerifyPolicy { ignored, leaf_only: s.ignore_multi_certchain_verify, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0) }
+        VerifyPolicy { ignored, leaf_only: s.ignore_multi_certchain_verify, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: parking_lot::Mutex::new(None) }
+    }
+
+    /// The host name to check the server certificate against (None: no name check).
+    pub fn set_hostname(&self, host: Option<String>) {
+        *self.hostname.lock() = host;
+    }
+
+    /// mbedtls's own name finding is replaced by ours (see src/hostname.rs).
+    fn name_flags(&self, depth: c_int, crt: Option<&mbedtls_sys::x509_crt>, flags: u32) -> u32 {
+        let flags = flags & !CN_MISMATCH;
+        match (depth, crt, self.hostname.lock().as_deref()) {
+            // SAFETY: crt is the certificate mbedtls is verifying.
+            (0, Some(crt), Some(host)) if !unsafe { CertNames::from_crt(crt) }.matches(host) => flags | CN_MISMATCH,
+            _ => flags,
+        }
     }
 
     /// The bits this policy forgives.
@@ -69,13 +89,14 @@ impl VerifyPolicy {
     }
 }
 
-unsafe extern "C" fn verify_bridge(data: *mut c_void, _crt: *mut mbedtls_sys::x509_crt, depth: c_int, flags: *mut u32) -> c_int {
+unsafe extern "C" fn verify_bridge(data: *mut c_void, crt: *mut mbedtls_sys::x509_crt, depth: c_int, flags: *mut u32) -> c_int {
     catch_status_panic(mbedtls_sys::ERR_X509_FATAL_ERROR, || {
         // SAFETY: data is the policy registered in install(); flags is mbedtls's out-parameter.
         let (Some(policy), Some(flags)) = (unsafe { (data as *const VerifyPolicy).as_ref() }, unsafe { flags.as_mut() }) else {
             return mbedtls_sys::ERR_X509_FATAL_ERROR;
         };
-        *flags = policy.apply(depth, *flags);
+        let found = policy.name_flags(depth, unsafe { crt.as_ref() }, *flags);
+        *flags = policy.apply(depth, found);
         0
     })
 }
@@ -118,7 +139,7 @@ mod tests {
 
     #[test]
     fn only_configured_bits_are_forgiven() {
-        let p = VerifyPolicy { ignored: 0x04, leaf_only: false, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0) };
+        let p = VerifyPolicy { ignored: 0x04, leaf_only: false, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: parking_lot::Mutex::new(None) };
         assert_eq!(p.apply(0, 0x04), 0);
         assert_eq!(p.apply(0, 0x01 | 0x04), 0x01);
         assert_eq!(p.apply(1, 0x08), 0x08);
@@ -128,7 +149,7 @@ mod tests {
 
     #[test]
     fn leaf_only_forgives_the_upper_chain_but_not_the_leaf() {
-        let p = VerifyPolicy { ignored: 0, leaf_only: true, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0) };
+        let p = VerifyPolicy { ignored: 0, leaf_only: true, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: parking_lot::Mutex::new(None) };
         assert_eq!(p.apply(2, 0x08), 0);
         assert_eq!(p.apply(1, 0x01), 0);
         assert_eq!(p.apply(0, 0x04), 0x04);
