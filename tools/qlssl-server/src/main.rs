@@ -1,0 +1,578 @@
+//! qlssl-server: the qlssl host runtime's embedded default peer.
+//!
+//! * HTTPS on TCP: completes a TLS handshake, reads one HTTP request, answers a `GET` with a
+//!   small `HTTP/1.0 200` response (anything else with 400/405), sends close_notify, closes.
+//! * DTLS echo on UDP: PSK (identity/key configurable) and certificate suites, HelloVerify
+//!   cookies, echoes every record back until the client's close_notify or idle timeout.
+//!
+//! Loopback only (it refuses any other bind address). Port 0 picks a free port; the chosen
+//! ports are printed and optionally written to `--port-file`. Every loop is bounded in time
+//! and count; SIGTERM/SIGINT stop it cleanly (it prints its statistics and exits 0).
+
+use std::io::{Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mbedtls::error::codes;
+use mbedtls::pk::Pk;
+use mbedtls::rng::{CtrDrbg, OsEntropy};
+use mbedtls::ssl::config::{Endpoint, Preset, Transport};
+use mbedtls::ssl::context::Timer;
+use mbedtls::ssl::{Config, Context, CookieContext, Io};
+use mbedtls::x509::certificate::Builder;
+use mbedtls::x509::{Certificate, Time};
+
+static STOP: AtomicBool = AtomicBool::new(false);
+static VERBOSE: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_sig: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+#[derive(Default)]
+struct Stats {
+    https_accepted: AtomicU64,
+    https_handshakes: AtomicU64,
+    http_200: AtomicU64,
+    http_other: AtomicU64,
+    https_errors: AtomicU64,
+    https_rejected_busy: AtomicU64,
+    dtls_hello_verify: AtomicU64,
+    dtls_handshakes: AtomicU64,
+    dtls_echoes: AtomicU64,
+    dtls_close_notify: AtomicU64,
+    dtls_errors: AtomicU64,
+}
+
+impl Stats {
+    fn line(&self) -> String {
+        let g = |a: &AtomicU64| a.load(Ordering::SeqCst);
+        format!(
+            "https_accepted={} https_handshakes={} http_200={} http_other={} https_errors={} https_rejected_busy={} \
+             dtls_hello_verify={} dtls_handshakes={} dtls_echoes={} dtls_close_notify={} dtls_errors={}",
+            g(&self.https_accepted),
+            g(&self.https_handshakes),
+            g(&self.http_200),
+            g(&self.http_other),
+            g(&self.https_errors),
+            g(&self.https_rejected_busy),
+            g(&self.dtls_hello_verify),
+            g(&self.dtls_handshakes),
+            g(&self.dtls_echoes),
+            g(&self.dtls_close_notify),
+            g(&self.dtls_errors),
+        )
+    }
+}
+
+macro_rules! log {
+    ($($arg:tt)*) => { eprintln!("qlssl-server: {}", format!($($arg)*)) };
+}
+macro_rules! vlog {
+    ($($arg:tt)*) => { if VERBOSE.load(Ordering::Relaxed) { log!($($arg)*) } };
+}
+
+struct Opts {
+    bind: IpAddr,
+    https_port: Option<u16>,
+    dtls_port: Option<u16>,
+    psk_identity: String,
+    psk_key: Vec<u8>,
+    cert: Option<String>,
+    key: Option<String>,
+    write_ca: Option<String>,
+    port_file: Option<String>,
+    stats_file: Option<String>,
+    max_seconds: u64,
+    max_conns: usize,
+    body_size: usize,
+}
+
+const USAGE: &str = "usage: qlssl-server [options]
+  --bind ADDR            loopback address to listen on (default 127.0.0.1; non-loopback is refused)
+  --https-port N|off     TCP port for HTTPS (default 0 = pick a free port)
+  --dtls-port N|off      UDP port for the DTLS echo (default 0 = pick a free port)
+  --psk-identity ID      DTLS/TLS PSK identity (default qlssl_demo)
+  --psk-key HEX          PSK as hex (default 0102030405060708090a0b0c0d0e0f10)
+  --cert FILE --key FILE load the server certificate chain and key (PEM) instead of generating
+  --write-ca FILE        write the server certificate(s) as PEM (a CA file for verifying clients)
+  --port-file FILE       write 'https=PORT' / 'dtls=PORT' lines once listening
+  --stats-file FILE      write the final statistics line there on exit
+  --max-seconds N        exit by itself after N seconds (default 3600)
+  --max-conns N          concurrent HTTPS connections (default 16)
+  --body-size N          HTTP response body size in bytes (default 300, max 65536)
+  -v                     log every connection";
+
+fn parse_hex(s: &str) -> Option<Vec<u8>> {
+    if s.is_empty() || s.len() % 2 != 0 || s.len() > 128 {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
+}
+
+fn parse_port(s: &str) -> Result<Option<u16>, String> {
+    if s == "off" {
+        return Ok(None);
+    }
+    s.parse::<u16>().map(Some).map_err(|_| format!("bad port '{}'", s))
+}
+
+fn parse_args() -> Result<Opts, String> {
+    let mut o = Opts {
+        bind: IpAddr::from([127, 0, 0, 1]),
+        https_port: Some(0),
+        dtls_port: Some(0),
+        psk_identity: "qlssl_demo".into(),
+        psk_key: parse_hex("0102030405060708090a0b0c0d0e0f10").unwrap(),
+        cert: None,
+        key: None,
+        write_ca: None,
+        port_file: None,
+        stats_file: None,
+        max_seconds: 3600,
+        max_conns: 16,
+        body_size: 300,
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        if a == "-v" {
+            VERBOSE.store(true, Ordering::Relaxed);
+            i += 1;
+            continue;
+        }
+        if a == "-h" || a == "--help" {
+            println!("{}", USAGE);
+            std::process::exit(0);
+        }
+        let v = args.get(i + 1).ok_or_else(|| format!("{} needs a value", a))?.clone();
+        match a {
+            "--bind" => o.bind = v.parse().map_err(|_| format!("bad address '{}'", v))?,
+            "--https-port" => o.https_port = parse_port(&v)?,
+            "--dtls-port" => o.dtls_port = parse_port(&v)?,
+            "--psk-identity" => {
+                if v.is_empty() || v.len() > 128 {
+                    return Err("PSK identity must be 1..128 bytes".into());
+                }
+                o.psk_identity = v
+            }
+            "--psk-key" => o.psk_key = parse_hex(&v).ok_or("PSK key must be 1..64 bytes of hex")?,
+            "--cert" => o.cert = Some(v),
+            "--key" => o.key = Some(v),
+            "--write-ca" => o.write_ca = Some(v),
+            "--port-file" => o.port_file = Some(v),
+            "--stats-file" => o.stats_file = Some(v),
+            "--max-seconds" => o.max_seconds = v.parse().ok().filter(|n| (1..=86400).contains(n)).ok_or("bad --max-seconds")?,
+            "--max-conns" => o.max_conns = v.parse().ok().filter(|n| (1..=256).contains(n)).ok_or("bad --max-conns")?,
+            "--body-size" => o.body_size = v.parse().ok().filter(|n| *n <= 65536).ok_or("bad --body-size")?,
+            _ => return Err(format!("unknown option '{}'", a)),
+        }
+        i += 2;
+    }
+    if !o.bind.is_loopback() {
+        return Err(format!("refusing to listen on non-loopback address {}", o.bind));
+    }
+    if o.cert.is_some() != o.key.is_some() {
+        return Err("--cert and --key go together".into());
+    }
+    if o.https_port.is_none() && o.dtls_port.is_none() {
+        return Err("both services are off".into());
+    }
+    Ok(o)
+}
+
+type CertKey = (Arc<mbedtls::alloc::List<Certificate>>, Arc<Pk>);
+
+fn self_signed(rng: &mut CtrDrbg, mut key: Pk, cn: &str) -> mbedtls::Result<(String, Pk)> {
+    // Self-signed: the subject key is also the issuer key. mbedtls needs two handles.
+    let mut issuer = Pk::from_private_key(&key.write_private_der_vec()?, None)?;
+    let not_before = Time::new(2024, 1, 1, 0, 0, 0).unwrap();
+    let not_after = Time::new(2049, 12, 31, 23, 59, 59).unwrap();
+    let subject = format!("CN={},O=qlssl test server", cn);
+    let pem = Builder::new()
+        .subject(&subject)?
+        .issuer(&subject)?
+        .subject_key(&mut key)
+        .issuer_key(&mut issuer)
+        .signature_hash(mbedtls::hash::Type::Sha256)
+        .basic_constraints(true, Some(0))?
+        .validity(not_before, not_after)?
+        .serial(&[0x51, 0x4c])?
+        .write_pem_string(rng)?;
+    Ok((pem, key))
+}
+
+fn server_certs(o: &Opts, rng: &mut CtrDrbg) -> Result<(Vec<CertKey>, String), String> {
+    let mut pairs = Vec::new();
+    let mut pems = String::new();
+    let e = |what: &str, err: mbedtls::Error| format!("{}: {}", what, err);
+    if let (Some(c), Some(k)) = (&o.cert, &o.key) {
+        let mut cpem = std::fs::read(c).map_err(|err| format!("{}: {}", c, err))?;
+        let mut kpem = std::fs::read(k).map_err(|err| format!("{}: {}", k, err))?;
+        pems.push_str(&String::from_utf8_lossy(&cpem));
+        cpem.push(0);
+        kpem.push(0);
+        let chain = Certificate::from_pem_multiple(&cpem).map_err(|err| e(c, err))?;
+        let key = Pk::from_private_key(&kpem, None).map_err(|err| e(k, err))?;
+        pairs.push((Arc::new(chain), Arc::new(key)));
+        return Ok((pairs, pems));
+    }
+    // Generate an ECDSA P-256 and an RSA-2048 certificate so ECDHE-ECDSA, ECDHE-RSA and RSA
+    // suites can all be negotiated.
+    let ec = Pk::generate_ec(rng, mbedtls::pk::EcGroupId::SecP256R1).map_err(|err| e("EC key", err))?;
+    let rsa = Pk::generate_rsa(rng, 2048, 65537).map_err(|err| e("RSA key", err))?;
+    for (key, cn) in [(ec, "localhost"), (rsa, "localhost")] {
+        let (pem, key) = self_signed(rng, key, cn).map_err(|err| e("certificate", err))?;
+        let mut z = pem.clone().into_bytes();
+        z.push(0);
+        let chain = Certificate::from_pem_multiple(&z).map_err(|err| e("certificate", err))?;
+        pems.push_str(&pem);
+        pairs.push((Arc::new(chain), Arc::new(key)));
+    }
+    Ok((pairs, pems))
+}
+
+fn is_code(e: &mbedtls::Error, c: mbedtls::error::HiError) -> bool {
+    e.high_level() == Some(c)
+}
+
+fn would_block(e: &mbedtls::Error) -> bool {
+    is_code(e, codes::SslWantRead) || is_code(e, codes::SslWantWrite)
+}
+
+// ---------------------------------------------------------------- HTTPS
+
+fn https_conn(cfg: Arc<Config>, stream: TcpStream, stats: &Stats, id: u64, body_size: usize) -> Result<(), String> {
+    let peer = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
+    stream.set_read_timeout(Some(Duration::from_millis(100))).map_err(|e| e.to_string())?;
+    stream.set_write_timeout(Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut ctx = Context::new(cfg);
+    let mut r = ctx.establish(stream, None);
+    let mut rounds = 0u32;
+    while let Err(e) = &r {
+        if !would_block(e) {
+            return Err(format!("handshake with {}: {}", peer, e));
+        }
+        rounds += 1;
+        if Instant::now() > deadline || rounds > 100_000 || STOP.load(Ordering::SeqCst) {
+            return Err(format!("handshake with {}: timed out", peer));
+        }
+        r = ctx.handshake();
+    }
+    stats.https_handshakes.fetch_add(1, Ordering::SeqCst);
+    let suite = ctx.ciphersuite().unwrap_or(0);
+    vlog!("https #{}: handshake with {} done (suite 0x{:04x})", id, peer, suite);
+
+    let mut req = Vec::with_capacity(512);
+    let mut buf = [0u8; 1024];
+    loop {
+        if req.windows(4).any(|w| w == b"\r\n\r\n") || req.windows(2).any(|w| w == b"\n\n") {
+            break;
+        }
+        if req.len() > 8192 {
+            return Err(format!("https #{}: request header too long", id));
+        }
+        if Instant::now() > deadline || STOP.load(Ordering::SeqCst) {
+            return Err(format!("https #{}: timed out waiting for the request", id));
+        }
+        match ctx.read(&mut buf) {
+            Ok(0) => return Err(format!("https #{}: peer closed before sending a request", id)),
+            Ok(n) => req.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(e) => return Err(format!("https #{}: read: {}", id, e)),
+        }
+    }
+    let first = String::from_utf8_lossy(req.split(|b| *b == b'\n').next().unwrap_or(b"")).trim().to_string();
+    let (status, body) = if first.starts_with("GET ") && (first.ends_with("HTTP/1.0") || first.ends_with("HTTP/1.1")) {
+        stats.http_200.fetch_add(1, Ordering::SeqCst);
+        let mut b = format!("Hello from qlssl-server: response #{} to \"{}\" over TLS suite 0x{:04x}.\n", id, first, suite);
+        while b.len() < body_size {
+            b.push_str("0123456789abcdefghijklmnopqrstuvwxyz\n");
+        }
+        b.truncate(body_size.max(1));
+        ("200 OK", b)
+    } else if first.contains(" HTTP/1.") {
+        stats.http_other.fetch_add(1, Ordering::SeqCst);
+        ("405 Method Not Allowed", "only GET is served\n".to_string())
+    } else {
+        stats.http_other.fetch_add(1, Ordering::SeqCst);
+        ("400 Bad Request", "bad request\n".to_string())
+    };
+    let resp = format!(
+        "HTTP/1.0 {}\r\nServer: qlssl-server\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        status,
+        body.len(),
+        body
+    );
+    let mut off = 0;
+    let mut rounds = 0u32;
+    while off < resp.len() {
+        rounds += 1;
+        if Instant::now() > deadline || rounds > 100_000 {
+            return Err(format!("https #{}: timed out writing the response", id));
+        }
+        match ctx.write(&resp.as_bytes()[off..]) {
+            Ok(0) => return Err(format!("https #{}: peer closed during the response", id)),
+            Ok(n) => off += n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(1)),
+            Err(e) => return Err(format!("https #{}: write: {}", id, e)),
+        }
+    }
+    vlog!("https #{}: '{}' -> {}", id, first, status);
+    ctx.close(); // close_notify, then the TCP socket is dropped
+    Ok(())
+}
+
+fn https_loop(listener: TcpListener, cfg: Arc<Config>, stats: Arc<Stats>, o_max_conns: usize, body_size: usize, deadline: Instant) {
+    let active = Arc::new(AtomicUsize::new(0));
+    let mut next_id = 0u64;
+    while !STOP.load(Ordering::SeqCst) && Instant::now() < deadline {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                next_id += 1;
+                stats.https_accepted.fetch_add(1, Ordering::SeqCst);
+                let _ = stream.set_nonblocking(false);
+                if active.load(Ordering::SeqCst) >= o_max_conns {
+                    stats.https_rejected_busy.fetch_add(1, Ordering::SeqCst);
+                    log!("https: too many connections, dropping one");
+                    continue;
+                }
+                active.fetch_add(1, Ordering::SeqCst);
+                let (cfg, st, act, id) = (cfg.clone(), stats.clone(), active.clone(), next_id);
+                let spawned = std::thread::Builder::new().name(format!("https-{}", id)).spawn(move || {
+                    if let Err(e) = https_conn(cfg, stream, &st, id, body_size) {
+                        st.https_errors.fetch_add(1, Ordering::SeqCst);
+                        log!("{}", e);
+                    }
+                    act.fetch_sub(1, Ordering::SeqCst);
+                });
+                if spawned.is_err() {
+                    active.fetch_sub(1, Ordering::SeqCst);
+                    stats.https_errors.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => {
+                log!("https accept: {}", e);
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+    // Let running connections finish (bounded).
+    let until = Instant::now() + Duration::from_secs(3);
+    while active.load(Ordering::SeqCst) > 0 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+// ---------------------------------------------------------------- DTLS
+
+/// One DTLS client on the shared UDP socket: sends to `peer`, receives only `peer`'s datagrams.
+struct PeerIo {
+    sock: UdpSocket,
+    peer: SocketAddr,
+}
+
+impl Io for PeerIo {
+    fn recv(&mut self, buf: &mut [u8]) -> mbedtls::Result<usize> {
+        for _ in 0..64 {
+            match self.sock.recv_from(buf) {
+                Ok((n, from)) if from == self.peer => return Ok(n),
+                Ok((_, from)) => vlog!("dtls: dropping a datagram from {} (busy with {})", from, self.peer),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {
+                    return Err(codes::SslWantRead.into())
+                }
+                Err(_) => return Err(codes::NetRecvFailed.into()),
+            }
+        }
+        Err(codes::SslWantRead.into())
+    }
+
+    fn send(&mut self, buf: &[u8]) -> mbedtls::Result<usize> {
+        self.sock.send_to(buf, self.peer).map_err(|_| codes::NetSendFailed.into())
+    }
+}
+
+fn dtls_session(sock: &UdpSocket, peer: SocketAddr, cfg: Arc<Config>, stats: &Stats) -> Result<(), String> {
+    let io = PeerIo { sock: sock.try_clone().map_err(|e| e.to_string())?, peer };
+    let mut ctx = Context::new(cfg);
+    ctx.set_timer_callback(Box::new(Timer::new()));
+    ctx.set_client_transport_id_once(peer.to_string().as_bytes());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut r = ctx.establish(io, None);
+    let mut rounds = 0u32;
+    while let Err(e) = &r {
+        if is_code(e, codes::SslHelloVerifyRequired) {
+            stats.dtls_hello_verify.fetch_add(1, Ordering::SeqCst);
+            vlog!("dtls: HelloVerifyRequest sent to {}", peer);
+        } else if !would_block(e) {
+            return Err(format!("dtls handshake with {}: {}", peer, e));
+        }
+        rounds += 1;
+        if Instant::now() > deadline || rounds > 100_000 || STOP.load(Ordering::SeqCst) {
+            return Err(format!("dtls handshake with {}: timed out", peer));
+        }
+        r = ctx.handshake();
+    }
+    stats.dtls_handshakes.fetch_add(1, Ordering::SeqCst);
+    vlog!("dtls: handshake with {} done (suite 0x{:04x})", peer, ctx.ciphersuite().unwrap_or(0));
+    let mut buf = vec![0u8; 4096];
+    let mut idle_until = Instant::now() + Duration::from_secs(10);
+    for _ in 0..100_000 {
+        if Instant::now() > idle_until || STOP.load(Ordering::SeqCst) {
+            vlog!("dtls: {} idle, ending the session", peer);
+            break;
+        }
+        match Io::recv(&mut ctx, &mut buf) {
+            Ok(0) => {}
+            Ok(n) => {
+                idle_until = Instant::now() + Duration::from_secs(10);
+                let mut sent = false;
+                for _ in 0..1000 {
+                    match Io::send(&mut ctx, &buf[..n]) {
+                        Ok(_) => {
+                            sent = true;
+                            break;
+                        }
+                        Err(e) if would_block(&e) => std::thread::sleep(Duration::from_millis(1)),
+                        Err(e) => return Err(format!("dtls send to {}: {}", peer, e)),
+                    }
+                }
+                if !sent {
+                    return Err(format!("dtls send to {}: timed out", peer));
+                }
+                stats.dtls_echoes.fetch_add(1, Ordering::SeqCst);
+                vlog!("dtls: echoed {} bytes to {}", n, peer);
+            }
+            Err(e) if would_block(&e) || is_code(&e, codes::SslTimeout) => {}
+            Err(e) if is_code(&e, codes::SslPeerCloseNotify) => {
+                stats.dtls_close_notify.fetch_add(1, Ordering::SeqCst);
+                vlog!("dtls: close_notify from {}", peer);
+                break;
+            }
+            Err(e) => return Err(format!("dtls recv from {}: {}", peer, e)),
+        }
+    }
+    ctx.close();
+    Ok(())
+}
+
+fn dtls_loop(sock: UdpSocket, cfg: Arc<Config>, stats: Arc<Stats>, deadline: Instant) {
+    let mut peek = [0u8; 64];
+    while !STOP.load(Ordering::SeqCst) && Instant::now() < deadline {
+        match sock.peek_from(&mut peek) {
+            Ok((_, peer)) => {
+                if let Err(e) = dtls_session(&sock, peer, cfg.clone(), &stats) {
+                    stats.dtls_errors.fetch_add(1, Ordering::SeqCst);
+                    log!("{}", e);
+                    // Drop whatever that peer still had queued so the loop does not spin on it.
+                    let mut junk = [0u8; 2048];
+                    for _ in 0..64 {
+                        if sock.recv_from(&mut junk).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(e) => {
+                // e.g. ECONNREFUSED reported for an earlier datagram: drop and go on.
+                vlog!("dtls peek: {}", e);
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- main
+
+fn write_file_atomic(path: &str, text: &str) -> std::io::Result<()> {
+    let tmp = format!("{}.tmp{}", path, std::process::id());
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
+}
+
+fn run(o: Opts) -> Result<(), String> {
+    let entropy = Arc::new(OsEntropy::new());
+    let rng = Arc::new(CtrDrbg::new(entropy.clone(), None).map_err(|e| e.to_string())?);
+    let mut keygen_rng = CtrDrbg::new(entropy, None).map_err(|e| e.to_string())?;
+    let (certs, pems) = server_certs(&o, &mut keygen_rng)?;
+    if let Some(p) = &o.write_ca {
+        write_file_atomic(p, &pems).map_err(|e| format!("{}: {}", p, e))?;
+    }
+    let make_cfg = |t: Transport| -> Result<Config, String> {
+        let mut c = Config::new(Endpoint::Server, t, Preset::Default);
+        c.set_rng(rng.clone());
+        for (chain, key) in &certs {
+            c.push_cert(chain.clone(), key.clone()).map_err(|e| e.to_string())?;
+        }
+        c.set_psk(&o.psk_key, &o.psk_identity).map_err(|e| e.to_string())?;
+        Ok(c)
+    };
+    let stats = Arc::new(Stats::default());
+    let deadline = Instant::now() + Duration::from_secs(o.max_seconds);
+    let mut ports = String::new();
+    let mut threads = Vec::new();
+
+    if let Some(port) = o.https_port {
+        let l = TcpListener::bind((o.bind, port)).map_err(|e| format!("https bind {}:{}: {}", o.bind, port, e))?;
+        l.set_nonblocking(true).map_err(|e| e.to_string())?;
+        let p = l.local_addr().map_err(|e| e.to_string())?.port();
+        println!("qlssl-server: https listening on {}", SocketAddr::new(o.bind, p));
+        ports.push_str(&format!("https={}\n", p));
+        let cfg = Arc::new(make_cfg(Transport::Stream)?);
+        let (stats, mc, bs) = (stats.clone(), o.max_conns, o.body_size);
+        threads.push(std::thread::spawn(move || https_loop(l, cfg, stats, mc, bs, deadline)));
+    }
+    if let Some(port) = o.dtls_port {
+        let s = UdpSocket::bind((o.bind, port)).map_err(|e| format!("dtls bind {}:{}: {}", o.bind, port, e))?;
+        s.set_read_timeout(Some(Duration::from_millis(100))).map_err(|e| e.to_string())?;
+        let p = s.local_addr().map_err(|e| e.to_string())?.port();
+        println!("qlssl-server: dtls listening on {} (psk identity '{}')", SocketAddr::new(o.bind, p), o.psk_identity);
+        ports.push_str(&format!("dtls={}\n", p));
+        let mut c = make_cfg(Transport::Datagram)?;
+        c.set_dtls_cookies(Arc::new(CookieContext::new(rng.clone()).map_err(|e| e.to_string())?));
+        let cfg = Arc::new(c);
+        let stats = stats.clone();
+        threads.push(std::thread::spawn(move || dtls_loop(s, cfg, stats, deadline)));
+    }
+    let _ = std::io::stdout().flush();
+    if let Some(p) = &o.port_file {
+        write_file_atomic(p, &ports).map_err(|e| format!("{}: {}", p, e))?;
+    }
+    for t in threads {
+        let _ = t.join();
+    }
+    let line = stats.line();
+    println!("qlssl-server: stats {}", line);
+    if let Some(p) = &o.stats_file {
+        write_file_atomic(p, &format!("{}\n", line)).map_err(|e| format!("{}: {}", p, e))?;
+    }
+    if !STOP.load(Ordering::SeqCst) {
+        log!("--max-seconds reached, exiting");
+    }
+    Ok(())
+}
+
+fn main() {
+    unsafe {
+        libc::signal(libc::SIGTERM, on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t);
+        libc::signal(libc::SIGINT, on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t);
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    let o = match parse_args() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("qlssl-server: {}\n{}", e, USAGE);
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = run(o) {
+        eprintln!("qlssl-server: {}", e);
+        std::process::exit(1);
+    }
+}
