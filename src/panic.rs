@@ -15,7 +15,11 @@ pub fn ffi_guard<F: FnOnce() -> Result<c_int>>(f: F) -> c_int {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(n)) => n,
         Ok(Err(e)) => {
-            crate::diag::record(&e);
+            // WANT_READ/WANT_WRITE are the normal rhythm of a non-blocking loop, not failures:
+            // keep that path free of allocation and keep the last real reason.
+            if !matches!(e, Error::WantRead | Error::WantWrite) {
+                crate::diag::record(&e);
+            }
             e.code() as c_int
         }
         Err(_) => {

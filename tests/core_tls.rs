@@ -1,0 +1,171 @@
+//! The safe core, without the C layer: a `Connection` built from a config talks to a real
+//! `openssl s_server` on loopback.
+
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use qlssl::abi::{ql_ssl_config, ql_ssl_config_type_e as T, qlssl_va_args};
+use qlssl::config::{self, Settings};
+use qlssl::connection::Connection;
+use qlssl::error::Error;
+
+struct Server(Child);
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn pki(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let ok = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "openssl req failed");
+    (cert, key)
+}
+
+fn start_server(cert: &Path, key: &Path) -> (Server, u16) {
+    let port = free_port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-cert")
+        .arg(cert)
+        .arg("-key")
+        .arg(key)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server(child);
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(10), "s_server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, port)
+}
+
+fn new_config() -> Box<ql_ssl_config> {
+    // SAFETY: all-zero is a valid ql_ssl_config before init.
+    let mut c: Box<ql_ssl_config> = Box::new(unsafe { std::mem::zeroed() });
+    config::init(&mut c).unwrap();
+    c
+}
+
+fn set_int(c: &mut ql_ssl_config, t: T, v: i32) {
+    let a = qlssl_va_args { i: v, u: v as u32, p: [std::ptr::null_mut(); 5], n: [0; 2] };
+    unsafe { config::set(c, t as i32, &a) }.unwrap();
+}
+
+fn set_str(c: &mut ql_ssl_config, t: T, s: &std::ffi::CStr) {
+    let mut a = qlssl_va_args { i: 0, u: 0, p: [std::ptr::null_mut(); 5], n: [0; 2] };
+    a.p[0] = s.as_ptr() as *mut _;
+    unsafe { config::set(c, t as i32, &a) }.unwrap();
+}
+
+fn http_get(conn: &mut Connection) -> String {
+    let req = b"GET / HTTP/1.0\r\n\r\n";
+    assert_eq!(conn.write(req).unwrap(), req.len());
+    let mut out = Vec::new();
+    let mut buf = [0u8; 120];
+    for _ in 0..10_000 {
+        match conn.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) => panic!("read failed: {e}"),
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn verified_blocking_handshake_and_http_exchange() {
+    let dir = tempdir();
+    let (cert, key) = pki(&dir);
+    let (_server, port) = start_server(&cert, &key);
+    let mut conf = new_config();
+    set_int(&mut conf, T::QL_SSL_CONF_AUTHMODE, 1);
+    let ca = std::ffi::CString::new(cert.to_str().unwrap()).unwrap();
+    set_str(&mut conf, T::QL_SSL_CONF_CACERT, &ca);
+    let settings = unsafe { Settings::from_config(&conf) }.unwrap();
+
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut conn = Connection::new();
+    conn.set_socket_fd(sock.as_raw_fd()).unwrap();
+    conn.set_hostname(b"localhost").unwrap();
+    assert_eq!(conn.read(&mut [0u8; 4]).unwrap_err(), Error::WrongState("no handshake has been done"));
+    conn.setup(settings.clone()).unwrap();
+    let (r, notice) = conn.handshake();
+    r.unwrap();
+    assert!(notice.is_none());
+    assert!(conn.handshake_finished());
+    assert_eq!(conn.verify_flags(), Some(0));
+    let page = http_get(&mut conn);
+    assert!(page.starts_with("HTTP/1.0 200"), "unexpected response: {page:.80}");
+    conn.close_notify().unwrap();
+    config::free(&mut conf).unwrap();
+    // s_server serves one connection at a time: finish this one before the next.
+    drop(conn);
+    drop(sock);
+
+    // The same settings against the wrong name fail verification with a CN/SAN finding.
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut conn = Connection::new();
+    conn.set_socket_fd(sock.as_raw_fd()).unwrap();
+    conn.set_hostname(b"wrong.example").unwrap();
+    let mut settings = settings;
+    settings.negotiate_timeout_s = 10;
+    conn.setup(settings).unwrap();
+    let (r, _) = conn.handshake();
+    assert!(matches!(r, Err(Error::Handshake(ref m)) if m.contains("mismatch")), "{r:?}");
+    assert_eq!(conn.verify_flags(), Some(0x04));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn silent_peer_hits_the_negotiate_timeout_once() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut conf = new_config();
+    set_int(&mut conf, T::QL_SSL_CONF_HS_TIMEOUT, 1);
+    let mut settings = unsafe { Settings::from_config(&conf) }.unwrap();
+    unsafe extern "C" fn cb(_: *mut i32, _: *mut std::ffi::c_void) {}
+    settings.timeout_cb = Some(cb);
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let _accepted = listener.accept().unwrap();
+    let mut conn = Connection::new();
+    conn.set_socket_fd(sock.as_raw_fd()).unwrap();
+    conn.setup(settings).unwrap();
+    let t0 = Instant::now();
+    let (r, notice) = conn.handshake();
+    assert_eq!(r, Err(Error::HandshakeTimeout(1)));
+    assert!(notice.is_some(), "first timeout reports the callback");
+    assert!(t0.elapsed() >= Duration::from_millis(900) && t0.elapsed() < Duration::from_secs(10));
+    let (r, notice) = conn.handshake();
+    assert!(r.is_err());
+    assert!(notice.is_none(), "the callback is due only once");
+    config::free(&mut conf).unwrap();
+}
+
+fn tempdir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("qlssl-core-{}-{:?}", std::process::id(), std::thread::current().id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
