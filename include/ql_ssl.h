@@ -287,7 +287,8 @@ typedef enum {
    */
   QL_SSL_CONF_AUTHMODE = 4,
   /**
-   * set: `const char *path` (appended; NULL clears the list); get: `char *out[QL_MAX_CA_CERT_CNT]`.
+   * set: `const char *path` (appended; NULL clears the list); get: `char **` (the first path;
+   * all of them are in `ca_cert_path[]`).
    */
   QL_SSL_CONF_CACERT = 5,
   /**
@@ -789,7 +790,7 @@ int ql_ssl_conf_set(ql_ssl_config *conf, int type, ...);
  *   IGNORE_MULTI_CERTCHAIN_VERIFY, SESSION_CACHE, DTLSVERSION, RENEGOTIATION: int *
  *   IGNORE_CERT_ITEM: uint32_t *
  *   CIPHERSUITE: int ** (the config's zero-terminated list; valid until the next set or free)
- *   CACERT: char *out[QL_MAX_CA_CERT_CNT] (unused slots NULL)
+ *   CACERT: char ** (the first path, NULL if none; all paths are in conf->ca_cert_path[])
  *   OWNCERT: char **cert_path, char **key_path, char **key_pwd
  *   HS_TIMEOUT_FUNC: ql_ssl_handshake_timeout_cb *cb, void **arg
  *   PSK_IDENTITY, PSK_KEY: char ** (owned by the config)

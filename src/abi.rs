@@ -64,7 +64,8 @@ pub enum ql_ssl_config_type_e {
     QL_SSL_CONF_CIPHERSUITE = 3,
     /// set: `int` (ql_ssl_authmode_e, 0..=3); get: `int *`.
     QL_SSL_CONF_AUTHMODE = 4,
-    /// set: `const char *path` (appended; NULL clears the list); get: `char *out[QL_MAX_CA_CERT_CNT]`.
+    /// set: `const char *path` (appended; NULL clears the list); get: `char **` (the first path;
+    /// all of them are in `ca_cert_path[]`).
     QL_SSL_CONF_CACERT = 5,
     /// set: `const char *cert_path, const char *key_path, const char *key_pwd` (pwd may be NULL);
     /// get: `char **cert_path, char **key_path, char **key_pwd`.

@@ -113,16 +113,46 @@ pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
     Ok(ReadList { ids, adopted: (origin == ListOrigin::Heap).then_some(p as *mut c_int) })
 }
 
-/// A malloc block the config adopted; freed exactly once, when dropped.
-pub struct AdoptedBlock(pub *mut c_int);
+/// Adopted blocks and how many configs hold each: the same malloc'd list handed to two configs
+/// is freed once, by the last one to let go.
+static ADOPTED: once_cell::sync::Lazy<parking_lot::Mutex<std::collections::HashMap<usize, usize>>> =
+    once_cell::sync::Lazy::new(Default::default);
 
-// SAFETY: the block is plain malloc memory owned exclusively by this value.
+/// A malloc block a config adopted; freed when the last config holding it drops it.
+pub struct AdoptedBlock(*mut c_int);
+
+impl AdoptedBlock {
+    pub fn adopt(p: *mut c_int) -> Self {
+        *ADOPTED.lock().entry(p as usize).or_insert(0) += 1;
+        AdoptedBlock(p)
+    }
+
+    pub fn ptr(&self) -> *mut c_int {
+        self.0
+    }
+}
+
+// SAFETY: the block is plain malloc memory; ownership is tracked by the ADOPTED table.
 unsafe impl Send for AdoptedBlock {}
 
 impl Drop for AdoptedBlock {
     fn drop(&mut self) {
-        // SAFETY: the pointer came from the application's malloc and the config owns it.
-        unsafe { libc::free(self.0.cast()) }
+        let mut table = ADOPTED.lock();
+        let last = match table.get_mut(&(self.0 as usize)) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                false
+            }
+            _ => {
+                table.remove(&(self.0 as usize));
+                true
+            }
+        };
+        drop(table);
+        if last {
+            // SAFETY: the pointer came from the application's malloc and no config holds it now.
+            unsafe { libc::free(self.0.cast()) }
+        }
     }
 }
 
@@ -157,7 +187,10 @@ mod tests {
             let r = read(p).unwrap();
             assert_eq!(&r.ids[..2], &[0x0004, 0x0005]);
             assert_eq!(r.adopted, Some(p));
-            drop(AdoptedBlock(p));
+            let (a, b) = (AdoptedBlock::adopt(p), AdoptedBlock::adopt(p));
+            drop(a);
+            assert_eq!(*p, 0x0004, "still owned by the second holder");
+            drop(b);
         }
     }
 

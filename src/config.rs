@@ -214,8 +214,8 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             ext.cipher_copy = Some(copy);
             // Replacing the previous adopted block frees it (unless it is the very same block).
             if let Some(newp) = adopted {
-                if ext.adopted_list.as_ref().map(|b| b.0) != Some(newp) {
-                    ext.adopted_list = Some(AdoptedBlock(newp));
+                if ext.adopted_list.as_ref().map(|b| b.ptr()) != Some(newp) {
+                    ext.adopted_list = Some(AdoptedBlock::adopt(newp));
                 }
             } else {
                 ext.adopted_list = None;
@@ -323,15 +323,9 @@ pub unsafe fn get(conf: &ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Result<
         t if t == QL_SSL_CONF_TRANSPORT as c_int => *out::<c_int>(a.p[0])? = conf.transport,
         t if t == QL_SSL_CONF_CIPHERSUITE as c_int => *out::<*mut c_int>(a.p[0])? = conf.ciphersuites,
         t if t == QL_SSL_CONF_AUTHMODE as c_int => *out::<c_int>(a.p[0])? = conf.auth_mode,
-        t if t == QL_SSL_CONF_CACERT as c_int => {
-            let dst = a.p[0] as *mut *mut c_char;
-            if dst.is_null() {
-                return Err(Error::InvalidParam("output pointer is NULL"));
-            }
-            for (i, p) in conf.ca_cert_path.iter().enumerate() {
-                *dst.add(i) = *p;
-            }
-        }
+        // One pointer, like the set side takes one path: the first CA path (NULL if none).
+        // All of them are in conf->ca_cert_path[].
+        t if t == QL_SSL_CONF_CACERT as c_int => *out::<*mut c_char>(a.p[0])? = conf.ca_cert_path[0],
         t if t == QL_SSL_CONF_OWNCERT as c_int => {
             let (c, k, w) = (out::<*mut c_char>(a.p[0])?, out::<*mut c_char>(a.p[1])?, out::<*mut c_char>(a.p[2])?);
             *c = conf.own_cert_path;
