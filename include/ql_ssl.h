@@ -680,7 +680,8 @@ int ql_ssl_get_bytes_avail(ql_ssl_context *ssl);
  * connection with close_notify; `QL_SSL_ERROR_WANT_READ` on a non-blocking socket with no data;
  * `QL_SSL_ERROR_SOCKET_RESET` when the peer reset the connection or closed TCP without
  * close_notify; `QL_SSL_ERROR_DECRYPT_FAILURE` for a bad record; `QL_SSL_ERROR_HS_INPROGRESS`
- * before the handshake is done.
+ * before the handshake is done. Once a connection has failed, later reads and writes return the
+ * same failure code again.
  */
 int ql_ssl_read(ql_ssl_context *ssl, unsigned char *buf, size_t len);
 

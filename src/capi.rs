@@ -192,7 +192,8 @@ pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_i
 /// connection with close_notify; `QL_SSL_ERROR_WANT_READ` on a non-blocking socket with no data;
 /// `QL_SSL_ERROR_SOCKET_RESET` when the peer reset the connection or closed TCP without
 /// close_notify; `QL_SSL_ERROR_DECRYPT_FAILURE` for a bad record; `QL_SSL_ERROR_HS_INPROGRESS`
-/// before the handshake is done.
+/// before the handshake is done. Once a connection has failed, later reads and writes return the
+/// same failure code again.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
     ffi_guard(|| {

@@ -61,6 +61,8 @@ pub struct Connection {
     /// Master secret of the session offered from the cache, to tell whether the server resumed it.
     offered_session: Option<[u8; 48]>,
     resumed: bool,
+    /// Why the connection failed; every later operation reports it again.
+    failure: Option<Error>,
 }
 
 impl Default for Connection {
@@ -85,11 +87,21 @@ impl Connection {
             peer_closed: false,
             offered_session: None,
             resumed: false,
+            failure: None,
         }
     }
 
     pub fn phase(&self) -> Phase {
         self.phase
+    }
+
+    /// Enter the Failed phase with `err` (retry codes never fail a connection); returns `err`.
+    fn fail(&mut self, err: Error) -> Error {
+        if !matches!(err, Error::WantRead | Error::WantWrite) {
+            self.phase = Phase::Failed;
+            self.failure = Some(err.clone());
+        }
+        err
     }
 
     fn before_handshake(&self, what: &'static str) -> Result<()> {
@@ -228,7 +240,10 @@ impl Connection {
         match self.phase {
             Phase::New => return (Err(Error::WrongState("call ql_ssl_setup() before the handshake")), None),
             Phase::Established | Phase::Closed => return (Ok(()), None),
-            Phase::Failed => return (Err(Error::Handshake("the handshake already failed".into())), None),
+            Phase::Failed => {
+                let err = self.failure.clone().unwrap_or(Error::Handshake("the handshake already failed".into()));
+                return (Err(err), None);
+            }
             Phase::Ready | Phase::Handshaking => {}
         }
         let settings = self.settings.clone().expect("settings exist after setup");
@@ -241,10 +256,7 @@ impl Connection {
             self.phase = Phase::Handshaking;
             match self.start(fd, deadline, &settings) {
                 Ok(()) => self.drive(),
-                Err(e) => {
-                    self.phase = Phase::Failed;
-                    return (Err(e), None);
-                }
+                Err(e) => return (Err(self.fail(e)), None),
             }
         } else {
             if self.deadline.is_some_and(|d| Instant::now() >= d) {
@@ -267,14 +279,11 @@ impl Connection {
                 if event == Some(SocketEvent::DeadlineExpired) || e.high_level() == Some(codes::SslTimeout) {
                     return self.fail_timeout(&settings);
                 }
-                let err = Error::from_handshake(&e);
-                if !matches!(err, Error::WantRead | Error::WantWrite) {
-                    self.phase = Phase::Failed;
-                    if let Some(reason) = self.policy.as_ref().and_then(|p| p.failure_reason()) {
-                        return (Err(Error::Handshake(reason)), None);
-                    }
+                let mut err = Error::from_handshake(&e);
+                if let (Error::Handshake(_), Some(reason)) = (&err, self.policy.as_ref().and_then(|p| p.failure_reason())) {
+                    err = Error::Handshake(reason);
                 }
-                (Err(err), None)
+                (Err(self.fail(err)), None)
             }
         }
     }
@@ -380,7 +389,7 @@ impl Connection {
     }
 
     fn fail_timeout(&mut self, s: &Settings) -> (Result<()>, Option<TimeoutNotice>) {
-        self.phase = Phase::Failed;
+        self.fail(Error::HandshakeTimeout(s.negotiate_timeout_s));
         let notice = if !self.timeout_reported && s.timeout_cb.is_some() {
             self.timeout_reported = true;
             Some(TimeoutNotice { cb: s.timeout_cb, arg: s.timeout_cb_arg })
@@ -400,7 +409,7 @@ impl Connection {
             Phase::Ready | Phase::Handshaking => Err(Error::HandshakeInProgress),
             Phase::New => Err(Error::WrongState("no handshake has been done")),
             Phase::Closed => Err(Error::WrongState("the connection was closed with ql_ssl_close_notify()")),
-            Phase::Failed => Err(Error::WrongState("the connection failed")),
+            Phase::Failed => Err(self.failure.clone().unwrap_or(Error::WrongState("the connection failed"))),
         }
     }
 
@@ -413,23 +422,14 @@ impl Connection {
             return Ok(0);
         }
         match Io::recv(tls, buf) {
-            Ok(0) => {
-                // mbedtls reports a transport EOF without close_notify as a 0-byte read.
-                self.phase = Phase::Failed;
-                Err(Error::SocketReset)
-            }
+            // mbedtls reports a transport EOF without close_notify as a 0-byte read.
+            Ok(0) => Err(self.fail(Error::SocketReset)),
             Ok(n) => Ok(n),
             Err(e) if e.high_level() == Some(codes::SslPeerCloseNotify) => {
                 self.peer_closed = true;
                 Ok(0)
             }
-            Err(e) => {
-                let err = Error::from_read(&e);
-                if !matches!(err, Error::WantRead | Error::WantWrite) {
-                    self.phase = Phase::Failed;
-                }
-                Err(err)
-            }
+            Err(e) => Err(self.fail(Error::from_read(&e))),
         }
     }
 
@@ -440,13 +440,7 @@ impl Connection {
         }
         match Io::send(tls, buf) {
             Ok(n) => Ok(n),
-            Err(e) => {
-                let err = Error::from_write(&e);
-                if !matches!(err, Error::WantRead | Error::WantWrite) {
-                    self.phase = Phase::Failed;
-                }
-                Err(err)
-            }
+            Err(e) => Err(self.fail(Error::from_write(&e))),
         }
     }
 
