@@ -336,6 +336,7 @@ fn https_loop(listener: TcpListener, cfg: Arc<Config>, stats: Arc<Stats>, o_max_
                 next_id += 1;
                 stats.https_accepted.fetch_add(1, Ordering::SeqCst);
                 let _ = stream.set_nonblocking(false);
+                let _ = stream.set_nodelay(true); // one TLS record per write: no Nagle delays
                 if active.load(Ordering::SeqCst) >= o_max_conns {
                     stats.https_rejected_busy.fetch_add(1, Ordering::SeqCst);
                     log!("https: too many connections, dropping one");

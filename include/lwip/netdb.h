@@ -1,0 +1,82 @@
+/*
+ * lwip/netdb.h - name resolution the lwIP way, for the qlssl SDK host runtime (docs/RUNTIME.md).
+ *
+ * No name server is ever queried. A numeric address resolves to itself and "localhost" to the
+ * loopback address. A host name named in a $QLRT_MAP rule resolves to a placeholder address
+ * (198.18.0.N, or 100::N for AF_INET6) that connect()/sendto() translate to the rule's
+ * loopback destination; any other name fails with EAI_FAIL and a log line.
+ * Like lwIP, one address is returned per call.
+ */
+#ifndef QLRT_LWIP_NETDB_H
+#define QLRT_LWIP_NETDB_H
+
+#include "ql_api_common.h"
+#include "lwip/sockets.h"
+
+#ifndef _NETDB_H
+#define _NETDB_H 1
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EAI_NONAME 200
+#define EAI_SERVICE 201
+#define EAI_FAIL 202
+#define EAI_MEMORY 203
+#define EAI_FAMILY 204
+#define HOST_NOT_FOUND 210
+#define NO_DATA 211
+#define NO_RECOVERY 212
+#define TRY_AGAIN 213
+
+#define AI_PASSIVE 0x01
+#define AI_CANONNAME 0x02
+#define AI_NUMERICHOST 0x04
+#define AI_NUMERICSERV 0x08
+#define AI_V4MAPPED 0x10
+#define AI_ALL 0x20
+#define AI_ADDRCONFIG 0x40
+
+#define DNS_MAX_NAME_LENGTH 256
+
+struct hostent {
+    char *h_name;
+    char **h_aliases;
+    int h_addrtype;
+    int h_length;
+    char **h_addr_list;
+#define h_addr h_addr_list[0]
+};
+
+struct addrinfo {
+    int ai_flags;
+    int ai_family;
+    int ai_socktype;
+    int ai_protocol;
+    socklen_t ai_addrlen;
+    struct sockaddr *ai_addr;
+    char *ai_canonname;
+    struct addrinfo *ai_next;
+};
+
+/** Resolve nodename (see above) and the numeric servname; *res is freed by freeaddrinfo().
+ *  Returns 0 or an EAI_* code. */
+int lwip_getaddrinfo(const char *nodename, const char *servname, const struct addrinfo *hints, struct addrinfo **res);
+/** QuecOpen: lwip_getaddrinfo() on the data call profile pcid (the host has one network). */
+int getaddrinfo_with_pcid(const char *nodename, const char *servname, const struct addrinfo *hints,
+                          struct addrinfo **res, uint32 pcid);
+void lwip_freeaddrinfo(struct addrinfo *ai);
+/** IPv4 only; per-thread result; NULL on failure. */
+struct hostent *lwip_gethostbyname(const char *name);
+
+#define getaddrinfo(nodname, servname, hints, res) lwip_getaddrinfo(nodname, servname, hints, res)
+#define freeaddrinfo(addrinfo) lwip_freeaddrinfo(addrinfo)
+#define gethostbyname(name) lwip_gethostbyname(name)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QLRT_LWIP_NETDB_H */

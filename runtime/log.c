@@ -1,0 +1,147 @@
+/*
+ * log.c - QL_LOG / QL_LOG_PUSH backend, the runtime's own log, failure accounting, time scale.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "ql_log.h"
+#include "qlrt.h"
+#include "qlrt_internal.h"
+
+static pthread_mutex_t g_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned g_errors, g_failures, g_refused;
+static int g_threshold = -2; /* -2 = not read yet */
+static double g_scale = 0;
+static struct timespec g_t0;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static void init_once(void)
+{
+    const char *lv = getenv("QLRT_LOG_LEVEL");
+    const char *sc = getenv("QLRT_TIME_SCALE");
+    static const char *const names[] = {"VERBOSE", "DEBUG", "INFO", "WARN", "ERROR", "NONE"};
+    int i;
+    clock_gettime(CLOCK_MONOTONIC, &g_t0);
+    g_threshold = QL_LOG_LEVEL_DEBUG;
+    if (lv && *lv) {
+        int found = 0;
+        for (i = 0; i < 6; i++)
+            if (strcasecmp(lv, names[i]) == 0 || (lv[0] == '0' + i && lv[1] == '\0')) {
+                g_threshold = i;
+                found = 1;
+            }
+        if (!found) fprintf(stderr, "qlrt: QLRT_LOG_LEVEL='%s' not understood, using DEBUG\n", lv);
+    }
+    g_scale = 1.0;
+    if (sc && *sc) {
+        char *end;
+        double v = strtod(sc, &end);
+        if (*end != '\0' || !(v >= 0.001 && v <= 1000000.0))
+            fprintf(stderr, "qlrt: QLRT_TIME_SCALE='%s' not understood (want 0.001..1000000), using 1\n", sc);
+        else
+            g_scale = v;
+    }
+}
+
+__attribute__((constructor)) static void qlrt_log_ctor(void) { pthread_once(&g_once, init_once); }
+
+double qlrt_time_scale(void)
+{
+    pthread_once(&g_once, init_once);
+    return g_scale;
+}
+
+uint64_t qlrt_now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000u + (uint64_t)(t.tv_nsec / 1000000);
+}
+
+double qlrt_elapsed_s(void)
+{
+    struct timespec t;
+    pthread_once(&g_once, init_once);
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - g_t0.tv_sec) + (double)(t.tv_nsec - g_t0.tv_nsec) / 1e9;
+}
+
+static void emit(int level, const char *tag, const char *func, int line, const char *fmt, va_list ap)
+{
+    static const char letters[] = "VDIWE";
+    char msg[1024];
+    const char *task;
+    int old, n;
+    pthread_once(&g_once, init_once);
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+    pthread_mutex_lock(&g_log_lock);
+    if (level == QL_LOG_LEVEL_ERROR) g_errors++;
+    pthread_mutex_unlock(&g_log_lock);
+    if (level >= 0 && level < g_threshold && level != QL_LOG_LEVEL_ERROR) {
+        pthread_setcancelstate(old, NULL);
+        return;
+    }
+    n = vsnprintf(msg, sizeof(msg), fmt ? fmt : "(null format)", ap);
+    if (n >= (int)sizeof(msg)) memcpy(msg + sizeof(msg) - 5, "...", 4);
+    task = qlrt_current_task_name();
+    pthread_mutex_lock(&g_log_lock);
+    fprintf(stderr, "[%9.3f] %c %-8s <%s> %s:%d %s\n", qlrt_elapsed_s(),
+            level < 0 ? 'P' : level <= 4 ? letters[level] : '?', tag ? tag : "-", task, func ? func : "?", line,
+            msg);
+    fflush(stderr);
+    pthread_mutex_unlock(&g_log_lock);
+    pthread_setcancelstate(old, NULL);
+}
+
+void ql_log_printf(int level, const char *tag, const char *func, int line, const char *fmt, ...)
+{
+    va_list ap;
+    if (level > QL_LOG_LEVEL_ERROR) level = QL_LOG_LEVEL_ERROR;
+    if (level < -1) level = -1;
+    va_start(ap, fmt);
+    emit(level, tag, func, line, fmt, ap);
+    va_end(ap);
+}
+
+void qlrt_logf(int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit(level, "qlrt", "runtime", 0, fmt, ap);
+    va_end(ap);
+}
+
+void qlrt_report_failure(const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt ? fmt : "(no reason)", ap);
+    va_end(ap);
+    pthread_mutex_lock(&g_log_lock);
+    g_failures++;
+    pthread_mutex_unlock(&g_log_lock);
+    qlrt_logf(QLRT_LV_ERROR, "qlrt_report_failure: %s", msg);
+}
+
+void qlrt_count_refused(void)
+{
+    pthread_mutex_lock(&g_log_lock);
+    g_refused++;
+    pthread_mutex_unlock(&g_log_lock);
+}
+
+void qlrt_log_counts(unsigned *errors, unsigned *failures, unsigned *refused)
+{
+    pthread_mutex_lock(&g_log_lock);
+    *errors = g_errors;
+    *failures = g_failures;
+    *refused = g_refused;
+    pthread_mutex_unlock(&g_log_lock);
+}
