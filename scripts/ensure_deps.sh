@@ -1,0 +1,39 @@
+# Sourced by scripts/demo.sh and scripts/test.sh: install the Debian packages the build and the
+# tests need (only those dpkg reports missing), and make sure cargo is on PATH.
+# Works non-interactively (CI=true, no stdin); needs root or password-less sudo to install.
+
+QLSSL_DEB_PACKAGES=(cmake clang libclang-dev openssl gnutls-bin build-essential)
+
+ensure_deps() {
+    local missing=() p sudo=()
+    if command -v dpkg >/dev/null 2>&1; then
+        for p in "${QLSSL_DEB_PACKAGES[@]}"; do
+            if ! dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed'; then
+                missing+=("$p")
+            fi
+        done
+    else
+        echo "ensure_deps: no dpkg here; assuming ${QLSSL_DEB_PACKAGES[*]} (or equivalents) are installed" >&2
+    fi
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" -ne 0 ]; then
+            if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+                sudo=(sudo -n)
+            else
+                echo "ensure_deps: missing packages ${missing[*]}; run as root or install them" >&2
+                return 1
+            fi
+        fi
+        echo "ensure_deps: installing ${missing[*]}"
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" </dev/null
+    fi
+    if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+        PATH="$HOME/.cargo/bin:$PATH"
+        export PATH
+    fi
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "ensure_deps: cargo not found; install a Rust toolchain (https://rustup.rs)" >&2
+        return 1
+    fi
+}

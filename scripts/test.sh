@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole suite: Rust tests, then the C tests (ctest) twice - a plain build and an
+# AddressSanitizer + UndefinedBehaviorSanitizer build. Non-interactive; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/ensure_deps.sh
+ensure_deps
+
+results=()
+failed=0
+phase() { # name command...
+    local name=$1 start=$SECONDS
+    shift
+    echo "==== $name ===="
+    if "$@"; then
+        results+=("PASS  $name ($((SECONDS - start)) s)")
+    else
+        results+=("FAIL  $name ($((SECONDS - start)) s)")
+        failed=1
+    fi
+}
+
+ctest_variant() { # name cmake-C-flags
+    local dir=target/ctest-$1
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE= -DCMAKE_C_FLAGS="$2" &&
+        cmake --build "$dir" -j2 &&
+        ctest --test-dir "$dir" --output-on-failure --no-tests=error -j2
+}
+
+# Nothing else can run without the library.
+cargo build --release
+
+phase "cargo test --release" cargo test --release
+phase "ctest (plain)" ctest_variant plain ""
+phase "ctest (ASan+UBSan)" ctest_variant asan "-fsanitize=address,undefined -fno-omit-frame-pointer"
+
+echo "==== summary ===="
+printf '%s\n' "${results[@]}"
+exit "$failed"

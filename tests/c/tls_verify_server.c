@@ -1,0 +1,112 @@
+/*
+ * Server verification (QL_SSL_CONF_AUTHMODE = QL_SSL_VERIFY_SERVER) against openssl s_server -www:
+ *   right_ca         CA file that signed the server certificate: success, no verify findings
+ *   right_ca_buffer  the same CA given with QL_SSL_CONF_CACERT_BUFFER: success
+ *   wrong_ca         an unrelated CA: QL_SSL_ERROR_HS_FAILURE (finding: not trusted)
+ *   wrong_hostname   right CA, localhost certificate, host name "wrong.example": HS_FAILURE
+ *   wrong_cn_cert    right CA, certificate for wrong.example, host name "localhost": HS_FAILURE
+ *                    (and, as a control, "wrong.example" against it succeeds)
+ * Usage: tls_verify_server PKI_DIR MODE
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define BADCERT_CN_MISMATCH 0x04u /* MBEDTLS_X509_BADCERT_CN_MISMATCH */
+#define BADCERT_NOT_TRUSTED 0x08u /* MBEDTLS_X509_BADCERT_NOT_TRUSTED */
+
+/* One verified connection; returns the handshake result and the verification findings. */
+static int verified_handshake(int port, const char *ca_file, int ca_from_buffer, const char *hostname,
+                              uint32_t *flags)
+{
+    ql_ssl_config cfg;
+    ql_ssl_context ctx;
+    char response[16384];
+    int fd, rc;
+
+    CHECK_RC(ql_ssl_conf_init(&cfg), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER), QL_SSL_SUCCESS);
+    if (ca_from_buffer) {
+        size_t len;
+        unsigned char *pem = read_file(ca_file, &len);
+        /* PEM buffers are passed with their terminating NUL, as mbedtls expects. */
+        CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT_BUFFER, pem, len + 1), QL_SSL_SUCCESS);
+        memset(pem, 0, len); /* the library took a copy */
+        free(pem);
+    } else {
+        CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, ca_file), QL_SSL_SUCCESS);
+    }
+
+    fd = tcp_connect(port);
+    CHECK_RC(ql_ssl_new(&ctx), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_setup(&ctx, &cfg), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_set_socket_fd(&ctx, fd), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_set_hostname(&ctx, hostname), QL_SSL_SUCCESS);
+    rc = ql_ssl_handshake(&ctx);
+    printf("CA %s%s, host name %s: ql_ssl_handshake -> %d (%s)\n", ca_file,
+           ca_from_buffer ? " (buffer)" : "", hostname, rc, rc_name(rc));
+    *flags = 0xFFFFFFFFu;
+    CHECK_RC(ql_ssl_get_verify_result(&ctx, flags), QL_SSL_SUCCESS);
+    if (rc == QL_SSL_SUCCESS) {
+        CHECK_RC(http_get(&ctx, fd, response, sizeof response), 0);
+        CHECK(strncmp(response, "HTTP/1.0 200", 12) == 0, "unexpected response: %.80s", response);
+    } else {
+        CHECK_RC(ql_ssl_handshake_finished(&ctx), 0);
+        /* A failed handshake stays failed. */
+        CHECK_RC(ql_ssl_handshake(&ctx), QL_SSL_ERROR_HS_FAILURE);
+    }
+    CHECK_RC(ql_ssl_free(&ctx), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_conf_free(&cfg), QL_SSL_SUCCESS);
+    close(fd);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    peer_t server;
+    const char *mode;
+    uint32_t flags;
+    int wrong_cn_cert;
+
+    test_init(argc, argv, 60);
+    CHECK(argc == 3, "usage: %s PKI_DIR MODE", argv[0]);
+    mode = argv[2];
+    wrong_cn_cert = strcmp(mode, "wrong_cn_cert") == 0;
+    if (wrong_cn_cert) {
+        peer_start_s_server(&server, pki("wronghost.pem"), pki("wronghost.key"), "-www", NULL);
+    } else {
+        peer_start_s_server(&server, pki("server.pem"), pki("server.key"), "-www", NULL);
+    }
+
+    if (strcmp(mode, "right_ca") == 0) {
+        CHECK_RC(verified_handshake(server.port, pki("ca.pem"), 0, "localhost", &flags), QL_SSL_SUCCESS);
+        CHECK(flags == 0, "verify findings 0x%x for a valid chain", flags);
+    } else if (strcmp(mode, "right_ca_buffer") == 0) {
+        CHECK_RC(verified_handshake(server.port, pki("ca.pem"), 1, "localhost", &flags), QL_SSL_SUCCESS);
+        CHECK(flags == 0, "verify findings 0x%x for a valid chain", flags);
+    } else if (strcmp(mode, "wrong_ca") == 0) {
+        CHECK_RC(verified_handshake(server.port, pki("wrongca.pem"), 0, "localhost", &flags),
+                 QL_SSL_ERROR_HS_FAILURE);
+        CHECK(flags & BADCERT_NOT_TRUSTED, "verify findings 0x%x lack NOT_TRUSTED", flags);
+    } else if (strcmp(mode, "wrong_hostname") == 0) {
+        CHECK_RC(verified_handshake(server.port, pki("ca.pem"), 0, "wrong.example", &flags),
+                 QL_SSL_ERROR_HS_FAILURE);
+        CHECK(flags == BADCERT_CN_MISMATCH, "verify findings 0x%x, expected only CN_MISMATCH", flags);
+    } else if (wrong_cn_cert) {
+        CHECK_RC(verified_handshake(server.port, pki("ca.pem"), 0, "localhost", &flags),
+                 QL_SSL_ERROR_HS_FAILURE);
+        CHECK(flags == BADCERT_CN_MISMATCH, "verify findings 0x%x, expected only CN_MISMATCH", flags);
+        /* Control: the same certificate is fine for the name it was issued to. */
+        CHECK_RC(verified_handshake(server.port, pki("ca.pem"), 0, "wrong.example", &flags), QL_SSL_SUCCESS);
+        CHECK(flags == 0, "verify findings 0x%x for a valid chain", flags);
+    } else {
+        CHECK(0, "unknown mode %s", mode);
+    }
+
+    peer_stop(&server);
+    printf("PASS\n");
+    return 0;
+}
