@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Tests of the qlssl SDK host runtime (runtime/, include/ compat headers, qlrt-run, qlssl-server).
+#
+#   tests/runtime/runtime_tests.sh [all|unit|demo|demo-asan|demo-negative|refused|timeout]...
+#
+# Needs: target/release/libqlssl.so (cargo build --release), cc, make, cargo (the test server
+# is built on first use), and for `refused` (and `unit`) root's `unshare -n` + `ip`, and strace.
+# Every network peer is on loopback inside this machine; `refused` runs in a network namespace
+# of its own that has only a loopback interface.
+# Prints one line per test and ends with "N passed, M failed"; exit status 0 only if all passed.
+set -u
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUN="$ROOT/runtime/qlrt-run"
+DEMO="$ROOT/c_examples/ssl_demo.c"
+DEMO_MAP='www.example.com:443=@https,220.180.239.212:8252=@dtls'
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/qlrt-tests.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+PASSED=0
+FAILED=0
+FAILED_NAMES=""
+
+log() { echo "runtime_tests: $*"; }
+
+# expect FILE REGEX DESCRIPTION: the output must contain a line matching REGEX.
+expect() {
+    if ! grep -Eq -- "$2" "$1"; then
+        log "  missing: $3 (/$2/)"
+        return 1
+    fi
+}
+# forbid FILE REGEX DESCRIPTION
+forbid() {
+    if grep -Eq -- "$2" "$1"; then
+        log "  unexpected: $3:"
+        grep -E -- "$2" "$1" | head -5 | sed 's/^/    /'
+        return 1
+    fi
+}
+# stat FILE NAME: a number from the server's statistics line
+stat_of() { sed -n "s/.*server stats:.* $2=\([0-9]*\).*/\1/p" "$1" | tail -1; }
+
+in_netns() {
+    # Run "$@" in a fresh network namespace with only loopback up.
+    unshare -n -- bash -c 'ip link set lo up && exec "$@"' netns "$@"
+}
+netns_ok() { unshare -n -- true 2>/dev/null && command -v ip >/dev/null; }
+
+run_test() {
+    local name=$1 start end rc
+    start=$(date +%s.%N)
+    "test_$name" >"$WORK/$name.log" 2>&1
+    rc=$?
+    end=$(date +%s.%N)
+    local secs
+    secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+    if [ $rc = 0 ]; then
+        PASSED=$((PASSED + 1))
+        log "PASS $name (${secs}s)"
+    else
+        FAILED=$((FAILED + 1))
+        FAILED_NAMES="$FAILED_NAMES $name"
+        log "FAIL $name (${secs}s); its output:"
+        sed 's/^/    | /' "$WORK/$name.log" | tail -80
+    fi
+}
+
+demo_checks() { # OUTPUT_FILE LOOPS
+    local out=$1 loops=$2 ok=0 half=$(($2 / 2))
+    expect "$out" "summary: https $loops/$loops ok \\(blocking $((loops - half)), non-blocking $half\\), dtls-psk 1/1 ok" \
+        "the demo's success summary" || ok=1
+    expect "$out" "qlrt: summary: result=OK exit=0 .*tasks_created=1 tasks_ended=1 tasks_running=0 errors=0 failures=0 refused=0" \
+        "the runtime's OK summary" || ok=1
+    expect "$out" "tcp connect www.example.com:443 \\(198\\.18\\.0\\.1:443\\) -> 127\\.0\\.0\\.1:" "the HTTPS remap log line" || ok=1
+    expect "$out" "udp connect 220\\.180\\.239\\.212:8252 -> 127\\.0\\.0\\.1:" "the DTLS remap log line" || ok=1
+    expect "$out" "dtls echo: 'hello over DTLS-PSK from ssl_demo'" "the DTLS echo" || ok=1
+    expect "$out" "^HTTP/1\\.0 200 OK" "a printed HTTP response" || ok=1
+    expect "$out" "qlrt-run: exit status 0" "runner exit status 0" || ok=1
+    # The server's own count must agree with the client's.
+    [ "$(stat_of "$out" https_handshakes)" = "$loops" ] || { log "  server handshakes: $(stat_of "$out" https_handshakes), want $loops"; ok=1; }
+    [ "$(stat_of "$out" http_200)" = "$loops" ] || { log "  server http_200: $(stat_of "$out" http_200), want $loops"; ok=1; }
+    [ "$(stat_of "$out" dtls_echoes)" = "1" ] || { log "  server dtls_echoes: $(stat_of "$out" dtls_echoes), want 1"; ok=1; }
+    [ "$(stat_of "$out" dtls_hello_verify)" -ge 1 ] 2>/dev/null || { log "  no DTLS HelloVerifyRequest was exchanged"; ok=1; }
+    [ "$(stat_of "$out" https_errors)" = "0" ] || { log "  server https_errors: $(stat_of "$out" https_errors)"; ok=1; }
+    return $ok
+}
+
+# The demo, unchanged, time-scaled: 100 loops of blocking/non-blocking TLS + one DTLS-PSK echo.
+test_demo() {
+    local out="$WORK/demo.out" rc start
+    # The demo must compile warning-free as the SDK header set + gnu99 sees it.
+    cc -std=gnu99 -Wall -Wextra -Werror -I "$ROOT/include" -c "$DEMO" -o "$WORK/demo.o" || return 1
+    start=$(date +%s)
+    "$RUN" --time-scale 100 --timeout 55 --cflags "-Werror" --map "$DEMO_MAP" "$DEMO" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    [ $rc = 0 ] || { log "  runner exit status $rc, want 0"; return 1; }
+    [ $(($(date +%s) - start)) -lt 60 ] || { log "  took 60 s or more"; return 1; }
+    demo_checks "$out" 100
+}
+
+# The same under AddressSanitizer + UBSan (+ LeakSanitizer at exit); the runtime is built with them too.
+test_demo_asan() {
+    local out="$WORK/demo-asan.out" rc
+    "$RUN" --asan --time-scale 100 --timeout 110 --map "$DEMO_MAP" "$DEMO" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    [ $rc = 0 ] || { log "  runner exit status $rc, want 0 (99 = ASan/LSan report, 98 = UBSan)"; return 1; }
+    forbid "$out" "ERROR: (Address|Leak)Sanitizer|runtime error:" "a sanitizer report" || return 1
+    demo_checks "$out" 100
+}
+
+# Negative control: the server expects another PSK identity, so the demo's DTLS leg fails and the
+# run must be reported as failed (exit 1) - the success criterion can fail.
+test_demo_negative() {
+    local out="$WORK/demo-negative.out" rc
+    "$RUN" --time-scale 100 --timeout 55 --cflags "-DDEMO_LOOPS=2" --server-arg=--psk-identity \
+        --server-arg=someone_else --map "$DEMO_MAP" "$DEMO" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    [ $rc = 1 ] || { log "  runner exit status $rc, want 1"; return 1; }
+    expect "$out" "summary: https 2/2 ok .*dtls-psk 0/1 ok" "the demo's failure summary" || return 1
+    expect "$out" "qlrt: summary: result=FAIL exit=1 " "the runtime's FAIL summary" || return 1
+    [ "$(stat_of "$out" dtls_errors)" -ge 1 ] 2>/dev/null || { log "  the server saw no DTLS failure"; return 1; }
+}
+
+# Non-remapped public destinations are refused and never connected: a loopback-only network
+# namespace, and strace proving no connect()/sendto() to those addresses was ever made.
+test_refused() {
+    local out="$WORK/refused.out" trace="$WORK/refused.trace" rc ok=0
+    netns_ok || { log "  needs 'unshare -n' (root) and 'ip' to run in a loopback-only namespace"; return 1; }
+    command -v strace >/dev/null || { log "  needs strace"; return 1; }
+    in_netns "$RUN" --init refusal_app_init --timeout 30 --cflags "-Wextra -Werror" --map '198.51.100.7:443=@https' \
+        --wrap "strace -f -qq -o $trace -e trace=connect,sendto,sendmsg,sendmmsg" \
+        "$ROOT/tests/runtime/refusal_app.c" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    echo "---- strace ----"
+    cat "$trace" 2>/dev/null | head -50
+    [ $rc = 3 ] || { log "  runner exit status $rc, want 3 (refused)"; ok=1; }
+    expect "$out" "qlrt: summary: result=REFUSED exit=3 .* errors=0 failures=0 refused=5 " "5 refusals, no failure" || ok=1
+    expect "$out" "REFUSED tcp connect to 93\\.184\\.216\\.34:443" "TCP refusal log" || ok=1
+    expect "$out" "REFUSED tcp connect to 1\\.1\\.1\\.1:443" "non-blocking TCP refusal log" || ok=1
+    expect "$out" "REFUSED udp sendto to 220\\.180\\.239\\.212:8252" "UDP sendto refusal log" || ok=1
+    expect "$out" "REFUSED udp connect to 8\\.8\\.8\\.8:53" "UDP connect refusal log" || ok=1
+    expect "$out" "REFUSED name lookup of 'unmapped\\.example\\.org'" "name refusal log" || ok=1
+    expect "$out" "mapped 198\\.51\\.100\\.7:443 answered: HTTP/1\\.0 200 OK" "the mapped positive control" || ok=1
+    # strace saw the mapped connection (so it was tracing) and nothing towards a public address.
+    expect "$trace" 'connect\(.*inet_addr\("127\.0\.0\.1"\)' "the traced loopback connect" || ok=1
+    forbid "$trace" '93\.184\.216\.34|1\.1\.1\.1|220\.180\.239\.212|8\.8\.8\.8|198\.51\.100\.7|198\.18\.' \
+        "a syscall towards a public address" || ok=1
+    if grep -E 'inet_addr\("' "$trace" | grep -vqE 'inet_addr\("127\.'; then
+        log "  a syscall used a non-loopback IPv4 address:"; grep -E 'inet_addr\("' "$trace" | grep -vE 'inet_addr\("127\.' | head -3
+        ok=1
+    fi
+    return $ok
+}
+
+# Runtime unit checks (headers, lwip_* over host sockets, remapping, tasks, time scale).
+test_unit() {
+    local out="$WORK/unit.out" rc
+    local cmd=("$RUN" --init rt_unit_init --timeout 30 --time-scale 20 --cflags "-Wextra -Werror"
+        --map 'svc.example.net:7000=127.0.0.1:7777,192.0.2.10:9=127.0.0.1:7778' "$ROOT/tests/runtime/rt_unit.c")
+    if netns_ok; then in_netns "${cmd[@]}" >"$out" 2>&1; else "${cmd[@]}" >"$out" 2>&1; fi
+    rc=$?
+    cat "$out"
+    [ $rc = 0 ] || { log "  runner exit status $rc, want 0"; return 1; }
+    expect "$out" "rt_unit: [0-9]+ checks passed" "the checks' completion line" || return 1
+    expect "$out" "qlrt: summary: result=OK exit=0 .*tasks_created=4 tasks_ended=4 tasks_running=0 errors=0 failures=0 refused=0" \
+        "the runtime's OK summary" || return 1
+}
+
+# A task that never ends: the runner gives up after QLRT_TIMEOUT and says so (exit 2).
+test_timeout() {
+    local out="$WORK/timeout.out" app="$WORK/hang.c" rc start
+    cat >"$app" <<'EOF'
+#include "ql_api_osi.h"
+#include "ql_log.h"
+static void hang(void *arg)
+{
+    int i;
+    (void)arg;
+    for (i = 0; i < 100000; i++)
+        ql_rtos_task_sleep_ms(100);
+}
+int hang_init(void)
+{
+    ql_task_t t;
+    QL_LOG(QL_LOG_LEVEL_INFO, "hang", "creating a task that does not end");
+    return ql_rtos_task_create(&t, 4096, APP_PRIORITY_NORMAL, "hang", hang, 0, 0);
+}
+EOF
+    start=$(date +%s)
+    "$RUN" --init hang_init --timeout 2 --cflags "-Wextra -Werror" "$app" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    [ $rc = 2 ] || { log "  runner exit status $rc, want 2"; return 1; }
+    [ $(($(date +%s) - start)) -lt 20 ] || { log "  the timeout did not hold"; return 1; }
+    expect "$out" "qlrt: summary: result=TIMEOUT exit=2 .*tasks_running=1" "the TIMEOUT summary" || return 1
+}
+
+TESTS=("$@")
+[ ${#TESTS[@]} -eq 0 ] && TESTS=(all)
+[ "${TESTS[0]}" = all ] && TESTS=(unit timeout refused demo demo-negative demo-asan)
+[ -f "$ROOT/target/release/libqlssl.so" ] || { log "target/release/libqlssl.so missing: run cargo build --release"; exit 1; }
+for t in "${TESTS[@]}"; do
+    case "$t" in
+    unit|timeout|refused|demo|demo-negative|demo-asan) run_test "${t//-/_}" ;;
+    *) log "unknown test '$t'"; FAILED=$((FAILED + 1)) ;;
+    esac
+done
+[ $FAILED = 0 ] || log "failed:$FAILED_NAMES"
+echo "$PASSED passed, $FAILED failed"
+[ $FAILED = 0 ]
