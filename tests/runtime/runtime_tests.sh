@@ -40,6 +40,19 @@ forbid() {
 # stat FILE NAME: a number from the server's statistics line
 stat_of() { sed -n "s/.*server stats:.* $2=\([0-9]*\).*/\1/p" "$1" | tail -1; }
 
+# ensure_tool CMD PACKAGE: install PACKAGE with apt-get when CMD is missing and we are root
+# (the refusal test needs strace, ip and unshare; CI machines start without strace).
+ensure_tool() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        log "installing $2 (for $1)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" </dev/null >/dev/null 2>&1 ||
+            { DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null >/dev/null 2>&1 &&
+              DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" </dev/null >/dev/null 2>&1; }
+    fi
+    command -v "$1" >/dev/null 2>&1
+}
+
 in_netns() {
     # Run "$@" in a fresh network namespace with only loopback up.
     unshare -n -- bash -c 'ip link set lo up && exec "$@"' netns "$@"
@@ -128,8 +141,9 @@ test_demo_negative() {
 # namespace, and strace proving no connect()/sendto() to those addresses was ever made.
 test_refused() {
     local out="$WORK/refused.out" trace="$WORK/refused.trace" rc ok=0
+    ensure_tool ip iproute2; ensure_tool unshare util-linux
     netns_ok || { log "  needs 'unshare -n' (root) and 'ip' to run in a loopback-only namespace"; return 1; }
-    command -v strace >/dev/null || { log "  needs strace"; return 1; }
+    ensure_tool strace strace || { log "  needs strace"; return 1; }
     in_netns "$RUN" --init refusal_app_init --timeout 30 --cflags "-Wextra -Werror" --map '198.51.100.7:443=@https' \
         --wrap "strace -f -qq -o $trace -e trace=connect,sendto,sendmsg,sendmmsg" \
         "$ROOT/tests/runtime/refusal_app.c" >"$out" 2>&1
