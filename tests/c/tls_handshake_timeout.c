@@ -7,7 +7,9 @@
  *   blocking     blocking socket, timeout 1 s, one ql_ssl_handshake() call
  *   nonblocking  O_NONBLOCK socket, timeout 2 s, select() loop that sees WANT_READ until the
  *                deadline and then HS_FAILURE
- * Usage: tls_handshake_timeout PKI_DIR blocking|nonblocking
+ *   free_in_callback  blocking, timeout 1 s, and the callback frees the context (ql_ssl.h allows
+ *                it): the handshake still returns HS_FAILURE and the handle is dead afterwards
+ * Usage: tls_handshake_timeout PKI_DIR blocking|nonblocking|free_in_callback
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +22,8 @@ static int g_calls = 0;
 static ql_ssl_context *g_cb_ctx = NULL;
 static ql_ssl_context g_cb_handle = 0;
 static void *g_cb_arg = NULL;
+static int g_free_in_cb = 0;
+static int g_free_rc = 1;
 
 static void on_timeout(ql_ssl_context *ssl_ctx, void *arg)
 {
@@ -27,6 +31,9 @@ static void on_timeout(ql_ssl_context *ssl_ctx, void *arg)
     g_cb_ctx = ssl_ctx;
     g_cb_handle = ssl_ctx != NULL ? *ssl_ctx : 0;
     g_cb_arg = arg;
+    if (g_free_in_cb) {
+        g_free_rc = ql_ssl_free(ssl_ctx);
+    }
 }
 
 int main(int argc, char **argv)
@@ -39,9 +46,11 @@ int main(int argc, char **argv)
     double t0, elapsed;
 
     test_init(argc, argv, 60);
-    CHECK(argc == 3 && (strcmp(argv[2], "blocking") == 0 || strcmp(argv[2], "nonblocking") == 0),
-          "usage: %s PKI_DIR blocking|nonblocking", argv[0]);
+    CHECK(argc == 3 && (strcmp(argv[2], "blocking") == 0 || strcmp(argv[2], "nonblocking") == 0 ||
+                        strcmp(argv[2], "free_in_callback") == 0),
+          "usage: %s PKI_DIR blocking|nonblocking|free_in_callback", argv[0]);
     nonblocking = strcmp(argv[2], "nonblocking") == 0;
+    g_free_in_cb = strcmp(argv[2], "free_in_callback") == 0;
     timeout_s = nonblocking ? 2 : 1;
 
     /* The silent peer: the connection completes in the listen backlog, accept() returns at once. */
@@ -92,12 +101,20 @@ int main(int argc, char **argv)
     CHECK(recv(peer, hello, sizeof hello, MSG_DONTWAIT) > 0 && hello[0] == 0x16,
           "no ClientHello reached the peer");
 
-    /* Asking again does not restart the handshake nor call the callback a second time. */
-    CHECK_RC(ql_ssl_handshake(&ctx), QL_SSL_ERROR_HS_FAILURE);
-    CHECK(g_calls == 1, "callback ran again (%d calls)", g_calls);
-    CHECK_RC(ql_ssl_handshake_finished(&ctx), 0);
-
-    CHECK_RC(ql_ssl_free(&ctx), QL_SSL_SUCCESS);
+    if (g_free_in_cb) {
+        /* The callback released the context: the handle is dead now. */
+        CHECK_RC(g_free_rc, QL_SSL_SUCCESS);
+        CHECK_RC(ql_ssl_handshake(&ctx), QL_SSL_ERROR_INVALID_PARAM);
+        CHECK(ql_ssl_handshake_finished(&ctx) < 0, "freed handle still answers");
+        CHECK_RC(ql_ssl_free(&ctx), QL_SSL_ERROR_INVALID_PARAM);
+        CHECK(g_calls == 1, "callback ran again (%d calls)", g_calls);
+    } else {
+        /* Asking again does not restart the handshake nor call the callback a second time. */
+        CHECK_RC(ql_ssl_handshake(&ctx), QL_SSL_ERROR_HS_FAILURE);
+        CHECK(g_calls == 1, "callback ran again (%d calls)", g_calls);
+        CHECK_RC(ql_ssl_handshake_finished(&ctx), 0);
+        CHECK_RC(ql_ssl_free(&ctx), QL_SSL_SUCCESS);
+    }
     CHECK_RC(ql_ssl_conf_free(&cfg), QL_SSL_SUCCESS);
     close(fd);
     close(peer);
