@@ -246,6 +246,7 @@ void qlrt_task_counts(unsigned *created, unsigned *ended, unsigned *alive)
 
 #define OBJ_MAGIC_MUTEX 0x514d5458u
 #define OBJ_MAGIC_SEM 0x5153454du
+#define MAX_OBJS 1024
 
 struct qlrt_mutex {
     unsigned magic;
@@ -258,6 +259,47 @@ struct qlrt_sem {
     pthread_cond_t c;
     unsigned count;
 };
+
+/* Mutex and semaphore handles are ids looked up in this table (never dereferenced), so a
+ * garbage, stale or deleted handle is rejected instead of crashing. Ids are never reused. */
+static struct {
+    uintptr_t id;
+    void *obj;
+} g_objs[MAX_OBJS];
+static uintptr_t g_next_obj = 0x10000;
+
+static void *obj_register(void *obj)
+{
+    uintptr_t id = 0;
+    int i;
+    pthread_mutex_lock(&g_lock);
+    for (i = 0; i < MAX_OBJS; i++)
+        if (g_objs[i].obj == NULL) {
+            id = g_next_obj++;
+            g_objs[i].id = id;
+            g_objs[i].obj = obj;
+            break;
+        }
+    pthread_mutex_unlock(&g_lock);
+    return (void *)id;
+}
+
+static void *obj_find(void *handle, unsigned magic, int remove)
+{
+    uintptr_t id = (uintptr_t)handle;
+    void *found = NULL;
+    int i;
+    if (id == 0) return NULL;
+    pthread_mutex_lock(&g_lock);
+    for (i = 0; i < MAX_OBJS; i++)
+        if (g_objs[i].obj != NULL && g_objs[i].id == id && *(unsigned *)g_objs[i].obj == magic) {
+            found = g_objs[i].obj;
+            if (remove) g_objs[i].obj = NULL;
+            break;
+        }
+    pthread_mutex_unlock(&g_lock);
+    return found;
+}
 
 static void deadline_after(uint32 timeout_ms, struct timespec *ts)
 {
@@ -279,15 +321,16 @@ QlOSStatus ql_rtos_mutex_create(ql_mutex_t *mutex_ref)
     if (m == NULL) return QL_OSI_NO_MEMORY;
     m->magic = OBJ_MAGIC_MUTEX;
     pthread_mutex_init(&m->m, NULL);
-    *mutex_ref = m;
+    *mutex_ref = obj_register(m);
+    if (*mutex_ref == NULL) {
+        pthread_mutex_destroy(&m->m);
+        free(m);
+        return QL_OSI_NO_MEMORY;
+    }
     return QL_OSI_SUCCESS;
 }
 
-static struct qlrt_mutex *as_mutex(ql_mutex_t r)
-{
-    struct qlrt_mutex *m = r;
-    return (m && m->magic == OBJ_MAGIC_MUTEX) ? m : NULL;
-}
+static struct qlrt_mutex *as_mutex(ql_mutex_t r) { return obj_find(r, OBJ_MAGIC_MUTEX, 0); }
 
 QlOSStatus ql_rtos_mutex_lock(ql_mutex_t mutex_ref, uint32 timeout)
 {
@@ -326,7 +369,7 @@ QlOSStatus ql_rtos_mutex_unlock(ql_mutex_t mutex_ref)
 
 QlOSStatus ql_rtos_mutex_delete(ql_mutex_t mutex_ref)
 {
-    struct qlrt_mutex *m = as_mutex(mutex_ref);
+    struct qlrt_mutex *m = obj_find(mutex_ref, OBJ_MAGIC_MUTEX, 1);
     if (m == NULL) return QL_OSI_TASK_PARAM_INVALID;
     m->magic = 0;
     pthread_mutex_destroy(&m->m);
@@ -348,15 +391,17 @@ QlOSStatus ql_rtos_semaphore_create(ql_sem_t *sema_ref, uint32 init_count)
     pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
     pthread_cond_init(&s->c, &a);
     pthread_condattr_destroy(&a);
-    *sema_ref = s;
+    *sema_ref = obj_register(s);
+    if (*sema_ref == NULL) {
+        pthread_cond_destroy(&s->c);
+        pthread_mutex_destroy(&s->m);
+        free(s);
+        return QL_OSI_NO_MEMORY;
+    }
     return QL_OSI_SUCCESS;
 }
 
-static struct qlrt_sem *as_sem(ql_sem_t r)
-{
-    struct qlrt_sem *s = r;
-    return (s && s->magic == OBJ_MAGIC_SEM) ? s : NULL;
-}
+static struct qlrt_sem *as_sem(ql_sem_t r) { return obj_find(r, OBJ_MAGIC_SEM, 0); }
 
 QlOSStatus ql_rtos_semaphore_wait(ql_sem_t sema_ref, uint32 timeout)
 {
@@ -393,7 +438,7 @@ QlOSStatus ql_rtos_semaphore_release(ql_sem_t sema_ref)
 
 QlOSStatus ql_rtos_semaphore_delete(ql_sem_t sema_ref)
 {
-    struct qlrt_sem *s = as_sem(sema_ref);
+    struct qlrt_sem *s = obj_find(sema_ref, OBJ_MAGIC_SEM, 1);
     if (s == NULL) return QL_OSI_TASK_PARAM_INVALID;
     s->magic = 0;
     pthread_cond_destroy(&s->c);

@@ -298,6 +298,15 @@ static void unit_task(void *arg)
     CHECK(ql_rtos_mutex_try_lock(m) != 0, "try_lock of a held mutex fails");
     CHECK(ql_rtos_mutex_unlock(m) == 0 && ql_rtos_mutex_delete(m) == 0, "mutex unlock/delete");
     CHECK(ql_rtos_semaphore_delete(g_done) == 0, "semaphore delete");
+    /* Garbage, deleted and wrong-kind handles are rejected, not dereferenced. */
+    CHECK(ql_rtos_mutex_lock((ql_mutex_t)0xdeadbeef, 0) == QL_OSI_TASK_PARAM_INVALID, "garbage mutex");
+    CHECK(ql_rtos_mutex_unlock(m) == QL_OSI_TASK_PARAM_INVALID, "deleted mutex");
+    CHECK(ql_rtos_mutex_delete(m) == QL_OSI_TASK_PARAM_INVALID, "mutex deleted twice");
+    CHECK(ql_rtos_semaphore_wait(g_done, 0) == QL_OSI_TASK_PARAM_INVALID, "deleted semaphore");
+    CHECK(ql_rtos_semaphore_release((ql_sem_t)0x1) == QL_OSI_TASK_PARAM_INVALID, "garbage semaphore");
+    CHECK(ql_rtos_mutex_create(&m) == 0 && ql_rtos_semaphore_release((ql_sem_t)m) == QL_OSI_TASK_PARAM_INVALID,
+          "a mutex is not a semaphore");
+    CHECK(ql_rtos_mutex_delete(m) == 0, "mutex delete");
 
     QL_LOG_PUSH("rt_unit", "rt_unit: %d checks passed", g_checks);
     ql_rtos_task_delete(NULL);

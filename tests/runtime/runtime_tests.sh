@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the qlssl SDK host runtime (runtime/, include/ compat headers, qlrt-run, qlssl-server).
 #
-#   tests/runtime/runtime_tests.sh [all|unit|demo|demo-asan|demo-negative|refused|timeout]...
+#   tests/runtime/runtime_tests.sh [all|unit|unit-asan|demo|demo-asan|demo-negative|refused|timeout]...
 #
 # Needs: target/release/libqlssl.so (cargo build --release), cc, make, cargo (the test server
 # is built on first use), and for `refused` (and `unit`) root's `unshare -n` + `ip`, and strace.
@@ -62,7 +62,7 @@ netns_ok() { unshare -n -- true 2>/dev/null && command -v ip >/dev/null; }
 run_test() {
     local name=$1 start end rc
     start=$(date +%s.%N)
-    "test_$name" >"$WORK/$name.log" 2>&1
+    "test_$name" "" >"$WORK/$name.log" 2>&1
     rc=$?
     end=$(date +%s.%N)
     local secs
@@ -172,8 +172,8 @@ test_refused() {
 
 # Runtime unit checks (headers, lwip_* over host sockets, remapping, tasks, time scale).
 test_unit() {
-    local out="$WORK/unit.out" rc
-    local cmd=("$RUN" --init rt_unit_init --timeout 30 --time-scale 20 --cflags "-Wextra -Werror"
+    local out="$WORK/unit$1.out" rc
+    local cmd=("$RUN" $1 --init rt_unit_init --timeout 30 --time-scale 20 --cflags "-Wextra -Werror"
         --map 'svc.example.net:7000=127.0.0.1:7777,192.0.2.10:9=127.0.0.1:7778' "$ROOT/tests/runtime/rt_unit.c")
     if netns_ok; then in_netns "${cmd[@]}" >"$out" 2>&1; else "${cmd[@]}" >"$out" 2>&1; fi
     rc=$?
@@ -182,7 +182,10 @@ test_unit() {
     expect "$out" "rt_unit: [0-9]+ checks passed" "the checks' completion line" || return 1
     expect "$out" "qlrt: summary: result=OK exit=0 .*tasks_created=4 tasks_ended=4 tasks_running=0 errors=0 failures=0 refused=0" \
         "the runtime's OK summary" || return 1
+    forbid "$out" "ERROR: (Address|Leak)Sanitizer|runtime error:" "a sanitizer report" || return 1
 }
+# The same with the runtime and the checks built with ASan + UBSan.
+test_unit_asan() { test_unit --asan; }
 
 # A task that never ends: the runner gives up after QLRT_TIMEOUT and says so (exit 2).
 test_timeout() {
@@ -215,11 +218,11 @@ EOF
 
 TESTS=("$@")
 [ ${#TESTS[@]} -eq 0 ] && TESTS=(all)
-[ "${TESTS[0]}" = all ] && TESTS=(unit timeout refused demo demo-negative demo-asan)
+[ "${TESTS[0]}" = all ] && TESTS=(unit unit-asan timeout refused demo demo-negative demo-asan)
 [ -f "$ROOT/target/release/libqlssl.so" ] || { log "target/release/libqlssl.so missing: run cargo build --release"; exit 1; }
 for t in "${TESTS[@]}"; do
     case "$t" in
-    unit|timeout|refused|demo|demo-negative|demo-asan) run_test "${t//-/_}" ;;
+    unit|unit-asan|timeout|refused|demo|demo-negative|demo-asan) run_test "${t//-/_}" ;;
     *) log "unknown test '$t'"; FAILED=$((FAILED + 1)) ;;
     esac
 done
