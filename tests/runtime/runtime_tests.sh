@@ -142,6 +142,10 @@ test_demo_negative() {
 test_refused() {
     local out="$WORK/refused.out" trace="$WORK/refused.trace" rc ok=0
     ensure_tool ip iproute2; ensure_tool unshare util-linux
+    # Build the test server outside the namespace: cargo may need the registry.
+    if [ ! -x "$ROOT/tools/qlssl-server/target/release/qlssl-server" ]; then
+        (cd "$ROOT/tools/qlssl-server" && cargo build --release -j1) || { log "  qlssl-server build failed"; return 1; }
+    fi
     netns_ok || { log "  needs 'unshare -n' (root) and 'ip' to run in a loopback-only namespace"; return 1; }
     ensure_tool strace strace || { log "  needs strace"; return 1; }
     in_netns "$RUN" --init refusal_app_init --timeout 30 --cflags "-Wextra -Werror" --map '198.51.100.7:443=@https' \
