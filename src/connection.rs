@@ -264,8 +264,21 @@ impl Connection {
             }
             self.drive()
         };
+        // The last flight may still sit in the transport: it leaves before the handshake counts as
+        // done (a fatal alert after a failure is sent on a best-effort basis).
+        let result = match (result, self.transport.as_mut()) {
+            (Ok(()), Some(t)) => t.flush(),
+            (Err(e), Some(t)) => {
+                let _ = t.flush();
+                Err(e)
+            }
+            (r, None) => r,
+        };
         match result {
             Ok(()) => {
+                if let Some(t) = self.transport.as_mut() {
+                    t.set_coalescing(false);
+                }
                 self.phase = Phase::Established;
                 self.deadline = None;
                 if let Some(io) = self.transport.as_mut() {
@@ -318,6 +331,8 @@ impl Connection {
         let key = self.session_key(s);
         let timer = s.dtls.then(|| self.timer.clone());
         let mut transport = Box::new(FdTransport::new(fd, Some(deadline), timer));
+        // Datagrams must keep their boundaries; only a stream's flights are collected.
+        transport.set_coalescing(!s.dtls);
         let tls = self.tls.as_mut().expect("context exists after setup");
         let raw: *mut mbedtls_sys::ssl_context = tls.into();
         // SAFETY: `raw` is our set-up context; the transport box lives in `self` next to the

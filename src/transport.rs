@@ -33,6 +33,8 @@ pub struct FdTransport {
     last_event: SocketEvent,
     detached: bool,
     timer: Option<TimerState>,
+    coalesce: bool,
+    pending: Vec<u8>,
 }
 
 fn errno() -> i32 {
@@ -48,7 +50,7 @@ pub fn fd_flags(fd: libc::c_int) -> Option<libc::c_int> {
 
 impl FdTransport {
     pub fn new(fd: libc::c_int, deadline: Option<Instant>, timer: Option<TimerState>) -> Self {
-        FdTransport { fd, deadline, last_event: SocketEvent::None, detached: false, timer }
+        FdTransport { fd, deadline, last_event: SocketEvent::None, detached: false, timer, coalesce: false, pending: Vec::new() }
     }
 
     pub fn set_deadline(&mut self, deadline: Option<Instant>) {
@@ -133,6 +135,8 @@ impl FdTransport {
         if self.detached {
             return Err(codes::NetRecvFailed.into());
         }
+        // mbedtls waits for the peer: what it wrote so far must go out first.
+        self.flush()?;
         let w = self.wait_ready(libc::POLLIN);
         if let Some(e) = self.check_wait(w) {
             return Err(e);
@@ -151,10 +155,38 @@ impl FdTransport {
         Err(self.map_errno(e, codes::SslWantRead, codes::NetRecvFailed))
     }
 
+    /// Start or stop collecting writes. A TLS handshake flight is several records, each handed
+    /// over by mbedtls separately; sent one by one, Nagle's algorithm holds the last one back until
+    /// the peer's delayed ACK (~40 ms). Collected, the flight leaves in one send.
+    pub fn set_coalescing(&mut self, on: bool) {
+        self.coalesce = on;
+    }
+
+    /// Send everything collected. Non-blocking: WANT_WRITE until it is all out.
+    pub fn flush(&mut self) -> mbedtls::Result<()> {
+        while !self.pending.is_empty() {
+            let pending = std::mem::take(&mut self.pending);
+            let r = self.send_now(&pending);
+            self.pending = pending;
+            let n = r?;
+            self.pending.drain(..n);
+        }
+        Ok(())
+    }
+
     fn send_raw(&mut self, buf: &[u8]) -> mbedtls::Result<usize> {
         if self.detached {
             return Err(codes::NetSendFailed.into());
         }
+        if self.coalesce {
+            self.pending.extend_from_slice(buf);
+            return Ok(buf.len());
+        }
+        self.flush()?;
+        self.send_now(buf)
+    }
+
+    fn send_now(&mut self, buf: &[u8]) -> mbedtls::Result<usize> {
         // Only the handshake deadline bounds a send; the retransmission timer concerns receiving.
         let w = match self.wait_ready(libc::POLLOUT) {
             Wait::Timer => Wait::Ready,
