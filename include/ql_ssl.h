@@ -199,11 +199,6 @@ extern "C" {
 #define QL_SSL_CIPHERSUITE_ALL 65535
 
 /**
- * MBEDTLS_X509_BADCERT_CN_MISMATCH.
- */
-#define CN_MISMATCH 4
-
-/**
  * Result codes of every `ql_ssl_*` function (spellings, including UNKOWN and WOUNDBLOCK, are the vendor's ABI).
  */
 typedef enum {

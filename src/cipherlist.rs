@@ -22,6 +22,9 @@ pub const MAX_LIST: usize = 64;
 extern "C" {
     /// In the C shim: size in bytes of the malloc block at `p` (exact under ASan and valgrind).
     fn qlssl_heap_block_size(p: *const c_void) -> usize;
+    /// In the C shim: true when `p` is on AddressSanitizer's fake stack (a local array under
+    /// detect_stack_use_after_return).
+    fn qlssl_on_sanitizer_fake_stack(p: *const c_void) -> c_int;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +41,8 @@ pub fn classify(p: *const c_void) -> ListOrigin {
     if unsafe { libc::dladdr(p, &mut info) } != 0 {
         return ListOrigin::Static;
     }
-    if on_current_stack(p as usize) {
+    // SAFETY: a query of ASan's bookkeeping (0 without ASan).
+    if on_current_stack(p as usize) || unsafe { qlssl_on_sanitizer_fake_stack(p) } != 0 {
         return ListOrigin::Stack;
     }
     ListOrigin::Heap

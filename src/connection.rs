@@ -249,7 +249,7 @@ impl Connection {
         let settings = self.settings.clone().expect("settings exist after setup");
         let result = if self.phase == Phase::Ready {
             let Some(fd) = self.fd else {
-                return (Err(Error::WrongState("call ql_ssl_set_socket_fd() before the handshake")), None);
+                return (Err(Error::BadRequest("call ql_ssl_set_socket_fd() before the handshake".into())), None);
             };
             let deadline = Instant::now() + Duration::from_secs(settings.negotiate_timeout_s as u64);
             self.deadline = Some(deadline);

@@ -119,6 +119,24 @@ int qlssl_shim_conf_get_by_id(int ctx_id, int type, ...)
 extern size_t __sanitizer_get_allocated_size(const volatile void *p) __attribute__((weak));
 extern int __sanitizer_get_ownership(const volatile void *p) __attribute__((weak));
 
+/*
+ * Under ASan with detect_stack_use_after_return, local arrays live on ASan's "fake stack", outside
+ * the thread's stack range: ask ASan, so such a list is still recognised as borrowed stack memory.
+ */
+extern void *__asan_get_current_fake_stack(void) __attribute__((weak));
+extern void *__asan_addr_is_in_fake_stack(void *fake_stack, void *addr, void **beg, void **end)
+    __attribute__((weak));
+
+int qlssl_on_sanitizer_fake_stack(const void *p)
+{
+    void *fs;
+    if (!__asan_get_current_fake_stack || !__asan_addr_is_in_fake_stack) {
+        return 0;
+    }
+    fs = __asan_get_current_fake_stack();
+    return fs != NULL && __asan_addr_is_in_fake_stack(fs, (void *)p, NULL, NULL) != NULL;
+}
+
 size_t qlssl_heap_block_size(const void *p)
 {
     if (__sanitizer_get_ownership && __sanitizer_get_allocated_size) {

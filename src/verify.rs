@@ -12,11 +12,11 @@ use crate::hostname::CertNames;
 use crate::panic::catch_status_panic;
 
 /// MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE: the validity period.
-pub const VALIDITY_FLAGS: u32 = 0x01 | 0x200;
+pub(crate) const VALIDITY_FLAGS: u32 = 0x01 | 0x200;
 /// MBEDTLS_X509_BADCERT_CN_MISMATCH.
-pub const CN_MISMATCH: u32 = 0x04;
+pub(crate) const CN_MISMATCH: u32 = 0x04;
 /// MBEDTLS_X509_BADCERT_NOT_TRUSTED: the chain does not verify up to a trusted CA (bad or unknown signer).
-pub const SIGNATURE_FLAGS: u32 = 0x08;
+pub(crate) const SIGNATURE_FLAGS: u32 = 0x08;
 
 pub struct VerifyPolicy {
     ignored: u32,
