@@ -52,4 +52,9 @@ if [ "$status" -eq 0 ]; then
 else
     echo "demo: FAILED - https_get exited with status $status"
 fi
-exit "$status"
+[ "$status" -eq 0 ] || exit "$status"
+
+# Part two: the SDK demo itself, unchanged, on the host runtime against the embedded server.
+echo
+echo "== c_examples/ssl_demo.c on the host runtime (runtime/qlrt-run) and the embedded server =="
+exec "$root/scripts/run_demo.sh" --quiet
