@@ -26,6 +26,7 @@ cc -std=c99 -Wall -Wextra -Werror -I"$root/include" c_examples/https_get.c \
     -L"$root/target/release" -lqlssl -Wl,-rpath,"$root/target/release" -o "$work/https_get"
 
 # The server picks a free loopback port and prints "ACCEPT 127.0.0.1:<port>".
+: >"$work/server.log"   # exists before the first look at it
 openssl s_server -accept 127.0.0.1:0 -cert "$work/pki/server.pem" -key "$work/pki/server.key" -www \
     >"$work/server.log" 2>&1 </dev/null &
 server_pid=$!
@@ -57,4 +58,8 @@ fi
 # Part two: the SDK demo itself, unchanged, on the host runtime against the embedded server.
 echo
 echo "== c_examples/ssl_demo.c on the host runtime (runtime/qlrt-run) and the embedded server =="
-exec "$root/scripts/run_demo.sh" --quiet
+cleanup   # stop s_server before the next part
+server_pid=
+status=0
+"$root/scripts/run_demo.sh" --quiet || status=$?
+exit "$status"
