@@ -84,6 +84,9 @@ pub fn load_ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<MbedtlsLis
     Ok(list)
 }
 
+/// Encrypted keys: PKCS#8 with PBES2/DES-EDE3 or PKCS#12 PBE, and legacy PEM ("Proc-Type: 4,ENCRYPTED",
+/// DES/3DES/AES). mbedtls 2.28 cannot decrypt PKCS#8 PBES2 with AES (openssl's default for
+/// `pkcs8 -topk8`): such a key gives BAD_REQUEST at setup; convert it with `-v2 des3`.
 fn parse_key(data: &[u8], pwd: Option<&[u8]>, origin: &str) -> Result<Pk> {
     let buf = if is_pem(data) { with_nul(data) } else { data.to_vec() };
     Pk::from_private_key(&buf, pwd).map_err(|e| Error::BadRequest(format!("{origin}: cannot load private key: {}", describe(&e))))
@@ -107,5 +110,15 @@ pub fn load_own_cert(s: &Settings) -> Result<Option<(MbedtlsList<Certificate>, P
     let mut chain = MbedtlsList::<Certificate>::new();
     parse_certs(&cert_data, &cert_origin, &mut chain)?;
     let key = parse_key(&key_data, pwd.as_deref(), &key_origin)?;
+    let leaf = chain.iter().next().ok_or_else(|| Error::BadRequest(format!("{cert_origin}: no certificate")))?;
+    // A certificate with somebody else's key passes parsing but fails every handshake: say so now.
+    // SAFETY: both are parsed mbedtls keys, alive for the call.
+    let pair = unsafe { mbedtls_sys::pk_check_pair(leaf.public_key().into(), (&key).into()) };
+    if pair != 0 {
+        return Err(Error::BadRequest(format!(
+            "{key_origin} is not the private key of {cert_origin}: {}",
+            describe(&mbedtls::Error::from(pair))
+        )));
+    }
     Ok(Some((chain, key)))
 }

@@ -63,6 +63,8 @@ pub struct Connection {
     resumed: bool,
     /// Why the connection failed; every later operation reports it again.
     failure: Option<Error>,
+    /// The verification policy has judged the server's chain in this handshake.
+    chain_judged: bool,
 }
 
 impl Default for Connection {
@@ -88,6 +90,7 @@ impl Connection {
             offered_session: None,
             resumed: false,
             failure: None,
+            chain_judged: false,
         }
     }
 
@@ -204,7 +207,11 @@ impl Connection {
         if verify {
             let cas = certs::load_ca_list(&settings.ca_paths, &settings.ca_buffers)?;
             cfg.set_ca_list(Arc::new(cas), None);
-            cfg.set_authmode(AuthMode::Required);
+            // Optional, not Required: mbedtls checks keyUsage/extendedKeyUsage only after the verify
+            // callback and would fail Required handshakes before our policy could forgive those
+            // bits. The policy judges the complete result right after the server's certificate
+            // (see `step`), so an unforgiven finding still stops the handshake there.
+            cfg.set_authmode(AuthMode::Optional);
             let policy = Arc::new(VerifyPolicy::from_settings(&settings));
             policy.install(&mut cfg);
             self.policy = Some(policy);
@@ -364,11 +371,10 @@ impl Connection {
     fn drive(&mut self) -> core::result::Result<(), mbedtls::Error> {
         let blocking_dtls = self.settings.as_ref().is_some_and(|s| s.dtls)
             && self.transport.as_ref().is_some_and(|t| !t.is_nonblocking());
-        let tls = self.tls.as_mut().expect("context exists after setup");
         // Each step waits at most until the next retransmission or the deadline; the count is a
         // second bound (mbedtls doubles the retransmission interval each time).
         for _ in 0..64 {
-            match tls.handshake() {
+            match self.step() {
                 Err(e) if blocking_dtls && e.high_level() == Some(codes::SslWantRead) => {
                     if self.transport.as_ref().is_some_and(|t| t.deadline_passed()) {
                         return Err(e);
@@ -378,6 +384,46 @@ impl Connection {
             }
         }
         Err(codes::SslTimeout.into())
+    }
+
+    /// Run mbedtls's handshake state machine until it is over, blocks, or fails. After the
+    /// server-certificate state the verification policy judges the chain once.
+    fn step(&mut self) -> core::result::Result<(), mbedtls::Error> {
+        let tls = self.tls.as_mut().expect("context exists after setup");
+        let raw: *mut mbedtls_sys::ssl_context = tls.into();
+        // Bounded: a TLS 1.2 handshake has fewer than 20 states; each step that returns without
+        // an error advances at least one.
+        for _ in 0..64 {
+            // SAFETY: `raw` is our set-up context, bound to its transport.
+            let state = unsafe { (*raw).state };
+            if state == mbedtls_sys::SSL_HANDSHAKE_OVER as c_int {
+                return Ok(());
+            }
+            if state > mbedtls_sys::SSL_SERVER_CERTIFICATE as c_int && !self.chain_judged {
+                self.chain_judged = true;
+                if let Some(policy) = &self.policy {
+                    // SAFETY: as above; the result is final once the certificate was processed.
+                    let result = unsafe { mbedtls_sys::ssl_get_verify_result(raw) };
+                    if policy.judge(result) != 0 {
+                        // SAFETY: as above.
+                        unsafe {
+                            mbedtls_sys::ssl_send_alert_message(
+                                raw,
+                                mbedtls_sys::SSL_ALERT_LEVEL_FATAL as u8,
+                                mbedtls_sys::SSL_ALERT_MSG_BAD_CERT as u8,
+                            );
+                        }
+                        return Err(codes::X509CertVerifyFailed.into());
+                    }
+                }
+            }
+            // SAFETY: as above.
+            let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
+            if r != 0 {
+                return Err(mbedtls::Error::from(r));
+            }
+        }
+        Err(codes::SslInternalError.into())
     }
 
     fn after_established(&mut self, s: &Settings) {

@@ -70,6 +70,16 @@ impl VerifyPolicy {
         remaining
     }
 
+    /// Judge the final verification result of a handshake (the callback's findings after
+    /// forgiving, plus what mbedtls checks afterwards: keyUsage/extendedKeyUsage of the leaf).
+    /// Returns the findings that are not forgiven; non-zero fails the handshake.
+    pub fn judge(&self, result: u32) -> u32 {
+        self.seen.fetch_or(result, Ordering::Relaxed);
+        let remaining = result & !self.ignored;
+        self.unforgiven.fetch_or(remaining, Ordering::Relaxed);
+        remaining
+    }
+
     /// Every flag seen on the chain in the last handshake, before ignoring.
     pub fn seen_flags(&self) -> u32 {
         self.seen.load(Ordering::Relaxed)
