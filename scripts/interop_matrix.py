@@ -951,8 +951,10 @@ def _psk_cells(g, peer, mk_tls, mk_dtls, tls_mode, tls_until, dtls_mode, view_tl
     srv_dtls.stop()
     for col, mk, mode, until, view in (("tls1.2", mk_tls, tls_mode, tls_until, view_tls),
                                        ("dtls1.2", mk_dtls, dtls_mode, dtls_until, view_dtls)):
+        # 3 s: long enough for a DTLS peer's alert to arrive even after a retransmission round.
+        slow = ["hs_timeout=3"] if col.startswith("dtls") else []
         srv = mk("%s-wrong-key" % col)
-        g.cell(peer, srv, col, ALL, refused("k", "wrong PSK key"), mode=mode,
+        g.cell(peer, srv, col, ALL, refused("k", "wrong PSK key"), mode=mode, extra=slow,
                auth=["auth=3", "psk_identity=" + PSK_IDENTITY, "psk_key=" + "ff" * 16],
                cid="%s/%s/psk-wrong-key" % (peer, col))
         srv.stop()
@@ -960,6 +962,7 @@ def _psk_cells(g, peer, mk_tls, mk_dtls, tls_mode, tls_until, dtls_mode, view_tl
         exp = refused("k", "unknown PSK identity") if identity_checked else \
             ok(proto=col, psk=True, note="s_server only warns about an unexpected identity and uses its one key")
         g.cell(peer, srv, col, ALL, exp, mode=mode, until=until, server_view=None if not exp["ok"] else view,
+               extra=slow if not exp["ok"] else None,
                auth=["auth=3", "psk_identity=nobody", "psk_key=" + PSK_KEY],
                cid="%s/%s/psk-wrong-identity" % (peer, col),
                note=None if identity_checked else "openssl s_server does not check the identity (prints 'PSK warning')")
