@@ -641,6 +641,9 @@ def evaluate(expect, suites, conns, results, views, rc):
         return ("pass" if not problems else "FAIL"), problems
     if len(results) != conns:
         problems.append("%d result lines for %d connections" % (len(results), conns))
+    if rc != 0 and not problems:
+        problems.append("client exit status %d although every connection reported success "
+                        "(sanitizer report? see client_stderr)" % rc)
     for i, r in enumerate(results):
         c = i + 1
         if r["setup"] != 0:
