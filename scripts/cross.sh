@@ -1,0 +1,361 @@
+#!/usr/bin/env bash
+# Cross-build libqlssl for the module CPU families and test it under qemu-user (docs/CROSS.md).
+#
+#   scripts/cross.sh [aarch64|armv7|all]      (default: all, one target after the other)
+#
+# Per target: installs the pinned Debian toolchain when missing (cross/versions.env), builds
+# libqlssl.a and libqlssl.so into target/cross-<triple>/ (never touching the host's
+# target/release), builds cross/smoke.c and the C test suite (tests/c) with the cross compiler and
+# runs them under qemu-user against `openssl s_server` on 127.0.0.1, then reports stripped sizes.
+# Needs root (or password-less sudo) only to install packages and to register qemu with
+# binfmt_misc for the duration of the run. Non-interactive; exits non-zero on any failure.
+#
+# Environment: QLSSL_CROSS_JOBS (default 2), QLSSL_CROSS_SKIP_CTEST=1 (smoke test only),
+# QLSSL_CROSS_RUST_WEB_VERSION (override the pin, see cross/versions.env).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+. cross/versions.env
+
+JOBS=${QLSSL_CROSS_JOBS:-2}
+SUDO=()
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO=(sudo -n)
+fi
+
+log() { printf '[cross] %s\n' "$*"; }
+die() { printf '[cross] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---- cleanup: every server we start is stopped, every binfmt entry we add is removed ----------
+SERVER_PIDS=()
+BINFMT_OURS=()
+cleanup() {
+    local pid entry
+    for pid in "${SERVER_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    SERVER_PIDS=()
+    for entry in "${BINFMT_OURS[@]}"; do
+        [ -e "$entry" ] && { echo -1 | "${SUDO[@]}" tee "$entry" >/dev/null 2>&1 || true; }
+    done
+    BINFMT_OURS=()
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- target table -------------------------------------------------------------------------------
+set_target() {
+    case "$1" in
+    aarch64)
+        TRIPLE=aarch64-unknown-linux-gnu GNU=aarch64-linux-gnu DEBARCH=arm64 QEMU=qemu-aarch64
+        ELF_MACHINE='ELF 64-bit LSB .*ARM aarch64' BUILD_STD=()
+        # Prebuilt std from Debian (same source upload as rustc-web, arm64 multiarch).
+        TARGET_PKGS=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+        PINNED_TARGET_PKGS=("libstd-rust-web-dev:arm64")
+        BINFMT_MAGIC='\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00'
+        BINFMT_MAGIC_HEX=7f454c460201010000000000000000000200b700
+        ;;
+    armv7)
+        TRIPLE=armv7-unknown-linux-gnueabihf GNU=arm-linux-gnueabihf DEBARCH=armhf QEMU=qemu-arm
+        ELF_MACHINE='ELF 32-bit LSB .*ARM, EABI5'
+        # std built from rust-web-src: Debian's armhf std index was not reliably installable.
+        BUILD_STD=(-Zbuild-std=std,panic_abort)
+        TARGET_PKGS=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross)
+        PINNED_TARGET_PKGS=(rust-web-src)
+        BINFMT_MAGIC='\x7fELF\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x28\x00'
+        BINFMT_MAGIC_HEX=7f454c4601010100000000000000000002002800
+        ;;
+    *) die "unknown target '$1' (use aarch64, armv7 or all)" ;;
+    esac
+    TDIR=$ROOT/target/cross-$TRIPLE
+    LIBDIR=$TDIR/$TRIPLE/release
+    # One dynamic loader and libc from the same package: the multiarch libc6:<arch> when it is
+    # installed (the host's ld.so.cache then names it), else the cross sysroot (qemu -L). Same rule
+    # as cross/cmake/linux-cross.cmake.
+    if [ -e "/lib/$GNU/libc.so.6" ]; then QEMU_PREFIX=""; else QEMU_PREFIX="/usr/$GNU"; fi
+}
+
+# ---- packages -----------------------------------------------------------------------------------
+pkg_version() { # installed version of a package (arch-qualified names allowed), or nothing
+    dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null | awk '$1=="ii"{print $2}'
+}
+
+APT_UPDATED=0
+apt_install() { # packages (name or name=version)...
+    [ $# -gt 0 ] || return 0
+    [ "$(id -u)" -eq 0 ] || [ ${#SUDO[@]} -gt 0 ] || die "missing packages $*: run as root or install them"
+    if [ $APT_UPDATED -eq 0 ]; then
+        "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q </dev/null
+        APT_UPDATED=1
+    fi
+    log "apt-get install $*"
+    if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install \
+        -y -q --no-install-recommends --allow-downgrades "$@" </dev/null; then
+        die "apt-get install failed. If a pinned version is no longer served, update cross/versions.env (apt-cache policy rustc-web)"
+    fi
+}
+
+ensure_packages() {
+    local want=() p v
+    local V=$QLSSL_CROSS_RUST_WEB_VERSION
+    if [ "$DEBARCH" = arm64 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        log "dpkg --add-architecture arm64"
+        "${SUDO[@]}" dpkg --add-architecture arm64
+        APT_UPDATED=0
+    fi
+    for p in cmake make openssl clang libclang-dev qemu-user file binutils "${TARGET_PKGS[@]}"; do
+        [ -n "$(pkg_version "$p")" ] || want+=("$p")
+    done
+    for p in rustc-web cargo-web "${PINNED_TARGET_PKGS[@]}"; do
+        v=$(pkg_version "$p")
+        [ "$v" = "$V" ] || want+=("$p=$V")
+    done
+    apt_install "${want[@]}"
+    check_versions
+}
+
+check_versions() {
+    local p v V=$QLSSL_CROSS_RUST_WEB_VERSION out
+    for p in rustc-web cargo-web "${PINNED_TARGET_PKGS[@]}"; do
+        v=$(pkg_version "$p")
+        [ "$v" = "$V" ] || die "$p is '${v:-not installed}', pinned $V (cross/versions.env)"
+    done
+    out=$(/usr/bin/rustc --version)
+    case "$out" in "rustc $QLSSL_CROSS_RUST_RELEASE "*) ;; *) die "/usr/bin/rustc says '$out', pinned $QLSSL_CROSS_RUST_RELEASE" ;; esac
+    out=$(/usr/bin/cargo --version)
+    case "$out" in "cargo $QLSSL_CROSS_RUST_RELEASE "*) ;; *) die "/usr/bin/cargo says '$out', pinned $QLSSL_CROSS_RUST_RELEASE" ;; esac
+    out=$("$GNU-gcc" -dumpfullversion)
+    [ "$out" = "$QLSSL_CROSS_GCC_VERSION" ] || die "$GNU-gcc is $out, pinned $QLSSL_CROSS_GCC_VERSION"
+    if [ ${#BUILD_STD[@]} -eq 0 ]; then
+        ls /usr/lib/rustlib/"$TRIPLE"/lib/libstd-*.rlib >/dev/null 2>&1 ||
+            die "no prebuilt std for $TRIPLE in /usr/lib/rustlib"
+    else
+        [ -d /usr/lib/rustlib/src/rust/library/std ] || die "rust-web-src has no library/std"
+    fi
+    log "toolchain: $(/usr/bin/rustc --version) | $("$GNU-gcc" --version | head -1) | $($QEMU --version | head -1)"
+}
+
+# ---- build --------------------------------------------------------------------------------------
+build_lib() {
+    local up=${TRIPLE^^} low=${TRIPLE//-/_}
+    up=${up//-/_}
+    local env=(
+        RUSTC=/usr/bin/rustc
+        CARGO_TARGET_DIR="$TDIR"
+        CARGO_BUILD_JOBS="$JOBS"
+        "CARGO_TARGET_${up}_LINKER=$GNU-gcc"
+        "CC_${low}=$GNU-gcc"
+        "AR_${low}=$GNU-ar"
+        "BINDGEN_EXTRA_CLANG_ARGS_${low}=--sysroot=/usr/$GNU"
+    )
+    [ ${#BUILD_STD[@]} -eq 0 ] || env+=(RUSTC_BOOTSTRAP=1)
+    log "cargo build --release --target $TRIPLE ${BUILD_STD[*]} (CARGO_TARGET_DIR=${TDIR#"$ROOT"/})"
+    env "${env[@]}" /usr/bin/cargo build --release --locked --target "$TRIPLE" "${BUILD_STD[@]}" -j "$JOBS"
+    for f in libqlssl.a libqlssl.so; do
+        [ -f "$LIBDIR/$f" ] || die "$LIBDIR/$f was not built"
+    done
+    file -L "$LIBDIR/libqlssl.so" | grep -Eq "$ELF_MACHINE" || die "libqlssl.so is not an $ELF_MACHINE object"
+}
+
+# The minimal linked client: cross/smoke.c against libqlssl.a (static) and libqlssl.so.
+build_smoke() {
+    local out=$TDIR/smoke
+    mkdir -p "$out"
+    "$GNU-gcc" -std=c99 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -I"$ROOT/include" \
+        -ffunction-sections -fdata-sections "$ROOT/cross/smoke.c" \
+        -Wl,--gc-sections "$LIBDIR/libqlssl.a" -lpthread -ldl -lm -o "$out/smoke-static"
+    "$GNU-gcc" -std=c99 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -I"$ROOT/include" \
+        "$ROOT/cross/smoke.c" -L"$LIBDIR" -lqlssl -Wl,-rpath,"$LIBDIR" -o "$out/smoke-shared"
+}
+
+# ---- test PKI and loopback server ---------------------------------------------------------------
+PKI=$ROOT/target/cross-pki
+make_pki() {
+    [ -f "$PKI/done" ] && return 0
+    rm -rf "$PKI" && mkdir -p "$PKI"
+    (
+        cd "$PKI"
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+            -subj "/CN=qlssl cross test CA" -keyout ca.key -out ca.crt 2>/dev/null
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+            -subj "/CN=qlssl unrelated CA" -keyout other-ca.key -out other-ca.crt 2>/dev/null
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+            -subj "/CN=localhost" -keyout server.key -out server.csr 2>/dev/null
+        printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >server.ext
+        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+            -extfile server.ext -out server.crt 2>/dev/null
+        touch done
+    )
+}
+
+SERVER_PORT=0
+start_server() { # log file
+    local logf=$1 i
+    : >"$logf"
+    openssl s_server -accept 127.0.0.1:0 -cert "$PKI/server.crt" -key "$PKI/server.key" -www \
+        -naccept 20 </dev/null >"$logf" 2>&1 &
+    SERVER_PIDS+=($!)
+    for i in $(seq 1 200); do
+        SERVER_PORT=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$logf" | head -1)
+        [ -n "$SERVER_PORT" ] && return 0
+        sleep 0.05
+    done
+    cat "$logf" >&2
+    die "openssl s_server did not start"
+}
+
+run_guest() { # program args...  (under qemu-user, bounded)
+    if [ -n "$QEMU_PREFIX" ]; then
+        timeout 120 "$QEMU" -L "$QEMU_PREFIX" "$@"
+    else
+        timeout 120 "$QEMU" "$@"
+    fi
+}
+
+RESULTS=()
+FAILED=0
+record() { # PASS|FAIL name
+    RESULTS+=("$1  $2")
+    [ "$1" = PASS ] || FAILED=1
+}
+
+smoke_test() {
+    local logf=$TDIR/smoke/s_server.log name
+    make_pki
+    start_server "$logf"
+    log "s_server -www on 127.0.0.1:$SERVER_PORT"
+    for name in static shared; do
+        if run_guest "$TDIR/smoke/smoke-$name" "$SERVER_PORT" "$PKI/ca.crt" localhost ok; then
+            record PASS "$TRIPLE smoke-$name: verified handshake + GET"
+        else
+            record FAIL "$TRIPLE smoke-$name: verified handshake + GET"
+        fi
+    done
+    if run_guest "$TDIR/smoke/smoke-static" "$SERVER_PORT" "$PKI/other-ca.crt" localhost fail; then
+        record PASS "$TRIPLE smoke-static: wrong CA refused"
+    else
+        record FAIL "$TRIPLE smoke-static: wrong CA refused"
+    fi
+    cleanup
+}
+
+# ---- binfmt_misc: tests/c's example test execs the cross-built https_get itself ----------------
+ensure_binfmt() {
+    local d=/proc/sys/fs/binfmt_misc e name="qlssl-$QEMU"
+    if [ ! -e $d/register ]; then
+        "${SUDO[@]}" mount -t binfmt_misc binfmt_misc $d 2>/dev/null || true
+    fi
+    [ -e $d/register ] || return 1
+    for e in "$d"/*; do
+        case "${e##*/}" in register | status) continue ;; esac
+        if grep -qx enabled "$e" 2>/dev/null && grep -q "^magic $BINFMT_MAGIC_HEX" "$e" 2>/dev/null; then
+            return 0 # someone (e.g. qemu-user-binfmt) already runs these binaries
+        fi
+    done
+    printf '%s' ":$name:M::$BINFMT_MAGIC:\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff:$(command -v "$QEMU"):" |
+        "${SUDO[@]}" tee $d/register >/dev/null 2>&1 || return 1
+    BINFMT_OURS+=("$d/$name")
+}
+
+ctest_variant() { # shared|static
+    local variant=$1 dir=$TDIR/ctest-$1 static=OFF excl=() rc=0
+    [ "$variant" = static ] && static=ON
+    cmake -S "$ROOT/tests/c" -B "$dir" -DCMAKE_BUILD_TYPE= \
+        -DCMAKE_TOOLCHAIN_FILE="$ROOT/cross/cmake/linux-cross.cmake" -DQLSSL_CROSS_GNU="$GNU" \
+        -DQLSSL_LIB_DIR="$LIBDIR" -DQLSSL_LINK_STATIC=$static >"$dir.configure.log" 2>&1 ||
+        { cat "$dir.configure.log"; return 1; }
+    cmake --build "$dir" -j "$JOBS" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
+    file -L "$dir/tls_blocking_http_get" | grep -Eq "$ELF_MACHINE" || { echo "tests are not $ELF_MACHINE binaries"; return 1; }
+    if [ "$BINFMT_OK" -ne 1 ]; then
+        excl=(-E '^example_https_get')
+        log "binfmt_misc unavailable: example_https_get_* (which exec the cross-built https_get) are skipped"
+    fi
+    RERUN_NOTE=""
+    run_ctest "$dir" --no-tests=error -j "$JOBS" "${excl[@]}" || rc=$?
+    if [ $rc -ne 0 ] && [ -s "$dir/Testing/Temporary/LastTestsFailed.log" ]; then
+        # Emulation slows the client ~10-50x against a native server, so a test that assumes the
+        # peer cannot answer "in time" may see its answer already there. Failures get one more try,
+        # serially, and the summary names every test that needed it.
+        RERUN_NOTE=$(cut -d: -f2 "$dir/Testing/Temporary/LastTestsFailed.log" | paste -sd, -)
+        log "rerunning failed tests once: $RERUN_NOTE"
+        rc=0
+        run_ctest "$dir" --rerun-failed || rc=$?
+    fi
+    return $rc
+}
+
+run_ctest() { # build dir, ctest args...
+    local dir=$1
+    shift
+    ( [ -z "$QEMU_PREFIX" ] || export QEMU_LD_PREFIX=$QEMU_PREFIX
+      ctest --test-dir "$dir" --output-on-failure --timeout 180 "$@" )
+}
+
+# ---- sizes --------------------------------------------------------------------------------------
+sizes() {
+    local s=$TDIR/stripped f src
+    mkdir -p "$s"
+    {
+        echo "$TRIPLE ($(/usr/bin/rustc --version), $("$GNU-gcc" --version | head -1))"
+        for f in libqlssl.a libqlssl.so smoke-static smoke-shared; do
+            case $f in lib*) src=$LIBDIR/$f ;; *) src=$TDIR/smoke/$f ;; esac
+            cp "$src" "$s/$f"
+            if [ $f = libqlssl.a ]; then
+                "$GNU-strip" --strip-debug "$s/$f" # --strip-all would drop the archive's symbol index
+            else
+                "$GNU-strip" "$s/$f"
+            fi
+            printf '  %-13s %10d bytes, stripped %9d bytes\n' "$f" "$(stat -c %s "$src")" "$(stat -c %s "$s/$f")"
+        done
+    } | tee "$TDIR/sizes.txt"
+}
+
+# ---- one target ---------------------------------------------------------------------------------
+run_target() {
+    local t0=$SECONDS t
+    set_target "$1"
+    log "==== $TRIPLE ===="
+    ensure_packages
+    t=$SECONDS
+    build_lib
+    record PASS "$TRIPLE cargo build ($((SECONDS - t)) s)"
+    build_smoke
+    smoke_test
+    if [ "${QLSSL_CROSS_SKIP_CTEST:-0}" != 1 ]; then
+        BINFMT_OK=0
+        ensure_binfmt && BINFMT_OK=1
+        for v in shared static; do
+            t=$SECONDS
+            if ctest_variant $v; then
+                record PASS "$TRIPLE ctest tests/c ($v libqlssl, qemu-user) ($((SECONDS - t)) s)${RERUN_NOTE:+ [passed on rerun: $RERUN_NOTE]}"
+            else
+                record FAIL "$TRIPLE ctest tests/c ($v libqlssl, qemu-user) ($((SECONDS - t)) s)${RERUN_NOTE:+ [failed twice among: $RERUN_NOTE]}"
+            fi
+        done
+        cleanup
+    fi
+    sizes
+    log "$TRIPLE done in $((SECONDS - t0)) s"
+}
+
+case "${1:-all}" in
+all) targets=(aarch64 armv7) ;;
+aarch64 | armv7) targets=("$1") ;;
+-h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+*) die "usage: scripts/cross.sh [aarch64|armv7|all]" ;;
+esac
+grep -q 'VERSION_CODENAME=bookworm' /etc/os-release 2>/dev/null ||
+    log "warning: the pins in cross/versions.env are for Debian 12 (bookworm)"
+for t in "${targets[@]}"; do
+    run_target "$t"
+done
+
+echo "==== cross summary ===="
+printf '%s\n' "${RESULTS[@]}"
+passed=0 failed=0
+for r in "${RESULTS[@]}"; do
+    case "$r" in PASS*) passed=$((passed + 1)) ;; *) failed=$((failed + 1)) ;; esac
+done
+echo "cross: $passed passed, $failed failed"
+exit "$FAILED"
