@@ -673,12 +673,14 @@ int ql_ssl_get_bytes_avail(ql_ssl_context *ssl);
 /**
  * Read up to `len` bytes into `buf`. Returns the count (> 0); 0 once the peer has closed the
  * connection with close_notify; `QL_SSL_ERROR_WANT_READ` on a non-blocking socket with no data;
- * `QL_SSL_ERROR_SOCKET_RESET` when the peer reset the connection or closed TCP without
- * close_notify; `QL_SSL_ERROR_DECRYPT_FAILURE` for a bad record; `QL_SSL_ERROR_HS_INPROGRESS`
+ * `QL_SSL_ERROR_SOCKET_RESET` when the peer reset the connection, closed TCP without
+ * close_notify or ended it with a fatal alert (named by `ql_ssl_last_error`); `QL_SSL_ERROR_DECRYPT_FAILURE` for a bad record; `QL_SSL_ERROR_HS_INPROGRESS`
  * before the handshake is done. Once a connection has failed, later reads and writes return the
  * same failure code again.
  */
-int ql_ssl_read(ql_ssl_context *ssl, unsigned char *buf, size_t len);
+int ql_ssl_read(ql_ssl_context *ssl,
+                unsigned char *buf,
+                size_t len);
 
 /**
  * Write up to `len` bytes from `buf`; returns how many were taken (may be fewer than `len`: at
@@ -704,8 +706,8 @@ int ql_ssl_handshake_finished(ql_ssl_context *ssl);
 int ql_ssl_handshark_finished(ql_ssl_context *ssl);
 
 /**
- * 1 when `cs_id` is a cipher suite of the module's table (or 0xFFFF, all) that this build can
- * negotiate, else 0.
+ * 1 when this build can negotiate cipher suite `cs_id` (every id of the module's table, and
+ * mbedtls's other TLS 1.0-1.2 suites such as PSK and ChaCha20 ones), or for 0xFFFF ("all"); else 0.
  */
 int ql_ssl_ciphersuit_is_valid(int cs_id);
 
@@ -751,9 +753,14 @@ int ql_ssl_last_error(char *buf, size_t len);
  *       from malloc(), as in the SDK demo: it is read up to the first 0, the end of its malloc block
  *       or the first value that is not a cipher-suite id (so the demo's unterminated two-int list
  *       works), and the config adopts it: it is freed by the next CIPHERSUITE set or by
- *       ql_ssl_conf_free(); the application must not free it. NULL selects all suites.
- *       Ids must satisfy ql_ssl_ciphersuit_is_valid().
- *   QL_SSL_CONF_AUTHMODE                int  ql_ssl_authmode_e (0..2)
+ *       ql_ssl_conf_free(); the application must not free it.
+ *       Ids must satisfy ql_ssl_ciphersuit_is_valid(). An explicit list is offered exactly (RC4
+ *       and 3DES included when listed); ql_ssl_setup() fails with QL_SSL_ERROR_BAD_REQUEST when
+ *       none of its suites fits the configured version/transport/PSK.
+ *       0xFFFF (or NULL) selects "all": mbedtls's default list, which covers the module's table
+ *       except RC4 and 3DES (mbedtls 2.28 offers those only when listed explicitly) and adds
+ *       newer suites (AES-GCM with ECDSA, ChaCha20-Poly1305, ...).
+ *   QL_SSL_CONF_AUTHMODE                int  ql_ssl_authmode_e (0..3)
  *   QL_SSL_CONF_CACERT                  const char *path   appended (up to QL_MAX_CA_CERT_CNT);
  *                                       NULL clears the list. PEM or DER; "UFS:name" resolves
  *                                       under $QLSSL_UFS_DIR (default: working directory).

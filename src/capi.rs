@@ -47,6 +47,33 @@ pub unsafe extern "C" fn ql_ssl_conf_init(conf: *mut ql_ssl_config) -> c_int {
     })
 }
 
+/// A typed config operation of the shim's entry points.
+type ConfOp = unsafe fn(&mut ql_ssl_config, c_int, &qlssl_va_args) -> Result<()>;
+
+unsafe fn get_op(c: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Result<()> {
+    config::get(c, ty, a)
+}
+
+/// Apply `op` to the caller's config, or to library-owned config `ctx_id` when `by_id` is set.
+unsafe fn conf_call(
+    conf: *mut ql_ssl_config,
+    by_id: c_int,
+    ctx_id: c_int,
+    ty: c_int,
+    args: *const qlssl_va_args,
+    op: ConfOp,
+) -> c_int {
+    ffi_guard(|| {
+        let args = args.as_ref().ok_or(Error::Internal("shim passed no arguments".into()))?;
+        if by_id != 0 {
+            config::with_config_id(ctx_id, |c| op(c, ty, args))?;
+        } else {
+            op(try_config(conf)?, ty, args)?;
+        }
+        ok()
+    })
+}
+
 /// Internal: typed half of `ql_ssl_conf_set` / `ql_ssl_conf_set_by_id` (called by the C shim).
 #[no_mangle]
 pub unsafe extern "C" fn qlssl_conf_set_args(
@@ -56,15 +83,7 @@ pub unsafe extern "C" fn qlssl_conf_set_args(
     r#type: c_int,
     args: *const qlssl_va_args,
 ) -> c_int {
-    ffi_guard(|| {
-        let args = args.as_ref().ok_or(Error::Internal("shim passed no arguments".into()))?;
-        if by_id != 0 {
-            config::with_config_id(ctx_id, |c| config::set(c, r#type, args))?;
-        } else {
-            config::set(try_config(conf)?, r#type, args)?;
-        }
-        ok()
-    })
+    conf_call(conf, by_id, ctx_id, r#type, args, config::set)
 }
 
 /// Internal: typed half of `ql_ssl_conf_get` / `ql_ssl_conf_get_by_id` (called by the C shim).
@@ -76,15 +95,7 @@ pub unsafe extern "C" fn qlssl_conf_get_args(
     r#type: c_int,
     args: *const qlssl_va_args,
 ) -> c_int {
-    ffi_guard(|| {
-        let args = args.as_ref().ok_or(Error::Internal("shim passed no arguments".into()))?;
-        if by_id != 0 {
-            config::with_config_id(ctx_id, |c| config::get(c, r#type, args))?;
-        } else {
-            config::get(try_config(conf)?, r#type, args)?;
-        }
-        ok()
-    })
+    conf_call(conf, by_id, ctx_id, r#type, args, get_op)
 }
 
 /// Release everything `conf` owns: the library's copies of paths and cipher list, and a
@@ -190,8 +201,8 @@ pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_i
 
 /// Read up to `len` bytes into `buf`. Returns the count (> 0); 0 once the peer has closed the
 /// connection with close_notify; `QL_SSL_ERROR_WANT_READ` on a non-blocking socket with no data;
-/// `QL_SSL_ERROR_SOCKET_RESET` when the peer reset the connection or closed TCP without
-/// close_notify; `QL_SSL_ERROR_DECRYPT_FAILURE` for a bad record; `QL_SSL_ERROR_HS_INPROGRESS`
+/// `QL_SSL_ERROR_SOCKET_RESET` when the peer reset the connection, closed TCP without
+/// close_notify or ended it with a fatal alert (named by `ql_ssl_last_error`); `QL_SSL_ERROR_DECRYPT_FAILURE` for a bad record; `QL_SSL_ERROR_HS_INPROGRESS`
 /// before the handshake is done. Once a connection has failed, later reads and writes return the
 /// same failure code again.
 #[no_mangle]
@@ -235,8 +246,8 @@ pub unsafe extern "C" fn ql_ssl_handshark_finished(ssl: *mut ql_ssl_context) -> 
     ql_ssl_handshake_finished(ssl)
 }
 
-/// 1 when `cs_id` is a cipher suite of the module's table (or 0xFFFF, all) that this build can
-/// negotiate, else 0.
+/// 1 when this build can negotiate cipher suite `cs_id` (every id of the module's table, and
+/// mbedtls's other TLS 1.0-1.2 suites such as PSK and ChaCha20 ones), or for 0xFFFF ("all"); else 0.
 #[no_mangle]
 pub extern "C" fn ql_ssl_ciphersuit_is_valid(cs_id: c_int) -> c_int {
     ffi_guard(|| Ok(ciphers::is_valid(cs_id) as c_int))

@@ -137,6 +137,37 @@ pub fn psk_suites() -> Vec<c_int> {
     }
 }
 
+/// The protocol a connection will speak, as far as choosing cipher suites is concerned.
+#[derive(Clone, Copy, Debug)]
+pub struct SuiteContext {
+    /// Lowest and highest minor version (3.x) allowed: 0 SSL 3.0 .. 3 TLS 1.2 (DTLS 1.0 is 2).
+    pub min_minor: c_int,
+    pub max_minor: c_int,
+    pub dtls: bool,
+    pub has_psk: bool,
+}
+
+/// True when mbedtls would offer suite `id` in a ClientHello for `ctx` (the same rules as its
+/// client: version range, no stream ciphers over DTLS, PSK suites only with a PSK).
+pub fn usable(id: c_int, ctx: SuiteContext) -> bool {
+    // SAFETY: a pure table lookup; returns NULL for unknown ids or a pointer to a static entry.
+    let Some(info) = (unsafe { mbedtls_sys::ssl_ciphersuite_from_id(id).as_ref() }) else {
+        return false;
+    };
+    let versions_overlap = info.min_minor_ver <= ctx.max_minor && info.max_minor_ver >= ctx.min_minor;
+    let dtls_ok = !ctx.dtls || (info.flags as c_int & mbedtls_sys::CIPHERSUITE_NODTLS) == 0;
+    let kx = info.key_exchange as u32;
+    let uses_psk = [
+        mbedtls_sys::KEY_EXCHANGE_PSK,
+        mbedtls_sys::KEY_EXCHANGE_DHE_PSK,
+        mbedtls_sys::KEY_EXCHANGE_RSA_PSK,
+        mbedtls_sys::KEY_EXCHANGE_ECDHE_PSK,
+    ]
+    .iter()
+    .any(|&k| k as u32 == kx);
+    versions_overlap && dtls_ok && (!uses_psk || ctx.has_psk)
+}
+
 /// True when `id` needs mbedtls's RC4 switch (`mbedtls_ssl_conf_arc4_support`).
 pub fn is_rc4(id: c_int) -> bool {
     matches!(id, 0x0004 | 0x0005 | 0xC002 | 0xC007 | 0xC00C | 0xC011)

@@ -26,6 +26,62 @@ use crate::timer::{DtlsTimer, TimerState};
 use crate::transport::{bio_recv, bio_send, fd_flags, FdTransport, SocketEvent};
 use crate::verify::VerifyPolicy;
 
+/// TLS alert descriptions (RFC 5246 §7.2, RFC 6066, RFC 7507).
+fn alert_name(desc: u8) -> &'static str {
+    match desc {
+        0 => "close_notify",
+        10 => "unexpected_message",
+        20 => "bad_record_mac",
+        22 => "record_overflow",
+        40 => "handshake_failure",
+        42 => "bad_certificate",
+        43 => "unsupported_certificate",
+        44 => "certificate_revoked",
+        45 => "certificate_expired",
+        46 => "certificate_unknown",
+        47 => "illegal_parameter",
+        48 => "unknown_ca",
+        49 => "access_denied",
+        50 => "decode_error",
+        51 => "decrypt_error",
+        70 => "protocol_version",
+        71 => "insufficient_security",
+        80 => "internal_error",
+        86 => "inappropriate_fallback",
+        90 => "user_canceled",
+        100 => "no_renegotiation",
+        110 => "unsupported_extension",
+        112 => "unrecognized_name",
+        115 => "unknown_psk_identity",
+        _ => "unknown alert",
+    }
+}
+
+fn version_minor(v: Version) -> c_int {
+    match v {
+        Version::Ssl3 => 0,
+        Version::Tls1_0 => 1,
+        Version::Tls1_1 => 2,
+        _ => 3,
+    }
+}
+
+fn protocol_name(dtls: bool, min: Version, max: Version) -> String {
+    let name = |v: Version| match (dtls, v) {
+        (true, Version::Tls1_1) => "DTLS 1.0",
+        (true, _) => "DTLS 1.2",
+        (false, Version::Ssl3) => "SSL 3.0",
+        (false, Version::Tls1_0) => "TLS 1.0",
+        (false, Version::Tls1_1) => "TLS 1.1",
+        (false, _) => "TLS 1.2",
+    };
+    if version_minor(min) == version_minor(max) {
+        name(min).to_string()
+    } else {
+        format!("{}..{}", name(min), name(max))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     New,
@@ -182,6 +238,21 @@ impl Connection {
             if let Some(bad) = ids.iter().find(|&&id| !ciphers::build_supports(id)) {
                 return Err(Error::BadRequest(format!("cipher suite 0x{bad:04X} is not in this build")));
             }
+            // mbedtls would silently leave out every suite the protocol cannot use and might send
+            // a ClientHello with none: refuse such a list here, naming why.
+            let ctx = ciphers::SuiteContext {
+                min_minor: version_minor(min),
+                max_minor: version_minor(max),
+                dtls: settings.dtls,
+                has_psk: settings.psk.is_some(),
+            };
+            if !ids.iter().any(|&id| ciphers::usable(id, ctx)) {
+                return Err(Error::BadRequest(format!(
+                    "none of the listed cipher suites can be used with {}{}",
+                    protocol_name(settings.dtls, min, max),
+                    if settings.psk.is_some() { "" } else { " without a PSK" }
+                )));
+            }
             if ids.iter().any(|&id| ciphers::is_rc4(id)) {
                 // SAFETY: plain setter on the config we own.
                 unsafe { mbedtls_sys::ssl_conf_arc4_support((&mut cfg).into(), mbedtls_sys::SSL_ARC4_ENABLED as _) };
@@ -300,6 +371,9 @@ impl Connection {
                     return self.fail_timeout(&settings);
                 }
                 let mut err = Error::from_handshake(&e);
+                if let Some(alert) = self.peer_alert(&e) {
+                    err = Error::Handshake(format!("the server sent {alert}"));
+                }
                 if let (Error::Handshake(_), Some(reason)) = (&err, self.policy.as_ref().and_then(|p| p.failure_reason())) {
                     err = Error::Handshake(reason);
                 }
@@ -444,6 +518,30 @@ impl Connection {
         }
     }
 
+    /// For mbedtls's "fatal alert received" error: the alert, named.
+    fn peer_alert(&mut self, e: &mbedtls::Error) -> Option<String> {
+        if e.high_level() != Some(codes::SslFatalAlertMessage) {
+            return None;
+        }
+        let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut()?.into();
+        // SAFETY: after MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, in_msg holds the alert record's
+        // two bytes (level, description).
+        let desc = unsafe {
+            let msg = (*raw).in_msg;
+            if msg.is_null() {
+                return Some("a fatal alert".into());
+            }
+            *msg.add(1)
+        };
+        Some(format!("fatal alert {desc} ({})", alert_name(desc)))
+    }
+
+    /// A fatal alert from the peer during read/write ends the connection like a reset, with the
+    /// alert named; any other error keeps its classification.
+    fn alert_or(&mut self, e: &mbedtls::Error, other: Error) -> Error {
+        self.peer_alert(e).map(Error::PeerAlert).unwrap_or(other)
+    }
+
     /// True when the completed handshake resumed a cached session.
     pub fn resumed(&self) -> bool {
         self.resumed
@@ -490,7 +588,10 @@ impl Connection {
                 self.peer_closed = true;
                 Ok(0)
             }
-            Err(e) => Err(self.fail(Error::from_read(&e))),
+            Err(e) => {
+                let err = self.alert_or(&e, Error::from_read(&e));
+                Err(self.fail(err))
+            }
         }
     }
 
@@ -501,7 +602,10 @@ impl Connection {
         }
         match Io::send(tls, buf) {
             Ok(n) => Ok(n),
-            Err(e) => Err(self.fail(Error::from_write(&e))),
+            Err(e) => {
+                let err = self.alert_or(&e, Error::from_write(&e));
+                Err(self.fail(err))
+            }
         }
     }
 

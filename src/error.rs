@@ -31,6 +31,8 @@ pub enum Error {
     WantWrite,
     #[error("connection reset by peer")]
     SocketReset,
+    #[error("the peer ended the connection with {0}")]
+    PeerAlert(String),
     #[error("record decryption failed: {0}")]
     Decrypt(String),
     #[error("record encryption or send failed: {0}")]
@@ -51,7 +53,7 @@ impl Error {
             Error::HandshakeInProgress => E::QL_SSL_ERROR_HS_INPROGRESS,
             Error::WantRead => E::QL_SSL_ERROR_WANT_READ,
             Error::WantWrite => E::QL_SSL_ERROR_WANT_WRITE,
-            Error::SocketReset => E::QL_SSL_ERROR_SOCKET_RESET,
+            Error::SocketReset | Error::PeerAlert(_) => E::QL_SSL_ERROR_SOCKET_RESET,
             Error::Decrypt(_) => E::QL_SSL_ERROR_DECRYPT_FAILURE,
             Error::Encrypt(_) => E::QL_SSL_ERROR_ENCRYPT_FAILURE,
             Error::Internal(_) => E::QL_SSL_ERROR_UNKOWN,

@@ -120,6 +120,16 @@ impl FdTransport {
         }
     }
 
+    /// A syscall's byte count, or its errno as the error mbedtls expects.
+    fn io_result(&mut self, n: isize, want: mbedtls::error::HiError, failed: mbedtls::error::LoError) -> mbedtls::Result<usize> {
+        if n >= 0 {
+            Ok(n as usize)
+        } else {
+            let e = errno();
+            Err(self.map_errno(e, want, failed))
+        }
+    }
+
     fn map_errno(&mut self, err: i32, want: mbedtls::error::HiError, failed: mbedtls::error::LoError) -> mbedtls::Error {
         match err {
             libc::EAGAIN | libc::EINTR => want.into(),
@@ -148,11 +158,7 @@ impl FdTransport {
             // SAFETY: as above.
             n = unsafe { libc::read(self.fd, buf.as_mut_ptr().cast(), buf.len()) };
         }
-        if n >= 0 {
-            return Ok(n as usize);
-        }
-        let e = errno();
-        Err(self.map_errno(e, codes::SslWantRead, codes::NetRecvFailed))
+        self.io_result(n, codes::SslWantRead, codes::NetRecvFailed)
     }
 
     /// Start or stop collecting writes. A TLS handshake flight is several records, each handed
@@ -202,11 +208,7 @@ impl FdTransport {
             // SAFETY: as above.
             n = unsafe { libc::write(self.fd, buf.as_ptr().cast(), buf.len()) };
         }
-        if n >= 0 {
-            return Ok(n as usize);
-        }
-        let e = errno();
-        Err(self.map_errno(e, codes::SslWantWrite, codes::NetSendFailed))
+        self.io_result(n, codes::SslWantWrite, codes::NetSendFailed)
     }
 }
 
