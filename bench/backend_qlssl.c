@@ -1,0 +1,89 @@
+/* Benchmark backend: libqlssl through the ql_ssl_* API (see backend.h). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "backend.h"
+#include "ql_ssl.h"
+
+const char *const be_name = "qlssl";
+
+struct be_conn {
+    ql_ssl_context ctx;
+};
+
+static ql_ssl_config g_conf;
+static char g_host[256];
+
+static void report(const char *what, int rc)
+{
+    char why[256] = "";
+    ql_ssl_last_error(why, sizeof why);
+    fprintf(stderr, "qlssl: %s failed: %d (%s)\n", what, rc, why);
+}
+
+int be_global_init(const char *ca_file, const char *hostname, int session_cache)
+{
+    int rc;
+    snprintf(g_host, sizeof g_host, "%s", hostname);
+    if ((rc = ql_ssl_conf_init(&g_conf)) != QL_SSL_SUCCESS ||
+        (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER)) != QL_SSL_SUCCESS ||
+        (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_CACERT, ca_file)) != QL_SSL_SUCCESS ||
+        (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_SNI, 1)) != QL_SSL_SUCCESS ||
+        (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_HS_TIMEOUT, 30)) != QL_SSL_SUCCESS ||
+        (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_SESSION_CACHE, session_cache ? 1 : 0)) != QL_SSL_SUCCESS) {
+        report("config", rc);
+        return -1;
+    }
+    return 0;
+}
+
+be_conn *be_open(int fd)
+{
+    be_conn *c = malloc(sizeof *c);
+    int rc;
+    if (c == NULL) {
+        return NULL;
+    }
+    if ((rc = ql_ssl_new(&c->ctx)) != QL_SSL_SUCCESS) {
+        report("ql_ssl_new", rc);
+        free(c);
+        return NULL;
+    }
+    if ((rc = ql_ssl_setup(&c->ctx, &g_conf)) != QL_SSL_SUCCESS ||
+        (rc = ql_ssl_set_socket_fd(&c->ctx, fd)) != QL_SSL_SUCCESS ||
+        (rc = ql_ssl_set_hostname(&c->ctx, g_host)) != QL_SSL_SUCCESS ||
+        (rc = ql_ssl_handshake(&c->ctx)) != QL_SSL_SUCCESS) {
+        report("setup/handshake", rc);
+        ql_ssl_free(&c->ctx);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+int be_resumed(be_conn *c)
+{
+    return ql_ssl_session_resumed(&c->ctx) == 1;
+}
+
+int be_read(be_conn *c, void *buf, size_t len)
+{
+    return ql_ssl_read(&c->ctx, buf, len);
+}
+
+int be_write(be_conn *c, const void *buf, size_t len)
+{
+    return ql_ssl_write(&c->ctx, buf, len);
+}
+
+void be_close(be_conn *c)
+{
+    ql_ssl_close_notify(&c->ctx);
+    ql_ssl_free(&c->ctx);
+    free(c);
+}
+
+void be_global_free(void)
+{
+    ql_ssl_conf_free(&g_conf);
+}
