@@ -15,16 +15,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-. cross/versions.env
+. cross/common.sh
 
 JOBS=${QLSSL_CROSS_JOBS:-2}
-SUDO=()
-if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    SUDO=(sudo -n)
-fi
-
-log() { printf '[cross] %s\n' "$*"; }
-die() { printf '[cross] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # ---- cleanup: every server we start is stopped, every binfmt entry we add is removed ----------
 SERVER_PIDS=()
@@ -70,61 +63,32 @@ set_target() {
     esac
     TDIR=$ROOT/target/cross-$TRIPLE
     LIBDIR=$TDIR/$TRIPLE/release
-    # One dynamic loader and libc from the same package: the multiarch libc6:<arch> when it is
-    # installed (the host's ld.so.cache then names it), else the cross sysroot (qemu -L). Same rule
-    # as cross/cmake/linux-cross.cmake.
+}
+
+# One dynamic loader and libc from the same package: the multiarch libc6:<arch> when it is
+# installed (the host's ld.so.cache then names it), else the cross sysroot (qemu -L). Same rule as
+# cross/cmake/linux-cross.cmake. Decided after the packages are installed (libstd-rust-web-dev:arm64
+# brings libc6:arm64): a cross ld.so with the multiarch libc.so.6 hangs every fork() in the guest.
+set_qemu_prefix() {
     if [ -e "/lib/$GNU/libc.so.6" ]; then QEMU_PREFIX=""; else QEMU_PREFIX="/usr/$GNU"; fi
+    log "qemu-user guest libraries: ${QEMU_PREFIX:-/ (multiarch libc6:$DEBARCH)}"
 }
 
 # ---- packages -----------------------------------------------------------------------------------
-pkg_version() { # installed version of a package (arch-qualified names allowed), or nothing
-    dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null | awk '$1=="ii"{print $2}'
-}
-
-APT_UPDATED=0
-apt_install() { # packages (name or name=version)...
-    [ $# -gt 0 ] || return 0
-    [ "$(id -u)" -eq 0 ] || [ ${#SUDO[@]} -gt 0 ] || die "missing packages $*: run as root or install them"
-    if [ $APT_UPDATED -eq 0 ]; then
-        "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q </dev/null
-        APT_UPDATED=1
-    fi
-    log "apt-get install $*"
-    if ! "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install \
-        -y -q --no-install-recommends --allow-downgrades "$@" </dev/null; then
-        die "apt-get install failed. If a pinned version is no longer served, update cross/versions.env (apt-cache policy rustc-web)"
-    fi
-}
-
-ensure_packages() {
-    local want=() p v
-    local V=$QLSSL_CROSS_RUST_WEB_VERSION
+ensure_target_packages() {
     if [ "$DEBARCH" = arm64 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
         log "dpkg --add-architecture arm64"
         "${SUDO[@]}" dpkg --add-architecture arm64
         APT_UPDATED=0
     fi
-    for p in cmake make openssl clang libclang-dev qemu-user file binutils "${TARGET_PKGS[@]}"; do
-        [ -n "$(pkg_version "$p")" ] || want+=("$p")
-    done
-    for p in rustc-web cargo-web "${PINNED_TARGET_PKGS[@]}"; do
-        v=$(pkg_version "$p")
-        [ "$v" = "$V" ] || want+=("$p=$V")
-    done
-    apt_install "${want[@]}"
+    ensure_packages "cmake make openssl clang libclang-dev qemu-user file binutils ${TARGET_PKGS[*]}" \
+        "rustc-web cargo-web ${PINNED_TARGET_PKGS[*]}"
     check_versions
 }
 
 check_versions() {
-    local p v V=$QLSSL_CROSS_RUST_WEB_VERSION out
-    for p in rustc-web cargo-web "${PINNED_TARGET_PKGS[@]}"; do
-        v=$(pkg_version "$p")
-        [ "$v" = "$V" ] || die "$p is '${v:-not installed}', pinned $V (cross/versions.env)"
-    done
-    out=$(/usr/bin/rustc --version)
-    case "$out" in "rustc $QLSSL_CROSS_RUST_RELEASE "*) ;; *) die "/usr/bin/rustc says '$out', pinned $QLSSL_CROSS_RUST_RELEASE" ;; esac
-    out=$(/usr/bin/cargo --version)
-    case "$out" in "cargo $QLSSL_CROSS_RUST_RELEASE "*) ;; *) die "/usr/bin/cargo says '$out', pinned $QLSSL_CROSS_RUST_RELEASE" ;; esac
+    local out
+    check_rust_pins "rustc-web cargo-web ${PINNED_TARGET_PKGS[*]}"
     out=$("$GNU-gcc" -dumpfullversion)
     [ "$out" = "$QLSSL_CROSS_GCC_VERSION" ] || die "$GNU-gcc is $out, pinned $QLSSL_CROSS_GCC_VERSION"
     if [ ${#BUILD_STD[@]} -eq 0 ]; then
@@ -171,23 +135,6 @@ build_smoke() {
 
 # ---- test PKI and loopback server ---------------------------------------------------------------
 PKI=$ROOT/target/cross-pki
-make_pki() {
-    [ -f "$PKI/done" ] && return 0
-    rm -rf "$PKI" && mkdir -p "$PKI"
-    (
-        cd "$PKI"
-        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
-            -subj "/CN=qlssl cross test CA" -keyout ca.key -out ca.crt 2>/dev/null
-        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
-            -subj "/CN=qlssl unrelated CA" -keyout other-ca.key -out other-ca.crt 2>/dev/null
-        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-            -subj "/CN=localhost" -keyout server.key -out server.csr 2>/dev/null
-        printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >server.ext
-        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
-            -extfile server.ext -out server.crt 2>/dev/null
-        touch done
-    )
-}
 
 SERVER_PORT=0
 start_server() { # log file
@@ -222,7 +169,7 @@ record() { # PASS|FAIL name
 
 smoke_test() {
     local logf=$TDIR/smoke/s_server.log name
-    make_pki
+    make_pki "$PKI"
     start_server "$logf"
     log "s_server -www on 127.0.0.1:$SERVER_PORT"
     for name in static shared; do
@@ -316,7 +263,8 @@ run_target() {
     local t0=$SECONDS t
     set_target "$1"
     log "==== $TRIPLE ===="
-    ensure_packages
+    ensure_target_packages
+    set_qemu_prefix
     t=$SECONDS
     build_lib
     record PASS "$TRIPLE cargo build ($((SECONDS - t)) s)"
