@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mbedtls::error::codes;
-use mbedtls::rng::{CtrDrbg, OsEntropy};
 use mbedtls::ssl::config::{AuthMode, Endpoint, Preset, Transport, Version};
 use mbedtls::ssl::io::Io;
 use mbedtls::ssl::{Config, Context};
@@ -21,6 +20,7 @@ use crate::certs;
 use crate::ciphers;
 use crate::config::{CipherChoice, Settings, MAX_HOSTNAME};
 use crate::error::{describe, Error, Result};
+use crate::rng::SharedRng;
 use crate::session::{self, CachedSession, SessionKey};
 use crate::timer::{DtlsTimer, TimerState};
 use crate::transport::{bio_recv, bio_send, fd_flags, FdTransport, SocketEvent};
@@ -199,9 +199,7 @@ impl Connection {
         }
         let transport = if settings.dtls { Transport::Datagram } else { Transport::Stream };
         let mut cfg = Config::new(Endpoint::Client, transport, Preset::Default);
-        let entropy = Arc::new(OsEntropy::new());
-        let rng = CtrDrbg::new(entropy, None).map_err(|e| Error::Internal(describe(&e)))?;
-        cfg.set_rng(Arc::new(rng));
+        cfg.set_rng(Arc::new(SharedRng));
 
         let (min, max) = if settings.dtls {
             // DTLS 1.0 is built on TLS 1.1, DTLS 1.2 on TLS 1.2 (mbedtls numbers them that way).
@@ -276,8 +274,7 @@ impl Connection {
 
         let verify = settings.auth_mode == 1 || settings.auth_mode == 2;
         if verify {
-            let cas = certs::load_ca_list(&settings.ca_paths, &settings.ca_buffers)?;
-            cfg.set_ca_list(Arc::new(cas), None);
+            cfg.set_ca_list(certs::ca_list(&settings.ca_paths, &settings.ca_buffers)?, None);
             // Optional, not Required: mbedtls checks keyUsage/extendedKeyUsage only after the verify
             // callback and would fail Required handshakes before our policy could forgive those
             // bits. The policy judges the complete result right after the server's certificate

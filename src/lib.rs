@@ -18,6 +18,7 @@ pub mod ffi;
 pub mod handle;
 pub mod hostname;
 pub mod panic;
+pub mod rng;
 pub mod session;
 pub mod timer;
 pub mod transport;
