@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of scripts/cross.sh and cross/baremetal/build.sh (sourced, not run).
 # Expects ROOT (the repository root) to be set.
 
@@ -75,6 +76,6 @@ make_pki() {
         printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >server.ext
         openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
             -extfile server.ext -out server.crt 2>/dev/null
-        touch done
+        touch ./done
     ) || die "could not create the test PKI in $dir"
 }

@@ -6,15 +6,25 @@
  *
  *   smoke PORT CA_FILE HOSTNAME ok     handshake must verify, the GET must return "200 ok"
  *   smoke PORT CA_FILE HOSTNAME fail   handshake must fail (CA_FILE does not sign the server)
+ *   smoke PORT CA_FILE HOSTNAME nonblock SERVER_PID
+ *       the SDK demo's non-blocking pattern (O_NONBLOCK socket, select() around every WANT_READ /
+ *       WANT_WRITE), made deterministic under emulation: the server is stopped (SIGSTOP) for the
+ *       first ql_ssl_handshake() call, which therefore must return WANT_READ/WANT_WRITE at once
+ *       instead of waiting, then continued (SIGCONT); a read before any request must also return
+ *       WANT_READ.
  *
  * Exit status 0 when the expectation holds, 1 otherwise. Loopback only; every loop is bounded and
  * the socket has a receive/send timeout, so a silent peer cannot hang it.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -29,7 +39,17 @@ static int fail(const char *what, int rc)
     return 1;
 }
 
-static int connect_loopback(int port)
+/* Wait until fd is readable (want_write 0) or writable, at most 5 s; 1 when ready. */
+static int wait_fd(int fd, int want_write)
+{
+    fd_set set;
+    struct timeval tv = {5, 0};
+    FD_ZERO(&set);
+    FD_SET(fd, &set);
+    return select(fd + 1, want_write ? NULL : &set, want_write ? &set : NULL, NULL, &tv) == 1;
+}
+
+static int connect_loopback(int port, int nonblocking)
 {
     struct sockaddr_in sa;
     struct timeval tv = {10, 0};
@@ -44,12 +64,88 @@ static int connect_loopback(int port)
     sa.sin_family = AF_INET;
     sa.sin_port = htons((unsigned short)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (nonblocking) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
+        if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0 &&
+            (errno != EINPROGRESS || !wait_fd(fd, 1) ||
+             getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)) {
+            fprintf(stderr, "smoke: non-blocking connect 127.0.0.1 failed (errno %d, SO_ERROR %d)\n", errno, err);
+            close(fd);
+            return -1;
+        }
+        return fd;
+    }
     if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
         perror("smoke: connect 127.0.0.1");
         close(fd);
         return -1;
     }
     return fd;
+}
+
+/* The non-blocking exchange; returns 0 on success. */
+static int nonblocking_exchange(ql_ssl_context *ctx, int fd, pid_t server)
+{
+    static const char request[] = "GET / HTTP/1.0\r\n\r\n";
+    static char response[65536];
+    unsigned char byte;
+    size_t got = 0, sent = 0;
+    int rc, calls = 1, i;
+
+    /* The server cannot answer while stopped: the first call must not wait for it. */
+    if (kill(server, SIGSTOP) != 0) {
+        perror("smoke: SIGSTOP server");
+        return 1;
+    }
+    rc = ql_ssl_handshake(ctx);
+    kill(server, SIGCONT);
+    if (rc != QL_SSL_ERROR_WANT_READ && rc != QL_SSL_ERROR_WANT_WRITE) {
+        return fail("first non-blocking ql_ssl_handshake (server stopped) did not return WANT_*", rc);
+    }
+    for (i = 0; i < 1000 && (rc == QL_SSL_ERROR_WANT_READ || rc == QL_SSL_ERROR_WANT_WRITE); i++) {
+        if (!wait_fd(fd, rc == QL_SSL_ERROR_WANT_WRITE)) {
+            return fail("handshake: socket not ready within 5 s", rc);
+        }
+        rc = ql_ssl_handshake(ctx);
+        calls++;
+    }
+    if (rc != QL_SSL_SUCCESS || ql_ssl_handshake_finished(ctx) != 1) {
+        return fail("non-blocking ql_ssl_handshake", rc);
+    }
+    printf("smoke: non-blocking handshake ok after %d calls, cipher suite 0x%04x\n", calls,
+           (unsigned)ql_ssl_get_ciphersuite(ctx));
+    if ((rc = ql_ssl_read(ctx, &byte, 1)) != QL_SSL_ERROR_WANT_READ) {
+        return fail("ql_ssl_read before any request should be WANT_READ", rc);
+    }
+    for (i = 0; i < 1000 && sent < sizeof request - 1; i++) {
+        rc = ql_ssl_write(ctx, (const unsigned char *)request + sent, sizeof request - 1 - sent);
+        if (rc > 0) {
+            sent += (size_t)rc;
+        } else if ((rc != QL_SSL_ERROR_WANT_WRITE && rc != QL_SSL_ERROR_WANT_READ) ||
+                   !wait_fd(fd, rc == QL_SSL_ERROR_WANT_WRITE)) {
+            return fail("non-blocking ql_ssl_write", rc);
+        }
+    }
+    for (i = 0; i < 10000 && got < sizeof response - 1; i++) {
+        rc = ql_ssl_read(ctx, (unsigned char *)response + got, sizeof response - 1 - got);
+        if (rc > 0) {
+            got += (size_t)rc;
+        } else if (rc == 0) {
+            break;
+        } else if ((rc != QL_SSL_ERROR_WANT_READ && rc != QL_SSL_ERROR_WANT_WRITE) ||
+                   !wait_fd(fd, rc == QL_SSL_ERROR_WANT_WRITE)) {
+            break;
+        }
+    }
+    response[got] = '\0';
+    if (strncmp(response, "HTTP/1.0 200 ok", 15) != 0) {
+        fprintf(stderr, "smoke: unexpected response (%zu bytes, last rc %d): %.80s\n", got, rc, response);
+        return 1;
+    }
+    printf("smoke: non-blocking GET / -> %zu bytes, \"HTTP/1.0 200 ok\"\n", got);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -59,16 +155,18 @@ int main(int argc, char **argv)
     ql_ssl_config conf;
     ql_ssl_context ctx = 0;
     size_t got = 0;
-    int port, expect_ok, fd, rc, status = 1;
+    int port, expect_ok, nonblocking, fd, rc, status = 1;
+    pid_t server = 0;
     uint32_t flags = 0;
 
-    if (argc != 5 || (strcmp(argv[4], "ok") != 0 && strcmp(argv[4], "fail") != 0)) {
-        fprintf(stderr, "usage: %s PORT CA_FILE HOSTNAME ok|fail\n", argv[0]);
+    nonblocking = argc == 6 && strcmp(argv[4], "nonblock") == 0 && (server = (pid_t)atol(argv[5])) > 1;
+    if (!nonblocking && (argc != 5 || (strcmp(argv[4], "ok") != 0 && strcmp(argv[4], "fail") != 0))) {
+        fprintf(stderr, "usage: %s PORT CA_FILE HOSTNAME ok|fail|nonblock SERVER_PID\n", argv[0]);
         return 2;
     }
     port = atoi(argv[1]);
-    expect_ok = strcmp(argv[4], "ok") == 0;
-    if (port <= 0 || port > 65535 || (fd = connect_loopback(port)) < 0) {
+    expect_ok = strcmp(argv[4], "fail") != 0;
+    if (port <= 0 || port > 65535 || (fd = connect_loopback(port, nonblocking)) < 0) {
         return 1;
     }
 
@@ -94,6 +192,10 @@ int main(int argc, char **argv)
         goto out_ctx;
     }
 
+    if (nonblocking) {
+        status = nonblocking_exchange(&ctx, fd, server);
+        goto out_ctx;
+    }
     rc = ql_ssl_handshake(&ctx);
     ql_ssl_get_verify_result(&ctx, &flags);
     if (!expect_ok) {

@@ -11,6 +11,7 @@
 # binfmt_misc for the duration of the run. Non-interactive; exits non-zero on any failure.
 #
 # Environment: QLSSL_CROSS_JOBS (default 2), QLSSL_CROSS_SKIP_CTEST=1 (smoke test only),
+# QLSSL_CROSS_CTEST_EXCLUDE (ctest -E regex, default '^tls_nonblocking_select$', see below),
 # QLSSL_CROSS_RUST_WEB_VERSION (override the pin, see cross/versions.env).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ BINFMT_OURS=()
 cleanup() {
     local pid entry
     for pid in "${SERVER_PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
+        kill -KILL "$pid" 2>/dev/null || true # KILL also ends a server left stopped (SIGSTOP)
         wait "$pid" 2>/dev/null || true
     done
     SERVER_PIDS=()
@@ -53,7 +54,7 @@ set_target() {
         TRIPLE=armv7-unknown-linux-gnueabihf GNU=arm-linux-gnueabihf DEBARCH=armhf QEMU=qemu-arm
         ELF_MACHINE='ELF 32-bit LSB .*ARM, EABI5'
         # std built from rust-web-src: Debian's armhf std index was not reliably installable.
-        BUILD_STD=(-Zbuild-std=std,panic_abort)
+        BUILD_STD=("-Zbuild-std=std,panic_abort")
         TARGET_PKGS=(gcc-arm-linux-gnueabihf libc6-dev-armhf-cross)
         PINNED_TARGET_PKGS=(rust-web-src)
         BINFMT_MAGIC='\x7fELF\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x28\x00'
@@ -138,12 +139,12 @@ PKI=$ROOT/target/cross-pki
 
 SERVER_PORT=0
 start_server() { # log file
-    local logf=$1 i
+    local logf=$1
     : >"$logf"
     openssl s_server -accept 127.0.0.1:0 -cert "$PKI/server.crt" -key "$PKI/server.key" -www \
         -naccept 20 </dev/null >"$logf" 2>&1 &
     SERVER_PIDS+=($!)
-    for i in $(seq 1 200); do
+    for _ in $(seq 1 200); do
         SERVER_PORT=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$logf" | head -1)
         [ -n "$SERVER_PORT" ] && return 0
         sleep 0.05
@@ -184,6 +185,13 @@ smoke_test() {
     else
         record FAIL "$TRIPLE smoke-static: wrong CA refused"
     fi
+    for name in static shared; do
+        if run_guest "$TDIR/smoke/smoke-$name" "$SERVER_PORT" "$PKI/ca.crt" localhost nonblock "${SERVER_PIDS[-1]}"; then
+            record PASS "$TRIPLE smoke-$name: non-blocking select loop, WANT_READ while the server is stopped"
+        else
+            record FAIL "$TRIPLE smoke-$name: non-blocking select loop, WANT_READ while the server is stopped"
+        fi
+    done
     cleanup
 }
 
@@ -214,10 +222,12 @@ ctest_variant() { # shared|static
         { cat "$dir.configure.log"; return 1; }
     cmake --build "$dir" -j "$JOBS" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
     file -L "$dir/tls_blocking_http_get" | grep -Eq "$ELF_MACHINE" || { echo "tests are not $ELF_MACHINE binaries"; return 1; }
+    local exclude=$CTEST_EXCLUDE
     if [ "$BINFMT_OK" -ne 1 ]; then
-        excl=(-E '^example_https_get')
+        exclude="$exclude${exclude:+|}^example_https_get"
         log "binfmt_misc unavailable: example_https_get_* (which exec the cross-built https_get) are skipped"
     fi
+    [ -z "$exclude" ] || { excl=(-E "$exclude"); log "ctest -E '$exclude'"; }
     RERUN_NOTE=""
     run_ctest "$dir" --no-tests=error -j "$JOBS" "${excl[@]}" || rc=$?
     # Emulation slows the client 10-50x against a native server, so a test that assumes the peer
@@ -225,7 +235,7 @@ ctest_variant() { # shared|static
     # call") sometimes finds the answer already there. Failed tests get up to 3 more serial tries;
     # the summary names every test that needed one.
     for attempt in 1 2 3; do
-        [ $rc -ne 0 ] && [ -s "$dir/Testing/Temporary/LastTestsFailed.log" ] || break
+        if [ $rc -eq 0 ] || [ ! -s "$dir/Testing/Temporary/LastTestsFailed.log" ]; then break; fi
         RERUN_NOTE="$RERUN_NOTE${RERUN_NOTE:+; }$(cut -d: -f2 "$dir/Testing/Temporary/LastTestsFailed.log" | paste -sd, -)"
         log "retry $attempt of the failed tests: $(cut -d: -f2 "$dir/Testing/Temporary/LastTestsFailed.log" | paste -sd' ' -)"
         rc=0
@@ -240,6 +250,13 @@ run_ctest() { # build dir, ctest args...
     ( [ -z "$QEMU_PREFIX" ] || export QEMU_LD_PREFIX=$QEMU_PREFIX
       ctest --test-dir "$dir" --output-on-failure --timeout 180 "$@" )
 }
+
+# tls_nonblocking_select asserts that a non-blocking handshake takes more than one call. With the
+# client emulated (10-50x slower) and s_server native, the server's reply is often already there
+# when the client first reads - under load in 16 of 20 serial runs - so the single-call handshake is
+# legitimate and the test fails for timing alone. The same behaviour is checked deterministically
+# by `smoke nonblock` (server stopped during the first call). Set QLSSL_CROSS_CTEST_EXCLUDE= to run it.
+CTEST_EXCLUDE=${QLSSL_CROSS_CTEST_EXCLUDE-'^tls_nonblocking_select$'}
 
 # ---- sizes --------------------------------------------------------------------------------------
 sizes() {

@@ -37,7 +37,7 @@ want_sum=$(awk -v n="${CRATE%-*}" -v v="${CRATE##*-}" '
     hit && ver && /^checksum = / { gsub(/"/, "", $3); print $3; exit }
     /^\[\[package\]\]/ { hit = 0; ver = 0 }' Cargo.lock)
 [ -n "$want_sum" ] || die "no checksum for $CRATE in Cargo.lock"
-crate_file() { ls "${CARGO_HOME:-$HOME/.cargo}"/registry/cache/*/"$CRATE.crate" 2>/dev/null | head -1; }
+crate_file() { find "${CARGO_HOME:-$HOME/.cargo}/registry/cache" -name "$CRATE.crate" 2>/dev/null | head -1; }
 if [ -z "$(crate_file)" ]; then
     log "fetching $CRATE through the library's Cargo.lock"
     RUSTC=/usr/bin/rustc /usr/bin/cargo fetch --locked --manifest-path "$ROOT/Cargo.toml" >/dev/null
