@@ -3,7 +3,7 @@
 # missing, cross-build libqlssl.a/.so into target/cross-aarch64-unknown-linux-gnu, run the smoke
 # client and the tests/c suite (shared + static library) under qemu-aarch64 against
 # openssl s_server on 127.0.0.1. Measured on the 2-core machine: 89 s from a cold target dir with
-# the packages missing (crates cached), 20-25 s warm. A hard limit of 25 minutes keeps it well
+# the packages missing (crates cached), 14-25 s warm. A hard limit of 25 minutes keeps it well
 # inside CI's budget; every server it started is stopped on any exit.
 #
 #   bash cross/ci_leg.sh          (called by scripts/test.sh)
