@@ -38,6 +38,9 @@ phase "cargo test --release" cargo test --release
 phase "ctest (plain)" ctest_variant plain ""
 phase "ctest (ASan+UBSan)" ctest_variant asan "-fsanitize=address,undefined -fno-omit-frame-pointer"
 
+# The module CPUs: the same C suite for aarch64 Linux under qemu-user (docs/CROSS.md).
+phase "cross aarch64 (qemu-user)" bash cross/ci_leg.sh
+
 echo "==== summary ===="
 printf '%s\n' "${results[@]}"
 exit "$failed"
