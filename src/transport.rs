@@ -166,6 +166,10 @@ impl FdTransport {
     /// the peer's delayed ACK (~40 ms). Collected, the flight leaves in one send.
     pub fn set_coalescing(&mut self, on: bool) {
         self.coalesce = on;
+        if !on && self.pending.is_empty() {
+            // The flight buffer is only needed during the handshake: don't keep it per connection.
+            self.pending = Vec::new();
+        }
     }
 
     /// Send everything collected. Non-blocking: WANT_WRITE until it is all out.
