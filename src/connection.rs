@@ -297,6 +297,13 @@ impl Connection {
             tls.set_timer_callback(Box::new(DtlsTimer(self.timer.clone())));
         }
         self.tls = Some(tls);
+        // Certificates and keys now live in the mbedtls config: keep only what the handshake needs.
+        let mut settings = settings;
+        settings.ca_paths = Vec::new();
+        settings.ca_buffers = Vec::new();
+        settings.own_cert_path = None;
+        settings.own_cert_buffer = None;
+        settings.psk = None;
         self.settings = Some(settings);
         self.phase = Phase::Ready;
         Ok(())
