@@ -153,6 +153,8 @@ struct Model {
     sticky: Option<c_int>,
     to_server: VecDeque<u8>,
     client_sent_total: u64,
+    /// A write that returned WANT_WRITE/WANT_READ must be repeated with the same data (ql_ssl.h).
+    pending_write: Option<Vec<u8>>,
 }
 
 fn documented_io(r: c_int) -> bool {
@@ -340,13 +342,19 @@ fuzz_target!(|data: &[u8]| {
                         md.sticky = Some(r);
                     }
                 }
-                // Client: write.
+                // Client: write (a write that wanted to be repeated is repeated with the same data).
                 8 => {
                     let n = 1 + inp.u16() as usize % 20000;
-                    let payload: Vec<u8> = (0..n).map(|i| (md.client_sent_total as usize + i) as u8 ^ 0x5a).collect();
-                    if md.to_server.len() + n > 100_000 {
-                        continue;
-                    }
+                    let payload = match md.pending_write.take() {
+                        Some(p) => p,
+                        None => {
+                            if md.to_server.len() + n > 60_000 {
+                                continue;
+                            }
+                            (0..n).map(|i| (md.client_sent_total as usize + i) as u8 ^ 0x5a).collect()
+                        }
+                    };
+                    let n = payload.len();
                     let r = capi::ql_ssl_write(&mut ctx, payload.as_ptr(), n);
                     assert!(documented_io(r), "write: undocumented {r}");
                     if md.client_closed {
@@ -358,7 +366,9 @@ fuzz_target!(|data: &[u8]| {
                         assert!(r as usize <= n.min(16385), "write({n}) took {r} bytes: more than one 16 KiB record");
                         md.to_server.extend(&payload[..r as usize]);
                         md.client_sent_total += r as u64;
-                    } else if r != WANT_WRITE && r != WANT_READ {
+                    } else if r == WANT_WRITE || r == WANT_READ {
+                        md.pending_write = Some(payload);
+                    } else {
                         md.sticky = Some(r);
                     }
                 }
