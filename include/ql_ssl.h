@@ -660,6 +660,7 @@ int ql_ssl_handshark(ql_ssl_context *ssl);
 
 /**
  * Send a close_notify alert. Afterwards reads and writes return `QL_SSL_ERROR_INVALID_PARAM`.
+ * Before the handshake has completed there is nothing to close: `QL_SSL_ERROR_INVALID_PARAM`.
  * Non-blocking socket: may return `QL_SSL_ERROR_WANT_WRITE`; call again.
  */
 int ql_ssl_close_notify(ql_ssl_context *ssl);

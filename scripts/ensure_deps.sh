@@ -2,7 +2,7 @@
 # tests need (only those dpkg reports missing), and make sure cargo is on PATH.
 # Works non-interactively (CI=true, no stdin); needs root or password-less sudo to install.
 
-QLSSL_DEB_PACKAGES=(cmake clang libclang-dev openssl gnutls-bin build-essential strace iproute2)
+QLSSL_DEB_PACKAGES=(cmake clang libclang-dev openssl gnutls-bin build-essential strace iproute2 libssl-dev valgrind)
 
 ensure_deps() {
     local missing=() p sudo=()

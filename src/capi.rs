@@ -183,6 +183,7 @@ pub unsafe extern "C" fn ql_ssl_handshark(ssl: *mut ql_ssl_context) -> c_int {
 }
 
 /// Send a close_notify alert. Afterwards reads and writes return `QL_SSL_ERROR_INVALID_PARAM`.
+/// Before the handshake has completed there is nothing to close: `QL_SSL_ERROR_INVALID_PARAM`.
 /// Non-blocking socket: may return `QL_SSL_ERROR_WANT_WRITE`; call again.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_close_notify(ssl: *mut ql_ssl_context) -> c_int {

@@ -119,8 +119,30 @@ pub fn is_valid(id: c_int) -> bool {
     id == QL_SSL_CIPHERSUITE_ALL || build_supports(id)
 }
 
+/// mbedtls fills some tables on first use without a lock (the supported-suite list, the curve
+/// list, the AES tables and the AES-NI probe). Two threads setting up their first connections at
+/// once raced there (ThreadSanitizer, docs/HARDENING.md); doing it once, under a `Once`, before
+/// any mbedtls configuration is made removes the race.
+pub fn init_mbedtls_globals() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: these only fill mbedtls's static tables; the AES context is ours and freed.
+        unsafe {
+            mbedtls_sys::ssl_list_ciphersuites();
+            mbedtls_sys::ecp_grp_id_list();
+            mbedtls_sys::ecp_curve_list();
+            let mut aes: mbedtls_sys::aes_context = core::mem::zeroed();
+            mbedtls_sys::aes_init(&mut aes);
+            // A fixed 128-bit key is always accepted; only the side effect (the tables) matters.
+            let _ = mbedtls_sys::aes_setkey_enc(&mut aes, [0u8; 16].as_ptr(), 128);
+            mbedtls_sys::aes_free(&mut aes);
+        }
+    });
+}
+
 /// Every plain-PSK suite this build offers (for QL_SSL_VERIFY_PSK with the default list).
 pub fn psk_suites() -> Vec<c_int> {
+    init_mbedtls_globals();
     // SAFETY: mbedtls_ssl_list_ciphersuites returns a static zero-terminated list; each lookup
     // returns a pointer into a static table.
     unsafe {

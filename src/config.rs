@@ -5,6 +5,7 @@
 //! `Settings` is the validated, safe snapshot that `ql_ssl_setup()` builds a connection from.
 
 use core::ffi::{c_char, c_int, c_void, CStr};
+use std::collections::HashMap;
 use std::ffi::CString;
 
 use once_cell::sync::Lazy;
@@ -37,10 +38,26 @@ pub struct ConfigExt {
     pub psk_key: Option<CString>,
     pub ca_buffers: Vec<Vec<u8>>,
     pub own_cert_buffer: Option<OwnCertBuffer>,
-    ca_paths: Vec<CString>,
-    own_strings: Vec<CString>,
-    cipher_copy: Option<Box<[c_int]>>,
+    /// Every string and cipher list the struct's pointer members were ever given. Kept until
+    /// `ql_ssl_conf_free`: a by-value copy of the struct may still point at a replaced one.
+    retained: Vec<Retained>,
     adopted_list: Option<AdoptedBlock>,
+}
+
+/// Memory a config's pointer members point into.
+enum Retained {
+    Str(CString),
+    /// A zero-terminated cipher-suite list.
+    List(Box<[c_int]>),
+}
+
+impl Retained {
+    fn addr(&self) -> usize {
+        match self {
+            Retained::Str(s) => s.as_ptr() as usize,
+            Retained::List(l) => l.as_ptr() as usize,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -51,6 +68,69 @@ pub struct OwnCertBuffer {
 }
 
 impl ConfigExt {
+    /// Keep `s` for the struct's lifetime and return the pointer to store in a member.
+    fn keep_str(&mut self, s: CString) -> *mut c_char {
+        let p = s.as_ptr() as *mut c_char;
+        self.retained.push(Retained::Str(s));
+        p
+    }
+
+    /// Keep a zero-terminated list and return the pointer to store in `ciphersuites`.
+    fn keep_list(&mut self, l: Box<[c_int]>) -> *mut c_int {
+        let p = l.as_ptr() as *mut c_int;
+        self.retained.push(Retained::List(l));
+        p
+    }
+
+    /// The retained list `p` points to (without its terminator), if it is one of ours.
+    fn list_at(&self, p: *const c_int) -> Option<&[c_int]> {
+        self.retained.iter().find_map(|r| match r {
+            Retained::List(l) if l.as_ptr() == p => Some(&l[..l.len() - 1]),
+            _ => None,
+        })
+    }
+
+    fn owns(&self, p: usize) -> bool {
+        self.retained.iter().any(|r| r.addr() == p)
+    }
+
+    /// An independent extension for the struct at `owner` (a by-value copy of the struct this
+    /// one belongs to): settings are copied, and every member of `conf` that points into this
+    /// extension is re-pointed at a copy the new one owns.
+    fn fork(&self, owner: usize, conf: &mut ql_ssl_config) -> ConfigExt {
+        let mut new = ConfigExt {
+            owner,
+            ignore_localtime: self.ignore_localtime,
+            dtls_version: self.dtls_version,
+            renegotiation: self.renegotiation,
+            psk_identity: self.psk_identity.clone(),
+            psk_key: self.psk_key.clone(),
+            ca_buffers: self.ca_buffers.clone(),
+            own_cert_buffer: self.own_cert_buffer.clone(),
+            retained: Vec::new(),
+            adopted_list: self.adopted_list.as_ref().map(|b| AdoptedBlock::adopt(b.ptr())),
+        };
+        if let Some(l) = self.list_at(conf.ciphersuites) {
+            let mut copy = l.to_vec();
+            copy.push(0);
+            conf.ciphersuites = new.keep_list(copy.into_boxed_slice());
+        }
+        let mut repoint = |p: &mut *mut c_char| {
+            if !p.is_null() && self.owns(*p as usize) {
+                // SAFETY: a string this extension owns and still retains.
+                let s = unsafe { CStr::from_ptr(*p) }.to_owned();
+                *p = new.keep_str(s);
+            }
+        };
+        for p in conf.ca_cert_path.iter_mut() {
+            repoint(p);
+        }
+        repoint(&mut conf.own_cert_path);
+        repoint(&mut conf.own_key_path);
+        repoint(&mut conf.own_key_pwd);
+        new
+    }
+
     fn new(owner: usize) -> Self {
         ConfigExt {
             owner,
@@ -61,9 +141,7 @@ impl ConfigExt {
             psk_key: None,
             ca_buffers: Vec::new(),
             own_cert_buffer: None,
-            ca_paths: Vec::new(),
-            own_strings: Vec::new(),
-            cipher_copy: None,
+            retained: Vec::new(),
             adopted_list: None,
         }
     }
@@ -71,17 +149,60 @@ impl ConfigExt {
 
 static EXTS: Lazy<HandleTable<ConfigExt>> = Lazy::new(|| HandleTable::new(0x2000_0000));
 
+/// Which extension each struct address owns, so `ql_ssl_conf_init` can release a previous one
+/// without reading the (possibly uninitialised) struct.
+static OWNERS: Lazy<Mutex<HashMap<usize, c_int>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+
+fn release_ext(handle: c_int) {
+    if EXTS.remove(handle).is_ok() {
+        crate::session::forget_config(handle);
+    }
+}
+
+/// Record that `addr` owns `handle`, releasing an extension it owned before (a struct overwritten
+/// by a copy, or re-initialised, would otherwise leak it).
+fn set_owner(addr: usize, handle: c_int) {
+    let previous = OWNERS.lock().insert(addr, handle);
+    if let Some(old) = previous.filter(|&old| old != handle) {
+        // Only if that extension still belongs to this address.
+        if EXTS.get(old).is_ok_and(|e| e.lock().owner == addr) {
+            release_ext(old);
+        }
+    }
+}
+
 /// Number of live config extensions (leak checks in tests).
 pub fn live_configs() -> usize {
     EXTS.len()
 }
 
-fn ext_of(conf: &ql_ssl_config) -> Result<std::sync::Arc<Mutex<ConfigExt>>> {
+/// The extension of `conf`. A struct that is a by-value copy of another (its extension belongs
+/// to another address) first gets an independent extension of its own, so that changing or
+/// freeing one struct never touches memory the other points at.
+fn ext_of(conf: &mut ql_ssl_config) -> Result<std::sync::Arc<Mutex<ConfigExt>>> {
+    const UNINIT: Error = Error::InvalidParam("config was not initialised with ql_ssl_conf_init() or was freed");
     if conf.qlssl_magic != QL_SSL_CONFIG_MAGIC {
-        return Err(Error::InvalidParam("config was not initialised with ql_ssl_conf_init() or was freed"));
+        return Err(UNINIT);
     }
-    EXTS.get(conf.qlssl_ext)
-        .map_err(|_| Error::InvalidParam("config was not initialised with ql_ssl_conf_init() or was freed"))
+    let ext = EXTS.get(conf.qlssl_ext).map_err(|_| UNINIT)?;
+    let addr = conf as *mut _ as usize;
+    let forked = {
+        let guard = ext.lock();
+        if guard.owner == addr {
+            None
+        } else {
+            Some(guard.fork(addr, conf))
+        }
+    };
+    match forked {
+        None => Ok(ext),
+        Some(new) => {
+            let handle = EXTS.insert(new)?;
+            conf.qlssl_ext = handle;
+            set_owner(addr, handle);
+            EXTS.get(handle)
+        }
+    }
 }
 
 fn zero_ip() -> ip_addr_t {
@@ -91,19 +212,12 @@ fn zero_ip() -> ip_addr_t {
 /// `ql_ssl_conf_init`: AT defaults (seeds/003) and a fresh extension.
 pub fn init(conf: &mut ql_ssl_config) -> Result<()> {
     let addr = conf as *mut _ as usize;
-    // A second init of the same, still-initialised struct releases what the first one allocated.
-    if conf.qlssl_magic == QL_SSL_CONFIG_MAGIC {
-        if let Ok(old) = EXTS.get(conf.qlssl_ext) {
-            if old.lock().owner == addr {
-                let _ = EXTS.remove(conf.qlssl_ext);
-            }
-        }
-    }
     let mut ext = ConfigExt::new(addr);
-    let all: Box<[c_int]> = vec![ciphers::QL_SSL_CIPHERSUITE_ALL, 0].into_boxed_slice();
-    let list_ptr = all.as_ptr() as *mut c_int;
-    ext.cipher_copy = Some(all);
+    let list_ptr = ext.keep_list(vec![ciphers::QL_SSL_CIPHERSUITE_ALL, 0].into_boxed_slice());
     let handle = EXTS.insert(ext)?;
+    // A second init of the same struct releases what the first one allocated (found by address:
+    // the struct's old contents are not read, they may be uninitialised).
+    set_owner(addr, handle);
     *conf = ql_ssl_config {
         ssl_version: ql_ssl_version_type_e::QL_SSL_VERSION_ALL as c_int,
         transport: ql_ssl_transport_type_e::QL_SSL_TLS_PROTOCOL as c_int,
@@ -137,8 +251,14 @@ pub fn init(conf: &mut ql_ssl_config) -> Result<()> {
 /// `ql_ssl_conf_free`: release everything the config owns and mark it uninitialised.
 pub fn free(conf: &mut ql_ssl_config) -> Result<()> {
     ext_of(conf)?;
-    EXTS.remove(conf.qlssl_ext)?;
-    crate::session::forget_config(conf.qlssl_ext);
+    let addr = conf as *mut _ as usize;
+    {
+        let mut owners = OWNERS.lock();
+        if owners.get(&addr) == Some(&conf.qlssl_ext) {
+            owners.remove(&addr);
+        }
+    }
+    release_ext(conf.qlssl_ext);
     // Every pointer member now dangles or was the application's: clear them all.
     conf.ciphersuites = core::ptr::null_mut();
     conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
@@ -209,9 +329,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
                 ids.push(0);
                 (ids, r.adopted)
             };
-            let copy = copy.into_boxed_slice();
-            conf.ciphersuites = copy.as_ptr() as *mut c_int;
-            ext.cipher_copy = Some(copy);
+            conf.ciphersuites = ext.keep_list(copy.into_boxed_slice());
             // Replacing the previous adopted block frees it (unless it is the very same block).
             if let Some(newp) = adopted {
                 if ext.adopted_list.as_ref().map(|b| b.ptr()) != Some(newp) {
@@ -223,28 +341,23 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
         }
         t if t == QL_SSL_CONF_AUTHMODE as c_int => conf.auth_mode = in_range(a.i, 0, 3, "auth mode must be 0..=3")?,
         t if t == QL_SSL_CONF_CACERT as c_int => match arg_string(a.p[0])? {
-            None => {
-                conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
-                ext.ca_paths.clear();
-            }
+            None => conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT],
             Some(path) => {
                 let slot = conf
                     .ca_cert_path
                     .iter()
                     .position(|p| p.is_null())
                     .ok_or(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA paths; set NULL to clear"))?;
-                conf.ca_cert_path[slot] = path.as_ptr() as *mut c_char;
-                ext.ca_paths.push(path);
+                conf.ca_cert_path[slot] = ext.keep_str(path);
             }
         },
         t if t == QL_SSL_CONF_OWNCERT as c_int => {
             let cert = arg_string(a.p[0])?.ok_or(Error::InvalidParam("certificate path is NULL"))?;
             let key = arg_string(a.p[1])?.ok_or(Error::InvalidParam("key path is NULL"))?;
             let pwd = arg_string(a.p[2])?;
-            conf.own_cert_path = cert.as_ptr() as *mut c_char;
-            conf.own_key_path = key.as_ptr() as *mut c_char;
-            conf.own_key_pwd = pwd.as_ref().map_or(core::ptr::null_mut(), |p| p.as_ptr() as *mut c_char);
-            ext.own_strings = [Some(cert), Some(key), pwd].into_iter().flatten().collect();
+            conf.own_cert_path = ext.keep_str(cert);
+            conf.own_key_path = ext.keep_str(key);
+            conf.own_key_pwd = pwd.map_or(core::ptr::null_mut(), |p| ext.keep_str(p));
         }
         t if t == QL_SSL_CONF_SNI as c_int => conf.sni_enable = flag(a.i)?,
         t if t == QL_SSL_CONF_HS_TIMEOUT as c_int => {
@@ -314,7 +427,7 @@ unsafe fn out<T>(p: *mut c_void) -> Result<&'static mut T> {
 ///
 /// # Safety
 /// The pointer arguments in `a` must be what the documentation of `ty` says.
-pub unsafe fn get(conf: &ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Result<()> {
+pub unsafe fn get(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Result<()> {
     use ql_ssl_config_type_e::*;
     let ext = ext_of(conf)?;
     let ext = ext.lock();
@@ -442,15 +555,14 @@ impl Settings {
     ///
     /// # Safety
     /// Pointer members of `conf` must be NULL or valid C strings / lists as documented.
-    pub unsafe fn from_config(conf: &ql_ssl_config) -> Result<Settings> {
+    pub unsafe fn from_config(conf: &mut ql_ssl_config) -> Result<Settings> {
         let ext = ext_of(conf)?;
         let ext = ext.lock();
         let ciphers = if conf.ciphersuites.is_null() {
             CipherChoice::All
         } else {
-            let ids = if ext.cipher_copy.as_ref().map(|b| b.as_ptr()) == Some(conf.ciphersuites as *const c_int) {
-                let copy = ext.cipher_copy.as_ref().unwrap();
-                copy[..copy.len() - 1].to_vec()
+            let ids = if let Some(l) = ext.list_at(conf.ciphersuites) {
+                l.to_vec()
             } else {
                 cipherlist::read(conf.ciphersuites)?.ids
             };
@@ -529,7 +641,7 @@ mod tests {
     #[test]
     fn defaults_follow_the_at_manual() {
         let mut c = new_conf();
-        let s = unsafe { Settings::from_config(&c) }.unwrap();
+        let s = unsafe { Settings::from_config(&mut c) }.unwrap();
         assert_eq!(s.version, 4);
         assert!(!s.dtls);
         assert_eq!(s.ciphers, CipherChoice::All);

@@ -82,6 +82,9 @@ fn protocol_name(dtls: bool, min: Version, max: Version) -> String {
     }
 }
 
+/// Most bytes one `ql_ssl_write` takes: one TLS record's plaintext.
+pub const MAX_WRITE: usize = 16384;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     New,
@@ -197,6 +200,7 @@ impl Connection {
         if self.phase != Phase::New {
             return Err(Error::WrongState("ql_ssl_setup() was already called on this context"));
         }
+        ciphers::init_mbedtls_globals();
         let transport = if settings.dtls { Transport::Datagram } else { Transport::Stream };
         let mut cfg = Config::new(Endpoint::Client, transport, Preset::Default);
         cfg.set_rng(Arc::new(SharedRng));
@@ -604,6 +608,9 @@ impl Connection {
         if buf.is_empty() {
             return Ok(0);
         }
+        // One record's worth per call. mbedtls alone may take one byte more: with TLS 1.0 CBC it
+        // splits records 1/n-1 and reports both.
+        let buf = &buf[..buf.len().min(MAX_WRITE)];
         match Io::send(tls, buf) {
             Ok(n) => Ok(n),
             Err(e) => {
@@ -621,6 +628,11 @@ impl Connection {
     }
 
     pub fn close_notify(&mut self) -> Result<()> {
+        // Only an established connection can be closed with an alert; before that there is no
+        // TLS session to end (free the context instead).
+        if matches!(self.phase, Phase::Ready | Phase::Handshaking) {
+            return Err(Error::WrongState("no TLS session to close: the handshake has not completed"));
+        }
         let tls = self.established()?;
         // SAFETY: the context is set up and bound to its transport.
         let r = unsafe { mbedtls_sys::ssl_close_notify(tls.into()) };

@@ -104,7 +104,7 @@ fn verified_blocking_handshake_and_http_exchange() {
     set_int(&mut conf, T::QL_SSL_CONF_AUTHMODE, 1);
     let ca = std::ffi::CString::new(cert.to_str().unwrap()).unwrap();
     set_str(&mut conf, T::QL_SSL_CONF_CACERT, &ca);
-    let settings = unsafe { Settings::from_config(&conf) }.unwrap();
+    let settings = unsafe { Settings::from_config(&mut conf) }.unwrap();
 
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let mut conn = Connection::new();
@@ -145,7 +145,7 @@ fn silent_peer_hits_the_negotiate_timeout_once() {
     let port = listener.local_addr().unwrap().port();
     let mut conf = new_config();
     set_int(&mut conf, T::QL_SSL_CONF_HS_TIMEOUT, 1);
-    let mut settings = unsafe { Settings::from_config(&conf) }.unwrap();
+    let mut settings = unsafe { Settings::from_config(&mut conf) }.unwrap();
     unsafe extern "C" fn cb(_: *mut i32, _: *mut std::ffi::c_void) {}
     settings.timeout_cb = Some(cb);
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
