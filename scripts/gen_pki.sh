@@ -15,19 +15,11 @@ fi
 dir=$1
 openssl=${OPENSSL:-openssl}
 mkdir -p "$dir"
+pki_lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/pki_lib.sh"
 cd "$dir"
 
-# A self-contained OpenSSL config, so the system openssl.cnf cannot change the result.
-cat > pki.cnf <<'EOF'
-[ req ]
-distinguished_name = dn
-prompt             = no
-[ dn ]
-CN = unused
-[ v3_ca ]
-basicConstraints       = critical, CA:TRUE
-keyUsage               = critical, keyCertSign, cRLSign
-subjectKeyIdentifier   = hash
+. "$pki_lib"
+pki_cnf pki.cnf <<'EOF'
 [ v3_localhost ]
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature, keyEncipherment
@@ -44,28 +36,13 @@ subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
 EOF
 
-newkey() {
-    "$openssl" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" 2>/dev/null
-}
-
-selfsigned_ca() { # name subject
-    newkey "$1.key"
-    "$openssl" req -config pki.cnf -new -x509 -sha256 -days 30 -key "$1.key" -subj "$2" \
-        -extensions v3_ca -out "$1.pem"
-}
-
-leaf() { # name subject extensions-section
-    newkey "$1.key"
-    "$openssl" req -config pki.cnf -new -sha256 -key "$1.key" -subj "$2" -out "$1.csr"
-    "$openssl" x509 -req -sha256 -days 30 -in "$1.csr" -CA ca.pem -CAkey ca.key -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
-        -extfile pki.cnf -extensions "$3" -out "$1.pem" 2>/dev/null
-    rm -f "$1.csr"
-}
-
-selfsigned_ca ca "/O=qlssl tests/CN=qlssl test root CA"
-selfsigned_ca wrongca "/O=qlssl tests/CN=qlssl unrelated CA"
-leaf server "/O=qlssl tests/CN=localhost" v3_localhost
-leaf wronghost "/O=qlssl tests/CN=wrong.example" v3_wronghost
+for name in ca wrongca server wronghost; do
+    pki_key "$name.key" rsa
+done
+pki_root pki.cnf ca.key ca.pem "/O=qlssl tests/CN=qlssl test root CA"
+pki_root pki.cnf wrongca.key wrongca.pem "/O=qlssl tests/CN=qlssl unrelated CA"
+pki_leaf pki.cnf server.key server.pem "/O=qlssl tests/CN=localhost" ca.pem ca.key v3_localhost
+pki_leaf pki.cnf wronghost.key wronghost.pem "/O=qlssl tests/CN=wrong.example" ca.pem ca.key v3_wronghost
 
 # Sanity: both leaves chain to the root, and to nothing else.
 "$openssl" verify -CAfile ca.pem server.pem wronghost.pem >/dev/null

@@ -10,19 +10,12 @@ set -euo pipefail
 dir=$1
 openssl=${OPENSSL:-openssl}
 mkdir -p "$dir"
+pki_lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../../scripts/pki_lib.sh"
 cd "$dir"
 [ -s ec_server.pem ] && [ -s rsa_server.pem ] && exit 0
 
-cat > hardening-pki.cnf <<'CNF'
-[ req ]
-distinguished_name = dn
-prompt             = no
-[ dn ]
-CN = unused
-[ v3_ca ]
-basicConstraints       = critical, CA:TRUE
-keyUsage               = critical, keyCertSign, cRLSign
-subjectKeyIdentifier   = hash
+. "$pki_lib"
+pki_cnf hardening-pki.cnf <<'CNF'
 [ v3_leaf ]
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature, keyEncipherment
@@ -32,19 +25,10 @@ subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
 CNF
 
-gen() { # prefix keyalg-args...
-    local p=$1
-    shift
-    "$openssl" genpkey "$@" -out "${p}_ca.key" 2>/dev/null
-    "$openssl" req -new -x509 -config hardening-pki.cnf -extensions v3_ca -key "${p}_ca.key" \
-        -subj "/CN=qlssl hardening ${p} CA" -days 3650 -sha256 -out "${p}_ca.pem"
-    "$openssl" genpkey "$@" -out "${p}_server.key" 2>/dev/null
-    "$openssl" req -new -config hardening-pki.cnf -key "${p}_server.key" -subj "/CN=localhost" \
-        -out "${p}_server.csr"
-    "$openssl" x509 -req -in "${p}_server.csr" -CA "${p}_ca.pem" -CAkey "${p}_ca.key" -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
-        -days 3650 -sha256 -extfile hardening-pki.cnf -extensions v3_leaf -out "${p}_server.pem" 2>/dev/null
-    rm -f "${p}_server.csr"
-}
-gen rsa -algorithm RSA -pkeyopt rsa_keygen_bits:2048
-gen ec -algorithm EC -pkeyopt ec_paramgen_curve:P-256
+for p in rsa ec; do
+    pki_key "${p}_ca.key" "$p"
+    pki_root hardening-pki.cnf "${p}_ca.key" "${p}_ca.pem" "/CN=qlssl hardening ${p} CA" 3650
+    pki_key "${p}_server.key" "$p"
+    pki_leaf hardening-pki.cnf "${p}_server.key" "${p}_server.pem" "/CN=localhost" "${p}_ca.pem" "${p}_ca.key" v3_leaf 3650
+done
 echo "PKI in $dir"

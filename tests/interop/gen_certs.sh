@@ -17,18 +17,11 @@ if [ -f "$dir/.complete" ]; then
     exit 0
 fi
 mkdir -p "$dir"
+pki_lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../../scripts/pki_lib.sh"
 cd "$dir"
 
-cat > pki.cnf <<'EOF'
-[ req ]
-distinguished_name = dn
-prompt             = no
-[ dn ]
-CN = unused
-[ v3_ca ]
-basicConstraints       = critical, CA:TRUE
-keyUsage               = critical, keyCertSign, cRLSign
-subjectKeyIdentifier   = hash
+. "$pki_lib"
+pki_cnf pki.cnf <<'EOF'
 [ v3_rsa ]
 basicConstraints       = critical, CA:FALSE
 keyUsage               = critical, digitalSignature, keyEncipherment
@@ -45,28 +38,20 @@ subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
 EOF
 
-rsakey() { "$openssl" genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" 2>/dev/null; }
-# Traditional "EC PRIVATE KEY" PEM with named curve: readable by every peer (mbedtls, gnutls, openssl).
-eckey() { "$openssl" ecparam -name prime256v1 -genkey -noout -out "$1" 2>/dev/null; }
-
-ca() { # name keyfn subject
-    $2 "$1-ca.key"
-    "$openssl" req -new -x509 -config pki.cnf -extensions v3_ca -key "$1-ca.key" -sha256 \
-        -days 3650 -subj "/CN=$3" -out "$1-ca.pem"
+ca() { # name keytype subject
+    pki_key "$1-ca.key" "$2"
+    pki_root pki.cnf "$1-ca.key" "$1-ca.pem" "/CN=$3" 3650
 }
-leaf() { # name keyfn ca ext
-    $2 "$1.key"
-    "$openssl" req -new -config pki.cnf -key "$1.key" -subj "/CN=localhost/O=qlssl interop $1" -out "$1.csr"
-    "$openssl" x509 -req -in "$1.csr" -CA "$3-ca.pem" -CAkey "$3-ca.key" -CAcreateserial \
-        -sha256 -days 3650 -extfile pki.cnf -extensions "$4" -out "$1.pem" 2>/dev/null
-    rm -f "$1.csr"
+leaf() { # name keytype ca ext
+    pki_key "$1.key" "$2"
+    pki_leaf pki.cnf "$1.key" "$1.pem" "/CN=localhost/O=qlssl interop $1" "$3-ca.pem" "$3-ca.key" "$4" 3650
 }
 
-ca rsa rsakey "qlssl interop RSA root"
-ca ecdsa eckey "qlssl interop ECDSA root"
-leaf rsa rsakey rsa v3_rsa
-leaf ecdsa eckey ecdsa v3_ec
-leaf ecrsa eckey rsa v3_ec
+ca rsa rsa "qlssl interop RSA root"
+ca ecdsa ec "qlssl interop ECDSA root"
+leaf rsa rsa rsa v3_rsa
+leaf ecdsa ec ecdsa v3_ec
+leaf ecrsa ec rsa v3_ec
 
 # Self-checks: each leaf verifies against its own CA and not against the other one.
 "$openssl" verify -CAfile rsa-ca.pem rsa.pem ecrsa.pem >/dev/null
