@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Turn the JSON lines written by scripts/bench.sh into the table of docs/PERFORMANCE.md.
 
-Usage: report.py RESULTS.jsonl [--docs docs/PERFORMANCE.md]
+Usage: report.py RESULTS.jsonl [--docs docs/PERFORMANCE.md | --check]
 
 Every timed result carries "round" and "metric". For each metric the table shows the median of each
 client's values and the median of the per-round ratios (qlssl/mbedtls and qlssl/openssl computed
 within each round, pair by pair, then the median taken), so drift between rounds cancels out.
-With --docs the block between the BENCH-TABLE markers of that file is replaced.
+With --docs the block between the BENCH-TABLE markers of that file is replaced. With --check the exit
+status is 1 when a deterministic measurement (heap per connection, instruction counts) misses its
+target; wall-clock ratios never fail it (they are too noisy on a shared machine).
 """
 import json
 import statistics
@@ -14,6 +16,7 @@ import sys
 from collections import defaultdict
 
 CLIENTS = ["qlssl", "mbedtls", "openssl"]
+DETERMINISTIC_FAILURES = []
 
 # metric -> (label, unit, higher_is_better, target text)
 METRICS = [
@@ -118,6 +121,7 @@ def build(rows):
             diff_txt = "–" if diff is None else f"{diff / 1024:+.1f} KiB"
             if diff is not None and not ok:
                 shortfalls.append(f"{label}: qlssl − mbedtls = {diff / 1024:+.1f} KiB")
+                DETERMINISTIC_FAILURES.append(shortfalls[-1])
         o = vals["openssl"]
         oratio = "–" if o in (None, 0) or vals["qlssl"] is None else f"{vals['qlssl'] / o:.3f}"
         out.append(
@@ -135,6 +139,7 @@ def build(rows):
         ok = r_raw is not None and r_raw <= 1 / 0.98
         if r_raw is not None and not ok:
             shortfalls.append(f"{label}: qlssl/mbedtls instruction ratio = {r_raw:.3f}")
+            DETERMINISTIC_FAILURES.append(shortfalls[-1])
         out.append(
             f"| {label} | {unit} | {fmt(q)} | {fmt(m)} | {fmt(o)} | "
             f"{'–' if r_raw is None else f'{r_raw:.3f}'} | {'–' if r_o is None else f'{r_o:.3f}'} | "
@@ -182,6 +187,11 @@ def main():
         sys.exit(2)
     text = render(load(sys.argv[1]))
     print(text)
+    if len(sys.argv) >= 3 and sys.argv[2] == "--check":
+        if DETERMINISTIC_FAILURES:
+            print("CHECK FAILED: " + "; ".join(DETERMINISTIC_FAILURES), file=sys.stderr)
+            sys.exit(1)
+        print("CHECK PASSED: heap and instruction counts within target", file=sys.stderr)
     if len(sys.argv) >= 4 and sys.argv[2] == "--docs":
         path = sys.argv[3]
         doc = open(path).read()

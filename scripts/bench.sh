@@ -5,15 +5,20 @@
 #
 #   scripts/bench.sh                 build, run, print the table
 #   scripts/bench.sh --update-docs   ... and replace the table in docs/PERFORMANCE.md
+#   scripts/bench.sh --check         only the deterministic measurements (heap per connection,
+#                                    instruction counts; no timed rounds, ~2 min) and exit 1 when
+#                                    one misses its target (heap <= raw + 1 KiB, instructions <= raw x 1.02)
 # Environment: BENCH_ROUNDS (default 5), BENCH_SECONDS per handshake run (default 2),
 #   BENCH_INSTR=0 to skip the cachegrind instruction counts, BENCH_OUT (default target/bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-update_docs=0
+update_docs=0 check=0
 [ "${1:-}" = "--update-docs" ] && update_docs=1
+[ "${1:-}" = "--check" ] && check=1
 
 rounds=${BENCH_ROUNDS:-5}
+[ "$check" = 1 ] && rounds=0
 secs=${BENCH_SECONDS:-2}
 out=${BENCH_OUT:-$root/target/bench}
 mkdir -p "$out"
@@ -102,6 +107,14 @@ workloads=(
     "bulk_cbc_64m|cbc|rsa|bulk 67108864 3"
 )
 echo "== $rounds rounds (server CPU $server_cpu, clients CPU $client_cpu)"
+if [ "$rounds" = 0 ]; then # --check: the heap measurement once (it is deterministic)
+    for c in "${clients[@]}"; do
+        LD_PRELOAD=$out/libmalloc_count.so on_client "$out/bench_$c" "$port_rsa" "$pki/rsa_ca.pem" heap 16 |
+            python3 -c "import json,sys
+for l in sys.stdin:
+    r=json.loads(l); r.update(kind='heap', round=1); print(json.dumps(r))" >> "$results"
+    done
+fi
 for round in $(seq "$rounds"); do
     # The three clients run back to back on each workload (so each ratio compares runs seconds
     # apart), in an order that rotates from round to round so no client always runs first.
@@ -151,6 +164,12 @@ if [ "${BENCH_INSTR:-1}" != 0 ] && command -v valgrind >/dev/null; then
         per_op ir_bulk_gcm 1 2 10 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-bulk 1048576
         per_op ir_bulk_cbc 1 2 10 "$c" "$port_cbc" "$pki/rsa_ca.pem" count-bulk 1048576
     done
+fi
+
+if [ "$check" = 1 ]; then
+    echo "== results: $results"
+    python3 bench/report.py "$results" --check
+    exit $?
 fi
 
 echo "== openssl speed -evp aes-128-gcm (one core)"
