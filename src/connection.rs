@@ -124,6 +124,8 @@ pub struct Connection {
     failure: Option<Error>,
     /// The verification policy has judged the server's chain in this handshake.
     chain_judged: bool,
+    /// Where this connection's session goes in the session cache (computed when the handshake starts).
+    cache_key: Option<SessionKey>,
 }
 
 impl Default for Connection {
@@ -150,6 +152,7 @@ impl Connection {
             resumed: false,
             failure: None,
             chain_judged: false,
+            cache_key: None,
         }
     }
 
@@ -370,7 +373,7 @@ impl Connection {
                 if let Some(io) = self.transport.as_mut() {
                     io.set_deadline(None);
                 }
-                self.after_established(&settings);
+                self.after_established();
                 (Ok(()), None)
             }
             Err(e) => {
@@ -406,7 +409,7 @@ impl Connection {
         };
         Some(SessionKey {
             config: s.config_handle,
-            peer: peer.iter().map(|b| format!("{b:02x}")).collect(),
+            peer,
             hostname: self.hostname.as_ref().map(|h| h.to_string_lossy().into_owned()),
         })
     }
@@ -418,6 +421,7 @@ impl Connection {
             p.set_hostname(self.hostname.as_ref().map(|h| h.to_string_lossy().into_owned()));
         }
         let key = self.session_key(s);
+        self.cache_key = key.clone();
         let timer = s.dtls.then(|| self.timer.clone());
         let mut transport = Box::new(FdTransport::new(fd, Some(deadline), timer));
         // Datagrams must keep their boundaries; only a stream's flights are collected.
@@ -508,7 +512,7 @@ impl Connection {
         Err(codes::SslInternalError.into())
     }
 
-    fn after_established(&mut self, s: &Settings) {
+    fn after_established(&mut self) {
         let tls = self.tls.as_mut().expect("context exists when established");
         let raw: *mut mbedtls_sys::ssl_context = tls.into();
         // SAFETY: the handshake completed, so the session is complete.
@@ -518,7 +522,7 @@ impl Connection {
         };
         self.resumed = self.offered_session.is_some() && self.offered_session == current_master;
         self.offered_session = None;
-        if let Some(key) = self.session_key(s) {
+        if let Some(key) = self.cache_key.take() {
             // SAFETY: as above.
             if let Some(sess) = unsafe { CachedSession::from_context(raw) } {
                 session::store(key, sess);

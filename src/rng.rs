@@ -1,9 +1,11 @@
 //! One CTR_DRBG for the whole process, seeded once from the OS (as an mbedtls application would
 //! share one `mbedtls_ctr_drbg_context`), instead of gathering fresh entropy for every
 //! `ql_ssl_setup` (which was the second largest cost of a setup). A forked child reseeds before
-//! its first use, so parent and child never share a random stream.
+//! its first use (a `pthread_atfork` handler marks it), so parent and child never share a random
+//! stream.
 
 use core::ffi::{c_int, c_uchar, c_void};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use mbedtls::rng::{CtrDrbg, OsEntropy, RngCallback};
@@ -12,30 +14,35 @@ use parking_lot::Mutex;
 
 use crate::panic::catch_status_panic;
 
-struct Drbg {
-    pid: u32,
-    drbg: CtrDrbg,
-}
+static DRBG: Lazy<Mutex<Option<CtrDrbg>>> = Lazy::new(|| {
+    // SAFETY: registering a fork handler that only stores to an atomic (async-signal-safe).
+    unsafe { libc::pthread_atfork(None, None, Some(forked)) };
+    Mutex::new(None)
+});
 
-static DRBG: Lazy<Mutex<Option<Drbg>>> = Lazy::new(|| Mutex::new(None));
+/// Set in a forked child: its copy of the generator state must not be used.
+static FORKED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn forked() {
+    FORKED.store(true, Ordering::SeqCst);
+}
 
 /// The shared generator, as the RNG callback of an mbedtls config.
 pub struct SharedRng;
 
 impl SharedRng {
     fn fill(data: *mut c_uchar, len: usize) -> c_int {
-        let pid = std::process::id();
         let mut guard = DRBG.lock();
-        if guard.as_ref().is_none_or(|d| d.pid != pid) {
+        if guard.is_none() || FORKED.swap(false, Ordering::SeqCst) {
             match CtrDrbg::new(Arc::new(OsEntropy::new()), None) {
-                Ok(drbg) => *guard = Some(Drbg { pid, drbg }),
+                Ok(drbg) => *guard = Some(drbg),
                 Err(e) => return e.to_int(),
             }
         }
         let d = guard.as_ref().expect("seeded above");
         // SAFETY: the DRBG's own callback on its own context, serialised by the lock; `data` is
         // mbedtls's output buffer of `len` bytes.
-        unsafe { <CtrDrbg as RngCallback>::call(d.drbg.data_ptr(), data, len) }
+        unsafe { <CtrDrbg as RngCallback>::call(d.data_ptr(), data, len) }
     }
 }
 

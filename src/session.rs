@@ -14,7 +14,8 @@ const MAX_ENTRIES: usize = 64;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SessionKey {
     pub config: i32,
-    pub peer: String,
+    /// The peer's socket address as `getpeername` returns it.
+    pub peer: Vec<u8>,
     pub hostname: Option<String>,
 }
 

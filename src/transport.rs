@@ -120,6 +120,44 @@ impl FdTransport {
         }
     }
 
+    /// While a handshake deadline or DTLS timer runs: try the I/O without blocking first, and only
+    /// when the socket has nothing for us find out whether it is a blocking one and wait on it.
+    /// One system call per record in the common case, instead of fcntl + poll + the I/O.
+    /// None: not a socket (pipes and the like take the plain path).
+    fn try_then_wait(
+        &mut self,
+        events: libc::c_short,
+        timer_matters: bool,
+        want: mbedtls::error::HiError,
+        failed: mbedtls::error::LoError,
+        mut op: impl FnMut(c_int) -> isize,
+    ) -> Option<mbedtls::Result<usize>> {
+        // Bounded: every round either returns or waits in poll() for readiness or the deadline.
+        for _ in 0..10_000 {
+            let n = op(libc::MSG_DONTWAIT);
+            if n >= 0 {
+                return Some(Ok(n as usize));
+            }
+            match errno() {
+                libc::EINTR => continue,
+                libc::EAGAIN => {}
+                libc::ENOTSOCK => return None,
+                e => return Some(Err(self.map_errno(e, want, failed))),
+            }
+            if self.is_nonblocking() {
+                return Some(Err(want.into()));
+            }
+            let w = match self.wait_ready(events) {
+                Wait::Timer if !timer_matters => Wait::Ready,
+                w => w,
+            };
+            if let Some(e) = self.check_wait(w) {
+                return Some(Err(e));
+            }
+        }
+        Some(Err(failed.into()))
+    }
+
     /// A syscall's byte count, or its errno as the error mbedtls expects.
     fn io_result(&mut self, n: isize, want: mbedtls::error::HiError, failed: mbedtls::error::LoError) -> mbedtls::Result<usize> {
         if n >= 0 {
@@ -147,6 +185,17 @@ impl FdTransport {
         }
         // mbedtls waits for the peer: what it wrote so far must go out first.
         self.flush()?;
+        if self.deadline.is_some() || self.timer.as_ref().is_some_and(|t| t.expiry().is_some()) {
+            let fd = self.fd;
+            let (p, n) = (buf.as_mut_ptr(), buf.len());
+            // SAFETY: buf is a valid writable slice of n bytes.
+            let r = self.try_then_wait(libc::POLLIN, true, codes::SslWantRead, codes::NetRecvFailed, |flags| unsafe {
+                libc::recv(fd, p.cast(), n, flags)
+            });
+            if let Some(r) = r {
+                return r;
+            }
+        }
         let w = self.wait_ready(libc::POLLIN);
         if let Some(e) = self.check_wait(w) {
             return Err(e);
@@ -197,6 +246,17 @@ impl FdTransport {
     }
 
     fn send_now(&mut self, buf: &[u8]) -> mbedtls::Result<usize> {
+        if self.deadline.is_some() {
+            let fd = self.fd;
+            let (p, n) = (buf.as_ptr(), buf.len());
+            // SAFETY: buf is a valid readable slice of n bytes. MSG_NOSIGNAL: see below.
+            let r = self.try_then_wait(libc::POLLOUT, false, codes::SslWantWrite, codes::NetSendFailed, |flags| unsafe {
+                libc::send(fd, p.cast(), n, flags | libc::MSG_NOSIGNAL)
+            });
+            if let Some(r) = r {
+                return r;
+            }
+        }
         // Only the handshake deadline bounds a send; the retransmission timer concerns receiving.
         let w = match self.wait_ready(libc::POLLOUT) {
             Wait::Timer => Wait::Ready,
