@@ -57,6 +57,158 @@ fn alert_name(desc: u8) -> &'static str {
     }
 }
 
+/// What decides an mbedtls configuration. Contexts set up from equal keys share one
+/// `mbedtls_ssl_config` (read-only once built), as an mbedtls application shares its config: it
+/// saves building it and ~650 bytes per connection. The per-connection parts (verification policy,
+/// host name, timer, socket) live on the context.
+#[derive(PartialEq, Eq)]
+struct ConfigKey {
+    version: c_int,
+    dtls: bool,
+    dtls_version: c_int,
+    ciphers: CipherChoice,
+    auth_mode: c_int,
+    /// Address of the shared, parsed CA list (the CA cache hands out one per set of sources).
+    ca: Option<usize>,
+    psk: Option<(CString, Vec<u8>)>,
+    renegotiation: bool,
+    negotiate_timeout_s: c_int,
+}
+
+/// Most shared configurations kept.
+const CONFIG_CACHE_ENTRIES: usize = 8;
+
+static CONFIG_CACHE: once_cell::sync::Lazy<parking_lot::Mutex<Vec<(ConfigKey, Arc<Config>)>>> =
+    once_cell::sync::Lazy::new(Default::default);
+
+/// The mbedtls configuration for `s`: shared with earlier contexts of equal settings, except when a
+/// client certificate is configured (its key is loaded for each setup, so a changed file is seen).
+fn shared_config(s: &Settings) -> Result<Arc<Config>> {
+    let verify = s.auth_mode == 1 || s.auth_mode == 2;
+    let cas = if verify { Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?) } else { None };
+    let own_cert = s.auth_mode == 2 && (s.own_cert_path.is_some() || s.own_cert_buffer.is_some());
+    let key = ConfigKey {
+        version: s.version,
+        dtls: s.dtls,
+        dtls_version: s.dtls_version,
+        ciphers: s.ciphers.clone(),
+        auth_mode: s.auth_mode,
+        ca: cas.as_ref().map(|a| Arc::as_ptr(a) as usize),
+        psk: s.psk.clone(),
+        renegotiation: s.renegotiation,
+        negotiate_timeout_s: s.negotiate_timeout_s,
+    };
+    if !own_cert {
+        if let Some((_, cfg)) = CONFIG_CACHE.lock().iter().find(|(k, _)| *k == key) {
+            return Ok(cfg.clone());
+        }
+    }
+    let cfg = Arc::new(build_config(s, cas)?);
+    if !own_cert {
+        let mut cache = CONFIG_CACHE.lock();
+        cache.insert(0, (key, cfg.clone()));
+        cache.truncate(CONFIG_CACHE_ENTRIES);
+    }
+    Ok(cfg)
+}
+
+/// Build the mbedtls configuration. Every certificate and key is loaded here, so a bad file is
+/// reported by `ql_ssl_setup()`, not in the middle of a handshake.
+fn build_config(s: &Settings, cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509::Certificate>>>) -> Result<Config> {
+    let transport = if s.dtls { Transport::Datagram } else { Transport::Stream };
+    let mut cfg = Config::new(Endpoint::Client, transport, Preset::Default);
+    cfg.set_rng(Arc::new(SharedRng));
+
+    let (min, max) = if s.dtls {
+        // DTLS 1.0 is built on TLS 1.1, DTLS 1.2 on TLS 1.2 (mbedtls numbers them that way).
+        match s.dtls_version {
+            0 => (Version::Tls1_1, Version::Tls1_1),
+            _ => (Version::Tls1_2, Version::Tls1_2),
+        }
+    } else {
+        match s.version {
+            0 => (Version::Ssl3, Version::Ssl3),
+            1 => (Version::Tls1_0, Version::Tls1_0),
+            2 => (Version::Tls1_1, Version::Tls1_1),
+            3 => (Version::Tls1_2, Version::Tls1_2),
+            _ => (Version::Tls1_0, Version::Tls1_2),
+        }
+    };
+    cfg.set_min_version(min).map_err(|e| Error::Internal(describe(&e)))?;
+    cfg.set_max_version(max).map_err(|e| Error::Internal(describe(&e)))?;
+
+    let psk_only = s.auth_mode == 3;
+    if psk_only && s.psk.is_none() {
+        return Err(Error::BadRequest("QL_SSL_VERIFY_PSK needs QL_SSL_CONF_PSK_IDENTITY and QL_SSL_CONF_PSK_KEY".into()));
+    }
+    if let Some((identity, key)) = &s.psk {
+        let identity = identity.to_str().map_err(|_| Error::InvalidParam("PSK identity is not UTF-8"))?;
+        cfg.set_psk(key, identity).map_err(|e| Error::BadRequest(describe(&e)))?;
+    }
+    let list = match &s.ciphers {
+        CipherChoice::List(ids) => Some(ids.clone()),
+        CipherChoice::All if psk_only => Some(ciphers::psk_suites()),
+        CipherChoice::All => None,
+    };
+    if let Some(ids) = &list {
+        if let Some(bad) = ids.iter().find(|&&id| !ciphers::build_supports(id)) {
+            return Err(Error::BadRequest(format!("cipher suite 0x{bad:04X} is not in this build")));
+        }
+        // mbedtls would silently leave out every suite the protocol cannot use and might send
+        // a ClientHello with none: refuse such a list here, naming why.
+        let ctx = ciphers::SuiteContext {
+            min_minor: version_minor(min),
+            max_minor: version_minor(max),
+            dtls: s.dtls,
+            has_psk: s.psk.is_some(),
+        };
+        if !ids.iter().any(|&id| ciphers::usable(id, ctx)) {
+            return Err(Error::BadRequest(format!(
+                "none of the listed cipher suites can be used with {}{}",
+                protocol_name(s.dtls, min, max),
+                if s.psk.is_some() { "" } else { " without a PSK" }
+            )));
+        }
+        if ids.iter().any(|&id| ciphers::is_rc4(id)) {
+            // SAFETY: plain setter on the config we own.
+            unsafe { mbedtls_sys::ssl_conf_arc4_support((&mut cfg).into(), mbedtls_sys::SSL_ARC4_ENABLED as _) };
+        }
+        let mut list = ids.clone();
+        list.push(0);
+        cfg.set_ciphersuites(Arc::new(list));
+    }
+
+    // SAFETY: plain setters on the config we own.
+    unsafe {
+        let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
+        let reneg = if s.renegotiation { mbedtls_sys::SSL_RENEGOTIATION_ENABLED } else { mbedtls_sys::SSL_RENEGOTIATION_DISABLED };
+        mbedtls_sys::ssl_conf_renegotiation(raw, reneg as c_int);
+        if s.dtls {
+            // Retransmission starts at 1 s and doubles up to the negotiate timeout.
+            let max_ms = (s.negotiate_timeout_s as u32).saturating_mul(1000).max(1000);
+            mbedtls_sys::ssl_conf_handshake_timeout(raw, 1000, max_ms);
+        }
+    }
+
+    if let Some(cas) = cas {
+        cfg.set_ca_list(cas, None);
+        // Optional, not Required: mbedtls checks keyUsage/extendedKeyUsage only after the verify
+        // callback and would fail Required handshakes before our policy could forgive those
+        // bits. The policy judges the complete result right after the server's certificate
+        // (see `step`), so an unforgiven finding still stops the handshake there.
+        cfg.set_authmode(AuthMode::Optional);
+    } else {
+        cfg.set_authmode(AuthMode::None);
+    }
+    if s.auth_mode == 2 {
+        if let Some((chain, key)) = certs::load_own_cert(s)? {
+            cfg.push_cert(Arc::new(chain), Arc::new(key)).map_err(|e| Error::BadRequest(describe(&e)))?;
+        }
+    }
+
+    Ok(cfg)
+}
+
 fn version_minor(v: Version) -> c_int {
     match v {
         Version::Ssl3 => 0,
@@ -204,102 +356,13 @@ impl Connection {
             return Err(Error::WrongState("ql_ssl_setup() was already called on this context"));
         }
         ciphers::init_mbedtls_globals();
-        let transport = if settings.dtls { Transport::Datagram } else { Transport::Stream };
-        let mut cfg = Config::new(Endpoint::Client, transport, Preset::Default);
-        cfg.set_rng(Arc::new(SharedRng));
-
-        let (min, max) = if settings.dtls {
-            // DTLS 1.0 is built on TLS 1.1, DTLS 1.2 on TLS 1.2 (mbedtls numbers them that way).
-            match settings.dtls_version {
-                0 => (Version::Tls1_1, Version::Tls1_1),
-                _ => (Version::Tls1_2, Version::Tls1_2),
-            }
-        } else {
-            match settings.version {
-                0 => (Version::Ssl3, Version::Ssl3),
-                1 => (Version::Tls1_0, Version::Tls1_0),
-                2 => (Version::Tls1_1, Version::Tls1_1),
-                3 => (Version::Tls1_2, Version::Tls1_2),
-                _ => (Version::Tls1_0, Version::Tls1_2),
-            }
-        };
-        cfg.set_min_version(min).map_err(|e| Error::Internal(describe(&e)))?;
-        cfg.set_max_version(max).map_err(|e| Error::Internal(describe(&e)))?;
-
-        let psk_only = settings.auth_mode == 3;
-        if psk_only && settings.psk.is_none() {
-            return Err(Error::BadRequest("QL_SSL_VERIFY_PSK needs QL_SSL_CONF_PSK_IDENTITY and QL_SSL_CONF_PSK_KEY".into()));
-        }
-        if let Some((identity, key)) = &settings.psk {
-            let identity = identity.to_str().map_err(|_| Error::InvalidParam("PSK identity is not UTF-8"))?;
-            cfg.set_psk(key, identity).map_err(|e| Error::BadRequest(describe(&e)))?;
-        }
-        let list = match &settings.ciphers {
-            CipherChoice::List(ids) => Some(ids.clone()),
-            CipherChoice::All if psk_only => Some(ciphers::psk_suites()),
-            CipherChoice::All => None,
-        };
-        if let Some(ids) = &list {
-            if let Some(bad) = ids.iter().find(|&&id| !ciphers::build_supports(id)) {
-                return Err(Error::BadRequest(format!("cipher suite 0x{bad:04X} is not in this build")));
-            }
-            // mbedtls would silently leave out every suite the protocol cannot use and might send
-            // a ClientHello with none: refuse such a list here, naming why.
-            let ctx = ciphers::SuiteContext {
-                min_minor: version_minor(min),
-                max_minor: version_minor(max),
-                dtls: settings.dtls,
-                has_psk: settings.psk.is_some(),
-            };
-            if !ids.iter().any(|&id| ciphers::usable(id, ctx)) {
-                return Err(Error::BadRequest(format!(
-                    "none of the listed cipher suites can be used with {}{}",
-                    protocol_name(settings.dtls, min, max),
-                    if settings.psk.is_some() { "" } else { " without a PSK" }
-                )));
-            }
-            if ids.iter().any(|&id| ciphers::is_rc4(id)) {
-                // SAFETY: plain setter on the config we own.
-                unsafe { mbedtls_sys::ssl_conf_arc4_support((&mut cfg).into(), mbedtls_sys::SSL_ARC4_ENABLED as _) };
-            }
-            let mut list = ids.clone();
-            list.push(0);
-            cfg.set_ciphersuites(Arc::new(list));
-        }
-
-        // SAFETY: plain setters on the config we own.
-        unsafe {
-            let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
-            let reneg = if settings.renegotiation { mbedtls_sys::SSL_RENEGOTIATION_ENABLED } else { mbedtls_sys::SSL_RENEGOTIATION_DISABLED };
-            mbedtls_sys::ssl_conf_renegotiation(raw, reneg as c_int);
-            if settings.dtls {
-                // Retransmission starts at 1 s and doubles up to the negotiate timeout.
-                let max_ms = (settings.negotiate_timeout_s as u32).saturating_mul(1000).max(1000);
-                mbedtls_sys::ssl_conf_handshake_timeout(raw, 1000, max_ms);
-            }
-        }
-
-        let verify = settings.auth_mode == 1 || settings.auth_mode == 2;
-        if verify {
-            cfg.set_ca_list(certs::ca_list(&settings.ca_paths, &settings.ca_buffers)?, None);
-            // Optional, not Required: mbedtls checks keyUsage/extendedKeyUsage only after the verify
-            // callback and would fail Required handshakes before our policy could forgive those
-            // bits. The policy judges the complete result right after the server's certificate
-            // (see `step`), so an unforgiven finding still stops the handshake there.
-            cfg.set_authmode(AuthMode::Optional);
+        let config = shared_config(&settings)?;
+        let mut tls = Context::new(config);
+        if settings.auth_mode == 1 || settings.auth_mode == 2 {
             let policy = Arc::new(VerifyPolicy::from_settings(&settings));
-            policy.install(&mut cfg);
+            policy.install(&mut tls);
             self.policy = Some(policy);
-        } else {
-            cfg.set_authmode(AuthMode::None);
         }
-        if settings.auth_mode == 2 {
-            if let Some((chain, key)) = certs::load_own_cert(&settings)? {
-                cfg.push_cert(Arc::new(chain), Arc::new(key)).map_err(|e| Error::BadRequest(describe(&e)))?;
-            }
-        }
-
-        let mut tls = Context::new(Arc::new(cfg));
         if settings.dtls {
             tls.set_timer_callback(Box::new(DtlsTimer(self.timer.clone())));
         }

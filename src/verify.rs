@@ -5,7 +5,7 @@
 use core::ffi::{c_int, c_void};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use mbedtls::ssl::Config;
+use mbedtls::ssl::Context;
 
 use crate::config::Settings;
 use crate::hostname::CertNames;
@@ -91,11 +91,12 @@ impl VerifyPolicy {
         (left != 0).then(|| format!("certificate verification failed: {}", describe_flags(left)))
     }
 
-    /// Register as the verify callback of `cfg`. `self` must outlive every context using `cfg`.
-    pub fn install(self: &std::sync::Arc<Self>, cfg: &mut Config) {
+    /// Register as the verify callback of one context (not of its config, which contexts may
+    /// share). `self` must outlive the context.
+    pub fn install<T>(self: &std::sync::Arc<Self>, ctx: &mut Context<T>) {
         let data = std::sync::Arc::as_ptr(self) as *mut c_void;
         // SAFETY: the connection keeps the Arc alive as long as its mbedtls context.
-        unsafe { mbedtls_sys::ssl_conf_verify(cfg.into(), Some(verify_bridge), data) };
+        unsafe { mbedtls_sys::ssl_set_verify(ctx.into(), Some(verify_bridge), data) };
     }
 }
 
