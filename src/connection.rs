@@ -266,7 +266,6 @@ pub struct Connection {
     /// Must outlive `tls`: mbedtls's verify callback holds a pointer to it.
     policy: Option<Arc<VerifyPolicy>>,
     timer: TimerState,
-    deadline: Option<Instant>,
     timeout_reported: bool,
     peer_closed: bool,
     /// Master secret of the session offered from the cache, to tell whether the server resumed it.
@@ -297,7 +296,6 @@ impl Connection {
             transport: None,
             policy: None,
             timer: TimerState::default(),
-            deadline: None,
             timeout_reported: false,
             peer_closed: false,
             offered_session: None,
@@ -404,14 +402,15 @@ impl Connection {
                 return (Err(Error::BadRequest("call ql_ssl_set_socket_fd() before the handshake".into())), None);
             };
             let deadline = Instant::now() + Duration::from_secs(settings.negotiate_timeout_s as u64);
-            self.deadline = Some(deadline);
             self.phase = Phase::Handshaking;
             match self.start(fd, deadline, &settings) {
                 Ok(()) => self.drive(),
                 Err(e) => return (Err(self.fail(e)), None),
             }
         } else {
-            if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            // The deadline lives in the transport, which waits on it; checked here too because a
+            // non-blocking socket never waits.
+            if self.transport.as_ref().is_some_and(|t| t.deadline_passed()) {
                 return self.fail_timeout(&settings);
             }
             self.drive()
@@ -430,12 +429,9 @@ impl Connection {
             Ok(()) => {
                 if let Some(t) = self.transport.as_mut() {
                     t.set_coalescing(false);
+                    t.set_deadline(None);
                 }
                 self.phase = Phase::Established;
-                self.deadline = None;
-                if let Some(io) = self.transport.as_mut() {
-                    io.set_deadline(None);
-                }
                 self.after_established();
                 (Ok(()), None)
             }

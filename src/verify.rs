@@ -73,11 +73,9 @@ impl VerifyPolicy {
     /// Judge the final verification result of a handshake (the callback's findings after
     /// forgiving, plus what mbedtls checks afterwards: keyUsage/extendedKeyUsage of the leaf).
     /// Returns the findings that are not forgiven; non-zero fails the handshake.
+    /// The rules are those for the server's own certificate (depth 0).
     pub fn judge(&self, result: u32) -> u32 {
-        self.seen.fetch_or(result, Ordering::Relaxed);
-        let remaining = result & !self.ignored;
-        self.unforgiven.fetch_or(remaining, Ordering::Relaxed);
-        remaining
+        self.apply(0, result)
     }
 
     /// Every flag seen on the chain in the last handshake, before ignoring.
