@@ -33,6 +33,62 @@ extern "C" {
  */
 #define QL_SSL_CONFIG_MAGIC 1363956563
 
+#if defined(QLSSL_BAREMETAL)
+/**
+ * Version of `ql_ssl_platform_hooks` this library expects in its `version` member (bare metal).
+ */
+#define QL_SSL_PLATFORM_HOOKS_VERSION 1
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `send`/`recv`/`wait` hook result: nothing can move now (EWOULDBLOCK/EAGAIN).
+ */
+#define QL_SSL_PLATFORM_WOULD_BLOCK -1
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `send`/`recv`/`wait` hook result: interrupted before anything moved (EINTR); the library retries.
+ */
+#define QL_SSL_PLATFORM_INTERRUPTED -2
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `send`/`recv`/`wait` hook result: the peer reset or the connection is gone.
+ */
+#define QL_SSL_PLATFORM_RESET -3
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `send`/`recv`/`wait` hook result: any other failure.
+ */
+#define QL_SSL_PLATFORM_ERROR -4
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `mem_origin` hook result: static storage (borrowed, must be 0-terminated).
+ */
+#define QL_SSL_PLATFORM_MEM_STATIC 0
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `mem_origin` hook result: a task stack (borrowed, must be 0-terminated).
+ */
+#define QL_SSL_PLATFORM_MEM_STACK 1
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `mem_origin` hook result: a C heap block; `*block_size` gets its usable size in bytes.
+ */
+#define QL_SSL_PLATFORM_MEM_HEAP 2
+#endif
+
 /**
  * TLS_RSA_WITH_AES_256_CBC_SHA (IANA 0x0035).
  */
@@ -600,6 +656,84 @@ typedef struct {
   int qlssl_ext;
 } ql_ssl_config;
 
+#if defined(QLSSL_BAREMETAL)
+/**
+ * Bare metal only: the platform services the library needs, filled in by the SDK integrator and
+ * registered once with `ql_ssl_platform_init()` before any other `ql_ssl_*` call. Functions marked
+ * *optional* may be NULL. Every function may be called from any task that calls `ql_ssl_*`.
+ */
+typedef struct {
+  /**
+   * Must be `QL_SSL_PLATFORM_HOOKS_VERSION`.
+   */
+  uint32_t version;
+  /**
+   * Allocate `size` bytes aligned to `align` (a power of two); NULL when out of memory.
+   */
+  void *(*alloc)(size_t size, size_t align);
+  /**
+   * Release a block from `alloc` (never NULL).
+   */
+  void (*free)(void *ptr);
+  /**
+   * Fill `buf` with `len` bytes from a true random source (TRNG); 0 on success. Seeds the CTR_DRBG.
+   */
+  int (*entropy)(uint8_t *buf, size_t len);
+  /**
+   * Milliseconds of a monotonic clock (handshake timeout, DTLS retransmission timer).
+   */
+  uint64_t (*now_ms)(void);
+  /**
+   * Send up to `len` bytes on socket `fd`; `dontwait` != 0: never block (MSG_DONTWAIT).
+   * Returns the bytes sent, or a `QL_SSL_PLATFORM_*` code (< 0).
+   */
+  int (*send)(int fd, const uint8_t *buf, size_t len, int dontwait);
+  /**
+   * Receive up to `len` bytes from socket `fd`; 0 = orderly close by the peer; `dontwait` as for
+   * `send`. Returns the bytes received, or a `QL_SSL_PLATFORM_*` code (< 0).
+   */
+  int (*recv)(int fd, uint8_t *buf, size_t len, int dontwait);
+  /**
+   * Wait up to `timeout_ms` until `fd` is readable (`for_write` == 0) or writable: 1 ready,
+   * 0 timed out, or a `QL_SSL_PLATFORM_*` code (< 0). (lwIP: `select`.)
+   */
+  int (*wait)(int fd, int for_write, uint32_t timeout_ms);
+  /**
+   * 1 when `fd` is in non-blocking mode, 0 when blocking, < 0 when `fd` is not an open socket.
+   */
+  int (*is_nonblocking)(int fd);
+  /**
+   * *Optional*: copy the connected peer's address (any stable encoding) into `buf` and return
+   * its length (> 0); used as the session-cache key. NULL: the session cache never resumes.
+   */
+  int (*peer_addr)(int fd, uint8_t *buf, size_t cap);
+  /**
+   * *Optional*: read the file `path` (as configured, e.g. `"UFS:ca.pem"`). `buf` NULL: return
+   * its size; else copy up to `cap` bytes and return how many. < 0: cannot be read.
+   * NULL: only the `*_BUFFER` certificate configs work.
+   */
+  int (*read_file)(const char *path, uint8_t *buf, size_t cap);
+  /**
+   * *Optional*: where the array at `p` lives (`QL_SSL_PLATFORM_MEM_*`; for HEAP also write the
+   * block's usable size). NULL: cipher lists are always borrowed (must be 0-terminated).
+   */
+  int (*mem_origin)(const void *p, size_t *block_size);
+  /**
+   * *Optional*: the C library's `free()`, for cipher lists adopted from the heap.
+   */
+  void (*heap_free)(void *p);
+  /**
+   * *Optional*: let other tasks run; called while a lock is contended.
+   */
+  void (*task_yield)(void);
+  /**
+   * *Optional*: a library bug (Rust panic) with its message. Cannot be turned into an error code
+   * on bare metal: after this returns the calling task spins forever, so reset or stop here.
+   */
+  void (*panic)(const char *msg, size_t len);
+} ql_ssl_platform_hooks;
+#endif
+
 /**
  * Initialise `conf` with the defaults of the AT manual: version ALL, TLS, all cipher suites
  * (0xFFFF), no verification, SNI off, ignore local time on, negotiate timeout 300 s, session cache
@@ -741,6 +875,17 @@ int ql_ssl_strerror(int code, char *buf, size_t len);
  * (for example which file could not be loaded, or which certificate check failed) into `buf`.
  */
 int ql_ssl_last_error(char *buf, size_t len);
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * Bare metal only: register the platform services (copied; see `ql_ssl_platform_hooks`). Call once,
+ * before any other `ql_ssl_*` function, which until then return `QL_SSL_ERROR_UNKOWN` without
+ * doing anything. Returns `QL_SSL_ERROR_INVALID_PARAM` for NULL, a wrong `version` or a missing
+ * required hook, and when hooks are already registered (memory from the first allocator must go
+ * back to it, so the table cannot be replaced).
+ */
+int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
+#endif
 
 /**
  * Set one configuration item of `conf` (initialised by ql_ssl_conf_init()). On any error the

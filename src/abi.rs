@@ -274,3 +274,75 @@ pub struct qlssl_va_args {
     /// Length arguments, in call order.
     pub n: [usize; 2],
 }
+
+/// Version of `ql_ssl_platform_hooks` this library expects in its `version` member (bare metal).
+#[cfg(feature = "baremetal")]
+pub const QL_SSL_PLATFORM_HOOKS_VERSION: u32 = 1;
+/// `send`/`recv`/`wait` hook result: nothing can move now (EWOULDBLOCK/EAGAIN).
+#[cfg(feature = "baremetal")]
+pub const QL_SSL_PLATFORM_WOULD_BLOCK: c_int = -1;
+/// `send`/`recv`/`wait` hook result: interrupted before anything moved (EINTR); the library retries.
+#[cfg(feature = "baremetal")]
+pub const QL_SSL_PLATFORM_INTERRUPTED: c_int = -2;
+/// `send`/`recv`/`wait` hook result: the peer reset or the connection is gone.
+#[cfg(feature = "baremetal")]
+pub const QL_SSL_PLATFORM_RESET: c_int = -3;
+/// `send`/`recv`/`wait` hook result: any other failure.
+#[cfg(feature = "baremetal")]
+pub const QL_SSL_PLATFORM_ERROR: c_int = -4;
+/// `mem_origin` hook result: static storage (borrowed, must be 0-terminated).
+#[cfg(feature = "baremetal")]
+pub const QL_SSL_PLATFORM_MEM_STATIC: c_int = 0;
+/// `mem_origin` hook result: a task stack (borrowed, must be 0-terminated).
+#[cfg(feature = "baremetal")]
+pub const QL_SSL_PLATFORM_MEM_STACK: c_int = 1;
+/// `mem_origin` hook result: a C heap block; `*block_size` gets its usable size in bytes.
+#[cfg(feature = "baremetal")]
+pub const QL_SSL_PLATFORM_MEM_HEAP: c_int = 2;
+
+/// Bare metal only: the platform services the library needs, filled in by the SDK integrator and
+/// registered once with `ql_ssl_platform_init()` before any other `ql_ssl_*` call. Functions marked
+/// *optional* may be NULL. Every function may be called from any task that calls `ql_ssl_*`.
+#[cfg(feature = "baremetal")]
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ql_ssl_platform_hooks {
+    /// Must be `QL_SSL_PLATFORM_HOOKS_VERSION`.
+    pub version: u32,
+    /// Allocate `size` bytes aligned to `align` (a power of two); NULL when out of memory.
+    pub alloc: Option<unsafe extern "C" fn(size: usize, align: usize) -> *mut c_void>,
+    /// Release a block from `alloc` (never NULL).
+    pub free: Option<unsafe extern "C" fn(ptr: *mut c_void)>,
+    /// Fill `buf` with `len` bytes from a true random source (TRNG); 0 on success. Seeds the CTR_DRBG.
+    pub entropy: Option<unsafe extern "C" fn(buf: *mut u8, len: usize) -> c_int>,
+    /// Milliseconds of a monotonic clock (handshake timeout, DTLS retransmission timer).
+    pub now_ms: Option<unsafe extern "C" fn() -> u64>,
+    /// Send up to `len` bytes on socket `fd`; `dontwait` != 0: never block (MSG_DONTWAIT).
+    /// Returns the bytes sent, or a `QL_SSL_PLATFORM_*` code (< 0).
+    pub send: Option<unsafe extern "C" fn(fd: c_int, buf: *const u8, len: usize, dontwait: c_int) -> c_int>,
+    /// Receive up to `len` bytes from socket `fd`; 0 = orderly close by the peer; `dontwait` as for
+    /// `send`. Returns the bytes received, or a `QL_SSL_PLATFORM_*` code (< 0).
+    pub recv: Option<unsafe extern "C" fn(fd: c_int, buf: *mut u8, len: usize, dontwait: c_int) -> c_int>,
+    /// Wait up to `timeout_ms` until `fd` is readable (`for_write` == 0) or writable: 1 ready,
+    /// 0 timed out, or a `QL_SSL_PLATFORM_*` code (< 0). (lwIP: `select`.)
+    pub wait: Option<unsafe extern "C" fn(fd: c_int, for_write: c_int, timeout_ms: u32) -> c_int>,
+    /// 1 when `fd` is in non-blocking mode, 0 when blocking, < 0 when `fd` is not an open socket.
+    pub is_nonblocking: Option<unsafe extern "C" fn(fd: c_int) -> c_int>,
+    /// *Optional*: copy the connected peer's address (any stable encoding) into `buf` and return
+    /// its length (> 0); used as the session-cache key. NULL: the session cache never resumes.
+    pub peer_addr: Option<unsafe extern "C" fn(fd: c_int, buf: *mut u8, cap: usize) -> c_int>,
+    /// *Optional*: read the file `path` (as configured, e.g. `"UFS:ca.pem"`). `buf` NULL: return
+    /// its size; else copy up to `cap` bytes and return how many. < 0: cannot be read.
+    /// NULL: only the `*_BUFFER` certificate configs work.
+    pub read_file: Option<unsafe extern "C" fn(path: *const c_char, buf: *mut u8, cap: usize) -> c_int>,
+    /// *Optional*: where the array at `p` lives (`QL_SSL_PLATFORM_MEM_*`; for HEAP also write the
+    /// block's usable size). NULL: cipher lists are always borrowed (must be 0-terminated).
+    pub mem_origin: Option<unsafe extern "C" fn(p: *const c_void, block_size: *mut usize) -> c_int>,
+    /// *Optional*: the C library's `free()`, for cipher lists adopted from the heap.
+    pub heap_free: Option<unsafe extern "C" fn(p: *mut c_void)>,
+    /// *Optional*: let other tasks run; called while a lock is contended.
+    pub task_yield: Option<unsafe extern "C" fn()>,
+    /// *Optional*: a library bug (Rust panic) with its message. Cannot be turned into an error code
+    /// on bare metal: after this returns the calling task spins forever, so reset or stop here.
+    pub panic: Option<unsafe extern "C" fn(msg: *const c_char, len: usize)>,
+}

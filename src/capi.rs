@@ -5,7 +5,8 @@
 
 use core::ffi::{c_char, c_int, c_uchar, c_void};
 
-use once_cell::sync::Lazy;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 use crate::abi::*;
 use crate::ciphers;
@@ -15,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::ffi::{try_config, try_cstr, try_handle, try_slice, try_slice_mut, write_text};
 use crate::handle::HandleTable;
 use crate::panic::ffi_guard;
+use crate::platform::sync::Lazy;
 
 /// Live SSL contexts. The base keeps context handles apart from small integers and from config handles.
 static CONNECTIONS: Lazy<HandleTable<Connection>> = Lazy::new(|| HandleTable::new(0x0100_0000));
@@ -319,5 +321,24 @@ fn code_text(code: c_int) -> &'static str {
         -12 => "want write",
         -13 => "socket reset by peer",
         _ => "not a ql_ssl result code",
+    }
+}
+
+/// Bare metal only: register the platform services (copied; see `ql_ssl_platform_hooks`). Call once,
+/// before any other `ql_ssl_*` function, which until then return `QL_SSL_ERROR_UNKOWN` without
+/// doing anything. Returns `QL_SSL_ERROR_INVALID_PARAM` for NULL, a wrong `version` or a missing
+/// required hook, and when hooks are already registered (memory from the first allocator must go
+/// back to it, so the table cannot be replaced).
+#[cfg(feature = "baremetal")]
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_platform_init(hooks: *const ql_ssl_platform_hooks) -> c_int {
+    // No ffi_guard: it refuses every call until this one succeeded. Nothing here allocates or panics.
+    let result = match hooks.as_ref() {
+        None => Err(Error::InvalidParam("hooks is NULL")),
+        Some(h) => crate::platform::hooks::install(h),
+    };
+    match result {
+        Ok(()) => ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int,
+        Err(e) => e.code() as c_int,
     }
 }

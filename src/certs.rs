@@ -1,12 +1,10 @@
 //! Loading certificates and keys named by a config: file paths (PEM or DER, `"UFS:name"` for the
 //! module file system) and in-memory buffers. Every failure is a `BadRequest` that names the file.
 
-use std::ffi::{CStr, CString};
-use std::path::PathBuf;
-use std::sync::Arc;
+use alloc::ffi::CString;
+use alloc::sync::Arc;
+use core::ffi::CStr;
 
-use once_cell::sync::Lazy;
-use parking_lot::Mutex;
 
 use mbedtls::alloc::List as MbedtlsList;
 use mbedtls::pk::Pk;
@@ -14,34 +12,26 @@ use mbedtls::x509::Certificate;
 
 use crate::config::Settings;
 use crate::error::{describe, Error, Result};
+use crate::platform::{
+    self,
+    sync::{Lazy, Mutex},
+};
+#[allow(unused_imports)]
+use crate::prelude::*;
 
-/// Environment variable naming the directory that `"UFS:name"` paths resolve under
-/// (default: the working directory).
-pub const UFS_DIR_ENV: &str = "QLSSL_UFS_DIR";
 /// Largest certificate or key file read.
-const MAX_FILE: u64 = 1 << 20;
+pub(crate) const MAX_FILE: u64 = 1 << 20;
 
-/// Map a config path to a file system path.
-pub fn resolve_path(p: &CStr) -> Result<PathBuf> {
-    let s = p.to_str().map_err(|_| Error::BadRequest("certificate path is not UTF-8".into()))?;
-    if let Some(name) = s.strip_prefix("UFS:") {
-        if name.is_empty() || name.contains("..") {
-            return Err(Error::BadRequest(format!("bad UFS file name {s:?}")));
-        }
-        let dir = std::env::var_os(UFS_DIR_ENV).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-        Ok(dir.join(name))
-    } else {
-        Ok(PathBuf::from(s))
+/// For a module file-system path `"UFS:name"`: the checked name (never empty, no ".."), else None.
+pub fn ufs_name(path: &str) -> Result<Option<&str>> {
+    match path.strip_prefix("UFS:") {
+        Some(name) if name.is_empty() || name.contains("..") => Err(Error::BadRequest(format!("bad UFS file name {path:?}"))),
+        other => Ok(other),
     }
 }
 
 fn read_file(p: &CStr) -> Result<Vec<u8>> {
-    let path = resolve_path(p)?;
-    let meta = std::fs::metadata(&path).map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
-    if !meta.is_file() || meta.len() > MAX_FILE {
-        return Err(Error::BadRequest(format!("{}: not a regular file of at most 1 MiB", path.display())));
-    }
-    std::fs::read(&path).map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))
+    platform::read_file(p, MAX_FILE)
 }
 
 fn is_pem(data: &[u8]) -> bool {
@@ -72,11 +62,11 @@ pub fn parse_certs(data: &[u8], origin: &str, list: &mut MbedtlsList<Certificate
     Ok(())
 }
 
-/// Where a CA list came from. A file is identified by what `stat` says, so a changed file is
-/// parsed again; a buffer by its bytes.
+/// Where a CA list came from. A file is identified by its path and `platform::FileId` (what `stat`
+/// says on Linux), so a changed file is parsed again; a buffer by its bytes.
 #[derive(Clone, PartialEq, Eq)]
 enum CaSource {
-    File { path: CString, dev: u64, ino: u64, len: u64, mtime_ns: i128 },
+    File { path: CString, id: platform::FileId },
     Buffer(Vec<u8>),
 }
 
@@ -93,16 +83,7 @@ const CA_CACHE_ENTRIES: usize = 8;
 static CA_CACHE: Lazy<Mutex<Vec<(Vec<CaSource>, SharedCaList)>>> = Lazy::new(|| Mutex::new(Vec::new()));
 
 fn file_source(p: &CStr) -> Result<CaSource> {
-    use std::os::unix::fs::MetadataExt;
-    let path = resolve_path(p)?;
-    let m = std::fs::metadata(&path).map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
-    Ok(CaSource::File {
-        path: p.to_owned(),
-        dev: m.dev(),
-        ino: m.ino(),
-        len: m.len(),
-        mtime_ns: m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128,
-    })
+    Ok(CaSource::File { path: p.to_owned(), id: platform::file_id(p)? })
 }
 
 /// The trusted CA list for `paths` and `buffers`, parsed once and shared while the files stay

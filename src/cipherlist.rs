@@ -13,19 +13,20 @@
 
 use core::ffi::{c_int, c_void};
 
+use alloc::collections::BTreeMap;
+
 use crate::ciphers;
 use crate::error::{Error, Result};
+use crate::platform::{
+    self,
+    sync::{Lazy, Mutex},
+    MemOrigin,
+};
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Longest list accepted (the seed table has 32 suites).
 pub const MAX_LIST: usize = 64;
-
-extern "C" {
-    /// In the C shim: size in bytes of the malloc block at `p` (exact under ASan and valgrind).
-    fn qlssl_heap_block_size(p: *const c_void) -> usize;
-    /// In the C shim: true when `p` is on AddressSanitizer's fake stack (a local array under
-    /// detect_stack_use_after_return).
-    fn qlssl_on_sanitizer_fake_stack(p: *const c_void) -> c_int;
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListOrigin {
@@ -34,33 +35,19 @@ pub enum ListOrigin {
     Heap,
 }
 
-/// Where the memory at `p` lives.
-pub fn classify(p: *const c_void) -> ListOrigin {
-    // SAFETY: dladdr only inspects the loader's tables.
-    let mut info: libc::Dl_info = unsafe { core::mem::zeroed() };
-    if unsafe { libc::dladdr(p, &mut info) } != 0 {
-        return ListOrigin::Static;
+impl From<MemOrigin> for ListOrigin {
+    fn from(m: MemOrigin) -> Self {
+        match m {
+            MemOrigin::Static => ListOrigin::Static,
+            MemOrigin::Stack => ListOrigin::Stack,
+            MemOrigin::Heap(_) => ListOrigin::Heap,
+        }
     }
-    // SAFETY: a query of ASan's bookkeeping (0 without ASan).
-    if on_current_stack(p as usize) || unsafe { qlssl_on_sanitizer_fake_stack(p) } != 0 {
-        return ListOrigin::Stack;
-    }
-    ListOrigin::Heap
 }
 
-fn on_current_stack(addr: usize) -> bool {
-    // SAFETY: standard pthread attribute queries on the calling thread; attr is destroyed after use.
-    unsafe {
-        let mut attr: libc::pthread_attr_t = core::mem::zeroed();
-        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
-            return false;
-        }
-        let mut base: *mut c_void = core::ptr::null_mut();
-        let mut size: usize = 0;
-        let ok = libc::pthread_attr_getstack(&attr, &mut base, &mut size) == 0;
-        libc::pthread_attr_destroy(&mut attr);
-        ok && addr >= base as usize && addr < base as usize + size
-    }
+/// Where the memory at `p` lives (on Linux: `dladdr`, the thread's stack bounds, else malloc).
+pub fn classify(p: *const c_void) -> ListOrigin {
+    platform::mem_origin(p).into()
 }
 
 /// A list read from the application, and the malloc block the config must free (if adopted).
@@ -74,7 +61,8 @@ pub struct ReadList {
 /// # Safety
 /// `p` must point to readable ints as described in the module documentation.
 pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
-    let origin = classify(p.cast());
+    let mem = platform::mem_origin(p.cast());
+    let origin = ListOrigin::from(mem);
     let mut ids = Vec::new();
     match origin {
         ListOrigin::Static | ListOrigin::Stack => {
@@ -98,7 +86,8 @@ pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
             }
         }
         ListOrigin::Heap => {
-            let cap = (qlssl_heap_block_size(p.cast()) / core::mem::size_of::<c_int>()).min(MAX_LIST);
+            let block = if let MemOrigin::Heap(n) = mem { n } else { 0 };
+            let cap = (block / core::mem::size_of::<c_int>()).min(MAX_LIST);
             for i in 0..cap {
                 let id = *p.add(i);
                 if id == 0 || !ciphers::is_valid(id) {
@@ -119,8 +108,7 @@ pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
 
 /// Adopted blocks and how many configs hold each: the same malloc'd list handed to two configs
 /// is freed once, by the last one to let go.
-static ADOPTED: once_cell::sync::Lazy<parking_lot::Mutex<std::collections::HashMap<usize, usize>>> =
-    once_cell::sync::Lazy::new(Default::default);
+static ADOPTED: Lazy<Mutex<BTreeMap<usize, usize>>> = Lazy::new(Default::default);
 
 /// A malloc block a config adopted; freed when the last config holding it drops it.
 pub struct AdoptedBlock(*mut c_int);
@@ -155,7 +143,7 @@ impl Drop for AdoptedBlock {
         drop(table);
         if last {
             // SAFETY: the pointer came from the application's malloc and no config holds it now.
-            unsafe { libc::free(self.0.cast()) }
+            unsafe { platform::c_free(self.0.cast()) }
         }
     }
 }

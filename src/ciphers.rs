@@ -124,7 +124,7 @@ pub fn is_valid(id: c_int) -> bool {
 /// once raced there (ThreadSanitizer, docs/HARDENING.md); doing it once, under a `Once`, before
 /// any mbedtls configuration is made removes the race.
 pub fn init_mbedtls_globals() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
+    static ONCE: crate::platform::sync::RunOnce = crate::platform::sync::RunOnce::new();
     ONCE.call_once(|| {
         // SAFETY: these only fill mbedtls's static tables; the AES context is ours and freed.
         unsafe {

@@ -5,11 +5,13 @@
 //! `Settings` is the validated, safe snapshot that `ql_ssl_setup()` builds a connection from.
 
 use core::ffi::{c_char, c_int, c_void, CStr};
-use std::collections::HashMap;
-use std::ffi::CString;
+use alloc::collections::BTreeMap;
+use alloc::ffi::CString;
+use alloc::sync::Arc;
 
-use once_cell::sync::Lazy;
-use parking_lot::Mutex;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::platform::sync::{Lazy, Mutex};
 
 use crate::abi::*;
 use crate::cipherlist::{self, AdoptedBlock};
@@ -151,7 +153,7 @@ static EXTS: Lazy<HandleTable<ConfigExt>> = Lazy::new(|| HandleTable::new(0x2000
 
 /// Which extension each struct address owns, so `ql_ssl_conf_init` can release a previous one
 /// without reading the (possibly uninitialised) struct.
-static OWNERS: Lazy<Mutex<HashMap<usize, c_int>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+static OWNERS: Lazy<Mutex<BTreeMap<usize, c_int>>> = Lazy::new(|| Mutex::new(BTreeMap::new()));
 
 fn release_ext(handle: c_int) {
     if EXTS.remove(handle).is_ok() {
@@ -179,7 +181,7 @@ pub fn live_configs() -> usize {
 /// The extension of `conf`. A struct that is a by-value copy of another (its extension belongs
 /// to another address) first gets an independent extension of its own, so that changing or
 /// freeing one struct never touches memory the other points at.
-fn ext_of(conf: &mut ql_ssl_config) -> Result<std::sync::Arc<Mutex<ConfigExt>>> {
+fn ext_of(conf: &mut ql_ssl_config) -> Result<Arc<Mutex<ConfigExt>>> {
     const UNINIT: Error = Error::InvalidParam("config was not initialised with ql_ssl_conf_init() or was freed");
     if conf.qlssl_magic != QL_SSL_CONFIG_MAGIC {
         return Err(UNINIT);
@@ -363,7 +365,15 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
         t if t == QL_SSL_CONF_HS_TIMEOUT as c_int => {
             conf.ssl_negotiate_timeout = in_range(a.i, HS_TIMEOUT_MIN, HS_TIMEOUT_MAX, "timeout must be 1..=3600 s")?
         }
-        t if t == QL_SSL_CONF_IGNORE_LOCALTM as c_int => ext.ignore_localtime = flag(a.i)? == 1,
+        t if t == QL_SSL_CONF_IGNORE_LOCALTM as c_int => {
+            let ignore = flag(a.i)? == 1;
+            if !ignore && !crate::platform::HAS_CALENDAR {
+                // mbedtls on bare metal has no time of day (no MBEDTLS_HAVE_TIME_DATE): it cannot
+                // check validity periods, and silently not checking is worse than saying so.
+                return Err(Error::NotSupported("no calendar clock in this build: certificate validity periods cannot be checked"));
+            }
+            ext.ignore_localtime = ignore;
+        }
         t if t == QL_SSL_CONF_HS_TIMEOUT_FUNC as c_int => {
             // SAFETY: the shim read a function pointer (or NULL) as a void *.
             conf.negotiate_timeout_cb = core::mem::transmute::<*mut c_void, ql_ssl_handshake_timeout_cb>(a.p[0]);

@@ -6,15 +6,22 @@
 //! setup, the newer header after); the socket and name are bound when the handshake starts.
 
 use core::ffi::c_int;
-use std::ffi::CString;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use alloc::ffi::CString;
+use alloc::sync::Arc;
+use core::time::Duration;
 
 use mbedtls::error::codes;
 use mbedtls::ssl::config::{AuthMode, Endpoint, Preset, Transport, Version};
 use mbedtls::ssl::io::Io;
 use mbedtls::ssl::{Config, Context};
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::platform::{
+    self,
+    sync::{Lazy, Mutex},
+    Instant,
+};
 use crate::abi::ql_ssl_handshake_timeout_cb;
 use crate::certs;
 use crate::ciphers;
@@ -23,7 +30,7 @@ use crate::error::{describe, Error, Result};
 use crate::rng::SharedRng;
 use crate::session::{self, CachedSession, SessionKey};
 use crate::timer::{DtlsTimer, TimerState};
-use crate::transport::{bio_recv, bio_send, fd_flags, FdTransport, SocketEvent};
+use crate::transport::{bio_recv, bio_send, fd_is_open, FdTransport, SocketEvent};
 use crate::verify::VerifyPolicy;
 
 /// TLS alert descriptions (RFC 5246 §7.2, RFC 6066, RFC 7507).
@@ -78,8 +85,7 @@ struct ConfigKey {
 /// Most shared configurations kept.
 const CONFIG_CACHE_ENTRIES: usize = 8;
 
-static CONFIG_CACHE: once_cell::sync::Lazy<parking_lot::Mutex<Vec<(ConfigKey, Arc<Config>)>>> =
-    once_cell::sync::Lazy::new(Default::default);
+static CONFIG_CACHE: Lazy<Mutex<Vec<(ConfigKey, Arc<Config>)>>> = Lazy::new(Default::default);
 
 /// The mbedtls configuration for `s`: shared with earlier contexts of equal settings, except when a
 /// client certificate is configured (its key is loaded for each setup, so a changed file is seen).
@@ -328,7 +334,7 @@ impl Connection {
 
     pub fn set_socket_fd(&mut self, fd: c_int) -> Result<()> {
         self.before_handshake("the socket cannot change once the handshake has started")?;
-        if fd < 0 || fd_flags(fd).is_none() {
+        if fd < 0 || !fd_is_open(fd) {
             return Err(Error::InvalidParam("socket descriptor is not open"));
         }
         self.fd = Some(fd);
@@ -457,15 +463,7 @@ impl Connection {
             return None;
         }
         let fd = self.fd?;
-        // SAFETY: getpeername writes at most `len` bytes into the storage.
-        let peer = unsafe {
-            let mut ss: libc::sockaddr_storage = core::mem::zeroed();
-            let mut len = core::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-            if libc::getpeername(fd, &mut ss as *mut _ as *mut libc::sockaddr, &mut len) != 0 {
-                return None;
-            }
-            core::slice::from_raw_parts(&ss as *const _ as *const u8, len as usize).to_vec()
-        };
+        let peer = platform::peer_addr(fd)?;
         Some(SessionKey {
             config: s.config_handle,
             peer,

@@ -1,21 +1,18 @@
-//! Per-thread record of the last error, so a C caller can ask *why* a call failed
-//! (`ql_ssl_last_error()`), not only which code it returned.
+//! The record of the last error, so a C caller can ask *why* a call failed (`ql_ssl_last_error()`),
+//! not only which code it returned. Per thread on Linux; one slot for the library on bare metal.
 
-use std::cell::RefCell;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 use crate::error::Error;
+use crate::platform;
 
-thread_local! {
-    static LAST: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
-/// Remember `e` as this thread's last error.
+/// Remember `e` as the last error.
 pub fn record(e: &Error) {
-    let text = e.to_string();
-    LAST.with(|l| *l.borrow_mut() = text);
+    platform::set_last_error(e.to_string());
 }
 
-/// This thread's last error text ("" if none yet).
+/// The last error text ("" if none yet).
 pub fn last() -> String {
-    LAST.with(|l| l.borrow().clone())
+    platform::last_error()
 }

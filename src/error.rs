@@ -3,6 +3,9 @@
 use crate::abi::ql_ssl_error_code_e as E;
 use mbedtls::error::codes;
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// Everything that can go wrong inside the library. `code()` is the only place that decides which
 /// C result code the application sees.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]

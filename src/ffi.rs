@@ -4,6 +4,8 @@
 use core::ffi::{c_char, CStr};
 
 use crate::abi::{ql_ssl_config, ql_ssl_context};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::error::{Error, Result};
 
 /// Read the handle behind `ssl` (the API passes `ql_ssl_context *`).

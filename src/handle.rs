@@ -3,10 +3,10 @@
 //! lock is held only to look up or remove an entry, never while an object is in use; each object has
 //! its own lock.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
 
-use parking_lot::Mutex;
+use crate::platform::sync::Mutex;
 
 use crate::error::{Error, Result};
 
@@ -19,14 +19,14 @@ struct TableInner<T> {
     /// values are never valid, and only grows.
     next: i64,
     base: i64,
-    live: HashMap<i32, Arc<Mutex<T>>>,
+    live: BTreeMap<i32, Arc<Mutex<T>>>,
 }
 
 impl<T> HandleTable<T> {
     /// `base` separates the number ranges of different tables, so a handle of one kind is never a
     /// valid handle of another.
     pub fn new(base: i32) -> Self {
-        HandleTable { inner: Mutex::new(TableInner { next: 0, base: base as i64, live: HashMap::new() }) }
+        HandleTable { inner: Mutex::new(TableInner { next: 0, base: base as i64, live: BTreeMap::new() }) }
     }
 
     /// Store `value` and return its new handle.
@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn concurrent_inserts_give_distinct_handles() {
-        static T: once_cell::sync::Lazy<HandleTable<usize>> = once_cell::sync::Lazy::new(|| HandleTable::new(0x1000));
+        static T: crate::platform::sync::Lazy<HandleTable<usize>> = crate::platform::sync::Lazy::new(|| HandleTable::new(0x1000));
         let threads: Vec<_> = (0..8)
             .map(|i| std::thread::spawn(move || (0..500).map(|j| T.insert(i * 1000 + j).unwrap()).collect::<Vec<_>>()))
             .collect();

@@ -7,7 +7,10 @@
 //! leftmost label. An IP-literal host name matches only an iPAddress SAN with the same bytes (or,
 //! without SANs, a CN spelling the same literal).
 
-use std::net::IpAddr;
+use core::net::IpAddr;
+
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// ASN.1 context-specific tags of GeneralName in a SubjectAltName.
 const SAN_DNS: i32 = 0x82;

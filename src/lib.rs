@@ -4,6 +4,20 @@
 //! without FFI, and a thin C layer (`capi`, plus the variadic shim in `shim.c`) that converts
 //! arguments (`ffi`), looks up handles and maps errors (`error`) inside one panic boundary (`panic`).
 #![allow(clippy::missing_safety_doc)]
+// Bare metal (feature `baremetal`): no_std + alloc, platform services from a C hook table.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+/// What the std prelude gives every module, spelled out for no_std builds (same items on Linux).
+pub(crate) mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
+    pub use alloc::format;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
 
 pub mod abi;
 pub mod capi;
@@ -18,6 +32,7 @@ pub mod ffi;
 pub mod handle;
 pub mod hostname;
 pub mod panic;
+pub mod platform;
 pub mod rng;
 pub mod session;
 pub mod timer;

@@ -5,18 +5,19 @@
 //! stream.
 
 use core::ffi::{c_int, c_uchar, c_void};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use core::sync::atomic::{AtomicBool, Ordering};
 
-use mbedtls::rng::{CtrDrbg, OsEntropy, RngCallback};
-use once_cell::sync::Lazy;
-use parking_lot::Mutex;
+use mbedtls::rng::{CtrDrbg, RngCallback};
 
 use crate::panic::catch_status_panic;
+use crate::platform::{
+    self,
+    sync::{Lazy, Mutex},
+};
 
 static DRBG: Lazy<Mutex<Option<CtrDrbg>>> = Lazy::new(|| {
-    // SAFETY: registering a fork handler that only stores to an atomic (async-signal-safe).
-    unsafe { libc::pthread_atfork(None, None, Some(forked)) };
+    // The fork handler only stores to an atomic (async-signal-safe).
+    platform::on_fork(forked);
     Mutex::new(None)
 });
 
@@ -34,9 +35,10 @@ impl SharedRng {
     fn fill(data: *mut c_uchar, len: usize) -> c_int {
         let mut guard = DRBG.lock();
         if guard.is_none() || FORKED.swap(false, Ordering::SeqCst) {
-            match CtrDrbg::new(Arc::new(OsEntropy::new()), None) {
+            let seeded = platform::entropy_source().map_err(|_| mbedtls_sys::ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+            match seeded.and_then(|src| CtrDrbg::new(src, None).map_err(|e| e.to_int())) {
                 Ok(drbg) => *guard = Some(drbg),
-                Err(e) => return e.to_int(),
+                Err(code) => return code,
             }
         }
         let d = guard.as_ref().expect("seeded above");

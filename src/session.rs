@@ -3,15 +3,16 @@
 //! connection made from the same config to the same peer offers it, and the server decides whether
 //! to resume. Entries go away with their config (`ql_ssl_conf_free`) and the cache is bounded.
 
-use std::collections::HashMap;
+use alloc::collections::BTreeMap;
 
-use once_cell::sync::Lazy;
-use parking_lot::Mutex;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::platform::sync::{Lazy, Mutex};
 
 /// Most sessions kept in the process.
 const MAX_ENTRIES: usize = 64;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SessionKey {
     pub config: i32,
     /// The peer's socket address as `getpeername` returns it.
@@ -67,11 +68,11 @@ struct Entry {
 }
 
 struct Cache {
-    entries: HashMap<SessionKey, Entry>,
+    entries: BTreeMap<SessionKey, Entry>,
     clock: u64,
 }
 
-static CACHE: Lazy<Mutex<Cache>> = Lazy::new(|| Mutex::new(Cache { entries: HashMap::new(), clock: 0 }));
+static CACHE: Lazy<Mutex<Cache>> = Lazy::new(|| Mutex::new(Cache { entries: BTreeMap::new(), clock: 0 }));
 
 /// Store `session` under `key`, evicting the least recently stored entry when full.
 pub fn store(key: SessionKey, session: CachedSession) {

@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#if defined(__linux__)
 #include <malloc.h>
+#endif
 
 typedef struct {
     int i;
@@ -111,6 +113,8 @@ int qlssl_shim_conf_get_by_id(int ctx_id, int type, ...)
     return qlssl_conf_get_args(NULL, 1, ctx_id, type, &a);
 }
 
+#if defined(__linux__)
+/* Linux only: on bare metal the integrator's mem_origin hook answers these questions. */
 /*
  * Size of the malloc block at p, for reading an unterminated cipher list without over-reading.
  * Under AddressSanitizer its allocator answers exactly (and safely); otherwise the C library's
@@ -144,3 +148,4 @@ size_t qlssl_heap_block_size(const void *p)
     }
     return malloc_usable_size((void *)p);
 }
+#endif

@@ -4,11 +4,12 @@
 //! `select`.
 
 use core::ffi::{c_int, c_void};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use alloc::sync::Arc;
+use core::time::Duration;
 
 use mbedtls::ssl::context::TimerCallback;
-use parking_lot::Mutex;
+
+use crate::platform::{sync::Mutex, Instant};
 
 use crate::panic::catch_status_panic;
 

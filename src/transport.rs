@@ -1,14 +1,17 @@
 //! The socket underneath a TLS context: the application's own file descriptor, never owned or closed
-//! by the library. Blocking descriptors are waited on with `poll()` so that a handshake deadline holds
-//! even when the peer never answers; non-blocking descriptors surface EAGAIN as WANT_READ/WANT_WRITE.
+//! by the library. Blocking descriptors are waited on (`poll()` on Linux, the `wait` hook on bare
+//! metal) so that a handshake deadline holds even when the peer never answers; non-blocking
+//! descriptors surface EAGAIN as WANT_READ/WANT_WRITE. The system calls are in `platform`.
 
 use core::ffi::{c_int, c_uchar, c_void};
-use std::time::Instant;
 
 use mbedtls::error::codes;
 use mbedtls::ssl::io::Io;
 
 use crate::panic::catch_io_panic;
+use crate::platform::{self, Dir, Instant, IoErr};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::timer::TimerState;
 
 /// What happened on the socket most recently; lets the connection tell a deadline expiry or a reset
@@ -28,7 +31,7 @@ enum Wait {
 
 /// The application's socket plus the handshake deadline (if one is running).
 pub struct FdTransport {
-    fd: libc::c_int,
+    fd: c_int,
     deadline: Option<Instant>,
     last_event: SocketEvent,
     detached: bool,
@@ -37,19 +40,13 @@ pub struct FdTransport {
     pending: Vec<u8>,
 }
 
-fn errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
-}
-
-/// True when the descriptor is open; the status flags tell whether it is non-blocking.
-pub fn fd_flags(fd: libc::c_int) -> Option<libc::c_int> {
-    // SAFETY: F_GETFL only reads the descriptor's flags; an invalid fd yields -1/EBADF.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    (flags >= 0).then_some(flags)
+/// True when the descriptor is open.
+pub fn fd_is_open(fd: c_int) -> bool {
+    platform::nonblocking(fd).is_some()
 }
 
 impl FdTransport {
-    pub fn new(fd: libc::c_int, deadline: Option<Instant>, timer: Option<TimerState>) -> Self {
+    pub fn new(fd: c_int, deadline: Option<Instant>, timer: Option<TimerState>) -> Self {
         FdTransport { fd, deadline, last_event: SocketEvent::None, detached: false, timer, coalesce: false, pending: Vec::new() }
     }
 
@@ -63,21 +60,21 @@ impl FdTransport {
     }
 
     pub fn take_event(&mut self) -> SocketEvent {
-        std::mem::replace(&mut self.last_event, SocketEvent::None)
+        core::mem::replace(&mut self.last_event, SocketEvent::None)
     }
 
     /// True once the handshake deadline (if any) has passed.
     pub fn deadline_passed(&self) -> bool {
-        self.deadline.is_some_and(|d| Instant::now() >= d)
+        self.deadline.is_some_and(|d| platform::now() >= d)
     }
 
     pub fn is_nonblocking(&self) -> bool {
-        fd_flags(self.fd).map(|f| f & libc::O_NONBLOCK != 0).unwrap_or(false)
+        platform::nonblocking(self.fd).unwrap_or(false)
     }
 
     /// For a blocking socket: wait until `events` are ready, the handshake deadline passes, or the
     /// DTLS retransmission timer expires, whichever comes first.
-    fn wait_ready(&mut self, events: libc::c_short) -> Wait {
+    fn wait_ready(&mut self, dir: Dir) -> Wait {
         let timer_expiry = self.timer.as_ref().and_then(|t| t.expiry());
         let wake = match (self.deadline, timer_expiry) {
             (None, None) => return Wait::Ready,
@@ -89,20 +86,16 @@ impl FdTransport {
             return Wait::Ready;
         }
         loop {
-            let now = Instant::now();
+            let now = platform::now();
             if now >= wake {
                 return if self.deadline.is_some_and(|d| now >= d) { Wait::Deadline } else { Wait::Timer };
             }
-            let left_ms = (wake - now).as_millis().min(i32::MAX as u128) as libc::c_int;
-            let mut pfd = libc::pollfd { fd: self.fd, events, revents: 0 };
-            // SAFETY: one valid pollfd, count 1.
-            let r = unsafe { libc::poll(&mut pfd, 1, left_ms.max(1)) };
-            if r > 0 {
-                return Wait::Ready;
-            }
-            if r < 0 && errno() != libc::EINTR {
+            let left_ms = (wake - now).as_millis().min(i32::MAX as u128) as u32;
+            match platform::wait(self.fd, dir, left_ms.max(1)) {
+                Ok(true) => return Wait::Ready,
+                Ok(false) | Err(IoErr::Interrupted) => {}
                 // Let the following recv/send report the real error.
-                return Wait::Ready;
+                Err(_) => return Wait::Ready,
             }
         }
     }
@@ -126,28 +119,25 @@ impl FdTransport {
     /// None: not a socket (pipes and the like take the plain path).
     fn try_then_wait(
         &mut self,
-        events: libc::c_short,
+        dir: Dir,
         timer_matters: bool,
         want: mbedtls::error::HiError,
         failed: mbedtls::error::LoError,
-        mut op: impl FnMut(c_int) -> isize,
+        mut op: impl FnMut() -> core::result::Result<usize, IoErr>,
     ) -> Option<mbedtls::Result<usize>> {
-        // Bounded: every round either returns or waits in poll() for readiness or the deadline.
+        // Bounded: every round either returns or waits for readiness or the deadline.
         for _ in 0..10_000 {
-            let n = op(libc::MSG_DONTWAIT);
-            if n >= 0 {
-                return Some(Ok(n as usize));
-            }
-            match errno() {
-                libc::EINTR => continue,
-                libc::EAGAIN => {}
-                libc::ENOTSOCK => return None,
-                e => return Some(Err(self.map_errno(e, want, failed))),
+            match op() {
+                Ok(n) => return Some(Ok(n)),
+                Err(IoErr::Interrupted) => continue,
+                Err(IoErr::WouldBlock) => {}
+                Err(IoErr::NotSocket) => return None,
+                Err(e) => return Some(Err(self.map_err(e, want, failed))),
             }
             if self.is_nonblocking() {
                 return Some(Err(want.into()));
             }
-            let w = match self.wait_ready(events) {
+            let w = match self.wait_ready(dir) {
                 Wait::Timer if !timer_matters => Wait::Ready,
                 w => w,
             };
@@ -158,24 +148,24 @@ impl FdTransport {
         Some(Err(failed.into()))
     }
 
-    /// A syscall's byte count, or its errno as the error mbedtls expects.
-    fn io_result(&mut self, n: isize, want: mbedtls::error::HiError, failed: mbedtls::error::LoError) -> mbedtls::Result<usize> {
-        if n >= 0 {
-            Ok(n as usize)
-        } else {
-            let e = errno();
-            Err(self.map_errno(e, want, failed))
-        }
+    /// A platform I/O result as mbedtls expects it.
+    fn io_result(
+        &mut self,
+        r: core::result::Result<usize, IoErr>,
+        want: mbedtls::error::HiError,
+        failed: mbedtls::error::LoError,
+    ) -> mbedtls::Result<usize> {
+        r.map_err(|e| self.map_err(e, want, failed))
     }
 
-    fn map_errno(&mut self, err: i32, want: mbedtls::error::HiError, failed: mbedtls::error::LoError) -> mbedtls::Error {
+    fn map_err(&mut self, err: IoErr, want: mbedtls::error::HiError, failed: mbedtls::error::LoError) -> mbedtls::Error {
         match err {
-            libc::EAGAIN | libc::EINTR => want.into(),
-            libc::ECONNRESET | libc::EPIPE | libc::ECONNABORTED | libc::ENOTCONN | libc::ETIMEDOUT => {
+            IoErr::WouldBlock | IoErr::Interrupted => want.into(),
+            IoErr::Reset => {
                 self.last_event = SocketEvent::Reset;
                 codes::NetConnReset.into()
             }
-            _ => failed.into(),
+            IoErr::NotSocket | IoErr::Other => failed.into(),
         }
     }
 
@@ -187,27 +177,21 @@ impl FdTransport {
         self.flush()?;
         if self.deadline.is_some() || self.timer.as_ref().is_some_and(|t| t.expiry().is_some()) {
             let fd = self.fd;
-            let (p, n) = (buf.as_mut_ptr(), buf.len());
-            // SAFETY: buf is a valid writable slice of n bytes.
-            let r = self.try_then_wait(libc::POLLIN, true, codes::SslWantRead, codes::NetRecvFailed, |flags| unsafe {
-                libc::recv(fd, p.cast(), n, flags)
-            });
+            let r = self.try_then_wait(Dir::Read, true, codes::SslWantRead, codes::NetRecvFailed, || platform::recv(fd, buf, true));
             if let Some(r) = r {
                 return r;
             }
         }
-        let w = self.wait_ready(libc::POLLIN);
+        let w = self.wait_ready(Dir::Read);
         if let Some(e) = self.check_wait(w) {
             return Err(e);
         }
-        // SAFETY: buf is a valid writable slice of buf.len() bytes.
-        let mut n = unsafe { libc::recv(self.fd, buf.as_mut_ptr().cast(), buf.len(), 0) };
-        if n < 0 && errno() == libc::ENOTSOCK {
+        let r = match platform::recv(self.fd, buf, false) {
             // Pipes and other descriptors work too (useful for tests and emulators).
-            // SAFETY: as above.
-            n = unsafe { libc::read(self.fd, buf.as_mut_ptr().cast(), buf.len()) };
-        }
-        self.io_result(n, codes::SslWantRead, codes::NetRecvFailed)
+            Err(IoErr::NotSocket) => platform::read(self.fd, buf),
+            r => r,
+        };
+        self.io_result(r, codes::SslWantRead, codes::NetRecvFailed)
     }
 
     /// Start or stop collecting writes. A TLS handshake flight is several records, each handed
@@ -224,7 +208,7 @@ impl FdTransport {
     /// Send everything collected. Non-blocking: WANT_WRITE until it is all out.
     pub fn flush(&mut self) -> mbedtls::Result<()> {
         while !self.pending.is_empty() {
-            let pending = std::mem::take(&mut self.pending);
+            let pending = core::mem::take(&mut self.pending);
             let r = self.send_now(&pending);
             self.pending = pending;
             let n = r?;
@@ -248,31 +232,25 @@ impl FdTransport {
     fn send_now(&mut self, buf: &[u8]) -> mbedtls::Result<usize> {
         if self.deadline.is_some() {
             let fd = self.fd;
-            let (p, n) = (buf.as_ptr(), buf.len());
-            // SAFETY: buf is a valid readable slice of n bytes. MSG_NOSIGNAL: see below.
-            let r = self.try_then_wait(libc::POLLOUT, false, codes::SslWantWrite, codes::NetSendFailed, |flags| unsafe {
-                libc::send(fd, p.cast(), n, flags | libc::MSG_NOSIGNAL)
-            });
+            let r = self.try_then_wait(Dir::Write, false, codes::SslWantWrite, codes::NetSendFailed, || platform::send(fd, buf, true));
             if let Some(r) = r {
                 return r;
             }
         }
         // Only the handshake deadline bounds a send; the retransmission timer concerns receiving.
-        let w = match self.wait_ready(libc::POLLOUT) {
+        let w = match self.wait_ready(Dir::Write) {
             Wait::Timer => Wait::Ready,
             w => w,
         };
         if let Some(e) = self.check_wait(w) {
             return Err(e);
         }
-        // MSG_NOSIGNAL: a peer that went away must give SOCKET_RESET, not kill the process with SIGPIPE.
-        // SAFETY: buf is a valid readable slice.
-        let mut n = unsafe { libc::send(self.fd, buf.as_ptr().cast(), buf.len(), libc::MSG_NOSIGNAL) };
-        if n < 0 && errno() == libc::ENOTSOCK {
-            // SAFETY: as above.
-            n = unsafe { libc::write(self.fd, buf.as_ptr().cast(), buf.len()) };
-        }
-        self.io_result(n, codes::SslWantWrite, codes::NetSendFailed)
+        // platform::send never raises SIGPIPE: a peer that went away gives SOCKET_RESET.
+        let r = match platform::send(self.fd, buf, false) {
+            Err(IoErr::NotSocket) => platform::write(self.fd, buf),
+            r => r,
+        };
+        self.io_result(r, codes::SslWantWrite, codes::NetSendFailed)
     }
 }
 

@@ -3,7 +3,11 @@
 //! remembers what it saw so the application can ask why a handshake failed.
 
 use core::ffi::{c_int, c_void};
-use std::sync::atomic::{AtomicU32, Ordering};
+use alloc::sync::Arc;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 use mbedtls::ssl::Context;
 
@@ -26,7 +30,7 @@ pub struct VerifyPolicy {
     seen: AtomicU32,
     unforgiven: AtomicU32,
     /// Host name the server certificate must match (set when the handshake starts).
-    hostname: parking_lot::Mutex<Option<String>>,
+    hostname: crate::platform::sync::Mutex<Option<String>>,
 }
 
 impl VerifyPolicy {
@@ -38,7 +42,7 @@ impl VerifyPolicy {
         if s.ignore_invalid_certsign {
             ignored |= SIGNATURE_FLAGS;
         }
-        VerifyPolicy { ignored, leaf_only: s.ignore_multi_certchain_verify, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: parking_lot::Mutex::new(None) }
+        VerifyPolicy { ignored, leaf_only: s.ignore_multi_certchain_verify, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: crate::platform::sync::Mutex::new(None) }
     }
 
     /// The host name to check the server certificate against (None: no name check).
@@ -91,8 +95,8 @@ impl VerifyPolicy {
 
     /// Register as the verify callback of one context (not of its config, which contexts may
     /// share). `self` must outlive the context.
-    pub fn install<T>(self: &std::sync::Arc<Self>, ctx: &mut Context<T>) {
-        let data = std::sync::Arc::as_ptr(self) as *mut c_void;
+    pub fn install<T>(self: &Arc<Self>, ctx: &mut Context<T>) {
+        let data = Arc::as_ptr(self) as *mut c_void;
         // SAFETY: the connection keeps the Arc alive as long as its mbedtls context.
         unsafe { mbedtls_sys::ssl_set_verify(ctx.into(), Some(verify_bridge), data) };
     }
@@ -148,7 +152,7 @@ mod tests {
 
     #[test]
     fn only_configured_bits_are_forgiven() {
-        let p = VerifyPolicy { ignored: 0x04, leaf_only: false, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: parking_lot::Mutex::new(None) };
+        let p = VerifyPolicy { ignored: 0x04, leaf_only: false, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: crate::platform::sync::Mutex::new(None) };
         assert_eq!(p.apply(0, 0x04), 0);
         assert_eq!(p.apply(0, 0x01 | 0x04), 0x01);
         assert_eq!(p.apply(1, 0x08), 0x08);
@@ -158,7 +162,7 @@ mod tests {
 
     #[test]
     fn leaf_only_forgives_the_upper_chain_but_not_the_leaf() {
-        let p = VerifyPolicy { ignored: 0, leaf_only: true, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: parking_lot::Mutex::new(None) };
+        let p = VerifyPolicy { ignored: 0, leaf_only: true, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: crate::platform::sync::Mutex::new(None) };
         assert_eq!(p.apply(2, 0x08), 0);
         assert_eq!(p.apply(1, 0x01), 0);
         assert_eq!(p.apply(0, 0x04), 0x04);

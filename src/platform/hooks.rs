@@ -1,0 +1,329 @@
+//! The bare-metal platform: every service comes from the `ql_ssl_platform_hooks` table that the
+//! SDK integrator registers once with `ql_ssl_platform_init()` before any other `ql_ssl_*` call
+//! (on QuecOpen: `lwip_send/recv/select/fcntl`, the RTOS heap and TRNG, `ql_fopen`, ...).
+//! The table is copied; it cannot be replaced once registered, because memory handed out by its
+//! allocator must go back to the same allocator.
+//!
+//! Differences from Linux that the integrator should know (docs/CROSS.md, "Bare metal"):
+//! a panic cannot be turned into an error code (no unwinding): the `panic` hook is called and the
+//! task then spins forever; the last-error text is one per library, not per task; locks spin and
+//! call `task_yield` while they wait.
+
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::alloc::{GlobalAlloc, Layout};
+use core::ffi::{c_int, c_uchar, c_void, CStr};
+use core::fmt::Write;
+use core::ops::{Add, Sub};
+use core::time::Duration;
+
+use mbedtls::rng::EntropyCallback;
+
+use super::{Dir, IoErr, MemOrigin};
+use crate::abi::*;
+use crate::error::{Error, Result};
+
+static HOOKS: spin::Once<ql_ssl_platform_hooks> = spin::Once::new();
+
+/// No time of day: mbedtls is built without MBEDTLS_HAVE_TIME_DATE (its `time` feature needs an OS
+/// clock), so certificate validity periods cannot be checked.
+pub const HAS_CALENDAR: bool = false;
+
+fn hooks() -> Option<&'static ql_ssl_platform_hooks> {
+    HOOKS.get()
+}
+
+/// Register the table (see `ql_ssl_platform_init`).
+pub fn install(h: &ql_ssl_platform_hooks) -> Result<()> {
+    if h.version != QL_SSL_PLATFORM_HOOKS_VERSION {
+        return Err(Error::InvalidParam("ql_ssl_platform_hooks.version is not QL_SSL_PLATFORM_HOOKS_VERSION"));
+    }
+    let required = [
+        h.alloc.is_some(),
+        h.free.is_some(),
+        h.entropy.is_some(),
+        h.now_ms.is_some(),
+        h.send.is_some(),
+        h.recv.is_some(),
+        h.wait.is_some(),
+        h.is_nonblocking.is_some(),
+    ];
+    if required.contains(&false) {
+        return Err(Error::InvalidParam("a required platform hook is NULL"));
+    }
+    if HOOKS.is_completed() {
+        return Err(Error::WrongState("platform hooks are already registered"));
+    }
+    HOOKS.call_once(|| *h);
+    Ok(())
+}
+
+/// Hooks registered: the library may allocate and serve calls.
+pub fn ready() -> bool {
+    HOOKS.is_completed()
+}
+
+// ---- allocator, locks, panics ---------------------------------------------------------------------
+
+struct HookAllocator;
+
+unsafe impl GlobalAlloc for HookAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        match hooks().and_then(|h| h.alloc) {
+            Some(f) => f(layout.size(), layout.align()).cast(),
+            None => core::ptr::null_mut(),
+        }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+        if let Some(f) = hooks().and_then(|h| h.free) {
+            f(ptr.cast())
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: HookAllocator = HookAllocator;
+
+/// Spin-lock back-off: let other tasks run (a spinning high-priority task would otherwise starve
+/// a preempted lock holder on a single core).
+pub struct YieldRelax;
+
+impl spin::RelaxStrategy for YieldRelax {
+    fn relax() {
+        match hooks().and_then(|h| h.task_yield) {
+            // SAFETY: an integrator-supplied function without arguments.
+            Some(f) => unsafe { f() },
+            None => core::hint::spin_loop(),
+        }
+    }
+}
+
+/// Formats into a fixed buffer: the panic path must not allocate.
+struct FixedText {
+    buf: [u8; 192],
+    len: usize,
+}
+
+impl Write for FixedText {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let n = s.len().min(self.buf.len() - self.len);
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
+#[panic_handler]
+fn on_panic(info: &core::panic::PanicInfo) -> ! {
+    let mut t = FixedText { buf: [0; 192], len: 0 };
+    let _ = write!(t, "qlssl panic: {info}");
+    if let Some(f) = hooks().and_then(|h| h.panic) {
+        // SAFETY: the text buffer is valid for `len` bytes.
+        unsafe { f(t.buf.as_ptr().cast(), t.len) };
+    }
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
+/// No unwinding on bare metal: `f` either returns or the panic handler takes over.
+pub fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
+    Some(f())
+}
+
+static LAST_ERROR: super::sync::Mutex<String> = super::sync::Mutex::new(String::new());
+
+/// Remember `text` as the library's last error (one slot for all tasks on bare metal).
+pub fn set_last_error(text: String) {
+    *LAST_ERROR.lock() = text;
+}
+
+pub fn last_error() -> String {
+    LAST_ERROR.lock().clone()
+}
+
+// ---- time -----------------------------------------------------------------------------------------
+
+/// A point on the integrator's monotonic millisecond clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Instant(u64);
+
+impl Instant {
+    pub fn now() -> Instant {
+        now()
+    }
+    pub fn elapsed(&self) -> Duration {
+        now() - *self
+    }
+}
+
+impl Add<Duration> for Instant {
+    type Output = Instant;
+    fn add(self, d: Duration) -> Instant {
+        Instant(self.0.saturating_add(d.as_millis().min(u64::MAX as u128) as u64))
+    }
+}
+
+impl Sub for Instant {
+    type Output = Duration;
+    /// Saturating: an earlier minus a later instant is zero, as with std's `Instant`.
+    fn sub(self, earlier: Instant) -> Duration {
+        Duration::from_millis(self.0.saturating_sub(earlier.0))
+    }
+}
+
+pub fn now() -> Instant {
+    // SAFETY: a required hook (checked by install); before install the clock reads 0.
+    Instant(hooks().and_then(|h| h.now_ms).map(|f| unsafe { f() }).unwrap_or(0))
+}
+
+// ---- sockets ----------------------------------------------------------------------------------------
+
+fn io(n: c_int) -> core::result::Result<usize, IoErr> {
+    match n {
+        n if n >= 0 => Ok(n as usize),
+        QL_SSL_PLATFORM_WOULD_BLOCK => Err(IoErr::WouldBlock),
+        QL_SSL_PLATFORM_INTERRUPTED => Err(IoErr::Interrupted),
+        QL_SSL_PLATFORM_RESET => Err(IoErr::Reset),
+        _ => Err(IoErr::Other),
+    }
+}
+
+/// Hooks return an int, so one call moves at most i32::MAX bytes.
+fn clamp(len: usize) -> usize {
+    len.min(i32::MAX as usize)
+}
+
+pub fn recv(fd: c_int, buf: &mut [u8], dontwait: bool) -> core::result::Result<usize, IoErr> {
+    let Some(f) = hooks().and_then(|h| h.recv) else { return Err(IoErr::Other) };
+    // SAFETY: buf is writable for the length passed.
+    io(unsafe { f(fd, buf.as_mut_ptr(), clamp(buf.len()), dontwait as c_int) })
+}
+
+pub fn send(fd: c_int, buf: &[u8], dontwait: bool) -> core::result::Result<usize, IoErr> {
+    let Some(f) = hooks().and_then(|h| h.send) else { return Err(IoErr::Other) };
+    // SAFETY: buf is readable for the length passed.
+    io(unsafe { f(fd, buf.as_ptr(), clamp(buf.len()), dontwait as c_int) })
+}
+
+/// Every descriptor is a hook socket on bare metal.
+pub fn read(fd: c_int, buf: &mut [u8]) -> core::result::Result<usize, IoErr> {
+    recv(fd, buf, false)
+}
+
+pub fn write(fd: c_int, buf: &[u8]) -> core::result::Result<usize, IoErr> {
+    send(fd, buf, false)
+}
+
+pub fn wait(fd: c_int, dir: Dir, timeout_ms: u32) -> core::result::Result<bool, IoErr> {
+    let Some(f) = hooks().and_then(|h| h.wait) else { return Err(IoErr::Other) };
+    // SAFETY: an integrator-supplied function taking plain values.
+    match unsafe { f(fd, (dir == Dir::Write) as c_int, timeout_ms) } {
+        0 => Ok(false),
+        r if r > 0 => Ok(true),
+        r => io(r).map(|_| true),
+    }
+}
+
+pub fn nonblocking(fd: c_int) -> Option<bool> {
+    let f = hooks().and_then(|h| h.is_nonblocking)?;
+    // SAFETY: as above.
+    match unsafe { f(fd) } {
+        r if r < 0 => None,
+        r => Some(r != 0),
+    }
+}
+
+/// Longest peer address taken from the `peer_addr` hook.
+const MAX_PEER_ADDR: usize = 64;
+
+pub fn peer_addr(fd: c_int) -> Option<Vec<u8>> {
+    let f = hooks().and_then(|h| h.peer_addr)?;
+    let mut buf = [0u8; MAX_PEER_ADDR];
+    // SAFETY: buf is writable for its length.
+    let n = unsafe { f(fd, buf.as_mut_ptr(), buf.len()) };
+    (n > 0).then(|| buf[..(n as usize).min(MAX_PEER_ADDR)].to_vec())
+}
+
+// ---- files -------------------------------------------------------------------------------------------
+
+/// The whole file through the `read_file` hook (the path goes to the SDK as configured, so
+/// `"UFS:name"` reaches the module file system unchanged), at most `max` bytes.
+pub fn read_file(p: &CStr, max: u64) -> Result<Vec<u8>> {
+    let name = p.to_str().map_err(|_| Error::BadRequest("certificate path is not UTF-8".into()))?;
+    crate::certs::ufs_name(name)?;
+    let Some(f) = hooks().and_then(|h| h.read_file) else {
+        return Err(Error::BadRequest(alloc::format!("{name}: no read_file platform hook registered")));
+    };
+    // SAFETY: a size query with no buffer.
+    let size = unsafe { f(p.as_ptr(), core::ptr::null_mut(), 0) };
+    if size < 0 || size as u64 > max {
+        return Err(Error::BadRequest(alloc::format!("{name}: cannot be read, or larger than {} KiB", max / 1024)));
+    }
+    let mut data = alloc::vec![0u8; size as usize];
+    // SAFETY: data is writable for its length.
+    let n = unsafe { f(p.as_ptr(), data.as_mut_ptr(), data.len()) };
+    if n != size {
+        return Err(Error::BadRequest(alloc::format!("{name}: read {n} of {size} bytes")));
+    }
+    Ok(data)
+}
+
+/// Without `stat`, a file is identified by its content: a changed file is parsed again.
+pub type FileId = Vec<u8>;
+
+pub fn file_id(p: &CStr) -> Result<FileId> {
+    read_file(p, crate::certs::MAX_FILE)
+}
+
+// ---- memory --------------------------------------------------------------------------------------------
+
+/// Where an application array lives, from the `mem_origin` hook. Without the hook every array is
+/// taken as borrowed static memory: cipher lists must then be 0-terminated and are never freed.
+pub fn mem_origin(p: *const c_void) -> MemOrigin {
+    let Some(f) = hooks().and_then(|h| h.mem_origin) else { return MemOrigin::Static };
+    let mut block = 0usize;
+    // SAFETY: an integrator-supplied query writing one size_t.
+    match unsafe { f(p, &mut block) } {
+        QL_SSL_PLATFORM_MEM_STACK => MemOrigin::Stack,
+        QL_SSL_PLATFORM_MEM_HEAP if hooks().and_then(|h| h.heap_free).is_some() => MemOrigin::Heap(block),
+        _ => MemOrigin::Static,
+    }
+}
+
+/// Free an adopted C heap block with the integrator's `heap_free` (only Heap origins are adopted,
+/// and those exist only when `heap_free` is registered).
+///
+/// # Safety
+/// `p` must be a live heap block no one else frees.
+pub unsafe fn c_free(p: *mut c_void) {
+    if let Some(f) = hooks().and_then(|h| h.heap_free) {
+        f(p)
+    }
+}
+
+// ---- entropy, fork -------------------------------------------------------------------------------------
+
+/// The `entropy` hook as an mbedtls entropy source.
+pub struct HookEntropy;
+
+impl EntropyCallback for HookEntropy {
+    unsafe extern "C" fn call(_user_data: *mut c_void, data: *mut c_uchar, len: usize) -> c_int {
+        match hooks().and_then(|h| h.entropy) {
+            Some(f) if f(data, len) == 0 => 0,
+            _ => mbedtls_sys::ERR_ENTROPY_SOURCE_FAILED,
+        }
+    }
+
+    fn data_ptr(&self) -> *mut c_void {
+        core::ptr::null_mut()
+    }
+}
+
+pub fn entropy_source() -> Result<Arc<HookEntropy>> {
+    Ok(Arc::new(HookEntropy))
+}
+
+/// No processes on bare metal.
+pub fn on_fork(_child: extern "C" fn()) {}

@@ -1,0 +1,247 @@
+//! The Linux platform: libc sockets and `poll`, `std::fs`, `dladdr`/pthread stack bounds/the
+//! malloc block size for memory classification, OS entropy, `thread_local!` error text and
+//! `catch_unwind` at the C boundary.
+
+use core::ffi::{c_int, c_void, CStr};
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::string::String;
+use std::sync::Arc;
+use std::vec::Vec;
+
+pub use std::time::Instant;
+
+/// mbedtls checks certificate validity periods against the time of day (`time` feature).
+pub const HAS_CALENDAR: bool = true;
+
+use mbedtls::rng::OsEntropy;
+
+use super::{Dir, IoErr, MemOrigin};
+use crate::error::{Error, Result};
+
+// ---- time ---------------------------------------------------------------------------------------
+
+pub fn now() -> Instant {
+    Instant::now()
+}
+
+// ---- sockets ------------------------------------------------------------------------------------
+
+fn errno() -> i32 {
+    std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
+}
+
+fn classify_errno() -> IoErr {
+    match errno() {
+        libc::EAGAIN => IoErr::WouldBlock,
+        libc::EINTR => IoErr::Interrupted,
+        libc::ENOTSOCK => IoErr::NotSocket,
+        libc::ECONNRESET | libc::EPIPE | libc::ECONNABORTED | libc::ENOTCONN | libc::ETIMEDOUT => IoErr::Reset,
+        _ => IoErr::Other,
+    }
+}
+
+fn io(n: isize) -> core::result::Result<usize, IoErr> {
+    if n >= 0 {
+        Ok(n as usize)
+    } else {
+        Err(classify_errno())
+    }
+}
+
+/// `recv` on a socket; `dontwait` never blocks even on a blocking socket.
+pub fn recv(fd: c_int, buf: &mut [u8], dontwait: bool) -> core::result::Result<usize, IoErr> {
+    let flags = if dontwait { libc::MSG_DONTWAIT } else { 0 };
+    // SAFETY: buf is a valid writable slice of buf.len() bytes.
+    io(unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), flags) })
+}
+
+/// `send` on a socket (never raises SIGPIPE).
+pub fn send(fd: c_int, buf: &[u8], dontwait: bool) -> core::result::Result<usize, IoErr> {
+    let flags = libc::MSG_NOSIGNAL | if dontwait { libc::MSG_DONTWAIT } else { 0 };
+    // SAFETY: buf is a valid readable slice of buf.len() bytes.
+    io(unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), flags) })
+}
+
+/// `read` for descriptors that are not sockets (pipes: useful for tests and emulators).
+pub fn read(fd: c_int, buf: &mut [u8]) -> core::result::Result<usize, IoErr> {
+    // SAFETY: as for recv.
+    io(unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) })
+}
+
+/// `write` for descriptors that are not sockets.
+pub fn write(fd: c_int, buf: &[u8]) -> core::result::Result<usize, IoErr> {
+    // SAFETY: as for send.
+    io(unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) })
+}
+
+/// Wait up to `timeout_ms` for the descriptor to become ready: Ok(true) ready (or in an error
+/// state the next I/O call will report), Ok(false) timed out.
+pub fn wait(fd: c_int, dir: Dir, timeout_ms: u32) -> core::result::Result<bool, IoErr> {
+    let events = match dir {
+        Dir::Read => libc::POLLIN,
+        Dir::Write => libc::POLLOUT,
+    };
+    let mut pfd = libc::pollfd { fd, events, revents: 0 };
+    // SAFETY: one valid pollfd, count 1.
+    let r = unsafe { libc::poll(&mut pfd, 1, timeout_ms.min(i32::MAX as u32) as c_int) };
+    match r {
+        0 => Ok(false),
+        r if r > 0 => Ok(true),
+        _ => Err(classify_errno()),
+    }
+}
+
+/// Some(true) for an open non-blocking descriptor, Some(false) for a blocking one, None when the
+/// descriptor is not open.
+pub fn nonblocking(fd: c_int) -> Option<bool> {
+    // SAFETY: F_GETFL only reads the descriptor's flags; an invalid fd yields -1/EBADF.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    (flags >= 0).then_some(flags & libc::O_NONBLOCK != 0)
+}
+
+/// The connected peer's address as raw bytes (the session-cache key), None if not connected.
+pub fn peer_addr(fd: c_int) -> Option<Vec<u8>> {
+    // SAFETY: getpeername writes at most `len` bytes into the storage.
+    unsafe {
+        let mut ss: libc::sockaddr_storage = core::mem::zeroed();
+        let mut len = core::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        if libc::getpeername(fd, &mut ss as *mut _ as *mut libc::sockaddr, &mut len) != 0 {
+            return None;
+        }
+        Some(core::slice::from_raw_parts(&ss as *const _ as *const u8, len as usize).to_vec())
+    }
+}
+
+// ---- files --------------------------------------------------------------------------------------
+
+/// Environment variable naming the directory that `"UFS:name"` paths resolve under
+/// (default: the working directory).
+pub const UFS_DIR_ENV: &str = "QLSSL_UFS_DIR";
+
+/// Map a config path to a file system path (`"UFS:name"` → `$QLSSL_UFS_DIR/name`).
+pub fn resolve_path(p: &CStr) -> Result<PathBuf> {
+    let s = p.to_str().map_err(|_| Error::BadRequest("certificate path is not UTF-8".into()))?;
+    match crate::certs::ufs_name(s)? {
+        Some(name) => {
+            let dir = std::env::var_os(UFS_DIR_ENV).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+            Ok(dir.join(name))
+        }
+        None => Ok(PathBuf::from(s)),
+    }
+}
+
+/// The whole file, at most `max` bytes (larger files and non-files are refused).
+pub fn read_file(p: &CStr, max: u64) -> Result<Vec<u8>> {
+    let path = resolve_path(p)?;
+    let meta = std::fs::metadata(&path).map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
+    if !meta.is_file() || meta.len() > max {
+        return Err(Error::BadRequest(format!("{}: not a regular file of at most {} KiB", path.display(), max / 1024)));
+    }
+    std::fs::read(&path).map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))
+}
+
+/// What identifies a file's current content cheaply: what `stat` says. A changed file gets a new
+/// identity, so caches keyed by it parse it again.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime_ns: i128,
+}
+
+pub fn file_id(p: &CStr) -> Result<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    let path = resolve_path(p)?;
+    let m = std::fs::metadata(&path).map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
+    Ok(FileId { dev: m.dev(), ino: m.ino(), len: m.len(), mtime_ns: m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128 })
+}
+
+// ---- memory -------------------------------------------------------------------------------------
+
+extern "C" {
+    /// In the C shim: size in bytes of the malloc block at `p` (exact under ASan and valgrind).
+    fn qlssl_heap_block_size(p: *const c_void) -> usize;
+    /// In the C shim: true when `p` is on AddressSanitizer's fake stack (a local array under
+    /// detect_stack_use_after_return).
+    fn qlssl_on_sanitizer_fake_stack(p: *const c_void) -> c_int;
+}
+
+/// Where the memory at `p` lives: in a loaded image (static), on the calling thread's stack, or
+/// else in the C heap.
+pub fn mem_origin(p: *const c_void) -> MemOrigin {
+    // SAFETY: dladdr only inspects the loader's tables.
+    let mut info: libc::Dl_info = unsafe { core::mem::zeroed() };
+    if unsafe { libc::dladdr(p, &mut info) } != 0 {
+        return MemOrigin::Static;
+    }
+    // SAFETY: a query of ASan's bookkeeping (0 without ASan).
+    if on_current_stack(p as usize) || unsafe { qlssl_on_sanitizer_fake_stack(p) } != 0 {
+        return MemOrigin::Stack;
+    }
+    // SAFETY: p is not static or stack memory, so by the module rule a malloc block.
+    MemOrigin::Heap(unsafe { qlssl_heap_block_size(p) })
+}
+
+fn on_current_stack(addr: usize) -> bool {
+    // SAFETY: standard pthread attribute queries on the calling thread; attr is destroyed after use.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = core::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return false;
+        }
+        let mut base: *mut c_void = core::ptr::null_mut();
+        let mut size: usize = 0;
+        let ok = libc::pthread_attr_getstack(&attr, &mut base, &mut size) == 0;
+        libc::pthread_attr_destroy(&mut attr);
+        ok && addr >= base as usize && addr < base as usize + size
+    }
+}
+
+/// `free()` a block the application allocated with `malloc()`.
+///
+/// # Safety
+/// `p` must be a live malloc block no one else frees.
+pub unsafe fn c_free(p: *mut c_void) {
+    libc::free(p)
+}
+
+// ---- entropy, fork ------------------------------------------------------------------------------
+
+/// The entropy source the shared CTR_DRBG is seeded from.
+pub fn entropy_source() -> Result<Arc<OsEntropy>> {
+    Ok(Arc::new(OsEntropy::new()))
+}
+
+/// Run `child` in the child after every `fork()` (it must be async-signal-safe).
+pub fn on_fork(child: extern "C" fn()) {
+    // SAFETY: registering a fork handler; the caller promises it is async-signal-safe.
+    unsafe { libc::pthread_atfork(None, None, Some(child)) };
+}
+
+// ---- last error, panics -------------------------------------------------------------------------
+
+thread_local! {
+    static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Remember `text` as this thread's last error.
+pub fn set_last_error(text: String) {
+    LAST_ERROR.with(|l| *l.borrow_mut() = text);
+}
+
+/// This thread's last error text ("" if none yet).
+pub fn last_error() -> String {
+    LAST_ERROR.with(|l| l.borrow().clone())
+}
+
+/// Run `f`; None if it panicked (the panic stops here instead of unwinding into C frames).
+pub fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+}
+
+/// Ready to serve calls (always, on Linux).
+pub fn ready() -> bool {
+    true
+}
