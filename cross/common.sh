@@ -79,3 +79,31 @@ make_pki() {
         touch ./done
     ) || die "could not create the test PKI in $dir"
 }
+
+# ---- loopback test servers: started in the background, all stopped by stop_servers -----------
+SERVER_PIDS=()
+stop_servers() {
+    local pid
+    for pid in "${SERVER_PIDS[@]}"; do
+        kill -KILL "$pid" 2>/dev/null || true # KILL also ends a server left stopped (SIGSTOP)
+        wait "$pid" 2>/dev/null || true
+    done
+    SERVER_PIDS=()
+}
+
+# start_s_server PKI-DIR LOG-FILE : `openssl s_server -www` on 127.0.0.1 with PKI-DIR's server
+# certificate, on a port the kernel picks; sets SERVER_PORT.
+start_s_server() {
+    local pki=$1 logf=$2
+    : >"$logf"
+    openssl s_server -accept 127.0.0.1:0 -cert "$pki/server.crt" -key "$pki/server.key" -www \
+        -naccept 40 </dev/null >"$logf" 2>&1 &
+    SERVER_PIDS+=($!)
+    for _ in $(seq 1 200); do
+        SERVER_PORT=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$logf" | head -1)
+        [ -n "$SERVER_PORT" ] && return 0
+        sleep 0.05
+    done
+    cat "$logf" >&2
+    die "openssl s_server did not start"
+}

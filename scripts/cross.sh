@@ -21,15 +21,10 @@ ROOT=$PWD
 JOBS=${QLSSL_CROSS_JOBS:-2}
 
 # ---- cleanup: every server we start is stopped, every binfmt entry we add is removed ----------
-SERVER_PIDS=()
 BINFMT_OURS=()
 cleanup() {
-    local pid entry
-    for pid in "${SERVER_PIDS[@]}"; do
-        kill -KILL "$pid" 2>/dev/null || true # KILL also ends a server left stopped (SIGSTOP)
-        wait "$pid" 2>/dev/null || true
-    done
-    SERVER_PIDS=()
+    local entry
+    stop_servers
     for entry in "${BINFMT_OURS[@]}"; do
         [ -e "$entry" ] && { echo -1 | "${SUDO[@]}" tee "$entry" >/dev/null 2>&1 || true; }
     done
@@ -139,18 +134,7 @@ PKI=$ROOT/target/cross-pki
 
 SERVER_PORT=0
 start_server() { # log file
-    local logf=$1
-    : >"$logf"
-    openssl s_server -accept 127.0.0.1:0 -cert "$PKI/server.crt" -key "$PKI/server.key" -www \
-        -naccept 20 </dev/null >"$logf" 2>&1 &
-    SERVER_PIDS+=($!)
-    for _ in $(seq 1 200); do
-        SERVER_PORT=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$logf" | head -1)
-        [ -n "$SERVER_PORT" ] && return 0
-        sleep 0.05
-    done
-    cat "$logf" >&2
-    die "openssl s_server did not start"
+    start_s_server "$PKI" "$1"
 }
 
 run_guest() { # program args...  (under qemu-user, bounded)

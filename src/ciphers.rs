@@ -3,6 +3,9 @@
 
 use core::ffi::c_int;
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// TLS_RSA_WITH_AES_256_CBC_SHA (IANA 0x0035).
 pub const QL_SSL_TLS_RSA_WITH_AES_256_CBC_SHA: c_int = 0x0035;
 /// TLS_RSA_WITH_AES_128_CBC_SHA (IANA 0x002F).

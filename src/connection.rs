@@ -497,7 +497,7 @@ impl Connection {
             }
             mbedtls_sys::ssl_set_bio(
                 raw,
-                &mut *transport as *mut FdTransport as *mut core::ffi::c_void,
+                &mut *transport as *mut FdTransport as *mut mbedtls_sys::types::raw_types::c_void,
                 Some(bio_send),
                 Some(bio_recv),
                 None,

@@ -4,7 +4,9 @@
 //! its first use (a `pthread_atfork` handler marks it), so parent and child never share a random
 //! stream.
 
-use core::ffi::{c_int, c_uchar, c_void};
+use core::ffi::{c_int, c_uchar};
+// mbedtls-sys's own c_void (not core's on no_std targets): the callback signatures use it.
+use mbedtls_sys::types::raw_types::c_void;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use mbedtls::rng::{CtrDrbg, RngCallback};

@@ -3,7 +3,9 @@
 //! retransmission, and a non-blocking one retransmits when the application calls again after
 //! `select`.
 
-use core::ffi::{c_int, c_void};
+use core::ffi::c_int;
+// mbedtls-sys's own c_void (not core's on no_std targets): the callback signatures use it.
+use mbedtls_sys::types::raw_types::c_void;
 use alloc::sync::Arc;
 use core::time::Duration;
 

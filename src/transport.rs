@@ -3,7 +3,9 @@
 //! metal) so that a handshake deadline holds even when the peer never answers; non-blocking
 //! descriptors surface EAGAIN as WANT_READ/WANT_WRITE. The system calls are in `platform`.
 
-use core::ffi::{c_int, c_uchar, c_void};
+use core::ffi::{c_int, c_uchar};
+// mbedtls-sys's own c_void (not core's on no_std targets): the callback signatures use it.
+use mbedtls_sys::types::raw_types::c_void;
 
 use mbedtls::error::codes;
 use mbedtls::ssl::io::Io;

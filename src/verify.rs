@@ -2,7 +2,9 @@
 //! to forgive. It runs as mbedtls's per-certificate verify callback, clearing ignored bits, and
 //! remembers what it saw so the application can ask why a handshake failed.
 
-use core::ffi::{c_int, c_void};
+use core::ffi::c_int;
+// mbedtls-sys's own c_void (not core's on no_std targets): the callback signatures use it.
+use mbedtls_sys::types::raw_types::c_void;
 use alloc::sync::Arc;
 use core::sync::atomic::{AtomicU32, Ordering};
 

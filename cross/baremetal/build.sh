@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Bare-metal stepping stone (docs/CROSS.md): build the mbedtls crate no_std + alloc for
-# armv7a-none-eabi, link it with arm-none-eabi-gcc + newlib (semihosting) and run the check under
-# qemu-arm. Non-interactive; installs the pinned packages it needs; exits non-zero on failure.
+# Bare-metal libqlssl (docs/CROSS.md, "Bare metal"): the library itself built no_std + alloc for
+# armv7a-none-eabi (feature `baremetal`, platform services from a C hook table), linked with
+# arm-none-eabi-gcc + newlib (semihosting) into the test program cross/baremetal/main.c and the
+# minimal client, both run under qemu-arm against openssl s_server on 127.0.0.1. Non-interactive;
+# installs the pinned packages it needs; exits non-zero on any failure.
 #
 #   cross/baremetal/build.sh
+#
+# Output in target/baremetal/: libqlssl.a (the deliverable), bm_test.elf, minimal_client.elf,
+# sizes.txt, bm_test.log.
 #
 # The mbedtls-sys-auto crate needs a one-line fix on non-Linux ARM (its no_std `c_char` is i8,
 # core's is u8). The fix is applied at build time to a copy of the registry crate under
@@ -56,8 +61,10 @@ if [ "$(cat "$OUT/vendor/$CRATE.stamp" 2>/dev/null)" != "$stamp" ]; then
 fi
 
 # ---- build ------------------------------------------------------------------------------------
+trap stop_servers EXIT
+trap 'exit 130' INT TERM
 make_pki "$OUT/pki"
-log "cargo build --release --target $TARGET -Zbuild-std=core,alloc (CARGO_TARGET_DIR=${OUT#"$ROOT"/})"
+log "cargo build --release --target $TARGET -Zbuild-std=core,alloc (qlssl --no-default-features --features baremetal)"
 t=$SECONDS
 (
     cd cross/baremetal
@@ -65,32 +72,57 @@ t=$SECONDS
         CC_armv7a_none_eabi=arm-none-eabi-gcc AR_armv7a_none_eabi=arm-none-eabi-ar \
         CFLAGS_armv7a_none_eabi="${CFLAGS_BM[*]}" \
         BINDGEN_EXTRA_CLANG_ARGS_armv7a_none_eabi="--sysroot=/usr/lib/arm-none-eabi" \
-        RUST_MBED_C_COMPILER_BAREMETAL=1 QLSSL_BM_PKI="$OUT/pki" \
+        RUST_MBED_C_COMPILER_BAREMETAL=1 \
         /usr/bin/cargo build --release --locked --target "$TARGET" -Zbuild-std=core,alloc -j "$JOBS"
 )
 build_s=$((SECONDS - t))
-lib=$OUT/$TARGET/release/libqlssl_baremetal.a
-elf=$OUT/bm_check.elf
-arm-none-eabi-gcc "${CFLAGS_BM[@]}" -std=c99 -O2 -Wall -Wextra -Werror --specs=rdimon.specs \
-    -ffunction-sections -fdata-sections "$ROOT/cross/baremetal/main.c" "$lib" \
-    -Wl,--gc-sections -Wl,--no-warn-execstack -Wl,-Map="$OUT/bm_check.map" -o "$elf"
-cp "$elf" "$OUT/bm_check.stripped.elf"
-arm-none-eabi-strip "$OUT/bm_check.stripped.elf"
+# mbedtls-platform-support (no_std) defines the C function rand() for mbedtls's self tests and
+# panics in it unless they were enabled: linked into an image it would replace the C library's
+# rand() for every caller. Localized, the C library's rand() serves everyone (mbedtls included).
+lib=$OUT/libqlssl.a
+cp "$OUT/$TARGET/release/libqlssl_baremetal.a" "$lib"
+arm-none-eabi-objcopy --localize-symbol=rand "$lib"
+if arm-none-eabi-nm -g --defined-only "$lib" 2>/dev/null | grep -q ' T rand$'; then
+    die "rand is still exported by ${lib#"$ROOT"/}"
+fi
+link() { # output sources...
+    local out=$1
+    shift
+    arm-none-eabi-gcc "${CFLAGS_BM[@]}" -std=c99 -O2 -Wall -Wextra -Werror --specs=rdimon.specs \
+        -ffunction-sections -fdata-sections -I "$ROOT/include" "$@" "$lib" \
+        -Wl,--gc-sections -Wl,--no-warn-execstack -Wl,-Map="${out%.elf}.map" -o "$out"
+    cp "$out" "${out%.elf}.stripped.elf"
+    arm-none-eabi-strip "${out%.elf}.stripped.elf"
+}
+BM=$ROOT/cross/baremetal
+link "$OUT/bm_test.elf" "$BM/main.c" "$BM/qemu_hooks.c"
+link "$OUT/minimal_client.elf" "$BM/minimal_client.c" "$BM/qemu_hooks.c"
 
-# ---- run ----------------------------------------------------------------------------------------
-log "qemu-arm -cpu cortex-a15 ${elf#"$ROOT"/} (semihosting)"
+# ---- run ------------------------------------------------------------------------------------------
+# Semihosting file access is relative to the working directory: the programs read ca.crt,
+# other-ca.crt and port.txt from run/.
+RUN=$OUT/run
+rm -rf "$RUN" && mkdir -p "$RUN"
+cp "$OUT/pki/ca.crt" "$OUT/pki/other-ca.crt" "$RUN/"
+start_s_server "$OUT/pki" "$RUN/s_server.log"
+echo "$SERVER_PORT" >"$RUN/port.txt"
+log "s_server -www on 127.0.0.1:$SERVER_PORT; qemu-arm -cpu cortex-a15 bm_test.elf (semihosting)"
 rc=0
-timeout 300 qemu-arm -cpu cortex-a15 "$elf" | tee "$OUT/bm_check.log" || rc=$?
-grep -Eq '^baremetal: [0-9]+ passed, 0 failed$' "$OUT/bm_check.log" || rc=1
+(cd "$RUN" && timeout 300 qemu-arm -cpu cortex-a15 "$OUT/bm_test.elf") | tee "$OUT/bm_test.log" || rc=$?
+grep -Eq '^baremetal: [0-9]+ passed, 0 failed$' "$OUT/bm_test.log" || rc=1
+(cd "$RUN" && timeout 120 qemu-arm -cpu cortex-a15 "$OUT/minimal_client.elf") | tee -a "$OUT/bm_test.log" || rc=1
+grep -q '^minimal client: HTTP/1.0 200 ok$' "$OUT/bm_test.log" || rc=1
 
 {
     echo "$TARGET ($(/usr/bin/rustc --version), $(arm-none-eabi-gcc --version | head -1))"
-    printf '  %-26s %9d bytes\n' libqlssl_baremetal.a "$(stat -c %s "$lib")"
-    cp "$lib" "$OUT/libqlssl_baremetal.stripped.a"
-    arm-none-eabi-strip --strip-debug "$OUT/libqlssl_baremetal.stripped.a"
-    printf '  %-26s %9d bytes\n' "  stripped (--strip-debug)" "$(stat -c %s "$OUT/libqlssl_baremetal.stripped.a")"
-    printf '  %-26s %9d bytes\n' "bm_check.elf stripped" "$(stat -c %s "$OUT/bm_check.stripped.elf")"
-    arm-none-eabi-size "$elf" | sed 's/^/  /'
+    printf '  %-34s %9d bytes\n' libqlssl.a "$(stat -c %s "$lib")"
+    cp "$lib" "$OUT/libqlssl.stripped.a"
+    arm-none-eabi-strip --strip-debug "$OUT/libqlssl.stripped.a"
+    printf '  %-34s %9d bytes\n' "libqlssl.a --strip-debug" "$(stat -c %s "$OUT/libqlssl.stripped.a")"
+    for e in minimal_client bm_test; do
+        printf '  %-34s %9d bytes\n' "$e.elf stripped" "$(stat -c %s "$OUT/$e.stripped.elf")"
+    done
+    arm-none-eabi-size "$OUT/minimal_client.elf" "$OUT/bm_test.elf" | sed 's/^/  /'
 } | tee "$OUT/sizes.txt"
 log "bare metal: cargo build $build_s s, total $((SECONDS - t0)) s, exit $rc"
 exit $rc

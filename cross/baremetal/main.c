@@ -1,73 +1,421 @@
 /*
- * Bare-metal harness for the mbedtls crate check (src/lib.rs): newlib + semihosting
- * (arm-none-eabi-gcc --specs=rdimon.specs), run with qemu-arm. It supplies the hook table a
- * product would fill from its SDK - heap, entropy, log - and reports "N passed, N failed".
+ * Bare-metal test of libqlssl (armv7a-none-eabi, no_std + alloc): the library's own ql_ssl_* ABI,
+ * linked by arm-none-eabi-gcc with newlib (semihosting, --specs=rdimon.specs) and run under
+ * qemu-arm. Prints one line per test and "baremetal: N passed, M failed". The platform hooks are
+ * in qemu_hooks.c.
+ *
+ * Files read from the working directory (build.sh prepares them): ca.crt (signed the server),
+ * other-ca.crt (did not), port.txt (the s_server port).
  */
+#define QLSSL_BAREMETAL 1
+
 #include <malloc.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-struct bm_hooks {
-    void *(*alloc)(size_t size, size_t align);
-    void (*free)(void *ptr);
-    int (*entropy)(unsigned char *buf, size_t len);
-    void (*log)(const char *msg, size_t len);
-};
+#include "qemu_hooks.h"
 
-int qlssl_bm_run(int *passed);
+/* mbedtls's own self tests (C, inside libqlssl.a). */
+int mbedtls_sha256_self_test(int verbose);
+int mbedtls_sha512_self_test(int verbose);
+int mbedtls_aes_self_test(int verbose);
+int mbedtls_gcm_self_test(int verbose);
+int mbedtls_chachapoly_self_test(int verbose);
+int mbedtls_mpi_self_test(int verbose);
+int mbedtls_ecp_self_test(int verbose);
+int mbedtls_rsa_self_test(int verbose);
+int mbedtls_x509_self_test(int verbose);
+int mbedtls_ctr_drbg_self_test(int verbose);
 
-static void *hook_alloc(size_t size, size_t align)
+/* ---- test helpers ----------------------------------------------------------------------------- */
+
+static int passed, failed;
+static unsigned server_port;
+
+#define CHECK(cond)                                                                 \
+    do {                                                                            \
+        if (!(cond)) {                                                              \
+            char why_[160];                                                         \
+            ql_ssl_last_error(why_, sizeof why_);                                   \
+            printf("    line %d: %s (last error: %s)\n", __LINE__, #cond, why_);    \
+            return 1;                                                               \
+        }                                                                           \
+    } while (0)
+
+static void run(const char *name, int (*test)(void))
 {
-    return align <= 8 ? malloc(size) : memalign(align, size);
+    int r = test();
+    printf("%s %s\n", r == 0 ? "PASS" : "FAIL", name);
+    if (r == 0) {
+        passed++;
+    } else {
+        failed++;
+    }
 }
 
-static void hook_free(void *ptr)
+/* A config that verifies the server against ca_file, with a 10 s negotiate timeout. */
+static int verifying_config(ql_ssl_config *conf, const char *ca_file)
 {
-    free(ptr);
-}
-
-/*
- * TEST ONLY - NOT ENTROPY. A fixed-seed xorshift so the check is repeatable under emulation; a
- * product must connect its TRNG here (QuecOpen: the module's hardware random source).
- */
-static int hook_entropy(unsigned char *buf, size_t len)
-{
-    static uint64_t x = 0x9e3779b97f4a7c15ull;
-    for (size_t i = 0; i < len; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        buf[i] = (unsigned char)(x >> 32);
+    if (ql_ssl_conf_init(conf) != QL_SSL_SUCCESS) {
+        return -1;
+    }
+    if (ql_ssl_conf_set(conf, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER) != QL_SSL_SUCCESS ||
+        ql_ssl_conf_set(conf, QL_SSL_CONF_CACERT, ca_file) != QL_SSL_SUCCESS ||
+        ql_ssl_conf_set(conf, QL_SSL_CONF_HS_TIMEOUT, 10) != QL_SSL_SUCCESS) {
+        ql_ssl_conf_free(conf);
+        return -1;
     }
     return 0;
 }
 
-static void hook_log(const char *msg, size_t len)
+/* A context set up from conf on a new TCP connection to the test server. */
+static int connect_ctx(ql_ssl_context *ctx, ql_ssl_config *conf, int *fd)
 {
-    fwrite(msg, 1, len, stdout);
+    *fd = tcp_connect(server_port);
+    if (*fd < 0 || ql_ssl_new(ctx) != QL_SSL_SUCCESS) {
+        return -1;
+    }
+    if (ql_ssl_setup(ctx, conf) != QL_SSL_SUCCESS || ql_ssl_set_hostname(ctx, "localhost") != QL_SSL_SUCCESS ||
+        ql_ssl_set_socket_fd(ctx, *fd) != QL_SSL_SUCCESS) {
+        return -1;
+    }
+    return 0;
 }
 
-const struct bm_hooks bm_hooks = {hook_alloc, hook_free, hook_entropy, hook_log};
+/* ---- tests ---------------------------------------------------------------------------------- */
 
-void bm_panic(const char *msg, size_t len)
+static int test_calls_before_init_refused(void)
 {
-    fwrite(msg, 1, len, stdout);
-    printf("\nbaremetal: 0 passed, 1 failed\n");
-    fflush(stdout);
-    exit(2);
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    CHECK(ql_ssl_conf_init(&conf) == QL_SSL_ERROR_UNKOWN);
+    CHECK(ql_ssl_new(&ctx) == QL_SSL_ERROR_UNKOWN && ctx == 0);
+    return 0;
+}
+
+static int test_platform_init_checks_table(void)
+{
+    ql_ssl_platform_hooks bad = qemu_hooks;
+    CHECK(ql_ssl_platform_init(NULL) == QL_SSL_ERROR_INVALID_PARAM);
+    bad.version = QL_SSL_PLATFORM_HOOKS_VERSION + 1;
+    CHECK(ql_ssl_platform_init(&bad) == QL_SSL_ERROR_INVALID_PARAM);
+    bad = qemu_hooks;
+    bad.recv = NULL;
+    CHECK(ql_ssl_platform_init(&bad) == QL_SSL_ERROR_INVALID_PARAM);
+    CHECK(ql_ssl_platform_init(&qemu_hooks) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_platform_init(&qemu_hooks) == QL_SSL_ERROR_INVALID_PARAM); /* cannot be replaced */
+    return 0;
+}
+
+static int test_mbedtls_self_tests(void)
+{
+    CHECK(mbedtls_sha256_self_test(0) == 0);
+    CHECK(mbedtls_sha512_self_test(0) == 0);
+    CHECK(mbedtls_aes_self_test(0) == 0);
+    CHECK(mbedtls_gcm_self_test(0) == 0);
+    CHECK(mbedtls_chachapoly_self_test(0) == 0);
+    CHECK(mbedtls_mpi_self_test(0) == 0);
+    CHECK(mbedtls_ecp_self_test(0) == 0);
+    CHECK(mbedtls_rsa_self_test(0) == 0);
+    CHECK(mbedtls_x509_self_test(0) == 0);
+    CHECK(mbedtls_ctr_drbg_self_test(0) == 0);
+    return 0;
+}
+
+static int test_conf_set_get_round_trip(void)
+{
+    static int suites[] = {QL_SSL_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA, QL_SSL_TLS_RSA_WITH_AES_256_CBC_SHA, 0};
+    ql_ssl_config conf;
+    int v = -1;
+    uint32_t mask = 0;
+    int *list = NULL;
+    char *s = NULL;
+    CHECK(ql_ssl_conf_init(&conf) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_VERSION, QL_SSL_VERSION_3) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_VERSION, &v) == QL_SSL_SUCCESS && v == QL_SSL_VERSION_3);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_HS_TIMEOUT, 42) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_HS_TIMEOUT, &v) == QL_SSL_SUCCESS && v == 42);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_IGNORE_CERT_ITEM, (uint32_t)0x204) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_IGNORE_CERT_ITEM, &mask) == QL_SSL_SUCCESS && mask == 0x204);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_CIPHERSUITE, suites) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_CIPHERSUITE, &list) == QL_SSL_SUCCESS);
+    CHECK(list != NULL && list[0] == suites[0] && list[1] == suites[1] && list[2] == 0);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_PSK_IDENTITY, "device-7") == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_PSK_IDENTITY, &s) == QL_SSL_SUCCESS && strcmp(s, "device-7") == 0);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_CACERT, "UFS:ca.pem") == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_CACERT, &s) == QL_SSL_SUCCESS && strcmp(s, "UFS:ca.pem") == 0);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_SESSION_CACHE, 1) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_SESSION_CACHE, &v) == QL_SSL_SUCCESS && v == 1);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    return 0;
+}
+
+static int test_conf_rejects_bad_values(void)
+{
+    ql_ssl_config conf;
+    int v = -1;
+    CHECK(ql_ssl_conf_init(&conf) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_set(&conf, 999, 1) == QL_SSL_ERROR_INVALID_PARAM);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_VERSION, 17) == QL_SSL_ERROR_INVALID_PARAM);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_HS_TIMEOUT, 0) == QL_SSL_ERROR_INVALID_PARAM);
+    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_HS_TIMEOUT, &v) == QL_SSL_SUCCESS && v == 300);
+    CHECK(ql_ssl_conf_set(NULL, QL_SSL_CONF_SNI, 1) == QL_SSL_ERROR_INVALID_PARAM);
+    CHECK(ql_ssl_conf_set_by_id(6, QL_SSL_CONF_SNI, 1) == QL_SSL_ERROR_INVALID_PARAM);
+    CHECK(ql_ssl_conf_set_by_id(2, QL_SSL_CONF_SNI, 1) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_get_by_id(2, QL_SSL_CONF_SNI, &v) == QL_SSL_SUCCESS && v == 1);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    return 0;
+}
+
+static int test_validity_check_not_supported(void)
+{
+    /* No time of day on bare metal: asking for validity checks must say so, not skip them. */
+    ql_ssl_config conf;
+    int v = -1;
+    CHECK(ql_ssl_conf_init(&conf) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_IGNORE_LOCALTM, 0) == QL_SSL_ERROR_NOT_SUPPORT);
+    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_IGNORE_LOCALTM, &v) == QL_SSL_SUCCESS && v == 1);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    return 0;
+}
+
+static int test_handles_checked(void)
+{
+    ql_ssl_context a = 0, b = 0, garbage = 12345;
+    CHECK(ql_ssl_new(&a) == QL_SSL_SUCCESS && ql_ssl_new(&b) == QL_SSL_SUCCESS && a != b);
+    CHECK(ql_ssl_new(NULL) == QL_SSL_ERROR_INVALID_PARAM);
+    CHECK(ql_ssl_handshake(&garbage) == QL_SSL_ERROR_INVALID_PARAM);
+    CHECK(ql_ssl_handshake(&a) == QL_SSL_ERROR_INVALID_PARAM); /* before setup */
+    CHECK(ql_ssl_free(&a) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_free(&a) == QL_SSL_ERROR_INVALID_PARAM); /* double free */
+    CHECK(ql_ssl_handshake_finished(&b) == 0);
+    CHECK(ql_ssl_free(&b) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_ciphersuit_is_valid(QL_SSL_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) == 1);
+    CHECK(ql_ssl_ciphersuit_is_valid(0x1234) == 0);
+    return 0;
+}
+
+static int test_heap_cipher_list_adopted_and_freed(void)
+{
+    /* The SDK demo's pattern: a malloc'd two-int list without terminator, never freed by the app. */
+    ql_ssl_config conf;
+    struct mallinfo before, after;
+    int *list;
+    int *copy = NULL;
+    CHECK(ql_ssl_conf_init(&conf) == QL_SSL_SUCCESS);
+    before = mallinfo();
+    list = malloc(2 * sizeof(int));
+    CHECK(list != NULL);
+    list[0] = QL_SSL_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+    list[1] = QL_SSL_TLS_RSA_WITH_AES_256_CBC_SHA;
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_CIPHERSUITE, list) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_CIPHERSUITE, &copy) == QL_SSL_SUCCESS);
+    CHECK(copy[0] == list[0] && copy[1] == list[1] && copy[2] == 0);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    after = mallinfo();
+    CHECK(after.uordblks <= before.uordblks); /* the adopted list went back to the heap */
+    return 0;
+}
+
+static int test_setup_missing_ca_file(void)
+{
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    char why[160];
+    CHECK(verifying_config(&conf, "no-such-ca.crt") == 0);
+    CHECK(ql_ssl_new(&ctx) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_setup(&ctx, &conf) == QL_SSL_ERROR_BAD_REQUEST);
+    CHECK(ql_ssl_last_error(why, sizeof why) == QL_SSL_SUCCESS && strstr(why, "no-such-ca.crt") != NULL);
+    CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    return 0;
+}
+
+/* Verified handshake against openssl s_server -www, then GET / and the whole answer. */
+static int test_tls_verified_get(void)
+{
+    static const char request[] = "GET / HTTP/1.0\r\n\r\n";
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    uint32_t flags = 0xffffffffu;
+    char answer[64];
+    int fd, n, got = 0;
+    CHECK(verifying_config(&conf, "ca.crt") == 0);
+    CHECK(connect_ctx(&ctx, &conf, &fd) == 0);
+    CHECK(ql_ssl_handshake(&ctx) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_handshake_finished(&ctx) == 1);
+    CHECK(ql_ssl_get_verify_result(&ctx, &flags) == QL_SSL_SUCCESS && flags == 0);
+    printf("    suite 0x%04X\n", (unsigned)ql_ssl_get_ciphersuite(&ctx));
+    CHECK(ql_ssl_write(&ctx, (const unsigned char *)request, sizeof request - 1) == (int)(sizeof request - 1));
+    while (got < (int)sizeof answer - 1 &&
+           (n = ql_ssl_read(&ctx, (unsigned char *)answer + got, sizeof answer - 1 - (size_t)got)) > 0) {
+        got += n;
+    }
+    answer[got] = '\0';
+    CHECK(strncmp(answer, "HTTP/1.0 200 ok", 15) == 0);
+    CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS);
+    sock_close(fd);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    return 0;
+}
+
+static int test_tls_wrong_ca_refused(void)
+{
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    uint32_t flags = 0;
+    int fd;
+    CHECK(verifying_config(&conf, "other-ca.crt") == 0);
+    CHECK(connect_ctx(&ctx, &conf, &fd) == 0);
+    CHECK(ql_ssl_handshake(&ctx) == QL_SSL_ERROR_HS_FAILURE);
+    CHECK(ql_ssl_get_verify_result(&ctx, &flags) == QL_SSL_SUCCESS && (flags & 0x08) != 0); /* NOT_TRUSTED */
+    CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS);
+    sock_close(fd);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    return 0;
+}
+
+/* Second connection from a config with the session cache resumes (peer_addr hook = cache key). */
+static int test_tls_session_resumed(void)
+{
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    int fd, round;
+    CHECK(verifying_config(&conf, "ca.crt") == 0);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_SESSION_CACHE, 1) == QL_SSL_SUCCESS);
+    for (round = 0; round < 2; round++) {
+        CHECK(connect_ctx(&ctx, &conf, &fd) == 0);
+        CHECK(ql_ssl_handshake(&ctx) == QL_SSL_SUCCESS);
+        CHECK(ql_ssl_session_resumed(&ctx) == round);
+        CHECK(ql_ssl_close_notify(&ctx) == QL_SSL_SUCCESS);
+        CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS);
+        sock_close(fd);
+    }
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    return 0;
+}
+
+/* Non-blocking socket: the handshake is driven by WANT_READ/WANT_WRITE and the wait hook. */
+static int test_tls_nonblocking(void)
+{
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    int fd, rc, calls = 0;
+    unsigned char byte;
+    CHECK(verifying_config(&conf, "ca.crt") == 0);
+    CHECK(connect_ctx(&ctx, &conf, &fd) == 0);
+    CHECK(set_nonblocking(fd) == 0);
+    do {
+        rc = ql_ssl_handshake(&ctx);
+        calls++;
+        if (rc == QL_SSL_ERROR_WANT_READ || rc == QL_SSL_ERROR_WANT_WRITE) {
+            hook_wait(fd, rc == QL_SSL_ERROR_WANT_WRITE, 1000);
+        }
+    } while ((rc == QL_SSL_ERROR_WANT_READ || rc == QL_SSL_ERROR_WANT_WRITE) && calls < 200);
+    CHECK(rc == QL_SSL_SUCCESS);
+    printf("    handshake done after %d calls\n", calls);
+    CHECK(ql_ssl_read(&ctx, &byte, 1) == QL_SSL_ERROR_WANT_READ); /* nothing sent yet */
+    CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS);
+    sock_close(fd);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    return 0;
+}
+
+/* Heap in use is flat over repeated connect/handshake/exchange/free cycles (nothing leaks per
+ * connection). The first cycle fills the caches (DRBG, parsed CA list, shared mbedtls config). */
+static int test_tls_cycles_heap_flat(void)
+{
+    static const char request[] = "GET / HTTP/1.0\r\n\r\n";
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    unsigned char buf[256];
+    int fd, i, n;
+    int after_first = 0, in_use = 0;
+    CHECK(verifying_config(&conf, "ca.crt") == 0);
+    for (i = 0; i < 12; i++) {
+        CHECK(connect_ctx(&ctx, &conf, &fd) == 0);
+        CHECK(ql_ssl_handshake(&ctx) == QL_SSL_SUCCESS);
+        CHECK(ql_ssl_write(&ctx, (const unsigned char *)request, sizeof request - 1) == (int)(sizeof request - 1));
+        while ((n = ql_ssl_read(&ctx, buf, sizeof buf)) > 0) {
+        }
+        CHECK(n == 0 || n == QL_SSL_ERROR_SOCKET_RESET);
+        CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS);
+        sock_close(fd);
+        in_use = mallinfo().uordblks;
+        if (i == 0) {
+            after_first = in_use;
+        }
+    }
+    printf("    heap in use after cycle 1: %d bytes, after cycle 12: %d bytes\n", after_first, in_use);
+    CHECK(in_use <= after_first);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    return 0;
+}
+
+/* A peer that accepts TCP but never answers: the negotiate timeout (clock + wait hooks) ends it. */
+static int test_tls_timeout_silent_peer(void)
+{
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    unsigned port = 0;
+    int lfd, fd;
+    uint64_t t0, ms;
+    CHECK((lfd = silent_listener(&port)) >= 0);
+    CHECK(verifying_config(&conf, "ca.crt") == 0);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_HS_TIMEOUT, 1) == QL_SSL_SUCCESS);
+    CHECK((fd = tcp_connect(port)) >= 0);
+    CHECK(ql_ssl_new(&ctx) == QL_SSL_SUCCESS && ql_ssl_setup(&ctx, &conf) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_set_socket_fd(&ctx, fd) == QL_SSL_SUCCESS);
+    t0 = hook_now_ms();
+    CHECK(ql_ssl_handshake(&ctx) == QL_SSL_ERROR_HS_FAILURE);
+    ms = hook_now_ms() - t0;
+    printf("    gave up after %u ms\n", (unsigned)ms);
+    CHECK(ms >= 900 && ms < 5000);
+    CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS);
+    sock_close(fd);
+    sock_close(lfd);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    return 0;
 }
 
 int main(void)
 {
-    int passed = 0;
-    int failed;
-    printf("qlssl bare-metal check: mbedtls 0.13.6 (no_std + alloc), armv7a-none-eabi, newlib\n");
-    failed = qlssl_bm_run(&passed);
-    {
-        struct mallinfo mi = mallinfo();
-        printf("heap: arena %d bytes, in use at exit %d bytes\n", mi.arena, mi.uordblks);
+    char top;
+    struct mallinfo mi;
+    qemu_stack_top = (uintptr_t)&top + 256; /* a test's locals are all below main's frame */
+    printf("qlssl bare-metal test: libqlssl (no_std + alloc), armv7a-none-eabi, newlib, qemu-arm\n");
+    server_port = read_port_file();
+
+    run("calls_before_platform_init_refused", test_calls_before_init_refused);
+    run("platform_init_checks_table", test_platform_init_checks_table);
+    if (failed != 0) {
+        printf("baremetal: %d passed, %d failed\n", passed, failed);
+        return 1;
     }
+    run("mbedtls_self_tests", test_mbedtls_self_tests);
+    run("conf_set_get_round_trip", test_conf_set_get_round_trip);
+    run("conf_rejects_bad_values", test_conf_rejects_bad_values);
+    run("conf_validity_check_not_supported", test_validity_check_not_supported);
+    run("handles_checked", test_handles_checked);
+    run("heap_cipher_list_adopted_and_freed", test_heap_cipher_list_adopted_and_freed);
+    run("setup_missing_ca_file", test_setup_missing_ca_file);
+    if (server_port == 0) {
+        printf("FAIL tls_* (no port.txt: build.sh starts the server)\n");
+        failed++;
+    } else {
+        run("tls_verified_get", test_tls_verified_get);
+        run("tls_wrong_ca_refused", test_tls_wrong_ca_refused);
+        run("tls_session_resumed", test_tls_session_resumed);
+        run("tls_nonblocking", test_tls_nonblocking);
+        run("tls_cycles_heap_flat", test_tls_cycles_heap_flat);
+    }
+    run("tls_timeout_silent_peer", test_tls_timeout_silent_peer);
+
+    mi = mallinfo();
+    printf("heap: high-water (arena) %d bytes, in use at exit %d bytes\n", mi.arena, mi.uordblks);
     printf("baremetal: %d passed, %d failed\n", passed, failed);
     fflush(stdout);
     return failed == 0 ? 0 : 1;

@@ -309,14 +309,14 @@ pub unsafe fn c_free(p: *mut c_void) {
 pub struct HookEntropy;
 
 impl EntropyCallback for HookEntropy {
-    unsafe extern "C" fn call(_user_data: *mut c_void, data: *mut c_uchar, len: usize) -> c_int {
+    unsafe extern "C" fn call(_user_data: *mut mbedtls_sys::types::raw_types::c_void, data: *mut c_uchar, len: usize) -> c_int {
         match hooks().and_then(|h| h.entropy) {
             Some(f) if f(data, len) == 0 => 0,
             _ => mbedtls_sys::ERR_ENTROPY_SOURCE_FAILED,
         }
     }
 
-    fn data_ptr(&self) -> *mut c_void {
+    fn data_ptr(&self) -> *mut mbedtls_sys::types::raw_types::c_void {
         core::ptr::null_mut()
     }
 }
