@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite: Rust tests, then the C tests (ctest) twice - a plain build and an
-# AddressSanitizer + UndefinedBehaviorSanitizer build. Non-interactive; exits non-zero on any failure.
+# AddressSanitizer + UndefinedBehaviorSanitizer build -, the aarch64 Linux leg under qemu-user and
+# the bare-metal build under qemu-arm. Non-interactive; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure_deps.sh
@@ -40,6 +41,8 @@ phase "ctest (ASan+UBSan)" ctest_variant asan "-fsanitize=address,undefined -fno
 
 # The module CPUs: the same C suite for aarch64 Linux under qemu-user (docs/CROSS.md).
 phase "cross aarch64 (qemu-user)" bash cross/ci_leg.sh
+# The RTOS modules: the library no_std + alloc for armv7a-none-eabi, its test under qemu-arm.
+phase "bare metal armv7a-none-eabi (qemu-arm)" timeout 1500 bash cross/baremetal/build.sh
 
 echo "==== summary ===="
 printf '%s\n' "${results[@]}"
