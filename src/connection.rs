@@ -260,18 +260,48 @@ pub struct TimeoutNotice {
     pub arg: usize,
 }
 
+/// What a connection still needs from its `Settings` once set up: certificates, keys, cipher list
+/// and verification rules live in the mbedtls config and the verification policy by then. Keeping
+/// the whole snapshot cost ~250 bytes per connection and a clone per handshake call.
+#[derive(Clone, Copy)]
+struct HandshakeSettings {
+    config_handle: c_int,
+    dtls: bool,
+    sni: bool,
+    session_cache: bool,
+    negotiate_timeout_s: c_int,
+    timeout_cb: ql_ssl_handshake_timeout_cb,
+    timeout_cb_arg: usize,
+}
+
+impl HandshakeSettings {
+    fn of(s: &Settings) -> Self {
+        HandshakeSettings {
+            config_handle: s.config_handle,
+            dtls: s.dtls,
+            sni: s.sni,
+            session_cache: s.session_cache,
+            negotiate_timeout_s: s.negotiate_timeout_s,
+            timeout_cb: s.timeout_cb,
+            timeout_cb_arg: s.timeout_cb_arg,
+        }
+    }
+}
+
 pub struct Connection {
     phase: Phase,
     fd: Option<c_int>,
     hostname: Option<CString>,
-    settings: Option<Settings>,
+    settings: Option<HandshakeSettings>,
     tls: Option<Context<FdTransport>>,
     /// The socket transport mbedtls's bio callbacks point at. Declared after `tls` so it is
     /// dropped after it.
     transport: Option<Box<FdTransport>>,
     /// Must outlive `tls`: mbedtls's verify callback holds a pointer to it.
     policy: Option<Arc<VerifyPolicy>>,
-    timer: TimerState,
+    /// DTLS retransmission timer shared by the context and the transport (DTLS only: a TLS
+    /// connection does not allocate one).
+    timer: Option<TimerState>,
     timeout_reported: bool,
     peer_closed: bool,
     /// Master secret of the session offered from the cache, to tell whether the server resumed it.
@@ -301,7 +331,7 @@ impl Connection {
             tls: None,
             transport: None,
             policy: None,
-            timer: TimerState::default(),
+            timer: None,
             timeout_reported: false,
             peer_closed: false,
             offered_session: None,
@@ -368,26 +398,22 @@ impl Connection {
             self.policy = Some(policy);
         }
         if settings.dtls {
-            tls.set_timer_callback(Box::new(DtlsTimer(self.timer.clone())));
+            let timer = TimerState::default();
+            tls.set_timer_callback(Box::new(DtlsTimer(timer.clone())));
+            self.timer = Some(timer);
         }
         self.tls = Some(tls);
         // Certificates and keys now live in the mbedtls config: keep only what the handshake needs.
-        let mut settings = settings;
-        settings.ca_paths = Vec::new();
-        settings.ca_buffers = Vec::new();
-        settings.own_cert_path = None;
-        settings.own_cert_buffer = None;
-        settings.psk = None;
-        self.settings = Some(settings);
+        self.settings = Some(HandshakeSettings::of(&settings));
         self.phase = Phase::Ready;
         Ok(())
     }
 
     /// The name handed to mbedtls, which sends it as SNI: only with `sni_enable`. The certificate
-    /// name check is ours (VerifyPolicy), with or without SNI.
-    fn mbedtls_hostname(&self, s: &Settings) -> Option<String> {
-        let name = self.hostname.as_ref()?.to_str().ok()?.to_owned();
-        s.sni.then_some(name)
+    /// name check is ours (VerifyPolicy), with or without SNI. `set_hostname` already checked that
+    /// it is UTF-8 without NUL, so it is handed over as it is, without a copy.
+    fn mbedtls_hostname(&self, s: &HandshakeSettings) -> Option<&CString> {
+        self.hostname.as_ref().filter(|_| s.sni)
     }
 
     /// Drive the handshake. Returns the result and, when the negotiate timeout expired for the
@@ -402,7 +428,7 @@ impl Connection {
             }
             Phase::Ready | Phase::Handshaking => {}
         }
-        let settings = self.settings.clone().expect("settings exist after setup");
+        let settings = self.settings.expect("settings exist after setup");
         let result = if self.phase == Phase::Ready {
             let Some(fd) = self.fd else {
                 return (Err(Error::BadRequest("call ql_ssl_set_socket_fd() before the handshake".into())), None);
@@ -458,7 +484,7 @@ impl Connection {
         }
     }
 
-    fn session_key(&self, s: &Settings) -> Option<SessionKey> {
+    fn session_key(&self, s: &HandshakeSettings) -> Option<SessionKey> {
         if !s.session_cache {
             return None;
         }
@@ -467,30 +493,29 @@ impl Connection {
         Some(SessionKey {
             config: s.config_handle,
             peer,
-            hostname: self.hostname.as_ref().map(|h| h.to_string_lossy().into_owned()),
+            hostname: self.hostname.as_ref().and_then(|h| h.to_str().ok()).map(str::to_owned),
         })
     }
 
     /// Bind the socket, host name and cached session to the mbedtls context.
-    fn start(&mut self, fd: c_int, deadline: Instant, s: &Settings) -> Result<()> {
-        let host = self.mbedtls_hostname(s);
+    fn start(&mut self, fd: c_int, deadline: Instant, s: &HandshakeSettings) -> Result<()> {
         if let Some(p) = &self.policy {
-            p.set_hostname(self.hostname.as_ref().map(|h| h.to_string_lossy().into_owned()));
+            // set_hostname() accepted only UTF-8.
+            p.set_hostname(self.hostname.as_ref().and_then(|h| h.to_str().ok()).map(str::to_owned));
         }
-        let key = self.session_key(s);
-        self.cache_key = key.clone();
-        let timer = s.dtls.then(|| self.timer.clone());
+        // Kept in place (offered below by reference, stored in the cache when the handshake is done).
+        self.cache_key = self.session_key(s);
+        let timer = self.timer.clone();
         let mut transport = Box::new(FdTransport::new(fd, Some(deadline), timer));
         // Datagrams must keep their boundaries; only a stream's flights are collected.
         transport.set_coalescing(!s.dtls);
-        let tls = self.tls.as_mut().expect("context exists after setup");
-        let raw: *mut mbedtls_sys::ssl_context = tls.into();
+        let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut().expect("context exists after setup").into();
         // SAFETY: `raw` is our set-up context; the transport box lives in `self` next to the
         // context and is only dropped after it (field order, and Drop detaches it first).
         unsafe {
-            if let Some(h) = host {
-                let c = CString::new(h).map_err(|_| Error::InvalidParam("host name contains NUL"))?;
-                let r = mbedtls_sys::ssl_set_hostname(raw, c.as_ptr());
+            if let Some(h) = self.mbedtls_hostname(s) {
+                // mbedtls copies the name.
+                let r = mbedtls_sys::ssl_set_hostname(raw, h.as_ptr());
                 if r != 0 {
                     return Err(Error::Internal(describe(&mbedtls::Error::from(r))));
                 }
@@ -502,7 +527,7 @@ impl Connection {
                 Some(bio_recv),
                 None,
             );
-            if let Some(k) = &key {
+            if let Some(k) = &self.cache_key {
                 self.offered_session = session::offer(k, raw);
             }
         }
@@ -616,7 +641,7 @@ impl Connection {
         self.resumed
     }
 
-    fn fail_timeout(&mut self, s: &Settings) -> (Result<()>, Option<TimeoutNotice>) {
+    fn fail_timeout(&mut self, s: &HandshakeSettings) -> (Result<()>, Option<TimeoutNotice>) {
         self.fail(Error::HandshakeTimeout(s.negotiate_timeout_s));
         let notice = if !self.timeout_reported && s.timeout_cb.is_some() {
             self.timeout_reported = true;
@@ -731,7 +756,16 @@ impl Drop for Connection {
         if let Some(io) = self.transport.as_mut() {
             io.detach();
         }
-        // The context (and its close_notify attempt into the detached transport) goes first.
+        // The wrapper's Drop calls mbedtls_ssl_close_notify, which would encrypt an alert record
+        // (~3 K instructions, as much as the application's own close_notify) only for the detached
+        // transport to refuse it. mbedtls writes that alert only in the HANDSHAKE_OVER state, and
+        // mbedtls_ssl_free does not look at the state: leaving that state skips the wasted record.
+        if let Some(tls) = self.tls.as_mut() {
+            let raw: *mut mbedtls_sys::ssl_context = tls.into();
+            // SAFETY: our context, freed right below; nothing else reads the state in between.
+            unsafe { (*raw).state = mbedtls_sys::SSL_HELLO_REQUEST as c_int };
+        }
+        // The context goes first.
         self.tls = None;
     }
 }
