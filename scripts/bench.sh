@@ -160,7 +160,7 @@ if [ "${BENCH_INSTR:-1}" != 0 ] && command -v valgrind >/dev/null; then
     for c in "${clients[@]}"; do
         per_op ir_hs_rsa 1 4 12 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-hs
         per_op ir_hs_ecdsa 1 4 12 "$c" "$port_ec" "$pki/ec_ca.pem" count-hs
-        per_op ir_resume_rsa 1 10 40 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-resume
+        per_op ir_resume_rsa 1 10 310 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-resume
         per_op ir_bulk_gcm 1 2 10 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-bulk 1048576
         per_op ir_bulk_cbc 1 2 10 "$c" "$port_cbc" "$pki/rsa_ca.pem" count-bulk 1048576
     done
