@@ -34,6 +34,7 @@ fn ok() -> Result<c_int> {
 unsafe fn with_conn<R>(ssl: *const ql_ssl_context, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
     let conn = CONNECTIONS.get(try_handle(ssl)?)?;
     let mut guard = conn.lock();
+    guard.begin_call();
     f(&mut guard)
 }
 

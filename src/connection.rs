@@ -362,6 +362,14 @@ impl Connection {
         }
     }
 
+    /// A new API call on this connection: facts about the socket read during an earlier call
+    /// (its blocking mode) are read again.
+    pub fn begin_call(&self) {
+        if let Some(t) = &self.transport {
+            t.begin_call();
+        }
+    }
+
     pub fn set_socket_fd(&mut self, fd: c_int) -> Result<()> {
         self.before_handshake("the socket cannot change once the handshake has started")?;
         if fd < 0 || !fd_is_open(fd) {
@@ -419,6 +427,7 @@ impl Connection {
     /// Drive the handshake. Returns the result and, when the negotiate timeout expired for the
     /// first time, the callback the caller must invoke after releasing the context lock.
     pub fn handshake(&mut self) -> (Result<()>, Option<TimeoutNotice>) {
+        self.begin_call();
         match self.phase {
             Phase::New => return (Err(Error::WrongState("call ql_ssl_setup() before the handshake")), None),
             Phase::Established | Phase::Closed => return (Ok(()), None),

@@ -3,6 +3,7 @@
 //! metal) so that a handshake deadline holds even when the peer never answers; non-blocking
 //! descriptors surface EAGAIN as WANT_READ/WANT_WRITE. The system calls are in `platform`.
 
+use core::cell::Cell;
 use core::ffi::{c_int, c_uchar};
 // mbedtls-sys's own c_void (not core's on no_std targets): the callback signatures use it.
 use mbedtls_sys::types::raw_types::c_void;
@@ -45,6 +46,9 @@ pub struct FdTransport {
     timer: Option<TimerState>,
     coalesce: bool,
     pending: Vec<u8>,
+    /// The descriptor's blocking mode as read once in the current API call (None: not read yet).
+    /// An application may switch modes between calls, not within one, so one `fcntl` per call.
+    mode: Cell<Option<bool>>,
 }
 
 /// True when the descriptor is open.
@@ -54,7 +58,21 @@ pub fn fd_is_open(fd: c_int) -> bool {
 
 impl FdTransport {
     pub fn new(fd: c_int, deadline: Option<Instant>, timer: Option<TimerState>) -> Self {
-        FdTransport { fd, deadline, last_event: SocketEvent::None, detached: false, timer, coalesce: false, pending: Vec::new() }
+        FdTransport {
+            fd,
+            deadline,
+            last_event: SocketEvent::None,
+            detached: false,
+            timer,
+            coalesce: false,
+            pending: Vec::new(),
+            mode: Cell::new(None),
+        }
+    }
+
+    /// A new API call begins: read the blocking mode again when it matters.
+    pub fn begin_call(&self) {
+        self.mode.set(None);
     }
 
     pub fn set_deadline(&mut self, deadline: Option<Instant>) {
@@ -76,7 +94,12 @@ impl FdTransport {
     }
 
     pub fn is_nonblocking(&self) -> bool {
-        platform::nonblocking(self.fd).unwrap_or(false)
+        if let Some(nonblocking) = self.mode.get() {
+            return nonblocking;
+        }
+        let nonblocking = platform::nonblocking(self.fd).unwrap_or(false);
+        self.mode.set(Some(nonblocking));
+        nonblocking
     }
 
     /// For a blocking socket: wait until `events` are ready, the handshake deadline passes, or the
@@ -184,7 +207,9 @@ impl FdTransport {
         self.flush()?;
         if self.deadline.is_some() || self.timer.as_ref().is_some_and(|t| t.expiry().is_some()) {
             let fd = self.fd;
-            let r = self.try_then_wait(Dir::Read, true, codes::SslWantRead, codes::NetRecvFailed, || platform::recv(fd, buf, true));
+            let r = self.try_then_wait(Dir::Read, true, codes::SslWantRead, codes::NetRecvFailed, || {
+                platform::recv(fd, buf, true)
+            });
             if let Some(r) = r {
                 return r;
             }
@@ -251,7 +276,9 @@ impl FdTransport {
     fn send_now(&mut self, buf: &[u8]) -> mbedtls::Result<usize> {
         if self.deadline.is_some() {
             let fd = self.fd;
-            let r = self.try_then_wait(Dir::Write, false, codes::SslWantWrite, codes::NetSendFailed, || platform::send(fd, buf, true));
+            let r = self.try_then_wait(Dir::Write, false, codes::SslWantWrite, codes::NetSendFailed, || {
+                platform::send(fd, buf, true)
+            });
             if let Some(r) = r {
                 return r;
             }
