@@ -27,7 +27,7 @@ CFLAGS_BM=(-march=armv7-a -mfloat-abi=soft -marm)
 JOBS=${QLSSL_CROSS_JOBS:-2}
 t0=$SECONDS
 
-ensure_packages "cmake make openssl clang libclang-dev qemu-user patch gcc-arm-none-eabi libnewlib-arm-none-eabi" \
+ensure_packages "cmake make openssl gnutls-bin iproute2 gcc libc6-dev clang libclang-dev qemu-user patch gcc-arm-none-eabi libnewlib-arm-none-eabi" \
     "rustc-web cargo-web rust-web-src"
 check_rust_pins "rustc-web cargo-web rust-web-src"
 v=$(arm-none-eabi-gcc -dumpfullversion)
@@ -98,6 +98,26 @@ BM=$ROOT/cross/baremetal
 link "$OUT/bm_test.elf" "$BM/main.c" "$BM/qemu_hooks.c"
 link "$OUT/minimal_client.elf" "$BM/minimal_client.c" "$BM/qemu_hooks.c"
 
+# gnutls-serv -u --echo with a pre-shared key, for the DTLS cases. It always binds the wildcard
+# address; the LD_PRELOAD shim of tests/certs turns that into 127.0.0.1, and ss checks it did.
+start_dtls_psk_echo() {
+    local shim=$OUT/loopback_bind.so logf=$RUN/gnutls-serv.log
+    cc -shared -fPIC -O2 -Wall -Wextra -Werror -o "$shim" "$ROOT/tests/certs/loopback_bind.c" -ldl
+    echo "qlssl:00112233445566778899aabbccddeeff" >"$RUN/psk.txt"
+    DTLS_PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    LD_PRELOAD=$shim gnutls-serv -u --echo -p "$DTLS_PORT" --pskpasswd "$RUN/psk.txt" \
+        --priority "NORMAL:+VERS-DTLS1.2:+PSK:+ECDHE-PSK" </dev/null >"$logf" 2>&1 &
+    SERVER_PIDS+=($!)
+    for _ in $(seq 1 200); do
+        grep -q "listening on IPv4" "$logf" && break
+        sleep 0.05
+    done
+    grep -q "listening on IPv4" "$logf" || { cat "$logf" >&2; die "gnutls-serv did not start"; }
+    ss -Huln "sport = :$DTLS_PORT" | awk '{print $4}' | grep -Eqv '^(127\.0\.0\.1|\[::1\]):' &&
+        die "gnutls-serv listens beyond loopback on port $DTLS_PORT"
+    log "gnutls-serv -u --echo (DTLS-PSK) on 127.0.0.1:$DTLS_PORT"
+}
+
 # ---- run ------------------------------------------------------------------------------------------
 # Semihosting file access is relative to the working directory: the programs read ca.crt,
 # other-ca.crt and port.txt from run/.
@@ -106,6 +126,8 @@ rm -rf "$RUN" && mkdir -p "$RUN"
 cp "$OUT/pki/ca.crt" "$OUT/pki/other-ca.crt" "$RUN/"
 start_s_server "$OUT/pki" "$RUN/s_server.log"
 echo "$SERVER_PORT" >"$RUN/port.txt"
+start_dtls_psk_echo
+echo "$DTLS_PORT" >"$RUN/dtls_port.txt"
 log "s_server -www on 127.0.0.1:$SERVER_PORT; qemu-arm -cpu cortex-a15 bm_test.elf (semihosting)"
 rc=0
 (cd "$RUN" && timeout 300 qemu-arm -cpu cortex-a15 "$OUT/bm_test.elf") | tee "$OUT/bm_test.log" || rc=$?

@@ -24,7 +24,7 @@ int main(void)
         printf("minimal client: configuration failed\n");
         return 1;
     }
-    fd = tcp_connect(read_port_file());
+    fd = tcp_connect(read_port_file("port.txt"));
     if (fd < 0 || ql_ssl_new(&ctx) != QL_SSL_SUCCESS || ql_ssl_setup(&ctx, &conf) != QL_SSL_SUCCESS ||
         ql_ssl_set_hostname(&ctx, "localhost") != QL_SSL_SUCCESS || ql_ssl_set_socket_fd(&ctx, fd) != QL_SSL_SUCCESS) {
         printf("minimal client: setup failed\n");

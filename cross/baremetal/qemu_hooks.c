@@ -63,11 +63,11 @@ static struct l_sockaddr_in loopback(unsigned port)
     return a;
 }
 
-/* A TCP connection to 127.0.0.1:port, or -1. */
-int tcp_connect(unsigned port)
+/* A connected socket (SOCK_STREAM 1 or SOCK_DGRAM 2) to 127.0.0.1:port, or -1. */
+static int loopback_connect(int type, unsigned port)
 {
     struct l_sockaddr_in a = loopback(port);
-    long fd = sys6(NR_SOCKET, 2, 1, 0, 0, 0, 0);
+    long fd = sys6(NR_SOCKET, 2, type, 0, 0, 0, 0);
     if (fd < 0) {
         return -1;
     }
@@ -76,6 +76,16 @@ int tcp_connect(unsigned port)
         return -1;
     }
     return (int)fd;
+}
+
+int tcp_connect(unsigned port)
+{
+    return loopback_connect(1, port);
+}
+
+int udp_connect(unsigned port)
+{
+    return loopback_connect(2, port);
 }
 
 /* A listener on 127.0.0.1 that never accepts: its port in *port, its fd returned (or -1). */
@@ -236,9 +246,9 @@ const ql_ssl_platform_hooks qemu_hooks = {
     free, NULL, hook_panic,
 };
 
-unsigned read_port_file(void)
+unsigned read_port_file(const char *name)
 {
-    FILE *f = fopen("port.txt", "r");
+    FILE *f = fopen(name, "r");
     unsigned port = 0;
     if (f != NULL) {
         if (fscanf(f, "%u", &port) != 1) {

@@ -16,6 +16,8 @@ extern uintptr_t qemu_stack_top;
 
 /* A TCP connection to 127.0.0.1:port, or -1. */
 int tcp_connect(unsigned port);
+/* A UDP socket connected to 127.0.0.1:port, or -1. */
+int udp_connect(unsigned port);
 /* A listener on 127.0.0.1 that never accepts: its port in *port, its fd returned (or -1). */
 int silent_listener(unsigned *port);
 void sock_close(int fd);
@@ -23,7 +25,8 @@ int set_nonblocking(int fd);
 /* The hooks the tests also call directly. */
 uint64_t hook_now_ms(void);
 int hook_wait(int fd, int for_write, uint32_t timeout_ms);
-/* The test server's port from ./port.txt (build.sh writes it), 0 if missing. */
-unsigned read_port_file(void);
+/* A test server's port from the file `name` in the working directory (build.sh writes
+ * port.txt for openssl s_server, dtls_port.txt for gnutls-serv), 0 if missing. */
+unsigned read_port_file(const char *name);
 
 #endif
