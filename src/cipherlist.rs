@@ -46,7 +46,10 @@ impl From<MemOrigin> for ListOrigin {
 }
 
 /// Where the memory at `p` lives (on Linux: `dladdr`, the thread's stack bounds, else malloc).
-pub fn classify(p: *const c_void) -> ListOrigin {
+///
+/// # Safety
+/// `p` points into memory the application owns.
+pub unsafe fn classify(p: *const c_void) -> ListOrigin {
     platform::mem_origin(p).into()
 }
 
@@ -164,7 +167,7 @@ mod tests {
     #[test]
     fn stack_list_is_borrowed() {
         let list: [c_int; 2] = [0x0035, 0];
-        assert_eq!(classify(list.as_ptr().cast()), ListOrigin::Stack);
+        assert_eq!(unsafe { classify(list.as_ptr().cast()) }, ListOrigin::Stack);
         let r = unsafe { read(list.as_ptr()) }.unwrap();
         assert_eq!(r.ids, vec![0x0035]);
         assert!(r.adopted.is_none());

@@ -281,11 +281,14 @@ pub fn file_id(p: &CStr) -> Result<FileId> {
 
 /// Where an application array lives, from the `mem_origin` hook. Without the hook every array is
 /// taken as borrowed static memory: cipher lists must then be 0-terminated and are never freed.
-pub fn mem_origin(p: *const c_void) -> MemOrigin {
+///
+/// # Safety
+/// As on Linux: `p` points into memory the application owns.
+pub unsafe fn mem_origin(p: *const c_void) -> MemOrigin {
     let Some(f) = hooks().and_then(|h| h.mem_origin) else { return MemOrigin::Static };
     let mut block = 0usize;
     // SAFETY: an integrator-supplied query writing one size_t.
-    match unsafe { f(p, &mut block) } {
+    match f(p, &mut block) {
         QL_SSL_PLATFORM_MEM_STACK => MemOrigin::Stack,
         QL_SSL_PLATFORM_MEM_HEAP if hooks().and_then(|h| h.heap_free).is_some() => MemOrigin::Heap(block),
         _ => MemOrigin::Static,

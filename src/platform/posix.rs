@@ -170,18 +170,22 @@ extern "C" {
 
 /// Where the memory at `p` lives: in a loaded image (static), on the calling thread's stack, or
 /// else in the C heap.
-pub fn mem_origin(p: *const c_void) -> MemOrigin {
+///
+/// # Safety
+/// `p` must point into memory the application owns (for a heap block, the allocator's metadata
+/// next to it is read).
+pub unsafe fn mem_origin(p: *const c_void) -> MemOrigin {
     // SAFETY: dladdr only inspects the loader's tables.
-    let mut info: libc::Dl_info = unsafe { core::mem::zeroed() };
-    if unsafe { libc::dladdr(p, &mut info) } != 0 {
+    let mut info: libc::Dl_info = core::mem::zeroed();
+    if libc::dladdr(p, &mut info) != 0 {
         return MemOrigin::Static;
     }
     // SAFETY: a query of ASan's bookkeeping (0 without ASan).
-    if on_current_stack(p as usize) || unsafe { qlssl_on_sanitizer_fake_stack(p) } != 0 {
+    if on_current_stack(p as usize) || qlssl_on_sanitizer_fake_stack(p) != 0 {
         return MemOrigin::Stack;
     }
     // SAFETY: p is not static or stack memory, so by the module rule a malloc block.
-    MemOrigin::Heap(unsafe { qlssl_heap_block_size(p) })
+    MemOrigin::Heap(qlssl_heap_block_size(p))
 }
 
 fn on_current_stack(addr: usize) -> bool {
