@@ -1,6 +1,8 @@
 /* Shared helpers for the qlssl C tests (see support.h). */
 #include "support.h"
 
+#include "peer.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -62,16 +63,10 @@ static void on_watchdog(int sig)
 void test_fail(const char *file, int line, const char *what, const char *fmt, ...)
 {
     va_list ap;
-    char reason[256] = "";
-    fflush(stdout);
-    fprintf(stderr, "FAIL %s:%d: %s: ", file, line, what);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    tc_vreport_failure(file, line, what, fmt, ap,
+                       "     (most recent failure the library recorded on this thread, maybe older: ", ")", 256);
     va_end(ap);
-    fputc('\n', stderr);
-    if (ql_ssl_last_error(reason, sizeof reason) == QL_SSL_SUCCESS && reason[0] != '\0') {
-        fprintf(stderr, "     (most recent failure the library recorded on this thread, maybe older: %s)\n", reason);
-    }
     for (int i = 0; i < MAX_PEERS; i++) {
         if (g_live[i].pid > 0) {
             peer_t p;
@@ -112,39 +107,12 @@ const char *pki(const char *file)
 
 const char *rc_name(int rc)
 {
-    switch (rc) {
-    case QL_SSL_SUCCESS: return "QL_SSL_SUCCESS";
-    case QL_SSL_ERROR_UNKOWN: return "QL_SSL_ERROR_UNKOWN";
-    case QL_SSL_ERROR_WOUNDBLOCK: return "QL_SSL_ERROR_WOUNDBLOCK";
-    case QL_SSL_ERROR_INVALID_PARAM: return "QL_SSL_ERROR_INVALID_PARAM";
-    case QL_SSL_ERROR_OUT_OF_MEM: return "QL_SSL_ERROR_OUT_OF_MEM";
-    case QL_SSL_ERROR_NOT_SUPPORT: return "QL_SSL_ERROR_NOT_SUPPORT";
-    case QL_SSL_ERROR_HS_FAILURE: return "QL_SSL_ERROR_HS_FAILURE";
-    case QL_SSL_ERROR_DECRYPT_FAILURE: return "QL_SSL_ERROR_DECRYPT_FAILURE";
-    case QL_SSL_ERROR_ENCRYPT_FAILURE: return "QL_SSL_ERROR_ENCRYPT_FAILURE";
-    case QL_SSL_ERROR_HS_INPROGRESS: return "QL_SSL_ERROR_HS_INPROGRESS";
-    case QL_SSL_ERROR_BAD_REQUEST: return "QL_SSL_ERROR_BAD_REQUEST";
-    case QL_SSL_ERROR_WANT_READ: return "QL_SSL_ERROR_WANT_READ";
-    case QL_SSL_ERROR_WANT_WRITE: return "QL_SSL_ERROR_WANT_WRITE";
-    case QL_SSL_ERROR_SOCKET_RESET: return "QL_SSL_ERROR_SOCKET_RESET";
-    default: return rc > 0 ? "(positive count)" : "?";
-    }
+    return tc_rc_name(rc, 0, "(positive count)", "?");
 }
 
 double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_s(double s)
-{
-    struct timespec ts;
-    ts.tv_sec = (time_t)s;
-    ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
+    return tc_now();
 }
 
 /* ---- Peers ------------------------------------------------------------------------------------- */
@@ -174,29 +142,11 @@ static void forget_peer(pid_t pid)
 
 void peer_spawn(peer_t *p, char *const argv[])
 {
-    pid_t parent = getpid();
     pid_t pid;
     memset(p, 0, sizeof *p);
-    snprintf(p->log, sizeof p->log, "peer-%ld-%d.log", (long)parent, ++g_peer_serial);
-    fflush(stdout);
-    fflush(stderr);
-    pid = fork();
+    snprintf(p->log, sizeof p->log, "peer-%ld-%d.log", (long)getpid(), ++g_peer_serial);
+    pid = tc_spawn_logged(argv, p->log, NULL);
     CHECK(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        int log = open(p->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int null = open("/dev/null", O_RDONLY);
-        /* Die with the test, whatever way the test ends. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent || log < 0 || null < 0) {
-            _exit(127);
-        }
-        dup2(null, 0);
-        dup2(log, 1);
-        dup2(log, 2);
-        execvp(argv[0], argv);
-        dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
     p->pid = pid;
     register_peer(p);
 }
@@ -205,20 +155,10 @@ void peer_spawn(peer_t *p, char *const argv[])
 static int parse_accept_port(const peer_t *p)
 {
     char text[4096];
-    size_t n;
-    const char *line;
-    FILE *f = fopen(p->log, "r");
-    if (f == NULL) {
-        return 0;
-    }
-    n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    line = strstr(text, "ACCEPT 127.0.0.1:");
-    if (line == NULL || strchr(line, '\n') == NULL) {
-        return 0;
-    }
-    return atoi(line + strlen("ACCEPT 127.0.0.1:"));
+    int port = 0;
+    tc_read_text(p->log, text, sizeof text);
+    tc_accept_port(text, &port);
+    return port;
 }
 
 void peer_start_s_server(peer_t *p, const char *cert, const char *key, ...)
@@ -259,7 +199,7 @@ void peer_start_s_server(peer_t *p, const char *cert, const char *key, ...)
             peer_dump_log(p);
             test_fail(__FILE__, __LINE__, "peer_start_s_server", "openssl s_server exited during start-up");
         }
-        sleep_s(0.01);
+        tc_sleep(0.01);
     }
     test_fail(__FILE__, __LINE__, "peer_start_s_server", "openssl s_server did not print ACCEPT in time");
 }
@@ -277,7 +217,7 @@ int peer_wait(peer_t *p, double timeout_s)
             p->pid = 0;
             return status;
         }
-        sleep_s(0.01);
+        tc_sleep(0.01);
     }
     return -1;
 }
@@ -310,19 +250,9 @@ void peer_dump_log(const peer_t *p)
 
 /* ---- Sockets ----------------------------------------------------------------------------------- */
 
-static struct sockaddr_in loopback(int port)
-{
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short)port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return a;
-}
-
 int tcp_connect(int port)
 {
-    struct sockaddr_in a = loopback(port);
+    struct sockaddr_in a = tc_loopback(port);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     CHECK(fd >= 0, "socket: %s", strerror(errno));
     CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect to 127.0.0.1:%d: %s", port,
@@ -332,7 +262,7 @@ int tcp_connect(int port)
 
 int tcp_connect_nonblocking(int port)
 {
-    struct sockaddr_in a = loopback(port);
+    struct sockaddr_in a = tc_loopback(port);
     int err = 0;
     socklen_t len = sizeof err;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -350,7 +280,7 @@ int tcp_connect_nonblocking(int port)
 
 int tcp_listen(int *port)
 {
-    struct sockaddr_in a = loopback(0);
+    struct sockaddr_in a = tc_loopback(0);
     socklen_t len = sizeof a;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     CHECK(fd >= 0, "socket: %s", strerror(errno));

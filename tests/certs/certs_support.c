@@ -1,16 +1,16 @@
 /* Helpers for the certificate-matrix tests (see certs_support.h). */
 #include "certs_support.h"
 
+#include "peer.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -53,16 +53,9 @@ static void on_alarm(int sig)
 void cs_fail(const char *file, int line, const char *what, const char *fmt, ...)
 {
     va_list ap;
-    char reason[512] = "";
-    fflush(stdout);
-    fprintf(stderr, "FAIL %s:%d: %s: ", file, line, what);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    tc_vreport_failure(file, line, what, fmt, ap, "  library's last error on this thread: ", "", 512);
     va_end(ap);
-    fputc('\n', stderr);
-    if (ql_ssl_last_error(reason, sizeof reason) == QL_SSL_SUCCESS && reason[0] != '\0') {
-        fprintf(stderr, "  library's last error on this thread: %s\n", reason);
-    }
     for (int i = 0; i < MAX_PEERS; i++) {
         if (g_peers[i] != NULL && g_peers[i]->pid > 0) {
             cs_dump_log(g_peers[i]);
@@ -109,39 +102,18 @@ void cs_init(unsigned seconds)
 
 double cs_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return tc_now();
 }
 
 void cs_sleep(double s)
 {
-    struct timespec ts;
-    ts.tv_sec = (time_t)s;
-    ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
+    tc_sleep(s);
 }
 
 const char *cs_rc_name(int rc)
 {
-    switch (rc) {
-    case QL_SSL_SUCCESS: return "SUCCESS";
-    case QL_SSL_ERROR_UNKOWN: return "UNKOWN";
-    case QL_SSL_ERROR_WOUNDBLOCK: return "WOUNDBLOCK";
-    case QL_SSL_ERROR_INVALID_PARAM: return "INVALID_PARAM";
-    case QL_SSL_ERROR_OUT_OF_MEM: return "OUT_OF_MEM";
-    case QL_SSL_ERROR_NOT_SUPPORT: return "NOT_SUPPORT";
-    case QL_SSL_ERROR_HS_FAILURE: return "HS_FAILURE";
-    case QL_SSL_ERROR_DECRYPT_FAILURE: return "DECRYPT_FAILURE";
-    case QL_SSL_ERROR_ENCRYPT_FAILURE: return "ENCRYPT_FAILURE";
-    case QL_SSL_ERROR_HS_INPROGRESS: return "HS_INPROGRESS";
-    case QL_SSL_ERROR_BAD_REQUEST: return "BAD_REQUEST";
-    case QL_SSL_ERROR_WANT_READ: return "WANT_READ";
-    case QL_SSL_ERROR_WANT_WRITE: return "WANT_WRITE";
-    case QL_SSL_ERROR_SOCKET_RESET: return "SOCKET_RESET";
-    default: return "UNKNOWN_CODE";
-    }
+    /* These names are what matrix.txt expects and docs/CERTS.md shows. */
+    return tc_rc_name(rc, 1, "UNKNOWN_CODE", "UNKNOWN_CODE");
 }
 
 unsigned char *cs_read_file(const char *path, size_t *len)
@@ -199,46 +171,17 @@ static void register_peer(cs_peer *p)
 /* Fork + exec argv with stdout/stderr to p->log; the child dies with us. `preload` may be NULL. */
 static void spawn(cs_peer *p, char *const argv[], const char *preload)
 {
-    pid_t parent = getpid();
     pid_t pid;
-    snprintf(p->log, sizeof p->log, "certs-peer-%ld-%d.log", (long)parent, ++g_serial);
-    fflush(stdout);
-    fflush(stderr);
-    pid = fork();
+    snprintf(p->log, sizeof p->log, "certs-peer-%ld-%d.log", (long)getpid(), ++g_serial);
+    pid = tc_spawn_logged(argv, p->log, preload);
     CHECK(pid >= 0, "fork: %s", strerror(errno));
-    if (pid == 0) {
-        int log = open(p->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int null = open("/dev/null", O_RDONLY);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent || log < 0 || null < 0) {
-            _exit(127);
-        }
-        dup2(null, 0);
-        dup2(log, 1);
-        dup2(log, 2);
-        if (preload != NULL) {
-            setenv("LD_PRELOAD", preload, 1);
-        }
-        execvp(argv[0], argv);
-        dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
     p->pid = pid;
     register_peer(p);
 }
 
 static size_t read_log(const cs_peer *p, char *text, size_t cap)
 {
-    size_t n;
-    FILE *f = fopen(p->log, "r");
-    if (f == NULL) {
-        text[0] = '\0';
-        return 0;
-    }
-    n = fread(text, 1, cap - 1, f);
-    fclose(f);
-    text[n] = '\0';
-    return n;
+    return tc_read_text(p->log, text, cap);
 }
 
 /* 1 when the peer has exited (and is reaped). */
@@ -281,11 +224,8 @@ void cs_start_s_server(cs_peer *p, const char *const *args)
     deadline = cs_now() + 15.0;
     for (int i = 0; i < 3000 && cs_now() < deadline; i++) {
         char text[8192];
-        const char *line;
         read_log(p, text, sizeof text);
-        line = strstr(text, "ACCEPT 127.0.0.1:");
-        if (line != NULL && strchr(line, '\n') != NULL) {
-            p->port = atoi(line + strlen("ACCEPT 127.0.0.1:"));
+        if (tc_accept_port(text, &p->port)) {
             CHECK(p->port > 0, "bad ACCEPT line from s_server");
             return;
         }
@@ -301,14 +241,11 @@ void cs_start_s_server(cs_peer *p, const char *const *args)
 /* A loopback port that was free a moment ago. */
 static int free_port(void)
 {
-    struct sockaddr_in a;
+    struct sockaddr_in a = tc_loopback(0);
     socklen_t len = sizeof a;
     int port;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     CHECK(fd >= 0, "socket: %s", strerror(errno));
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0, "bind: %s", strerror(errno));
     CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0, "getsockname: %s", strerror(errno));
     port = ntohs(a.sin_port);
@@ -445,14 +382,10 @@ void cs_dump_log(const cs_peer *p)
 
 int cs_connect(int port)
 {
-    struct sockaddr_in a;
+    struct sockaddr_in a = tc_loopback(port);
     struct timeval tv = { 20, 0 };
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     CHECK(fd >= 0, "socket: %s", strerror(errno));
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short)port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "connect 127.0.0.1:%d: %s", port, strerror(errno));
     /* A second bound besides the library's negotiate timeout: no read or write blocks forever. */
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

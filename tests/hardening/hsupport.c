@@ -1,6 +1,8 @@
 /* Helpers shared by the hardening tests (see hsupport.h). */
 #include "hsupport.h"
 
+#include "peer.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +17,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_PEERS 16
@@ -51,16 +52,9 @@ static void on_alarm(int sig)
 void h_fail(const char *file, int line, const char *what, const char *fmt, ...)
 {
     va_list ap;
-    char why[256] = "";
-    fflush(stdout);
-    fprintf(stderr, "FAIL %s:%d: %s: ", file, line, what);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    tc_vreport_failure(file, line, what, fmt, ap, "     (library's last recorded failure on this thread: ", ")", 256);
     va_end(ap);
-    fputc('\n', stderr);
-    if (ql_ssl_last_error(why, sizeof why) == QL_SSL_SUCCESS && why[0] != '\0') {
-        fprintf(stderr, "     (library's last recorded failure on this thread: %s)\n", why);
-    }
     kill_peers();
     exit(1);
 }
@@ -94,30 +88,12 @@ const char *h_pki(const char *file)
 
 const char *h_rc_name(int rc)
 {
-    switch (rc) {
-    case QL_SSL_SUCCESS: return "QL_SSL_SUCCESS";
-    case QL_SSL_ERROR_UNKOWN: return "QL_SSL_ERROR_UNKOWN";
-    case QL_SSL_ERROR_WOUNDBLOCK: return "QL_SSL_ERROR_WOUNDBLOCK";
-    case QL_SSL_ERROR_INVALID_PARAM: return "QL_SSL_ERROR_INVALID_PARAM";
-    case QL_SSL_ERROR_OUT_OF_MEM: return "QL_SSL_ERROR_OUT_OF_MEM";
-    case QL_SSL_ERROR_NOT_SUPPORT: return "QL_SSL_ERROR_NOT_SUPPORT";
-    case QL_SSL_ERROR_HS_FAILURE: return "QL_SSL_ERROR_HS_FAILURE";
-    case QL_SSL_ERROR_DECRYPT_FAILURE: return "QL_SSL_ERROR_DECRYPT_FAILURE";
-    case QL_SSL_ERROR_ENCRYPT_FAILURE: return "QL_SSL_ERROR_ENCRYPT_FAILURE";
-    case QL_SSL_ERROR_HS_INPROGRESS: return "QL_SSL_ERROR_HS_INPROGRESS";
-    case QL_SSL_ERROR_BAD_REQUEST: return "QL_SSL_ERROR_BAD_REQUEST";
-    case QL_SSL_ERROR_WANT_READ: return "QL_SSL_ERROR_WANT_READ";
-    case QL_SSL_ERROR_WANT_WRITE: return "QL_SSL_ERROR_WANT_WRITE";
-    case QL_SSL_ERROR_SOCKET_RESET: return "QL_SSL_ERROR_SOCKET_RESET";
-    default: return rc > 0 ? "(positive)" : "?";
-    }
+    return tc_rc_name(rc, 0, "(positive)", "?");
 }
 
 double h_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return tc_now();
 }
 
 void h_peer_start(h_peer *p, char *const argv[])
@@ -196,14 +172,10 @@ void h_peer_stop(h_peer *p)
 
 int h_connect(int port)
 {
-    struct sockaddr_in sa;
+    struct sockaddr_in sa = tc_loopback(port);
     int one = 1;
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     H_CHECK(fd >= 0, "socket: %s", strerror(errno));
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((unsigned short)port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     for (int attempt = 0;; attempt++) {
         if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
             break;

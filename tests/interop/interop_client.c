@@ -65,6 +65,8 @@
 
 #include "ql_ssl.h"
 
+#include "peer.h"
+
 #define MAX_SUITES 40
 #define MAX_CA 10
 #define MAX_CONNS 16
@@ -105,9 +107,7 @@ static const char *g_label = "";
 
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return tc_now();
 }
 
 static void sleep_ms(int ms)
@@ -174,25 +174,10 @@ static void json_escape(const char *s, size_t n, char *out, size_t cap)
     out[o] = '\0';
 }
 
+/* The short names ("WANT_READ") are what scripts/interop_matrix.py reads from the result lines. */
 static const char *rc_name(int rc)
 {
-    switch (rc) {
-    case QL_SSL_SUCCESS: return "SUCCESS";
-    case QL_SSL_ERROR_UNKOWN: return "UNKOWN";
-    case QL_SSL_ERROR_WOUNDBLOCK: return "WOUNDBLOCK";
-    case QL_SSL_ERROR_INVALID_PARAM: return "INVALID_PARAM";
-    case QL_SSL_ERROR_OUT_OF_MEM: return "OUT_OF_MEM";
-    case QL_SSL_ERROR_NOT_SUPPORT: return "NOT_SUPPORT";
-    case QL_SSL_ERROR_HS_FAILURE: return "HS_FAILURE";
-    case QL_SSL_ERROR_DECRYPT_FAILURE: return "DECRYPT_FAILURE";
-    case QL_SSL_ERROR_ENCRYPT_FAILURE: return "ENCRYPT_FAILURE";
-    case QL_SSL_ERROR_HS_INPROGRESS: return "HS_INPROGRESS";
-    case QL_SSL_ERROR_BAD_REQUEST: return "BAD_REQUEST";
-    case QL_SSL_ERROR_WANT_READ: return "WANT_READ";
-    case QL_SSL_ERROR_WANT_WRITE: return "WANT_WRITE";
-    case QL_SSL_ERROR_SOCKET_RESET: return "SOCKET_RESET";
-    default: return "?";
-    }
+    return tc_rc_name(rc, 1, "?", "?");
 }
 
 /* ---- watchdog: a cell never hangs the runner ------------------------------------------------ */
