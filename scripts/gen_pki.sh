@@ -19,22 +19,10 @@ pki_lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/pki_lib.sh"
 cd "$dir"
 
 . "$pki_lib"
-pki_cnf pki.cnf <<'EOF'
-[ v3_localhost ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:localhost, IP:127.0.0.1
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-[ v3_wronghost ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:wrong.example
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-EOF
+{
+    pki_ext v3_localhost "$pki_server_ku" serverAuth "$pki_localhost_san"
+    pki_ext v3_wronghost "$pki_server_ku" serverAuth "DNS:wrong.example"
+} | pki_cnf pki.cnf
 
 for name in ca wrongca server wronghost; do
     pki_key "$name.key" rsa

@@ -47,12 +47,16 @@ fi
 openssl=${OPENSSL:-openssl}
 dir=$1
 mkdir -p "$dir"
+pki_lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../../scripts/pki_lib.sh"
 export CADIR=.   # ca.cnf reads $ENV::CADIR; every signing call sets its own
 cd "$dir"
 # Start from scratch (only files this script makes live here).
 rm -rf ./ca ./adir ./*.pem ./*.der ./*.key ./*.csr ./*.cnf ./pki.ok
 
-cat > ca.cnf <<'EOF'
+. "$pki_lib"
+# pki_cnf adds [ req ], [ dn ] and the root CA section [ v3_ca ] to the sections below.
+{
+    cat <<'EOF'
 # Minimal `openssl ca` configuration; CADIR selects the signing CA's directory.
 [ ca ]
 default_ca = signer
@@ -72,71 +76,25 @@ email_in_dn     = no
 [ anything ]
 organizationName = optional
 commonName       = supplied
-[ req ]
-distinguished_name = dn
-prompt             = no
-[ dn ]
-CN = unused
-[ v3_root ]
-basicConstraints       = critical, CA:TRUE
-keyUsage               = critical, keyCertSign, cRLSign
-subjectKeyIdentifier   = hash
 [ v3_inter ]
 basicConstraints       = critical, CA:TRUE, pathlen:0
 keyUsage               = critical, keyCertSign, cRLSign
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
-[ v3_server ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:localhost, IP:127.0.0.1
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-[ v3_selfsigned ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:localhost, IP:127.0.0.1
-subjectKeyIdentifier   = hash
-[ v3_cn_only ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-[ v3_wrongname ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:wrong.example
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-[ v3_wrong_eku ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = clientAuth
-subjectAltName         = DNS:localhost, IP:127.0.0.1
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-[ v3_wrong_ku ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, keyCertSign
-extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:localhost, IP:127.0.0.1
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-[ v3_client ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature
-extendedKeyUsage       = clientAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
 EOF
+    pki_ext v3_server "$pki_server_ku" serverAuth "$pki_localhost_san"
+    pki_ext v3_selfsigned "$pki_server_ku" serverAuth "$pki_localhost_san" no
+    pki_ext v3_cn_only "$pki_server_ku" serverAuth ""
+    pki_ext v3_wrongname "$pki_server_ku" serverAuth "DNS:wrong.example"
+    pki_ext v3_wrong_eku "$pki_server_ku" clientAuth "$pki_localhost_san"
+    pki_ext v3_wrong_ku keyCertSign serverAuth "$pki_localhost_san"
+    pki_ext v3_client digitalSignature clientAuth ""
+} | pki_cnf ca.cnf
 
 rsa_key() { # file [bits]
-    "$openssl" genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${2:-2048}" -out "$1" 2>/dev/null
+    pki_key "$1" rsa "${2:-2048}"
 }
+# Not pki_key ec: this PKCS#8 "PRIVATE KEY" form is one of the key formats the matrix covers.
 ec_key() { # file
     "$openssl" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:named_curve \
         -out "$1" 2>/dev/null
@@ -145,8 +103,7 @@ ec_key() { # file
 new_ca_dir() { # name cert key
     mkdir -p "ca/$1/new"
     : > "ca/$1/index.txt"
-    od -An -N8 -tx1 /dev/urandom | tr -d ' \n' > "ca/$1/serial"
-    echo >> "ca/$1/serial"
+    { pki_serial; echo; } > "ca/$1/serial"
     cp "$2" "ca/$1/ca.pem"
     cp "$3" "ca/$1/ca.key"
 }
@@ -172,7 +129,7 @@ self_ca() {
     : > "ca/_self_$1/index.txt"
     echo 01 > "ca/_self_$1/serial"
     CADIR="ca/_self_$1" "$openssl" ca -batch -config ca.cnf -notext -preserveDN -selfsign \
-        -keyfile "$1.key" -days 30 -extfile ca.cnf -extensions v3_root -in "$1.csr" -out "$1.pem" 2>/dev/null
+        -keyfile "$1.key" -days 30 -extfile ca.cnf -extensions v3_ca -in "$1.csr" -out "$1.pem" 2>/dev/null
     rm -f "$1.csr"
     new_ca_dir "$1" "$1.pem" "$1.key"
 }

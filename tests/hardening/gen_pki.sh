@@ -15,15 +15,7 @@ cd "$dir"
 [ -s ec_server.pem ] && [ -s rsa_server.pem ] && exit 0
 
 . "$pki_lib"
-pki_cnf hardening-pki.cnf <<'CNF'
-[ v3_leaf ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:localhost, IP:127.0.0.1, IP:::1
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-CNF
+pki_ext v3_leaf "$pki_server_ku" serverAuth "$pki_localhost_san, IP:::1" | pki_cnf hardening-pki.cnf
 
 for p in rsa ec; do
     pki_key "${p}_ca.key" "$p"

@@ -21,22 +21,10 @@ pki_lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../../scripts/pki_lib.sh"
 cd "$dir"
 
 . "$pki_lib"
-pki_cnf pki.cnf <<'EOF'
-[ v3_rsa ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyEncipherment
-extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:localhost, IP:127.0.0.1
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-[ v3_ec ]
-basicConstraints       = critical, CA:FALSE
-keyUsage               = critical, digitalSignature, keyAgreement
-extendedKeyUsage       = serverAuth
-subjectAltName         = DNS:localhost, IP:127.0.0.1
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid
-EOF
+{
+    pki_ext v3_rsa "$pki_server_ku" serverAuth "$pki_localhost_san"
+    pki_ext v3_ec "digitalSignature, keyAgreement" serverAuth "$pki_localhost_san"
+} | pki_cnf pki.cnf
 
 ca() { # name keytype subject
     pki_key "$1-ca.key" "$2"
