@@ -11,7 +11,7 @@
 //!   `QL_SSL_CONF_CIPHERSUITE` set or on `ql_ssl_conf_free()`.
 //! In both cases the config keeps its own zero-terminated copy in `ciphersuites`.
 
-use core::ffi::{c_int, c_void};
+use core::ffi::c_int;
 
 use alloc::collections::BTreeMap;
 
@@ -28,31 +28,6 @@ use crate::prelude::*;
 /// Longest list accepted (the seed table has 32 suites).
 pub const MAX_LIST: usize = 64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListOrigin {
-    Static,
-    Stack,
-    Heap,
-}
-
-impl From<MemOrigin> for ListOrigin {
-    fn from(m: MemOrigin) -> Self {
-        match m {
-            MemOrigin::Static => ListOrigin::Static,
-            MemOrigin::Stack => ListOrigin::Stack,
-            MemOrigin::Heap(_) => ListOrigin::Heap,
-        }
-    }
-}
-
-/// Where the memory at `p` lives (on Linux: `dladdr`, the thread's stack bounds, else malloc).
-///
-/// # Safety
-/// `p` points into memory the application owns.
-pub unsafe fn classify(p: *const c_void) -> ListOrigin {
-    platform::mem_origin(p).into()
-}
-
 /// A list read from the application, and the malloc block the config must free (if adopted).
 pub struct ReadList {
     pub ids: Vec<c_int>,
@@ -64,11 +39,11 @@ pub struct ReadList {
 /// # Safety
 /// `p` must point to readable ints as described in the module documentation.
 pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
-    let mem = platform::mem_origin(p.cast());
-    let origin = ListOrigin::from(mem);
+    // On Linux: `dladdr`, the thread's stack bounds, else a malloc block and its size.
+    let origin = platform::mem_origin(p.cast());
     let mut ids = Vec::new();
     match origin {
-        ListOrigin::Static | ListOrigin::Stack => {
+        MemOrigin::Static | MemOrigin::Stack => {
             let mut i = 0;
             loop {
                 if i == MAX_LIST {
@@ -88,8 +63,7 @@ pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
                 i += 1;
             }
         }
-        ListOrigin::Heap => {
-            let block = if let MemOrigin::Heap(n) = mem { n } else { 0 };
+        MemOrigin::Heap(block) => {
             let cap = (block / core::mem::size_of::<c_int>()).min(MAX_LIST);
             for i in 0..cap {
                 let id = *p.add(i);
@@ -106,7 +80,7 @@ pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
     if ids.is_empty() {
         return Err(Error::InvalidParam("cipher list is empty or starts with an unknown id"));
     }
-    Ok(ReadList { ids, adopted: (origin == ListOrigin::Heap).then_some(p as *mut c_int) })
+    Ok(ReadList { ids, adopted: matches!(origin, MemOrigin::Heap(_)).then_some(p as *mut c_int) })
 }
 
 /// Adopted blocks and how many configs hold each: the same malloc'd list handed to two configs
@@ -167,7 +141,7 @@ mod tests {
     #[test]
     fn stack_list_is_borrowed() {
         let list: [c_int; 2] = [0x0035, 0];
-        assert_eq!(unsafe { classify(list.as_ptr().cast()) }, ListOrigin::Stack);
+        assert_eq!(unsafe { platform::mem_origin(list.as_ptr().cast()) }, MemOrigin::Stack);
         let r = unsafe { read(list.as_ptr()) }.unwrap();
         assert_eq!(r.ids, vec![0x0035]);
         assert!(r.adopted.is_none());
