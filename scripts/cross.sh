@@ -133,10 +133,6 @@ build_smoke() {
 PKI=$ROOT/target/cross-pki
 
 SERVER_PORT=0
-start_server() { # log file
-    start_s_server "$PKI" "$1"
-}
-
 run_guest() { # program args...  (under qemu-user, bounded)
     if [ -n "$QEMU_PREFIX" ]; then
         timeout 120 "$QEMU" -L "$QEMU_PREFIX" "$@"
@@ -155,7 +151,7 @@ record() { # PASS|FAIL name
 smoke_test() {
     local logf=$TDIR/smoke/s_server.log name
     make_pki "$PKI"
-    start_server "$logf"
+    start_s_server "$PKI" "$logf"
     log "s_server -www on 127.0.0.1:$SERVER_PORT"
     for name in static shared; do
         if run_guest "$TDIR/smoke/smoke-$name" "$SERVER_PORT" "$PKI/ca.crt" localhost ok; then
