@@ -14,7 +14,7 @@
 #include "qlrt_internal.h"
 
 #define NSIM 2
-#define NPROFILE (QL_PROFILE_IDX_MAX + 1)
+#define NPROFILE (PROFILE_IDX_MAX + 1)
 
 struct call {
     int active;
@@ -31,26 +31,26 @@ static int network_down(void)
     return v && strcmp(v, "down") == 0;
 }
 
-int ql_network_register_wait(uint8 nSim, unsigned int timeout_s)
+ql_datacall_errcode_e ql_network_register_wait(uint8_t nSim, unsigned int timeout_s)
 {
-    if (nSim >= NSIM) return QL_NW_INVALID_PARAM_ERR;
+    if (nSim >= NSIM) return QL_DATACALL_INVALID_PARAM_ERR;
     if (network_down()) {
         unsigned t = timeout_s > 3600 ? 3600 : timeout_s;
         qlrt_logf(QLRT_LV_WARN, "ql_network_register_wait(sim %u): QLRT_NETWORK=down, failing after %u s (scaled)",
                   (unsigned)nSim, t);
         ql_rtos_task_sleep_s(t);
-        return QL_NW_TIMEOUT_ERR;
+        return QL_DATACALL_NW_REGISTER_TIMEOUT_ERR;
     }
     qlrt_logf(QLRT_LV_DEBUG, "ql_network_register_wait(sim %u): registered (host network)", (unsigned)nSim);
-    return QL_NW_SUCCESS;
+    return QL_DATACALL_SUCCESS;
 }
 
-static int valid(uint8 nSim, int profile_idx)
+static int valid(uint8_t nSim, int profile_idx)
 {
-    return nSim < NSIM && profile_idx >= QL_PROFILE_IDX_MIN && profile_idx <= QL_PROFILE_IDX_MAX;
+    return nSim < NSIM && profile_idx >= PROFILE_IDX_MIN && profile_idx <= PROFILE_IDX_MAX;
 }
 
-int ql_set_data_call_asyn_mode(uint8 nSim, int profile_idx, bool enable)
+ql_datacall_errcode_e ql_set_data_call_asyn_mode(uint8_t nSim, int profile_idx, bool enable)
 {
     if (!valid(nSim, profile_idx)) return QL_DATACALL_INVALID_PARAM_ERR;
     pthread_mutex_lock(&g_lock);
@@ -59,13 +59,13 @@ int ql_set_data_call_asyn_mode(uint8 nSim, int profile_idx, bool enable)
     return QL_DATACALL_SUCCESS;
 }
 
-int ql_start_data_call(uint8 nSim, int profile_idx, int ip_version, char *apn_name, char *username,
-                       char *password, int auth_type)
+ql_datacall_errcode_e ql_start_data_call(uint8_t nSim, int profile_idx, int ip_version, char *apn_name,
+                                         char *username, char *password, int auth_type)
 {
     (void)username;
     (void)password;
     if (!valid(nSim, profile_idx) || ip_version < QL_PDP_TYPE_IP || ip_version > QL_PDP_TYPE_IPV4V6 ||
-        auth_type < QL_DATA_AUTH_TYPE_NONE || auth_type > QL_DATA_AUTH_TYPE_CHAP)
+        auth_type < QL_PDP_AUTH_TYPE_NONE || auth_type > QL_PDP_AUTH_TYPE_PAP_OR_CHAP)
         return QL_DATACALL_INVALID_PARAM_ERR;
     if (network_down()) return QL_DATACALL_EXECUTE_ERR;
     pthread_mutex_lock(&g_lock);
@@ -78,7 +78,7 @@ int ql_start_data_call(uint8 nSim, int profile_idx, int ip_version, char *apn_na
     return QL_DATACALL_SUCCESS;
 }
 
-int ql_get_data_call_info(uint8 nSim, int profile_idx, ql_data_call_info_s *info)
+ql_datacall_errcode_e ql_get_data_call_info(uint8_t nSim, int profile_idx, ql_data_call_info_s *info)
 {
     struct call c;
     if (!valid(nSim, profile_idx) || info == NULL) return QL_DATACALL_INVALID_PARAM_ERR;
@@ -89,13 +89,13 @@ int ql_get_data_call_info(uint8 nSim, int profile_idx, ql_data_call_info_s *info
     info->profile_idx = profile_idx;
     info->ip_version = c.active ? c.ip_version : 0;
     if (c.active && (c.ip_version == QL_PDP_TYPE_IP || c.ip_version == QL_PDP_TYPE_IPV4V6)) {
-        info->v4.state = QL_PDP_STATE_ACTIVED;
+        info->v4.state = QL_PDP_ACTIVED;
         IP4_ADDR(&info->v4.addr.ip, 127, 0, 0, 1);
         IP4_ADDR(&info->v4.addr.pri_dns, 127, 0, 0, 1);
         IP4_ADDR(&info->v4.addr.sec_dns, 0, 0, 0, 0);
     }
     if (c.active && (c.ip_version == QL_PDP_TYPE_IPV6 || c.ip_version == QL_PDP_TYPE_IPV4V6)) {
-        info->v6.state = QL_PDP_STATE_ACTIVED;
+        info->v6.state = QL_PDP_ACTIVED;
         ip6_addr_set_loopback(&info->v6.addr.ip);
         ip6_addr_set_loopback(&info->v6.addr.pri_dns);
         ip6_addr_set_zero(&info->v6.addr.sec_dns);
@@ -103,7 +103,7 @@ int ql_get_data_call_info(uint8 nSim, int profile_idx, ql_data_call_info_s *info
     return QL_DATACALL_SUCCESS;
 }
 
-int ql_stop_data_call(uint8 nSim, int profile_idx)
+ql_datacall_errcode_e ql_stop_data_call(uint8_t nSim, int profile_idx)
 {
     if (!valid(nSim, profile_idx)) return QL_DATACALL_INVALID_PARAM_ERR;
     pthread_mutex_lock(&g_lock);

@@ -25,13 +25,18 @@ static void init_once(void)
 {
     const char *lv = getenv("QLRT_LOG_LEVEL");
     const char *sc = getenv("QLRT_TIME_SCALE");
-    static const char *const names[] = {"VERBOSE", "DEBUG", "INFO", "WARN", "ERROR", "NONE"};
+    /* Indexed by the QL_LOG_LEVEL_* values (the SDK's: NEVER 0 ... VERBOSE 5); NONE is an alias. */
+    static const char *const names[] = {"NEVER", "ERROR", "WARN", "INFO", "DEBUG", "VERBOSE"};
     int i;
     clock_gettime(CLOCK_MONOTONIC, &g_t0);
     g_threshold = QL_LOG_LEVEL_DEBUG;
     if (lv && *lv) {
         int found = 0;
-        for (i = 0; i < 6; i++)
+        if (strcasecmp(lv, "NONE") == 0) {
+            g_threshold = QL_LOG_LEVEL_NEVER;
+            found = 1;
+        }
+        for (i = QL_LOG_LEVEL_NEVER; i <= QL_LOG_LEVEL_VERBOSE; i++)
             if (strcasecmp(lv, names[i]) == 0 || (lv[0] == '0' + i && lv[1] == '\0')) {
                 g_threshold = i;
                 found = 1;
@@ -72,9 +77,11 @@ double qlrt_elapsed_s(void)
     return (double)(t.tv_sec - g_t0.tv_sec) + (double)(t.tv_nsec - g_t0.tv_nsec) / 1e9;
 }
 
+/* level: a QL_LOG_LEVEL_* value, or -1 for a push. Shown when it is a push, an error, or at most
+ * the threshold (the SDK's filter: output level >= line level). */
 static void emit(int level, const char *tag, const char *func, int line, const char *fmt, va_list ap)
 {
-    static const char letters[] = "VDIWE";
+    static const char letters[] = "NEWIDV";
     char msg[1024];
     const char *task;
     int old, n;
@@ -83,7 +90,7 @@ static void emit(int level, const char *tag, const char *func, int line, const c
     pthread_mutex_lock(&g_log_lock);
     if (level == QL_LOG_LEVEL_ERROR) g_errors++;
     pthread_mutex_unlock(&g_log_lock);
-    if (level >= 0 && level < g_threshold && level != QL_LOG_LEVEL_ERROR) {
+    if (level >= 0 && level > g_threshold && level != QL_LOG_LEVEL_ERROR) {
         pthread_setcancelstate(old, NULL);
         return;
     }
@@ -92,20 +99,42 @@ static void emit(int level, const char *tag, const char *func, int line, const c
     task = qlrt_current_task_name();
     pthread_mutex_lock(&g_log_lock);
     fprintf(stderr, "[%9.3f] %c %-8s <%s> %s:%d %s\n", qlrt_elapsed_s(),
-            level < 0 ? 'P' : level <= 4 ? letters[level] : '?', tag ? tag : "-", task, func ? func : "?", line,
+            level < 0 ? 'P' : letters[level], tag ? tag : "-", task, func ? func : "?", line,
             msg);
     fflush(stderr);
     pthread_mutex_unlock(&g_log_lock);
     pthread_setcancelstate(old, NULL);
 }
 
-void ql_log_printf(int level, const char *tag, const char *func, int line, const char *fmt, ...)
+/* Levels above VERBOSE are shown as VERBOSE, below -1 as a push. */
+static int clamp_level(int level)
+{
+    if (level > QL_LOG_LEVEL_VERBOSE) return QL_LOG_LEVEL_VERBOSE;
+    if (level < -1) return -1;
+    return level;
+}
+
+void ql_log_printf(int level, const char *module_str, const char *func, int line, const char *fmt, ...)
 {
     va_list ap;
-    if (level > QL_LOG_LEVEL_ERROR) level = QL_LOG_LEVEL_ERROR;
-    if (level < -1) level = -1;
     va_start(ap, fmt);
-    emit(level, tag, func, line, fmt, ap);
+    emit(clamp_level(level), module_str, func, line, fmt, ap);
+    va_end(ap);
+}
+
+void ql_log_printf_tag(int level, unsigned int tag, const char *fmt, ...)
+{
+    char name[5];
+    va_list ap;
+    int i;
+    /* OSI_MAKE_LOG_TAG packs four 7-bit characters; anything unprintable shows as '?'. */
+    for (i = 0; i < 4; i++) {
+        unsigned c = (tag >> (7 * i)) & 0x7fu;
+        name[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+    }
+    name[4] = '\0';
+    va_start(ap, fmt);
+    emit(clamp_level(level), name, "-", 0, fmt, ap);
     va_end(ap);
 }
 

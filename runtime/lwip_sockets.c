@@ -7,7 +7,6 @@
  * reached through host_net.c or with the name in parentheses, e.g. (close)(s).
  */
 #define _GNU_SOURCE
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +59,7 @@ int lwip_get_error(int s)
 
 /* ---------------------------------------------------------------- address conversion */
 
+/* socklen_t is int (the SDK's lwIP): negative lengths are rejected here and in the callers. */
 static int from_lwip(const struct sockaddr *sa, socklen_t len, qlrt_addr_t *a)
 {
     memset(a, 0, sizeof(*a));
@@ -67,7 +67,7 @@ static int from_lwip(const struct sockaddr *sa, socklen_t len, qlrt_addr_t *a)
     if (len < 2) return EINVAL;
     if (sa->sa_family == AF_INET) {
         const struct sockaddr_in *s = (const struct sockaddr_in *)(const void *)sa;
-        if (len < sizeof(*s)) return EINVAL;
+        if ((size_t)len < sizeof(*s)) return EINVAL;
         a->family = QLRT_FAM_V4;
         a->port = ntohs(s->sin_port);
         memcpy(a->addr, &s->sin_addr, 4);
@@ -75,7 +75,7 @@ static int from_lwip(const struct sockaddr *sa, socklen_t len, qlrt_addr_t *a)
     }
     if (sa->sa_family == AF_INET6) {
         const struct sockaddr_in6 *s = (const struct sockaddr_in6 *)(const void *)sa;
-        if (len < sizeof(*s)) return EINVAL;
+        if ((size_t)len < sizeof(*s)) return EINVAL;
         a->family = QLRT_FAM_V6;
         a->port = ntohs(s->sin6_port);
         memcpy(a->addr, &s->sin6_addr, 16);
@@ -86,6 +86,7 @@ static int from_lwip(const struct sockaddr *sa, socklen_t len, qlrt_addr_t *a)
     return EAFNOSUPPORT;
 }
 
+/* Copies at most *len bytes (none if *len is negative) and sets *len to the full length. */
 static void to_lwip(const qlrt_addr_t *a, struct sockaddr *sa, socklen_t *len)
 {
     struct sockaddr_storage ss;
@@ -108,7 +109,7 @@ static void to_lwip(const qlrt_addr_t *a, struct sockaddr *sa, socklen_t *len)
         s->sin_port = htons(a->port);
         memcpy(&s->sin_addr, a->addr, 4);
     }
-    if (sa && len) memcpy(sa, &ss, *len < full ? *len : full);
+    if (sa && len && *len > 0) memcpy(sa, &ss, (size_t)(*len < full ? *len : full));
     if (len) *len = full;
 }
 
@@ -237,13 +238,14 @@ int lwip_getsockopt(int s, int level, int optname, void *optval, socklen_t *optl
     int opt = opt_of(level, optname);
     unsigned len;
     if (optval == NULL || optlen == NULL) return fail(s, EFAULT);
+    if (*optlen < 0) return fail(s, EINVAL);
     if (opt == QLRT_OPT_UNKNOWN) {
         qlrt_logf(QLRT_LV_DEBUG, "getsockopt(level 0x%x, option 0x%x): not supported", level, optname);
         return fail(s, ENOPROTOOPT);
     }
-    len = *optlen;
+    len = (unsigned)*optlen;
     if (qlrt_h_getsockopt(s, opt, optval, &len) != 0) return fail(s, errno);
-    *optlen = len;
+    *optlen = (socklen_t)len;
     if (opt == QLRT_OPT_ERROR && len >= sizeof(int)) set_err(s, *(int *)optval);
     return 0;
 }
@@ -252,11 +254,12 @@ int lwip_setsockopt(int s, int level, int optname, const void *optval, socklen_t
 {
     int opt = opt_of(level, optname);
     if (optval == NULL) return fail(s, EFAULT);
+    if (optlen < 0) return fail(s, EINVAL);
     if (opt == QLRT_OPT_UNKNOWN) {
         qlrt_logf(QLRT_LV_DEBUG, "setsockopt(level 0x%x, option 0x%x): not supported", level, optname);
         return fail(s, ENOPROTOOPT);
     }
-    return (int)done(s, qlrt_h_setsockopt(s, opt, optval, optlen));
+    return (int)done(s, qlrt_h_setsockopt(s, opt, optval, (unsigned)optlen));
 }
 
 ssize_t lwip_recv(int s, void *mem, size_t len, int flags)
@@ -327,19 +330,14 @@ int lwip_ioctl(int s, long cmd, void *argp)
     return (int)done(s, (ioctl)(s, (unsigned long)cmd, argp));
 }
 
-int lwip_fcntl(int s, int cmd, ...)
+int lwip_fcntl(int s, int cmd, int val)
 {
-    va_list ap;
-    int val = 0;
     switch (cmd) {
     case F_GETFL:
     case F_GETFD:
         return (int)done(s, (fcntl)(s, cmd));
     case F_SETFL:
     case F_SETFD:
-        va_start(ap, cmd);
-        val = va_arg(ap, int);
-        va_end(ap);
         return (int)done(s, (fcntl)(s, cmd, val));
     default:
         qlrt_logf(QLRT_LV_DEBUG, "fcntl(%d, cmd %d): only F_GETFL/F_SETFL/F_GETFD/F_SETFD are supported", s, cmd);
@@ -353,7 +351,11 @@ const char *lwip_inet_ntop(int af, const void *src, char *dst, socklen_t size)
         errno = EAFNOSUPPORT;
         return NULL;
     }
-    return qlrt_h_ntop(af == AF_INET6 ? QLRT_FAM_V6 : QLRT_FAM_V4, src, dst, size) == 0 ? dst : NULL;
+    if (size < 0) {
+        errno = ENOSPC;
+        return NULL;
+    }
+    return qlrt_h_ntop(af == AF_INET6 ? QLRT_FAM_V6 : QLRT_FAM_V4, src, dst, (size_t)size) == 0 ? dst : NULL;
 }
 
 int lwip_inet_pton(int af, const char *src, void *dst)
@@ -373,13 +375,16 @@ struct ai_block {
     char name[DNS_MAX_NAME_LENGTH + 1];
 };
 
-int lwip_getaddrinfo(const char *nodename, const char *servname, const struct addrinfo *hints, struct addrinfo **res)
+int lwip_getaddrinfo(const char *nodename, const char *servname, const struct addrinfo *hints, struct addrinfo **res,
+                     uint32_t simcid)
 {
     int family = AF_UNSPEC, flags = 0, qfam;
     long port = 0;
     qlrt_addr_t a;
     struct ai_block *b;
     socklen_t sl;
+    /* The host has one network: simcid (the data call's) only shows in the log. */
+    qlrt_logf(QLRT_LV_DEBUG, "getaddrinfo('%.64s', simcid %u)", nodename ? nodename : "(null)", (unsigned)simcid);
     if (res == NULL) return EAI_FAIL;
     *res = NULL;
     if (nodename == NULL && servname == NULL) return EAI_NONAME;
@@ -424,13 +429,6 @@ int lwip_getaddrinfo(const char *nodename, const char *servname, const struct ad
     return 0;
 }
 
-int getaddrinfo_with_pcid(const char *nodename, const char *servname, const struct addrinfo *hints,
-                          struct addrinfo **res, uint32 pcid)
-{
-    qlrt_logf(QLRT_LV_DEBUG, "getaddrinfo_with_pcid('%.64s', pcid %u)", nodename ? nodename : "(null)", pcid);
-    return lwip_getaddrinfo(nodename, servname, hints, res);
-}
-
 void lwip_freeaddrinfo(struct addrinfo *ai)
 {
     int n = 0;
@@ -441,7 +439,7 @@ void lwip_freeaddrinfo(struct addrinfo *ai)
     }
 }
 
-struct hostent *lwip_gethostbyname(const char *name)
+struct hostent *lwip_gethostbyname(const char *name, uint32_t simcid)
 {
     static __thread struct hostent h;
     static __thread char hname[DNS_MAX_NAME_LENGTH + 1];
@@ -449,6 +447,7 @@ struct hostent *lwip_gethostbyname(const char *name)
     static __thread char *addr_list[2];
     static __thread char *aliases[1];
     qlrt_addr_t a;
+    (void)simcid; /* one network on the host */
     if (name == NULL || strlen(name) > DNS_MAX_NAME_LENGTH) return NULL;
     if (qlrt_resolve(name, QLRT_FAM_V4, &a) != 0) return NULL;
     memcpy(&addr.addr, a.addr, 4);

@@ -74,8 +74,9 @@ static void *trampoline(void *p)
     return NULL;
 }
 
+/* Variadic as in the SDK; the host has no use for trailing arguments, so they are not read. */
 QlOSStatus ql_rtos_task_create(ql_task_t *task_ref, uint32 stack_size, uint8 priority, char *task_name,
-                               void (*task_start)(void *), void *argv, uint32 event_count)
+                               void (*task_start)(void *), void *argv, uint32 event_count, ...)
 {
     pthread_attr_t attr;
     struct task *t = NULL;
@@ -175,11 +176,10 @@ QlOSStatus ql_rtos_task_get_current_ref(ql_task_t *task_ref)
     return QL_OSI_SUCCESS;
 }
 
-QlOSStatus ql_rtos_task_yield(void)
+void ql_rtos_task_yield(void)
 {
     qlrt_task_checkpoint();
     sched_yield();
-    return QL_OSI_SUCCESS;
 }
 
 static void sleep_scaled_ms(double ms)
@@ -194,20 +194,18 @@ static void sleep_scaled_ms(double ms)
     }
 }
 
-QlOSStatus ql_rtos_task_sleep_ms(uint32 ms)
+void ql_rtos_task_sleep_ms(uint32 ms)
 {
     qlrt_task_checkpoint();
     sleep_scaled_ms((double)ms);
     qlrt_task_checkpoint();
-    return QL_OSI_SUCCESS;
 }
 
-QlOSStatus ql_rtos_task_sleep_s(uint32 s)
+void ql_rtos_task_sleep_s(uint32 s)
 {
     qlrt_task_checkpoint();
     sleep_scaled_ms((double)s * 1000.0);
     qlrt_task_checkpoint();
-    return QL_OSI_SUCCESS;
 }
 
 uint32 ql_rtos_get_system_tick(void) { return (uint32)(qlrt_elapsed_s() * 1000.0); }

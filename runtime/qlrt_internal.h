@@ -25,12 +25,13 @@ typedef struct {
     uint32_t scope_id;
 } qlrt_addr_t;
 
-/* Log levels (= ql_log_level_e) and the runtime's own logger (tag "qlrt"). */
-#define QLRT_LV_VERBOSE 0
-#define QLRT_LV_DEBUG 1
-#define QLRT_LV_INFO 2
-#define QLRT_LV_WARN 3
-#define QLRT_LV_ERROR 4
+/* Log levels (= the QL_LOG_LEVEL_* values of ql_log.h, the SDK's) and the runtime's own logger
+ * (tag "qlrt"). */
+#define QLRT_LV_ERROR 1
+#define QLRT_LV_WARN 2
+#define QLRT_LV_INFO 3
+#define QLRT_LV_DEBUG 4
+#define QLRT_LV_VERBOSE 5
 void qlrt_logf(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void qlrt_count_refused(void);
 void qlrt_log_counts(unsigned *errors, unsigned *failures, unsigned *refused);

@@ -61,19 +61,27 @@ struct addrinfo {
     struct addrinfo *ai_next;
 };
 
+/*
+ * Prototypes and macros are the SDK's lwIP with its per-data-call DNS feature
+ * (CONFIG_QUEC_PROJECT_FEATURE_DNS, on in both SDK generations): the lookup functions take the
+ * data call's simcid, which the host ignores (it has one network).
+ */
+
 /** Resolve nodename (see above) and the numeric servname; *res is freed by freeaddrinfo().
  *  Returns 0 or an EAI_* code. */
-int lwip_getaddrinfo(const char *nodename, const char *servname, const struct addrinfo *hints, struct addrinfo **res);
-/** QuecOpen: lwip_getaddrinfo() on the data call profile pcid (the host has one network). */
-int getaddrinfo_with_pcid(const char *nodename, const char *servname, const struct addrinfo *hints,
-                          struct addrinfo **res, uint32 pcid);
+int lwip_getaddrinfo(const char *nodename, const char *servname, const struct addrinfo *hints, struct addrinfo **res,
+                     uint32_t simcid);
 void lwip_freeaddrinfo(struct addrinfo *ai);
 /** IPv4 only; per-thread result; NULL on failure. */
-struct hostent *lwip_gethostbyname(const char *name);
+struct hostent *lwip_gethostbyname(const char *name, uint32_t simcid);
 
-#define getaddrinfo(nodname, servname, hints, res) lwip_getaddrinfo(nodname, servname, hints, res)
+#define getaddrinfo(nodname, servname, hints, res) lwip_getaddrinfo(nodname, servname, hints, res, 0)
+/** QuecOpen: getaddrinfo() on the data call profile simcid. */
+#define getaddrinfo_with_pcid(nodname, servname, hints, res, simcid) \
+    lwip_getaddrinfo(nodname, servname, hints, res, simcid)
 #define freeaddrinfo(addrinfo) lwip_freeaddrinfo(addrinfo)
-#define gethostbyname(name) lwip_gethostbyname(name)
+#define gethostbyname(name) lwip_gethostbyname(name, 0)
+#define gethostbyname_with_pcid(name, simcid) lwip_gethostbyname(name, simcid)
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,8 @@
  * loopback destinations are used as they are, others are remapped by $QLRT_MAP or refused
  * (ECONNREFUSED for TCP, EHOSTUNREACH for UDP) with a log line, and never reached.
  *
- * Types and constants are lwIP's (struct sockaddr with sa_len, sockaddr_in6 with sin6_len,
+ * Types and constants are lwIP's as the SDK configures it (socklen_t is int, struct sockaddr with
+ * sa_len, sockaddr_in6 with sin6_len,
  * SOL_SOCKET 0xfff, SO_ERROR 0x1007, MSG_DONTWAIT 0x08, ...); the runtime translates them to
  * the host's. Because of that, the system's <sys/socket.h>, <netinet/in.h>, <arpa/inet.h>,
  * <netinet/tcp.h> and <netdb.h> must not be mixed in: this header claims their include guards
@@ -49,10 +50,7 @@
 extern "C" {
 #endif
 
-#ifndef __socklen_t_defined
-typedef unsigned int socklen_t;
-#define __socklen_t_defined 1
-#endif
+/* socklen_t is int, as in the SDK: see lwip/arch.h. */
 typedef u8_t sa_family_t;
 typedef u16_t in_port_t;
 
@@ -178,8 +176,8 @@ ssize_t lwip_sendto(int s, const void *dataptr, size_t size, int flags, const st
 ssize_t lwip_write(int s, const void *dataptr, size_t size);
 int lwip_select(int maxfdp1, fd_set *readset, fd_set *writeset, fd_set *exceptset, struct timeval *timeout);
 int lwip_ioctl(int s, long cmd, void *argp);
-/** F_GETFL, F_SETFL (O_NONBLOCK) and the other host commands; the third argument is an int. */
-int lwip_fcntl(int s, int cmd, ...);
+/** F_GETFL, F_SETFL (val: O_NONBLOCK or 0), F_GETFD, F_SETFD; val is ignored by the GET commands. */
+int lwip_fcntl(int s, int cmd, int val);
 const char *lwip_inet_ntop(int af, const void *src, char *dst, socklen_t size);
 int lwip_inet_pton(int af, const char *src, void *dst);
 /** The last error (errno value) of a call on socket s, 0 if none: e.g. EINPROGRESS after a
@@ -208,7 +206,7 @@ int lwip_get_error(int s);
 #define read(s, mem, len) lwip_read(s, mem, len)
 #define write(s, dataptr, len) lwip_write(s, dataptr, len)
 #define close(s) lwip_close(s)
-#define fcntl(...) lwip_fcntl(__VA_ARGS__)
+#define fcntl(s, cmd, val) lwip_fcntl(s, cmd, val)
 #define ioctl(s, cmd, argp) lwip_ioctl(s, cmd, argp)
 
 #ifdef __cplusplus
