@@ -9,7 +9,9 @@
  * conversions, data call info, getaddrinfo through QLRT_MAP placeholders, TCP over lwip_*
  * (listen/accept/connect/select/fcntl/getsockopt/getpeername with reverse mapping), UDP
  * sendto/recvfrom through a rule, task self-deletion and deletion by another task, the time
- * scale, mutexes and semaphores.
+ * scale, mutexes and semaphores; the SDK's values of the compat headers' constants (checked at
+ * compile time), socklen_t being int (an `int` length is passed as the SDK demos do, and the
+ * app is built with -Werror), negative lengths, the log macros of both SDK generations.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +30,23 @@
 #include "lwip/tcp.h"
 #include "ql_ssl.h"
 #include "qlrt.h"
+
+/* Values from the SDK headers (ql_log.h, ql_osi_def.h, ql_api_datacall.h, lwIP's arch.h). */
+_Static_assert(QL_LOG_LEVEL_NEVER == 0 && QL_LOG_LEVEL_ERROR == 1 && QL_LOG_LEVEL_WARN == 2 && QL_LOG_LEVEL_INFO == 3 &&
+                   QL_LOG_LEVEL_DEBUG == 4 && QL_LOG_LEVEL_VERBOSE == 5 && QL_LOG_OUTPUT_LEVEL == QL_LOG_LEVEL_INFO,
+               "QL_LOG_LEVEL_* are the SDK's");
+_Static_assert(QL_LOG_TAG_OPEN == 0x9d427d1u && QL_LOG_TAG == QL_LOG_TAG_OPEN, "QOPN tag, both generations' spelling");
+_Static_assert(APP_PRIORITY_IDLE == 1 && APP_PRIORITY_LOW == 4 && APP_PRIORITY_BELOW_NORMAL == 8 &&
+                   APP_PRIORITY_NORMAL == 12 && APP_PRIORITY_ABOVE_NORMAL == 16 && APP_PRIORITY_HIGH == 25 &&
+                   APP_PRIORITY_REALTIME == 30,
+               "APP_PRIORITY_* are the SDK's");
+_Static_assert((unsigned)QL_OSI_TASK_PARAM_INVALID == 0x81000001u && (unsigned)QL_OSI_TASK_DELETE_FAIL == 0x81000004u &&
+                   (unsigned)QL_OSI_SEMA_GET_FAIL == 0x81000068u && (unsigned)QL_OSI_MUTEX_LOCK_FAIL == 0x81000098u,
+               "QL_OSI_* are the SDK's");
+_Static_assert((unsigned)QL_DATACALL_INVALID_PARAM_ERR == 0x86010003u &&
+                   (unsigned)QL_DATACALL_NW_REGISTER_TIMEOUT_ERR == 0x86010004u,
+               "QL_DATACALL_* are the SDK's");
+_Static_assert(sizeof(socklen_t) == sizeof(int) && (socklen_t)-1 < 0, "socklen_t is int, as in the SDK's lwIP");
 
 static int g_checks;
 static volatile int g_victim_loops;
@@ -86,7 +105,7 @@ static void check_datacall(void)
     ql_data_call_info_s info;
     char buf[INET_ADDRSTRLEN];
     CHECK(ql_network_register_wait(0, 10) == 0, "network registration");
-    CHECK(ql_network_register_wait(5, 10) != 0, "sim 5 must be rejected");
+    CHECK(ql_network_register_wait(5, 10) == QL_DATACALL_INVALID_PARAM_ERR, "sim 5 must be rejected");
     CHECK(ql_start_data_call(0, 0, QL_PDP_TYPE_IP, "apn", NULL, NULL, 0) != 0, "profile 0 must be rejected");
     CHECK(ql_get_data_call_info(0, 2, NULL) != 0, "NULL info must be rejected");
     CHECK(ql_set_data_call_asyn_mode(0, 2, 0) == 0, "asyn mode");
@@ -138,7 +157,7 @@ static void check_tcp(void)
     struct sockaddr_in a, peer;
     socklen_t len = sizeof(a);
     int lfd, cfd, sfd, on = 1, err = -1, r;
-    socklen_t elen = sizeof(err);
+    int elen = sizeof(err); /* int, not socklen_t: the SDK demos' getsockopt(..., &len) */
     fd_set w;
     struct timeval tv;
     char buf[64];
@@ -192,6 +211,17 @@ static void check_tcp(void)
     CHECK(shutdown(sfd, SHUT_WR) == 0, "shutdown");
     CHECK(setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) == 0, "TCP_NODELAY");
     CHECK(getsockopt(cfd, SOL_SOCKET, 0x7777, &err, &elen) == -1 && errno == ENOPROTOOPT, "unknown option");
+    /* socklen_t is signed: negative lengths are refused, never used as a size. */
+    elen = -1;
+    CHECK(getsockopt(cfd, SOL_SOCKET, SO_ERROR, &err, &elen) == -1 && errno == EINVAL, "getsockopt length -1");
+    CHECK(setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &on, -4) == -1 && errno == EINVAL, "setsockopt length -4");
+    CHECK(connect(sfd, (struct sockaddr *)&a, -16) == -1 && errno == EINVAL, "connect length -16");
+    memset(&peer, 0xa5, sizeof(peer));
+    len = -1;
+    CHECK(getpeername(cfd, (struct sockaddr *)&peer, &len) == 0 && len == (socklen_t)sizeof(peer) &&
+              peer.sin_len == 0xa5,
+          "getpeername with length -1 copies nothing and reports the full length");
+    CHECK(inet_ntop(AF_INET, &peer.sin_addr, buf, -1) == NULL, "inet_ntop size -1");
     close(sfd);
     close(cfd);
     close(lfd);
@@ -281,7 +311,8 @@ static void unit_task(void *arg)
     /* Tasks: self deletion by NULL and by own handle, deletion of another task. */
     CHECK(ql_rtos_semaphore_create(&g_done, 0) == QL_OSI_SUCCESS, "semaphore");
     CHECK(ql_rtos_task_create(&t1, 4096, APP_PRIORITY_NORMAL, "selfdel1", self_deleter, NULL, 0) == 0, "create 1");
-    CHECK(ql_rtos_task_create(&t2, 4096, APP_PRIORITY_NORMAL, "selfdel2", self_deleter, (void *)1, 0) == 0,
+    /* ql_rtos_task_create is variadic in the SDK; trailing arguments are accepted and ignored. */
+    CHECK(ql_rtos_task_create(&t2, 4096, APP_PRIORITY_NORMAL, "selfdel2", self_deleter, (void *)1, 0, 1, "extra") == 0,
           "create 2");
     CHECK(ql_rtos_semaphore_wait(g_done, 5000) == 0 && ql_rtos_semaphore_wait(g_done, 5000) == 0, "both ran");
     CHECK(ql_rtos_semaphore_wait(g_done, 100) == QL_OSI_SEMA_GET_FAIL, "semaphore timeout");
@@ -308,6 +339,11 @@ static void unit_task(void *arg)
           "a mutex is not a semaphore");
     CHECK(ql_rtos_mutex_delete(m) == 0, "mutex delete");
 
+    /* The SDK's log macros of both generations (the lines are informational). */
+    QL_LOG_TAG(QL_LOG_LEVEL_INFO, QL_LOG_TAG_OSI, "rt_unit", "QL_LOG_TAG line");
+    QL_LOG_PUSH_TAG("rt_unit", QL_LOG_TAG_OSI, "QL_LOG_PUSH_TAG line %d", 1);
+    QL_LOG_PRINTF(QL_LOG_LEVEL_INFO, "QL_LOG_PRINTF line (tag %#x)", (unsigned)QL_LOG_TAG);
+    QL_LOG_PRINTF_TAG(QL_LOG_LEVEL_WARN, QL_LOG_TAG_NW, "QL_LOG_PRINTF_TAG line");
     QL_LOG_PUSH("rt_unit", "rt_unit: %d checks passed", g_checks);
     ql_rtos_task_delete(NULL);
 }
