@@ -88,7 +88,7 @@ const USAGE: &str = "usage: qlssl-server [options]
 
 fn parse_hex(s: &str) -> Option<Vec<u8>> {
     // mbedtls' MBEDTLS_PSK_MAX_LEN: 32 bytes.
-    if s.is_empty() || s.len() % 2 != 0 || s.len() > 64 {
+    if s.is_empty() || !s.len().is_multiple_of(2) || s.len() > 64 {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
