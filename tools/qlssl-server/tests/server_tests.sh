@@ -131,7 +131,7 @@ timeout 5 python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", 
 dtls_openssl() { # NAME WORD ARGS...: one echo over DTLS-PSK with s_client
     local name=$1 word=$2 out="$WORK/$1.out"
     shift 2
-    (echo "$word"; sleep 1) | timeout 20 openssl s_client -connect "127.0.0.1:$DTLS" -psk 313233343536 \
+    (echo "$word"; sleep 2) | timeout 20 openssl s_client -connect "127.0.0.1:$DTLS" -psk 313233343536 \
         -psk_identity 123 "$@" >"$out" 2>&1
     grep -q "^$word\$" "$out" || { fail "$name: no echo"; sed 's/^/    /' "$out" | tail -20; return; }
     log "ok $name: $(grep -m1 -E '^(New|Reused),' "$out") $(grep -m1 'Protocol *:' "$out" | tr -s ' ')"
@@ -139,12 +139,12 @@ dtls_openssl() { # NAME WORD ARGS...: one echo over DTLS-PSK with s_client
 dtls_openssl dtls12-full echo-one -dtls1_2 -cipher PSK-AES128-CBC-SHA -sess_out "$WORK/dtls.sess"
 dtls_openssl dtls12-resumed echo-two -dtls1_2 -cipher PSK-AES128-CBC-SHA -sess_in "$WORK/dtls.sess"
 expect_in "$WORK/dtls12-resumed.out" '^Reused,' "OpenSSL resumed the DTLS session"
-(echo echo-three; sleep 1) | timeout 20 gnutls-cli -u -p "$DTLS" --pskusername 123 --pskkey 313233343536 \
+(echo echo-three; sleep 2) | timeout 20 gnutls-cli -u -p "$DTLS" --pskusername 123 --pskkey 313233343536 \
     --priority 'NORMAL:-VERS-ALL:+VERS-DTLS1.0:-KX-ALL:+PSK' 127.0.0.1 >"$WORK/dtls10.out" 2>&1
 expect_in "$WORK/dtls10.out" '^echo-three$' "the DTLS 1.0 PSK echo (gnutls-cli)"
 expect_in "$WORK/dtls10.out" 'DTLS1.0' "DTLS 1.0 was negotiated"
 # The wrong key: a DTLS handshake that started and failed.
-(echo never; sleep 1) | timeout 20 gnutls-cli -u -p "$DTLS" --pskusername 123 --pskkey 313233343537 \
+(echo never; sleep 2) | timeout 20 gnutls-cli -u -p "$DTLS" --pskusername 123 --pskkey 313233343537 \
     --priority 'NORMAL:-VERS-ALL:+VERS-DTLS1.2:-KX-ALL:+PSK' 127.0.0.1 >"$WORK/dtls-badkey.out" 2>&1
 grep -q '^never$' "$WORK/dtls-badkey.out" && fail "a wrong PSK got an echo"
 
