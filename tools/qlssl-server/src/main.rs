@@ -1,15 +1,24 @@
 //! qlssl-server: the qlssl host runtime's embedded default peer.
 //!
-//! * HTTPS on TCP: completes a TLS handshake, reads one HTTP request, answers a `GET` with a
-//!   small `HTTP/1.0 200` response (anything else with 400/405), sends close_notify, closes.
-//! * DTLS echo on UDP: PSK (identity/key configurable) and certificate suites, HelloVerify
-//!   cookies, echoes every record back until the client's close_notify or idle timeout.
+//! * HTTPS on TCP: completes a TLS handshake (SSL 3.0 .. TLS 1.2, every suite this mbedtls can
+//!   serve, RC4 and 3DES included, resumption by session id and by ticket), reads one HTTP request,
+//!   answers a `GET` with a short `HTTP/1.0 200` response (anything else with 400/405), sends
+//!   close_notify, closes.
+//! * DTLS echo on UDP: DTLS 1.0/1.2, PSK (a table of identities; by default the older SDK demo's
+//!   `123`/`123456` and our demo's) and certificate suites, HelloVerify cookies, resumption;
+//!   echoes every record back until the client's close_notify or idle timeout.
 //!
 //! Loopback only (it refuses any other bind address). Port 0 picks a free port; the chosen
 //! ports are printed and optionally written to `--port-file`. Every loop is bounded in time
 //! and count; SIGTERM/SIGINT stop it cleanly (it prints its statistics and exits 0).
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod http;
+mod stats;
+mod tls;
 
 use std::io::{Read, Write};
+use std::os::raw::c_int;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -24,47 +33,13 @@ use mbedtls::ssl::{Config, Context, CookieContext, Io};
 use mbedtls::x509::certificate::Builder;
 use mbedtls::x509::{Certificate, Time};
 
+use stats::{Service, Stats};
+
 static STOP: AtomicBool = AtomicBool::new(false);
 static VERBOSE: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn on_signal(_sig: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
-}
-
-#[derive(Default)]
-struct Stats {
-    https_accepted: AtomicU64,
-    https_handshakes: AtomicU64,
-    http_200: AtomicU64,
-    http_other: AtomicU64,
-    https_errors: AtomicU64,
-    https_rejected_busy: AtomicU64,
-    dtls_hello_verify: AtomicU64,
-    dtls_handshakes: AtomicU64,
-    dtls_echoes: AtomicU64,
-    dtls_close_notify: AtomicU64,
-    dtls_errors: AtomicU64,
-}
-
-impl Stats {
-    fn line(&self) -> String {
-        let g = |a: &AtomicU64| a.load(Ordering::SeqCst);
-        format!(
-            "https_accepted={} https_handshakes={} http_200={} http_other={} https_errors={} https_rejected_busy={} \
-             dtls_hello_verify={} dtls_handshakes={} dtls_echoes={} dtls_close_notify={} dtls_errors={}",
-            g(&self.https_accepted),
-            g(&self.https_handshakes),
-            g(&self.http_200),
-            g(&self.http_other),
-            g(&self.https_errors),
-            g(&self.https_rejected_busy),
-            g(&self.dtls_hello_verify),
-            g(&self.dtls_handshakes),
-            g(&self.dtls_echoes),
-            g(&self.dtls_close_notify),
-            g(&self.dtls_errors),
-        )
-    }
 }
 
 macro_rules! log {
@@ -78,8 +53,9 @@ struct Opts {
     bind: IpAddr,
     https_port: Option<u16>,
     dtls_port: Option<u16>,
-    psk_identity: String,
-    psk_key: Vec<u8>,
+    psk_identity: Option<String>,
+    psk_key: Option<Vec<u8>>,
+    psk_extra: tls::PskTable,
     cert: Option<String>,
     key: Option<String>,
     write_ca: Option<String>,
@@ -94,19 +70,25 @@ const USAGE: &str = "usage: qlssl-server [options]
   --bind ADDR            loopback address to listen on (default 127.0.0.1; non-loopback is refused)
   --https-port N|off     TCP port for HTTPS (default 0 = pick a free port)
   --dtls-port N|off      UDP port for the DTLS echo (default 0 = pick a free port)
-  --psk-identity ID      DTLS/TLS PSK identity (default qlssl_demo)
-  --psk-key HEX          PSK as hex (default 0102030405060708090a0b0c0d0e0f10)
+  --psk-identity ID      accept only this PSK identity (with --psk-key, default key 0102..0f10)
+  --psk-key HEX          its key as hex (with --psk-identity, default identity qlssl_demo)
+  --psk ID:HEX           accept this identity with this key as well (repeatable)
+                         Without any of the three, two PSKs are accepted: identity '123' with key
+                         ASCII '123456' (the older SDK demo's) and 'qlssl_demo' with
+                         0102030405060708090a0b0c0d0e0f10 (c_examples/ssl_demo.c's).
   --cert FILE --key FILE load the server certificate chain and key (PEM) instead of generating
   --write-ca FILE        write the server certificate(s) as PEM (a CA file for verifying clients)
   --port-file FILE       write 'https=PORT' / 'dtls=PORT' lines once listening
   --stats-file FILE      write the final statistics line there on exit
   --max-seconds N        exit by itself after N seconds (default 3600)
   --max-conns N          concurrent HTTPS connections (default 16)
-  --body-size N          HTTP response body size in bytes (default 300, max 65536)
+  --body-size N          pad the HTTP response body to N bytes (default 0: a short body, the whole
+                         response under 120 bytes; max 65536)
   -v                     log every connection";
 
 fn parse_hex(s: &str) -> Option<Vec<u8>> {
-    if s.is_empty() || s.len() % 2 != 0 || s.len() > 128 {
+    // mbedtls' MBEDTLS_PSK_MAX_LEN: 32 bytes.
+    if s.is_empty() || !s.len().is_multiple_of(2) || s.len() > 64 {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
@@ -124,8 +106,9 @@ fn parse_args() -> Result<Opts, String> {
         bind: IpAddr::from([127, 0, 0, 1]),
         https_port: Some(0),
         dtls_port: Some(0),
-        psk_identity: "qlssl_demo".into(),
-        psk_key: parse_hex("0102030405060708090a0b0c0d0e0f10").unwrap(),
+        psk_identity: None,
+        psk_key: None,
+        psk_extra: Vec::new(),
         cert: None,
         key: None,
         write_ca: None,
@@ -133,7 +116,7 @@ fn parse_args() -> Result<Opts, String> {
         stats_file: None,
         max_seconds: 3600,
         max_conns: 16,
-        body_size: 300,
+        body_size: 0,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -157,9 +140,20 @@ fn parse_args() -> Result<Opts, String> {
                 if v.is_empty() || v.len() > 128 {
                     return Err("PSK identity must be 1..128 bytes".into());
                 }
-                o.psk_identity = v
+                o.psk_identity = Some(v)
             }
-            "--psk-key" => o.psk_key = parse_hex(&v).ok_or("PSK key must be 1..64 bytes of hex")?,
+            "--psk-key" => o.psk_key = Some(parse_hex(&v).ok_or("PSK key must be 1..32 bytes of hex")?),
+            "--psk" => {
+                let (id, hex) = v.split_once(':').ok_or("--psk wants ID:HEX")?;
+                if id.is_empty() || id.len() > 128 {
+                    return Err("PSK identity must be 1..128 bytes".into());
+                }
+                let key = parse_hex(hex).ok_or("PSK key must be 1..32 bytes of hex")?;
+                if o.psk_extra.len() >= 64 {
+                    return Err("at most 64 --psk".into());
+                }
+                o.psk_extra.push((id.as_bytes().to_vec(), key));
+            }
             "--cert" => o.cert = Some(v),
             "--key" => o.key = Some(v),
             "--write-ca" => o.write_ca = Some(v),
@@ -245,36 +239,74 @@ fn would_block(e: &mbedtls::Error) -> bool {
 
 // ---------------------------------------------------------------- HTTPS
 
+/// The TCP stream under a TLS context, counting what the client sent: a handshake that fails
+/// after the client sent something is a failed handshake (`https_hs_failed`); a connection
+/// closed before any byte is not.
+/// (Shared: mbedtls' wrapper drops the stream when a handshake fails.)
+struct CountingStream {
+    tcp: TcpStream,
+    received: Arc<AtomicU64>,
+}
+
+impl Read for CountingStream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.tcp.read(buf)?;
+        self.received.fetch_add(n as u64, Ordering::SeqCst);
+        Ok(n)
+    }
+}
+
+impl Write for CountingStream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tcp.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tcp.flush()
+    }
+}
+
+/// Seconds one HTTPS connection may take from accept to close: generous, because an app under
+/// AddressSanitizer may handshake two connections and only then send on the first.
+const HTTPS_CONN_SECONDS: u64 = 30;
+
 fn https_conn(cfg: Arc<Config>, stream: TcpStream, stats: &Stats, id: u64, body_size: usize) -> Result<(), String> {
     let peer = stream.peer_addr().map(|a| a.to_string()).unwrap_or_default();
     stream.set_read_timeout(Some(Duration::from_millis(100))).map_err(|e| e.to_string())?;
     stream.set_write_timeout(Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(HTTPS_CONN_SECONDS);
     let mut ctx = Context::new(cfg);
-    let mut r = ctx.establish(stream, None);
+    tls::reset_resumed();
+    let received = Arc::new(AtomicU64::new(0));
+    let mut r = ctx.establish(CountingStream { tcp: stream, received: received.clone() }, None);
     let mut rounds = 0u32;
     while let Err(e) = &r {
-        if !would_block(e) {
-            return Err(format!("handshake with {}: {}", peer, e));
+        let why = if !would_block(e) {
+            Some(e.to_string())
+        } else if Instant::now() > deadline || rounds > 1_000_000 || STOP.load(Ordering::SeqCst) {
+            Some("timed out".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            let received = received.load(Ordering::SeqCst);
+            if received > 0 {
+                stats.https_hs_failed.fetch_add(1, Ordering::SeqCst);
+            }
+            return Err(format!("https #{}: handshake with {} failed after {} bytes from it: {}", id, peer, received, why));
         }
         rounds += 1;
-        if Instant::now() > deadline || rounds > 100_000 || STOP.load(Ordering::SeqCst) {
-            return Err(format!("handshake with {}: timed out", peer));
-        }
         r = ctx.handshake();
     }
-    stats.https_handshakes.fetch_add(1, Ordering::SeqCst);
-    let suite = ctx.ciphersuite().unwrap_or(0);
-    vlog!("https #{}: handshake with {} done (suite 0x{:04x})", id, peer, suite);
+    let (version, suite) = tls::negotiated(&ctx);
+    let resumed = tls::take_resumed(ctx.ciphersuite().map(c_int::from).unwrap_or(0));
+    stats.handshake(Service::Https, &version, &suite, resumed);
+    vlog!("https #{}: handshake with {} done: {} {}{}", id, peer, version, suite, resumed.map(|h| format!(" (resumed {:?})", h)).unwrap_or_default());
 
     let mut req = Vec::with_capacity(512);
     let mut buf = [0u8; 1024];
-    loop {
-        if req.windows(4).any(|w| w == b"\r\n\r\n") || req.windows(2).any(|w| w == b"\n\n") {
-            break;
-        }
-        if req.len() > 8192 {
-            return Err(format!("https #{}: request header too long", id));
+    while !http::head_complete(&req) {
+        if req.len() > http::MAX_REQUEST {
+            return Err(format!("https #{}: request head longer than {} bytes", id, http::MAX_REQUEST));
         }
         if Instant::now() > deadline || STOP.load(Ordering::SeqCst) {
             return Err(format!("https #{}: timed out waiting for the request", id));
@@ -286,28 +318,13 @@ fn https_conn(cfg: Arc<Config>, stream: TcpStream, stats: &Stats, id: u64, body_
             Err(e) => return Err(format!("https #{}: read: {}", id, e)),
         }
     }
-    let first = String::from_utf8_lossy(req.split(|b| *b == b'\n').next().unwrap_or(b"")).trim().to_string();
-    let (status, body) = if first.starts_with("GET ") && (first.ends_with("HTTP/1.0") || first.ends_with("HTTP/1.1")) {
-        stats.http_200.fetch_add(1, Ordering::SeqCst);
-        let mut b = format!("Hello from qlssl-server: response #{} to \"{}\" over TLS suite 0x{:04x}.\n", id, first, suite);
-        while b.len() < body_size {
-            b.push_str("0123456789abcdefghijklmnopqrstuvwxyz\n");
-        }
-        b.truncate(body_size.max(1));
-        ("200 OK", b)
-    } else if first.contains(" HTTP/1.") {
-        stats.http_other.fetch_add(1, Ordering::SeqCst);
-        ("405 Method Not Allowed", "only GET is served\n".to_string())
-    } else {
-        stats.http_other.fetch_add(1, Ordering::SeqCst);
-        ("400 Bad Request", "bad request\n".to_string())
+    let first = http::request_line(&req);
+    let verdict = http::judge(&first);
+    match verdict {
+        http::Verdict::Ok => stats.http_200.fetch_add(1, Ordering::SeqCst),
+        _ => stats.http_other.fetch_add(1, Ordering::SeqCst),
     };
-    let resp = format!(
-        "HTTP/1.0 {}\r\nServer: qlssl-server\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-        status,
-        body.len(),
-        body
-    );
+    let resp = http::response(&verdict, body_size);
     let mut off = 0;
     let mut rounds = 0u32;
     while off < resp.len() {
@@ -315,18 +332,21 @@ fn https_conn(cfg: Arc<Config>, stream: TcpStream, stats: &Stats, id: u64, body_
         if Instant::now() > deadline || rounds > 100_000 {
             return Err(format!("https #{}: timed out writing the response", id));
         }
-        match ctx.write(&resp.as_bytes()[off..]) {
+        match ctx.write(&resp[off..]) {
             Ok(0) => return Err(format!("https #{}: peer closed during the response", id)),
             Ok(n) => off += n,
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(1)),
             Err(e) => return Err(format!("https #{}: write: {}", id, e)),
         }
     }
-    vlog!("https #{}: '{}' -> {}", id, first, status);
+    vlog!("https #{}: '{}' -> {:?}", id, first, verdict);
     ctx.close(); // close_notify, then the TCP socket is dropped
     Ok(())
 }
 
+/// Accepts connections and serves each on a thread of its own, so connections that are open at
+/// the same time (the SDK demo opens two, then handshakes them one after the other) never wait
+/// for each other.
 fn https_loop(listener: TcpListener, cfg: Arc<Config>, stats: Arc<Stats>, o_max_conns: usize, body_size: usize, deadline: Instant) {
     let active = Arc::new(AtomicUsize::new(0));
     let mut next_id = 0u64;
@@ -398,12 +418,20 @@ impl Io for PeerIo {
     }
 }
 
+/// A datagram that opens a DTLS handshake: a handshake record (22) of epoch 0 whose first
+/// message is a ClientHello (1). Anything else arriving between sessions (a late record of an
+/// ended session) is dropped instead of being taken for a handshake that then fails.
+fn is_client_hello(d: &[u8]) -> bool {
+    d.len() >= 14 && d[0] == 22 && d[1] == 0xfe && d[3] == 0 && d[4] == 0 && d[13] == 1
+}
+
 fn dtls_session(sock: &UdpSocket, peer: SocketAddr, cfg: Arc<Config>, stats: &Stats) -> Result<(), String> {
     let io = PeerIo { sock: sock.try_clone().map_err(|e| e.to_string())?, peer };
     let mut ctx = Context::new(cfg);
     ctx.set_timer_callback(Box::new(Timer::new()));
     ctx.set_client_transport_id_once(peer.to_string().as_bytes());
     let deadline = Instant::now() + Duration::from_secs(15);
+    tls::reset_resumed();
     let mut r = ctx.establish(io, None);
     let mut rounds = 0u32;
     while let Err(e) = &r {
@@ -411,16 +439,20 @@ fn dtls_session(sock: &UdpSocket, peer: SocketAddr, cfg: Arc<Config>, stats: &St
             stats.dtls_hello_verify.fetch_add(1, Ordering::SeqCst);
             vlog!("dtls: HelloVerifyRequest sent to {}", peer);
         } else if !would_block(e) {
+            stats.dtls_hs_failed.fetch_add(1, Ordering::SeqCst);
             return Err(format!("dtls handshake with {}: {}", peer, e));
         }
         rounds += 1;
-        if Instant::now() > deadline || rounds > 100_000 || STOP.load(Ordering::SeqCst) {
+        if Instant::now() > deadline || rounds > 1_000_000 || STOP.load(Ordering::SeqCst) {
+            stats.dtls_hs_failed.fetch_add(1, Ordering::SeqCst);
             return Err(format!("dtls handshake with {}: timed out", peer));
         }
         r = ctx.handshake();
     }
-    stats.dtls_handshakes.fetch_add(1, Ordering::SeqCst);
-    vlog!("dtls: handshake with {} done (suite 0x{:04x})", peer, ctx.ciphersuite().unwrap_or(0));
+    let (version, suite) = tls::negotiated(&ctx);
+    let resumed = tls::take_resumed(ctx.ciphersuite().map(c_int::from).unwrap_or(0));
+    stats.handshake(Service::Dtls, &version, &suite, resumed);
+    vlog!("dtls: handshake with {} done: {} {}{}", peer, version, suite, resumed.map(|h| format!(" (resumed {:?})", h)).unwrap_or_default());
     let mut buf = vec![0u8; 4096];
     let mut idle_until = Instant::now() + Duration::from_secs(10);
     for _ in 0..100_000 {
@@ -462,16 +494,21 @@ fn dtls_session(sock: &UdpSocket, peer: SocketAddr, cfg: Arc<Config>, stats: &St
     Ok(())
 }
 
+/// Serves DTLS clients one at a time (a session ends with close_notify or 10 s idle).
 fn dtls_loop(sock: UdpSocket, cfg: Arc<Config>, stats: Arc<Stats>, deadline: Instant) {
     let mut peek = [0u8; 64];
+    let mut junk = [0u8; 2048];
     while !STOP.load(Ordering::SeqCst) && Instant::now() < deadline {
         match sock.peek_from(&mut peek) {
+            Ok((n, peer)) if !is_client_hello(&peek[..n.min(peek.len())]) => {
+                vlog!("dtls: dropping a {}-byte datagram from {} that does not start a handshake", n, peer);
+                let _ = sock.recv_from(&mut junk);
+            }
             Ok((_, peer)) => {
                 if let Err(e) = dtls_session(&sock, peer, cfg.clone(), &stats) {
                     stats.dtls_errors.fetch_add(1, Ordering::SeqCst);
                     log!("{}", e);
                     // Drop whatever that peer still had queued so the loop does not spin on it.
-                    let mut junk = [0u8; 2048];
                     for _ in 0..64 {
                         if sock.recv_from(&mut junk).is_err() {
                             break;
@@ -497,6 +534,21 @@ fn write_file_atomic(path: &str, text: &str) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// The PSKs to accept: the ones the options name, else the two demos'.
+fn psk_table(o: &Opts) -> tls::PskTable {
+    let mut t = Vec::new();
+    if o.psk_identity.is_some() || o.psk_key.is_some() {
+        let id = o.psk_identity.clone().unwrap_or_else(|| tls::QLSSL_DEMO_PSK_IDENTITY.into());
+        t.push((id.into_bytes(), o.psk_key.clone().unwrap_or_else(|| tls::QLSSL_DEMO_PSK_KEY.to_vec())));
+    }
+    t.extend(o.psk_extra.iter().cloned());
+    if t.is_empty() {
+        t.push((tls::OLD_DEMO_PSK_IDENTITY.as_bytes().to_vec(), tls::OLD_DEMO_PSK_KEY.to_vec()));
+        t.push((tls::QLSSL_DEMO_PSK_IDENTITY.as_bytes().to_vec(), tls::QLSSL_DEMO_PSK_KEY.to_vec()));
+    }
+    t
+}
+
 fn run(o: Opts) -> Result<(), String> {
     let entropy = Arc::new(OsEntropy::new());
     let rng = Arc::new(CtrDrbg::new(entropy.clone(), None).map_err(|e| e.to_string())?);
@@ -505,13 +557,26 @@ fn run(o: Opts) -> Result<(), String> {
     if let Some(p) = &o.write_ca {
         write_file_atomic(p, &pems).map_err(|e| format!("{}: {}", p, e))?;
     }
+    let psk_table: &'static tls::PskTable = Box::leak(Box::new(psk_table(&o)));
+    let psk_names = psk_table.iter().map(|(i, _)| format!("'{}'", String::from_utf8_lossy(i))).collect::<Vec<_>>().join(", ");
+    // The suite list outlives every config (mbedtls keeps a pointer to it).
+    let suites = Arc::new(tls::all_suites());
+    vlog!("{} suites, in order of preference: {}", suites.len() - 1,
+        suites.iter().take_while(|id| **id != 0).map(|id| tls::suite_name(*id)).collect::<Vec<_>>().join(" "));
     let make_cfg = |t: Transport| -> Result<Config, String> {
+        let e = |err: mbedtls::Error| err.to_string();
+        let datagram = matches!(t, Transport::Datagram);
         let mut c = Config::new(Endpoint::Server, t, Preset::Default);
         c.set_rng(rng.clone());
         for (chain, key) in &certs {
-            c.push_cert(chain.clone(), key.clone()).map_err(|e| e.to_string())?;
+            c.push_cert(chain.clone(), key.clone()).map_err(e)?;
         }
-        c.set_psk(&o.psk_key, &o.psk_identity).map_err(|e| e.to_string())?;
+        tls::set_versions(&mut c, datagram).map_err(e)?;
+        c.set_ciphersuites(suites.clone());
+        tls::enable_rc4(&mut c);
+        tls::set_psk_table(&mut c, psk_table);
+        tls::enable_session_cache(&mut c);
+        tls::enable_tickets(&mut c, rng.clone()).map_err(e)?;
         Ok(c)
     };
     let stats = Arc::new(Stats::default());
@@ -533,7 +598,7 @@ fn run(o: Opts) -> Result<(), String> {
         let s = UdpSocket::bind((o.bind, port)).map_err(|e| format!("dtls bind {}:{}: {}", o.bind, port, e))?;
         s.set_read_timeout(Some(Duration::from_millis(100))).map_err(|e| e.to_string())?;
         let p = s.local_addr().map_err(|e| e.to_string())?.port();
-        println!("qlssl-server: dtls listening on {} (psk identity '{}')", SocketAddr::new(o.bind, p), o.psk_identity);
+        println!("qlssl-server: dtls listening on {} (psk identities {})", SocketAddr::new(o.bind, p), psk_names);
         ports.push_str(&format!("dtls={}\n", p));
         let mut c = make_cfg(Transport::Datagram)?;
         c.set_dtls_cookies(Arc::new(CookieContext::new(rng.clone()).map_err(|e| e.to_string())?));
@@ -560,6 +625,8 @@ fn run(o: Opts) -> Result<(), String> {
 }
 
 fn main() {
+    // SAFETY: installing async-signal-safe handlers (an atomic store) and ignoring SIGPIPE, before
+    // any other thread exists.
     unsafe {
         libc::signal(libc::SIGTERM, on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t);
         libc::signal(libc::SIGINT, on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t);
