@@ -121,7 +121,7 @@ test_demo_asan() {
     cat "$out"
     [ $rc = 0 ] || { log "  runner exit status $rc, want 0 (99 = ASan/LSan report, 98 = UBSan)"; return 1; }
     forbid "$out" "ERROR: (Address|Leak)Sanitizer|runtime error:" "a sanitizer report" || return 1
-    expect "$out" "qlrt-run: result=OK exit=0 .* leaks_library=0 leaks_app=0" "no leak of any side" || return 1
+    expect "$out" "qlrt-run: summary: result=OK exit=0 .* leaks_library=0 leaks_app=0" "no leak of any side" || return 1
     demo_checks "$out" 100
 }
 
@@ -250,7 +250,7 @@ test_verdict() {
     expect "$WORK/plain.out" "check https_handshakes>=1: 0 FAIL \\(default rule" "no handshake at all" || ok=1
     expect "$WORK/plain.out" "check https_errors=0: [1-9][0-9]* FAIL|check https_hs_failed=0: [1-9][0-9]* FAIL" \
         "the failed handshake" || ok=1
-    expect "$WORK/plain.out" "qlrt-run: result=FAIL exit=5 app_exit=0 checks=0/2 library_failures=0" "the FAIL summary" || ok=1
+    expect "$WORK/plain.out" "qlrt-run: summary: result=FAIL exit=5 app_exit=0 checks=0/2 library_failures=0" "the FAIL summary" || ok=1
     [ "$(stat_of "$WORK/plain.out" https_accepted)" = 1 ] || { log "  the server accepted no connection"; ok=1; }
     ev_run plain-expected 0 --cflags "-DEV_PLAINTEXT" --expect 'https_handshakes=0,https_accepted=1' || ok=1
     expect "$WORK/plain-expected.out" "check https_handshakes=0: 0 ok \\(--expect\\)" "the expectation met" || ok=1
@@ -258,7 +258,7 @@ test_verdict() {
     # The positive control: a real handshake and HTTP 200 pass the default rule.
     ev_run good 0 --cflags "-Wextra -Werror" || ok=1
     expect "$WORK/good.out" "check https_handshakes>=1: 1 ok" "one handshake counted" || ok=1
-    expect "$WORK/good.out" "qlrt-run: result=OK exit=0 app_exit=0 checks=2/2 library_failures=0" "the OK summary" || ok=1
+    expect "$WORK/good.out" "qlrt-run: summary: result=OK exit=0 app_exit=0 checks=2/2 library_failures=0" "the OK summary" || ok=1
     [ "$(stat_of "$WORK/good.out" http_200)" = 1 ] || { log "  server http_200 is not 1"; ok=1; }
     return $ok
 }
@@ -287,7 +287,7 @@ test_verdict_strict() {
     expect "$WORK/liberr.out" "^qlrt-run:   \\| ql_ssl_free -3 QL_SSL_ERROR_INVALID_PARAM handle is NULL, unknown, stale or already freed" \
         "the log line verbatim" || ok=1
     ev_run liberr-strict 5 --strict --cflags "-DEV_LIB_ERROR" || ok=1
-    expect "$WORK/liberr-strict.out" "result=FAIL exit=5 .*1 library-side failure\\(s\\) \\(--strict\\)" "the strict verdict" || ok=1
+    expect "$WORK/liberr-strict.out" "summary: result=FAIL exit=5 .*1 library-side failure\\(s\\) \\(--strict\\)" "the strict verdict" || ok=1
     ev_run good-strict 0 --strict || ok=1
     return $ok
 }
@@ -298,11 +298,11 @@ test_verdict_asan() {
     local ok=0 probe="$WORK/libqlssl-leakprobe.so"
     cc -shared -fPIC -g -O1 -fno-omit-frame-pointer -o "$probe" "$ROOT/tests/runtime/leakprobe.c" || return 1
     ev_run asan-appleak 0 --asan --cflags "-DEV_APP_LEAK" || ok=1
-    expect "$WORK/asan-appleak.out" "result=OK exit=0 .* leaks_library=0 leaks_app=1$" "one app leak, reported" || ok=1
+    expect "$WORK/asan-appleak.out" "summary: result=OK exit=0 .* leaks_library=0 leaks_app=1$" "one app leak, reported" || ok=1
     expect "$WORK/asan-appleak.out" "#1 .* in evidence_task .*evidence_app\\.c" "the app leak's stack" || ok=1
     ev_run asan-appleak-fatal 99 --asan --app-leaks-fatal --cflags "-DEV_APP_LEAK" || ok=1
     ev_run asan-libleak 99 --asan --cflags "-DEV_PROBE_LEAK" -- "$probe" || ok=1
-    expect "$WORK/asan-libleak.out" "result=FAIL exit=99 .* leaks_library=1 leaks_app=0 \\(1 library-side leak" \
+    expect "$WORK/asan-libleak.out" "summary: result=FAIL exit=99 .* leaks_library=1 leaks_app=0 \\(1 library-side leak" \
         "the library-side leak verdict" || ok=1
     expect "$WORK/asan-libleak.out" "#1 .* in qlssl_leakprobe_leak .*\\{.*libqlssl-leakprobe\\.so\\}" "the library leak's stack" || ok=1
     return $ok
