@@ -44,7 +44,7 @@ unsafe fn with_conn<R>(ssl: *const ql_ssl_context, f: impl FnOnce(&mut Connectio
 /// still-initialised config releases what the first call allocated.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_conf_init(conf: *mut ql_ssl_config) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_conf_init", || {
         config::init(try_config(conf)?)?;
         ok()
     })
@@ -57,8 +57,10 @@ unsafe fn get_op(c: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Result<
     config::get(c, ty, a)
 }
 
-/// Apply `op` to the caller's config, or to library-owned config `ctx_id` when `by_id` is set.
+/// Apply `op` to the caller's config, or to library-owned config `ctx_id` when `by_id` is set;
+/// `func` is the exported (variadic) function's name.
 unsafe fn conf_call(
+    func: &'static str,
     conf: *mut ql_ssl_config,
     by_id: c_int,
     ctx_id: c_int,
@@ -66,7 +68,7 @@ unsafe fn conf_call(
     args: *const qlssl_va_args,
     op: ConfOp,
 ) -> c_int {
-    ffi_guard(|| {
+    ffi_guard(func, || {
         let args = args.as_ref().ok_or(Error::Internal("shim passed no arguments".into()))?;
         if by_id != 0 {
             config::with_config_id(ctx_id, |c| op(c, ty, args))?;
@@ -86,7 +88,8 @@ pub unsafe extern "C" fn qlssl_conf_set_args(
     r#type: c_int,
     args: *const qlssl_va_args,
 ) -> c_int {
-    conf_call(conf, by_id, ctx_id, r#type, args, config::set)
+    let func = if by_id != 0 { "ql_ssl_conf_set_by_id" } else { "ql_ssl_conf_set" };
+    conf_call(func, conf, by_id, ctx_id, r#type, args, config::set)
 }
 
 /// Internal: typed half of `ql_ssl_conf_get` / `ql_ssl_conf_get_by_id` (called by the C shim).
@@ -98,7 +101,8 @@ pub unsafe extern "C" fn qlssl_conf_get_args(
     r#type: c_int,
     args: *const qlssl_va_args,
 ) -> c_int {
-    conf_call(conf, by_id, ctx_id, r#type, args, get_op)
+    let func = if by_id != 0 { "ql_ssl_conf_get_by_id" } else { "ql_ssl_conf_get" };
+    conf_call(func, conf, by_id, ctx_id, r#type, args, get_op)
 }
 
 /// Release everything `conf` owns: the library's copies of paths and cipher list, and a
@@ -107,7 +111,7 @@ pub unsafe extern "C" fn qlssl_conf_get_args(
 /// Contexts already set up from this config are not affected.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_conf_free(conf: *mut ql_ssl_config) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_conf_free", || {
         config::free(try_config(conf)?)?;
         ok()
     })
@@ -116,7 +120,7 @@ pub unsafe extern "C" fn ql_ssl_conf_free(conf: *mut ql_ssl_config) -> c_int {
 /// Create a context and write its handle to `*ssl` (only on success). Handles are never reused.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_new(ssl: *mut ql_ssl_context) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_new", || {
         let out = ssl.as_mut().ok_or(Error::InvalidParam("ssl is NULL"))?;
         *out = CONNECTIONS.insert(Connection::new())?;
         ok()
@@ -130,7 +134,7 @@ pub unsafe extern "C" fn ql_ssl_new(ssl: *mut ql_ssl_context) -> c_int {
 /// `ql_ssl_set_socket_fd()` / `ql_ssl_set_hostname()`, once per context.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_setup(ssl: *mut ql_ssl_context, conf: *mut ql_ssl_config) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_setup", || {
         let settings = Settings::from_config(try_config(conf)?)?;
         with_conn(ssl, |c| c.setup(settings))?;
         ok()
@@ -141,7 +145,7 @@ pub unsafe extern "C" fn ql_ssl_setup(ssl: *mut ql_ssl_context, conf: *mut ql_ss
 /// and `O_NONBLOCK` sockets both work; the mode is read at every operation.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_set_socket_fd(ssl: *mut ql_ssl_context, sock_fd: c_int) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_set_socket_fd", || {
         with_conn(ssl, |c| c.set_socket_fd(sock_fd))?;
         ok()
     })
@@ -152,7 +156,7 @@ pub unsafe extern "C" fn ql_ssl_set_socket_fd(ssl: *mut ql_ssl_context, sock_fd:
 /// Without a host name no name check is made.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname: *const c_char) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_set_hostname", || {
         let name = try_cstr(hostname, config::MAX_HOSTNAME + 1)?;
         with_conn(ssl, |c| c.set_hostname(name))?;
         ok()
@@ -166,7 +170,7 @@ pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname:
 /// may be freed from inside the callback). Calling it after success returns `QL_SSL_SUCCESS`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_handshake(ssl: *mut ql_ssl_context) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_handshake", || {
         let conn = CONNECTIONS.get(try_handle(ssl)?)?;
         let (result, notice) = conn.lock().handshake();
         drop(conn);
@@ -190,7 +194,7 @@ pub unsafe extern "C" fn ql_ssl_handshark(ssl: *mut ql_ssl_context) -> c_int {
 /// Non-blocking socket: may return `QL_SSL_ERROR_WANT_WRITE`; call again.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_close_notify(ssl: *mut ql_ssl_context) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_close_notify", || {
         with_conn(ssl, |c| c.close_notify())?;
         ok()
     })
@@ -200,7 +204,7 @@ pub unsafe extern "C" fn ql_ssl_close_notify(ssl: *mut ql_ssl_context) -> c_int 
 /// (`QL_SSL_ERROR_HS_INPROGRESS` before the handshake is done).
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_int {
-    ffi_guard(|| with_conn(ssl, |c| c.bytes_avail()).map(|n| n.min(i32::MAX as usize) as c_int))
+    ffi_guard("ql_ssl_get_bytes_avail", || with_conn(ssl, |c| c.bytes_avail()).map(|n| n.min(i32::MAX as usize) as c_int))
 }
 
 /// Read up to `len` bytes into `buf`. Returns the count (> 0); 0 once the peer has closed the
@@ -211,7 +215,7 @@ pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_i
 /// same failure code again.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_read", || {
         let buf = try_slice_mut(buf, len)?;
         with_conn(ssl, |c| c.read(buf)).map(|n| n as c_int)
     })
@@ -222,7 +226,7 @@ pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar
 /// with the same data. `QL_SSL_ERROR_SOCKET_RESET` when the peer is gone.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const c_uchar, len: usize) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_write", || {
         let buf = try_slice(buf, len)?;
         with_conn(ssl, |c| c.write(buf)).map(|n| n as c_int)
     })
@@ -232,7 +236,7 @@ pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const c_uc
 /// stale or already-freed handles return `QL_SSL_ERROR_INVALID_PARAM` and touch nothing.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_free(ssl: *mut ql_ssl_context) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_free", || {
         CONNECTIONS.remove(try_handle(ssl)?)?;
         ok()
     })
@@ -241,7 +245,7 @@ pub unsafe extern "C" fn ql_ssl_free(ssl: *mut ql_ssl_context) -> c_int {
 /// 1 when the handshake has completed, 0 when not (yet), < 0 for a bad handle.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_handshake_finished(ssl: *mut ql_ssl_context) -> c_int {
-    ffi_guard(|| with_conn(ssl, |c| Ok(c.handshake_finished() as c_int)))
+    ffi_guard("ql_ssl_handshake_finished", || with_conn(ssl, |c| Ok(c.handshake_finished() as c_int)))
 }
 
 /// Historic spelling of `ql_ssl_handshake_finished` (see `ql_ssl_handshark`).
@@ -254,13 +258,13 @@ pub unsafe extern "C" fn ql_ssl_handshark_finished(ssl: *mut ql_ssl_context) -> 
 /// mbedtls's other TLS 1.0-1.2 suites such as PSK and ChaCha20 ones), or for 0xFFFF ("all"); else 0.
 #[no_mangle]
 pub extern "C" fn ql_ssl_ciphersuit_is_valid(cs_id: c_int) -> c_int {
-    ffi_guard(|| Ok(ciphers::is_valid(cs_id) as c_int))
+    ffi_guard("ql_ssl_ciphersuit_is_valid", || Ok(ciphers::is_valid(cs_id) as c_int))
 }
 
 /// Extension: the negotiated cipher-suite id (> 0) once the handshake is done, else an error.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_get_ciphersuite(ssl: *mut ql_ssl_context) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_get_ciphersuite", || {
         with_conn(ssl, |c| c.ciphersuite().map(c_int::from).ok_or(Error::WrongState("no handshake has completed")))
     })
 }
@@ -269,7 +273,7 @@ pub unsafe extern "C" fn ql_ssl_get_ciphersuite(ssl: *mut ql_ssl_context) -> c_i
 /// (`QL_SSL_CONF_SESSION_CACHE`), 0 when it was a full handshake, < 0 for a bad handle.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_session_resumed(ssl: *mut ql_ssl_context) -> c_int {
-    ffi_guard(|| with_conn(ssl, |c| Ok(c.resumed() as c_int)))
+    ffi_guard("ql_ssl_session_resumed", || with_conn(ssl, |c| Ok(c.resumed() as c_int)))
 }
 
 /// Extension: write the certificate verification findings of the last handshake to `*flags`
@@ -277,7 +281,7 @@ pub unsafe extern "C" fn ql_ssl_session_resumed(ssl: *mut ql_ssl_context) -> c_i
 /// `QL_SSL_ERROR_INVALID_PARAM` when verification was not configured.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_get_verify_result(ssl: *mut ql_ssl_context, flags: *mut u32) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_get_verify_result", || {
         let out = flags.as_mut().ok_or(Error::InvalidParam("flags is NULL"))?;
         *out = with_conn(ssl, |c| c.verify_flags().ok_or(Error::WrongState("verification is not configured")))?;
         ok()
@@ -288,7 +292,7 @@ pub unsafe extern "C" fn ql_ssl_get_verify_result(ssl: *mut ql_ssl_context, flag
 /// NUL-terminated, truncated if needed).
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_strerror(code: c_int, buf: *mut c_char, len: usize) -> c_int {
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_strerror", || {
         write_text(code_text(code), buf, len)?;
         ok()
     })
@@ -299,7 +303,7 @@ pub unsafe extern "C" fn ql_ssl_strerror(code: c_int, buf: *mut c_char, len: usi
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_last_error(buf: *mut c_char, len: usize) -> c_int {
     let text = crate::diag::last();
-    ffi_guard(|| {
+    ffi_guard("ql_ssl_last_error", || {
         write_text(&text, buf, len)?;
         ok()
     })

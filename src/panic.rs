@@ -9,9 +9,11 @@ use crate::abi::ql_ssl_error_code_e;
 use crate::error::{Error, Result};
 use crate::platform;
 
-/// Run the body of an exported function: `Ok(n)` becomes `n` (a byte count, a flag or 0 for
-/// success), `Err(e)` becomes `e.code()`, a panic becomes `QL_SSL_ERROR_UNKOWN`.
-pub fn ffi_guard<F: FnOnce() -> Result<c_int>>(f: F) -> c_int {
+/// Run the body of exported function `func` (its C name): `Ok(n)` becomes `n` (a byte count, a flag
+/// or 0 for success), `Err(e)` becomes `e.code()`, a panic becomes `QL_SSL_ERROR_UNKOWN`. Every
+/// failure except WANT_READ/WANT_WRITE is recorded as the last error and, when `QLSSL_ERROR_LOG`
+/// names a file (Linux), logged there under `func`.
+pub fn ffi_guard<F: FnOnce() -> Result<c_int>>(func: &'static str, f: F) -> c_int {
     if !platform::ready() {
         // Bare metal before ql_ssl_platform_init(): not even the allocator works yet.
         return ql_ssl_error_code_e::QL_SSL_ERROR_UNKOWN as c_int;
@@ -20,14 +22,14 @@ pub fn ffi_guard<F: FnOnce() -> Result<c_int>>(f: F) -> c_int {
         Some(Ok(n)) => n,
         Some(Err(e)) => {
             // WANT_READ/WANT_WRITE are the normal rhythm of a non-blocking loop, not failures:
-            // keep that path free of allocation and keep the last real reason.
+            // keep that path free of allocation and syscalls, and keep the last real reason.
             if !matches!(e, Error::WantRead | Error::WantWrite) {
-                crate::diag::record(&e);
+                crate::diag::record(func, &e);
             }
             e.code() as c_int
         }
         None => {
-            crate::diag::record(&Error::Internal("panic caught at the C boundary".into()));
+            crate::diag::record(func, &Error::Internal("panic caught at the C boundary".into()));
             ql_ssl_error_code_e::QL_SSL_ERROR_UNKOWN as c_int
         }
     }

@@ -240,6 +240,33 @@ pub fn last_error() -> String {
     LAST_ERROR.with(|l| l.borrow().clone())
 }
 
+// ---- error log ----------------------------------------------------------------------------------
+
+/// Environment variable naming a file to which every failed `ql_ssl_*` call (except
+/// WANT_READ/WANT_WRITE) appends one line: `<function> <code> <QL_SSL_ERROR_name> <text>`.
+pub const ERROR_LOG_ENV: &str = "QLSSL_ERROR_LOG";
+
+/// The error log, opened for appending at the first failure; None when the variable is unset or
+/// empty or the file cannot be opened. The environment is read once per process.
+static ERROR_LOG: once_cell::sync::OnceCell<Option<std::fs::File>> = once_cell::sync::OnceCell::new();
+
+/// Append one line for a failed call to the file named by `QLSSL_ERROR_LOG` (nothing if unset).
+/// Only failures come here, so the success and WANT_* paths cost nothing. One `write` per line on
+/// an `O_APPEND` file: lines of concurrent threads and processes do not interleave.
+pub fn error_log(func: &str, code: i32, name: &str, text: &str) {
+    use std::io::Write;
+    let log = ERROR_LOG.get_or_init(|| {
+        let path = std::env::var_os(ERROR_LOG_ENV).filter(|p| !p.is_empty())?;
+        std::fs::OpenOptions::new().create(true).append(true).open(path).ok()
+    });
+    if let Some(mut file) = log.as_ref() {
+        // One line per failure, whatever the text holds.
+        let line = std::format!("{func} {code} {name} {}\n", text.replace(['\n', '\r'], " "));
+        // A log that cannot be written must not change the call's result.
+        let _ = file.write_all(line.as_bytes());
+    }
+}
+
 /// Run `f`; None if it panicked (the panic stops here instead of unwinding into C frames).
 pub fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()

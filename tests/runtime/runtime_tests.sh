@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests of the qlssl SDK host runtime (runtime/, include/ compat headers, qlrt-run, qlssl-server).
 #
-#   tests/runtime/runtime_tests.sh [all|unit|unit-asan|demo|demo-asan|demo-negative|refused|timeout]...
+#   tests/runtime/runtime_tests.sh [all|unit|unit-asan|demo|demo-asan|demo-negative|refused|timeout|
+#                                   verdict|verdict-expect|verdict-strict|verdict-asan]...
 #
 # Needs: target/release/libqlssl.so (cargo build --release), cc, make, cargo (the test server
 # is built on first use), and for `refused` (and `unit`) root's `unshare -n` + `ip`, and strace.
@@ -15,7 +16,7 @@ RUN="$ROOT/runtime/qlrt-run"
 DEMO="$ROOT/c_examples/ssl_demo.c"
 DEMO_MAP='www.example.com:443=@https,220.180.239.212:8252=@dtls'
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/qlrt-tests.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
+[ -n "${QLRT_TESTS_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT
 PASSED=0
 FAILED=0
 FAILED_NAMES=""
@@ -89,6 +90,8 @@ demo_checks() { # OUTPUT_FILE LOOPS
     expect "$out" "dtls echo: 'hello over DTLS-PSK from ssl_demo'" "the DTLS echo" || ok=1
     expect "$out" "^HTTP/1\\.0 200 OK" "a printed HTTP response" || ok=1
     expect "$out" "qlrt-run: exit status 0" "runner exit status 0" || ok=1
+    # 50 non-blocking handshakes return WANT_READ/WANT_WRITE; those are not failures and not logged.
+    expect "$out" "qlrt-run: summary: result=OK exit=0 app_exit=0 checks=4/4 library_failures=0" "the runner's evidence summary" || ok=1
     # The server's own count must agree with the client's.
     [ "$(stat_of "$out" https_handshakes)" = "$loops" ] || { log "  server handshakes: $(stat_of "$out" https_handshakes), want $loops"; ok=1; }
     [ "$(stat_of "$out" http_200)" = "$loops" ] || { log "  server http_200: $(stat_of "$out" http_200), want $loops"; ok=1; }
@@ -115,11 +118,12 @@ test_demo() {
 # The same under AddressSanitizer + UBSan (+ LeakSanitizer at exit); the runtime is built with them too.
 test_demo_asan() {
     local out="$WORK/demo-asan.out" rc
-    "$RUN" --asan --time-scale 100 --timeout 110 --map "$DEMO_MAP" "$DEMO" >"$out" 2>&1
+    "$RUN" --asan --app-leaks-fatal --time-scale 100 --timeout 110 --map "$DEMO_MAP" "$DEMO" >"$out" 2>&1
     rc=$?
     cat "$out"
     [ $rc = 0 ] || { log "  runner exit status $rc, want 0 (99 = ASan/LSan report, 98 = UBSan)"; return 1; }
     forbid "$out" "ERROR: (Address|Leak)Sanitizer|runtime error:" "a sanitizer report" || return 1
+    expect "$out" "qlrt-run: summary: result=OK exit=0 .* leaks_library=0 leaks_app=0" "no leak of any side" || return 1
     demo_checks "$out" 100
 }
 
@@ -220,13 +224,101 @@ EOF
     expect "$out" "qlrt: summary: result=TIMEOUT exit=2 .*tasks_running=1" "the TIMEOUT summary" || return 1
 }
 
+# ---- the runner's verdict: evidence, not the app's own word (tests/runtime/evidence_app.c never
+# reports a failure itself; the runtime's own summary says OK in every case below).
+EV_APP="$ROOT/tests/runtime/evidence_app.c"
+EV_MAP='192.0.2.44:443=@https'
+# ev_run NAME WANT_RC [runner options...] -- [extra files]: run evidence_app, check the exit status.
+ev_run() {
+    local name=$1 want=$2 rc
+    shift 2
+    local opts=() files=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    files=("$@")
+    "$RUN" --init evidence_app_init --timeout 30 --map "$EV_MAP" "${opts[@]}" "$EV_APP" ${files[@]+"${files[@]}"} \
+        >"$WORK/$name.out" 2>&1
+    rc=$?
+    sed "s/^/[$name] /" "$WORK/$name.out"
+    [ "$rc" = "$want" ] || { log "  $name: runner exit status $rc, want $want"; return 1; }
+    expect "$WORK/$name.out" "qlrt: summary: result=OK exit=0 " "$name: the runtime's own OK (the app reports nothing)"
+}
+
+# Handshakes that fail at the server make the run fail (exit 5) although the app says OK; the
+# same run passes when --expect says that is what should happen.
+test_verdict() {
+    local ok=0
+    ev_run plain 5 --cflags "-DEV_PLAINTEXT -Wextra -Werror" || ok=1
+    expect "$WORK/plain.out" "check https_handshakes>=1: 0 FAIL \\(default rule" "no handshake at all" || ok=1
+    expect "$WORK/plain.out" "check https_errors=0: [1-9][0-9]* FAIL|check https_hs_failed=0: [1-9][0-9]* FAIL" \
+        "the failed handshake" || ok=1
+    expect "$WORK/plain.out" "qlrt-run: summary: result=FAIL exit=5 app_exit=0 checks=0/2 library_failures=0" "the FAIL summary" || ok=1
+    [ "$(stat_of "$WORK/plain.out" https_accepted)" = 1 ] || { log "  the server accepted no connection"; ok=1; }
+    ev_run plain-expected 0 --cflags "-DEV_PLAINTEXT" --expect 'https_handshakes=0,https_accepted=1' || ok=1
+    expect "$WORK/plain-expected.out" "check https_handshakes=0: 0 ok \\(--expect\\)" "the expectation met" || ok=1
+    forbid "$WORK/plain-expected.out" "default rule: @https" "the default rule despite an https_ expectation" || ok=1
+    # The positive control: a real handshake and HTTP 200 pass the default rule.
+    ev_run good 0 --cflags "-Wextra -Werror" || ok=1
+    expect "$WORK/good.out" "check https_handshakes>=1: 1 ok" "one handshake counted" || ok=1
+    expect "$WORK/good.out" "qlrt-run: summary: result=OK exit=0 app_exit=0 checks=2/2 library_failures=0" "the OK summary" || ok=1
+    [ "$(stat_of "$WORK/good.out" http_200)" = 1 ] || { log "  server http_200 is not 1"; ok=1; }
+    return $ok
+}
+
+# --expect: every named key is checked; a mismatch or a key the server does not count fails.
+test_verdict_expect() {
+    local ok=0
+    ev_run expect-match 0 --expect 'https_handshakes=1,http_200>=1' --expect 'https_errors<=0' || ok=1
+    expect "$WORK/expect-match.out" "checks=3/3 " "three expectations met" || ok=1
+    ev_run expect-mismatch 5 --expect 'https_handshakes=2' || ok=1
+    expect "$WORK/expect-mismatch.out" "check https_handshakes=2: 1 FAIL \\(--expect\\)" "the mismatch" || ok=1
+    ev_run expect-absent 5 --expect 'http_200=1,no_such_count>=0' || ok=1
+    expect "$WORK/expect-absent.out" "check no_such_count>=0: not in the server's stats FAIL" "the absent key" || ok=1
+    "$RUN" --init evidence_app_init --map "$EV_MAP" --expect 'https_handshakes==1' "$EV_APP" >"$WORK/expect-bad.out" 2>&1
+    [ $? = 4 ] || { log "  a malformed --expect must be a setup error (4)"; ok=1; }
+    return $ok
+}
+
+# A library-side failure (the second ql_ssl_free of one context) is shown from QLSSL_ERROR_LOG,
+# and fails the run only with --strict.
+test_verdict_strict() {
+    local ok=0
+    ev_run liberr 0 --cflags "-DEV_LIB_ERROR" || ok=1
+    expect "$WORK/liberr.out" "library failures: 1 ql_ssl_\\* call" "the failure count" || ok=1
+    expect "$WORK/liberr.out" "^qlrt-run: +1 ql_ssl_free -3 QL_SSL_ERROR_INVALID_PARAM$" "count per function and code" || ok=1
+    expect "$WORK/liberr.out" "^qlrt-run:   \\| ql_ssl_free -3 QL_SSL_ERROR_INVALID_PARAM handle is NULL, unknown, stale or already freed" \
+        "the log line verbatim" || ok=1
+    ev_run liberr-strict 5 --strict --cflags "-DEV_LIB_ERROR" || ok=1
+    expect "$WORK/liberr-strict.out" "summary: result=FAIL exit=5 .*1 library-side failure\\(s\\) \\(--strict\\)" "the strict verdict" || ok=1
+    ev_run good-strict 0 --strict || ok=1
+    return $ok
+}
+
+# --asan: LeakSanitizer's leaks are attributed by the module that allocated them. An app leak is
+# reported, not fatal (unless --app-leaks-fatal); a leak allocated in a libqlssl* library fails.
+test_verdict_asan() {
+    local ok=0 probe="$WORK/libqlssl-leakprobe.so"
+    cc -shared -fPIC -g -O1 -fno-omit-frame-pointer -o "$probe" "$ROOT/tests/runtime/leakprobe.c" || return 1
+    ev_run asan-appleak 0 --asan --cflags "-DEV_APP_LEAK" || ok=1
+    expect "$WORK/asan-appleak.out" "summary: result=OK exit=0 .* leaks_library=0 leaks_app=1$" "one app leak, reported" || ok=1
+    expect "$WORK/asan-appleak.out" "#1 .* in evidence_task .*evidence_app\\.c" "the app leak's stack" || ok=1
+    ev_run asan-appleak-fatal 99 --asan --app-leaks-fatal --cflags "-DEV_APP_LEAK" || ok=1
+    ev_run asan-libleak 99 --asan --cflags "-DEV_PROBE_LEAK" -- "$probe" || ok=1
+    expect "$WORK/asan-libleak.out" "summary: result=FAIL exit=99 .* leaks_library=1 leaks_app=0 \\(1 library-side leak" \
+        "the library-side leak verdict" || ok=1
+    expect "$WORK/asan-libleak.out" "#1 .* in qlssl_leakprobe_leak .*\\{.*libqlssl-leakprobe\\.so\\}" "the library leak's stack" || ok=1
+    return $ok
+}
+
 TESTS=("$@")
 [ ${#TESTS[@]} -eq 0 ] && TESTS=(all)
-[ "${TESTS[0]}" = all ] && TESTS=(unit unit-asan timeout refused demo demo-negative demo-asan)
+[ "${TESTS[0]}" = all ] && TESTS=(unit unit-asan timeout refused demo demo-negative demo-asan verdict verdict-expect
+    verdict-strict verdict-asan)
 [ -f "$ROOT/target/release/libqlssl.so" ] || { log "target/release/libqlssl.so missing: run cargo build --release"; exit 1; }
 for t in "${TESTS[@]}"; do
     case "$t" in
-    unit|unit-asan|timeout|refused|demo|demo-negative|demo-asan) run_test "${t//-/_}" ;;
+    unit|unit-asan|timeout|refused|demo|demo-negative|demo-asan|verdict|verdict-expect|verdict-strict|verdict-asan)
+        run_test "${t//-/_}" ;;
     *) log "unknown test '$t'"; FAILED=$((FAILED + 1)) ;;
     esac
 done
