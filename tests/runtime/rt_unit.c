@@ -293,6 +293,7 @@ static void unit_task(void *arg)
     ql_task_t v = NULL, t1 = NULL, t2 = NULL;
     ql_mutex_t m = NULL;
     uint32 t0, dt;
+    int i;
     (void)arg;
 
     check_text();
@@ -317,7 +318,9 @@ static void unit_task(void *arg)
     CHECK(ql_rtos_semaphore_wait(g_done, 5000) == 0 && ql_rtos_semaphore_wait(g_done, 5000) == 0, "both ran");
     CHECK(ql_rtos_semaphore_wait(g_done, 100) == QL_OSI_SEMA_GET_FAIL, "semaphore timeout");
     CHECK(ql_rtos_task_create(&v, 4096, APP_PRIORITY_NORMAL, "victim", victim, NULL, 0) == 0, "create victim");
-    ql_rtos_task_sleep_ms(400);
+    /* Until it has run once (a loaded machine may start it late): at most 250 x 20 ms. */
+    for (i = 0; i < 250 && g_victim_loops == 0; i++)
+        ql_rtos_task_sleep_ms(400);
     CHECK(g_victim_loops > 0, "victim ran");
     CHECK(ql_rtos_task_delete(v) == QL_OSI_SUCCESS, "delete victim");
     ql_rtos_task_sleep_ms(400);

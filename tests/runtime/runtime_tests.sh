@@ -14,7 +14,9 @@ set -u
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN="$ROOT/runtime/qlrt-run"
 DEMO="$ROOT/c_examples/ssl_demo.c"
-DEMO_MAP='www.example.com:443=@https,220.180.239.212:8252=@dtls'
+DEMO_MAP='www.baidu.com:443=@https,220.180.239.212:8252=@dtls'
+# What the demo's 100 rounds make (head of c_examples/ssl_demo.c), as the server must count it.
+DEMO_EXPECT='https_handshakes=266,http_200=266,https_resumed=132,https_hs_failed=0,dtls_handshakes=2,dtls_echoes=2,dtls_hs_failed=0'
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/qlrt-tests.XXXXXX")"
 [ -n "${QLRT_TESTS_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT
 PASSED=0
@@ -79,52 +81,57 @@ run_test() {
     fi
 }
 
-demo_checks() { # OUTPUT_FILE LOOPS
-    local out=$1 loops=$2 ok=0 half=$(($2 / 2))
-    expect "$out" "summary: https $loops/$loops ok \\(blocking $((loops - half)), non-blocking $half\\), dtls-psk 1/1 ok" \
+demo_checks() { # OUTPUT_FILE
+    local out=$1 ok=0
+    expect "$out" "summary: https 266/266 ok \\(blocking 68, non-blocking 33, session cache 165, resumed 132/132\\), dtls-psk 2/2 ok" \
         "the demo's success summary" || ok=1
     expect "$out" "qlrt: summary: result=OK exit=0 .*tasks_created=1 tasks_ended=1 tasks_running=0 errors=0 failures=0 refused=0" \
         "the runtime's OK summary" || ok=1
-    expect "$out" "tcp connect www.example.com:443 \\(198\\.18\\.0\\.1:443\\) -> 127\\.0\\.0\\.1:" "the HTTPS remap log line" || ok=1
+    expect "$out" "tcp connect www.baidu.com:443 \\(198\\.18\\.0\\.1:443\\) -> 127\\.0\\.0\\.1:" "the HTTPS remap log line" || ok=1
     expect "$out" "udp connect 220\\.180\\.239\\.212:8252 -> 127\\.0\\.0\\.1:" "the DTLS remap log line" || ok=1
-    expect "$out" "dtls echo: 'hello over DTLS-PSK from ssl_demo'" "the DTLS echo" || ok=1
-    expect "$out" "^HTTP/1\\.0 200 OK" "a printed HTTP response" || ok=1
+    expect "$out" "dtls \\(QL_SSL_CONF_PSK\\): echo ok" "the DTLS echo with the older generation's PSK item" || ok=1
+    expect "$out" "dtls \\(PSK_IDENTITY/PSK_KEY\\): echo ok" "the DTLS echo with PSK_IDENTITY/PSK_KEY" || ok=1
+    expect "$out" "session cache \\(resumed\\): HTTP/1\\.0 200" "a resumed exchange" || ok=1
     expect "$out" "qlrt-run: exit status 0" "runner exit status 0" || ok=1
-    # 50 non-blocking handshakes return WANT_READ/WANT_WRITE; those are not failures and not logged.
-    expect "$out" "qlrt-run: summary: result=OK exit=0 app_exit=0 checks=4/4 library_failures=0" "the runner's evidence summary" || ok=1
-    # The server's own count must agree with the client's.
-    [ "$(stat_of "$out" https_handshakes)" = "$loops" ] || { log "  server handshakes: $(stat_of "$out" https_handshakes), want $loops"; ok=1; }
-    [ "$(stat_of "$out" http_200)" = "$loops" ] || { log "  server http_200: $(stat_of "$out" http_200), want $loops"; ok=1; }
-    [ "$(stat_of "$out" dtls_echoes)" = "1" ] || { log "  server dtls_echoes: $(stat_of "$out" dtls_echoes), want 1"; ok=1; }
+    # Every expectation held and no ql_ssl_* call failed (WANT_READ/WANT_WRITE are not failures).
+    expect "$out" "qlrt-run: summary: result=OK exit=0 app_exit=0 checks=7/7 library_failures=0" "the runner's evidence summary" || ok=1
+    # The server's own counts, checked here too so this test does not rest on the runner alone.
+    [ "$(stat_of "$out" https_handshakes)" = 266 ] || { log "  server handshakes: $(stat_of "$out" https_handshakes), want 266"; ok=1; }
+    [ "$(stat_of "$out" https_resumed)" = 132 ] || { log "  server resumed: $(stat_of "$out" https_resumed), want 132"; ok=1; }
+    [ "$(stat_of "$out" http_200)" = 266 ] || { log "  server http_200: $(stat_of "$out" http_200), want 266"; ok=1; }
+    [ "$(stat_of "$out" dtls_echoes)" = 2 ] || { log "  server dtls_echoes: $(stat_of "$out" dtls_echoes), want 2"; ok=1; }
     [ "$(stat_of "$out" dtls_hello_verify)" -ge 1 ] 2>/dev/null || { log "  no DTLS HelloVerifyRequest was exchanged"; ok=1; }
     [ "$(stat_of "$out" https_errors)" = "0" ] || { log "  server https_errors: $(stat_of "$out" https_errors)"; ok=1; }
     return $ok
 }
 
-# The demo, unchanged, time-scaled: 100 loops of blocking/non-blocking TLS + one DTLS-PSK echo.
+# The demo, unchanged, time-scaled: 100 rounds (266 TLS connections, 132 of them resumed) + two
+# DTLS-PSK echoes, judged by the server's counts (--expect) and with no failed ql_ssl_* call (--strict).
 test_demo() {
     local out="$WORK/demo.out" rc start
     # The demo must compile warning-free as the SDK header set + gnu99 sees it.
     cc -std=gnu99 -Wall -Wextra -Werror -I "$ROOT/include" -c "$DEMO" -o "$WORK/demo.o" || return 1
     start=$(date +%s)
-    "$RUN" --time-scale 100 --timeout 55 --cflags "-Werror" --map "$DEMO_MAP" "$DEMO" >"$out" 2>&1
+    "$RUN" --strict --expect "$DEMO_EXPECT" --time-scale 100 --timeout 55 --cflags "-Werror" --map "$DEMO_MAP" \
+        "$DEMO" >"$out" 2>&1
     rc=$?
     cat "$out"
     [ $rc = 0 ] || { log "  runner exit status $rc, want 0"; return 1; }
     [ $(($(date +%s) - start)) -lt 60 ] || { log "  took 60 s or more"; return 1; }
-    demo_checks "$out" 100
+    demo_checks "$out"
 }
 
 # The same under AddressSanitizer + UBSan (+ LeakSanitizer at exit); the runtime is built with them too.
 test_demo_asan() {
     local out="$WORK/demo-asan.out" rc
-    "$RUN" --asan --app-leaks-fatal --time-scale 100 --timeout 110 --map "$DEMO_MAP" "$DEMO" >"$out" 2>&1
+    "$RUN" --asan --app-leaks-fatal --strict --expect "$DEMO_EXPECT" --time-scale 100 --timeout 110 \
+        --map "$DEMO_MAP" "$DEMO" >"$out" 2>&1
     rc=$?
     cat "$out"
     [ $rc = 0 ] || { log "  runner exit status $rc, want 0 (99 = ASan/LSan report, 98 = UBSan)"; return 1; }
     forbid "$out" "ERROR: (Address|Leak)Sanitizer|runtime error:" "a sanitizer report" || return 1
     expect "$out" "qlrt-run: summary: result=OK exit=0 .* leaks_library=0 leaks_app=0" "no leak of any side" || return 1
-    demo_checks "$out" 100
+    demo_checks "$out"
 }
 
 # Negative control: the server expects another PSK identity, so the demo's DTLS leg fails and the
@@ -136,7 +143,7 @@ test_demo_negative() {
     rc=$?
     cat "$out"
     [ $rc = 1 ] || { log "  runner exit status $rc, want 1"; return 1; }
-    expect "$out" "summary: https 2/2 ok .*dtls-psk 0/1 ok" "the demo's failure summary" || return 1
+    expect "$out" "summary: https 7/7 ok .*dtls-psk 0/2 ok" "the demo's failure summary" || return 1
     expect "$out" "qlrt: summary: result=FAIL exit=1 " "the runtime's FAIL summary" || return 1
     [ "$(stat_of "$out" dtls_errors)" -ge 1 ] 2>/dev/null || { log "  the server saw no DTLS failure"; return 1; }
 }
