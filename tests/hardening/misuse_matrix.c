@@ -407,7 +407,7 @@ static void config_matrix(void)
         for (int s = 0; s < N_CSTATES; s++) {
             ql_ssl_config c;
             int actual = CONF_ROWS[r].call(cfg_make(s, &c));
-            if (s != C_NULL && c.qlssl_magic == QL_SSL_CONFIG_MAGIC) {
+            if (s != C_NULL) { /* INVALID_PARAM, harmless, when c is not initialised */
                 ql_ssl_conf_free(&c);
             }
             md(" %s |", cell(CONF_ROWS[r].name, CSTATE_NAMES[s], CONF_ROWS[r].expect[s], actual, 0, buf, sizeof buf));
