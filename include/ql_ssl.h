@@ -532,7 +532,7 @@ typedef enum {
   QL_SSL_CONF_SESSION_CACHE = 14,
   /**
    * set: `const unsigned char *buf, size_t len` (PEM or DER, copied, appended to the CA list, up
-   * to QL_MAX_CA_CERT_CNT; `buf` NULL clears the buffers). `ca_cert_buffer[i]` then points to
+   * to QL_MAX_CA_CERT_CNT; `buf` NULL with `len` 0 clears them). `ca_cert_buffer[i]` then points to
    * the config's NUL-terminated copy. get: not readable (NOT_SUPPORT); read `ca_cert_buffer[]`.
    */
   QL_SSL_CONF_CACERT_BUFFER = 15,
@@ -1151,7 +1151,7 @@ int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
  *   QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY int 0/1
  *   QL_SSL_CONF_SESSION_CACHE           int  0/1
  *   QL_SSL_CONF_CACERT_BUFFER           const unsigned char *buf, size_t len (copied, appended,
- *                                       up to QL_MAX_CA_CERT_CNT; buf NULL clears them); the copy,
+ *                                       up to QL_MAX_CA_CERT_CNT; (NULL, 0) clears them); the copy,
  *                                       NUL-terminated, is in conf->ca_cert_buffer[]
  *   QL_SSL_CONF_OWNCERT_BUFFER          const unsigned char *cert, size_t cert_len,
  *                                       const unsigned char *key, size_t key_len,

@@ -125,7 +125,7 @@ pub enum ql_ssl_config_type_e {
     /// set: `int` (0/1); get: `int *`.
     QL_SSL_CONF_SESSION_CACHE = 14,
     /// set: `const unsigned char *buf, size_t len` (PEM or DER, copied, appended to the CA list, up
-    /// to QL_MAX_CA_CERT_CNT; `buf` NULL clears the buffers). `ca_cert_buffer[i]` then points to
+    /// to QL_MAX_CA_CERT_CNT; `buf` NULL with `len` 0 clears them). `ca_cert_buffer[i]` then points to
     /// the config's NUL-terminated copy. get: not readable (NOT_SUPPORT); read `ca_cert_buffer[]`.
     QL_SSL_CONF_CACERT_BUFFER = 15,
     /// set: `const unsigned char *cert, size_t cert_len, const unsigned char *key, size_t key_len,

@@ -446,7 +446,8 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
         t if t == QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as c_int => conf.ignore_multi_certchain_verify = flag(a.i)?,
         t if t == QL_SSL_CONF_SESSION_CACHE as c_int => conf.ssl_session_cache.session_cache_enable = flag(a.i)? as u8,
         t if t == QL_SSL_CONF_CACERT_BUFFER as c_int => {
-            if a.p[0].is_null() {
+            if a.p[0].is_null() && a.n[0] == 0 {
+                // (NULL, 0) clears; NULL with a length is a mistake (rejected by arg_bytes).
                 conf.ca_cert_buffer = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
             } else {
                 let slot = conf
