@@ -27,7 +27,7 @@ int be_global_init(const char *ca_file, const char *hostname, int session_cache)
     snprintf(g_host, sizeof g_host, "%s", hostname);
     if ((rc = ql_ssl_conf_init(&g_conf)) != QL_SSL_SUCCESS ||
         (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER)) != QL_SSL_SUCCESS ||
-        (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_CACERT, ca_file)) != QL_SSL_SUCCESS ||
+        (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_CACERT, (char *[]){(char *)ca_file}, 1)) != QL_SSL_SUCCESS ||
         (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_SNI, 1)) != QL_SSL_SUCCESS ||
         (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_HS_TIMEOUT, 30)) != QL_SSL_SUCCESS ||
         (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_SESSION_CACHE, session_cache ? 1 : 0)) != QL_SSL_SUCCESS) {

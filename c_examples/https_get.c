@@ -68,7 +68,7 @@ static int https_get(int fd, const char *ca_file, char head[8], size_t *received
         return fail("ql_ssl_conf_init", rc);
     }
     if ((rc = ql_ssl_conf_set(&cfg, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER)) != QL_SSL_SUCCESS ||
-        (rc = ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, ca_file)) != QL_SSL_SUCCESS ||
+        (rc = ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, (char *[]){(char *)ca_file}, 1)) != QL_SSL_SUCCESS ||
         (rc = ql_ssl_conf_set(&cfg, QL_SSL_CONF_HS_TIMEOUT, 10)) != QL_SSL_SUCCESS) {
         ql_ssl_conf_free(&cfg);
         return fail("ql_ssl_conf_set", rc);

@@ -175,7 +175,7 @@ int main(int argc, char **argv)
         return fail("ql_ssl_conf_init", rc);
     }
     if ((rc = ql_ssl_conf_set(&conf, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER)) != QL_SSL_SUCCESS ||
-        (rc = ql_ssl_conf_set(&conf, QL_SSL_CONF_CACERT, argv[2])) != QL_SSL_SUCCESS ||
+        (rc = ql_ssl_conf_set(&conf, QL_SSL_CONF_CACERT, (char *[]){(char *)argv[2]}, 1)) != QL_SSL_SUCCESS ||
         (rc = ql_ssl_conf_set(&conf, QL_SSL_CONF_SNI, 1)) != QL_SSL_SUCCESS ||
         (rc = ql_ssl_conf_set(&conf, QL_SSL_CONF_HS_TIMEOUT, 20)) != QL_SSL_SUCCESS) {
         fail("ql_ssl_conf_set", rc);

@@ -11,27 +11,168 @@
 #ifndef QL_SSL_H
 #define QL_SSL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/*
+ * Feature macros of the SDK header. The SDK defines a feature macro where its build compiles a
+ * feature in, and hides the feature's config items, enum values and struct members without it.
+ * Here every item exists and works whatever is defined, so all of them are defined, so that
+ * application code guarded by them compiles and runs:
+ *   QL_SSL_TLS_CURL_SUPPORT          (the SDK's libcurl glue exists; no meaning for this API)
+ *   QL_SSL_TLS_SESSION_CACHE_FEATURE  QL_SSL_CONF_SESSION_CACHE, ql_ssl_config.ssl_session_cache
+ *   QL_SSL_DTLS_FEATURE               DTLS 1.0/1.2: QL_SSL_CONF_DTLSVERSION, ql_ssl_dtls_version_enum
+ *   QL_SSL_PSK_FEATURE                PSK: QL_SSL_VERIFY_PSK, QL_SSL_CONF_PSK_IDENTITY/_KEY
+ *                                     (and the older QL_SSL_CONF_PSK), QL_SSL_PSK_*_LENGTH_MAX
+ *   QL_SSL_RENEGOTIATION_FEATURE      QL_SSL_CONF_RENEGOTIATION, ql_ssl_renegotiation_type_e
+ * The struct always has the SDK's DEFAULT layout (the one its shipped libraries use): it has no
+ * dtls_version, psk_identity, psk_key or renegotiation members even though the feature macros are
+ * defined; read and write those settings with ql_ssl_conf_get()/ql_ssl_conf_set().
+ */
+#define QL_SSL_TLS_CURL_SUPPORT
+#define QL_SSL_TLS_SESSION_CACHE_FEATURE
+#define QL_SSL_DTLS_FEATURE
+#define QL_SSL_PSK_FEATURE
+#define QL_SSL_RENEGOTIATION_FEATURE
+
+/*
+ * Certificate finding bits for QL_SSL_CONF_IGNORE_CERT_ITEM (ignore_certitem), as mbedtls 2.28
+ * defines them; the SDK header brings them in through mbedtls/ssl.h. Spelled with mbedtls's own
+ * tokens and guarded, so a real <mbedtls/ssl.h> may be included before or after this header.
+ */
+#ifndef MBEDTLS_X509_BADCERT_EXPIRED
+#define MBEDTLS_X509_BADCERT_EXPIRED             0x01
+#endif
+#ifndef MBEDTLS_X509_BADCERT_REVOKED
+#define MBEDTLS_X509_BADCERT_REVOKED             0x02
+#endif
+#ifndef MBEDTLS_X509_BADCERT_CN_MISMATCH
+#define MBEDTLS_X509_BADCERT_CN_MISMATCH         0x04
+#endif
+#ifndef MBEDTLS_X509_BADCERT_NOT_TRUSTED
+#define MBEDTLS_X509_BADCERT_NOT_TRUSTED         0x08
+#endif
+#ifndef MBEDTLS_X509_BADCRL_NOT_TRUSTED
+#define MBEDTLS_X509_BADCRL_NOT_TRUSTED          0x10
+#endif
+#ifndef MBEDTLS_X509_BADCRL_EXPIRED
+#define MBEDTLS_X509_BADCRL_EXPIRED              0x20
+#endif
+#ifndef MBEDTLS_X509_BADCERT_MISSING
+#define MBEDTLS_X509_BADCERT_MISSING             0x40
+#endif
+#ifndef MBEDTLS_X509_BADCERT_SKIP_VERIFY
+#define MBEDTLS_X509_BADCERT_SKIP_VERIFY         0x80
+#endif
+#ifndef MBEDTLS_X509_BADCERT_OTHER
+#define MBEDTLS_X509_BADCERT_OTHER             0x0100
+#endif
+#ifndef MBEDTLS_X509_BADCERT_FUTURE
+#define MBEDTLS_X509_BADCERT_FUTURE            0x0200
+#endif
+#ifndef MBEDTLS_X509_BADCRL_FUTURE
+#define MBEDTLS_X509_BADCRL_FUTURE             0x0400
+#endif
+#ifndef MBEDTLS_X509_BADCERT_KEY_USAGE
+#define MBEDTLS_X509_BADCERT_KEY_USAGE         0x0800
+#endif
+#ifndef MBEDTLS_X509_BADCERT_EXT_KEY_USAGE
+#define MBEDTLS_X509_BADCERT_EXT_KEY_USAGE     0x1000
+#endif
+#ifndef MBEDTLS_X509_BADCERT_NS_CERT_TYPE
+#define MBEDTLS_X509_BADCERT_NS_CERT_TYPE      0x2000
+#endif
+#ifndef MBEDTLS_X509_BADCERT_BAD_MD
+#define MBEDTLS_X509_BADCERT_BAD_MD            0x4000
+#endif
+#ifndef MBEDTLS_X509_BADCERT_BAD_PK
+#define MBEDTLS_X509_BADCERT_BAD_PK            0x8000
+#endif
+#ifndef MBEDTLS_X509_BADCERT_BAD_KEY
+#define MBEDTLS_X509_BADCERT_BAD_KEY         0x010000
+#endif
+#ifndef MBEDTLS_X509_BADCRL_BAD_MD
+#define MBEDTLS_X509_BADCRL_BAD_MD           0x020000
+#endif
+#ifndef MBEDTLS_X509_BADCRL_BAD_PK
+#define MBEDTLS_X509_BADCRL_BAD_PK           0x040000
+#endif
+#ifndef MBEDTLS_X509_BADCRL_BAD_KEY
+#define MBEDTLS_X509_BADCRL_BAD_KEY          0x080000
+#endif
+
+/*
+ * The SDK's mbedtls_ssl_session is 144 bytes with 32-bit pointers and 168 with 64-bit ones; the
+ * opaque qlssl_session_storage in its place has the same size on each (QLSSL_SESSION_STORAGE_WORDS).
+ */
+#if defined(UINTPTR_MAX) && UINTPTR_MAX > 0xFFFFFFFFu
+#define QLSSL_POINTER_64 1
+#elif !defined(UINTPTR_MAX) && defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 8
+#define QLSSL_POINTER_64 1
+#endif
+
 /**
- * Number of CA certificate paths a `ql_ssl_config` holds (`ca_cert_path[]`).
+ * Number of CA certificate paths (`ca_cert_path[]`) and CA buffers (`ca_cert_buffer[]`) a
+ * `ql_ssl_config` holds.
  */
 #define QL_MAX_CA_CERT_CNT 10
 
 /**
- * Defined because the SDK header defines it: `ql_ssl_config` carries `ssl_session_cache` and
- * `QL_SSL_CONF_SESSION_CACHE` exists.
+ * Number of CA certificate slots of the module's AT command layer (SDK value; not used by the API).
  */
-#define QL_SSL_TLS_SESSION_CACHE_FEATURE 1
+#define QUEC_MAX_CA_CERTEX_INDEX_NUM 6
 
 /**
- * Value of `ql_ssl_config.qlssl_magic` between `ql_ssl_conf_init()` and `ql_ssl_conf_free()`.
+ * Lowest CA certificate slot index of the AT command layer (SDK value).
  */
-#define QL_SSL_CONFIG_MAGIC 1363956563
+#define QUEC_SSL_CA_CERTEX_INDEX_MIN 0
+
+/**
+ * Highest CA certificate slot index of the AT command layer (SDK value).
+ */
+#define QUEC_SSL_CA_CERTEX_INDEX_MAX (QUEC_MAX_CA_CERTEX_INDEX_NUM - 1)
+
+/**
+ * Default handshake time limit in seconds (`ssl_negotiate_timeout` after `ql_ssl_conf_init()`).
+ */
+#define QL_SSL_NEGOTIATE_TIME_DEF 300
+
+/**
+ * Number of certificate checking items: `ignore_certitem` uses bits 0..19 (the
+ * `MBEDTLS_X509_BADCERT_*` / `MBEDTLS_X509_BADCRL_*` values below, 0xFFFFF = all).
+ */
+#define QL_SSL_TLS_CERT_ITEM_NUM 20
+
+/**
+ * Longest PSK identity in bytes (`QL_SSL_CONF_PSK_IDENTITY`, `QL_SSL_CONF_PSK`).
+ */
+#define QL_SSL_PSK_IDENTITY_LENGTH_MAX 255
+
+/**
+ * Longest PSK key the SDK accepts (for `QL_SSL_CONF_PSK_KEY`: hex digits; this library also
+ * bounds the decoded key by mbedtls's limit, see `QL_SSL_CONF_PSK_KEY`).
+ */
+#define QL_SSL_PSK_KEY_LENGTH_MAX 255
+
+#if defined(QLSSL_POINTER_64)
+/**
+ * Words of 8 bytes in `qlssl_session_storage`: the size of the SDK's `mbedtls_ssl_session`
+ * (168 bytes with 64-bit pointers).
+ */
+#define QLSSL_SESSION_STORAGE_WORDS 21
+#endif
+
+#if !defined(QLSSL_POINTER_64)
+/**
+ * Words of 8 bytes in `qlssl_session_storage`: the size of the SDK's `mbedtls_ssl_session`
+ * (144 bytes with 32-bit pointers).
+ */
+#define QLSSL_SESSION_STORAGE_WORDS 18
+#endif
 
 #if defined(QLSSL_BAREMETAL)
 /**
@@ -317,33 +458,42 @@ typedef enum {
 } ql_ssl_error_code_e;
 
 /**
- * Configuration types for `ql_ssl_conf_set()` / `ql_ssl_conf_get()` (and the `_by_id` variants).
- * The variadic arguments each type takes are listed in the documentation of `ql_ssl_conf_set` below.
+ * Configuration types for `ql_ssl_conf_set()` / `ql_ssl_conf_get()` (and the `_by_id` variants),
+ * with the arguments each one takes after `type` ("set:" and "get:"). Values are the current SDK
+ * generation's; `QL_SSL_CONF_PSK` is the older generation's item under a number of its own (21;
+ * it was 7 there, which is `QL_SSL_CONF_SNI` now). Every item works whatever the feature macros
+ * say; an unknown type or a bad value returns `QL_SSL_ERROR_INVALID_PARAM` and changes nothing.
  */
 typedef enum {
   /**
-   * set: `int` (ql_ssl_version_type_e); get: `int *`.
+   * set: `int` (ql_ssl_version_type_e, 0..4); get: `int *`.
    */
   QL_SSL_CONF_VERSION = 1,
   /**
-   * set: `int` (ql_ssl_transport_type_e); get: `int *`.
+   * set: `int` (ql_ssl_transport_type_e, 0/1); get: `int *`.
    */
   QL_SSL_CONF_TRANSPORT = 2,
   /**
-   * set: `int *list` (cipher-suite ids; see the ownership rules at ql_ssl_conf_set); get: `int **`.
+   * set: `int *list` (cipher-suite ids; see the ownership rules at ql_ssl_conf_set);
+   * get: `int **` (the config's zero-terminated copy).
    */
   QL_SSL_CONF_CIPHERSUITE = 3,
   /**
-   * set: `int` (ql_ssl_authmode_e, 0..=3); get: `int *`.
+   * set: `int` (ql_ssl_authmode_e, 0..3); get: `int *`.
    */
   QL_SSL_CONF_AUTHMODE = 4,
   /**
-   * set: `const char *path` (appended; NULL clears the list); get: `char **` (the first path;
-   * all of them are in `ca_cert_path[]`).
+   * set: `char **paths, int count` (the SDK's shape: `char *p = "UFS:cacert.pem";
+   * ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, &p, 1)`): count 1..QL_MAX_CA_CERT_CNT non-NULL
+   * paths, copied; they REPLACE the config's whole CA path list (`ca_cert_path[]`, unused slots
+   * NULL), so setting it again on the same config never overflows. `paths` NULL clears the list
+   * (count is then ignored). get: `char ***paths, int *count`: `*paths` = the config's own
+   * `ca_cert_path` array, `*count` = number of slots up to the last non-NULL one (0 = none).
    */
   QL_SSL_CONF_CACERT = 5,
   /**
-   * set: `const char *cert_path, const char *key_path, const char *key_pwd` (pwd may be NULL);
+   * set: `const char *cert_path, const char *key_path, const char *key_pwd` (pwd may be NULL;
+   * copied; `client_cert_type` becomes QL_SSL_CLIENT_CERT_FILE);
    * get: `char **cert_path, char **key_path, char **key_pwd`.
    */
   QL_SSL_CONF_OWNCERT = 6,
@@ -352,11 +502,12 @@ typedef enum {
    */
   QL_SSL_CONF_SNI = 7,
   /**
-   * set: `int` seconds (1..=3600); get: `int *`.
+   * set: `int` seconds, any value >= 1 (the SDK passes 60 and 5000; default
+   * QL_SSL_NEGOTIATE_TIME_DEF); get: `int *`.
    */
   QL_SSL_CONF_HS_TIMEOUT = 8,
   /**
-   * set: `int` (0/1); get: `int *`.
+   * set: `int` (0/1, default 1: accept expired/not-yet-valid certificates); get: `int *`.
    */
   QL_SSL_CONF_IGNORE_LOCALTM = 9,
   /**
@@ -368,7 +519,7 @@ typedef enum {
    */
   QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN = 11,
   /**
-   * set: `uint32_t` bit mask (0..=1048575); get: `uint32_t *`.
+   * set: `uint32_t` bit mask (0..0xFFFFF); get: `uint32_t *`.
    */
   QL_SSL_CONF_IGNORE_CERT_ITEM = 12,
   /**
@@ -380,30 +531,43 @@ typedef enum {
    */
   QL_SSL_CONF_SESSION_CACHE = 14,
   /**
-   * set: `const unsigned char *buf, size_t len` (PEM or DER); get: not readable (NOT_SUPPORT).
+   * set: `const unsigned char *buf, size_t len` (PEM or DER, copied, appended to the CA list, up
+   * to QL_MAX_CA_CERT_CNT; `buf` NULL with `len` 0 clears them). `ca_cert_buffer[i]` then points to
+   * the config's NUL-terminated copy. get: not readable (NOT_SUPPORT); read `ca_cert_buffer[]`.
    */
   QL_SSL_CONF_CACERT_BUFFER = 15,
   /**
    * set: `const unsigned char *cert, size_t cert_len, const unsigned char *key, size_t key_len,
-   * const char *pwd`; get: not readable (NOT_SUPPORT).
+   * const char *pwd` (copied; `client_cert_type` becomes QL_SSL_CLIENT_CERT_BUFFER);
+   * get: not readable (NOT_SUPPORT).
    */
   QL_SSL_CONF_OWNCERT_BUFFER = 16,
   /**
-   * set: `int` (0 = DTLS 1.0, 1 = DTLS 1.2); get: `int *`.
+   * set: `int` (ql_ssl_dtls_version_enum: 0 = DTLS 1.0, 1 = DTLS 1.2); get: `int *`.
    */
   QL_SSL_CONF_DTLSVERSION = 17,
   /**
-   * set: `const char *identity`; get: `char **`.
+   * set: `const char *identity` (1..QL_SSL_PSK_IDENTITY_LENGTH_MAX bytes, copied); get: `char **`.
    */
   QL_SSL_CONF_PSK_IDENTITY = 18,
   /**
-   * set: `const char *key` (hex string); get: `char **`.
+   * set: `const char *key`: the key as a hex string (2..128 digits, even count, copied);
+   * get: `char **` (hex; lower case when the key was set by QL_SSL_CONF_PSK).
    */
   QL_SSL_CONF_PSK_KEY = 19,
   /**
-   * set: `int` (0/1); get: `int *`.
+   * set: `int` (ql_ssl_renegotiation_type_e, 0/1); get: `int *`.
    */
   QL_SSL_CONF_RENEGOTIATION = 20,
+  /**
+   * The older SDK generation's PSK item (its number was 7). set: `const unsigned char *key,
+   * int key_len, const unsigned char *identity, int identity_len`: the RAW key bytes (1..64;
+   * not hex) and the identity bytes (1..QL_SSL_PSK_IDENTITY_LENGTH_MAX, no NUL), both copied.
+   * It sets the same PSK as QL_SSL_CONF_PSK_IDENTITY + QL_SSL_CONF_PSK_KEY (the last set wins).
+   * get: `const unsigned char **key, int *key_len, const unsigned char **identity,
+   * int *identity_len` (the config's copies; NULL and 0 when no PSK is set).
+   */
+  QL_SSL_CONF_PSK = 21,
 } ql_ssl_config_type_e;
 
 /**
@@ -471,6 +635,48 @@ typedef enum {
 } ql_ssl_authmode_e;
 
 /**
+ * Which client certificate source `ql_ssl_config.client_cert_type` names.
+ */
+typedef enum {
+  /**
+   * Files: `own_cert_path`, `own_key_path` (set by QL_SSL_CONF_OWNCERT).
+   */
+  QL_SSL_CLIENT_CERT_FILE = 0,
+  /**
+   * Buffers given with QL_SSL_CONF_OWNCERT_BUFFER.
+   */
+  QL_SSL_CLIENT_CERT_BUFFER = 1,
+} ql_ssl_client_cert_type_e;
+
+/**
+ * DTLS versions for `QL_SSL_CONF_DTLSVERSION`.
+ */
+typedef enum {
+  /**
+   * DTLS 1.0.
+   */
+  QL_SSL_VER_DTLS10 = 0,
+  /**
+   * DTLS 1.2 (default).
+   */
+  QL_SSL_VER_DTLS12 = 1,
+} ql_ssl_dtls_version_enum;
+
+/**
+ * Values for `QL_SSL_CONF_RENEGOTIATION`.
+ */
+typedef enum {
+  /**
+   * Refuse renegotiation (default).
+   */
+  QL_SSL_RENEGOTIATION_DISABLED = 0,
+  /**
+   * Accept a renegotiation the server asks for.
+   */
+  QL_SSL_RENEGOTIATION_ENABLED = 1,
+} ql_ssl_renegotiation_type_e;
+
+/**
  * SSL context handle. `ql_ssl_new()` writes a fresh handle; handles are never reused within a process,
  * so a stale or garbage value is detected and rejected with `QL_SSL_ERROR_INVALID_PARAM`.
  */
@@ -535,18 +741,23 @@ typedef struct {
 } ip_addr_t;
 
 /**
- * Storage that stands in for mbedtls's `mbedtls_ssl_session` inside `ql_ssl_session`. Applications
- * never read it; its size is fixed on every target so the header is the same everywhere.
+ * Opaque storage in the place of the SDK's `mbedtls_ssl_session` inside `ql_ssl_session`: the same
+ * size (144 bytes with 32-bit pointers, 168 with 64-bit ones) and alignment (8), under a name of
+ * its own so that a real `<mbedtls/ssl.h>` can be included next to this header. Applications never
+ * touch it. The library keeps its private marker and extension handle in its first 8 bytes
+ * (the session cache itself lives in the library, not here).
  */
 typedef struct {
   /**
    * Opaque to applications.
    */
-  uint64_t opaque[32];
-} mbedtls_ssl_session;
+  uint64_t opaque[QLSSL_SESSION_STORAGE_WORDS];
+} qlssl_session_storage;
 
 /**
- * Session-reuse state kept in `ql_ssl_config.ssl_session_cache` (seed §3.3.3.3).
+ * Session-reuse state: `ql_ssl_config.ssl_session_cache`. Only `session_cache_enable` has a
+ * meaning for applications (QL_SSL_CONF_SESSION_CACHE); this library keeps its session cache
+ * elsewhere and leaves `remote_ip`, `remote_port`, `hostname_temp` and `session_hostname` zero.
  */
 typedef struct {
   /**
@@ -554,31 +765,36 @@ typedef struct {
    */
   uint8_t session_cache_enable;
   /**
-   * Peer IP address of the cached session.
+   * Peer IP address of the cached session (unused here: zero).
    */
   ip_addr_t remote_ip;
   /**
-   * Peer port of the cached session.
+   * Peer port of the cached session (unused here: zero).
    */
   uint16_t remote_port;
   /**
-   * Host name scratch buffer.
+   * Host name scratch buffer (unused here: zero).
    */
   uint8_t hostname_temp[256];
   /**
-   * Host name the cached session belongs to.
+   * Host name the cached session belongs to (unused here: zero).
    */
   uint8_t session_hostname[256];
   /**
-   * The cached session data.
+   * Opaque; holds the library's private marker and handle.
    */
-  mbedtls_ssl_session ssl_session;
+  qlssl_session_storage ssl_session;
 } ql_ssl_session;
 
 /**
- * SSL configuration (seed §3.3.3.1), members in the seed's order. Initialise with
- * `ql_ssl_conf_init()`, change with `ql_ssl_conf_set()`, release with `ql_ssl_conf_free()`.
- * Members after `ssl_session_cache` are this library's own and must not be touched by applications.
+ * SSL configuration, members, order and sizes exactly as the current SDK generation with its
+ * default features (no `dtls_version`, `psk_*` or `renegotiation` members: those settings are
+ * reached through `ql_ssl_conf_set`/`ql_ssl_conf_get` only). Initialise with
+ * `ql_ssl_conf_init()`, change with `ql_ssl_conf_set()` (or by assigning members), release with
+ * `ql_ssl_conf_free()`. A copy made by assignment (`b = a`) is a config of its own: the first
+ * `ql_ssl_*` call on it gives it its own copies of everything `a`'s library-owned members point
+ * to; both must be released with `ql_ssl_conf_free()`. The library never writes outside
+ * `sizeof(ql_ssl_config)`.
  */
 typedef struct {
   /**
@@ -618,6 +834,12 @@ typedef struct {
    */
   char *own_key_pwd;
   /**
+   * CA certificates given as data (QL_SSL_CONF_CACERT_BUFFER): the config's copies, each
+   * followed by a NUL byte (PEM reads as a C string; DER is binary); unused slots are NULL. An
+   * application may also store its own NUL-terminated PEM strings here.
+   */
+  char *ca_cert_buffer[QL_MAX_CA_CERT_CNT];
+  /**
    * Handshake time limit in seconds.
    */
   int ssl_negotiate_timeout;
@@ -643,17 +865,14 @@ typedef struct {
    */
   int ignore_multi_certchain_verify;
   /**
-   * Session reuse state.
+   * ql_ssl_client_cert_type_e of the client certificate to present: QL_SSL_CLIENT_CERT_FILE
+   * after QL_SSL_CONF_OWNCERT, QL_SSL_CLIENT_CERT_BUFFER after QL_SSL_CONF_OWNCERT_BUFFER.
+   */
+  bool client_cert_type;
+  /**
+   * Session reuse state (its opaque part holds the library's private marker and handle).
    */
   ql_ssl_session ssl_session_cache;
-  /**
-   * Library-private: marks an initialised config (`QL_SSL_CONFIG_MAGIC`).
-   */
-  uint32_t qlssl_magic;
-  /**
-   * Library-private: handle of the config's library-owned extension (buffers, PSK, DTLS version).
-   */
-  int qlssl_ext;
 } ql_ssl_config;
 
 #if defined(QLSSL_BAREMETAL)
@@ -735,6 +954,11 @@ typedef struct {
 #endif
 
 /**
+ * The older SDK generation's spelling of `ql_ssl_handshake_timeout_cb` (same type).
+ */
+typedef ql_ssl_handshake_timeout_cb ql_ssl_handshark_timeout_cb;
+
+/**
  * Initialise `conf` with the defaults of the AT manual: version ALL, TLS, all cipher suites
  * (0xFFFF), no verification, SNI off, ignore local time on, negotiate timeout 300 s, session cache
  * off. Every initialised config must be released with `ql_ssl_conf_free()`. Calling it again on a
@@ -773,7 +997,9 @@ int ql_ssl_set_socket_fd(ql_ssl_context *ssl, int sock_fd);
 /**
  * Set the server's host name (1..255 bytes): sent as SNI only when `sni_enable` is 1, and checked
  * against the server certificate's subjectAltNames (DNS and IP) or CN whenever verification is on.
- * Without a host name no name check is made.
+ * Without a host name no name check is made. May be called before or after `ql_ssl_setup()` (the
+ * SDK's current header calls it after): the name is applied when the handshake starts; once the
+ * handshake has started it cannot change (`QL_SSL_ERROR_INVALID_PARAM`).
  */
 int ql_ssl_set_hostname(ql_ssl_context *ssl, const char *hostname);
 
@@ -907,27 +1133,43 @@ int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
  *       except RC4 and 3DES (mbedtls 2.28 offers those only when listed explicitly) and adds
  *       newer suites (AES-GCM with ECDSA, ChaCha20-Poly1305, ...).
  *   QL_SSL_CONF_AUTHMODE                int  ql_ssl_authmode_e (0..3)
- *   QL_SSL_CONF_CACERT                  const char *path   appended (up to QL_MAX_CA_CERT_CNT);
- *                                       NULL clears the list. PEM or DER; "UFS:name" resolves
- *                                       under $QLSSL_UFS_DIR (default: working directory).
+ *   QL_SSL_CONF_CACERT                  char **paths, int count   (the SDK demo's shape:
+ *                                       char *p = "UFS:cacert.pem"; ...(&cfg, QL_SSL_CONF_CACERT, &p, 1))
+ *                                       count 1..QL_MAX_CA_CERT_CNT non-NULL paths, copied; they
+ *                                       REPLACE the whole CA path list (setting it again on the
+ *                                       same config never overflows). paths NULL clears the list.
+ *                                       PEM or DER; "UFS:name" resolves under $QLSSL_UFS_DIR
+ *                                       (default: working directory).
  *   QL_SSL_CONF_OWNCERT                 const char *cert_path, const char *key_path,
- *                                       const char *key_pwd (NULL if the key is not encrypted)
+ *                                       const char *key_pwd (NULL if the key is not encrypted);
+ *                                       client_cert_type = QL_SSL_CLIENT_CERT_FILE
  *   QL_SSL_CONF_SNI                     int  0/1
- *   QL_SSL_CONF_HS_TIMEOUT              int  seconds, 1..3600 (default 300)
+ *   QL_SSL_CONF_HS_TIMEOUT              int  seconds, any value >= 1 (default
+ *                                       QL_SSL_NEGOTIATE_TIME_DEF = 300; SDK code passes 60, 5000)
  *   QL_SSL_CONF_IGNORE_LOCALTM          int  0/1 (default 1): accept expired/not-yet-valid certs
  *   QL_SSL_CONF_HS_TIMEOUT_FUNC         ql_ssl_handshake_timeout_cb cb, void *arg
  *   QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN int 0/1: forgive MBEDTLS_X509_BADCERT_NOT_TRUSTED
- *   QL_SSL_CONF_IGNORE_CERT_ITEM        uint32_t mask of MBEDTLS_X509_BADCERT_* bits, 0..1048575
+ *   QL_SSL_CONF_IGNORE_CERT_ITEM        uint32_t mask of MBEDTLS_X509_BADCERT_* bits, 0..0xFFFFF
  *   QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY int 0/1
  *   QL_SSL_CONF_SESSION_CACHE           int  0/1
- *   QL_SSL_CONF_CACERT_BUFFER           const unsigned char *buf, size_t len (copied)
+ *   QL_SSL_CONF_CACERT_BUFFER           const unsigned char *buf, size_t len (copied, appended,
+ *                                       up to QL_MAX_CA_CERT_CNT; (NULL, 0) clears them); the copy,
+ *                                       NUL-terminated, is in conf->ca_cert_buffer[]
  *   QL_SSL_CONF_OWNCERT_BUFFER          const unsigned char *cert, size_t cert_len,
  *                                       const unsigned char *key, size_t key_len,
- *                                       const char *key_pwd (copied)
+ *                                       const char *key_pwd (copied);
+ *                                       client_cert_type = QL_SSL_CLIENT_CERT_BUFFER
  *   QL_SSL_CONF_DTLSVERSION             int  0 DTLS 1.0, 1 DTLS 1.2
  *   QL_SSL_CONF_PSK_IDENTITY            const char *identity (copied)
- *   QL_SSL_CONF_PSK_KEY                 const char *hex (copied; even number of hex digits)
+ *   QL_SSL_CONF_PSK_KEY                 const char *hex (copied; even number of hex digits, 2..128)
  *   QL_SSL_CONF_RENEGOTIATION           int  0/1
+ *   QL_SSL_CONF_PSK (21, the older SDK's item 7)
+ *                                       const unsigned char *key, int key_len,
+ *                                       const unsigned char *identity, int identity_len
+ *                                       RAW key bytes (1..64), identity bytes (1..255, no NUL);
+ *                                       the same PSK as PSK_IDENTITY + PSK_KEY (last set wins)
+ * The client certificate presented is the source client_cert_type names (the last OWNCERT or
+ * OWNCERT_BUFFER set), falling back to the other one when that one is not configured.
  * Unknown types and out-of-range values return QL_SSL_ERROR_INVALID_PARAM.
  */
 int ql_ssl_conf_set(ql_ssl_config *conf, int type, ...);
@@ -939,11 +1181,15 @@ int ql_ssl_conf_set(ql_ssl_config *conf, int type, ...);
  *   IGNORE_MULTI_CERTCHAIN_VERIFY, SESSION_CACHE, DTLSVERSION, RENEGOTIATION: int *
  *   IGNORE_CERT_ITEM: uint32_t *
  *   CIPHERSUITE: int ** (the config's zero-terminated list; valid until the next set or free)
- *   CACERT: char ** (the first path, NULL if none; all paths are in conf->ca_cert_path[])
+ *   CACERT: char ***paths, int *count: *paths = conf->ca_cert_path (the config's own array,
+ *           NULL-padded), *count = slots up to the last non-NULL path (0 = none)
  *   OWNCERT: char **cert_path, char **key_path, char **key_pwd
  *   HS_TIMEOUT_FUNC: ql_ssl_handshake_timeout_cb *cb, void **arg
- *   PSK_IDENTITY, PSK_KEY: char ** (owned by the config)
- *   CACERT_BUFFER, OWNCERT_BUFFER: write-only, QL_SSL_ERROR_NOT_SUPPORT
+ *   PSK_IDENTITY, PSK_KEY: char ** (owned by the config; PSK_KEY as hex)
+ *   PSK: const unsigned char **key, int *key_len, const unsigned char **identity,
+ *        int *identity_len (raw bytes owned by the config; NULL/0 when no PSK is set)
+ *   CACERT_BUFFER, OWNCERT_BUFFER: write-only, QL_SSL_ERROR_NOT_SUPPORT (see ca_cert_buffer[])
+ * Pointers returned stay valid until the item is set again or the config is freed.
  */
 int ql_ssl_conf_get(ql_ssl_config *conf, int type, ...);
 
@@ -956,9 +1202,12 @@ int ql_ssl_conf_set_by_id(int ctx_id, int type, ...);
 /** ql_ssl_conf_get() on library-owned config `ctx_id` (0..5). */
 int ql_ssl_conf_get_by_id(int ctx_id, int type, ...);
 
-/* Historic SDK spellings; the symbols exist too, so objects built with old headers link. */
-#define ql_ssl_handshark ql_ssl_handshake
-#define ql_ssl_handshark_finished ql_ssl_handshake_finished
+/*
+ * The SDK's historic spellings, as its current header defines them (function-like macros). The
+ * functions exist too (prototypes above), so objects built with the older header link.
+ */
+#define ql_ssl_handshark(ssl_ctx_ptr) ql_ssl_handshake(ssl_ctx_ptr)
+#define ql_ssl_handshark_finished(ssl_ctx_ptr) ql_ssl_handshake_finished(ssl_ctx_ptr)
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,9 @@
-//! The C-visible types of the vendor API, field for field as in the QuecOpen SSL API reference
-//! (`seeds/000`, §3.3) and SPEC §1. cbindgen turns this module into `include/ql_ssl.h`; the C layout
-//! test (`tests/c/test_layout.c`) checks every seed member's offset against an independently typed
-//! reference struct, so nothing here may be reordered.
+//! The C-visible types of the vendor API: the union of the three SDK header generations
+//! (`tests/sdk/identifiers.tsv`), with the current generation's values, and `ql_ssl_config` /
+//! `ql_ssl_session` member for member as the current SDK lays them out with its default features
+//! (`tests/sdk/layout.md`: 832/688 bytes on 32-bit ARM, 960/712 on x86_64). cbindgen turns this
+//! module into `include/ql_ssl.h`; `tests/c/abi_layout.c` checks every offset on x86_64 and 32-bit
+//! ARM, so nothing here may be reordered or resized.
 #![allow(non_camel_case_types, non_snake_case)]
 
 use core::ffi::{c_char, c_int, c_void};
@@ -10,12 +12,38 @@ use core::ffi::{c_char, c_int, c_void};
 /// so a stale or garbage value is detected and rejected with `QL_SSL_ERROR_INVALID_PARAM`.
 pub type ql_ssl_context = c_int;
 
-/// Number of CA certificate paths a `ql_ssl_config` holds (`ca_cert_path[]`).
+/// Number of CA certificate paths (`ca_cert_path[]`) and CA buffers (`ca_cert_buffer[]`) a
+/// `ql_ssl_config` holds.
 pub const QL_MAX_CA_CERT_CNT: usize = 10;
 
-/// Defined because the SDK header defines it: `ql_ssl_config` carries `ssl_session_cache` and
-/// `QL_SSL_CONF_SESSION_CACHE` exists.
-pub const QL_SSL_TLS_SESSION_CACHE_FEATURE: c_int = 1;
+/// Number of CA certificate slots of the module's AT command layer (SDK value; not used by the API).
+pub const QUEC_MAX_CA_CERTEX_INDEX_NUM: c_int = 6;
+/// Lowest CA certificate slot index of the AT command layer (SDK value).
+pub const QUEC_SSL_CA_CERTEX_INDEX_MIN: c_int = 0;
+/// Highest CA certificate slot index of the AT command layer (SDK value).
+pub const QUEC_SSL_CA_CERTEX_INDEX_MAX: c_int = QUEC_MAX_CA_CERTEX_INDEX_NUM - 1;
+
+/// Default handshake time limit in seconds (`ssl_negotiate_timeout` after `ql_ssl_conf_init()`).
+pub const QL_SSL_NEGOTIATE_TIME_DEF: c_int = 300;
+
+/// Number of certificate checking items: `ignore_certitem` uses bits 0..19 (the
+/// `MBEDTLS_X509_BADCERT_*` / `MBEDTLS_X509_BADCRL_*` values below, 0xFFFFF = all).
+pub const QL_SSL_TLS_CERT_ITEM_NUM: c_int = 20;
+
+/// Longest PSK identity in bytes (`QL_SSL_CONF_PSK_IDENTITY`, `QL_SSL_CONF_PSK`).
+pub const QL_SSL_PSK_IDENTITY_LENGTH_MAX: c_int = 255;
+/// Longest PSK key the SDK accepts (for `QL_SSL_CONF_PSK_KEY`: hex digits; this library also
+/// bounds the decoded key by mbedtls's limit, see `QL_SSL_CONF_PSK_KEY`).
+pub const QL_SSL_PSK_KEY_LENGTH_MAX: c_int = 255;
+
+/// Words of 8 bytes in `qlssl_session_storage`: the size of the SDK's `mbedtls_ssl_session`
+/// (168 bytes with 64-bit pointers).
+#[cfg(target_pointer_width = "64")]
+pub const QLSSL_SESSION_STORAGE_WORDS: usize = 21;
+/// Words of 8 bytes in `qlssl_session_storage`: the size of the SDK's `mbedtls_ssl_session`
+/// (144 bytes with 32-bit pointers).
+#[cfg(not(target_pointer_width = "64"))]
+pub const QLSSL_SESSION_STORAGE_WORDS: usize = 18;
 
 /// Result codes of every `ql_ssl_*` function (spellings, including UNKOWN and WOUNDBLOCK, are the vendor's ABI).
 #[repr(C)]
@@ -51,54 +79,75 @@ pub enum ql_ssl_error_code_e {
     QL_SSL_ERROR_SOCKET_RESET = -13,
 }
 
-/// Configuration types for `ql_ssl_conf_set()` / `ql_ssl_conf_get()` (and the `_by_id` variants).
-/// The variadic arguments each type takes are listed in the documentation of `ql_ssl_conf_set` below.
+/// Configuration types for `ql_ssl_conf_set()` / `ql_ssl_conf_get()` (and the `_by_id` variants),
+/// with the arguments each one takes after `type` ("set:" and "get:"). Values are the current SDK
+/// generation's; `QL_SSL_CONF_PSK` is the older generation's item under a number of its own (21;
+/// it was 7 there, which is `QL_SSL_CONF_SNI` now). Every item works whatever the feature macros
+/// say; an unknown type or a bad value returns `QL_SSL_ERROR_INVALID_PARAM` and changes nothing.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ql_ssl_config_type_e {
-    /// set: `int` (ql_ssl_version_type_e); get: `int *`.
+    /// set: `int` (ql_ssl_version_type_e, 0..4); get: `int *`.
     QL_SSL_CONF_VERSION = 1,
-    /// set: `int` (ql_ssl_transport_type_e); get: `int *`.
+    /// set: `int` (ql_ssl_transport_type_e, 0/1); get: `int *`.
     QL_SSL_CONF_TRANSPORT = 2,
-    /// set: `int *list` (cipher-suite ids; see the ownership rules at ql_ssl_conf_set); get: `int **`.
+    /// set: `int *list` (cipher-suite ids; see the ownership rules at ql_ssl_conf_set);
+    /// get: `int **` (the config's zero-terminated copy).
     QL_SSL_CONF_CIPHERSUITE = 3,
-    /// set: `int` (ql_ssl_authmode_e, 0..=3); get: `int *`.
+    /// set: `int` (ql_ssl_authmode_e, 0..3); get: `int *`.
     QL_SSL_CONF_AUTHMODE = 4,
-    /// set: `const char *path` (appended; NULL clears the list); get: `char **` (the first path;
-    /// all of them are in `ca_cert_path[]`).
+    /// set: `char **paths, int count` (the SDK's shape: `char *p = "UFS:cacert.pem";
+    /// ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, &p, 1)`): count 1..QL_MAX_CA_CERT_CNT non-NULL
+    /// paths, copied; they REPLACE the config's whole CA path list (`ca_cert_path[]`, unused slots
+    /// NULL), so setting it again on the same config never overflows. `paths` NULL clears the list
+    /// (count is then ignored). get: `char ***paths, int *count`: `*paths` = the config's own
+    /// `ca_cert_path` array, `*count` = number of slots up to the last non-NULL one (0 = none).
     QL_SSL_CONF_CACERT = 5,
-    /// set: `const char *cert_path, const char *key_path, const char *key_pwd` (pwd may be NULL);
+    /// set: `const char *cert_path, const char *key_path, const char *key_pwd` (pwd may be NULL;
+    /// copied; `client_cert_type` becomes QL_SSL_CLIENT_CERT_FILE);
     /// get: `char **cert_path, char **key_path, char **key_pwd`.
     QL_SSL_CONF_OWNCERT = 6,
     /// set: `int` (0/1); get: `int *`.
     QL_SSL_CONF_SNI = 7,
-    /// set: `int` seconds (1..=3600); get: `int *`.
+    /// set: `int` seconds, any value >= 1 (the SDK passes 60 and 5000; default
+    /// QL_SSL_NEGOTIATE_TIME_DEF); get: `int *`.
     QL_SSL_CONF_HS_TIMEOUT = 8,
-    /// set: `int` (0/1); get: `int *`.
+    /// set: `int` (0/1, default 1: accept expired/not-yet-valid certificates); get: `int *`.
     QL_SSL_CONF_IGNORE_LOCALTM = 9,
     /// set: `ql_ssl_handshake_timeout_cb cb, void *arg`; get: `ql_ssl_handshake_timeout_cb *cb, void **arg`.
     QL_SSL_CONF_HS_TIMEOUT_FUNC = 10,
     /// set: `int` (0/1); get: `int *`.
     QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN = 11,
-    /// set: `uint32_t` bit mask (0..=1048575); get: `uint32_t *`.
+    /// set: `uint32_t` bit mask (0..0xFFFFF); get: `uint32_t *`.
     QL_SSL_CONF_IGNORE_CERT_ITEM = 12,
     /// set: `int` (0/1); get: `int *`.
     QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY = 13,
     /// set: `int` (0/1); get: `int *`.
     QL_SSL_CONF_SESSION_CACHE = 14,
-    /// set: `const unsigned char *buf, size_t len` (PEM or DER); get: not readable (NOT_SUPPORT).
+    /// set: `const unsigned char *buf, size_t len` (PEM or DER, copied, appended to the CA list, up
+    /// to QL_MAX_CA_CERT_CNT; `buf` NULL with `len` 0 clears them). `ca_cert_buffer[i]` then points to
+    /// the config's NUL-terminated copy. get: not readable (NOT_SUPPORT); read `ca_cert_buffer[]`.
     QL_SSL_CONF_CACERT_BUFFER = 15,
     /// set: `const unsigned char *cert, size_t cert_len, const unsigned char *key, size_t key_len,
-    /// const char *pwd`; get: not readable (NOT_SUPPORT).
+    /// const char *pwd` (copied; `client_cert_type` becomes QL_SSL_CLIENT_CERT_BUFFER);
+    /// get: not readable (NOT_SUPPORT).
     QL_SSL_CONF_OWNCERT_BUFFER = 16,
-    /// set: `int` (0 = DTLS 1.0, 1 = DTLS 1.2); get: `int *`.
+    /// set: `int` (ql_ssl_dtls_version_enum: 0 = DTLS 1.0, 1 = DTLS 1.2); get: `int *`.
     QL_SSL_CONF_DTLSVERSION = 17,
-    /// set: `const char *identity`; get: `char **`.
+    /// set: `const char *identity` (1..QL_SSL_PSK_IDENTITY_LENGTH_MAX bytes, copied); get: `char **`.
     QL_SSL_CONF_PSK_IDENTITY = 18,
-    /// set: `const char *key` (hex string); get: `char **`.
+    /// set: `const char *key`: the key as a hex string (2..128 digits, even count, copied);
+    /// get: `char **` (hex; lower case when the key was set by QL_SSL_CONF_PSK).
     QL_SSL_CONF_PSK_KEY = 19,
-    /// set: `int` (0/1); get: `int *`.
+    /// set: `int` (ql_ssl_renegotiation_type_e, 0/1); get: `int *`.
     QL_SSL_CONF_RENEGOTIATION = 20,
+    /// The older SDK generation's PSK item (its number was 7). set: `const unsigned char *key,
+    /// int key_len, const unsigned char *identity, int identity_len`: the RAW key bytes (1..64;
+    /// not hex) and the identity bytes (1..QL_SSL_PSK_IDENTITY_LENGTH_MAX, no NUL), both copied.
+    /// It sets the same PSK as QL_SSL_CONF_PSK_IDENTITY + QL_SSL_CONF_PSK_KEY (the last set wins).
+    /// get: `const unsigned char **key, int *key_len, const unsigned char **identity,
+    /// int *identity_len` (the config's copies; NULL and 0 when no PSK is set).
+    QL_SSL_CONF_PSK = 21,
 }
 
 /// Protocol versions for `QL_SSL_CONF_VERSION`.
@@ -143,9 +192,49 @@ pub enum ql_ssl_authmode_e {
     QL_SSL_VERIFY_PSK = 3,
 }
 
+/// Which client certificate source `ql_ssl_config.client_cert_type` names.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ql_ssl_client_cert_type_e {
+    /// Files: `own_cert_path`, `own_key_path` (set by QL_SSL_CONF_OWNCERT).
+    QL_SSL_CLIENT_CERT_FILE = 0,
+    /// Buffers given with QL_SSL_CONF_OWNCERT_BUFFER.
+    QL_SSL_CLIENT_CERT_BUFFER = 1,
+}
+
+/// DTLS versions for `QL_SSL_CONF_DTLSVERSION`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ql_ssl_dtls_version_enum {
+    /// DTLS 1.0.
+    QL_SSL_VER_DTLS10 = 0,
+    /// DTLS 1.2 (default).
+    QL_SSL_VER_DTLS12 = 1,
+}
+
+/// Values for `QL_SSL_CONF_RENEGOTIATION`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ql_ssl_renegotiation_type_e {
+    /// Refuse renegotiation (default).
+    QL_SSL_RENEGOTIATION_DISABLED = 0,
+    /// Accept a renegotiation the server asks for.
+    QL_SSL_RENEGOTIATION_ENABLED = 1,
+}
+
 /// Called once, with the context handle and the configured argument, when a handshake exceeds
 /// `ssl_negotiate_timeout` seconds.
 pub type ql_ssl_handshake_timeout_cb = Option<unsafe extern "C" fn(ssl_ctx: *mut ql_ssl_context, arg: *mut c_void)>;
+
+/// The older SDK generation's spelling of `ql_ssl_handshake_timeout_cb` (same type).
+pub type ql_ssl_handshark_timeout_cb = ql_ssl_handshake_timeout_cb;
+
+/// A C `bool` member (one byte, 0 or 1 when written by C code). Kept as a byte on the Rust side so
+/// that whatever an application stores there is never an invalid Rust `bool`; any non-zero byte
+/// reads as true.
+#[repr(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct qlssl_c_bool(pub u8);
 
 /// lwIP `ip4_addr_t` stand-in (same layout as lwIP's).
 #[repr(C)]
@@ -186,36 +275,60 @@ pub struct ip_addr_t {
     pub r#type: u8,
 }
 
-/// Storage that stands in for mbedtls's `mbedtls_ssl_session` inside `ql_ssl_session`. Applications
-/// never read it; its size is fixed on every target so the header is the same everywhere.
+/// Opaque storage in the place of the SDK's `mbedtls_ssl_session` inside `ql_ssl_session`: the same
+/// size (144 bytes with 32-bit pointers, 168 with 64-bit ones) and alignment (8), under a name of
+/// its own so that a real `<mbedtls/ssl.h>` can be included next to this header. Applications never
+/// touch it. The library keeps its private marker and extension handle in its first 8 bytes
+/// (the session cache itself lives in the library, not here).
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub struct mbedtls_ssl_session {
+pub struct qlssl_session_storage {
     /// Opaque to applications.
-    pub opaque: [u64; 32],
+    pub opaque: [u64; QLSSL_SESSION_STORAGE_WORDS],
 }
 
-/// Session-reuse state kept in `ql_ssl_config.ssl_session_cache` (seed §3.3.3.3).
+impl qlssl_session_storage {
+    pub const ZERO: qlssl_session_storage = qlssl_session_storage { opaque: [0; QLSSL_SESSION_STORAGE_WORDS] };
+
+    /// The library's marker and extension handle (0, 0 when never set).
+    pub fn private(&self) -> (u32, c_int) {
+        let w = self.opaque[0];
+        (w as u32, (w >> 32) as u32 as c_int)
+    }
+
+    pub fn set_private(&mut self, marker: u32, ext: c_int) {
+        self.opaque[0] = u64::from(marker) | (u64::from(ext as u32) << 32);
+    }
+}
+
+/// Session-reuse state: `ql_ssl_config.ssl_session_cache`. Only `session_cache_enable` has a
+/// meaning for applications (QL_SSL_CONF_SESSION_CACHE); this library keeps its session cache
+/// elsewhere and leaves `remote_ip`, `remote_port`, `hostname_temp` and `session_hostname` zero.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct ql_ssl_session {
     /// 0: session reuse off, 1: on.
     pub session_cache_enable: u8,
-    /// Peer IP address of the cached session.
+    /// Peer IP address of the cached session (unused here: zero).
     pub remote_ip: ip_addr_t,
-    /// Peer port of the cached session.
+    /// Peer port of the cached session (unused here: zero).
     pub remote_port: u16,
-    /// Host name scratch buffer.
+    /// Host name scratch buffer (unused here: zero).
     pub hostname_temp: [u8; 256],
-    /// Host name the cached session belongs to.
+    /// Host name the cached session belongs to (unused here: zero).
     pub session_hostname: [u8; 256],
-    /// The cached session data.
-    pub ssl_session: mbedtls_ssl_session,
+    /// Opaque; holds the library's private marker and handle.
+    pub ssl_session: qlssl_session_storage,
 }
 
-/// SSL configuration (seed §3.3.3.1), members in the seed's order. Initialise with
-/// `ql_ssl_conf_init()`, change with `ql_ssl_conf_set()`, release with `ql_ssl_conf_free()`.
-/// Members after `ssl_session_cache` are this library's own and must not be touched by applications.
+/// SSL configuration, members, order and sizes exactly as the current SDK generation with its
+/// default features (no `dtls_version`, `psk_*` or `renegotiation` members: those settings are
+/// reached through `ql_ssl_conf_set`/`ql_ssl_conf_get` only). Initialise with
+/// `ql_ssl_conf_init()`, change with `ql_ssl_conf_set()` (or by assigning members), release with
+/// `ql_ssl_conf_free()`. A copy made by assignment (`b = a`) is a config of its own: the first
+/// `ql_ssl_*` call on it gives it its own copies of everything `a`'s library-owned members point
+/// to; both must be released with `ql_ssl_conf_free()`. The library never writes outside
+/// `sizeof(ql_ssl_config)`.
 #[repr(C)]
 pub struct ql_ssl_config {
     /// ql_ssl_version_type_e.
@@ -236,6 +349,10 @@ pub struct ql_ssl_config {
     pub own_key_path: *mut c_char,
     /// Client private key password, or NULL.
     pub own_key_pwd: *mut c_char,
+    /// CA certificates given as data (QL_SSL_CONF_CACERT_BUFFER): the config's copies, each
+    /// followed by a NUL byte (PEM reads as a C string; DER is binary); unused slots are NULL. An
+    /// application may also store its own NUL-terminated PEM strings here.
+    pub ca_cert_buffer: [*mut c_char; QL_MAX_CA_CERT_CNT],
     /// Handshake time limit in seconds.
     pub ssl_negotiate_timeout: c_int,
     /// Called once when the handshake time limit is exceeded.
@@ -249,24 +366,41 @@ pub struct ql_ssl_config {
     /// 1: judge only the server's own certificate; findings on the intermediate and root
     /// certificates above it (chain depth >= 1) are ignored. The leaf must still verify.
     pub ignore_multi_certchain_verify: c_int,
-    /// Session reuse state.
+    /// ql_ssl_client_cert_type_e of the client certificate to present: QL_SSL_CLIENT_CERT_FILE
+    /// after QL_SSL_CONF_OWNCERT, QL_SSL_CLIENT_CERT_BUFFER after QL_SSL_CONF_OWNCERT_BUFFER.
+    pub client_cert_type: qlssl_c_bool,
+    /// Session reuse state (its opaque part holds the library's private marker and handle).
     pub ssl_session_cache: ql_ssl_session,
-    /// Library-private: marks an initialised config (`QL_SSL_CONFIG_MAGIC`).
-    pub qlssl_magic: u32,
-    /// Library-private: handle of the config's library-owned extension (buffers, PSK, DTLS version).
-    pub qlssl_ext: c_int,
 }
 
-/// Value of `ql_ssl_config.qlssl_magic` between `ql_ssl_conf_init()` and `ql_ssl_conf_free()`.
+/// Marker the library keeps in `ssl_session_cache.ssl_session` between `ql_ssl_conf_init()` and
+/// `ql_ssl_conf_free()`.
 pub const QL_SSL_CONFIG_MAGIC: u32 = 0x514C_5353;
+
+#[cfg(target_pointer_width = "64")]
+const _: () = {
+    assert!(core::mem::size_of::<ql_ssl_config>() == 960);
+    assert!(core::mem::size_of::<ql_ssl_session>() == 712);
+    assert!(core::mem::offset_of!(ql_ssl_config, client_cert_type) == 244);
+    assert!(core::mem::offset_of!(ql_ssl_config, ssl_session_cache) == 248);
+};
+#[cfg(all(target_pointer_width = "32", target_arch = "arm"))]
+const _: () = {
+    assert!(core::mem::size_of::<ql_ssl_config>() == 832);
+    assert!(core::mem::size_of::<ql_ssl_session>() == 688);
+    assert!(core::mem::offset_of!(ql_ssl_config, client_cert_type) == 136);
+    assert!(core::mem::offset_of!(ql_ssl_config, ssl_session_cache) == 144);
+};
 
 /// Arguments of one variadic `ql_ssl_conf_set`/`ql_ssl_conf_get` call, as read by the C shim.
 /// Internal to the library; the shim fills only the members the type uses.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct qlssl_va_args {
-    /// Integer argument (set of int-valued types).
+    /// Integer argument (set of int-valued types; first `int` of the others).
     pub i: c_int,
+    /// Second `int` argument (QL_SSL_CONF_PSK: identity_len).
+    pub j: c_int,
     /// Unsigned argument (QL_SSL_CONF_IGNORE_CERT_ITEM).
     pub u: u32,
     /// Pointer arguments, in call order.

@@ -153,7 +153,9 @@ pub unsafe extern "C" fn ql_ssl_set_socket_fd(ssl: *mut ql_ssl_context, sock_fd:
 
 /// Set the server's host name (1..255 bytes): sent as SNI only when `sni_enable` is 1, and checked
 /// against the server certificate's subjectAltNames (DNS and IP) or CN whenever verification is on.
-/// Without a host name no name check is made.
+/// Without a host name no name check is made. May be called before or after `ql_ssl_setup()` (the
+/// SDK's current header calls it after): the name is applied when the handshake starts; once the
+/// handshake has started it cannot change (`QL_SSL_ERROR_INVALID_PARAM`).
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname: *const c_char) -> c_int {
     ffi_guard("ql_ssl_set_hostname", || {

@@ -1,7 +1,9 @@
 //! The configuration model. The application's `ql_ssl_config` struct is the source of truth for every
 //! seed member (applications may also assign members directly); settings the seed struct has no
 //! member for, and every allocation the library makes for a config, live in a library-owned
-//! `ConfigExt` reached through the struct's private tail (`qlssl_magic`, `qlssl_ext`).
+//! `ConfigExt` reached through the marker and handle the library keeps inside the struct's opaque
+//! session storage (`ssl_session_cache.ssl_session`, see `qlssl_session_storage`): nothing is
+//! stored outside `sizeof(ql_ssl_config)`.
 //! `Settings` is the validated, safe snapshot that `ql_ssl_setup()` builds a connection from.
 
 use core::ffi::{c_char, c_int, c_void, CStr};
@@ -19,11 +21,16 @@ use crate::ciphers;
 use crate::error::{Error, Result};
 use crate::handle::HandleTable;
 
-/// Negotiate timeout bounds in seconds (the AT command allows 10..=300; tests need shorter).
+/// Shortest negotiate timeout in seconds. There is no upper bound: SDK code passes 5000, and the
+/// deadline arithmetic saturates (`c_int::MAX` seconds is about 68 years).
 pub const HS_TIMEOUT_MIN: c_int = 1;
-pub const HS_TIMEOUT_MAX: c_int = 3600;
-/// Default negotiate timeout (AT default).
-pub const HS_TIMEOUT_DEFAULT: c_int = 300;
+/// Default negotiate timeout (the SDK's QL_SSL_NEGOTIATE_TIME_DEF).
+pub const HS_TIMEOUT_DEFAULT: c_int = QL_SSL_NEGOTIATE_TIME_DEF;
+/// Longest raw PSK key accepted by QL_SSL_CONF_PSK (the hex form of QL_SSL_CONF_PSK_KEY allows
+/// the same 64 bytes; mbedtls refuses more than its MBEDTLS_PSK_MAX_LEN at setup).
+pub const PSK_KEY_MAX: usize = 64;
+/// Longest CA buffer or other certificate data accepted.
+const MAX_CERT_DATA: usize = 1 << 20;
 /// Every `ignore_certitem` bit the seed defines (1048575 = "ignore all").
 pub const CERTITEM_ALL: u32 = 0xF_FFFF;
 /// Longest host name accepted (the seed's `session_hostname[256]` with its terminator).
@@ -37,8 +44,8 @@ pub struct ConfigExt {
     pub dtls_version: c_int,
     pub renegotiation: bool,
     pub psk_identity: Option<CString>,
-    pub psk_key: Option<CString>,
-    pub ca_buffers: Vec<Vec<u8>>,
+    /// The PSK key: raw bytes and the hex text QL_SSL_CONF_PSK_KEY reads back.
+    pub psk_key: Option<PskKey>,
     pub own_cert_buffer: Option<OwnCertBuffer>,
     /// Every string and cipher list the struct's pointer members were ever given. Kept until
     /// `ql_ssl_conf_free`: a by-value copy of the struct may still point at a replaced one.
@@ -46,11 +53,19 @@ pub struct ConfigExt {
     adopted_list: Option<AdoptedBlock>,
 }
 
+#[derive(Clone)]
+pub struct PskKey {
+    pub raw: Vec<u8>,
+    pub hex: CString,
+}
+
 /// Memory a config's pointer members point into.
 enum Retained {
     Str(CString),
     /// A zero-terminated cipher-suite list.
     List(Box<[c_int]>),
+    /// Certificate data followed by one NUL byte (`ca_cert_buffer[]`).
+    Bytes(Box<[u8]>),
 }
 
 impl Retained {
@@ -58,6 +73,7 @@ impl Retained {
         match self {
             Retained::Str(s) => s.as_ptr() as usize,
             Retained::List(l) => l.as_ptr() as usize,
+            Retained::Bytes(b) => b.as_ptr() as usize,
         }
     }
 }
@@ -84,6 +100,25 @@ impl ConfigExt {
         p
     }
 
+    /// Keep `data` plus a NUL byte and return the pointer to store in `ca_cert_buffer[]`.
+    fn keep_bytes(&mut self, data: &[u8]) -> *mut c_char {
+        let mut v = Vec::with_capacity(data.len() + 1);
+        v.extend_from_slice(data);
+        v.push(0);
+        let b = v.into_boxed_slice();
+        let p = b.as_ptr() as *mut c_char;
+        self.retained.push(Retained::Bytes(b));
+        p
+    }
+
+    /// The retained certificate data `p` points to (without the NUL), if it is ours.
+    fn bytes_at(&self, p: *const c_char) -> Option<&[u8]> {
+        self.retained.iter().find_map(|r| match r {
+            Retained::Bytes(b) if b.as_ptr() as *const c_char == p => Some(&b[..b.len() - 1]),
+            _ => None,
+        })
+    }
+
     /// The retained list `p` points to (without its terminator), if it is one of ours.
     fn list_at(&self, p: *const c_int) -> Option<&[c_int]> {
         self.retained.iter().find_map(|r| match r {
@@ -107,7 +142,6 @@ impl ConfigExt {
             renegotiation: self.renegotiation,
             psk_identity: self.psk_identity.clone(),
             psk_key: self.psk_key.clone(),
-            ca_buffers: self.ca_buffers.clone(),
             own_cert_buffer: self.own_cert_buffer.clone(),
             retained: Vec::new(),
             adopted_list: self.adopted_list.as_ref().map(|b| AdoptedBlock::adopt(b.ptr())),
@@ -130,6 +164,11 @@ impl ConfigExt {
         repoint(&mut conf.own_cert_path);
         repoint(&mut conf.own_key_path);
         repoint(&mut conf.own_key_pwd);
+        for p in conf.ca_cert_buffer.iter_mut() {
+            if let Some(data) = self.bytes_at(*p) {
+                *p = new.keep_bytes(data);
+            }
+        }
         new
     }
 
@@ -141,7 +180,6 @@ impl ConfigExt {
             renegotiation: false,
             psk_identity: None,
             psk_key: None,
-            ca_buffers: Vec::new(),
             own_cert_buffer: None,
             retained: Vec::new(),
             adopted_list: None,
@@ -183,10 +221,11 @@ pub fn live_configs() -> usize {
 /// freeing one struct never touches memory the other points at.
 fn ext_of(conf: &mut ql_ssl_config) -> Result<Arc<Mutex<ConfigExt>>> {
     const UNINIT: Error = Error::InvalidParam("config was not initialised with ql_ssl_conf_init() or was freed");
-    if conf.qlssl_magic != QL_SSL_CONFIG_MAGIC {
+    let (marker, handle) = conf.ssl_session_cache.ssl_session.private();
+    if marker != QL_SSL_CONFIG_MAGIC {
         return Err(UNINIT);
     }
-    let ext = EXTS.get(conf.qlssl_ext).map_err(|_| UNINIT)?;
+    let ext = EXTS.get(handle).map_err(|_| UNINIT)?;
     let addr = conf as *mut _ as usize;
     let forked = {
         let guard = ext.lock();
@@ -200,7 +239,7 @@ fn ext_of(conf: &mut ql_ssl_config) -> Result<Arc<Mutex<ConfigExt>>> {
         None => Ok(ext),
         Some(new) => {
             let handle = EXTS.insert(new)?;
-            conf.qlssl_ext = handle;
+            conf.ssl_session_cache.ssl_session.set_private(QL_SSL_CONFIG_MAGIC, handle);
             set_owner(addr, handle);
             EXTS.get(handle)
         }
@@ -230,23 +269,24 @@ pub fn init(conf: &mut ql_ssl_config) -> Result<()> {
         own_cert_path: core::ptr::null_mut(),
         own_key_path: core::ptr::null_mut(),
         own_key_pwd: core::ptr::null_mut(),
+        ca_cert_buffer: [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT],
         ssl_negotiate_timeout: HS_TIMEOUT_DEFAULT,
         negotiate_timeout_cb: None,
         negotiate_timeout_cb_arg: core::ptr::null_mut(),
         ignore_invalid_certsign: 0,
         ignore_certitem: 0,
         ignore_multi_certchain_verify: 0,
+        client_cert_type: qlssl_c_bool(ql_ssl_client_cert_type_e::QL_SSL_CLIENT_CERT_FILE as u8),
         ssl_session_cache: ql_ssl_session {
             session_cache_enable: 0,
             remote_ip: zero_ip(),
             remote_port: 0,
             hostname_temp: [0; 256],
             session_hostname: [0; 256],
-            ssl_session: mbedtls_ssl_session { opaque: [0; 32] },
+            ssl_session: qlssl_session_storage::ZERO,
         },
-        qlssl_magic: QL_SSL_CONFIG_MAGIC,
-        qlssl_ext: handle,
     };
+    conf.ssl_session_cache.ssl_session.set_private(QL_SSL_CONFIG_MAGIC, handle);
     Ok(())
 }
 
@@ -254,21 +294,22 @@ pub fn init(conf: &mut ql_ssl_config) -> Result<()> {
 pub fn free(conf: &mut ql_ssl_config) -> Result<()> {
     ext_of(conf)?;
     let addr = conf as *mut _ as usize;
+    let (_, handle) = conf.ssl_session_cache.ssl_session.private();
     {
         let mut owners = OWNERS.lock();
-        if owners.get(&addr) == Some(&conf.qlssl_ext) {
+        if owners.get(&addr) == Some(&handle) {
             owners.remove(&addr);
         }
     }
-    release_ext(conf.qlssl_ext);
+    release_ext(handle);
     // Every pointer member now dangles or was the application's: clear them all.
     conf.ciphersuites = core::ptr::null_mut();
     conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
     conf.own_cert_path = core::ptr::null_mut();
     conf.own_key_path = core::ptr::null_mut();
     conf.own_key_pwd = core::ptr::null_mut();
-    conf.qlssl_magic = 0;
-    conf.qlssl_ext = 0;
+    conf.ca_cert_buffer = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
+    conf.ssl_session_cache.ssl_session.set_private(0, 0);
     Ok(())
 }
 
@@ -304,7 +345,7 @@ unsafe fn arg_string(p: *const c_void) -> Result<Option<CString>> {
 }
 
 unsafe fn arg_bytes(p: *const c_void, n: usize) -> Result<Vec<u8>> {
-    if p.is_null() || n == 0 || n > 1 << 20 {
+    if p.is_null() || n == 0 || n > MAX_CERT_DATA {
         return Err(Error::InvalidParam("buffer is NULL, empty or larger than 1 MiB"));
     }
     Ok(core::slice::from_raw_parts(p as *const u8, n).to_vec())
@@ -342,17 +383,32 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             }
         }
         t if t == QL_SSL_CONF_AUTHMODE as c_int => conf.auth_mode = in_range(a.i, 0, 3, "auth mode must be 0..=3")?,
-        t if t == QL_SSL_CONF_CACERT as c_int => match arg_string(a.p[0])? {
-            None => conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT],
-            Some(path) => {
-                let slot = conf
-                    .ca_cert_path
-                    .iter()
-                    .position(|p| p.is_null())
-                    .ok_or(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA paths; set NULL to clear"))?;
-                conf.ca_cert_path[slot] = ext.keep_str(path);
+        t if t == QL_SSL_CONF_CACERT as c_int => {
+            // The SDK's shape: (char **paths, int count); the list is replaced, not appended to.
+            let paths = a.p[0] as *const *const c_char;
+            if paths.is_null() {
+                conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
+            } else {
+                let count = usize::try_from(a.i)
+                    .ok()
+                    .filter(|n| (1..=QL_MAX_CA_CERT_CNT).contains(n))
+                    .ok_or(Error::InvalidParam("CA path count must be 1..=QL_MAX_CA_CERT_CNT (10)"))?;
+                let mut copies = Vec::with_capacity(count);
+                for i in 0..count {
+                    let path = arg_string(*paths.add(i) as *const c_void)?
+                        .ok_or(Error::InvalidParam("a CA path in the array is NULL"))?;
+                    if path.as_bytes().is_empty() {
+                        return Err(Error::InvalidParam("a CA path in the array is empty"));
+                    }
+                    copies.push(path);
+                }
+                let mut list = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
+                for (slot, path) in list.iter_mut().zip(copies) {
+                    *slot = ext.keep_str(path);
+                }
+                conf.ca_cert_path = list;
             }
-        },
+        }
         t if t == QL_SSL_CONF_OWNCERT as c_int => {
             let cert = arg_string(a.p[0])?.ok_or(Error::InvalidParam("certificate path is NULL"))?;
             let key = arg_string(a.p[1])?.ok_or(Error::InvalidParam("key path is NULL"))?;
@@ -360,10 +416,11 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             conf.own_cert_path = ext.keep_str(cert);
             conf.own_key_path = ext.keep_str(key);
             conf.own_key_pwd = pwd.map_or(core::ptr::null_mut(), |p| ext.keep_str(p));
+            conf.client_cert_type = qlssl_c_bool(ql_ssl_client_cert_type_e::QL_SSL_CLIENT_CERT_FILE as u8);
         }
         t if t == QL_SSL_CONF_SNI as c_int => conf.sni_enable = flag(a.i)?,
         t if t == QL_SSL_CONF_HS_TIMEOUT as c_int => {
-            conf.ssl_negotiate_timeout = in_range(a.i, HS_TIMEOUT_MIN, HS_TIMEOUT_MAX, "timeout must be 1..=3600 s")?
+            conf.ssl_negotiate_timeout = in_range(a.i, HS_TIMEOUT_MIN, c_int::MAX, "timeout must be at least 1 s")?
         }
         t if t == QL_SSL_CONF_IGNORE_LOCALTM as c_int => {
             let ignore = flag(a.i)? == 1;
@@ -389,31 +446,74 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
         t if t == QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as c_int => conf.ignore_multi_certchain_verify = flag(a.i)?,
         t if t == QL_SSL_CONF_SESSION_CACHE as c_int => conf.ssl_session_cache.session_cache_enable = flag(a.i)? as u8,
         t if t == QL_SSL_CONF_CACERT_BUFFER as c_int => {
-            if ext.ca_buffers.len() >= QL_MAX_CA_CERT_CNT {
-                return Err(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA buffers"));
+            if a.p[0].is_null() && a.n[0] == 0 {
+                // (NULL, 0) clears; NULL with a length is a mistake (rejected by arg_bytes).
+                conf.ca_cert_buffer = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
+            } else {
+                let slot = conf
+                    .ca_cert_buffer
+                    .iter()
+                    .position(|p| p.is_null())
+                    .ok_or(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA buffers; set NULL to clear"))?;
+                let b = arg_bytes(a.p[0], a.n[0])?;
+                conf.ca_cert_buffer[slot] = ext.keep_bytes(&b);
             }
-            let b = arg_bytes(a.p[0], a.n[0])?;
-            ext.ca_buffers.push(b);
         }
         t if t == QL_SSL_CONF_OWNCERT_BUFFER as c_int => {
             let cert = arg_bytes(a.p[0], a.n[0])?;
             let key = arg_bytes(a.p[1], a.n[1])?;
             let pwd = arg_string(a.p[2])?.map(|c| c.into_bytes());
             ext.own_cert_buffer = Some(OwnCertBuffer { cert, key, pwd });
+            conf.client_cert_type = qlssl_c_bool(ql_ssl_client_cert_type_e::QL_SSL_CLIENT_CERT_BUFFER as u8);
         }
         t if t == QL_SSL_CONF_DTLSVERSION as c_int => ext.dtls_version = flag(a.i)?,
         t if t == QL_SSL_CONF_PSK_IDENTITY as c_int => {
-            ext.psk_identity = Some(arg_string(a.p[0])?.ok_or(Error::InvalidParam("PSK identity is NULL"))?)
+            let id = arg_string(a.p[0])?.ok_or(Error::InvalidParam("PSK identity is NULL"))?;
+            check_psk_identity(id.as_bytes())?;
+            ext.psk_identity = Some(id);
         }
         t if t == QL_SSL_CONF_PSK_KEY as c_int => {
-            let key = arg_string(a.p[0])?.ok_or(Error::InvalidParam("PSK key is NULL"))?;
-            parse_psk_hex(key.to_bytes())?;
-            ext.psk_key = Some(key);
+            let hex = arg_string(a.p[0])?.ok_or(Error::InvalidParam("PSK key is NULL"))?;
+            let raw = parse_psk_hex(hex.to_bytes())?;
+            ext.psk_key = Some(PskKey { raw, hex });
+        }
+        t if t == QL_SSL_CONF_PSK as c_int => {
+            // The older SDK's shape: raw key bytes and identity bytes, each with an int length.
+            let key_len = usize::try_from(a.i)
+                .ok()
+                .filter(|n| (1..=PSK_KEY_MAX).contains(n))
+                .ok_or(Error::InvalidParam("PSK key length must be 1..=64 bytes"))?;
+            let id_len = usize::try_from(a.j)
+                .ok()
+                .filter(|&n| n >= 1 && n <= QL_SSL_PSK_IDENTITY_LENGTH_MAX as usize)
+                .ok_or(Error::InvalidParam("PSK identity length must be 1..=255 bytes"))?;
+            if a.p[0].is_null() || a.p[1].is_null() {
+                return Err(Error::InvalidParam("PSK key or identity is NULL"));
+            }
+            let raw = core::slice::from_raw_parts(a.p[0] as *const u8, key_len).to_vec();
+            let id = core::slice::from_raw_parts(a.p[1] as *const u8, id_len).to_vec();
+            check_psk_identity(&id)?;
+            let identity = CString::new(id).map_err(|_| Error::InvalidParam("PSK identity contains a NUL byte"))?;
+            let hex = CString::new(to_hex(&raw)).map_err(|_| Error::Internal("hex text".into()))?;
+            ext.psk_identity = Some(identity);
+            ext.psk_key = Some(PskKey { raw, hex });
         }
         t if t == QL_SSL_CONF_RENEGOTIATION as c_int => ext.renegotiation = flag(a.i)? == 1,
         _ => return Err(Error::InvalidParam("unknown config type")),
     }
     Ok(())
+}
+
+fn check_psk_identity(id: &[u8]) -> Result<()> {
+    if id.is_empty() || id.len() > QL_SSL_PSK_IDENTITY_LENGTH_MAX as usize || id.contains(&0) {
+        return Err(Error::InvalidParam("PSK identity must be 1..=255 bytes without NUL"));
+    }
+    Ok(())
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes.iter().flat_map(|b| [DIGITS[(b >> 4) as usize] as char, DIGITS[(b & 15) as usize] as char]).collect()
 }
 
 /// The PSK key is given as a hex string (as the AT command does): 2..=128 hex digits, even count.
@@ -446,9 +546,13 @@ pub unsafe fn get(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
         t if t == QL_SSL_CONF_TRANSPORT as c_int => *out::<c_int>(a.p[0])? = conf.transport,
         t if t == QL_SSL_CONF_CIPHERSUITE as c_int => *out::<*mut c_int>(a.p[0])? = conf.ciphersuites,
         t if t == QL_SSL_CONF_AUTHMODE as c_int => *out::<c_int>(a.p[0])? = conf.auth_mode,
-        // One pointer, like the set side takes one path: the first CA path (NULL if none).
-        // All of them are in conf->ca_cert_path[].
-        t if t == QL_SSL_CONF_CACERT as c_int => *out::<*mut c_char>(a.p[0])? = conf.ca_cert_path[0],
+        // Symmetrical to the set side's (char **paths, int count): the config's own array and the
+        // number of slots up to the last path.
+        t if t == QL_SSL_CONF_CACERT as c_int => {
+            let (paths, count) = (out::<*mut *mut c_char>(a.p[0])?, out::<c_int>(a.p[1])?);
+            *paths = conf.ca_cert_path.as_mut_ptr();
+            *count = conf.ca_cert_path.iter().rposition(|p| !p.is_null()).map_or(0, |i| i as c_int + 1);
+        }
         t if t == QL_SSL_CONF_OWNCERT as c_int => {
             let (c, k, w) = (out::<*mut c_char>(a.p[0])?, out::<*mut c_char>(a.p[1])?, out::<*mut c_char>(a.p[2])?);
             *c = conf.own_cert_path;
@@ -479,7 +583,25 @@ pub unsafe fn get(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             *out::<*const c_char>(a.p[0])? = ext.psk_identity.as_ref().map_or(core::ptr::null(), |s| s.as_ptr())
         }
         t if t == QL_SSL_CONF_PSK_KEY as c_int => {
-            *out::<*const c_char>(a.p[0])? = ext.psk_key.as_ref().map_or(core::ptr::null(), |s| s.as_ptr())
+            *out::<*const c_char>(a.p[0])? = ext.psk_key.as_ref().map_or(core::ptr::null(), |k| k.hex.as_ptr())
+        }
+        t if t == QL_SSL_CONF_PSK as c_int => {
+            let (key, key_len) = (out::<*const u8>(a.p[0])?, out::<c_int>(a.p[1])?);
+            let (id, id_len) = (out::<*const u8>(a.p[2])?, out::<c_int>(a.p[3])?);
+            match (&ext.psk_key, &ext.psk_identity) {
+                (Some(k), Some(i)) => {
+                    *key = k.raw.as_ptr();
+                    *key_len = k.raw.len() as c_int;
+                    *id = i.as_ptr() as *const u8;
+                    *id_len = i.as_bytes().len() as c_int;
+                }
+                _ => {
+                    *key = core::ptr::null();
+                    *key_len = 0;
+                    *id = core::ptr::null();
+                    *id_len = 0;
+                }
+            }
         }
         t if t == QL_SSL_CONF_RENEGOTIATION as c_int => *out::<c_int>(a.p[0])? = ext.renegotiation as c_int,
         _ => return Err(Error::InvalidParam("unknown config type")),
@@ -559,6 +681,18 @@ unsafe fn field_string(p: *const c_char) -> Result<Option<CString>> {
     arg_string(p as *const c_void)
 }
 
+/// A PEM string an application stored in `ca_cert_buffer[]` itself (bounded like CA buffers).
+unsafe fn pem_string(p: *const c_char) -> Result<Vec<u8>> {
+    let mut len = 0usize;
+    while *p.add(len) != 0 {
+        len += 1;
+        if len > MAX_CERT_DATA {
+            return Err(Error::InvalidParam("ca_cert_buffer entry longer than 1 MiB"));
+        }
+    }
+    Ok(core::slice::from_raw_parts(p as *const u8, len).to_vec())
+}
+
 impl Settings {
     /// Validate and copy `conf`. Members may have been assigned directly by the application, so
     /// every value is range-checked again here.
@@ -588,18 +722,36 @@ impl Settings {
                 ca_paths.push(s);
             }
         }
-        let own_cert_path = match (field_string(conf.own_cert_path)?, field_string(conf.own_key_path)?) {
+        let mut ca_buffers = Vec::new();
+        for &p in conf.ca_cert_buffer.iter().filter(|p| !p.is_null()) {
+            match ext.bytes_at(p) {
+                Some(data) => ca_buffers.push(data.to_vec()),
+                // Assigned by the application: a NUL-terminated PEM string.
+                None => ca_buffers.push(pem_string(p)?),
+            }
+        }
+        let mut own_cert_path = match (field_string(conf.own_cert_path)?, field_string(conf.own_key_path)?) {
             (Some(c), Some(k)) => Some((c, k, field_string(conf.own_key_pwd)?)),
             (None, None) => None,
             _ => return Err(Error::InvalidParam("own_cert_path and own_key_path must be set together")),
         };
+        let mut own_cert_buffer = ext.own_cert_buffer.clone();
+        // client_cert_type names the source to present; the other one is only a fallback.
+        if conf.client_cert_type.0 != 0 {
+            if own_cert_buffer.is_some() {
+                own_cert_path = None;
+            }
+        } else if own_cert_path.is_some() {
+            own_cert_buffer = None;
+        }
         let psk = match (&ext.psk_identity, &ext.psk_key) {
-            (Some(id), Some(key)) => Some((id.clone(), parse_psk_hex(key.to_bytes())?)),
+            (Some(id), Some(key)) => Some((id.clone(), key.raw.clone())),
             (None, None) => None,
             _ => return Err(Error::InvalidParam("PSK identity and key must be set together")),
         };
+        let (_, config_handle) = conf.ssl_session_cache.ssl_session.private();
         Ok(Settings {
-            config_handle: conf.qlssl_ext,
+            config_handle,
             version: in_range(conf.ssl_version, 0, 4, "ssl_version must be 0..=4")?,
             dtls: flag(conf.transport)? == 1,
             dtls_version: ext.dtls_version,
@@ -607,14 +759,14 @@ impl Settings {
             auth_mode: in_range(conf.auth_mode, 0, 3, "auth_mode must be 0..=3")?,
             sni: flag(conf.sni_enable)? == 1,
             ca_paths,
-            ca_buffers: ext.ca_buffers.clone(),
+            ca_buffers,
             own_cert_path,
-            own_cert_buffer: ext.own_cert_buffer.clone(),
+            own_cert_buffer,
             negotiate_timeout_s: in_range(
                 conf.ssl_negotiate_timeout,
                 HS_TIMEOUT_MIN,
-                HS_TIMEOUT_MAX,
-                "ssl_negotiate_timeout must be 1..=3600",
+                c_int::MAX,
+                "ssl_negotiate_timeout must be at least 1 s",
             )?,
             timeout_cb: conf.negotiate_timeout_cb,
             timeout_cb_arg: conf.negotiate_timeout_cb_arg as usize,
@@ -639,7 +791,7 @@ mod tests {
     use ql_ssl_config_type_e::*;
 
     fn args_i(i: c_int) -> qlssl_va_args {
-        qlssl_va_args { i, u: i as u32, p: [core::ptr::null_mut(); 5], n: [0; 2] }
+        qlssl_va_args { i, j: 0, u: i as u32, p: [core::ptr::null_mut(); 5], n: [0; 2] }
     }
 
     fn new_conf() -> Box<ql_ssl_config> {

@@ -90,7 +90,8 @@ static CONFIG_CACHE: Lazy<Mutex<Vec<(ConfigKey, Arc<Config>)>>> = Lazy::new(Defa
 /// The mbedtls configuration for `s`: shared with earlier contexts of equal settings, except when a
 /// client certificate is configured (its key is loaded for each setup, so a changed file is seen).
 fn shared_config(s: &Settings) -> Result<Arc<Config>> {
-    let verify = s.auth_mode == 1 || s.auth_mode == 2;
+    // A server authenticated by the PSK alone sends no certificate: nothing to verify, no CA needed.
+    let verify = (s.auth_mode == 1 || s.auth_mode == 2) && !psk_authenticates_server(s);
     let cas = if verify { Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?) } else { None };
     let own_cert = s.auth_mode == 2 && (s.own_cert_path.is_some() || s.own_cert_buffer.is_some());
     let key = ConfigKey {
@@ -116,6 +117,26 @@ fn shared_config(s: &Settings) -> Result<Arc<Config>> {
         cache.truncate(CONFIG_CACHE_ENTRIES);
     }
     Ok(cfg)
+}
+
+/// True when a PSK is configured and every listed suite authenticates with it alone (PSK, DHE-PSK,
+/// ECDHE-PSK key exchange): the server sends no certificate, so VERIFY_SERVER has nothing to check
+/// and needs no CA. The older SDK demo's DTLS run sets VERIFY_SERVER, two PSK suites and
+/// QL_SSL_CONF_PSK without any CA certificate.
+fn psk_authenticates_server(s: &Settings) -> bool {
+    let CipherChoice::List(ids) = &s.ciphers else { return false };
+    s.psk.is_some()
+        && !ids.is_empty()
+        && ids.iter().all(|&id| {
+            // SAFETY: a lookup in mbedtls's static suite table; NULL for unknown ids.
+            let info = unsafe { mbedtls_sys::ssl_ciphersuite_from_id(id).as_ref() };
+            info.is_some_and(|i| {
+                matches!(
+                    i.key_exchange,
+                    mbedtls_sys::KEY_EXCHANGE_PSK | mbedtls_sys::KEY_EXCHANGE_DHE_PSK | mbedtls_sys::KEY_EXCHANGE_ECDHE_PSK
+                )
+            })
+        })
 }
 
 /// Build the mbedtls configuration. Every certificate and key is loaded here, so a bad file is

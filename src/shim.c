@@ -15,6 +15,7 @@
 
 typedef struct {
     int i;
+    int j;
     uint32_t u;
     void *p[5];
     size_t n[2];
@@ -24,7 +25,14 @@ typedef struct {
 int qlssl_conf_set_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
 int qlssl_conf_get_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
 
-enum { ARGS_NONE, ARGS_INT, ARGS_U32, ARGS_PTR1, ARGS_PTR2, ARGS_PTR3, ARGS_BUF, ARGS_OWNBUF };
+enum {
+    ARGS_NONE, ARGS_INT, ARGS_U32, ARGS_PTR1, ARGS_PTR2, ARGS_PTR3, ARGS_PTR4, ARGS_BUF, ARGS_OWNBUF,
+    ARGS_PTR_INT,        /* void *, int              -> p[0], i */
+    ARGS_PTR_INT_PTR_INT /* void *, int, void *, int -> p[0], i, p[1], j */
+};
+
+/* Highest config type (QL_SSL_CONF_PSK). */
+#define LAST_TYPE 21
 
 /* What conf_set reads for each type (must agree with ql_ssl_config_type_e's documentation). */
 static int set_shape(int type)
@@ -33,11 +41,13 @@ static int set_shape(int type)
     case 1: case 2: case 4: case 7: case 8: case 9: case 11: case 13: case 14: case 17: case 20:
         return ARGS_INT;
     case 12: return ARGS_U32;
-    case 3: case 5: case 18: case 19: return ARGS_PTR1;
+    case 3: case 18: case 19: return ARGS_PTR1;
+    case 5: return ARGS_PTR_INT;          /* char **paths, int count */
     case 10: return ARGS_PTR2;
     case 6: return ARGS_PTR3;
     case 15: return ARGS_BUF;
     case 16: return ARGS_OWNBUF;
+    case 21: return ARGS_PTR_INT_PTR_INT; /* key, key_len, identity, identity_len */
     default: return ARGS_NONE; /* unknown type: nothing is read, Rust answers INVALID_PARAM */
     }
 }
@@ -46,10 +56,12 @@ static int set_shape(int type)
 static int get_shape(int type)
 {
     switch (type) {
+    case 5: return ARGS_PTR2;  /* char ***paths, int *count */
     case 6: return ARGS_PTR3;
     case 10: return ARGS_PTR2;
     case 15: case 16: return ARGS_NONE;
-    default: return (type >= 1 && type <= 20) ? ARGS_PTR1 : ARGS_NONE;
+    case 21: return ARGS_PTR4; /* key, key_len, identity, identity_len */
+    default: return (type >= 1 && type <= LAST_TYPE) ? ARGS_PTR1 : ARGS_NONE;
     }
 }
 
@@ -62,6 +74,15 @@ static void read_args(int shape, va_list ap, qlssl_va_args *a)
     case ARGS_PTR2: a->p[0] = va_arg(ap, void *); a->p[1] = va_arg(ap, void *); break;
     case ARGS_PTR3:
         a->p[0] = va_arg(ap, void *); a->p[1] = va_arg(ap, void *); a->p[2] = va_arg(ap, void *);
+        break;
+    case ARGS_PTR4:
+        a->p[0] = va_arg(ap, void *); a->p[1] = va_arg(ap, void *); a->p[2] = va_arg(ap, void *);
+        a->p[3] = va_arg(ap, void *);
+        break;
+    case ARGS_PTR_INT: a->p[0] = va_arg(ap, void *); a->i = va_arg(ap, int); break;
+    case ARGS_PTR_INT_PTR_INT:
+        a->p[0] = va_arg(ap, void *); a->i = va_arg(ap, int);
+        a->p[1] = va_arg(ap, void *); a->j = va_arg(ap, int);
         break;
     case ARGS_BUF: a->p[0] = va_arg(ap, void *); a->n[0] = va_arg(ap, size_t); break;
     case ARGS_OWNBUF:

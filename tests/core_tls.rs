@@ -70,14 +70,22 @@ fn new_config() -> Box<ql_ssl_config> {
 }
 
 fn set_int(c: &mut ql_ssl_config, t: T, v: i32) {
-    let a = qlssl_va_args { i: v, u: v as u32, p: [std::ptr::null_mut(); 5], n: [0; 2] };
+    let a = qlssl_va_args { i: v, j: 0, u: v as u32, p: [std::ptr::null_mut(); 5], n: [0; 2] };
     unsafe { config::set(c, t as i32, &a) }.unwrap();
 }
 
 fn set_str(c: &mut ql_ssl_config, t: T, s: &std::ffi::CStr) {
-    let mut a = qlssl_va_args { i: 0, u: 0, p: [std::ptr::null_mut(); 5], n: [0; 2] };
+    let mut a = qlssl_va_args { i: 0, j: 0, u: 0, p: [std::ptr::null_mut(); 5], n: [0; 2] };
     a.p[0] = s.as_ptr() as *mut _;
     unsafe { config::set(c, t as i32, &a) }.unwrap();
+}
+
+/// QL_SSL_CONF_CACERT's (char **paths, int count) shape with one path.
+fn set_ca_path(c: &mut ql_ssl_config, path: &std::ffi::CStr) {
+    let mut paths = [path.as_ptr() as *mut std::ffi::c_char];
+    let mut a = qlssl_va_args { i: 1, j: 0, u: 0, p: [std::ptr::null_mut(); 5], n: [0; 2] };
+    a.p[0] = paths.as_mut_ptr() as *mut _;
+    unsafe { config::set(c, T::QL_SSL_CONF_CACERT as i32, &a) }.unwrap();
 }
 
 fn http_get(conn: &mut Connection) -> String {
@@ -103,7 +111,7 @@ fn verified_blocking_handshake_and_http_exchange() {
     let mut conf = new_config();
     set_int(&mut conf, T::QL_SSL_CONF_AUTHMODE, 1);
     let ca = std::ffi::CString::new(cert.to_str().unwrap()).unwrap();
-    set_str(&mut conf, T::QL_SSL_CONF_CACERT, &ca);
+    set_ca_path(&mut conf, &ca);
     let settings = unsafe { Settings::from_config(&mut conf) }.unwrap();
 
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();

@@ -63,7 +63,7 @@ static int verifying_config(ql_ssl_config *conf, const char *ca_file)
         return -1;
     }
     if (ql_ssl_conf_set(conf, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER) != QL_SSL_SUCCESS ||
-        ql_ssl_conf_set(conf, QL_SSL_CONF_CACERT, ca_file) != QL_SSL_SUCCESS ||
+        ql_ssl_conf_set(conf, QL_SSL_CONF_CACERT, (char *[]){(char *)ca_file}, 1) != QL_SSL_SUCCESS ||
         ql_ssl_conf_set(conf, QL_SSL_CONF_HS_TIMEOUT, 10) != QL_SSL_SUCCESS) {
         ql_ssl_conf_free(conf);
         return -1;
@@ -133,6 +133,7 @@ static int test_conf_set_get_round_trip(void)
     uint32_t mask = 0;
     int *list = NULL;
     char *s = NULL;
+    char **paths = NULL;
     CHECK(ql_ssl_conf_init(&conf) == QL_SSL_SUCCESS);
     CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_VERSION, QL_SSL_VERSION_3) == QL_SSL_SUCCESS);
     CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_VERSION, &v) == QL_SSL_SUCCESS && v == QL_SSL_VERSION_3);
@@ -145,8 +146,9 @@ static int test_conf_set_get_round_trip(void)
     CHECK(list != NULL && list[0] == suites[0] && list[1] == suites[1] && list[2] == 0);
     CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_PSK_IDENTITY, "device-7") == QL_SSL_SUCCESS);
     CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_PSK_IDENTITY, &s) == QL_SSL_SUCCESS && strcmp(s, "device-7") == 0);
-    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_CACERT, "UFS:ca.pem") == QL_SSL_SUCCESS);
-    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_CACERT, &s) == QL_SSL_SUCCESS && strcmp(s, "UFS:ca.pem") == 0);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_CACERT, (char *[]){(char *)"UFS:ca.pem"}, 1) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_CACERT, &paths, &v) == QL_SSL_SUCCESS && v == 1 &&
+          strcmp(paths[0], "UFS:ca.pem") == 0);
     CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_SESSION_CACHE, 1) == QL_SSL_SUCCESS);
     CHECK(ql_ssl_conf_get(&conf, QL_SSL_CONF_SESSION_CACHE, &v) == QL_SSL_SUCCESS && v == 1);
     CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);

@@ -20,7 +20,7 @@ int main(void)
     qemu_stack_top = (uintptr_t)&top + 256;
     if (ql_ssl_platform_init(&qemu_hooks) != QL_SSL_SUCCESS || ql_ssl_conf_init(&conf) != QL_SSL_SUCCESS ||
         ql_ssl_conf_set(&conf, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER) != QL_SSL_SUCCESS ||
-        ql_ssl_conf_set(&conf, QL_SSL_CONF_CACERT, "ca.crt") != QL_SSL_SUCCESS) {
+        ql_ssl_conf_set(&conf, QL_SSL_CONF_CACERT, (char *[]){(char *)"ca.crt"}, 1) != QL_SSL_SUCCESS) {
         printf("minimal client: configuration failed\n");
         return 1;
     }

@@ -237,7 +237,33 @@ impl World {
                     }
                 }
             }
-            5 | 18 | 19 => {
+            5 => {
+                // (char **paths, int count): NULL or an array of 12 (maybe NULL) strings, so any
+                // count the library accepts (1..=10) stays inside the caller's array.
+                let count = inp.int();
+                if inp.u8() % 4 == 0 {
+                    (call!(core::ptr::null::<*const c_char>(), count), None)
+                } else {
+                    let mut paths = [core::ptr::null::<c_char>(); 12];
+                    for slot in paths.iter_mut() {
+                        *slot = self.strings.string(inp, true);
+                    }
+                    let rc = call!(paths.as_ptr(), count);
+                    core::hint::black_box(&paths);
+                    (rc, None)
+                }
+            }
+            21 => {
+                // The older SDK's PSK: (key, int key_len, identity, int identity_len); buffers of 300
+                // bytes cover every length the library accepts (key 1..=64, identity 1..=255).
+                let key = inp.bytes(300).to_vec();
+                let id = inp.bytes(300).to_vec();
+                let (kl, il) = (inp.int(), inp.int());
+                let kp = if key.len() == 300 { key.as_ptr() } else { core::ptr::null() };
+                let ip = if id.len() == 300 { id.as_ptr() } else { core::ptr::null() };
+                (call!(kp, kl, ip, il), None)
+            }
+            18 | 19 => {
                 let s = self.strings.string(inp, true);
                 (call!(s), None)
             }
@@ -292,6 +318,7 @@ impl World {
         let mut p1: *mut c_void = 1 as *mut c_void;
         let mut p2: *mut c_void = 1 as *mut c_void;
         let mut p3: *mut c_void = 1 as *mut c_void;
+        let mut i2: c_int = -77;
         macro_rules! call {
             ($($arg:expr),*) => {
                 match target {
@@ -303,7 +330,14 @@ impl World {
         let out = |p: *mut c_void| if null_out { core::ptr::null_mut() } else { p };
         let rc = match ty {
             1 | 2 | 4 | 7 | 8 | 9 | 11 | 12 | 13 | 14 | 17 | 20 => call!(out(&mut i as *mut c_int as *mut c_void)),
-            3 | 5 | 18 | 19 => call!(out(&mut p1 as *mut *mut c_void as *mut c_void)),
+            3 | 18 | 19 => call!(out(&mut p1 as *mut *mut c_void as *mut c_void)),
+            5 => call!(out(&mut p1 as *mut _ as *mut c_void), out(&mut i as *mut c_int as *mut c_void)),
+            21 => call!(
+                out(&mut p1 as *mut _ as *mut c_void),
+                out(&mut i as *mut c_int as *mut c_void),
+                out(&mut p2 as *mut _ as *mut c_void),
+                out(&mut i2 as *mut c_int as *mut c_void)
+            ),
             6 => call!(
                 out(&mut p1 as *mut _ as *mut c_void),
                 out(&mut p2 as *mut _ as *mut c_void),
@@ -328,7 +362,22 @@ impl World {
                         }
                     }
                 }
-                5 | 18 | 19 => {
+                5 => {
+                    // The config's own array and the number of slots in use (0..=10).
+                    assert!((0..=10).contains(&i), "CA count {i}");
+                    let paths = p1 as *const *const c_char;
+                    for k in 0..i as usize {
+                        let p = *paths.add(k);
+                        if !p.is_null() {
+                            assert!(libc::strlen(p) <= 5000);
+                        }
+                    }
+                }
+                21 => {
+                    assert!((0..=64).contains(&i) && (0..=255).contains(&i2), "PSK lengths {i} {i2}");
+                    assert_eq!(p1.is_null(), i == 0);
+                }
+                18 | 19 => {
                     if !p1.is_null() {
                         assert!(libc::strlen(p1 as *const c_char) <= 5000);
                     }

@@ -1,12 +1,14 @@
 /*
  * ABI checks against the SDK's definitions, written out independently here:
- *   layout   every seed member of ql_ssl_config / ql_ssl_session sits at the offset of a reference
- *            struct typed from the SDK documentation; library-private members come after the last
- *            seed member; enum values and scalar sizes match
+ *   layout   every member of ql_ssl_config / ql_ssl_session sits at the offset, and has the size,
+ *            of a reference struct typed from the SDK header (current generation, default
+ *            features); nothing follows ssl_session_cache; enum values and scalar sizes match.
+ *            (The SDK's absolute numbers are compared by abi_layout_table + layout_compare.cmake.)
  *   symbols  the historic spellings exist as macros AND as linkable symbols: with the macros
  *            removed, ql_ssl_handshark()/ql_ssl_handshark_finished() still complete a handshake
  * Usage: abi_layout PKI_DIR layout|symbols
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,13 +32,17 @@ struct ref_ip_addr {
     } u_addr;
     uint8_t type;
 };
+/* The SDK's mbedtls_ssl_session: opaque here, 144 bytes with 32-bit pointers, 168 with 64-bit. */
+struct ref_mbedtls_session {
+    uint64_t opaque[sizeof(void *) == 8 ? 21 : 18];
+};
 struct ref_session {
     uint8_t session_cache_enable;
     struct ref_ip_addr remote_ip;
     uint16_t remote_port;
     uint8_t hostname_temp[256];
     uint8_t session_hostname[256];
-    mbedtls_ssl_session ssl_session; /* third-party type: its contents are not part of the seed */
+    struct ref_mbedtls_session ssl_session;
 };
 typedef void (*ref_cb)(int *ssl_ctx, void *arg);
 struct ref_config {
@@ -49,12 +55,14 @@ struct ref_config {
     char *own_cert_path;
     char *own_key_path;
     char *own_key_pwd;
+    char *ca_cert_buffer[10];
     int ssl_negotiate_timeout;
     ref_cb negotiate_timeout_cb;
     void *negotiate_timeout_cb_arg;
     int ignore_invalid_certsign;
     uint32_t ignore_certitem;
     int ignore_multi_certchain_verify;
+    bool client_cert_type;
     struct ref_session ssl_session_cache;
 };
 
@@ -68,8 +76,12 @@ static void expect_eq(const char *what, long got, long want)
     }
 }
 
-#define SAME_OFFSET(type, ref, member) \
-    expect_eq("offsetof(" #type ", " #member ")", (long)offsetof(type, member), (long)offsetof(ref, member))
+#define SAME_OFFSET(type, ref, member)                                                                        \
+    do {                                                                                                      \
+        expect_eq("offsetof(" #type ", " #member ")", (long)offsetof(type, member), (long)offsetof(ref, member)); \
+        expect_eq("sizeof(" #type "." #member ")", (long)sizeof(((type *)0)->member),                         \
+                  (long)sizeof(((ref *)0)->member));                                                          \
+    } while (0)
 #define SAME_SIZE(type, ref, member)                                                         \
     expect_eq("sizeof(" #type "." #member ")", (long)sizeof(((type *)0)->member), (long)sizeof(((ref *)0)->member))
 
@@ -85,6 +97,7 @@ static void check_layout(void)
     SAME_OFFSET(ql_ssl_config, struct ref_config, own_cert_path);
     SAME_OFFSET(ql_ssl_config, struct ref_config, own_key_path);
     SAME_OFFSET(ql_ssl_config, struct ref_config, own_key_pwd);
+    SAME_OFFSET(ql_ssl_config, struct ref_config, ca_cert_buffer);
     SAME_OFFSET(ql_ssl_config, struct ref_config, ssl_negotiate_timeout);
     SAME_OFFSET(ql_ssl_config, struct ref_config, negotiate_timeout_cb);
     SAME_OFFSET(ql_ssl_config, struct ref_config, negotiate_timeout_cb_arg);
@@ -92,7 +105,9 @@ static void check_layout(void)
     SAME_OFFSET(ql_ssl_config, struct ref_config, ignore_certitem);
     SAME_SIZE(ql_ssl_config, struct ref_config, ignore_certitem);
     SAME_OFFSET(ql_ssl_config, struct ref_config, ignore_multi_certchain_verify);
+    SAME_OFFSET(ql_ssl_config, struct ref_config, client_cert_type);
     SAME_OFFSET(ql_ssl_config, struct ref_config, ssl_session_cache);
+    expect_eq("sizeof(ql_ssl_config)", (long)sizeof(ql_ssl_config), (long)sizeof(struct ref_config));
 
     SAME_OFFSET(ql_ssl_session, struct ref_session, session_cache_enable);
     SAME_OFFSET(ql_ssl_session, struct ref_session, remote_ip);
@@ -104,11 +119,9 @@ static void check_layout(void)
     SAME_OFFSET(ql_ssl_session, struct ref_session, ssl_session);
     expect_eq("sizeof(ql_ssl_session)", (long)sizeof(ql_ssl_session), (long)sizeof(struct ref_session));
 
-    /* Library-private members only after the last seed member. */
-    expect_eq("qlssl_magic after ssl_session_cache",
-              (long)(offsetof(ql_ssl_config, qlssl_magic) >= offsetof(struct ref_config, ssl_session_cache) +
-                                                                  sizeof(struct ref_session)),
-              1L);
+    /* No library-private tail: the struct ends with the SDK's last member. */
+    expect_eq("end of ssl_session_cache", (long)(offsetof(ql_ssl_config, ssl_session_cache) + sizeof(ql_ssl_session)),
+              (long)sizeof(ql_ssl_config));
 
     expect_eq("QL_MAX_CA_CERT_CNT", QL_MAX_CA_CERT_CNT, 10);
     expect_eq("sizeof(ql_ssl_context)", (long)sizeof(ql_ssl_context), (long)sizeof(int));
@@ -152,6 +165,7 @@ static void check_layout(void)
     expect_eq("QL_SSL_CONF_PSK_IDENTITY", QL_SSL_CONF_PSK_IDENTITY, 18);
     expect_eq("QL_SSL_CONF_PSK_KEY", QL_SSL_CONF_PSK_KEY, 19);
     expect_eq("QL_SSL_CONF_RENEGOTIATION", QL_SSL_CONF_RENEGOTIATION, 20);
+    expect_eq("QL_SSL_CONF_PSK", QL_SSL_CONF_PSK, 21);
 
     expect_eq("QL_SSL_VERSION_0", QL_SSL_VERSION_0, 0);
     expect_eq("QL_SSL_VERSION_ALL", QL_SSL_VERSION_ALL, 4);

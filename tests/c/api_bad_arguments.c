@@ -72,7 +72,7 @@ int main(int argc, char **argv)
     /* Unusable CA files are reported by setup. */
     CHECK_RC(ql_ssl_conf_init(&bad_ca), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_conf_set(&bad_ca, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER), QL_SSL_SUCCESS);
-    CHECK_RC(ql_ssl_conf_set(&bad_ca, QL_SSL_CONF_CACERT, "/nonexistent/qlssl-test-ca.pem"), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_conf_set(&bad_ca, QL_SSL_CONF_CACERT, (char *[]){(char *)"/nonexistent/qlssl-test-ca.pem"}, 1), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_new(&ctx), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_setup(&ctx, &bad_ca), QL_SSL_ERROR_BAD_REQUEST);
     CHECK_RC(ql_ssl_free(&ctx), QL_SSL_SUCCESS);
@@ -80,8 +80,8 @@ int main(int argc, char **argv)
     CHECK(junk != NULL, "cannot create junk-ca.pem");
     fputs("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n", junk);
     fclose(junk);
-    CHECK_RC(ql_ssl_conf_set(&bad_ca, QL_SSL_CONF_CACERT, (const char *)NULL), QL_SSL_SUCCESS);
-    CHECK_RC(ql_ssl_conf_set(&bad_ca, QL_SSL_CONF_CACERT, "junk-ca.pem"), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_conf_set(&bad_ca, QL_SSL_CONF_CACERT, (char **)NULL, 0), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_conf_set(&bad_ca, QL_SSL_CONF_CACERT, (char *[]){(char *)"junk-ca.pem"}, 1), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_new(&ctx), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_setup(&ctx, &bad_ca), QL_SSL_ERROR_BAD_REQUEST);
     CHECK_RC(ql_ssl_free(&ctx), QL_SSL_SUCCESS);

@@ -44,7 +44,7 @@ int main(int argc, char **argv)
     fd = tcp_connect(server.port);
     CHECK_RC(ql_ssl_conf_init(&cfg), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER), QL_SSL_SUCCESS);
-    CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, pki("ca.pem")), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, (char *[]){(char *)pki("ca.pem")}, 1), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_new(&a), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_setup(&a, &cfg), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_set_socket_fd(&a, fd), QL_SSL_SUCCESS);
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 
     /* Configs: double free, never initialised (zeroed), and garbage-filled. */
     CHECK_RC(ql_ssl_conf_init(&cfg2), QL_SSL_SUCCESS);
-    CHECK_RC(ql_ssl_conf_set(&cfg2, QL_SSL_CONF_CACERT, pki("ca.pem")), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_conf_set(&cfg2, QL_SSL_CONF_CACERT, (char *[]){(char *)pki("ca.pem")}, 1), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_conf_free(&cfg2), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_conf_free(&cfg2), QL_SSL_ERROR_INVALID_PARAM);
     CHECK_RC(ql_ssl_conf_set(&cfg2, QL_SSL_CONF_SNI, 1), QL_SSL_ERROR_INVALID_PARAM);

@@ -15,7 +15,8 @@ int main(int argc, char **argv)
     static const int bad_ids[] = {-1, 6, 100, -100};
     static const int list[] = {QL_SSL_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, 0};
     int v, *got_list;
-    char *ca;
+    char **ca;
+    int ca_count;
 
     test_init(argc, argv, 60);
 
@@ -45,18 +46,23 @@ int main(int argc, char **argv)
     }
 
     /* Pointer-valued types by id: only id 3 gets a CA path and a cipher list. */
-    CHECK_RC(ql_ssl_conf_set_by_id(3, QL_SSL_CONF_CACERT, "UFS:cacert.pem"), QL_SSL_SUCCESS);
+    {
+        char *chain_path = (char *)"UFS:cacert.pem"; /* the SDK's (char **paths, int count) shape */
+        CHECK_RC(ql_ssl_conf_set_by_id(3, QL_SSL_CONF_CACERT, &chain_path, 1), QL_SSL_SUCCESS);
+    }
     CHECK_RC(ql_ssl_conf_set_by_id(3, QL_SSL_CONF_CIPHERSUITE, list), QL_SSL_SUCCESS);
     for (int id = 0; id < IDS; id++) {
-        ca = (char *)"sentinel";
-        CHECK_RC(ql_ssl_conf_get_by_id(id, QL_SSL_CONF_CACERT, &ca), QL_SSL_SUCCESS);
+        ca = NULL;
+        ca_count = -1;
+        CHECK_RC(ql_ssl_conf_get_by_id(id, QL_SSL_CONF_CACERT, &ca, &ca_count), QL_SSL_SUCCESS);
+        CHECK(ca != NULL, "id %d: no CA array", id);
         CHECK_RC(ql_ssl_conf_get_by_id(id, QL_SSL_CONF_CIPHERSUITE, &got_list), QL_SSL_SUCCESS);
         CHECK(got_list != NULL, "id %d: NULL cipher list", id);
         if (id == 3) {
-            CHECK(ca != NULL && strcmp(ca, "UFS:cacert.pem") == 0, "id 3: CA path %s", ca ? ca : "(null)");
+            CHECK(ca_count == 1 && strcmp(ca[0], "UFS:cacert.pem") == 0, "id 3: CA count %d", ca_count);
             CHECK(got_list[0] == list[0] && got_list[1] == 0, "id 3: cipher list");
         } else {
-            CHECK(ca == NULL, "id %d: CA list changed by id 3", id);
+            CHECK(ca_count == 0 && ca[0] == NULL, "id %d: CA list changed by id 3", id);
             CHECK(got_list[0] == QL_SSL_CIPHERSUITE_ALL && got_list[1] == 0, "id %d: cipher list changed", id);
         }
     }

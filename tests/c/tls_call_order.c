@@ -20,7 +20,7 @@ static int connect_and_get(int port, int setup_first, const char *hostname, char
 
     CHECK_RC(ql_ssl_conf_init(&cfg), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER), QL_SSL_SUCCESS);
-    CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, pki("ca.pem")), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, (char *[]){(char *)pki("ca.pem")}, 1), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_new(&ctx), QL_SSL_SUCCESS);
     if (setup_first) {
         CHECK_RC(ql_ssl_setup(&ctx, &cfg), QL_SSL_SUCCESS);

@@ -134,7 +134,7 @@ static void tls_connect(ql_ssl_config *cfg, ql_ssl_context *ctx, int fd)
 {
     CHECK_RC(ql_ssl_conf_init(cfg), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_conf_set(cfg, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER), QL_SSL_SUCCESS);
-    CHECK_RC(ql_ssl_conf_set(cfg, QL_SSL_CONF_CACERT, pki("ca.pem")), QL_SSL_SUCCESS);
+    CHECK_RC(ql_ssl_conf_set(cfg, QL_SSL_CONF_CACERT, (char *[]){(char *)pki("ca.pem")}, 1), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_new(ctx), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_setup(ctx, cfg), QL_SSL_SUCCESS);
     CHECK_RC(ql_ssl_set_socket_fd(ctx, fd), QL_SSL_SUCCESS);

@@ -58,9 +58,9 @@ static int verified_handshake(int port, const char *ca_file, options_t opt, cons
         dir[name - ca_file] = '\0';
         CHECK(setenv("QLSSL_UFS_DIR", dir, 1) == 0, "setenv failed");
         snprintf(ufs_path, sizeof ufs_path, "UFS:%s", name + 1);
-        CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, ufs_path), QL_SSL_SUCCESS);
+        CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, (char *[]){(char *)ufs_path}, 1), QL_SSL_SUCCESS);
     } else {
-        CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, ca_file), QL_SSL_SUCCESS);
+        CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_CACERT, (char *[]){(char *)ca_file}, 1), QL_SSL_SUCCESS);
     }
     if (opt.ignore_items != 0) {
         CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_IGNORE_CERT_ITEM, opt.ignore_items), QL_SSL_SUCCESS);

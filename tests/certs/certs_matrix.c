@@ -378,6 +378,8 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
     const char *dflt[] = { "auth=1", "ca=root.pem" };
     char *all[80];
     int nall = 0;
+    char *ca_list[16];
+    int ca_n = 0;
 
     memset(o, 0, sizeof *o);
     for (int k = 0; k < ntok; k++) {
@@ -405,6 +407,9 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
 
     CHECK(ql_ssl_conf_init(&conf) == QL_SSL_SUCCESS, "ql_ssl_conf_init");
     CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_HS_TIMEOUT, 15) == QL_SSL_SUCCESS, "HS_TIMEOUT");
+    /* ca= tokens add to one list; QL_SSL_CONF_CACERT (char **paths, int count) replaces the
+     * config's list, so the whole list so far is set after each token. */
+    ca_n = 0;
     o->stage = 0;
     for (i = 0; i < nall; i++) {
         const char *t = all[i];
@@ -418,7 +423,8 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
                 continue;
             }
             if (strcmp(v, "-") == 0) {
-                CONF_SET(&conf, QL_SSL_CONF_CACERT, (const char *)NULL);
+                ca_n = 0;
+                CONF_SET(&conf, QL_SSL_CONF_CACERT, (char **)NULL, 0);
                 continue;
             }
             {
@@ -432,7 +438,9 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
                 }
                 path = resolve(pki, name);
                 for (unsigned long k = 0; k < times; k++) {
-                    CONF_SET(&conf, QL_SSL_CONF_CACERT, path);
+                    CHECK(ca_n < (int)(sizeof ca_list / sizeof ca_list[0]), "too many ca= paths");
+                    ca_list[ca_n++] = (char *)path;
+                    CONF_SET(&conf, QL_SSL_CONF_CACERT, ca_list, ca_n);
                 }
             }
         } else if (strncmp(t, "cabuf=", 6) == 0) {

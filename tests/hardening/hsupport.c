@@ -238,7 +238,7 @@ void h_conf_verifying(ql_ssl_config *conf, const char *ca, int timeout_s)
 {
     H_CHECK_RC(ql_ssl_conf_init(conf), QL_SSL_SUCCESS);
     H_CHECK_RC(ql_ssl_conf_set(conf, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER), QL_SSL_SUCCESS);
-    H_CHECK_RC(ql_ssl_conf_set(conf, QL_SSL_CONF_CACERT, ca), QL_SSL_SUCCESS);
+    H_CHECK_RC(ql_ssl_conf_set(conf, QL_SSL_CONF_CACERT, (char *[]){(char *)ca}, 1), QL_SSL_SUCCESS);
     H_CHECK_RC(ql_ssl_conf_set(conf, QL_SSL_CONF_SNI, 1), QL_SSL_SUCCESS);
     H_CHECK_RC(ql_ssl_conf_set(conf, QL_SSL_CONF_HS_TIMEOUT, timeout_s), QL_SSL_SUCCESS);
 }

@@ -523,8 +523,9 @@ static int configure(const cell_t *c, ql_ssl_config *conf, int *timeout_hits, ch
     if (c->auth >= 0) {
         SET(QL_SSL_CONF_AUTHMODE, c->auth);
     }
-    for (i = 0; i < c->n_ca; i++) {
-        SET(QL_SSL_CONF_CACERT, c->ca[i]);
+    if (c->n_ca > 0) {
+        /* One call with every path: (char **paths, int count) replaces the whole list. */
+        SET(QL_SSL_CONF_CACERT, (char **)c->ca, c->n_ca);
     }
     if (c->sni >= 0) {
         SET(QL_SSL_CONF_SNI, c->sni);
