@@ -2,7 +2,10 @@
 # tests need (only those dpkg reports missing), and make sure cargo is on PATH.
 # Works non-interactively (CI=true, no stdin); needs root or password-less sudo to install.
 
-QLSSL_DEB_PACKAGES=(cmake clang libclang-dev openssl gnutls-bin build-essential strace iproute2 libssl-dev valgrind)
+# gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-user: the 32-bit ARM layout test (tests/c);
+# libmbedtls-dev: the header test that includes a real <mbedtls/ssl.h> before and after ql_ssl.h.
+QLSSL_DEB_PACKAGES=(cmake clang libclang-dev openssl gnutls-bin build-essential strace iproute2 libssl-dev valgrind
+                    gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user libmbedtls-dev)
 
 ensure_deps() {
     local missing=() p sudo=()
