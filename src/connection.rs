@@ -90,7 +90,7 @@ static CONFIG_CACHE: Lazy<Mutex<Vec<(ConfigKey, Arc<Config>)>>> = Lazy::new(Defa
 /// The mbedtls configuration for `s`: shared with earlier contexts of equal settings, except when a
 /// client certificate is configured (its key is loaded for each setup, so a changed file is seen).
 fn shared_config(s: &Settings) -> Result<Arc<Config>> {
-    let verify = s.auth_mode == 1 || s.auth_mode == 2;
+    let verify = verifies_server_certificate(s);
     let cas = if verify { Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?) } else { None };
     let own_cert = s.auth_mode == 2 && (s.own_cert_path.is_some() || s.own_cert_buffer.is_some());
     let key = ConfigKey {
@@ -116,6 +116,17 @@ fn shared_config(s: &Settings) -> Result<Arc<Config>> {
         cache.truncate(CONFIG_CACHE_ENTRIES);
     }
     Ok(cfg)
+}
+
+/// True when the server's certificate is to be verified: VERIFY_SERVER/VERIFY_CLIENT_SERVER,
+/// unless every listed suite is one where the server sends no certificate (plain, DHE- and
+/// ECDHE-PSK): the SDK's own DTLS-PSK demo asks for VERIFY_SERVER with such a list and no CA.
+fn verifies_server_certificate(s: &Settings) -> bool {
+    let cert_suites = match &s.ciphers {
+        CipherChoice::All => true,
+        CipherChoice::List(ids) => ids.iter().any(|&id| ciphers::uses_server_certificate(id)),
+    };
+    (s.auth_mode == 1 || s.auth_mode == 2) && cert_suites
 }
 
 /// Build the mbedtls configuration. Every certificate and key is loaded here, so a bad file is
@@ -157,8 +168,10 @@ fn build_config(s: &Settings, cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509
         CipherChoice::All => None,
     };
     if let Some(ids) = &list {
-        if let Some(bad) = ids.iter().find(|&&id| !ciphers::build_supports(id)) {
-            return Err(Error::BadRequest(format!("cipher suite 0x{bad:04X} is not in this build")));
+        // The list was checked when it was set; a list assigned to `conf->ciphersuites` directly
+        // is read again by Settings::from_config. Checked once more so no id is ever dropped.
+        for &id in ids {
+            ciphers::check_supported(id)?;
         }
         // mbedtls would silently leave out every suite the protocol cannot use and might send
         // a ClientHello with none: refuse such a list here, naming why.
@@ -169,6 +182,20 @@ fn build_config(s: &Settings, cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509
             has_psk: s.psk.is_some(),
         };
         if !ids.iter().any(|&id| ciphers::usable(id, ctx)) {
+            let psk_suites: Vec<String> = ids
+                .iter()
+                .filter(|&&id| ciphers::needs_psk(id) && ciphers::fits_protocol(id, ctx))
+                .map(|&id| ciphers::describe_suite(id))
+                .collect();
+            if s.psk.is_none() && !psk_suites.is_empty() {
+                // The SDK's current DTLS demo: PSK suites listed, no PSK configured.
+                return Err(Error::BadRequest(format!(
+                    "the listed cipher suites usable with {} ({}) need a pre-shared key and none is configured: \
+                     set QL_SSL_CONF_PSK (key, identity) or QL_SSL_CONF_PSK_IDENTITY and QL_SSL_CONF_PSK_KEY",
+                    protocol_name(s.dtls, min, max),
+                    psk_suites.join(", ")
+                )));
+            }
             return Err(Error::BadRequest(format!(
                 "none of the listed cipher suites can be used with {}{}",
                 protocol_name(s.dtls, min, max),
@@ -400,7 +427,7 @@ impl Connection {
         ciphers::init_mbedtls_globals();
         let config = shared_config(&settings)?;
         let mut tls = Context::new(config);
-        if settings.auth_mode == 1 || settings.auth_mode == 2 {
+        if verifies_server_certificate(&settings) {
             let policy = Arc::new(VerifyPolicy::from_settings(&settings));
             policy.install(&mut tls);
             self.policy = Some(policy);
