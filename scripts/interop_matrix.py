@@ -5,11 +5,11 @@ peers on loopback and record what was negotiated, as ctest cases and as docs/INT
 Peers, each started by this script on a free loopback port and always killed afterwards:
   openssl s_server   independent peer (OpenSSL)          TLS 1.0-1.2, DTLS 1.0/1.2, PSK, resumption,
                                                            renegotiation (stdin command "r")
-  gnutls-serv        independent peer (GnuTLS)           the only independent peer with RC4 and 3DES
+  gnutls-serv        independent peer (GnuTLS)           the only independent peer with RC4, 3DES, Camellia-GCM
   ssl_server2        SAME-FAMILY peer: mbedtls's own sample server, built at test time from a copy of
                      the vendored mbedtls sources of mbedtls-sys-auto (config edited on the copy:
-                     SSL 3.0 on, RC4/3DES kept in the default list); the only peer for static-ECDH
-                     suites and SSL 3.0. Same code base as the library: it proves wiring, not
+                     SSL 3.0 and ARIA on, RC4/3DES kept in the default list); the only peer for
+                     static-ECDH and ARIA-CBC suites and SSL 3.0. Same code base as the library: it proves wiring, not
                      independent interoperability.
 
 Usage (normally driven by tests/interop/CMakeLists.txt):
@@ -747,6 +747,7 @@ CONFIG_EDITS = [
     ("set", "MBEDTLS_SSL_PROTO_SSL3"),              # SSL 3.0, as the library's own build has it
     ("unset", "MBEDTLS_REMOVE_ARC4_CIPHERSUITES"),  # keep RC4 suites in the server's default list
     ("unset", "MBEDTLS_REMOVE_3DES_CIPHERSUITES"),  # keep 3DES suites in the server's default list
+    ("set", "MBEDTLS_ARIA_C"),                      # ARIA, as the library's build has it (off in config.h)
 ]
 
 def edit_config(path):
@@ -793,7 +794,7 @@ def build_ssl_server2(args):
     # The copy's config really has what the matrix relies on.
     for name, want_rc in (("MBEDTLS_SSL_PROTO_SSL3", 0), ("MBEDTLS_ARC4_C", 0), ("MBEDTLS_DES_C", 0),
                           ("MBEDTLS_KEY_EXCHANGE_ECDH_ECDSA_ENABLED", 0), ("MBEDTLS_KEY_EXCHANGE_ECDH_RSA_ENABLED", 0),
-                          ("MBEDTLS_REMOVE_ARC4_CIPHERSUITES", 1)):
+                          ("MBEDTLS_REMOVE_ARC4_CIPHERSUITES", 1), ("MBEDTLS_ARIA_C", 0)):
         rc, _ = run_text([exe, "query_config=" + name])
         if rc != want_rc:
             log("ssl_server2: query_config=%s returned %d, expected %d" % (name, rc, want_rc))
@@ -1247,6 +1248,20 @@ def sdk_suites():
             if "_WITH_" not in m.group(1)]
     return sorted(set(out))
 
+def mbedtls_extra_suites():
+    """[(id, IANA name)] of the suites mbedtls 2.28 defines beyond the SDK's 162 (ARIA, ChaCha20-
+    Poly1305), from the vendored mbedtls-sys-auto sources; ql_ssl_ciphersuit_is_valid() accepts them."""
+    vendor = mbedtls_vendor_dir()
+    if vendor is None:
+        return []
+    try:
+        text = open(os.path.join(vendor, "include", "mbedtls", "ssl_ciphersuites.h")).read()
+    except OSError:
+        return []
+    sdk = set(sid for sid, _ in sdk_suites())
+    return sorted((int(v, 16), n) for n, v in re.findall(r"#define MBEDTLS_(TLS_\w+)\s+0x([0-9A-Fa-f]+)", text)
+                  if int(v, 16) not in sdk)
+
 def sdk_suite_missing(name):
     """The suites this build's mbedtls leaves out (NULL, single DES, EC J-PAKE): the library must
     refuse them with QL_SSL_ERROR_NOT_SUPPORT (the library asks mbedtls; this is the expectation)."""
@@ -1259,7 +1274,11 @@ def sdk_kx(name):
 def sdk_family(name):
     """Key exchange + cipher family, e.g. 'DHE_PSK / CAMELLIA-GCM'."""
     n = name
-    if "_NULL_" in n:
+    if "CHACHA20" in n:
+        c = "CHACHA20-POLY1305"
+    elif "ARIA" in n:
+        c = "ARIA-GCM" if "_GCM_" in n else "ARIA-CBC"
+    elif "_NULL_" in n:
         c = "NULL (no encryption)"
     elif "_WITH_DES_" in n:
         c = "DES-CBC"
@@ -1285,7 +1304,7 @@ def suite_peer_plan(args):
     oc = openssl_caps()
     gc = gnutls_caps(GNUTLS_PRIO_ALL)
     plan = {}
-    for sid, name in sdk_suites():
+    for sid, name in sdk_suites() + mbedtls_extra_suites():
         if sdk_suite_missing(name):
             continue
         if sdk_kx(name) in ("ECDH_ECDSA", "ECDH_RSA"):
@@ -1309,7 +1328,7 @@ def sdk_suite_auth(g, name):
     return ["auth=1", "hostname=localhost", "ca=" + ca] + (psk if kx == "RSA_PSK" else [])
 
 def _sdk_suite_cells(g, peer, srv_for, mode, until, view):
-    names = dict(sdk_suites())
+    names = dict(sdk_suites() + mbedtls_extra_suites())
     plan = suite_peer_plan(g.args)
     for sid in sorted(s for s, p in plan.items() if p == peer):
         name = names[sid]
@@ -1335,8 +1354,9 @@ def g_suites_gnutls(g):
 def g_suites_ssl_server2(g):
     """Static-ECDH suites (no independent peer implements them) against ssl_server2 (same family)."""
     caps = mbed_caps(g.args)
-    a = g.ssl_server2("ssl_server2-ecdsa", [], ec_cert="ecdsa")
-    b = g.ssl_server2("ssl_server2-ecrsa", [], ec_cert="ecrsa")
+    psk = ["psk=" + PSK_KEY, "psk_identity=" + PSK_IDENTITY]
+    a = g.ssl_server2("ssl_server2-ecdsa", psk, ec_cert="ecdsa")
+    b = g.ssl_server2("ssl_server2-ecrsa", psk, ec_cert="ecrsa")
     view = lambda text, bodies, label: views_mbedtls_log(text, caps.names)
     _sdk_suite_cells(g, "ssl_server2", lambda name: b if sdk_kx(name) == "ECDH_RSA" else a, "http", MBED_UNTIL, view)
 
@@ -1378,9 +1398,9 @@ GROUPS = {
     "ssl3_same_family": ("SSL 3.0 against ssl_server2 (same-family)", g_ssl3_same_family, {"ssl_server2"}),
     "renegotiation_openssl": ("Server-initiated renegotiation (openssl s_server 'r')", g_renegotiation_openssl, {"openssl"}),
     "unusable_list_refused_locally": ("Explicit lists with no suite usable at the configured version/transport", g_unusable_list_refused_locally, {"openssl"}),
-    "suites_openssl": ("Every SDK suite OpenSSL has, one by one (TLS 1.2)", g_suites_openssl, {"openssl"}),
-    "suites_gnutls": ("SDK suites OpenSSL lacks, against gnutls-serv (TLS 1.2)", g_suites_gnutls, {"gnutls"}),
-    "suites_ssl_server2": ("Static-ECDH SDK suites against ssl_server2 (same-family, TLS 1.2)", g_suites_ssl_server2, {"ssl_server2"}),
+    "suites_openssl": ("Every suite OpenSSL has, one by one (TLS 1.2)", g_suites_openssl, {"openssl"}),
+    "suites_gnutls": ("Suites OpenSSL lacks, against gnutls-serv (TLS 1.2)", g_suites_gnutls, {"gnutls"}),
+    "suites_ssl_server2": ("Static-ECDH and ARIA-CBC suites against ssl_server2 (same-family, TLS 1.2)", g_suites_ssl_server2, {"ssl_server2"}),
     "suites_unsupported_refused": ("SDK suites this build lacks: NOT_SUPPORT naming the suite", g_suites_unsupported_refused, {"openssl"}),
 }
 
@@ -1625,13 +1645,14 @@ def generated_sections(results):
             elif r:
                 parts.append(list_table(cells_of(g)) + "\n")
         secs[key] = "\n".join(parts).rstrip() + "\n"
-    secs["families"] = family_table(results)
+    secs["families"] = family_table(results, sdk_suites())
+    secs["families_extra"] = family_table(results, mbedtls_extra_suites())
     return secs, missing, total
 
-def family_table(results):
-    """Per key-exchange / cipher family of the SDK's 162 suites: how many, by which peer proven."""
+def family_table(results, suites):
+    """Per key-exchange / cipher family of `suites`: how many, by which peer proven."""
     fam = {}
-    for sid, name in sdk_suites():
+    for sid, name in suites:
         f = fam.setdefault(sdk_family(name), {"n": 0, "proven": {}, "refused": 0, "failed": 0, "open": 0})
         f["n"] += 1
     for g in ("suites_openssl", "suites_gnutls", "suites_ssl_server2", "suites_unsupported_refused"):
@@ -1639,14 +1660,16 @@ def family_table(results):
             m = re.match(r"suites/\S+/[0-9A-F]{4} (TLS_\w+)$", c["id"])
             if not m:
                 continue
-            f = fam[sdk_family(m.group(1))]
+            f = fam.get(sdk_family(m.group(1))) if m.group(1) in dict((n, 1) for _, n in suites) else None
+            if f is None:
+                continue
             if c["verdict"] != "pass":
                 f["failed"] += 1
             elif g == "suites_unsupported_refused":
                 f["refused"] += 1
             else:
                 f["proven"][c["peer"]] = f["proven"].get(c["peer"], 0) + 1
-    lines = ["| Family (key exchange / cipher) | SDK suites | Negotiated end to end, by peer | Refused: NOT_SUPPORT | Failed or not run |",
+    lines = ["| Family (key exchange / cipher) | Suites | Negotiated end to end, by peer | Refused: NOT_SUPPORT | Failed or not run |",
              "|---|---|---|---|---|"]
     tot = {"n": 0, "ok": 0, "ref": 0, "bad": 0}
     for k in sorted(fam):
