@@ -1327,7 +1327,19 @@ def sdk_suite_auth(g, name):
     ca = g.pki("ecdsa-ca.pem") if kx in ("ECDHE_ECDSA", "ECDH_ECDSA") else g.pki("rsa-ca.pem")
     return ["auth=1", "hostname=localhost", "ca=" + ca] + (psk if kx == "RSA_PSK" else [])
 
-def _sdk_suite_cells(g, peer, srv_for, mode, until, view):
+def dtls_representatives(plan, names):
+    """{family: first suite id} of every family that DTLS allows (all but RC4): one DTLS 1.2 cell
+    per family keeps the run short; the TLS cells cover every suite."""
+    reps = {}
+    for sid in sorted(plan):
+        fam = sdk_family(names[sid])
+        if "RC4" not in fam and fam not in reps:
+            reps[fam] = sid
+    return reps
+
+def _sdk_suite_cells(g, peer, srv_for, mode, until, view, dtls=None):
+    """One TLS 1.2 cell per suite planned for `peer`; with dtls=(srv_for, mode, until, view) also
+    one DTLS 1.2 cell per family whose representative is planned for `peer`."""
     names = dict(sdk_suites() + mbedtls_extra_suites())
     plan = suite_peer_plan(g.args)
     for sid in sorted(s for s, p in plan.items() if p == peer):
@@ -1335,30 +1347,55 @@ def _sdk_suite_cells(g, peer, srv_for, mode, until, view):
         g.cell(peer, srv_for(name), "tls1.2", [sid], ok(proto="tls1.2", suite=sid), mode=mode, until=until,
                auth=sdk_suite_auth(g, name), server_view=view, note=sdk_family(name),
                cid="suites/%s/%04X %s" % (peer, sid, name))
+    if dtls is None:
+        return
+    d_srv_for, d_mode, d_until, d_view = dtls
+    for fam, sid in sorted(dtls_representatives(plan, names).items(), key=lambda kv: kv[1]):
+        if plan[sid] != peer:
+            continue
+        name = names[sid]
+        g.cell(peer, d_srv_for(name), "dtls1.2", [sid], ok(proto="dtls1.2", suite=sid), mode=d_mode, until=d_until,
+               auth=sdk_suite_auth(g, name), server_view=d_view, note=fam,
+               cid="suites-dtls/%s/%04X %s" % (peer, sid, name))
+
+GNUTLS_PRIO_ALL_DTLS = ("NORMAL:+VERS-DTLS1.0:+3DES-CBC:+CAMELLIA-128-GCM:+CAMELLIA-256-GCM:+CAMELLIA-128-CBC:"
+                        "+CAMELLIA-256-CBC:+AES-128-CCM:+AES-256-CCM:+AES-128-CCM-8:+AES-256-CCM-8:+SHA256:+SHA384:"
+                        "+RSA:+DHE-RSA:+PSK:+DHE-PSK:+ECDHE-PSK:+RSA-PSK")
 
 def g_suites_openssl(g):
-    """Each SDK suite OpenSSL has, alone in the list, at TLS 1.2: negotiated, confirmed by s_server."""
+    """Each suite OpenSSL has, alone in the list, at TLS 1.2 (and one per family at DTLS 1.2):
+    negotiated, confirmed by s_server."""
     caps = openssl_caps()
-    s = g.openssl_server("openssl-all-suites", ["-cipher", OPENSSL_CIPHERS_PSK, "-psk", PSK_KEY,
-                                                "-psk_identity", PSK_IDENTITY])
+    args = ["-cipher", OPENSSL_CIPHERS_PSK, "-psk", PSK_KEY, "-psk_identity", PSK_IDENTITY]
+    s = g.openssl_server("openssl-all-suites", args)
+    d = g.openssl_server("openssl-all-suites-dtls", args, dtls=True, www=False)
     _sdk_suite_cells(g, "openssl", lambda name: s, "http", WWW_UNTIL,
-                     lambda text, bodies, label: [view_openssl_www(b, caps) for b in bodies if b])
+                     lambda text, bodies, label: [view_openssl_www(b, caps) for b in bodies if b],
+                     dtls=(lambda name: d, "send", None, lambda text, bodies, label: views_openssl_log(text, label)))
 
 def g_suites_gnutls(g):
-    """The SDK suites OpenSSL 3 lacks (RC4, 3DES, Camellia-GCM) against gnutls-serv."""
+    """The suites OpenSSL 3 lacks (RC4, 3DES, Camellia-GCM) against gnutls-serv."""
     caps = gnutls_caps(GNUTLS_PRIO_ALL)
+    caps_d = gnutls_caps(GNUTLS_PRIO_ALL_DTLS)
     s = g.gnutls_server("gnutls-all-suites", ["--pskpasswd", g.pki("psk.txt")], prio=GNUTLS_PRIO_ALL)
+    d = g.gnutls_server("gnutls-all-suites-dtls", ["--pskpasswd", g.pki("psk.txt")], dtls=True,
+                        prio=GNUTLS_PRIO_ALL_DTLS)
     _sdk_suite_cells(g, "gnutls", lambda name: s, "http", WWW_UNTIL,
-                     lambda text, bodies, label: [view_gnutls_www(b, caps) for b in bodies if b])
+                     lambda text, bodies, label: [view_gnutls_www(b, caps) for b in bodies if b],
+                     dtls=(lambda name: d, "echo", None, lambda text, bodies, label: views_gnutls_log(text, caps_d)))
 
 def g_suites_ssl_server2(g):
-    """Static-ECDH suites (no independent peer implements them) against ssl_server2 (same family)."""
+    """Static-ECDH and ARIA-CBC suites (no independent peer here implements them) against
+    ssl_server2 (same family)."""
     caps = mbed_caps(g.args)
     psk = ["psk=" + PSK_KEY, "psk_identity=" + PSK_IDENTITY]
     a = g.ssl_server2("ssl_server2-ecdsa", psk, ec_cert="ecdsa")
     b = g.ssl_server2("ssl_server2-ecrsa", psk, ec_cert="ecrsa")
+    da = g.ssl_server2("ssl_server2-ecdsa-dtls", psk, dtls=True, ec_cert="ecdsa")
+    db = g.ssl_server2("ssl_server2-ecrsa-dtls", psk, dtls=True, ec_cert="ecrsa")
     view = lambda text, bodies, label: views_mbedtls_log(text, caps.names)
-    _sdk_suite_cells(g, "ssl_server2", lambda name: b if sdk_kx(name) == "ECDH_RSA" else a, "http", MBED_UNTIL, view)
+    _sdk_suite_cells(g, "ssl_server2", lambda name: b if sdk_kx(name) == "ECDH_RSA" else a, "http", MBED_UNTIL, view,
+                     dtls=(lambda name: db if sdk_kx(name) == "ECDH_RSA" else da, "http", MBED_UNTIL, view))
 
 def g_suites_unsupported_refused(g):
     """The SDK suites this build lacks: QL_SSL_CONF_CIPHERSUITE fails with NOT_SUPPORT naming the
@@ -1398,9 +1435,9 @@ GROUPS = {
     "ssl3_same_family": ("SSL 3.0 against ssl_server2 (same-family)", g_ssl3_same_family, {"ssl_server2"}),
     "renegotiation_openssl": ("Server-initiated renegotiation (openssl s_server 'r')", g_renegotiation_openssl, {"openssl"}),
     "unusable_list_refused_locally": ("Explicit lists with no suite usable at the configured version/transport", g_unusable_list_refused_locally, {"openssl"}),
-    "suites_openssl": ("Every suite OpenSSL has, one by one (TLS 1.2)", g_suites_openssl, {"openssl"}),
-    "suites_gnutls": ("Suites OpenSSL lacks, against gnutls-serv (TLS 1.2)", g_suites_gnutls, {"gnutls"}),
-    "suites_ssl_server2": ("Static-ECDH and ARIA-CBC suites against ssl_server2 (same-family, TLS 1.2)", g_suites_ssl_server2, {"ssl_server2"}),
+    "suites_openssl": ("Every suite OpenSSL has, one by one (TLS 1.2; DTLS 1.2 one per family)", g_suites_openssl, {"openssl"}),
+    "suites_gnutls": ("Suites OpenSSL lacks, against gnutls-serv (TLS 1.2; DTLS 1.2 one per family)", g_suites_gnutls, {"gnutls"}),
+    "suites_ssl_server2": ("Static-ECDH and ARIA-CBC suites against ssl_server2 (same-family; TLS 1.2, DTLS 1.2 one per family)", g_suites_ssl_server2, {"ssl_server2"}),
     "suites_unsupported_refused": ("SDK suites this build lacks: NOT_SUPPORT naming the suite", g_suites_unsupported_refused, {"openssl"}),
 }
 
@@ -1650,37 +1687,48 @@ def generated_sections(results):
     return secs, missing, total
 
 def family_table(results, suites):
-    """Per key-exchange / cipher family of `suites`: how many, by which peer proven."""
+    """Per key-exchange / cipher family of `suites`: how many, by which peer proven (TLS 1.2: every
+    suite; DTLS 1.2: one representative per family)."""
     fam = {}
+    in_table = set(n for _, n in suites)
     for sid, name in suites:
-        f = fam.setdefault(sdk_family(name), {"n": 0, "proven": {}, "refused": 0, "failed": 0, "open": 0})
+        f = fam.setdefault(sdk_family(name), {"n": 0, "proven": {}, "dtls": {}, "refused": 0, "failed": 0})
         f["n"] += 1
     for g in ("suites_openssl", "suites_gnutls", "suites_ssl_server2", "suites_unsupported_refused"):
         for c in (results.get(g) or {}).get("cells", []):
-            m = re.match(r"suites/\S+/[0-9A-F]{4} (TLS_\w+)$", c["id"])
-            if not m:
+            m = re.match(r"suites(-dtls)?/\S+/[0-9A-F]{4} (TLS_\w+)$", c["id"])
+            if not m or m.group(2) not in in_table:
                 continue
-            f = fam.get(sdk_family(m.group(1))) if m.group(1) in dict((n, 1) for _, n in suites) else None
-            if f is None:
-                continue
+            f = fam[sdk_family(m.group(2))]
             if c["verdict"] != "pass":
                 f["failed"] += 1
             elif g == "suites_unsupported_refused":
                 f["refused"] += 1
+            elif m.group(1):
+                f["dtls"][c["peer"]] = f["dtls"].get(c["peer"], 0) + 1
             else:
                 f["proven"][c["peer"]] = f["proven"].get(c["peer"], 0) + 1
-    lines = ["| Family (key exchange / cipher) | Suites | Negotiated end to end, by peer | Refused: NOT_SUPPORT | Failed or not run |",
-             "|---|---|---|---|---|"]
-    tot = {"n": 0, "ok": 0, "ref": 0, "bad": 0}
+    label = lambda p: p + (" (same family)" if p == "ssl_server2" else "")
+    lines = ["| Family (key exchange / cipher) | Suites | TLS 1.2: negotiated end to end, by peer | "
+             "DTLS 1.2: one suite of the family | Refused: NOT_SUPPORT | Failed or not run |",
+             "|---|---|---|---|---|---|"]
+    tot = {"n": 0, "ok": 0, "dtls": 0, "ref": 0, "bad": 0}
     for k in sorted(fam):
         f = fam[k]
         ok_n = sum(f["proven"].values())
-        peers = ", ".join("%s %d" % (p + (" (same family)" if p == "ssl_server2" else ""), n)
-                          for p, n in sorted(f["proven"].items()))
+        peers = ", ".join("%s %d" % (label(p), n) for p, n in sorted(f["proven"].items()))
+        if f["dtls"]:
+            dt = ", ".join(label(p) for p in sorted(f["dtls"]))
+        elif "RC4" in k:
+            dt = "n/a: RC4 is not allowed in DTLS"
+        else:
+            dt = "-"
         bad = f["n"] - ok_n - f["refused"]
-        lines.append("| %s | %d | %s | %s | %s |" % (k, f["n"], peers or "-", f["refused"] or "", bad or ""))
-        tot["n"] += f["n"]; tot["ok"] += ok_n; tot["ref"] += f["refused"]; tot["bad"] += bad
-    lines.append("| **all** | **%d** | **%d** | **%d** | **%d** |" % (tot["n"], tot["ok"], tot["ref"], tot["bad"]))
+        lines.append("| %s | %d | %s | %s | %s | %s |" % (k, f["n"], peers or "-", dt, f["refused"] or "", bad or ""))
+        tot["n"] += f["n"]; tot["ok"] += ok_n; tot["dtls"] += sum(f["dtls"].values())
+        tot["ref"] += f["refused"]; tot["bad"] += bad
+    lines.append("| **all** | **%d** | **%d** | **%d families** | **%d** | **%d** |" % (
+        tot["n"], tot["ok"], tot["dtls"], tot["ref"], tot["bad"]))
     return "\n".join(lines)
 
 def apply_sections(doc, secs):
