@@ -256,8 +256,11 @@ pub unsafe extern "C" fn ql_ssl_handshark_finished(ssl: *mut ql_ssl_context) -> 
     ql_ssl_handshake_finished(ssl)
 }
 
-/// 1 when this build can negotiate cipher suite `cs_id` (every id of the module's table, and
-/// mbedtls's other TLS 1.0-1.2 suites such as PSK and ChaCha20 ones), or for 0xFFFF ("all"); else 0.
+/// 1 when this build can negotiate cipher suite `cs_id`, as its mbedtls reports it (140 of the 162
+/// `QL_SSL_TLS_*` ids: all but the NULL, single-DES and EC J-PAKE suites; also mbedtls's other
+/// TLS 1.2 suites such as ChaCha20 and ARIA ones), or for 0xFFFF ("all"); else 0. A suite listed in
+/// `QL_SSL_CONF_CIPHERSUITE` for which this answers 0 makes the set fail with
+/// `QL_SSL_ERROR_NOT_SUPPORT`, and `ql_ssl_last_error()` names it.
 #[no_mangle]
 pub extern "C" fn ql_ssl_ciphersuit_is_valid(cs_id: c_int) -> c_int {
     ffi_guard("ql_ssl_ciphersuit_is_valid", || Ok(ciphers::is_valid(cs_id) as c_int))

@@ -10,6 +10,10 @@
 //!   block may hold junk); the config adopts the block and frees it on the next
 //!   `QL_SSL_CONF_CIPHERSUITE` set or on `ql_ssl_conf_free()`.
 //! In both cases the config keeps its own zero-terminated copy in `ciphersuites`.
+//!
+//! "Known" means one of the SDK header's 162 suite ids or another suite this build has. A known
+//! suite this build cannot negotiate (NULL, single DES, EC J-PAKE) makes the whole list fail with
+//! `QL_SSL_ERROR_NOT_SUPPORT` and a text naming the suite: nothing is dropped from a list.
 
 use core::ffi::c_int;
 
@@ -25,8 +29,8 @@ use crate::platform::{
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// Longest list accepted (the seed table has 32 suites).
-pub const MAX_LIST: usize = 64;
+/// Longest list accepted: every suite id of the SDK header, 0xFFFF and the terminator.
+pub const MAX_LIST: usize = 164;
 
 /// A list read from the application, and the malloc block the config must free (if adopted).
 pub struct ReadList {
@@ -53,7 +57,7 @@ pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
                 if id == 0 {
                     break;
                 }
-                if !ciphers::is_valid(id) {
+                if !ciphers::is_known(id) {
                     return Err(Error::InvalidParam("unknown cipher-suite id in list"));
                 }
                 ids.push(id);
@@ -67,7 +71,7 @@ pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
             let cap = (block / core::mem::size_of::<c_int>()).min(MAX_LIST);
             for i in 0..cap {
                 let id = *p.add(i);
-                if id == 0 || !ciphers::is_valid(id) {
+                if id == 0 || !ciphers::is_known(id) {
                     break;
                 }
                 ids.push(id);
@@ -79,6 +83,9 @@ pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
     }
     if ids.is_empty() {
         return Err(Error::InvalidParam("cipher list is empty or starts with an unknown id"));
+    }
+    for &id in &ids {
+        ciphers::check_supported(id)?;
     }
     Ok(ReadList { ids, adopted: matches!(origin, MemOrigin::Heap(_)).then_some(p as *mut c_int) })
 }
@@ -161,6 +168,32 @@ mod tests {
             assert_eq!(*p, 0x0004, "still owned by the second holder");
             drop(b);
         }
+    }
+
+    #[test]
+    fn unsupported_suite_fails_the_whole_list_with_its_name() {
+        static NULL_SUITE: [c_int; 3] = [0x002F, 0x0001, 0];
+        let e = unsafe { read(NULL_SUITE.as_ptr()) }.err().unwrap();
+        assert_eq!(e.code(), crate::abi::ql_ssl_error_code_e::QL_SSL_ERROR_NOT_SUPPORT);
+        assert!(e.to_string().contains("TLS_RSA_WITH_NULL_MD5 (0x0001)"), "{e}");
+        unsafe {
+            let p = libc::malloc(2 * core::mem::size_of::<c_int>()) as *mut c_int;
+            *p = 0x0009;
+            *p.add(1) = 0x0005;
+            let e = read(p).err().unwrap();
+            assert!(e.to_string().contains("TLS_RSA_WITH_DES_CBC_SHA (0x0009)"), "{e}");
+            libc::free(p.cast());
+        }
+    }
+
+    #[test]
+    fn every_supported_sdk_suite_is_accepted() {
+        let mut list: Vec<c_int> =
+            ciphers::SDK_SUITES.iter().map(|(id, _)| *id).filter(|&id| ciphers::build_supports(id)).collect();
+        assert_eq!(list.len(), 140);
+        list.push(0);
+        let r = unsafe { read(list.as_ptr()) }.unwrap();
+        assert_eq!(r.ids.len(), 140);
     }
 
     #[test]

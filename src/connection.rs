@@ -90,8 +90,7 @@ static CONFIG_CACHE: Lazy<Mutex<Vec<(ConfigKey, Arc<Config>)>>> = Lazy::new(Defa
 /// The mbedtls configuration for `s`: shared with earlier contexts of equal settings, except when a
 /// client certificate is configured (its key is loaded for each setup, so a changed file is seen).
 fn shared_config(s: &Settings) -> Result<Arc<Config>> {
-    // A server authenticated by the PSK alone sends no certificate: nothing to verify, no CA needed.
-    let verify = (s.auth_mode == 1 || s.auth_mode == 2) && !psk_authenticates_server(s);
+    let verify = verifies_server_certificate(s);
     let cas = if verify { Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?) } else { None };
     let own_cert = s.auth_mode == 2 && (s.own_cert_path.is_some() || s.own_cert_buffer.is_some());
     let key = ConfigKey {
@@ -119,24 +118,15 @@ fn shared_config(s: &Settings) -> Result<Arc<Config>> {
     Ok(cfg)
 }
 
-/// True when a PSK is configured and every listed suite authenticates with it alone (PSK, DHE-PSK,
-/// ECDHE-PSK key exchange): the server sends no certificate, so VERIFY_SERVER has nothing to check
-/// and needs no CA. The older SDK demo's DTLS run sets VERIFY_SERVER, two PSK suites and
-/// QL_SSL_CONF_PSK without any CA certificate.
-fn psk_authenticates_server(s: &Settings) -> bool {
-    let CipherChoice::List(ids) = &s.ciphers else { return false };
-    s.psk.is_some()
-        && !ids.is_empty()
-        && ids.iter().all(|&id| {
-            // SAFETY: a lookup in mbedtls's static suite table; NULL for unknown ids.
-            let info = unsafe { mbedtls_sys::ssl_ciphersuite_from_id(id).as_ref() };
-            info.is_some_and(|i| {
-                matches!(
-                    i.key_exchange,
-                    mbedtls_sys::KEY_EXCHANGE_PSK | mbedtls_sys::KEY_EXCHANGE_DHE_PSK | mbedtls_sys::KEY_EXCHANGE_ECDHE_PSK
-                )
-            })
-        })
+/// True when the server's certificate is to be verified: VERIFY_SERVER/VERIFY_CLIENT_SERVER,
+/// unless every listed suite is one where the server sends no certificate (plain, DHE- and
+/// ECDHE-PSK): the SDK's own DTLS-PSK demo asks for VERIFY_SERVER with such a list and no CA.
+fn verifies_server_certificate(s: &Settings) -> bool {
+    let cert_suites = match &s.ciphers {
+        CipherChoice::All => true,
+        CipherChoice::List(ids) => ids.iter().any(|&id| ciphers::uses_server_certificate(id)),
+    };
+    (s.auth_mode == 1 || s.auth_mode == 2) && cert_suites
 }
 
 /// Build the mbedtls configuration. Every certificate and key is loaded here, so a bad file is
@@ -178,8 +168,10 @@ fn build_config(s: &Settings, cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509
         CipherChoice::All => None,
     };
     if let Some(ids) = &list {
-        if let Some(bad) = ids.iter().find(|&&id| !ciphers::build_supports(id)) {
-            return Err(Error::BadRequest(format!("cipher suite 0x{bad:04X} is not in this build")));
+        // The list was checked when it was set; a list assigned to `conf->ciphersuites` directly
+        // is read again by Settings::from_config. Checked once more so no id is ever dropped.
+        for &id in ids {
+            ciphers::check_supported(id)?;
         }
         // mbedtls would silently leave out every suite the protocol cannot use and might send
         // a ClientHello with none: refuse such a list here, naming why.
@@ -190,6 +182,20 @@ fn build_config(s: &Settings, cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509
             has_psk: s.psk.is_some(),
         };
         if !ids.iter().any(|&id| ciphers::usable(id, ctx)) {
+            let psk_suites: Vec<String> = ids
+                .iter()
+                .filter(|&&id| ciphers::needs_psk(id) && ciphers::fits_protocol(id, ctx))
+                .map(|&id| ciphers::describe_suite(id))
+                .collect();
+            if s.psk.is_none() && !psk_suites.is_empty() {
+                // The SDK's current DTLS demo: PSK suites listed, no PSK configured.
+                return Err(Error::BadRequest(format!(
+                    "the listed cipher suites usable with {} ({}) need a pre-shared key and none is configured: \
+                     set QL_SSL_CONF_PSK (key, identity) or QL_SSL_CONF_PSK_IDENTITY and QL_SSL_CONF_PSK_KEY",
+                    protocol_name(s.dtls, min, max),
+                    psk_suites.join(", ")
+                )));
+            }
             return Err(Error::BadRequest(format!(
                 "none of the listed cipher suites can be used with {}{}",
                 protocol_name(s.dtls, min, max),
@@ -421,7 +427,7 @@ impl Connection {
         ciphers::init_mbedtls_globals();
         let config = shared_config(&settings)?;
         let mut tls = Context::new(config);
-        if settings.auth_mode == 1 || settings.auth_mode == 2 {
+        if verifies_server_certificate(&settings) {
             let policy = Arc::new(VerifyPolicy::from_settings(&settings));
             policy.install(&mut tls);
             self.policy = Some(policy);

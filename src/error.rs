@@ -18,6 +18,9 @@ pub enum Error {
     WrongState(&'static str),
     #[error("not supported by this build: {0}")]
     NotSupported(&'static str),
+    /// A cipher suite of the SDK header this build cannot negotiate (the text names it).
+    #[error("{0}")]
+    SuiteNotSupported(String),
     #[error("out of memory")]
     OutOfMemory,
     #[error("bad setup: {0}")]
@@ -49,7 +52,7 @@ impl Error {
     pub fn code(&self) -> E {
         match self {
             Error::InvalidParam(_) | Error::BadHandle | Error::WrongState(_) => E::QL_SSL_ERROR_INVALID_PARAM,
-            Error::NotSupported(_) => E::QL_SSL_ERROR_NOT_SUPPORT,
+            Error::NotSupported(_) | Error::SuiteNotSupported(_) => E::QL_SSL_ERROR_NOT_SUPPORT,
             Error::OutOfMemory => E::QL_SSL_ERROR_OUT_OF_MEM,
             Error::BadRequest(_) => E::QL_SSL_ERROR_BAD_REQUEST,
             Error::Handshake(_) | Error::HandshakeTimeout(_) => E::QL_SSL_ERROR_HS_FAILURE,
