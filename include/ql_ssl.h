@@ -1779,9 +1779,14 @@ int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
  *       or the first value that is not a cipher-suite id (so the demo's unterminated two-int list
  *       works), and the config adopts it: it is freed by the next CIPHERSUITE set or by
  *       ql_ssl_conf_free(); the application must not free it.
- *       Ids must satisfy ql_ssl_ciphersuit_is_valid(). An explicit list is offered exactly (RC4
- *       and 3DES included when listed); ql_ssl_setup() fails with QL_SSL_ERROR_BAD_REQUEST when
- *       none of its suites fits the configured version/transport/PSK.
+ *       Every QL_SSL_TLS_* id is accepted; a suite this build cannot negotiate (the ones
+ *       ql_ssl_ciphersuit_is_valid() answers 0 for: NULL, single-DES, EC J-PAKE) makes the set fail
+ *       with QL_SSL_ERROR_NOT_SUPPORT, keeps the previous list and leaves a refused malloc'd list
+ *       to the application; ql_ssl_last_error() names the suite. Other values: INVALID_PARAM.
+ *       An explicit list is offered exactly (RC4 and 3DES included when listed); ql_ssl_setup()
+ *       fails with QL_SSL_ERROR_BAD_REQUEST when none of its suites fits the configured
+ *       version/transport/PSK (PSK suites without a PSK: the text names the PSK items).
+ *       VERIFY_SERVER with only PSK, DHE-PSK or ECDHE-PSK suites needs no CA (no certificate).
  *       0xFFFF (or NULL) selects "all": mbedtls's default list, which covers the module's table
  *       except RC4 and 3DES (mbedtls 2.28 offers those only when listed explicitly) and adds
  *       newer suites (AES-GCM with ECDSA, ChaCha20-Poly1305, ...).
