@@ -90,7 +90,7 @@ static int read_for(ql_ssl_context *ctx, int fd, double seconds, char *got, size
 static char *peer_log(const cs_peer *p)
 {
     size_t len;
-    return (char *)cs_read_file(p->log, &len);
+    return (char *)cs_keep(cs_read_file(p->log, &len));
 }
 
 int main(int argc, char **argv)
