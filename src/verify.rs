@@ -100,11 +100,11 @@ impl VerifyPolicy {
     /// Apply the policy to the flags of the certificate at `depth` (0 = the server's own);
     /// returns the flags that remain.
     pub fn apply(&self, depth: c_int, flags: u32) -> u32 {
-        let mut judged = flags;
+        let mut considered = flags;
         if self.leaf_only && depth > 0 {
-            judged &= PATH_SIGNATURE_FLAGS;
+            considered &= PATH_SIGNATURE_FLAGS;
         }
-        let remaining = judged & !self.ignored;
+        let remaining = considered & !self.ignored;
         self.seen.fetch_or(flags, Ordering::Relaxed);
         self.unforgiven.fetch_or(remaining, Ordering::Relaxed);
         remaining
