@@ -1317,11 +1317,14 @@ typedef enum {
  */
 typedef enum {
   /**
-   * Refuse renegotiation (default).
+   * Refuse renegotiation (default): a server's HelloRequest is answered with a warning
+   * no_renegotiation alert; the connection goes on if the server accepts that.
    */
   QL_SSL_RENEGOTIATION_DISABLED = 0,
   /**
-   * Accept a renegotiation the server asks for.
+   * Accept a renegotiation the server asks for. Its certificate is verified with the same
+   * settings; a failure ends the connection (the read or write returns
+   * QL_SSL_ERROR_HS_FAILURE).
    */
   QL_SSL_RENEGOTIATION_ENABLED = 1,
 } ql_ssl_renegotiation_type_e;
@@ -1468,7 +1471,8 @@ typedef struct {
    */
   int sni_enable;
   /**
-   * CA certificate paths (PEM or DER, or "UFS:name"); unused slots are NULL.
+   * CA certificate paths (PEM or DER, or "UFS:name", name relative inside the UFS store:
+   * no leading '/', no "." or ".." component); unused slots are NULL.
    */
   char *ca_cert_path[QL_MAX_CA_CERT_CNT];
   /**
@@ -1510,8 +1514,10 @@ typedef struct {
    */
   uint32_t ignore_certitem;
   /**
-   * 1: judge only the server's own certificate; findings on the intermediate and root
-   * certificates above it (chain depth >= 1) are ignored. The leaf must still verify.
+   * 1: do not judge the certificates above the server's own (chain depth >= 1) for
+   * themselves: their validity period and revocation are ignored. The leaf is judged in full,
+   * and every signature from the leaf up to a configured CA must still verify: a server whose
+   * leaf does not chain to a configured CA by signature is refused whatever it appends.
    */
   int ignore_multi_certchain_verify;
   /**

@@ -120,12 +120,24 @@ pub fn peer_addr(fd: c_int) -> Option<Vec<u8>> {
 pub const UFS_DIR_ENV: &str = "QLSSL_UFS_DIR";
 
 /// Map a config path to a file system path (`"UFS:name"` → `$QLSSL_UFS_DIR/name`).
+///
+/// `certs::ufs_name` admits only plain relative names. Symbolic links inside the store are
+/// followed only while they lead to a file inside it: the store directory and the file are
+/// resolved (`realpath`) and the file must lie below the store, else BAD_REQUEST. The result is
+/// the resolved path, so what is checked is what is read.
 pub fn resolve_path(p: &CStr) -> Result<PathBuf> {
     let s = p.to_str().map_err(|_| Error::BadRequest("certificate path is not UTF-8".into()))?;
     match crate::certs::ufs_name(s)? {
         Some(name) => {
             let dir = std::env::var_os(UFS_DIR_ENV).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-            Ok(dir.join(name))
+            let store = std::fs::canonicalize(&dir)
+                .map_err(|e| Error::BadRequest(format!("{s}: UFS directory {}: {e}", dir.display())))?;
+            let joined = store.join(name);
+            let file = std::fs::canonicalize(&joined).map_err(|e| Error::BadRequest(format!("{}: {e}", joined.display())))?;
+            if !file.starts_with(&store) || file == store {
+                return Err(Error::BadRequest(format!("{s}: leads outside the UFS directory {} (to {})", store.display(), file.display())));
+            }
+            Ok(file)
         }
         None => Ok(PathBuf::from(s)),
     }
