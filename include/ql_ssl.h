@@ -1755,19 +1755,20 @@ int ql_ssl_get_verify_result(ql_ssl_context *ssl, uint32_t *flags);
 
 /**
  * Extension: write a description of result code `code` into `buf` (`len` bytes, always
- * NUL-terminated, truncated if needed). Does not change `ql_ssl_last_error()`.
+ * NUL-terminated, truncated if needed).
  */
 int ql_ssl_strerror(int code, char *buf, size_t len);
 
 /**
- * Extension: write why the calling thread's most recent `ql_ssl_*` call failed (for example which
- * file could not be loaded, or which certificate check failed) into `buf` (`len` bytes, always
- * NUL-terminated, truncated if needed). The text belongs to that one call: when it returned
- * `QL_SSL_SUCCESS`, a value (a byte count, a flag, a cipher-suite id) or
- * `QL_SSL_ERROR_WANT_READ`/`WANT_WRITE`, the text is empty (""), never an earlier failure's.
- * `ql_ssl_last_error()` and `ql_ssl_strerror()` themselves do not count as calls here: asking
- * twice gives the same text. Other threads' calls do not change it. Bare metal: one text for the
- * whole library (no thread-local storage), so another task's call in between replaces it.
+ * Extension: write the reason for the calling thread's most recent `ql_ssl_*` call that returned
+ * an error code (for example which file could not be loaded, or which certificate check failed)
+ * into `buf` (`len` bytes, always NUL-terminated, truncated if needed). When that code was
+ * `QL_SSL_ERROR_WANT_READ`/`WANT_WRITE` (nothing failed) the text is empty (""), never an
+ * earlier failure's. Calls that return `QL_SSL_SUCCESS` or a value (a byte count, a flag, a
+ * cipher-suite id) leave the text as it is, so cleaning up first (`ql_ssl_conf_free`,
+ * `ql_ssl_free`) and asking afterwards works, and asking twice gives the same text. Other
+ * threads' calls do not change it. Bare metal: one text for the whole library (no thread-local
+ * storage), so another task's failing or WANT_* call in between replaces it.
  */
 int ql_ssl_last_error(char *buf, size_t len);
 

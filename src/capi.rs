@@ -15,7 +15,7 @@ use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::ffi::{try_config, try_cstr, try_handle, try_slice, try_slice_mut, write_text};
 use crate::handle::HandleTable;
-use crate::panic::{ffi_guard, ffi_guard_diagnostic};
+use crate::panic::ffi_guard;
 use crate::platform::sync::Lazy;
 
 /// Live SSL contexts. The base keeps context handles apart from small integers and from config handles.
@@ -304,27 +304,28 @@ pub unsafe extern "C" fn ql_ssl_get_verify_result(ssl: *mut ql_ssl_context, flag
 }
 
 /// Extension: write a description of result code `code` into `buf` (`len` bytes, always
-/// NUL-terminated, truncated if needed). Does not change `ql_ssl_last_error()`.
+/// NUL-terminated, truncated if needed).
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_strerror(code: c_int, buf: *mut c_char, len: usize) -> c_int {
-    ffi_guard_diagnostic("ql_ssl_strerror", || {
+    ffi_guard("ql_ssl_strerror", || {
         write_text(code_text(code), buf, len)?;
         ok()
     })
 }
 
-/// Extension: write why the calling thread's most recent `ql_ssl_*` call failed (for example which
-/// file could not be loaded, or which certificate check failed) into `buf` (`len` bytes, always
-/// NUL-terminated, truncated if needed). The text belongs to that one call: when it returned
-/// `QL_SSL_SUCCESS`, a value (a byte count, a flag, a cipher-suite id) or
-/// `QL_SSL_ERROR_WANT_READ`/`WANT_WRITE`, the text is empty (""), never an earlier failure's.
-/// `ql_ssl_last_error()` and `ql_ssl_strerror()` themselves do not count as calls here: asking
-/// twice gives the same text. Other threads' calls do not change it. Bare metal: one text for the
-/// whole library (no thread-local storage), so another task's call in between replaces it.
+/// Extension: write the reason for the calling thread's most recent `ql_ssl_*` call that returned
+/// an error code (for example which file could not be loaded, or which certificate check failed)
+/// into `buf` (`len` bytes, always NUL-terminated, truncated if needed). When that code was
+/// `QL_SSL_ERROR_WANT_READ`/`WANT_WRITE` (nothing failed) the text is empty (""), never an
+/// earlier failure's. Calls that return `QL_SSL_SUCCESS` or a value (a byte count, a flag, a
+/// cipher-suite id) leave the text as it is, so cleaning up first (`ql_ssl_conf_free`,
+/// `ql_ssl_free`) and asking afterwards works, and asking twice gives the same text. Other
+/// threads' calls do not change it. Bare metal: one text for the whole library (no thread-local
+/// storage), so another task's failing or WANT_* call in between replaces it.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_last_error(buf: *mut c_char, len: usize) -> c_int {
     let text = crate::diag::last();
-    ffi_guard_diagnostic("ql_ssl_last_error", || {
+    ffi_guard("ql_ssl_last_error", || {
         write_text(&text, buf, len)?;
         ok()
     })

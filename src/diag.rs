@@ -1,7 +1,7 @@
 //! The record of the last error, so a C caller can ask *why* a call failed (`ql_ssl_last_error()`),
 //! not only which code it returned. Per thread on Linux; one slot for the library on bare metal.
-//! It belongs to the most recent call only: `panic::ffi_guard` records a failure and clears the
-//! record on success, on a value and on WANT_READ/WANT_WRITE.
+//! It belongs to the most recent call that returned an error code: `panic::ffi_guard` records a
+//! failure and clears the record on WANT_READ/WANT_WRITE (an error code with nothing to explain).
 //!
 //! On Linux every failed call can also be appended to a file for an outside observer (the host
 //! runner `runtime/qlrt-run` judges a run by it): see `platform::error_log` and `QLSSL_ERROR_LOG`.
@@ -46,8 +46,8 @@ pub fn code_name(code: ql_ssl_error_code_e) -> &'static str {
     }
 }
 
-/// The most recent call did not fail: no reason to report. Cheap (no allocation, no system call):
-/// it runs on every successful call and every WANT_*.
+/// The most recent error code was WANT_READ/WANT_WRITE: no reason to report. Cheap (no
+/// allocation, no system call): it runs on every WANT_* of a non-blocking loop.
 pub fn clear() {
     platform::clear_last_error();
 }

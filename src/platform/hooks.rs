@@ -134,7 +134,7 @@ pub fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
 
 static LAST_ERROR: super::sync::Mutex<String> = super::sync::Mutex::new(String::new());
 /// The text in LAST_ERROR is current. Clearing is a store to this flag, not a lock: it runs on
-/// every successful call of every task.
+/// every WANT_* of every task.
 static LAST_ERROR_SET: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
 /// Remember `text` as the library's last error (one slot for all tasks on bare metal).
@@ -143,10 +143,10 @@ pub fn set_last_error(text: String) {
     LAST_ERROR_SET.store(true, core::sync::atomic::Ordering::Release);
 }
 
-/// The library's most recent call did not fail (any task: one slot on bare metal).
+/// The library's most recent error code explains nothing (WANT_*; any task: one slot on bare metal).
 pub fn clear_last_error() {
     use core::sync::atomic::Ordering::Relaxed;
-    // Read first: tasks that only succeed do not keep writing the shared flag.
+    // Read first: a task polling through WANT_* does not keep writing the shared flag.
     if LAST_ERROR_SET.load(Relaxed) {
         LAST_ERROR_SET.store(false, Relaxed);
     }

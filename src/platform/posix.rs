@@ -315,8 +315,9 @@ pub fn set_last_error(text: String) {
     LAST_ERROR.with(|l| *l.borrow_mut() = text);
 }
 
-/// This thread's most recent call did not fail. The length is set to 0 and the buffer kept for the
-/// next failure: no allocation, no free, no system call (this runs on every successful call).
+/// This thread's most recent error code explains nothing (WANT_*). The length is set to 0 and the
+/// buffer kept for the next failure: no allocation, no free, no system call (this runs on every
+/// WANT_READ/WANT_WRITE).
 pub fn clear_last_error() {
     LAST_ERROR.with(|l| {
         if let Ok(mut text) = l.try_borrow_mut() {
