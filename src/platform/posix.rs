@@ -310,16 +310,24 @@ thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+// These run outside the panic boundary (after `catch` returned), so they use `try_with`: during a
+// thread's exit, when its thread-locals are gone, a call still returns its code instead of
+// panicking across the C boundary; the text is simply not kept.
+
 /// Remember `text` as this thread's last error.
 pub fn set_last_error(text: String) {
-    LAST_ERROR.with(|l| *l.borrow_mut() = text);
+    let _ = LAST_ERROR.try_with(|l| {
+        if let Ok(mut slot) = l.try_borrow_mut() {
+            *slot = text;
+        }
+    });
 }
 
 /// This thread's most recent error code explains nothing (WANT_*). The length is set to 0 and the
 /// buffer kept for the next failure: no allocation, no free, no system call (this runs on every
 /// WANT_READ/WANT_WRITE).
 pub fn clear_last_error() {
-    LAST_ERROR.with(|l| {
+    let _ = LAST_ERROR.try_with(|l| {
         if let Ok(mut text) = l.try_borrow_mut() {
             text.clear();
         }
@@ -328,7 +336,7 @@ pub fn clear_last_error() {
 
 /// This thread's last error text ("" if none yet).
 pub fn last_error() -> String {
-    LAST_ERROR.with(|l| l.borrow().clone())
+    LAST_ERROR.try_with(|l| l.try_borrow().map(|t| t.clone()).unwrap_or_default()).unwrap_or_default()
 }
 
 // ---- error log ----------------------------------------------------------------------------------
