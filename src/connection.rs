@@ -29,8 +29,9 @@ use crate::config::{CipherChoice, Settings, MAX_HOSTNAME};
 use crate::error::{describe, Error, Result};
 use crate::rng::SharedRng;
 use crate::session::{self, CachedSession, SessionKey};
+use crate::sockcheck;
 use crate::timer::{DtlsTimer, TimerState};
-use crate::transport::{bio_recv, bio_send, fd_is_open, FdTransport, SocketEvent};
+use crate::transport::{bio_recv, bio_send, FdTransport, SocketEvent};
 use crate::verify::VerifyPolicy;
 
 /// TLS alert descriptions (RFC 5246 §7.2, RFC 6066, RFC 7507).
@@ -318,6 +319,8 @@ impl HandshakeSettings {
 pub struct Connection {
     phase: Phase,
     fd: Option<c_int>,
+    /// What `fd` is, found when it was bound (checked against the transport once both are known).
+    socket_kind: platform::SocketKind,
     hostname: Option<CString>,
     settings: Option<HandshakeSettings>,
     tls: Option<Context<FdTransport>>,
@@ -353,6 +356,7 @@ impl Connection {
         Connection {
             phase: Phase::New,
             fd: None,
+            socket_kind: platform::SocketKind::Unknown,
             hostname: None,
             settings: None,
             tls: None,
@@ -399,10 +403,13 @@ impl Connection {
 
     pub fn set_socket_fd(&mut self, fd: c_int) -> Result<()> {
         self.before_handshake("the socket cannot change once the handshake has started")?;
-        if fd < 0 || !fd_is_open(fd) {
-            return Err(Error::InvalidParam("socket descriptor is not open"));
+        // Asked once per binding; a refused descriptor leaves an earlier binding as it was.
+        let kind = sockcheck::descriptor_kind(fd)?;
+        if let Some(why) = self.settings.and_then(|s| sockcheck::transport_mismatch(kind, s.dtls)) {
+            return Err(Error::InvalidParam(why));
         }
         self.fd = Some(fd);
+        self.socket_kind = kind;
         Ok(())
     }
 
@@ -423,6 +430,10 @@ impl Connection {
     pub fn setup(&mut self, settings: Settings) -> Result<()> {
         if self.phase != Phase::New {
             return Err(Error::WrongState("ql_ssl_setup() was already called on this context"));
+        }
+        // A socket bound before setup (the SDK's demo order) meets its transport here.
+        if let Some(why) = self.fd.and_then(|_| sockcheck::transport_mismatch(self.socket_kind, settings.dtls)) {
+            return Err(Error::BadRequest(format!("{why} (bound by ql_ssl_set_socket_fd() before ql_ssl_setup())")));
         }
         ciphers::init_mbedtls_globals();
         let config = shared_config(&settings)?;

@@ -35,6 +35,7 @@ pub mod panic;
 pub mod platform;
 pub mod rng;
 pub mod session;
+pub mod sockcheck;
 pub mod timer;
 pub mod transport;
 pub mod variadic;
