@@ -298,6 +298,14 @@ impl FdTransport {
         self.check_deadline()?;
         self.take_read_slice()?;
         match self.recv_socket(buf) {
+            Ok(0) if self.datagram && !buf.is_empty() => {
+                // An empty datagram is no end of anything (UDP has no stream to end), but
+                // mbedtls would take a 0-byte read as MBEDTLS_ERR_SSL_CONN_EOF and end the
+                // connection. Handed on as a 1-byte datagram, too short for a record header,
+                // it is discarded by mbedtls like every other invalid datagram.
+                buf[0] = 0;
+                Ok(1)
+            }
             Ok(0) if !buf.is_empty() => {
                 self.eof = true;
                 Ok(0)

@@ -9,8 +9,10 @@
  *   junk_flood   datagrams of DTLS-looking junk records ("16 fe fd", then epoch, sequence number,
  *                length and content from a fixed pseudo-random sequence; all but the last record
  *                of a datagram with epoch 0 and a length that matches, so they reach the
- *                handshake parser), as fast as the socket takes them
- *   junk_burst   500 such datagrams at once, then silence
+ *                handshake parser), as fast as the socket takes them; every 16th datagram is
+ *                empty
+ *   junk_burst   500 such datagrams (every 16th empty) at once, then silence
+ *   empty_burst  500 empty datagrams at once, then silence
  *   alert_flood  datagrams of 90 well-formed DTLS 1.2 warning alerts each (epoch 0, increasing
  *                sequence numbers), as fast as the socket takes them
  * Several records per datagram: the client spends more on each datagram than the kernel spends
@@ -154,14 +156,15 @@ int main(int argc, char **argv)
 
     double end = now_s() + FLOOD_SECONDS;
     unsigned long sent = 0;
-    if (strcmp(mode, "junk_burst") == 0) {
+    if (strcmp(mode, "junk_burst") == 0 || strcmp(mode, "empty_burst") == 0) {
+        int empty_only = mode[0] == 'e';
         for (unsigned long i = 0; i < 500; i++) {
-            size_t len = junk(buf);
-            if (send(fd, buf, len, 0) > 0) {
+            size_t len = i % 16 == 15 || empty_only ? 0 : junk(buf);
+            if (send(fd, buf, len, 0) >= 0) {
                 sent++;
             }
         }
-        fprintf(stderr, "dgram_peer: %lu junk datagrams sent, now silent\n", sent);
+        fprintf(stderr, "dgram_peer: %lu datagrams sent, now silent\n", sent);
         while (now_s() < end) {
             /* Swallow the client's retransmissions until it is gone. */
             struct pollfd pfd = {fd, POLLIN, 0};
@@ -178,7 +181,7 @@ int main(int argc, char **argv)
         while (now_s() < end) {
             for (int k = 0; k < 64; k++) {
                 iov[k].iov_base = data[k];
-                iov[k].iov_len = alert_mode ? alerts(data[k], &seq) : junk(data[k]);
+                iov[k].iov_len = alert_mode ? alerts(data[k], &seq) : k % 16 == 15 ? 0 : junk(data[k]);
                 memset(&msgs[k], 0, sizeof msgs[k]);
                 msgs[k].msg_hdr.msg_iov = &iov[k];
                 msgs[k].msg_hdr.msg_iovlen = 1;

@@ -381,6 +381,8 @@ int main(int argc, char **argv)
         handshake_times_out("junk_flood", 1, 1);
     } else if (strcmp(name, "dtls_junk_burst") == 0) {
         handshake_times_out("junk_burst", 1, 0);
+    } else if (strcmp(name, "dtls_empty_datagrams") == 0) {
+        handshake_times_out("empty_burst", 1, 0);
     } else if (strcmp(name, "empty_records") == 0) {
         read_ends_with(name, 20000, 20000, 0);
     } else if (strcmp(name, "empty_records_nonblocking") == 0) {
