@@ -37,7 +37,7 @@ enum Wait {
 /// body) and a DTLS datagram in one; a server's whole handshake flight takes about ten. A peer that
 /// keeps sending records that carry nothing (warning alerts, junk datagrams) costs the caller one
 /// slice per call; the socket is still readable, so the application's `select` returns at once.
-pub const NONBLOCKING_READ_SLICE: u32 = 64;
+pub(crate) const NONBLOCKING_READ_SLICE: u32 = 64;
 
 /// Initial capacity of the flight buffer: a TLS 1.2 client flight without a client certificate
 /// fits (measured: ClientHello 352 bytes, 560 with a session ticket; ClientKeyExchange +
