@@ -271,6 +271,20 @@ fn protocol_name(dtls: bool, min: Version, max: Version) -> String {
 /// Most bytes one `ql_ssl_write` takes: one TLS record's plaintext.
 pub const MAX_WRITE: usize = 16384;
 
+/// Most records without application data (empty records, warning alerts mbedtls passes up,
+/// refused HelloRequests, dropped DTLS records) one `ql_ssl_read` consumes before it gives up on
+/// the peer. Only a blocking socket can get here: a non-blocking one answers WANT_READ after its
+/// slice (`transport::NONBLOCKING_READ_SLICE`).
+const MAX_RECORDS_WITHOUT_DATA: u32 = 4096;
+
+/// Most malformed DTLS records one handshake step discards (a backstop: every one was read
+/// through the transport, which enforces the deadline on each read).
+const MAX_DROPPED_DTLS_RECORDS: u32 = 1 << 20;
+
+fn is_want(e: &mbedtls::Error) -> bool {
+    matches!(e.high_level(), Some(codes::SslWantRead) | Some(codes::SslWantWrite))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     New,
@@ -556,6 +570,7 @@ impl Connection {
         let mut transport = Box::new(FdTransport::new(fd, Some(deadline), timer));
         // Datagrams must keep their boundaries; only a stream's flights are collected.
         transport.set_coalescing(!s.dtls);
+        transport.set_datagram(s.dtls);
         let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut().expect("context exists after setup").into();
         // SAFETY: `raw` is our set-up context; the transport box lives in `self` next to the
         // context and is only dropped after it (field order, and Drop detaches it first).
@@ -582,17 +597,23 @@ impl Connection {
         Ok(())
     }
 
-    /// One handshake step; a blocking DTLS socket is driven through its retransmissions here.
+    /// Run the handshake as far as this call may: to the end, to a failure, or (non-blocking socket)
+    /// until the socket would block or the call's slice of work is spent. A WANT_* that did not come
+    /// from the socket is mbedtls asking to be called again (a DTLS retransmission went out, a
+    /// record that carries nothing was consumed): the handshake goes on, so a blocking call never
+    /// returns WANT_* (a blocking DTLS socket is driven through its retransmissions here).
     fn drive(&mut self) -> core::result::Result<(), mbedtls::Error> {
-        let blocking_dtls = self.settings.as_ref().is_some_and(|s| s.dtls)
-            && self.transport.as_ref().is_some_and(|t| !t.is_nonblocking());
-        // Each step waits at most until the next retransmission or the deadline; the count is a
-        // second bound (mbedtls doubles the retransmission interval each time).
+        // Each round either waits (until the socket is ready, the next retransmission or the
+        // deadline) or consumed peer data, and every socket read checks the deadline; the count is
+        // a second bound (mbedtls doubles the retransmission interval each time).
         for _ in 0..64 {
+            if let Some(t) = self.transport.as_mut() {
+                t.clear_would_block();
+            }
             match self.step() {
-                Err(e) if blocking_dtls && e.high_level() == Some(codes::SslWantRead) => {
+                Err(e) if is_want(&e) && !self.want_from_socket() => {
                     if self.transport.as_ref().is_some_and(|t| t.deadline_passed()) {
-                        return Err(e);
+                        return Err(codes::SslTimeout.into());
                     }
                 }
                 r => return r,
@@ -601,13 +622,23 @@ impl Connection {
         Err(codes::SslTimeout.into())
     }
 
+    /// After mbedtls answered WANT_READ/WANT_WRITE: true when the socket caused it (non-blocking
+    /// and nothing to read / no room, or the call's slice is spent), so the application must wait
+    /// for the socket. False when mbedtls only asks to be called again.
+    fn want_from_socket(&self) -> bool {
+        self.transport.as_ref().is_some_and(|t| t.would_block())
+    }
+
     /// Run mbedtls's handshake state machine until it is over, blocks, or fails. After the
     /// server-certificate state the verification policy judges the chain once.
     fn step(&mut self) -> core::result::Result<(), mbedtls::Error> {
+        let dtls = self.settings.as_ref().is_some_and(|s| s.dtls);
         let tls = self.tls.as_mut().expect("context exists after setup");
         let raw: *mut mbedtls_sys::ssl_context = tls.into();
+        let mut dropped: u32 = 0;
         // Bounded: a TLS 1.2 handshake has fewer than 20 states; each step that returns without
-        // an error advances at least one.
+        // an error advances at least one. Dropped DTLS records do not count here: each one is
+        // peer input, read through the transport (which enforces the deadline and the slice).
         for _ in 0..64 {
             // SAFETY: `raw` is our set-up context, bound to its transport.
             let state = unsafe { (*raw).state };
@@ -632,9 +663,22 @@ impl Connection {
                     }
                 }
             }
-            // SAFETY: as above.
-            let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
-            if r != 0 {
+            loop {
+                // SAFETY: as above.
+                let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
+                if r == 0 {
+                    break;
+                }
+                if dtls && r == mbedtls_sys::ERR_SSL_INVALID_RECORD && dropped < MAX_DROPPED_DTLS_RECORDS {
+                    // RFC 6347 §4.1.2.7: an invalid DTLS record is discarded and the association
+                    // goes on. mbedtls 2.28 drops records whose header or MAC is bad itself, but
+                    // reports a malformed handshake, alert or ChangeCipherSpec body inside a
+                    // well-formed record (anyone can send those before the keys are agreed) as
+                    // this error, after parsing only: its handshake state is unchanged and the
+                    // next step consumes the bad record and reads on.
+                    dropped += 1;
+                    continue;
+                }
                 return Err(mbedtls::Error::from(r));
             }
         }
@@ -714,43 +758,77 @@ impl Connection {
     }
 
     pub fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.begin_call();
         if self.peer_closed && self.phase == Phase::Established {
             return Ok(0);
         }
-        let tls = self.established()?;
+        self.established()?;
         if buf.is_empty() {
             return Ok(0);
         }
-        match Io::recv(tls, buf) {
-            // mbedtls reports a transport EOF without close_notify as a 0-byte read.
-            Ok(0) => Err(self.fail(Error::SocketReset)),
-            Ok(n) => Ok(n),
-            Err(e) if e.high_level() == Some(codes::SslPeerCloseNotify) => {
-                self.peer_closed = true;
-                Ok(0)
+        let dtls = self.settings.as_ref().is_some_and(|s| s.dtls);
+        // mbedtls_ssl_read answers 0 or WANT_READ after a record that carries no data for the
+        // caller; only a close_notify or the transport's end of stream end the read stream, and
+        // only the socket makes a WANT_READ. Bounded: each round consumed at least one record,
+        // and a non-blocking socket's reads are limited to a slice per call by the transport.
+        for _ in 0..MAX_RECORDS_WITHOUT_DATA {
+            if let Some(t) = self.transport.as_mut() {
+                t.clear_would_block();
             }
-            Err(e) => {
-                let err = self.alert_or(&e, Error::from_read(&e));
-                Err(self.fail(err))
+            let tls = self.tls.as_mut().expect("context exists when established");
+            match Io::recv(tls, buf) {
+                Ok(0) if self.transport.as_ref().is_some_and(|t| t.saw_eof()) => {
+                    // The peer closed TCP without close_notify (mbedtls: 0 for MBEDTLS_ERR_SSL_CONN_EOF).
+                    return Err(self.fail(Error::SocketReset));
+                }
+                // Empty application-data records (TLS allows them; OpenSSL sends them before CBC
+                // records, 1/n-1 splitting makes them). mbedtls itself refuses a fourth in a row.
+                Ok(0) => {}
+                Ok(n) => return Ok(n),
+                Err(e) if e.high_level() == Some(codes::SslPeerCloseNotify) => {
+                    self.peer_closed = true;
+                    return Ok(0);
+                }
+                // A warning alert mbedtls passes up (no_renegotiation) or a refused HelloRequest.
+                Err(e) if is_want(&e) && !self.want_from_socket() => {}
+                // RFC 6347 §4.1.2.7, as in `step`.
+                Err(e) if dtls && e.high_level() == Some(codes::SslInvalidRecord) => {}
+                Err(e) => {
+                    let err = self.alert_or(&e, Error::from_read(&e));
+                    return Err(self.fail(err));
+                }
             }
         }
+        Err(self.fail(Error::Decrypt(format!(
+            "the peer sent more than {MAX_RECORDS_WITHOUT_DATA} records in a row that carry no data"
+        ))))
     }
 
     pub fn write(&mut self, buf: &[u8]) -> Result<usize> {
-        let tls = self.established()?;
+        self.begin_call();
+        self.established()?;
         if buf.is_empty() {
             return Ok(0);
         }
         // One record's worth per call. mbedtls alone may take one byte more: with TLS 1.0 CBC it
         // splits records 1/n-1 and reports both.
         let buf = &buf[..buf.len().min(MAX_WRITE)];
-        match Io::send(tls, buf) {
-            Ok(n) => Ok(n),
-            Err(e) => {
-                let err = self.alert_or(&e, Error::from_write(&e));
-                Err(self.fail(err))
+        // As in `read`: a WANT_* reaches the application only when the socket caused it.
+        for _ in 0..MAX_RECORDS_WITHOUT_DATA {
+            if let Some(t) = self.transport.as_mut() {
+                t.clear_would_block();
+            }
+            let tls = self.tls.as_mut().expect("context exists when established");
+            match Io::send(tls, buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if is_want(&e) && !self.want_from_socket() => {}
+                Err(e) => {
+                    let err = self.alert_or(&e, Error::from_write(&e));
+                    return Err(self.fail(err));
+                }
             }
         }
+        Err(self.fail(Error::Encrypt(format!("no progress after {MAX_RECORDS_WITHOUT_DATA} attempts"))))
     }
 
     pub fn bytes_avail(&mut self) -> Result<usize> {
