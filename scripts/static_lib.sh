@@ -72,7 +72,11 @@ sort "$work/members.txt" | uniq -c | awk '$1 > 1 { print $1, $2 }' | while read 
     done
 done
 awk '!seen[$0]++ { print "objs/" $0 }' "$work/members.txt" >"$work/objects.txt"
-(cd "$work" && "${prefix}ld" -r -o qlssl.o @objects.txt)
+# Bare metal: some of mbedtls's objects carry no .note.GNU-stack (no such thing without an OS);
+# say so for the combined object instead of letting ld -r warn about an executable stack.
+ldflags=()
+[ "$baremetal" = 1 ] && ldflags=(-z noexecstack)
+(cd "$work" && "${prefix}ld" -r "${ldflags[@]}" -o qlssl.o @objects.txt)
 # .llvmbc/.llvmcmd: rustc's embedded bitcode, only for Rust LTO. Concatenated by ld -r it is no
 # longer valid bitcode, and binutils' LLVM plugin (LLVMgold, with clang installed) aborts reading
 # the object ("LLVM ERROR: Invalid encoding") in ar, nm and ld.
