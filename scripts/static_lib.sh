@@ -19,7 +19,7 @@
 # resolved there, once), `objcopy --keep-global-symbols` makes every other defined symbol local,
 # and the archive is rewritten with that single member. Undefined references (the C library, the
 # weak __sanitizer_*/__asan_* probes of src/shim.c) stay undefined for the final link. Section
-# boundaries are kept (-ffunction-sections objects), so `-Wl,--gc-sections` still drops what an
+# boundaries are kept (see --unique below), so `-Wl,--gc-sections` still drops what an
 # application does not use. Fails if the result exports anything but the API or misses a function.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -72,10 +72,17 @@ sort "$work/members.txt" | uniq -c | awk '$1 > 1 { print $1, $2 }' | while read 
     done
 done
 awk '!seen[$0]++ { print "objs/" $0 }' "$work/members.txt" >"$work/objects.txt"
+# --unique: ld -r would merge the input sections of the same name from all objects (.text,
+# .rodata, .data, .bss of code built without -ffunction-sections/-fdata-sections, and the string
+# and constant pools of every object) into one section each, and `--gc-sections` could then keep
+# or drop them only as a whole. Kept apart, the final link drops what it does not use as it does
+# with cargo's archive (aarch64 smoke client: text 945,669 bytes instead of 945,293; without
+# these options 1,008,744).
+ldflags=(--unique=.text --unique=.rodata --unique=.data --unique=.bss --unique=.data.rel.ro
+    '--unique=.rodata.str*' '--unique=.rodata.cst*' --unique=.gcc_except_table)
 # Bare metal: some of mbedtls's objects carry no .note.GNU-stack (no such thing without an OS);
 # say so for the combined object instead of letting ld -r warn about an executable stack.
-ldflags=()
-[ "$baremetal" = 1 ] && ldflags=(-z noexecstack)
+[ "$baremetal" = 1 ] && ldflags+=(-z noexecstack)
 (cd "$work" && "${prefix}ld" -r "${ldflags[@]}" -o qlssl.o @objects.txt)
 # .llvmbc/.llvmcmd: rustc's embedded bitcode, only for Rust LTO. Concatenated by ld -r it is no
 # longer valid bitcode, and binutils' LLVM plugin (LLVMgold, with clang installed) aborts reading
