@@ -115,6 +115,13 @@ extern "C" {
 #define QLSSL_POINTER_64 1
 #endif
 
+/*
+ * Version of this library as text ("major.minor.patch", Cargo.toml's version); the numbers are
+ * QLSSL_VERSION_MAJOR/_MINOR/_PATCH/_NUMBER below, the library's own at run time
+ * qlssl_version_string()/qlssl_version_number(). (QL_SSL_VERSION_* are protocol versions.)
+ */
+#define QLSSL_VERSION_STRING "0.1.0"
+
 /**
  * Number of CA certificate paths (`ca_cert_path[]`) and CA buffers (`ca_cert_buffer[]`) a
  * `ql_ssl_config` holds.
@@ -1046,6 +1053,27 @@ extern "C" {
 #define QL_SSL_CIPHERSUITE_ALL 65535
 
 /**
+ * Major version of this library (Cargo.toml's `version`).
+ */
+#define QLSSL_VERSION_MAJOR 0
+
+/**
+ * Minor version of this library.
+ */
+#define QLSSL_VERSION_MINOR 1
+
+/**
+ * Patch version of this library.
+ */
+#define QLSSL_VERSION_PATCH 0
+
+/**
+ * The version as one number, 0xMMmmpp00 like mbedtls's MBEDTLS_VERSION_NUMBER (major, minor,
+ * patch, one byte each): compare with `>=` for "at least".
+ */
+#define QLSSL_VERSION_NUMBER (((QLSSL_VERSION_MAJOR << 24) | (QLSSL_VERSION_MINOR << 16)) | (QLSSL_VERSION_PATCH << 8))
+
+/**
  * Result codes of every `ql_ssl_*` function (spellings, including UNKOWN and WOUNDBLOCK, are the vendor's ABI).
  */
 typedef enum {
@@ -1771,6 +1799,19 @@ int ql_ssl_last_error(char *buf, size_t len);
  */
 int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
 #endif
+
+/**
+ * Version of the library the program runs with, as QLSSL_VERSION_NUMBER encodes it; compare with
+ * the header's QLSSL_VERSION_NUMBER to detect a different library at run time. Never fails; may
+ * be called before any other function (also before ql_ssl_platform_init() on bare metal).
+ */
+unsigned int qlssl_version_number(void);
+
+/**
+ * Version of the library the program runs with, "major.minor.patch": a static string, never
+ * NULL, never to be freed. May be called before any other function.
+ */
+const char *qlssl_version_string(void);
 
 /**
  * Set one configuration item of `conf` (initialised by ql_ssl_conf_init()). On any error the

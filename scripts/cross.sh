@@ -126,9 +126,9 @@ exports_test() {
     for kind in static shared; do
         case $kind in static) file=$LIBDIR/dist/libqlssl.a ;; shared) file=$LIBDIR/libqlssl.so ;; esac
         if NM="$GNU-nm" bash "$ROOT/tests/c/exports_check.sh" "$kind" "$ROOT/include/ql_ssl.h" "$file"; then
-            record PASS "$TRIPLE exports ($kind): only the ql_ssl_* API"
+            record PASS "$TRIPLE exports ($kind): only the functions of ql_ssl.h"
         else
-            record FAIL "$TRIPLE exports ($kind): only the ql_ssl_* API"
+            record FAIL "$TRIPLE exports ($kind): only the functions of ql_ssl.h"
         fi
     done
 }

@@ -47,11 +47,12 @@ trap 'rm -rf "$work"' EXIT
 
 # The exports: every function the header declares for this build. Read through the C preprocessor
 # so that the QLSSL_BAREMETAL-only declarations count exactly when they apply; the header is
-# generated (cbindgen) with one declaration per function: `<type> ql_ssl_name(...`.
+# generated (cbindgen) with one declaration per function: `<type> name(...` (the ql_ssl_* API and
+# qlssl_version_number/_string).
 defs=()
 [ "$baremetal" = 1 ] && defs=(-DQLSSL_BAREMETAL)
 cc -E -P "${defs[@]}" -I "$ROOT/include" "$ROOT/include/ql_ssl.h" |
-    sed -nE '/^[[:space:]]*typedef/d; s/^[[:space:]]*[A-Za-z_][A-Za-z0-9_ ]*[ *](ql_ssl_[A-Za-z0-9_]+)[[:space:]]*\(.*/\1/p' |
+    sed -nE '/^[[:space:]]*typedef/d; s/^[[:space:]]*[A-Za-z_][A-Za-z0-9_ ]*[ *]([A-Za-z][A-Za-z0-9_]*)[[:space:]]*\(.*/\1/p' |
     sort -u >"$work/exports.txt"
 n=$(wc -l <"$work/exports.txt")
 [ "$n" -ge 20 ] || die "only $n functions found in include/ql_ssl.h"
@@ -103,4 +104,4 @@ if ! cmp -s "$work/globals.txt" "$work/exports.txt"; then
 fi
 mv -f "$out.tmp" "$out"
 before=$("${prefix}nm" -g --defined-only "$work/in.a" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u | wc -l)
-echo "static_lib.sh: ${out#"$ROOT"/}: $n global symbols (the ql_ssl_* API; cargo's archive: $before)"
+echo "static_lib.sh: ${out#"$ROOT"/}: $n global symbols (the functions of ql_ssl.h; cargo's archive: $before)"

@@ -39,6 +39,7 @@ pub mod timer;
 pub mod transport;
 pub mod variadic;
 pub mod verify;
+pub mod version;
 
 pub use abi::*;
 pub use ciphers::*;

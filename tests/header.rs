@@ -320,3 +320,24 @@ fn real_lwip_and_mbedtls_headers_any_order() {
         assert!(!ours.contains(&format!("}} {t}")), "ql_ssl.h defines {t}");
     }
 }
+
+/// QLSSL_VERSION_* in ql_ssl.h are Cargo.toml's version (the string macro is written by hand in
+/// cbindgen.toml, the numbers come from src/version.rs); tests/c/api_version.c compares them with
+/// the library's qlssl_version_number()/qlssl_version_string() at run time.
+#[test]
+fn version_macros_are_cargo_version() {
+    let (maj, min, pat) = (env!("CARGO_PKG_VERSION_MAJOR"), env!("CARGO_PKG_VERSION_MINOR"), env!("CARGO_PKG_VERSION_PATCH"));
+    let v = env!("CARGO_PKG_VERSION");
+    let number = (maj.parse::<u32>().unwrap() << 24) | (min.parse::<u32>().unwrap() << 16) | (pat.parse::<u32>().unwrap() << 8);
+    let src = format!(
+        "#include <string.h>\n#include \"ql_ssl.h\"\n\
+         _Static_assert(QLSSL_VERSION_MAJOR == {maj} && QLSSL_VERSION_MINOR == {min} && QLSSL_VERSION_PATCH == {pat}, \"numbers\");\n\
+         _Static_assert(QLSSL_VERSION_NUMBER == {number}u, \"number\");\n\
+         _Static_assert(sizeof(QLSSL_VERSION_STRING) == sizeof(\"{v}\"), \"text length\");\n\
+         int check(void);\nint check(void) {{ return strcmp(QLSSL_VERSION_STRING, \"{v}\"); }}\n"
+    );
+    let dir = scratch("version");
+    compile(&dir, "version.c", &src, "c11", None).unwrap_or_else(|e| panic!("{e}"));
+    let h = std::fs::read_to_string(root().join("include/ql_ssl.h")).unwrap();
+    assert!(h.contains(&format!("#define QLSSL_VERSION_STRING \"{v}\"")), "QLSSL_VERSION_STRING is not \"{v}\" (cbindgen.toml)");
+}

@@ -19,7 +19,7 @@ NM=${NM:-nm}
 
 header_functions() {
     cc -E -P -I "$(dirname "$1")" "$1" |
-        sed -nE '/^[[:space:]]*typedef/d; s/^[[:space:]]*[A-Za-z_][A-Za-z0-9_ ]*[ *](ql_ssl_[A-Za-z0-9_]+)[[:space:]]*\(.*/\1/p' |
+        sed -nE '/^[[:space:]]*typedef/d; s/^[[:space:]]*[A-Za-z_][A-Za-z0-9_ ]*[ *]([A-Za-z][A-Za-z0-9_]*)[[:space:]]*\(.*/\1/p' |
         sort -u
 }
 
