@@ -115,6 +115,13 @@ extern "C" {
 #define QLSSL_POINTER_64 1
 #endif
 
+/*
+ * Version of this library as text ("major.minor.patch", Cargo.toml's version); the numbers are
+ * QLSSL_VERSION_MAJOR/_MINOR/_PATCH/_NUMBER below, the library's own at run time
+ * qlssl_version_string()/qlssl_version_number(). (QL_SSL_VERSION_* are protocol versions.)
+ */
+#define QLSSL_VERSION_STRING "0.1.0"
+
 /**
  * Number of CA certificate paths (`ca_cert_path[]`) and CA buffers (`ca_cert_buffer[]`) a
  * `ql_ssl_config` holds.
@@ -1046,6 +1053,27 @@ extern "C" {
 #define QL_SSL_CIPHERSUITE_ALL 65535
 
 /**
+ * Major version of this library (Cargo.toml's `version`).
+ */
+#define QLSSL_VERSION_MAJOR 0
+
+/**
+ * Minor version of this library.
+ */
+#define QLSSL_VERSION_MINOR 1
+
+/**
+ * Patch version of this library.
+ */
+#define QLSSL_VERSION_PATCH 0
+
+/**
+ * The version as one number, 0xMMmmpp00 like mbedtls's MBEDTLS_VERSION_NUMBER (major, minor,
+ * patch, one byte each): compare with `>=` for "at least".
+ */
+#define QLSSL_VERSION_NUMBER (((QLSSL_VERSION_MAJOR << 24) | (QLSSL_VERSION_MINOR << 16)) | (QLSSL_VERSION_PATCH << 8))
+
+/**
  * Result codes of every `ql_ssl_*` function (spellings, including UNKOWN and WOUNDBLOCK, are the vendor's ABI).
  */
 typedef enum {
@@ -1342,7 +1370,8 @@ typedef int ql_ssl_context;
 typedef void (*ql_ssl_handshake_timeout_cb)(ql_ssl_context *ssl_ctx, void *arg);
 
 /**
- * lwIP `ip6_addr_t` stand-in (same layout as lwIP's with LWIP_IPV6_SCOPES).
+ * IPv6 address in the layout of lwIP's `ip6_addr_t` with LWIP_IPV6_SCOPES (own name, see
+ * `qlssl_ip4_addr`).
  */
 typedef struct {
   /**
@@ -1353,45 +1382,49 @@ typedef struct {
    * Scope zone index.
    */
   uint8_t zone;
-} ip6_addr_t;
+} qlssl_ip6_addr;
 
 /**
- * lwIP `ip4_addr_t` stand-in (same layout as lwIP's).
+ * IPv4 address in the layout of lwIP's `ip4_addr_t`. Named for this header, not `ip4_addr_t`: a
+ * C file may include the real lwIP headers before or after ql_ssl.h, and lwIP defines that name.
  */
 typedef struct {
   /**
    * IPv4 address in network byte order.
    */
   uint32_t addr;
-} ip4_addr_t;
+} qlssl_ip4_addr;
 
 /**
- * The address part of `ip_addr_t`.
+ * The address part of `qlssl_ip_addr` (lwIP's `ip_addr_t.u_addr`).
  */
 typedef union {
   /**
    * Valid when `type` is IPv6.
    */
-  ip6_addr_t ip6;
+  qlssl_ip6_addr ip6;
   /**
    * Valid when `type` is IPv4.
    */
-  ip4_addr_t ip4;
-} ip_addr_u;
+  qlssl_ip4_addr ip4;
+} qlssl_ip_addr_u;
 
 /**
- * lwIP dual-stack `ip_addr_t` stand-in (same layout as lwIP's).
+ * The SDK's `ip_addr_t remote_ip` member: lwIP's dual-stack `ip_addr_t` layout (24 bytes, member
+ * names `u_addr.ip4`, `u_addr.ip6`, `type` as lwIP's), under a name of its own so that ql_ssl.h
+ * coexists with the real lwIP headers in either include order. The layout is fixed (the SDK's
+ * default build, IPv4 + IPv6 with scopes) whatever lwIP options the application uses.
  */
 typedef struct {
   /**
    * The address.
    */
-  ip_addr_u u_addr;
+  qlssl_ip_addr_u u_addr;
   /**
    * 0 = IPv4, 6 = IPv6 (lwIP's IPADDR_TYPE_*).
    */
   uint8_t type;
-} ip_addr_t;
+} qlssl_ip_addr;
 
 /**
  * Opaque storage in the place of the SDK's `mbedtls_ssl_session` inside `ql_ssl_session`: the same
@@ -1418,9 +1451,10 @@ typedef struct {
    */
   uint8_t session_cache_enable;
   /**
-   * Peer IP address of the cached session (unused here: zero).
+   * Peer IP address of the cached session (unused here: zero). lwIP `ip_addr_t` in the SDK,
+   * the same layout here (`qlssl_ip_addr`).
    */
-  ip_addr_t remote_ip;
+  qlssl_ip_addr remote_ip;
   /**
    * Peer port of the cached session (unused here: zero).
    */
@@ -1788,6 +1822,19 @@ int ql_ssl_last_error(char *buf, size_t len);
  */
 int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
 #endif
+
+/**
+ * Version of the library the program runs with, as QLSSL_VERSION_NUMBER encodes it; compare with
+ * the header's QLSSL_VERSION_NUMBER to detect a different library at run time. Never fails; may
+ * be called before any other function (also before ql_ssl_platform_init() on bare metal).
+ */
+unsigned int qlssl_version_number(void);
+
+/**
+ * Version of the library the program runs with, "major.minor.patch": a static string, never
+ * NULL, never to be freed. May be called before any other function.
+ */
+const char *qlssl_version_string(void);
 
 /**
  * Set one configuration item of `conf` (initialised by ql_ssl_conf_init()). On any error the

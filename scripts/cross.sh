@@ -116,15 +116,30 @@ build_lib() {
         [ -f "$LIBDIR/$f" ] || die "$LIBDIR/$f was not built"
     done
     file -L "$LIBDIR/libqlssl.so" | grep -Eq "$ELF_MACHINE" || die "libqlssl.so is not an $ELF_MACHINE object"
+    # The static library to ship: only the ql_ssl_* API global (scripts/static_lib.sh).
+    bash "$ROOT/scripts/static_lib.sh" --prefix "$GNU-" "$LIBDIR/libqlssl.a" "$LIBDIR/dist/libqlssl.a"
 }
 
-# The minimal linked client: cross/smoke.c against libqlssl.a (static) and libqlssl.so.
+# What the target's libraries export: exactly the header's functions (tests/c/exports_check.sh).
+exports_test() {
+    local kind file
+    for kind in static shared; do
+        case $kind in static) file=$LIBDIR/dist/libqlssl.a ;; shared) file=$LIBDIR/libqlssl.so ;; esac
+        if NM="$GNU-nm" bash "$ROOT/tests/c/exports_check.sh" "$kind" "$ROOT/include/ql_ssl.h" "$file"; then
+            record PASS "$TRIPLE exports ($kind): only the functions of ql_ssl.h"
+        else
+            record FAIL "$TRIPLE exports ($kind): only the functions of ql_ssl.h"
+        fi
+    done
+}
+
+# The minimal linked client: cross/smoke.c against libqlssl.a (static, as shipped) and libqlssl.so.
 build_smoke() {
     local out=$TDIR/smoke
     mkdir -p "$out"
     "$GNU-gcc" -std=c99 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -I"$ROOT/include" \
         -ffunction-sections -fdata-sections "$ROOT/cross/smoke.c" \
-        -Wl,--gc-sections "$LIBDIR/libqlssl.a" -lpthread -ldl -lm -o "$out/smoke-static"
+        -Wl,--gc-sections "$LIBDIR/dist/libqlssl.a" -lpthread -ldl -lm -o "$out/smoke-static"
     "$GNU-gcc" -std=c99 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -I"$ROOT/include" \
         "$ROOT/cross/smoke.c" -L"$LIBDIR" -lqlssl -Wl,-rpath,"$LIBDIR" -o "$out/smoke-shared"
 }
@@ -242,7 +257,7 @@ sizes() {
     {
         echo "$TRIPLE ($(/usr/bin/rustc --version), $("$GNU-gcc" --version | head -1))"
         for f in libqlssl.a libqlssl.so smoke-static smoke-shared; do
-            case $f in lib*) src=$LIBDIR/$f ;; *) src=$TDIR/smoke/$f ;; esac
+            case $f in libqlssl.a) src=$LIBDIR/dist/$f ;; lib*) src=$LIBDIR/$f ;; *) src=$TDIR/smoke/$f ;; esac
             cp "$src" "$s/$f"
             if [ $f = libqlssl.a ]; then
                 "$GNU-strip" --strip-debug "$s/$f" # --strip-all would drop the archive's symbol index
@@ -264,6 +279,7 @@ run_target() {
     t=$SECONDS
     build_lib
     record PASS "$TRIPLE cargo build ($((SECONDS - t)) s)"
+    exports_test
     build_smoke
     smoke_test
     if [ "${QLSSL_CROSS_SKIP_CTEST:-0}" != 1 ]; then

@@ -3,9 +3,11 @@
 # Works non-interactively (CI=true, no stdin); needs root or password-less sudo to install.
 
 # gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-user: the 32-bit ARM layout test (tests/c);
-# libmbedtls-dev: the header test that includes a real <mbedtls/ssl.h> before and after ql_ssl.h.
+# libmbedtls-dev: the header tests with a real <mbedtls/ssl.h> and the programs linked next to
+# Debian's mbedtls (tests/c/ecosystem.cmake); liblwip-dev: the header test with the real lwIP 2.1.3
+# headers (tests/header.rs).
 QLSSL_DEB_PACKAGES=(cmake clang libclang-dev openssl gnutls-bin build-essential strace iproute2 libssl-dev valgrind
-                    gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user libmbedtls-dev)
+                    gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user libmbedtls-dev liblwip-dev)
 
 ensure_deps() {
     local missing=() p sudo=()

@@ -41,8 +41,9 @@ phase "ctest (ASan+UBSan)" ctest_variant asan "-fsanitize=address,undefined -fno
 
 # The module CPUs: the same C suite for aarch64 Linux under qemu-user (docs/CROSS.md).
 phase "cross aarch64 (qemu-user)" bash cross/ci_leg.sh
-# The RTOS modules: the library no_std + alloc for armv7a-none-eabi, its test under qemu-arm.
-phase "bare metal armv7a-none-eabi (qemu-arm)" timeout 1500 bash cross/baremetal/build.sh
+# The RTOS modules: the library no_std + alloc for armv7a-none-eabi (soft float) and armv7a-none-eabihf
+# (hard float), its tests under qemu-arm.
+phase "bare metal armv7a-none-eabi + armv7a-none-eabihf (qemu-arm)" timeout 1500 bash cross/baremetal/build.sh
 
 echo "==== summary ===="
 printf '%s\n' "${results[@]}"

@@ -239,41 +239,46 @@ pub type ql_ssl_handshark_timeout_cb = ql_ssl_handshake_timeout_cb;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct qlssl_c_bool(pub u8);
 
-/// lwIP `ip4_addr_t` stand-in (same layout as lwIP's).
+/// IPv4 address in the layout of lwIP's `ip4_addr_t`. Named for this header, not `ip4_addr_t`: a
+/// C file may include the real lwIP headers before or after ql_ssl.h, and lwIP defines that name.
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub struct ip4_addr_t {
+pub struct qlssl_ip4_addr {
     /// IPv4 address in network byte order.
     pub addr: u32,
 }
 
-/// lwIP `ip6_addr_t` stand-in (same layout as lwIP's with LWIP_IPV6_SCOPES).
+/// IPv6 address in the layout of lwIP's `ip6_addr_t` with LWIP_IPV6_SCOPES (own name, see
+/// `qlssl_ip4_addr`).
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub struct ip6_addr_t {
+pub struct qlssl_ip6_addr {
     /// IPv6 address, four 32-bit words in network byte order.
     pub addr: [u32; 4],
     /// Scope zone index.
     pub zone: u8,
 }
 
-/// The address part of `ip_addr_t`.
+/// The address part of `qlssl_ip_addr` (lwIP's `ip_addr_t.u_addr`).
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub union ip_addr_u {
+pub union qlssl_ip_addr_u {
     /// Valid when `type` is IPv6.
-    pub ip6: ip6_addr_t,
+    pub ip6: qlssl_ip6_addr,
     /// Valid when `type` is IPv4.
-    pub ip4: ip4_addr_t,
+    pub ip4: qlssl_ip4_addr,
 }
 
-/// lwIP dual-stack `ip_addr_t` stand-in (same layout as lwIP's).
+/// The SDK's `ip_addr_t remote_ip` member: lwIP's dual-stack `ip_addr_t` layout (24 bytes, member
+/// names `u_addr.ip4`, `u_addr.ip6`, `type` as lwIP's), under a name of its own so that ql_ssl.h
+/// coexists with the real lwIP headers in either include order. The layout is fixed (the SDK's
+/// default build, IPv4 + IPv6 with scopes) whatever lwIP options the application uses.
 /// cbindgen:field-names=[u_addr, type]
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub struct ip_addr_t {
+pub struct qlssl_ip_addr {
     /// The address.
-    pub u_addr: ip_addr_u,
+    pub u_addr: qlssl_ip_addr_u,
     /// 0 = IPv4, 6 = IPv6 (lwIP's IPADDR_TYPE_*).
     pub r#type: u8,
 }
@@ -312,8 +317,9 @@ impl qlssl_session_storage {
 pub struct ql_ssl_session {
     /// 0: session reuse off, 1: on.
     pub session_cache_enable: u8,
-    /// Peer IP address of the cached session (unused here: zero).
-    pub remote_ip: ip_addr_t,
+    /// Peer IP address of the cached session (unused here: zero). lwIP `ip_addr_t` in the SDK,
+    /// the same layout here (`qlssl_ip_addr`).
+    pub remote_ip: qlssl_ip_addr,
     /// Peer port of the cached session (unused here: zero).
     pub remote_port: u16,
     /// Host name scratch buffer (unused here: zero).

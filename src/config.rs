@@ -246,8 +246,8 @@ fn ext_of(conf: &mut ql_ssl_config) -> Result<Arc<Mutex<ConfigExt>>> {
     }
 }
 
-fn zero_ip() -> ip_addr_t {
-    ip_addr_t { u_addr: ip_addr_u { ip6: ip6_addr_t { addr: [0; 4], zone: 0 } }, r#type: 0 }
+fn zero_ip() -> qlssl_ip_addr {
+    qlssl_ip_addr { u_addr: qlssl_ip_addr_u { ip6: qlssl_ip6_addr { addr: [0; 4], zone: 0 } }, r#type: 0 }
 }
 
 /// `ql_ssl_conf_init`: AT defaults (seeds/003) and a fresh extension.

@@ -40,6 +40,7 @@ pub mod timer;
 pub mod transport;
 pub mod variadic;
 pub mod verify;
+pub mod version;
 
 pub use abi::*;
 pub use ciphers::*;

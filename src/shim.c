@@ -21,9 +21,19 @@ typedef struct {
     size_t n[2];
 } qlssl_va_args;
 
-/* Rust side (src/capi.rs). conf is NULL for the by_id variants, which pass ctx_id instead. */
-int qlssl_conf_set_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
-int qlssl_conf_get_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
+/*
+ * Rust side (src/capi.rs). conf is NULL for the by_id variants, which pass ctx_id instead.
+ * Declared hidden: the linker gives a symbol the most restrictive visibility any object declares
+ * for it, so these two internal entry points stay out of libqlssl.so's dynamic symbol table
+ * (rustc would export them: they are #[no_mangle]). Only the ql_ssl_* API is exported.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define QLSSL_INTERNAL __attribute__((visibility("hidden")))
+#else
+#define QLSSL_INTERNAL
+#endif
+QLSSL_INTERNAL int qlssl_conf_set_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
+QLSSL_INTERNAL int qlssl_conf_get_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
 
 enum {
     ARGS_NONE, ARGS_INT, ARGS_U32, ARGS_PTR1, ARGS_PTR2, ARGS_PTR3, ARGS_PTR4, ARGS_BUF, ARGS_OWNBUF,

@@ -47,10 +47,20 @@ fn cc() -> String {
 
 /// Compile `src` (in `dir`) against include/, warnings as errors; link when `out` is given.
 fn compile(dir: &Path, file: &str, src: &str, std: &str, out: Option<&str>) -> Result<(), String> {
+    compile_with(dir, file, src, std, out, &[])
+}
+
+/// `compile`, with include directories searched before include/ (whose lwip/ holds the host
+/// runtime's stand-ins).
+fn compile_with(dir: &Path, file: &str, src: &str, std: &str, out: Option<&str>, first: &[&Path]) -> Result<(), String> {
     let c = dir.join(file);
     std::fs::write(&c, src).unwrap();
     let mut cmd = Command::new(cc());
-    cmd.arg(format!("-std={std}")).args(["-Wall", "-Wextra", "-Werror", "-I"]).arg(root().join("include"));
+    cmd.arg(format!("-std={std}")).args(["-Wall", "-Wextra", "-Werror"]);
+    for d in first {
+        cmd.arg("-I").arg(d);
+    }
+    cmd.arg("-I").arg(root().join("include"));
     match out {
         Some(o) => cmd.arg("-o").arg(dir.join(o)),
         None => cmd.arg("-fsyntax-only"),
@@ -192,6 +202,10 @@ fn checker_source(rows: &[Row]) -> String {
                 let check = if want_ty == "mbedtls_ssl_session" {
                     // Opaque storage of the SDK's size, under a name of its own (no clash with mbedtls).
                     format!("_Static_assert(sizeof((({ty} *)0)->{member}) == (sizeof(void *) == 8 ? 168 : 144) && _Alignof(qlssl_session_storage) == 8, \"{n}\");")
+                } else if want_ty == "ip_addr_t" {
+                    // lwIP's dual-stack layout (24 bytes) under a name of its own (no clash with lwIP's
+                    // headers; real_lwip_and_mbedtls_headers_any_order compares it with lwIP's type).
+                    format!("_Static_assert(SAME_TYPE(__typeof__((({ty} *)0)->{member}), qlssl_ip_addr) && sizeof(qlssl_ip_addr) == 24, \"{n}\");")
                 } else {
                     format!("_Static_assert(SAME_TYPE(__typeof__((({ty} *)0)->{member}), {want_ty}), \"{n} is {want_ty}\");")
                 };
@@ -255,4 +269,75 @@ fn real_mbedtls_header_before_and_after() {
     // And no typedef of that name in ours.
     let ours = std::fs::read_to_string(root().join("include/ql_ssl.h")).unwrap();
     assert!(!ours.contains("} mbedtls_ssl_session;") && !ours.contains("mbedtls_ssl_session;"));
+}
+
+/// The real lwIP 2.1.3 headers (Debian's liblwip-dev: lwIP's own include/ with Debian's unix-port
+/// lwipopts.h and arch/cc.h, IPv4 + IPv6) and a real <mbedtls/ssl.h> in one translation unit with
+/// ql_ssl.h, in all six orders, C99 and C11, -Wall -Wextra -Werror. The SDK's ql_ssl_session has
+/// an lwIP `ip_addr_t` member; ours has the same layout under its own name, checked here against
+/// lwIP's definition (size, member offsets, and a value copied between the two).
+#[test]
+fn real_lwip_and_mbedtls_headers_any_order() {
+    let lwip = Path::new("/usr/include/lwip");
+    assert!(lwip.join("lwip/ip_addr.h").exists(), "needs lwIP 2.1.3's headers: apt-get install -y liblwip-dev");
+    assert!(Path::new("/usr/include/mbedtls/ssl.h").exists(), "needs mbedtls 2.28's headers: apt-get install -y libmbedtls-dev");
+    let dir = scratch("with_lwip");
+    let parts = [
+        "#include <lwip/ip_addr.h>\n#include <lwip/sockets.h>\n",
+        "#include <mbedtls/ssl.h>\n",
+        "#include \"ql_ssl.h\"\n",
+    ];
+    let body = "#include <stddef.h>\n#include <string.h>\n\
+                typedef char remote_ip_size[sizeof(((ql_ssl_session *)0)->remote_ip) == sizeof(ip_addr_t) ? 1 : -1];\n\
+                typedef char u_addr_offset[offsetof(qlssl_ip_addr, u_addr) == offsetof(ip_addr_t, u_addr) ? 1 : -1];\n\
+                typedef char type_offset[offsetof(qlssl_ip_addr, type) == offsetof(ip_addr_t, type) ? 1 : -1];\n\
+                typedef char zone_offset[offsetof(qlssl_ip6_addr, zone) == offsetof(ip6_addr_t, zone) ? 1 : -1];\n\
+                int use(void);\n\
+                int use(void) {\n\
+                \x20   ql_ssl_config c;\n\
+                \x20   ip_addr_t peer;\n\
+                \x20   mbedtls_ssl_session s; /* the real type */\n\
+                \x20   memset(&c, 0, sizeof c);\n\
+                \x20   IP_ADDR4(&peer, 127, 0, 0, 1);\n\
+                \x20   memcpy(&c.ssl_session_cache.remote_ip, &peer, sizeof peer);\n\
+                \x20   mbedtls_ssl_session_init(&s);\n\
+                \x20   mbedtls_ssl_session_free(&s);\n\
+                \x20   c.ignore_certitem = MBEDTLS_X509_BADCERT_CN_MISMATCH;\n\
+                \x20   return (int)(c.ssl_session_cache.remote_ip.u_addr.ip4.addr == ip4_addr_get_u32(ip_2_ip4(&peer))) +\n\
+                \x20          c.ssl_session_cache.remote_ip.type + (int)c.ignore_certitem;\n}\n";
+    let orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    for (i, order) in orders.iter().enumerate() {
+        // POSIX: Debian's lwIP port (arch/cc.h) includes <sys/types.h>; in strict ISO C mode its
+        // arch.h then defines ssize_t a second time (lwIP's own conflict, with or without ours).
+        let src = format!("#define _POSIX_C_SOURCE 200809L\n{}{}{}{}", parts[order[0]], parts[order[1]], parts[order[2]], body);
+        for std in ["c99", "c11"] {
+            compile_with(&dir, &format!("order{i}_{std}.c"), &src, std, None, &[lwip]).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    // ql_ssl.h itself names none of lwIP's types (it would collide with lwIP included after it).
+    let ours = std::fs::read_to_string(root().join("include/ql_ssl.h")).unwrap();
+    for t in ["ip_addr_t;", "ip4_addr_t;", "ip6_addr_t;", "ip_addr_u;"] {
+        assert!(!ours.contains(&format!("}} {t}")), "ql_ssl.h defines {t}");
+    }
+}
+
+/// QLSSL_VERSION_* in ql_ssl.h are Cargo.toml's version (the string macro is written by hand in
+/// cbindgen.toml, the numbers come from src/version.rs); tests/c/api_version.c compares them with
+/// the library's qlssl_version_number()/qlssl_version_string() at run time.
+#[test]
+fn version_macros_are_cargo_version() {
+    let (maj, min, pat) = (env!("CARGO_PKG_VERSION_MAJOR"), env!("CARGO_PKG_VERSION_MINOR"), env!("CARGO_PKG_VERSION_PATCH"));
+    let v = env!("CARGO_PKG_VERSION");
+    let number = (maj.parse::<u32>().unwrap() << 24) | (min.parse::<u32>().unwrap() << 16) | (pat.parse::<u32>().unwrap() << 8);
+    let src = format!(
+        "#include <string.h>\n#include \"ql_ssl.h\"\n\
+         _Static_assert(QLSSL_VERSION_MAJOR == {maj} && QLSSL_VERSION_MINOR == {min} && QLSSL_VERSION_PATCH == {pat}, \"numbers\");\n\
+         _Static_assert(QLSSL_VERSION_NUMBER == {number}u, \"number\");\n\
+         _Static_assert(sizeof(QLSSL_VERSION_STRING) == sizeof(\"{v}\"), \"text length\");\n\
+         int check(void);\nint check(void) {{ return strcmp(QLSSL_VERSION_STRING, \"{v}\"); }}\n"
+    );
+    let dir = scratch("version");
+    compile(&dir, "version.c", &src, "c11", None).unwrap_or_else(|e| panic!("{e}"));
+    let h = std::fs::read_to_string(root().join("include/ql_ssl.h")).unwrap();
+    assert!(h.contains(&format!("#define QLSSL_VERSION_STRING \"{v}\"")), "QLSSL_VERSION_STRING is not \"{v}\" (cbindgen.toml)");
 }

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Bare-metal libqlssl (docs/CROSS.md, "Bare metal"): the library itself built no_std + alloc for
-# armv7a-none-eabi (feature `baremetal`, platform services from a C hook table), linked with
-# arm-none-eabi-gcc + newlib (semihosting) into the test program cross/baremetal/main.c and the
-# minimal client, both run under qemu-arm against openssl s_server on 127.0.0.1. Non-interactive;
-# installs the pinned packages it needs; exits non-zero on any failure.
+# armv7a-none-eabi (soft float) and armv7a-none-eabihf (hard float, VFPv3-D16: the calling
+# convention of module application cores built with -mfloat-abi=hard), feature `baremetal`
+# (platform services from a C hook table), each linked with arm-none-eabi-gcc + newlib
+# (semihosting, the matching multilib) into the test program cross/baremetal/main.c and the
+# minimal client, all run under qemu-arm against openssl s_server / gnutls-serv on 127.0.0.1.
+# Non-interactive; installs the pinned packages it needs; exits non-zero on any failure.
 #
-#   cross/baremetal/build.sh
+#   cross/baremetal/build.sh                                  (both targets)
+#   QLSSL_BAREMETAL_TARGETS=armv7a-none-eabihf cross/baremetal/build.sh   (one)
 #
-# Output in target/baremetal/: libqlssl.a (the deliverable), bm_test.elf, minimal_client.elf,
-# sizes.txt, bm_test.log.
+# Output in target/baremetal/dist/<target>/: libqlssl.a (the deliverable: only the ql_ssl_* API
+# and ql_ssl_platform_init global, made by scripts/static_lib.sh), bm_test.elf,
+# minimal_client.elf, sizes.txt, bm_test.log.
 #
 # The mbedtls-sys-auto crate needs a one-line fix on non-Linux ARM (its no_std `c_char` is i8,
 # core's is u8). The fix is applied at build time to a copy of the registry crate under
@@ -19,11 +23,20 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 . cross/common.sh
 
-TARGET=armv7a-none-eabi
+TARGETS=${QLSSL_BAREMETAL_TARGETS:-armv7a-none-eabi armv7a-none-eabihf}
 OUT=$ROOT/target/baremetal
 CRATE=mbedtls-sys-auto-2.28.15
 PATCH=$ROOT/cross/baremetal/mbedtls-sys-auto-c_char.patch
-CFLAGS_BM=(-march=armv7-a -mfloat-abi=soft -marm)
+# C flags per target: the ABI rustc's target uses (armv7a-none-eabihf: +vfp3d16, hard-float
+# calling convention; armv7a-none-eabi: soft float). They also select newlib's multilib
+# (thumb/v7-a/nofp, thumb/v7-a+fp/hard).
+cflags_for() {
+    case $1 in
+    armv7a-none-eabi) echo "-march=armv7-a -mfloat-abi=soft -marm" ;;
+    armv7a-none-eabihf) echo "-march=armv7-a+fp -mfloat-abi=hard -marm" ;;
+    *) die "unknown bare-metal target $1" ;;
+    esac
+}
 JOBS=${QLSSL_CROSS_JOBS:-2}
 t0=$SECONDS
 
@@ -64,39 +77,58 @@ fi
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
 make_pki "$OUT/pki"
-log "cargo build --release --target $TARGET -Zbuild-std=core,alloc (qlssl --no-default-features --features baremetal)"
-t=$SECONDS
-(
-    cd cross/baremetal
-    env RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$OUT" CARGO_BUILD_JOBS="$JOBS" \
-        CC_armv7a_none_eabi=arm-none-eabi-gcc AR_armv7a_none_eabi=arm-none-eabi-ar \
-        CFLAGS_armv7a_none_eabi="${CFLAGS_BM[*]}" \
-        BINDGEN_EXTRA_CLANG_ARGS_armv7a_none_eabi="--sysroot=/usr/lib/arm-none-eabi" \
-        RUST_MBED_C_COMPILER_BAREMETAL=1 \
-        /usr/bin/cargo build --release --locked --target "$TARGET" -Zbuild-std=core,alloc -j "$JOBS"
-)
-build_s=$((SECONDS - t))
-# mbedtls-platform-support (no_std) defines the C function rand() for mbedtls's self tests and
-# panics in it unless they were enabled: linked into an image it would replace the C library's
-# rand() for every caller. Localized, the C library's rand() serves everyone (mbedtls included).
-lib=$OUT/libqlssl.a
-cp "$OUT/$TARGET/release/libqlssl_baremetal.a" "$lib"
-arm-none-eabi-objcopy --localize-symbol=rand "$lib"
-if arm-none-eabi-nm -g --defined-only "$lib" 2>/dev/null | grep -q ' T rand$'; then
-    die "rand is still exported by ${lib#"$ROOT"/}"
-fi
-link() { # output sources...
-    local out=$1
-    shift
-    arm-none-eabi-gcc "${CFLAGS_BM[@]}" -std=c99 -O2 -Wall -Wextra -Werror --specs=rdimon.specs \
-        -ffunction-sections -fdata-sections -I "$ROOT/include" "$@" "$lib" \
-        -Wl,--gc-sections -Wl,--no-warn-execstack -Wl,-Map="${out%.elf}.map" -o "$out"
-    cp "$out" "${out%.elf}.stripped.elf"
-    arm-none-eabi-strip "${out%.elf}.stripped.elf"
+# mbedtls's own self tests, which cross/baremetal/main.c runs: local in the shipped library, made
+# global again in a copy that only the test program links (nothing else differs).
+SELF_TESTS="sha256 sha512 aes gcm chachapoly mpi ecp rsa x509 ctr_drbg"
+build_s=0
+build_target() { # target
+    local target=$1 dist=$OUT/dist/$1 t=$SECONDS lib cflags
+    cflags=$(cflags_for "$target")
+    log "cargo build --release --target $target -Zbuild-std=core,alloc (qlssl --no-default-features --features baremetal)"
+    (
+        cd cross/baremetal
+        env RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$OUT" CARGO_BUILD_JOBS="$JOBS" \
+            "CC_${target//-/_}=arm-none-eabi-gcc" "AR_${target//-/_}=arm-none-eabi-ar" \
+            "CFLAGS_${target//-/_}=$cflags" \
+            "BINDGEN_EXTRA_CLANG_ARGS_${target//-/_}=--sysroot=/usr/lib/arm-none-eabi" \
+            RUST_MBED_C_COMPILER_BAREMETAL=1 \
+            /usr/bin/cargo build --release --locked --target "$target" -Zbuild-std=core,alloc -j "$JOBS"
+    )
+    build_s=$((build_s + SECONDS - t))
+    mkdir -p "$dist"
+    lib=$dist/libqlssl.a
+    # Only the API global (and rand() localized: mbedtls-platform-support's panicking rand() must
+    # not replace the C library's): scripts/static_lib.sh, which also checks the result.
+    bash "$ROOT/scripts/static_lib.sh" --prefix arm-none-eabi- --baremetal \
+        "$OUT/$target/release/libqlssl_baremetal.a" "$lib"
+    cp "$lib" "$dist/libqlssl-selftest.a"
+    local globalize=() n
+    for n in $SELF_TESTS; do globalize+=("--globalize-symbol=mbedtls_${n}_self_test"); done
+    arm-none-eabi-objcopy "${globalize[@]}" "$dist/libqlssl-selftest.a"
+    # shellcheck disable=SC2086 # cflags is a word list
+    link() { # archive output sources...
+        local archive=$1 out=$2
+        shift 2
+        arm-none-eabi-gcc $cflags -std=c99 -O2 -Wall -Wextra -Werror --specs=rdimon.specs \
+            -ffunction-sections -fdata-sections -I "$ROOT/include" "$@" "$archive" \
+            -Wl,--gc-sections -Wl,--no-warn-execstack -Wl,-Map="${out%.elf}.map" -o "$out"
+        cp "$out" "${out%.elf}.stripped.elf"
+        arm-none-eabi-strip "${out%.elf}.stripped.elf"
+    }
+    link "$dist/libqlssl-selftest.a" "$dist/bm_test.elf" "$BM/main.c" "$BM/qemu_hooks.c"
+    link "$lib" "$dist/minimal_client.elf" "$BM/minimal_client.c" "$BM/qemu_hooks.c"
+    # The ABI actually built: hard float passes arguments in VFP registers.
+    if [ "$target" = armv7a-none-eabihf ]; then
+        arm-none-eabi-readelf -A "$dist/minimal_client.elf" | grep -q 'Tag_ABI_VFP_args: VFP registers' ||
+            die "$target: minimal_client.elf is not a hard-float (VFP argument) image"
+    elif arm-none-eabi-readelf -A "$dist/minimal_client.elf" | grep -q 'Tag_ABI_VFP_args: VFP registers'; then
+        die "$target: minimal_client.elf uses VFP argument registers"
+    fi
 }
 BM=$ROOT/cross/baremetal
-link "$OUT/bm_test.elf" "$BM/main.c" "$BM/qemu_hooks.c"
-link "$OUT/minimal_client.elf" "$BM/minimal_client.c" "$BM/qemu_hooks.c"
+for target in $TARGETS; do
+    build_target "$target"
+done
 
 # gnutls-serv -u --echo with a pre-shared key, for the DTLS cases. It always binds the wildcard
 # address; the LD_PRELOAD shim of tests/certs turns that into 127.0.0.1, and ss checks it did.
@@ -128,23 +160,28 @@ start_s_server "$OUT/pki" "$RUN/s_server.log"
 echo "$SERVER_PORT" >"$RUN/port.txt"
 start_dtls_psk_echo
 echo "$DTLS_PORT" >"$RUN/dtls_port.txt"
-log "s_server -www on 127.0.0.1:$SERVER_PORT; qemu-arm -cpu cortex-a15 bm_test.elf (semihosting)"
 rc=0
-(cd "$RUN" && timeout 300 qemu-arm -cpu cortex-a15 "$OUT/bm_test.elf") | tee "$OUT/bm_test.log" || rc=$?
-grep -Eq '^baremetal: [0-9]+ passed, 0 failed$' "$OUT/bm_test.log" || rc=1
-(cd "$RUN" && timeout 120 qemu-arm -cpu cortex-a15 "$OUT/minimal_client.elf") | tee -a "$OUT/bm_test.log" || rc=1
-grep -q '^minimal client: HTTP/1.0 200 ok$' "$OUT/bm_test.log" || rc=1
-
-{
-    echo "$TARGET ($(/usr/bin/rustc --version), $(arm-none-eabi-gcc --version | head -1))"
-    printf '  %-34s %9d bytes\n' libqlssl.a "$(stat -c %s "$lib")"
-    cp "$lib" "$OUT/libqlssl.stripped.a"
-    arm-none-eabi-strip --strip-debug "$OUT/libqlssl.stripped.a"
-    printf '  %-34s %9d bytes\n' "libqlssl.a --strip-debug" "$(stat -c %s "$OUT/libqlssl.stripped.a")"
-    for e in minimal_client bm_test; do
-        printf '  %-34s %9d bytes\n' "$e.elf stripped" "$(stat -c %s "$OUT/$e.stripped.elf")"
-    done
-    arm-none-eabi-size "$OUT/minimal_client.elf" "$OUT/bm_test.elf" | sed 's/^/  /'
-} | tee "$OUT/sizes.txt"
+for target in $TARGETS; do
+    dist=$OUT/dist/$target
+    log "$target: s_server -www on 127.0.0.1:$SERVER_PORT; qemu-arm -cpu cortex-a15 bm_test.elf (semihosting)"
+    trc=0
+    (cd "$RUN" && timeout 300 qemu-arm -cpu cortex-a15 "$dist/bm_test.elf") | tee "$dist/bm_test.log" || trc=$?
+    grep -Eq '^baremetal: [0-9]+ passed, 0 failed$' "$dist/bm_test.log" || trc=1
+    (cd "$RUN" && timeout 120 qemu-arm -cpu cortex-a15 "$dist/minimal_client.elf") | tee -a "$dist/bm_test.log" || trc=1
+    grep -q '^minimal client: HTTP/1.0 200 ok$' "$dist/bm_test.log" || trc=1
+    [ $trc -eq 0 ] || { rc=1; log "$target: FAILED"; }
+    {
+        echo "$target ($(/usr/bin/rustc --version), $(arm-none-eabi-gcc --version | head -1), $(cflags_for "$target"))"
+        printf '  %-34s %9d bytes\n' libqlssl.a "$(stat -c %s "$dist/libqlssl.a")"
+        cp "$dist/libqlssl.a" "$dist/libqlssl.stripped.a"
+        arm-none-eabi-strip --strip-debug "$dist/libqlssl.stripped.a"
+        printf '  %-34s %9d bytes\n' "libqlssl.a --strip-debug" "$(stat -c %s "$dist/libqlssl.stripped.a")"
+        for e in minimal_client bm_test; do
+            printf '  %-34s %9d bytes\n' "$e.elf stripped" "$(stat -c %s "$dist/$e.stripped.elf")"
+        done
+        arm-none-eabi-size "$dist/minimal_client.elf" "$dist/bm_test.elf" | sed 's/^/  /'
+    } | tee "$dist/sizes.txt"
+    echo "$target: $(grep -E '^baremetal: ' "$dist/bm_test.log" || echo 'no result')"
+done
 log "bare metal: cargo build $build_s s, total $((SECONDS - t0)) s, exit $rc"
 exit $rc

@@ -1,17 +1,24 @@
 /*
- * lwip/ip6_addr.h - lwIP IPv6 address helpers, for the qlssl SDK host runtime
- * (docs/RUNTIME.md). ip6_addr_t itself comes from ql_ssl.h (lwIP layout, with `zone`).
+ * lwip/ip6_addr.h - lwIP's IPv6 address type and helpers, for the qlssl SDK host runtime
+ * (docs/RUNTIME.md).
  */
 #ifndef QLRT_LWIP_IP6_ADDR_H
 #define QLRT_LWIP_IP6_ADDR_H
 
 #include "lwip/arch.h"
 #include "lwip/def.h"
-#include "ql_ssl.h" /* ip6_addr_t */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* IPv6 address, four 32-bit words in network byte order, and the scope zone (lwIP's layout with
+ * LWIP_IPV6_SCOPES, and its tag). */
+struct ip6_addr {
+    u32_t addr[4];
+    u8_t zone;
+};
+typedef struct ip6_addr ip6_addr_t;
 
 #define IP6ADDR_STRLEN_MAX 46
 #define IP6_NO_ZONE 0

@@ -1,7 +1,8 @@
 /*
  * lwip/ip_addr.h - lwIP IP address types and helpers, for the qlssl SDK host runtime
- * (docs/RUNTIME.md). The types ip4_addr_t, ip6_addr_t, ip_addr_u and ip_addr_t are the ones
- * ql_ssl.h defines (lwIP layout), so this header includes it rather than redefining them.
+ * (docs/RUNTIME.md). ip4_addr_t, ip6_addr_t and the dual-stack ip_addr_t have lwIP's layouts and
+ * tags; ql_ssl.h's ql_ssl_session.remote_ip has the same layout under its own type name
+ * (qlssl_ip_addr), so that ql_ssl.h also builds next to the real lwIP headers.
  *
  * The *_ntoa functions return a per-thread static buffer (lwIP's is process-wide).
  */
@@ -10,11 +11,22 @@
 
 #include "lwip/arch.h"
 #include "lwip/def.h"
-#include "ql_ssl.h" /* ip4_addr_t, ip6_addr_t, ip_addr_u, ip_addr_t */
+#include "lwip/ip4_addr.h"
+#include "lwip/ip6_addr.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Dual-stack address (lwIP with IPv4 and IPv6). */
+struct ip_addr {
+    union {
+        ip6_addr_t ip6;
+        ip4_addr_t ip4;
+    } u_addr;
+    u8_t type; /* IPADDR_TYPE_V4 / _V6 */
+};
+typedef struct ip_addr ip_addr_t;
 
 enum lwip_ip_addr_type { IPADDR_TYPE_V4 = 0U, IPADDR_TYPE_V6 = 6U, IPADDR_TYPE_ANY = 46U };
 
@@ -86,7 +98,5 @@ int ipaddr_aton(const char *cp, ip_addr_t *addr);
 #ifdef __cplusplus
 }
 #endif
-
-#include "lwip/ip6_addr.h"
 
 #endif /* QLRT_LWIP_IP_ADDR_H */

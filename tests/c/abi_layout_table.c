@@ -30,7 +30,7 @@ _Static_assert(offsetof(ql_ssl_config, ssl_session_cache) == 144, "ssl_session_c
 _Static_assert(sizeof(qlssl_session_storage) == 144, "opaque session storage = SDK mbedtls_ssl_session");
 #endif
 _Static_assert(offsetof(ql_ssl_session, ssl_session) == 544, "ql_ssl_session.ssl_session");
-_Static_assert(sizeof(ip_addr_t) == 24, "lwIP dual-stack ip_addr_t");
+_Static_assert(sizeof(qlssl_ip_addr) == 24, "lwIP dual-stack ip_addr_t layout (remote_ip)");
 _Static_assert(MEMBER_SIZE(ql_ssl_config, client_cert_type) == 1, "client_cert_type is a C bool");
 /* Nothing after the last SDK member: the library has no private tail. */
 _Static_assert(sizeof(ql_ssl_config) == offsetof(ql_ssl_config, ssl_session_cache) + sizeof(ql_ssl_session),
@@ -73,7 +73,7 @@ int main(void)
     /* layout.md names the SDK's type; ours in its place is qlssl_session_storage. (layout.md's
      * sizeof(mbedtls_time_t) has no counterpart here; the comparison leaves it out.) */
     printf("sizeof(ip_addr_t)=%u sizeof(mbedtls_ssl_session)=%u align=%u\n",
-           (unsigned)sizeof(ip_addr_t), (unsigned)sizeof(qlssl_session_storage),
+           (unsigned)sizeof(qlssl_ip_addr), (unsigned)sizeof(qlssl_session_storage),
            (unsigned)_Alignof(qlssl_session_storage));
     return 0;
 }
