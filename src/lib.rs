@@ -29,6 +29,7 @@ pub mod connection;
 pub mod diag;
 pub mod error;
 pub mod ffi;
+pub mod gate;
 pub mod handle;
 pub mod hostname;
 pub mod panic;
