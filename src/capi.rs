@@ -14,24 +14,11 @@ use crate::config::{self, Settings};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::ffi::{try_config, try_cstr, try_handle, try_slice, try_slice_mut, write_text};
-use crate::gate::{Gate, Role, Waited};
+use crate::context::Context;
 use crate::handle::HandleTable;
 use crate::panic::ffi_guard;
-use crate::platform::sync::{Lazy, Mutex};
-
-/// What a context handle stands for: the connection behind its lock, and the gate (src/gate.rs)
-/// that counts the tasks inside it. The gate is reachable without the lock, so `ql_ssl_free` can
-/// wake and wait for a task that waits for the socket.
-pub struct Context {
-    gate: Gate,
-    conn: Mutex<Connection>,
-}
-
-impl From<Connection> for Context {
-    fn from(conn: Connection) -> Self {
-        Context { gate: Gate::new(), conn: Mutex::new(conn) }
-    }
-}
+use crate::platform::sync::Lazy;
+use alloc::sync::Arc;
 
 /// Live SSL contexts. The base keeps context handles apart from small integers and from config handles.
 static CONNECTIONS: Lazy<HandleTable<Connection, Context>> = Lazy::new(|| HandleTable::new(0x0100_0000));
@@ -45,55 +32,14 @@ fn ok() -> Result<c_int> {
     Ok(ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int)
 }
 
-/// The error of a call whose context was freed by another task while the call waited for the socket.
-const FREED_WHILE_WAITING: Error = Error::WrongState("the context was freed by another task (ql_ssl_free) during this call");
-
 /// Run `f` on the connection behind `ssl` (calls that never wait for the socket).
 unsafe fn with_conn<R>(ssl: *const ql_ssl_context, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
-    let ctx = CONNECTIONS.get(try_handle(ssl)?)?;
-    let _pass = ctx.gate.enter(Role::Any)?;
-    let mut guard = ctx.conn.lock();
-    guard.begin_call();
-    f(&mut guard)
+    CONNECTIONS.get(try_handle(ssl)?)?.with(f)
 }
 
-/// Run `f` on the connection behind `ssl` until it no longer asks to wait for a blocking socket.
-/// `f` runs under the context's lock and never waits (the transport tries all I/O without
-/// blocking); the waits happen here, without the lock, so another task's call on the context
-/// proceeds meanwhile. A `ql_ssl_free` from another task ends the wait: FREED_WHILE_WAITING.
-unsafe fn with_conn_waiting<R>(
-    ssl: *const ql_ssl_context,
-    role: Role,
-    mut f: impl FnMut(&mut Connection, bool) -> Result<R>,
-) -> Result<R> {
-    let ctx = CONNECTIONS.get(try_handle(ssl)?)?;
-    let _pass = ctx.gate.enter(role)?;
-    let mut first = true;
-    // Bounded: every round that does not return waits for the socket, the deadline or the timer.
-    for _ in 0..1_000_000 {
-        let plan = {
-            let mut conn = ctx.conn.lock();
-            if ctx.gate.closing() {
-                return Err(FREED_WHILE_WAITING);
-            }
-            if first {
-                conn.begin_call();
-            }
-            let r = f(&mut conn, first);
-            first = false;
-            match r {
-                Err(e) => match conn.wait_plan(&e) {
-                    Some(plan) => plan,
-                    None => return Err(e),
-                },
-                ok => return ok,
-            }
-        };
-        if ctx.gate.wait(&plan) == Waited::Closing {
-            return Err(FREED_WHILE_WAITING);
-        }
-    }
-    Err(Error::Internal("a blocking call made no progress".into()))
+/// The context behind `ssl`, for the calls that may wait for the socket (src/context.rs).
+unsafe fn context(ssl: *const ql_ssl_context) -> Result<Arc<Context>> {
+    CONNECTIONS.get(try_handle(ssl)?)
 }
 
 /// Initialise `conf` with the defaults of the AT manual: version ALL, TLS, all cipher suites
@@ -228,18 +174,11 @@ pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname:
 /// the socket is ready. When the negotiate timeout expires the handshake fails with
 /// `QL_SSL_ERROR_HS_FAILURE` and `negotiate_timeout_cb(ssl, arg)` is called once (the context
 /// may be freed from inside the callback). Calling it after success returns `QL_SSL_SUCCESS`.
+/// Threads: see `ql_ssl_read` (a second concurrent handshake on one context: `INVALID_PARAM`).
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_handshake(ssl: *mut ql_ssl_context) -> c_int {
     ffi_guard("ql_ssl_handshake", || {
-        let mut notice = None;
-        let result = with_conn_waiting(ssl, Role::Handshake, |c, first| {
-            let (r, n) = if first { c.handshake() } else { c.handshake_resume() };
-            if n.is_some() {
-                // The deadline passed: the connection has failed, there is nothing to wait for.
-                notice = n;
-            }
-            r
-        });
+        let (result, notice) = context(ssl)?.handshake();
         // The context's lock and gate are released: the callback may free the context.
         if let Some(cb) = notice.and_then(|n| n.cb.map(|cb| (cb, n.arg))) {
             (cb.0)(ssl, cb.1 as *mut c_void);
@@ -262,7 +201,7 @@ pub unsafe extern "C" fn ql_ssl_handshark(ssl: *mut ql_ssl_context) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_close_notify(ssl: *mut ql_ssl_context) -> c_int {
     ffi_guard("ql_ssl_close_notify", || {
-        with_conn_waiting(ssl, Role::Write, |c, _| c.close_notify())?;
+        context(ssl)?.close_notify()?;
         ok()
     })
 }
@@ -280,37 +219,44 @@ pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_i
 /// close_notify or ended it with a fatal alert (named by `ql_ssl_last_error`); `QL_SSL_ERROR_DECRYPT_FAILURE` for a bad record; `QL_SSL_ERROR_HS_INPROGRESS`
 /// before the handshake is done. Once a connection has failed, later reads and writes return the
 /// same failure code again.
+/// Threads: while one task waits here, another may `ql_ssl_write` on the same context (the
+/// context is locked only while TLS runs, never while waiting for the socket). A second
+/// concurrent `ql_ssl_read` on one context returns `QL_SSL_ERROR_INVALID_PARAM` at once. When
+/// another task frees the context, a waiting call returns `QL_SSL_ERROR_INVALID_PARAM` promptly.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
     ffi_guard("ql_ssl_read", || {
         let buf = try_slice_mut(buf, len)?;
-        with_conn_waiting(ssl, Role::Read, |c, _| c.read(buf)).map(|n| n as c_int)
+        context(ssl)?.read(buf).map(|n| n as c_int)
     })
 }
 
 /// Write up to `len` bytes from `buf`; returns how many were taken (may be fewer than `len`: at
 /// most one record of 16 KiB per call). After `QL_SSL_ERROR_WANT_WRITE`/`WANT_READ` call again
 /// with the same data. `QL_SSL_ERROR_SOCKET_RESET` when the peer is gone.
+/// Threads: as for `ql_ssl_read`; a second concurrent write (or close_notify) on one context
+/// returns `QL_SSL_ERROR_INVALID_PARAM` (records of two writes must not interleave).
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const c_uchar, len: usize) -> c_int {
     ffi_guard("ql_ssl_write", || {
         let buf = try_slice(buf, len)?;
-        with_conn_waiting(ssl, Role::Write, |c, _| c.write(buf)).map(|n| n as c_int)
+        context(ssl)?.write(buf).map(|n| n as c_int)
     })
 }
 
 /// Release the context. The socket is left open and nothing more is sent on it. NULL, garbage,
 /// stale or already-freed handles return `QL_SSL_ERROR_INVALID_PARAM` and touch nothing.
+/// Another task blocked in `ql_ssl_read`/`ql_ssl_write`/`ql_ssl_handshake` on this context is
+/// woken and returns `QL_SSL_ERROR_INVALID_PARAM`; free returns once it has left (within ~20 ms;
+/// at most 2 s), and after free returns the library never touches the socket again, so the
+/// application may close it at once. The memory is released when the last task has left.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_free(ssl: *mut ql_ssl_context) -> c_int {
     ffi_guard("ql_ssl_free", || {
         let ctx = CONNECTIONS.remove(try_handle(ssl)?)?;
-        // Tasks inside the context (waiting for its socket, say) are woken and leave with
-        // FREED_WHILE_WAITING; wait for them, so nothing touches the descriptor once free returns.
-        ctx.gate.close();
-        // Even if one did not leave within the bound: it finds the transport detached when it
-        // next takes the lock, and the lock is never held while waiting.
-        ctx.conn.lock().detach();
+        // Tasks inside the context (one waiting for its socket, say) are woken and leave with
+        // FREED_DURING_CALL; free waits for them, so nothing touches the descriptor once it returns.
+        ctx.free();
         // The context's memory goes with the last reference (normally this one).
         drop(ctx);
         ok()

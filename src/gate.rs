@@ -32,7 +32,7 @@ use crate::platform::{self, sync::Mutex, Dir, Instant, IoErr, Wakeup};
 /// Longest wait without a wakeup descriptor: how long a task may take to notice a `ql_ssl_free`
 /// of its context before the wakeup exists (platform-specific: 20 ms on Linux, where a longer
 /// wait then creates the wakeup; 100 ms on bare metal, where every wait stays sliced).
-pub const SLICE_MS: u32 = platform::WAIT_SLICE_MS;
+pub(crate) const SLICE_MS: u32 = platform::WAIT_SLICE_MS;
 
 /// Longest time `ql_ssl_free` waits for the tasks inside a context to leave it.
 pub const CLOSE_WAIT: Duration = Duration::from_secs(2);

@@ -26,6 +26,7 @@ pub mod cipherlist;
 pub mod ciphers;
 pub mod config;
 pub mod connection;
+pub mod context;
 pub mod diag;
 pub mod error;
 pub mod ffi;

@@ -243,7 +243,7 @@ pub fn wait_or_wake(fd: c_int, dir: Dir, timeout_ms: Option<u32>, _wake: Option<
 }
 
 /// Longest socket wait before a task checks whether its context is being freed; no wakeup exists here, so an idle reader calls the `wait` hook this often.
-pub const WAIT_SLICE_MS: u32 = 100;
+pub(crate) const WAIT_SLICE_MS: u32 = 100;
 
 /// Let other tasks run for a moment (`ql_ssl_free` waiting for tasks to leave a context).
 pub fn pause() {

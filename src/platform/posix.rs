@@ -145,7 +145,7 @@ pub fn wait_or_wake(fd: c_int, dir: Dir, timeout_ms: Option<u32>, wake: Option<&
 }
 
 /// Longest socket wait before a task checks whether its context is being freed; a wait that outlasts it creates the eventfd wakeup (src/gate.rs): a loopback handshake never does.
-pub const WAIT_SLICE_MS: u32 = 20;
+pub(crate) const WAIT_SLICE_MS: u32 = 20;
 
 /// Let other threads run for a moment (`ql_ssl_free` waiting for tasks to leave a context).
 pub fn pause() {
