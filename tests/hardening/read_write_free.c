@@ -16,14 +16,19 @@
  *     the socket and opened a new one (which gets the same descriptor number), a byte the new
  *     peer sends must still be there: no library code read from the reused descriptor. Before the
  *     fix free returned at once and the reader stayed blocked.
+ *   read_write_free free-handshake N
+ *     The same for a task blocked in ql_ssl_handshake() (a peer that accepts TCP and never answers,
+ *     negotiate timeout 20 s with a callback): the handshake must return INVALID_PARAM within 1 s
+ *     of free, and the timeout callback must never run.
  *
- * Usage: read_write_free read-write|free-read ROUNDS
+ * Usage: read_write_free read-write|free-read|free-handshake ROUNDS
  */
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -271,12 +276,96 @@ static void free_read(int rounds)
            "descriptor reused in %d rounds\n", rounds, worst_free, worst_reader, reused);
 }
 
+static int g_timeout_calls;
+
+static void on_timeout(ql_ssl_context *ctx, void *arg)
+{
+    (void)ctx;
+    (void)arg;
+    pthread_mutex_lock(&g_lock);
+    g_timeout_calls++;
+    pthread_mutex_unlock(&g_lock);
+}
+
+static void *handshaker_main(void *p)
+{
+    int rc;
+    (void)p;
+    pthread_mutex_lock(&g_lock);
+    g_reader.entering = 1;
+    pthread_cond_broadcast(&g_cond);
+    pthread_mutex_unlock(&g_lock);
+    rc = ql_ssl_handshake(&g_reader.ctx);
+    pthread_mutex_lock(&g_lock);
+    g_reader.rc = rc;
+    g_reader.done = 1;
+    g_reader.done_at = h_now();
+    pthread_cond_broadcast(&g_cond);
+    pthread_mutex_unlock(&g_lock);
+    return NULL;
+}
+
+/* Defect 5 for the handshake: free while a handshake waits for a silent peer. */
+static void free_handshake(int rounds)
+{
+    struct sockaddr_in addr;
+    socklen_t alen = sizeof addr;
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    double worst = 0;
+    H_CHECK(listener >= 0, "socket");
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    H_CHECK(bind(listener, (struct sockaddr *)&addr, sizeof addr) == 0 && listen(listener, 64) == 0 &&
+                getsockname(listener, (struct sockaddr *)&addr, &alen) == 0,
+            "listen on loopback");
+    H_CHECK_RC(ql_ssl_conf_set(&g_conf, QL_SSL_CONF_HS_TIMEOUT_FUNC, on_timeout, NULL), QL_SSL_SUCCESS);
+    for (int i = 0; i < rounds; i++) {
+        int fd = h_connect(ntohs(addr.sin_port));
+        int peer = accept(listener, NULL, NULL), rc;
+        ql_ssl_context ctx;
+        pthread_t t;
+        double t0;
+        H_CHECK(peer >= 0, "accept");
+        H_CHECK_RC(ql_ssl_new(&ctx), QL_SSL_SUCCESS);
+        H_CHECK_RC(ql_ssl_setup(&ctx, &g_conf), QL_SSL_SUCCESS);
+        H_CHECK_RC(ql_ssl_set_socket_fd(&ctx, fd), QL_SSL_SUCCESS);
+        memset(&g_reader, 0, sizeof g_reader);
+        g_reader.ctx = ctx;
+        H_CHECK(pthread_create(&t, NULL, handshaker_main, NULL) == 0, "pthread_create");
+        pthread_mutex_lock(&g_lock);
+        while (!g_reader.entering) {
+            pthread_cond_wait(&g_cond, &g_lock);
+        }
+        pthread_mutex_unlock(&g_lock);
+        sleep_ms(i % 10 == 9 ? 150 : i % 4);
+        H_CHECK(!reader_finished(&rc), "round %d: the handshake returned %d (%s) with a silent peer", i, rc,
+                h_rc_name(rc));
+        t0 = h_now();
+        H_CHECK_RC(ql_ssl_free(&ctx), QL_SSL_SUCCESS);
+        H_CHECK(h_now() - t0 < 1.0, "round %d: ql_ssl_free took %.2f s", i, h_now() - t0);
+        if (!reader_done_within(1.0)) {
+            h_fail(__FILE__, __LINE__, "reader_done_within(1.0)",
+                   "round %d: ql_ssl_handshake stayed blocked more than 1 s after ql_ssl_free returned", i);
+        }
+        pthread_join(t, NULL);
+        worst = g_reader.done_at - t0 > worst ? g_reader.done_at - t0 : worst;
+        H_CHECK(g_reader.rc == QL_SSL_ERROR_INVALID_PARAM, "round %d: the handshake returned %d (%s)", i, g_reader.rc,
+                h_rc_name(g_reader.rc));
+        close(fd);
+        close(peer);
+    }
+    close(listener);
+    H_CHECK(g_timeout_calls == 0, "the timeout callback ran %d times", g_timeout_calls);
+    printf("free-handshake: %d rounds, worst handshake return %.3f s after free began\n", rounds, worst);
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
     int rounds = argc > 2 ? atoi(argv[2]) : 200;
     double t0;
-    H_CHECK(rounds >= 1, "usage: read_write_free read-write|free-read ROUNDS");
+    H_CHECK(rounds >= 1, "usage: read_write_free read-write|free-read|free-handshake ROUNDS");
     h_init(300);
     h_tls_server_start(&g_server, h_pki("ec_server.pem"), h_pki("ec_server.key"), "ECDHE-ECDSA-AES128-GCM-SHA256");
     h_conf_verifying(&g_conf, h_pki("ec_ca.pem"), 20);
@@ -285,8 +374,10 @@ int main(int argc, char **argv)
         read_write(rounds);
     } else if (strcmp(mode, "free-read") == 0) {
         free_read(rounds);
+    } else if (strcmp(mode, "free-handshake") == 0) {
+        free_handshake(rounds);
     } else {
-        h_fail(__FILE__, __LINE__, "mode", "usage: read_write_free read-write|free-read ROUNDS");
+        h_fail(__FILE__, __LINE__, "mode", "usage: read_write_free read-write|free-read|free-handshake ROUNDS");
     }
     H_CHECK_RC(ql_ssl_conf_free(&g_conf), QL_SSL_SUCCESS);
     h_peer_stop(&g_server);
