@@ -1317,11 +1317,14 @@ typedef enum {
  */
 typedef enum {
   /**
-   * Refuse renegotiation (default).
+   * Refuse renegotiation (default): a server's HelloRequest is answered with a warning
+   * no_renegotiation alert; the connection goes on if the server accepts that.
    */
   QL_SSL_RENEGOTIATION_DISABLED = 0,
   /**
-   * Accept a renegotiation the server asks for.
+   * Accept a renegotiation the server asks for. Its certificate is verified with the same
+   * settings; a failure ends the connection (the read or write returns
+   * QL_SSL_ERROR_HS_FAILURE).
    */
   QL_SSL_RENEGOTIATION_ENABLED = 1,
 } ql_ssl_renegotiation_type_e;
@@ -1468,7 +1471,8 @@ typedef struct {
    */
   int sni_enable;
   /**
-   * CA certificate paths (PEM or DER, or "UFS:name"); unused slots are NULL.
+   * CA certificate paths (PEM or DER, or "UFS:name", name relative inside the UFS store:
+   * no leading '/', no "." or ".." component); unused slots are NULL.
    */
   char *ca_cert_path[QL_MAX_CA_CERT_CNT];
   /**
@@ -1510,8 +1514,10 @@ typedef struct {
    */
   uint32_t ignore_certitem;
   /**
-   * 1: judge only the server's own certificate; findings on the intermediate and root
-   * certificates above it (chain depth >= 1) are ignored. The leaf must still verify.
+   * 1: do not judge the certificates above the server's own (chain depth >= 1) for
+   * themselves: their validity period and revocation are ignored. The leaf is judged in full,
+   * and every signature from the leaf up to a configured CA must still verify: a server whose
+   * leaf does not chain to a configured CA by signature is refused whatever it appends.
    */
   int ignore_multi_certchain_verify;
   /**
@@ -1639,8 +1645,18 @@ int ql_ssl_new(ql_ssl_context *ssl);
 int ql_ssl_setup(ql_ssl_context *ssl, ql_ssl_config *conf);
 
 /**
- * Bind the application's connected socket (TCP for TLS). The library never closes it. Blocking
- * and `O_NONBLOCK` sockets both work; the mode is read at every operation.
+ * Bind the application's connected socket: a connected TCP (stream) socket for TLS, a connected
+ * UDP (datagram) socket for DTLS (`connect()` it first: the library sends with `send()`). The
+ * library never closes it. Blocking and `O_NONBLOCK` sockets both work; the mode is read at every
+ * operation. The descriptor is checked once, here, and nothing is ever written to one that is
+ * refused: a negative or closed descriptor, one that is not a socket (file, pipe, eventfd), a
+ * listening, unconnected or shut-down socket, or a socket that is neither stream nor datagram
+ * return `QL_SSL_ERROR_INVALID_PARAM`, and so does a socket of the wrong kind for the transport
+ * when the context is already set up. Bound before `ql_ssl_setup()` (the transport is not known
+ * yet), a socket of the wrong kind makes that setup fail with `QL_SSL_ERROR_BAD_REQUEST`
+ * (the context stays new). `ql_ssl_last_error()` names the reason. A refused descriptor is not
+ * bound; an earlier binding stays. A non-blocking TCP `connect()` still in progress is accepted.
+ * Bare metal: only "not open" can be checked (the platform hooks have no descriptor-kind query).
  */
 int ql_ssl_set_socket_fd(ql_ssl_context *ssl, int sock_fd);
 
@@ -1761,8 +1777,15 @@ int ql_ssl_get_verify_result(ql_ssl_context *ssl, uint32_t *flags);
 int ql_ssl_strerror(int code, char *buf, size_t len);
 
 /**
- * Extension: write the reason for the calling thread's most recent failed `ql_ssl_*` call
- * (for example which file could not be loaded, or which certificate check failed) into `buf`.
+ * Extension: write the reason for the calling thread's most recent `ql_ssl_*` call that returned
+ * an error code (for example which file could not be loaded, or which certificate check failed)
+ * into `buf` (`len` bytes, always NUL-terminated, truncated if needed). When that code was
+ * `QL_SSL_ERROR_WANT_READ`/`WANT_WRITE` (nothing failed) the text is empty (""), never an
+ * earlier failure's. Calls that return `QL_SSL_SUCCESS` or a value (a byte count, a flag, a
+ * cipher-suite id) leave the text as it is, so cleaning up first (`ql_ssl_conf_free`,
+ * `ql_ssl_free`) and asking afterwards works, and asking twice gives the same text. Other
+ * threads' calls do not change it. Bare metal: one text for the whole library (no thread-local
+ * storage), so another task's failing or WANT_* call in between replaces it.
  */
 int ql_ssl_last_error(char *buf, size_t len);
 

@@ -216,9 +216,12 @@ pub enum ql_ssl_dtls_version_enum {
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ql_ssl_renegotiation_type_e {
-    /// Refuse renegotiation (default).
+    /// Refuse renegotiation (default): a server's HelloRequest is answered with a warning
+    /// no_renegotiation alert; the connection goes on if the server accepts that.
     QL_SSL_RENEGOTIATION_DISABLED = 0,
-    /// Accept a renegotiation the server asks for.
+    /// Accept a renegotiation the server asks for. Its certificate is verified with the same
+    /// settings; a failure ends the connection (the read or write returns
+    /// QL_SSL_ERROR_HS_FAILURE).
     QL_SSL_RENEGOTIATION_ENABLED = 1,
 }
 
@@ -341,7 +344,8 @@ pub struct ql_ssl_config {
     pub auth_mode: c_int,
     /// 1: send the host name set by `ql_ssl_set_hostname()` as SNI.
     pub sni_enable: c_int,
-    /// CA certificate paths (PEM or DER, or "UFS:name"); unused slots are NULL.
+    /// CA certificate paths (PEM or DER, or "UFS:name", name relative inside the UFS store:
+    /// no leading '/', no "." or ".." component); unused slots are NULL.
     pub ca_cert_path: [*mut c_char; QL_MAX_CA_CERT_CNT],
     /// Client certificate path.
     pub own_cert_path: *mut c_char,
@@ -363,8 +367,10 @@ pub struct ql_ssl_config {
     pub ignore_invalid_certsign: c_int,
     /// Bit mask of certificate checks to ignore (MBEDTLS_X509_BADCERT_* values).
     pub ignore_certitem: u32,
-    /// 1: judge only the server's own certificate; findings on the intermediate and root
-    /// certificates above it (chain depth >= 1) are ignored. The leaf must still verify.
+    /// 1: do not judge the certificates above the server's own (chain depth >= 1) for
+    /// themselves: their validity period and revocation are ignored. The leaf is judged in full,
+    /// and every signature from the leaf up to a configured CA must still verify: a server whose
+    /// leaf does not chain to a configured CA by signature is refused whatever it appends.
     pub ignore_multi_certchain_verify: c_int,
     /// ql_ssl_client_cert_type_e of the client certificate to present: QL_SSL_CLIENT_CERT_FILE
     /// after QL_SSL_CONF_OWNCERT, QL_SSL_CLIENT_CERT_BUFFER after QL_SSL_CONF_OWNCERT_BUFFER.

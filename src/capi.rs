@@ -145,8 +145,18 @@ pub unsafe extern "C" fn ql_ssl_setup(ssl: *mut ql_ssl_context, conf: *mut ql_ss
     })
 }
 
-/// Bind the application's connected socket (TCP for TLS). The library never closes it. Blocking
-/// and `O_NONBLOCK` sockets both work; the mode is read at every operation.
+/// Bind the application's connected socket: a connected TCP (stream) socket for TLS, a connected
+/// UDP (datagram) socket for DTLS (`connect()` it first: the library sends with `send()`). The
+/// library never closes it. Blocking and `O_NONBLOCK` sockets both work; the mode is read at every
+/// operation. The descriptor is checked once, here, and nothing is ever written to one that is
+/// refused: a negative or closed descriptor, one that is not a socket (file, pipe, eventfd), a
+/// listening, unconnected or shut-down socket, or a socket that is neither stream nor datagram
+/// return `QL_SSL_ERROR_INVALID_PARAM`, and so does a socket of the wrong kind for the transport
+/// when the context is already set up. Bound before `ql_ssl_setup()` (the transport is not known
+/// yet), a socket of the wrong kind makes that setup fail with `QL_SSL_ERROR_BAD_REQUEST`
+/// (the context stays new). `ql_ssl_last_error()` names the reason. A refused descriptor is not
+/// bound; an earlier binding stays. A non-blocking TCP `connect()` still in progress is accepted.
+/// Bare metal: only "not open" can be checked (the platform hooks have no descriptor-kind query).
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_set_socket_fd(ssl: *mut ql_ssl_context, sock_fd: c_int) -> c_int {
     ffi_guard("ql_ssl_set_socket_fd", || {
@@ -322,8 +332,15 @@ pub unsafe extern "C" fn ql_ssl_strerror(code: c_int, buf: *mut c_char, len: usi
     })
 }
 
-/// Extension: write the reason for the calling thread's most recent failed `ql_ssl_*` call
-/// (for example which file could not be loaded, or which certificate check failed) into `buf`.
+/// Extension: write the reason for the calling thread's most recent `ql_ssl_*` call that returned
+/// an error code (for example which file could not be loaded, or which certificate check failed)
+/// into `buf` (`len` bytes, always NUL-terminated, truncated if needed). When that code was
+/// `QL_SSL_ERROR_WANT_READ`/`WANT_WRITE` (nothing failed) the text is empty (""), never an
+/// earlier failure's. Calls that return `QL_SSL_SUCCESS` or a value (a byte count, a flag, a
+/// cipher-suite id) leave the text as it is, so cleaning up first (`ql_ssl_conf_free`,
+/// `ql_ssl_free`) and asking afterwards works, and asking twice gives the same text. Other
+/// threads' calls do not change it. Bare metal: one text for the whole library (no thread-local
+/// storage), so another task's failing or WANT_* call in between replaces it.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_last_error(buf: *mut c_char, len: usize) -> c_int {
     let text = crate::diag::last();

@@ -22,11 +22,22 @@ use crate::prelude::*;
 /// Largest certificate or key file read.
 pub(crate) const MAX_FILE: u64 = 1 << 20;
 
-/// For a module file-system path `"UFS:name"`: the checked name (never empty, no ".."), else None.
+/// For a module file-system path `"UFS:name"`: the checked name, else None (not a UFS path).
+///
+/// A UFS name is a plain relative name inside the store, whoever supplies it (an app, or an AT
+/// command's argument): one or more components separated by single `/`, none of them empty, `.`
+/// or `..`, and no backslash (a separator on some file systems) or control character anywhere. So
+/// `"UFS:/etc/x"`, `"UFS:a//b"`, `"UFS:./a"` and `"UFS:a/../b"` are refused with BAD_REQUEST,
+/// on every platform, before any file system is asked.
 pub fn ufs_name(path: &str) -> Result<Option<&str>> {
-    match path.strip_prefix("UFS:") {
-        Some(name) if name.is_empty() || name.contains("..") => Err(Error::BadRequest(format!("bad UFS file name {path:?}"))),
-        other => Ok(other),
+    let Some(name) = path.strip_prefix("UFS:") else { return Ok(None) };
+    let plain = !name.is_empty()
+        && !name.chars().any(|c| c == '\\' || c.is_control())
+        && name.split('/').all(|part| !matches!(part, "" | "." | ".."));
+    if plain {
+        Ok(Some(name))
+    } else {
+        Err(Error::BadRequest(format!("bad UFS file name {path:?}: a UFS name is a relative name inside the store")))
     }
 }
 
@@ -154,4 +165,21 @@ pub fn load_own_cert(s: &Settings) -> Result<Option<(MbedtlsList<Certificate>, P
         )));
     }
     Ok(Some((chain, key)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ufs_name;
+
+    #[test]
+    fn ufs_names_are_plain_relative_names() {
+        for ok in ["ca.pem", "certs/ca.pem", "a..b.pem", "..pem", "x.", "dir.d/ca.pem"] {
+            assert_eq!(ufs_name(&format!("UFS:{ok}")).ok().flatten(), Some(ok), "{ok}");
+        }
+        for bad in ["", "/", "/etc/passwd", "//etc/passwd", "a//b", "a/", "./a", "a/./b", "..", "../a", "a/..", "a/../b", "a\\b", "\\a", "a\nb", "a\tb"] {
+            assert!(ufs_name(&format!("UFS:{bad}")).is_err(), "{bad:?}");
+        }
+        assert_eq!(ufs_name("/etc/ssl/ca.pem").ok().flatten(), None);
+        assert_eq!(ufs_name("ufs:ca.pem").ok().flatten(), None);
+    }
 }

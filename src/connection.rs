@@ -30,8 +30,9 @@ use crate::error::{describe, Error, Result};
 use crate::gate::WaitPlan;
 use crate::rng::SharedRng;
 use crate::session::{self, CachedSession, SessionKey};
+use crate::sockcheck;
 use crate::timer::{DtlsTimer, TimerState};
-use crate::transport::{bio_recv, bio_send, fd_is_open, FdTransport, SocketEvent};
+use crate::transport::{bio_recv, bio_send, FdTransport, SocketEvent};
 use crate::verify::VerifyPolicy;
 
 /// TLS alert descriptions (RFC 5246 §7.2, RFC 6066, RFC 7507).
@@ -271,6 +272,20 @@ fn protocol_name(dtls: bool, min: Version, max: Version) -> String {
 /// Most bytes one `ql_ssl_write` takes: one TLS record's plaintext.
 pub const MAX_WRITE: usize = 16384;
 
+/// Most records without application data (empty records, warning alerts mbedtls passes up,
+/// refused HelloRequests, dropped DTLS records) one `ql_ssl_read` consumes before it gives up on
+/// the peer. Only a blocking socket can get here: a non-blocking one answers WANT_READ after its
+/// slice (`transport::NONBLOCKING_READ_SLICE`).
+const MAX_RECORDS_WITHOUT_DATA: u32 = 4096;
+
+/// Most malformed DTLS records one handshake step discards (a backstop: every one was read
+/// through the transport, which enforces the deadline on each read).
+const MAX_DROPPED_DTLS_RECORDS: u32 = 1 << 20;
+
+fn is_want(e: &mbedtls::Error) -> bool {
+    matches!(e.high_level(), Some(codes::SslWantRead) | Some(codes::SslWantWrite))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     New,
@@ -319,6 +334,8 @@ impl HandshakeSettings {
 pub struct Connection {
     phase: Phase,
     fd: Option<c_int>,
+    /// What `fd` is, found when it was bound (checked against the transport once both are known).
+    socket_kind: platform::SocketKind,
     hostname: Option<CString>,
     settings: Option<HandshakeSettings>,
     tls: Option<Context<FdTransport>>,
@@ -354,6 +371,7 @@ impl Connection {
         Connection {
             phase: Phase::New,
             fd: None,
+            socket_kind: platform::SocketKind::Unknown,
             hostname: None,
             settings: None,
             tls: None,
@@ -400,10 +418,13 @@ impl Connection {
 
     pub fn set_socket_fd(&mut self, fd: c_int) -> Result<()> {
         self.before_handshake("the socket cannot change once the handshake has started")?;
-        if fd < 0 || !fd_is_open(fd) {
-            return Err(Error::InvalidParam("socket descriptor is not open"));
+        // Asked once per binding; a refused descriptor leaves an earlier binding as it was.
+        let kind = sockcheck::descriptor_kind(fd)?;
+        if let Some(why) = self.settings.and_then(|s| sockcheck::transport_mismatch(kind, s.dtls)) {
+            return Err(Error::InvalidParam(why));
         }
         self.fd = Some(fd);
+        self.socket_kind = kind;
         Ok(())
     }
 
@@ -424,6 +445,10 @@ impl Connection {
     pub fn setup(&mut self, settings: Settings) -> Result<()> {
         if self.phase != Phase::New {
             return Err(Error::WrongState("ql_ssl_setup() was already called on this context"));
+        }
+        // A socket bound before setup (the SDK's demo order) meets its transport here.
+        if let Some(why) = self.fd.and_then(|_| sockcheck::transport_mismatch(self.socket_kind, settings.dtls)) {
+            return Err(Error::BadRequest(format!("{why} (bound by ql_ssl_set_socket_fd() before ql_ssl_setup())")));
         }
         ciphers::init_mbedtls_globals();
         let config = shared_config(&settings)?;
@@ -553,6 +578,7 @@ impl Connection {
         let mut transport = Box::new(FdTransport::new(fd, Some(deadline), timer));
         // Datagrams must keep their boundaries; only a stream's flights are collected.
         transport.set_coalescing(!s.dtls);
+        transport.set_datagram(s.dtls);
         let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut().expect("context exists after setup").into();
         // SAFETY: `raw` is our set-up context; the transport box lives in `self` next to the
         // context and is only dropped after it (field order, and Drop detaches it first).
@@ -579,20 +605,49 @@ impl Connection {
         Ok(())
     }
 
-    /// Run the handshake as far as it goes. The transport never waits: a blocking socket (TLS, or
-    /// DTLS through its retransmissions) is waited on by the caller, without the context's lock,
-    /// until the socket is ready, the DTLS timer fires or the deadline passes (src/gate.rs).
+    /// Run the handshake as far as this call may: to the end, to a failure, or (non-blocking socket)
+    /// until the socket would block or the call's slice of work is spent. A WANT_* that did not come
+    /// from the socket is mbedtls asking to be called again (a DTLS retransmission went out, a
+    /// record that carries nothing was consumed): the handshake goes on, so a blocking call never
+    /// returns WANT_*. The transport never waits: a WANT_* from the socket goes to the caller, which
+    /// waits for a blocking socket without the context's lock (src/context.rs, src/gate.rs) until it
+    /// is ready, the DTLS timer fires or the deadline passes, and calls again.
     fn drive(&mut self) -> core::result::Result<(), mbedtls::Error> {
-        self.step()
+        // Each round consumed peer data or sent a retransmission, and every socket read checks the
+        // deadline; the count is a second bound.
+        for _ in 0..64 {
+            if let Some(t) = self.transport.as_mut() {
+                t.clear_would_block();
+            }
+            match self.step() {
+                Err(e) if is_want(&e) && !self.want_from_socket() => {
+                    if self.transport.as_ref().is_some_and(|t| t.deadline_passed()) {
+                        return Err(codes::SslTimeout.into());
+                    }
+                }
+                r => return r,
+            }
+        }
+        Err(codes::SslTimeout.into())
+    }
+
+    /// After mbedtls answered WANT_READ/WANT_WRITE: true when the socket caused it (non-blocking
+    /// and nothing to read / no room, or the call's slice is spent), so the application must wait
+    /// for the socket. False when mbedtls only asks to be called again.
+    fn want_from_socket(&self) -> bool {
+        self.transport.as_ref().is_some_and(|t| t.would_block())
     }
 
     /// Run mbedtls's handshake state machine until it is over, blocks, or fails. After the
     /// server-certificate state the verification policy judges the chain once.
     fn step(&mut self) -> core::result::Result<(), mbedtls::Error> {
+        let dtls = self.settings.as_ref().is_some_and(|s| s.dtls);
         let tls = self.tls.as_mut().expect("context exists after setup");
         let raw: *mut mbedtls_sys::ssl_context = tls.into();
+        let mut dropped: u32 = 0;
         // Bounded: a TLS 1.2 handshake has fewer than 20 states; each step that returns without
-        // an error advances at least one.
+        // an error advances at least one. Dropped DTLS records do not count here: each one is
+        // peer input, read through the transport (which enforces the deadline and the slice).
         for _ in 0..64 {
             // SAFETY: `raw` is our set-up context, bound to its transport.
             let state = unsafe { (*raw).state };
@@ -617,9 +672,22 @@ impl Connection {
                     }
                 }
             }
-            // SAFETY: as above.
-            let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
-            if r != 0 {
+            loop {
+                // SAFETY: as above.
+                let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
+                if r == 0 {
+                    break;
+                }
+                if dtls && r == mbedtls_sys::ERR_SSL_INVALID_RECORD && dropped < MAX_DROPPED_DTLS_RECORDS {
+                    // RFC 6347 §4.1.2.7: an invalid DTLS record is discarded and the association
+                    // goes on. mbedtls 2.28 drops records whose header or MAC is bad itself, but
+                    // reports a malformed handshake, alert or ChangeCipherSpec body inside a
+                    // well-formed record (anyone can send those before the keys are agreed) as
+                    // this error, after parsing only: its handshake state is unchanged and the
+                    // next step consumes the bad record and reads on.
+                    dropped += 1;
+                    continue;
+                }
                 return Err(mbedtls::Error::from(r));
             }
         }
@@ -718,43 +786,77 @@ impl Connection {
     }
 
     pub fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.begin_call();
         if self.peer_closed && self.phase == Phase::Established {
             return Ok(0);
         }
-        let tls = self.established()?;
+        self.established()?;
         if buf.is_empty() {
             return Ok(0);
         }
-        match Io::recv(tls, buf) {
-            // mbedtls reports a transport EOF without close_notify as a 0-byte read.
-            Ok(0) => Err(self.fail(Error::SocketReset)),
-            Ok(n) => Ok(n),
-            Err(e) if e.high_level() == Some(codes::SslPeerCloseNotify) => {
-                self.peer_closed = true;
-                Ok(0)
+        let dtls = self.settings.as_ref().is_some_and(|s| s.dtls);
+        // mbedtls_ssl_read answers 0 or WANT_READ after a record that carries no data for the
+        // caller; only a close_notify or the transport's end of stream end the read stream, and
+        // only the socket makes a WANT_READ. Bounded: each round consumed at least one record,
+        // and a non-blocking socket's reads are limited to a slice per call by the transport.
+        for _ in 0..MAX_RECORDS_WITHOUT_DATA {
+            if let Some(t) = self.transport.as_mut() {
+                t.clear_would_block();
             }
-            Err(e) => {
-                let err = self.alert_or(&e, Error::from_read(&e));
-                Err(self.fail(err))
+            let tls = self.tls.as_mut().expect("context exists when established");
+            match Io::recv(tls, buf) {
+                Ok(0) if self.transport.as_ref().is_some_and(|t| t.saw_eof()) => {
+                    // The peer closed TCP without close_notify (mbedtls: 0 for MBEDTLS_ERR_SSL_CONN_EOF).
+                    return Err(self.fail(Error::SocketReset));
+                }
+                // Empty application-data records (TLS allows them; OpenSSL sends them before CBC
+                // records, 1/n-1 splitting makes them). mbedtls itself refuses a fourth in a row.
+                Ok(0) => {}
+                Ok(n) => return Ok(n),
+                Err(e) if e.high_level() == Some(codes::SslPeerCloseNotify) => {
+                    self.peer_closed = true;
+                    return Ok(0);
+                }
+                // A warning alert mbedtls passes up (no_renegotiation) or a refused HelloRequest.
+                Err(e) if is_want(&e) && !self.want_from_socket() => {}
+                // RFC 6347 §4.1.2.7, as in `step`.
+                Err(e) if dtls && e.high_level() == Some(codes::SslInvalidRecord) => {}
+                Err(e) => {
+                    let err = self.alert_or(&e, Error::from_read(&e));
+                    return Err(self.fail(err));
+                }
             }
         }
+        Err(self.fail(Error::Decrypt(format!(
+            "the peer sent more than {MAX_RECORDS_WITHOUT_DATA} records in a row that carry no data"
+        ))))
     }
 
     pub fn write(&mut self, buf: &[u8]) -> Result<usize> {
-        let tls = self.established()?;
+        self.begin_call();
+        self.established()?;
         if buf.is_empty() {
             return Ok(0);
         }
         // One record's worth per call. mbedtls alone may take one byte more: with TLS 1.0 CBC it
         // splits records 1/n-1 and reports both.
         let buf = &buf[..buf.len().min(MAX_WRITE)];
-        match Io::send(tls, buf) {
-            Ok(n) => Ok(n),
-            Err(e) => {
-                let err = self.alert_or(&e, Error::from_write(&e));
-                Err(self.fail(err))
+        // As in `read`: a WANT_* reaches the application only when the socket caused it.
+        for _ in 0..MAX_RECORDS_WITHOUT_DATA {
+            if let Some(t) = self.transport.as_mut() {
+                t.clear_would_block();
+            }
+            let tls = self.tls.as_mut().expect("context exists when established");
+            match Io::send(tls, buf) {
+                Ok(n) => return Ok(n),
+                Err(e) if is_want(&e) && !self.want_from_socket() => {}
+                Err(e) => {
+                    let err = self.alert_or(&e, Error::from_write(&e));
+                    return Err(self.fail(err));
+                }
             }
         }
+        Err(self.fail(Error::Encrypt(format!("no progress after {MAX_RECORDS_WITHOUT_DATA} attempts"))))
     }
 
     pub fn bytes_avail(&mut self) -> Result<usize> {

@@ -1,5 +1,7 @@
 //! The record of the last error, so a C caller can ask *why* a call failed (`ql_ssl_last_error()`),
 //! not only which code it returned. Per thread on Linux; one slot for the library on bare metal.
+//! It belongs to the most recent call that returned an error code: `panic::ffi_guard` records a
+//! failure and clears the record on WANT_READ/WANT_WRITE (an error code with nothing to explain).
 //!
 //! On Linux every failed call can also be appended to a file for an outside observer (the host
 //! runner `runtime/qlrt-run` judges a run by it): see `platform::error_log` and `QLSSL_ERROR_LOG`.
@@ -44,7 +46,13 @@ pub fn code_name(code: ql_ssl_error_code_e) -> &'static str {
     }
 }
 
-/// The last error text ("" if none yet).
+/// The most recent error code was WANT_READ/WANT_WRITE: no reason to report. Cheap (no
+/// allocation, no system call): it runs on every WANT_* of a non-blocking loop.
+pub fn clear() {
+    platform::clear_last_error();
+}
+
+/// The last error text ("" when the most recent call did not fail).
 pub fn last() -> String {
     platform::last_error()
 }

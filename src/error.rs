@@ -99,6 +99,11 @@ impl Error {
         if hi == Some(codes::SslAllocFailed) || lo == Some(codes::MpiAllocFailed) {
             return Some(Error::OutOfMemory);
         }
+        // Only the verify callback returns this, and only in a renegotiation (mbedtls runs it inside
+        // ssl_read/ssl_write): the new handshake's certificate failed the verification policy.
+        if hi == Some(codes::SslPeerVerifyFailed) {
+            return Some(Error::Handshake("the server's certificate failed verification in a renegotiation".into()));
+        }
         None
     }
 }

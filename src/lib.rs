@@ -37,6 +37,7 @@ pub mod panic;
 pub mod platform;
 pub mod rng;
 pub mod session;
+pub mod sockcheck;
 pub mod timer;
 pub mod transport;
 pub mod variadic;

@@ -38,6 +38,13 @@ enum Call {
     Plain,
 }
 
+/// Most socket reads one API call on a NON-BLOCKING socket makes before it answers WANT_READ: a
+/// bounded slice of work whatever the peer sends. mbedtls reads a TLS record in two reads (header,
+/// body) and a DTLS datagram in one; a server's whole handshake flight takes about ten. A peer that
+/// keeps sending records that carry nothing (warning alerts, junk datagrams) costs the caller one
+/// slice per call; the socket is still readable, so the application's `select` returns at once.
+pub(crate) const NONBLOCKING_READ_SLICE: u32 = 64;
+
 /// Initial capacity of the flight buffer: a TLS 1.2 client flight without a client certificate
 /// fits (measured: ClientHello 352 bytes, 560 with a session ticket; ClientKeyExchange +
 /// ChangeCipherSpec + Finished 93).
@@ -55,6 +62,43 @@ pub struct FdTransport {
     /// The descriptor's blocking mode as read once in the current API call (None: not read yet).
     /// An application may switch modes between calls, not within one, so one `fcntl` per call.
     mode: Cell<Option<bool>>,
+    /// Socket reads made in the current API call (see NONBLOCKING_READ_SLICE).
+    reads_this_call: Cell<u32>,
+    /// A WANT_READ/WANT_WRITE went from here to mbedtls since `clear_would_block`: the socket
+    /// would block (or the slice is spent). A WANT that mbedtls reports without this is its own
+    /// "call again" after a record that carried nothing for the caller.
+    would_block: bool,
+    /// The peer ended the byte stream (a read returned 0 bytes). Only this or a close_notify ends a
+    /// read stream: mbedtls reports a 0-byte read for empty records as well.
+    eof: bool,
+    /// DTLS: every read is one datagram, trimmed to whole records (`whole_dtls_records`).
+    datagram: bool,
+}
+
+/// Length of a DTLS record header (no connection id: this library never negotiates one).
+const DTLS_HEADER_LEN: usize = 13;
+
+/// The part of a received datagram that mbedtls may see: its whole DTLS records. Bytes after the
+/// last record that fits are not a record (RFC 6347 §4.1.2.7: dropped silently). mbedtls 2.28
+/// drops a record whose length does not fit the datagram, but fails the whole connection with
+/// MBEDTLS_ERR_SSL_INTERNAL_ERROR when fewer than 13 bytes follow a record ("a record can't be
+/// split across datagrams"): one junk datagram was enough to end a handshake. A datagram whose
+/// first record does not fit is left as it is: mbedtls discards it whole, and a read must not
+/// return 0 bytes (that would read as end of stream).
+fn whole_dtls_records(d: &[u8]) -> usize {
+    let mut end = 0;
+    while d.len() - end >= DTLS_HEADER_LEN {
+        let body = usize::from(u16::from_be_bytes([d[end + 11], d[end + 12]]));
+        if DTLS_HEADER_LEN + body > d.len() - end {
+            break;
+        }
+        end += DTLS_HEADER_LEN + body;
+    }
+    if end == 0 {
+        d.len()
+    } else {
+        end
+    }
 }
 
 /// True when the descriptor is open.
@@ -73,12 +117,37 @@ impl FdTransport {
             coalesce: false,
             pending: Vec::new(),
             mode: Cell::new(None),
+            reads_this_call: Cell::new(0),
+            would_block: false,
+            eof: false,
+            datagram: false,
         }
     }
 
-    /// A new API call begins: read the blocking mode again when it matters.
+    /// The socket carries DTLS datagrams (see `whole_dtls_records`).
+    pub fn set_datagram(&mut self, on: bool) {
+        self.datagram = on;
+    }
+
+    /// A new API call begins: read the blocking mode again when it matters, start a new slice.
     pub fn begin_call(&self) {
         self.mode.set(None);
+        self.reads_this_call.set(0);
+    }
+
+    /// Forget earlier WANT_* answers (call before each mbedtls call whose WANT is to be judged).
+    pub fn clear_would_block(&mut self) {
+        self.would_block = false;
+    }
+
+    /// True when a WANT_READ/WANT_WRITE was handed to mbedtls since `clear_would_block`.
+    pub fn would_block(&self) -> bool {
+        self.would_block
+    }
+
+    /// True once the peer has ended the byte stream (FIN, or end of file on other descriptors).
+    pub fn saw_eof(&self) -> bool {
+        self.eof
     }
 
     pub fn set_deadline(&mut self, deadline: Option<Instant>) {
@@ -97,6 +166,27 @@ impl FdTransport {
     /// True once the handshake deadline (if any) has passed.
     pub fn deadline_passed(&self) -> bool {
         self.deadline.is_some_and(|d| platform::now() >= d)
+    }
+
+    /// The deadline holds for every read and write, not only when the socket would block: a peer
+    /// that keeps the socket busy with records that never complete the handshake is stopped here.
+    fn check_deadline(&mut self) -> mbedtls::Result<()> {
+        if self.deadline_passed() {
+            self.last_event = SocketEvent::DeadlineExpired;
+            return Err(codes::SslTimeout.into());
+        }
+        Ok(())
+    }
+
+    /// Count one socket read against the current call's slice; WANT_READ once a non-blocking
+    /// socket's slice is spent (a blocking call has no slice: it returns when it is done).
+    fn take_read_slice(&mut self) -> mbedtls::Result<()> {
+        let reads = self.reads_this_call.get();
+        if reads >= NONBLOCKING_READ_SLICE && self.is_nonblocking() {
+            return Err(codes::SslWantRead.into());
+        }
+        self.reads_this_call.set(reads.saturating_add(1));
+        Ok(())
     }
 
     pub fn is_nonblocking(&self) -> bool {
@@ -175,6 +265,27 @@ impl FdTransport {
         }
         // mbedtls waits for the peer: what it wrote so far must go out first.
         self.flush()?;
+        self.check_deadline()?;
+        self.take_read_slice()?;
+        match self.recv_socket(buf) {
+            Ok(0) if self.datagram && !buf.is_empty() => {
+                // An empty datagram is no end of anything (UDP has no stream to end), but
+                // mbedtls would take a 0-byte read as MBEDTLS_ERR_SSL_CONN_EOF and end the
+                // connection. Handed on as a 1-byte datagram, too short for a record header,
+                // it is discarded by mbedtls like every other invalid datagram.
+                buf[0] = 0;
+                Ok(1)
+            }
+            Ok(0) if !buf.is_empty() => {
+                self.eof = true;
+                Ok(0)
+            }
+            Ok(n) if self.datagram => Ok(whole_dtls_records(&buf[..n.min(buf.len())])),
+            r => r,
+        }
+    }
+
+    fn recv_socket(&mut self, buf: &mut [u8]) -> mbedtls::Result<usize> {
         let fd = self.fd;
         let r = self.never_wait(Dir::Read, |call| match call {
             Call::Socket => platform::recv(fd, buf, true),
@@ -231,6 +342,7 @@ impl FdTransport {
     }
 
     fn send_now(&mut self, buf: &[u8]) -> mbedtls::Result<usize> {
+        self.check_deadline()?;
         let fd = self.fd;
         // platform::send never raises SIGPIPE: a peer that went away gives SOCKET_RESET.
         let r = self.never_wait(Dir::Write, |call| match call {
@@ -241,13 +353,27 @@ impl FdTransport {
     }
 }
 
+impl FdTransport {
+    /// Remember that a WANT_* left here: it came from the socket, not from mbedtls.
+    fn note_want<T>(&mut self, r: mbedtls::Result<T>) -> mbedtls::Result<T> {
+        if let Err(e) = &r {
+            if matches!(e.high_level(), Some(codes::SslWantRead) | Some(codes::SslWantWrite)) {
+                self.would_block = true;
+            }
+        }
+        r
+    }
+}
+
 impl Io for FdTransport {
     fn recv(&mut self, buf: &mut [u8]) -> mbedtls::Result<usize> {
-        catch_io_panic(|| self.recv_raw(buf))
+        let r = catch_io_panic(|| self.recv_raw(buf));
+        self.note_want(r)
     }
 
     fn send(&mut self, buf: &[u8]) -> mbedtls::Result<usize> {
-        catch_io_panic(|| self.send_raw(buf))
+        let r = catch_io_panic(|| self.send_raw(buf));
+        self.note_want(r)
     }
 }
 
@@ -278,5 +404,36 @@ pub unsafe extern "C" fn bio_recv(p: *mut c_void, buf: *mut c_uchar, len: usize)
     match Io::recv(t, data) {
         Ok(n) => n as c_int,
         Err(e) => e.to_int(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(body: usize) -> Vec<u8> {
+        let mut r = vec![0x16, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 1];
+        r.extend_from_slice(&(body as u16).to_be_bytes());
+        r.resize(DTLS_HEADER_LEN + body, 0xAB);
+        r
+    }
+
+    #[test]
+    fn datagrams_are_trimmed_to_whole_records() {
+        let one = record(20);
+        let two = [record(20), record(5)].concat();
+        assert_eq!(whole_dtls_records(&one), one.len());
+        assert_eq!(whole_dtls_records(&two), two.len());
+        // Fewer than 13 bytes after the last record: not a record (mbedtls: internal error).
+        let tail = [two.clone(), vec![0x16, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0]].concat();
+        assert_eq!(whole_dtls_records(&tail), two.len());
+        // A record whose length runs past the datagram, and what follows it, goes as well.
+        let long = [one.clone(), record(50)[..30].to_vec()].concat();
+        assert_eq!(whole_dtls_records(&long), one.len());
+        // A datagram whose first record does not fit stays whole (mbedtls drops it; never 0).
+        let short = vec![0x16, 0xfe, 0xfd, 1, 2];
+        assert_eq!(whole_dtls_records(&short), short.len());
+        let bad_first = record(50)[..40].to_vec();
+        assert_eq!(whole_dtls_records(&bad_first), bad_first.len());
     }
 }

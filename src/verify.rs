@@ -6,7 +6,7 @@ use core::ffi::c_int;
 // mbedtls-sys's own c_void (not core's on no_std targets): the callback signatures use it.
 use mbedtls_sys::types::raw_types::c_void;
 use alloc::sync::Arc;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -23,14 +23,32 @@ pub(crate) const VALIDITY_FLAGS: u32 = 0x01 | 0x200;
 pub(crate) const CN_MISMATCH: u32 = 0x04;
 /// MBEDTLS_X509_BADCERT_NOT_TRUSTED: the chain does not verify up to a trusted CA (bad or unknown signer).
 pub(crate) const SIGNATURE_FLAGS: u32 = 0x08;
+/// MBEDTLS_X509_BADCERT_KEY_USAGE / _EXT_KEY_USAGE (checked by mbedtls after the verify callback).
+const KEY_USAGE: u32 = 0x800;
+const EXT_KEY_USAGE: u32 = 0x1000;
+/// The findings that say a link of the path from the leaf to a trusted CA is not an acceptable
+/// signature: NOT_TRUSTED (unknown or wrong signer, a parent that is not a CA or breaks a path
+/// length), BAD_MD, BAD_PK and BAD_KEY (a signature the certificate profile refuses). mbedtls
+/// reports each on the certificate whose signature it is, which is above the leaf whenever the
+/// server sends certificates of its own making above a leaf they sign. `ignore_multi_certchain_verify`
+/// never forgives these: appending certificates must not buy an attacker anything.
+pub(crate) const PATH_SIGNATURE_FLAGS: u32 = SIGNATURE_FLAGS | 0x4000 | 0x8000 | 0x10000;
+/// DER contents of id-kp-serverAuth (1.3.6.1.5.5.7.3.1).
+const OID_SERVER_AUTH: &[u8] = b"\x2b\x06\x01\x05\x05\x07\x03\x01";
 
 pub struct VerifyPolicy {
     ignored: u32,
-    /// `ignore_multi_certchain_verify`: only the server's own certificate (depth 0) is judged;
-    /// findings on the intermediates and root above it are forgiven.
+    /// `ignore_multi_certchain_verify`: the certificates above the server's own (depth > 0) are
+    /// not judged for themselves (validity period, revocation), but every signature of the path
+    /// from the leaf to a trusted CA still must verify (PATH_SIGNATURE_FLAGS).
     leaf_only: bool,
     seen: AtomicU32,
     unforgiven: AtomicU32,
+    /// Unforgiven findings of the verification in progress (reset after its depth-0 call).
+    current: AtomicU32,
+    /// The first handshake's result was judged: a later verification is a renegotiation, which
+    /// mbedtls runs inside ssl_read without our handshake loop, so the callback decides itself.
+    judged: AtomicBool,
     /// Host name the server certificate must match (set when the handshake starts).
     hostname: crate::platform::sync::Mutex<Option<String>>,
 }
@@ -44,7 +62,19 @@ impl VerifyPolicy {
         if s.ignore_invalid_certsign {
             ignored |= SIGNATURE_FLAGS;
         }
-        VerifyPolicy { ignored, leaf_only: s.ignore_multi_certchain_verify, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: crate::platform::sync::Mutex::new(None) }
+        Self::new(ignored, s.ignore_multi_certchain_verify)
+    }
+
+    fn new(ignored: u32, leaf_only: bool) -> Self {
+        VerifyPolicy {
+            ignored,
+            leaf_only,
+            seen: AtomicU32::new(0),
+            unforgiven: AtomicU32::new(0),
+            current: AtomicU32::new(0),
+            judged: AtomicBool::new(false),
+            hostname: crate::platform::sync::Mutex::new(None),
+        }
     }
 
     /// The host name to check the server certificate against (None: no name check).
@@ -70,7 +100,11 @@ impl VerifyPolicy {
     /// Apply the policy to the flags of the certificate at `depth` (0 = the server's own);
     /// returns the flags that remain.
     pub fn apply(&self, depth: c_int, flags: u32) -> u32 {
-        let remaining = if self.leaf_only && depth > 0 { 0 } else { flags & !self.ignored };
+        let mut considered = flags;
+        if self.leaf_only && depth > 0 {
+            considered &= PATH_SIGNATURE_FLAGS;
+        }
+        let remaining = considered & !self.ignored;
         self.seen.fetch_or(flags, Ordering::Relaxed);
         self.unforgiven.fetch_or(remaining, Ordering::Relaxed);
         remaining
@@ -81,7 +115,31 @@ impl VerifyPolicy {
     /// Returns the findings that are not forgiven; non-zero fails the handshake.
     /// The rules are those for the server's own certificate (depth 0).
     pub fn judge(&self, result: u32) -> u32 {
+        self.judged.store(true, Ordering::Relaxed);
         self.apply(0, result)
+    }
+
+    /// One verify-callback call: the flags that remain for this certificate, and whether the
+    /// whole verification must be refused right now (a renegotiation with unforgiven findings).
+    fn on_certificate(&self, depth: c_int, crt: Option<&mbedtls_sys::x509_crt>, flags: u32) -> (u32, bool) {
+        let found = self.name_flags(depth, crt, flags);
+        let remaining = self.apply(depth, found);
+        let so_far = self.current.fetch_or(remaining, Ordering::Relaxed) | remaining;
+        if depth != 0 {
+            return (remaining, false);
+        }
+        // Depth 0 is the last call of a verification.
+        self.current.store(0, Ordering::Relaxed);
+        if !self.judged.load(Ordering::Relaxed) {
+            // First handshake: `judge` decides with mbedtls's complete result (usage included).
+            return (remaining, false);
+        }
+        // Renegotiation: the usage checks mbedtls makes after this call would be ignored under
+        // authmode Optional, so they are made here. mbedtls keeps the leaf byte-identical across
+        // renegotiation, so extendedKeyUsage cannot change; keyUsage depends on the new key
+        // exchange, which is not known here: the leaf must allow one a TLS server can use.
+        let usage = crt.map_or(0, |c| self.apply(0, usage_flags(c)));
+        (remaining, so_far | usage != 0)
     }
 
     /// Every flag seen on the chain in the last handshake, before ignoring.
@@ -110,10 +168,36 @@ unsafe extern "C" fn verify_bridge(data: *mut c_void, crt: *mut mbedtls_sys::x50
         let (Some(policy), Some(flags)) = (unsafe { (data as *const VerifyPolicy).as_ref() }, unsafe { flags.as_mut() }) else {
             return mbedtls_sys::ERR_X509_FATAL_ERROR;
         };
-        let found = policy.name_flags(depth, unsafe { crt.as_ref() }, *flags);
-        *flags = policy.apply(depth, found);
-        0
+        // SAFETY: crt is the certificate mbedtls is verifying (or NULL).
+        let (remaining, refuse) = policy.on_certificate(depth, unsafe { crt.as_ref() }, *flags);
+        *flags = remaining;
+        // Not X509_CERT_VERIFY_FAILED: under authmode Optional mbedtls would ignore that one.
+        if refuse {
+            mbedtls_sys::ERR_SSL_PEER_VERIFY_FAILED
+        } else {
+            0
+        }
     })
+}
+
+/// keyUsage / extendedKeyUsage findings for a server leaf whose key exchange is not known: the
+/// leaf must be usable for serverAuth, and its keyUsage (if any) must allow some TLS server use.
+fn usage_flags(crt: &mbedtls_sys::x509_crt) -> u32 {
+    // SAFETY: read-only queries on a parsed certificate.
+    unsafe {
+        let mut flags = 0;
+        let usable = [mbedtls_sys::X509_KU_DIGITAL_SIGNATURE, mbedtls_sys::X509_KU_KEY_ENCIPHERMENT, mbedtls_sys::X509_KU_KEY_AGREEMENT]
+            .iter()
+            .any(|&ku| mbedtls_sys::x509_crt_check_key_usage(crt, ku as _) == 0);
+        if !usable {
+            flags |= KEY_USAGE;
+        }
+        let eku = mbedtls_sys::x509_crt_check_extended_key_usage(crt, OID_SERVER_AUTH.as_ptr() as *const _, OID_SERVER_AUTH.len());
+        if eku != 0 {
+            flags |= EXT_KEY_USAGE;
+        }
+        flags
+    }
 }
 
 /// Names of MBEDTLS_X509_BADCERT_* bits.
@@ -154,7 +238,7 @@ mod tests {
 
     #[test]
     fn only_configured_bits_are_forgiven() {
-        let p = VerifyPolicy { ignored: 0x04, leaf_only: false, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: crate::platform::sync::Mutex::new(None) };
+        let p = VerifyPolicy::new(0x04, false);
         assert_eq!(p.apply(0, 0x04), 0);
         assert_eq!(p.apply(0, 0x01 | 0x04), 0x01);
         assert_eq!(p.apply(1, 0x08), 0x08);
@@ -164,9 +248,42 @@ mod tests {
 
     #[test]
     fn leaf_only_forgives_the_upper_chain_but_not_the_leaf() {
-        let p = VerifyPolicy { ignored: 0, leaf_only: true, seen: AtomicU32::new(0), unforgiven: AtomicU32::new(0), hostname: crate::platform::sync::Mutex::new(None) };
-        assert_eq!(p.apply(2, 0x08), 0);
+        let p = VerifyPolicy::new(0, true);
+        assert_eq!(p.apply(2, 0x01 | 0x200), 0);
         assert_eq!(p.apply(1, 0x01), 0);
         assert_eq!(p.apply(0, 0x04), 0x04);
+        assert_eq!(p.apply(0, 0x01), 0x01);
+    }
+
+    #[test]
+    fn leaf_only_never_forgives_a_bad_signature_on_the_path() {
+        // A server-made CA above the leaf: NOT_TRUSTED is reported on that CA (depth 1).
+        let p = VerifyPolicy::new(0, true);
+        assert_eq!(p.apply(1, 0x08), 0x08);
+        assert_eq!(p.apply(2, 0x08 | 0x01), 0x08);
+        for weak in [0x4000, 0x8000, 0x10000] {
+            assert_eq!(p.apply(1, weak), weak);
+        }
+        // Only the settings that name the finding forgive it.
+        let p = VerifyPolicy::new(SIGNATURE_FLAGS, true);
+        assert_eq!(p.apply(1, 0x08 | 0x01), 0);
+    }
+
+    #[test]
+    fn a_renegotiation_is_refused_in_the_callback_when_findings_remain() {
+        let p = VerifyPolicy::new(0, false);
+        // First handshake: the callback leaves the decision to judge().
+        assert_eq!(p.on_certificate(1, None, 0x08), (0x08, false));
+        assert_eq!(p.on_certificate(0, None, 0), (0, false));
+        assert_eq!(p.judge(0x08), 0x08);
+        // Renegotiation: a finding at any depth refuses at depth 0; a clean chain passes.
+        assert_eq!(p.on_certificate(1, None, 0x01), (0x01, false));
+        assert_eq!(p.on_certificate(0, None, 0), (0, true));
+        assert_eq!(p.on_certificate(1, None, 0), (0, false));
+        assert_eq!(p.on_certificate(0, None, 0), (0, false));
+        // Forgiven findings stay forgiven.
+        let p = VerifyPolicy::new(VALIDITY_FLAGS, false);
+        p.judge(0);
+        assert_eq!(p.on_certificate(0, None, 0x01), (0, false));
     }
 }

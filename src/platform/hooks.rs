@@ -20,7 +20,7 @@ use core::time::Duration;
 
 use mbedtls::rng::EntropyCallback;
 
-use super::{Dir, IoErr, MemOrigin};
+use super::{Dir, IoErr, MemOrigin, NotUsable, SocketKind};
 use crate::abi::*;
 use crate::error::{Error, Result};
 
@@ -133,13 +133,29 @@ pub fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
 }
 
 static LAST_ERROR: super::sync::Mutex<String> = super::sync::Mutex::new(String::new());
+/// The text in LAST_ERROR is current. Clearing is a store to this flag, not a lock: it runs on
+/// every WANT_* of every task.
+static LAST_ERROR_SET: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
 /// Remember `text` as the library's last error (one slot for all tasks on bare metal).
 pub fn set_last_error(text: String) {
     *LAST_ERROR.lock() = text;
+    LAST_ERROR_SET.store(true, core::sync::atomic::Ordering::Release);
+}
+
+/// The library's most recent error code explains nothing (WANT_*; any task: one slot on bare metal).
+pub fn clear_last_error() {
+    use core::sync::atomic::Ordering::Relaxed;
+    // Read first: a task polling through WANT_* does not keep writing the shared flag.
+    if LAST_ERROR_SET.load(Relaxed) {
+        LAST_ERROR_SET.store(false, Relaxed);
+    }
 }
 
 pub fn last_error() -> String {
+    if !LAST_ERROR_SET.load(core::sync::atomic::Ordering::Acquire) {
+        return String::new();
+    }
     LAST_ERROR.lock().clone()
 }
 
@@ -256,6 +272,17 @@ pub fn nonblocking(fd: c_int) -> Option<bool> {
     match unsafe { f(fd) } {
         r if r < 0 => None,
         r => Some(r != 0),
+    }
+}
+
+/// The hook table has no descriptor-kind query: only "not open" is known (from `is_nonblocking`,
+/// as before), and an open descriptor is taken to be whatever socket the transport needs. The
+/// integrator's `send`/`recv` hooks then see it; on lwIP they fail for a listening or unconnected
+/// socket (ENOTCONN) and the handshake reports that.
+pub fn socket_kind(fd: c_int) -> core::result::Result<SocketKind, NotUsable> {
+    match nonblocking(fd) {
+        Some(_) => Ok(SocketKind::Unknown),
+        None => Err(NotUsable::Closed),
     }
 }
 

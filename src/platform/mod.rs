@@ -41,6 +41,34 @@ pub enum IoErr {
     Other,
 }
 
+/// What a descriptor can carry, as `socket_kind` found it when it was bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SocketKind {
+    /// A connected (or, TCP on Linux, connecting) stream socket: TLS.
+    Stream,
+    /// A connected datagram socket: DTLS.
+    Datagram,
+    /// The platform cannot tell (bare metal has no query hook): accepted for either transport.
+    Unknown,
+}
+
+/// Why a descriptor can carry neither TLS nor DTLS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotUsable {
+    /// Not an open descriptor.
+    Closed,
+    /// A file, pipe, eventfd, ...
+    NotSocket,
+    /// A socket in the listening state.
+    Listening,
+    /// Never connected, or its connection failed or was reset.
+    NotConnected,
+    /// Its sending side is shut down (`shutdown()`, or the connection is closing).
+    ShutDown,
+    /// Neither a stream nor a datagram socket (raw, seqpacket).
+    OtherType,
+}
+
 /// Which readiness a wait is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dir {

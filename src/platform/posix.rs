@@ -16,7 +16,7 @@ pub const HAS_CALENDAR: bool = true;
 
 use mbedtls::rng::OsEntropy;
 
-use super::{Dir, IoErr, MemOrigin};
+use super::{Dir, IoErr, MemOrigin, NotUsable, SocketKind};
 use crate::error::{Error, Result};
 
 // ---- time ---------------------------------------------------------------------------------------
@@ -160,6 +160,86 @@ pub fn nonblocking(fd: c_int) -> Option<bool> {
     (flags >= 0).then_some(flags & libc::O_NONBLOCK != 0)
 }
 
+/// What `fd` can carry, asked once when it is bound (`ql_ssl_set_socket_fd`). The common case, a
+/// TCP socket, costs one system call: `TCP_INFO` (its first byte only, the connection state) tells
+/// an open TCP socket, connected or not, listening or shut down, all at once. Other descriptors
+/// fall back to `SO_TYPE` and `getpeername`; on their error path further queries cost nothing on
+/// the normal one.
+pub fn socket_kind(fd: c_int) -> core::result::Result<SocketKind, NotUsable> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let mut state: u8 = 0;
+        let mut len = 1 as libc::socklen_t;
+        // SAFETY: the kernel writes at most `len` (1) bytes of struct tcp_info, whose first member
+        // is the u8 tcpi_state, into `state`, and updates `len`.
+        let r = unsafe { libc::getsockopt(fd, libc::IPPROTO_TCP, libc::TCP_INFO, (&mut state as *mut u8).cast(), &mut len) };
+        if r == 0 && len >= 1 {
+            return tcp_state_kind(state);
+        }
+        match errno() {
+            libc::EBADF => return Err(NotUsable::Closed),
+            libc::ENOTSOCK => return Err(NotUsable::NotSocket),
+            // ENOPROTOOPT (UDP), EOPNOTSUPP (UNIX sockets), ...: not TCP, asked the general way.
+            _ => {}
+        }
+    }
+    socket_kind_general(fd)
+}
+
+/// Linux TCP states (include/net/tcp_states.h), as `TCP_INFO` reports them.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn tcp_state_kind(state: u8) -> core::result::Result<SocketKind, NotUsable> {
+    const ESTABLISHED: u8 = 1;
+    const SYN_SENT: u8 = 2;
+    const FIN_WAIT1: u8 = 4;
+    const FIN_WAIT2: u8 = 5;
+    const TIME_WAIT: u8 = 6;
+    const CLOSE_WAIT: u8 = 8;
+    const LAST_ACK: u8 = 9;
+    const LISTEN: u8 = 10;
+    const CLOSING: u8 = 11;
+    match state {
+        // A connect() still in progress (non-blocking) is accepted: the first send waits for it,
+        // or reports EAGAIN as WANT_WRITE, as it did before this check. CLOSE_WAIT: the peer has
+        // closed already; the handshake reports that as it happens.
+        ESTABLISHED | SYN_SENT | CLOSE_WAIT => Ok(SocketKind::Stream),
+        LISTEN => Err(NotUsable::Listening),
+        FIN_WAIT1 | FIN_WAIT2 | TIME_WAIT | LAST_ACK | CLOSING => Err(NotUsable::ShutDown),
+        // CLOSE (never connected, failed or reset) and the server-side SYN states.
+        _ => Err(NotUsable::NotConnected),
+    }
+}
+
+fn socket_kind_general(fd: c_int) -> core::result::Result<SocketKind, NotUsable> {
+    let int_option = |option: c_int| -> Option<c_int> {
+        let mut value: c_int = 0;
+        let mut len = core::mem::size_of::<c_int>() as libc::socklen_t;
+        // SAFETY: `value` has room for the int the kernel writes; `len` says so.
+        let r = unsafe { libc::getsockopt(fd, libc::SOL_SOCKET, option, (&mut value as *mut c_int).cast(), &mut len) };
+        (r == 0).then_some(value)
+    };
+    let kind = match int_option(libc::SO_TYPE) {
+        None if errno() == libc::ENOTSOCK => return Err(NotUsable::NotSocket),
+        None => return Err(NotUsable::Closed),
+        Some(libc::SOCK_STREAM) => SocketKind::Stream,
+        Some(libc::SOCK_DGRAM) => SocketKind::Datagram,
+        Some(_) => return Err(NotUsable::OtherType),
+    };
+    // SAFETY: getpeername writes at most `len` bytes into the storage.
+    let connected = unsafe {
+        let mut ss: libc::sockaddr_storage = core::mem::zeroed();
+        let mut len = core::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        libc::getpeername(fd, (&mut ss as *mut libc::sockaddr_storage).cast(), &mut len) == 0
+    };
+    if connected {
+        Ok(kind)
+    } else if kind == SocketKind::Stream && int_option(libc::SO_ACCEPTCONN) == Some(1) {
+        Err(NotUsable::Listening)
+    } else {
+        Err(NotUsable::NotConnected)
+    }
+}
+
 /// The connected peer's address as raw bytes (the session-cache key), None if not connected.
 pub fn peer_addr(fd: c_int) -> Option<Vec<u8>> {
     // SAFETY: getpeername writes at most `len` bytes into the storage.
@@ -180,12 +260,24 @@ pub fn peer_addr(fd: c_int) -> Option<Vec<u8>> {
 pub const UFS_DIR_ENV: &str = "QLSSL_UFS_DIR";
 
 /// Map a config path to a file system path (`"UFS:name"` → `$QLSSL_UFS_DIR/name`).
+///
+/// `certs::ufs_name` admits only plain relative names. Symbolic links inside the store are
+/// followed only while they lead to a file inside it: the store directory and the file are
+/// resolved (`realpath`) and the file must lie below the store, else BAD_REQUEST. The result is
+/// the resolved path, so what is checked is what is read.
 pub fn resolve_path(p: &CStr) -> Result<PathBuf> {
     let s = p.to_str().map_err(|_| Error::BadRequest("certificate path is not UTF-8".into()))?;
     match crate::certs::ufs_name(s)? {
         Some(name) => {
             let dir = std::env::var_os(UFS_DIR_ENV).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-            Ok(dir.join(name))
+            let store = std::fs::canonicalize(&dir)
+                .map_err(|e| Error::BadRequest(format!("{s}: UFS directory {}: {e}", dir.display())))?;
+            let joined = store.join(name);
+            let file = std::fs::canonicalize(&joined).map_err(|e| Error::BadRequest(format!("{}: {e}", joined.display())))?;
+            if !file.starts_with(&store) || file == store {
+                return Err(Error::BadRequest(format!("{s}: leads outside the UFS directory {} (to {})", store.display(), file.display())));
+            }
+            Ok(file)
         }
         None => Ok(PathBuf::from(s)),
     }
@@ -290,14 +382,33 @@ thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+// These run outside the panic boundary (after `catch` returned), so they use `try_with`: during a
+// thread's exit, when its thread-locals are gone, a call still returns its code instead of
+// panicking across the C boundary; the text is simply not kept.
+
 /// Remember `text` as this thread's last error.
 pub fn set_last_error(text: String) {
-    LAST_ERROR.with(|l| *l.borrow_mut() = text);
+    let _ = LAST_ERROR.try_with(|l| {
+        if let Ok(mut slot) = l.try_borrow_mut() {
+            *slot = text;
+        }
+    });
+}
+
+/// This thread's most recent error code explains nothing (WANT_*). The length is set to 0 and the
+/// buffer kept for the next failure: no allocation, no free, no system call (this runs on every
+/// WANT_READ/WANT_WRITE).
+pub fn clear_last_error() {
+    let _ = LAST_ERROR.try_with(|l| {
+        if let Ok(mut text) = l.try_borrow_mut() {
+            text.clear();
+        }
+    });
 }
 
 /// This thread's last error text ("" if none yet).
 pub fn last_error() -> String {
-    LAST_ERROR.with(|l| l.borrow().clone())
+    LAST_ERROR.try_with(|l| l.try_borrow().map(|t| t.clone()).unwrap_or_default()).unwrap_or_default()
 }
 
 // ---- error log ----------------------------------------------------------------------------------

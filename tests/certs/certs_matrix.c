@@ -174,7 +174,8 @@ static const struct {
     { "wrong_eku", "inter" },    { "wrong_ku", "inter" },        { "weakkey", "inter" },
     { "sha1", "inter" },         { "badsig", "inter" },          { "selfsigned", NULL },
     { "unknown_ca", NULL },      { "unknown_chain", "unknown_inter" },
-    { "expired_inter", "inter_expired" },
+    { "expired_inter", "inter_expired" }, { "selfmade_ca", "unknown_root" },
+    { "forged_path", "forged_issuers" },
 };
 
 typedef struct {
@@ -280,6 +281,10 @@ typedef struct {
 
 static const char *resolve(const char *pki, const char *name)
 {
+    /* "UFS:{pki}/x": a UFS name that is the absolute path of a PKI file. */
+    if (strncmp(name, "UFS:{pki}", 9) == 0) {
+        return cs_strdup_printf("UFS:%s%s", pki, name + 9);
+    }
     if (strncmp(name, "UFS:", 4) == 0 || name[0] == '/') {
         return xstrdup(name);
     }
@@ -493,8 +498,10 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
         } else if (strncmp(t, "ufs=", 4) == 0) {
             if (strcmp(v, "env") == 0) {
                 setenv("QLSSL_UFS_DIR", pki, 1);
+            } else if (strcmp(v, "store") == 0) {
+                setenv("QLSSL_UFS_DIR", pki_file(pki, "store"), 1);
             } else {
-                CHECK(strcmp(v, "cwd") == 0, "ufs=env|cwd");
+                CHECK(strcmp(v, "cwd") == 0, "ufs=env|store|cwd");
                 unsetenv("QLSSL_UFS_DIR");
                 CHECK(getcwd(old_cwd, sizeof old_cwd) != NULL, "getcwd: %s", strerror(errno));
                 CHECK(chdir(pki) == 0, "chdir %s: %s", pki, strerror(errno));

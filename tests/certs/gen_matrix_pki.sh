@@ -12,6 +12,10 @@
 #   unknown_root.{pem,key}       an unrelated root the client never trusts
 #   unknown_inter.{pem,key}      intermediate signed by unknown_root
 #   roots_bundle.pem             root.pem + inter.pem in one PEM file
+#   forged_root, forged_inter    named like root and inter, with keys of their own;
+#                                forged_issuers.pem = forged_inter.pem + forged_root.pem
+# UFS store: store/ (root.pem, sub/root.pem, link_in.pem -> root.pem, sub_link -> sub,
+#   link_out.pem -> ../root.pem and up -> .., which lead outside the store)
 # Server leaves (X.key, X.pem, and X_chain.pem = leaf + the issuer the server sends; selfsigned and
 # unknown_ca are served alone and have no X_chain.pem), all for
 # CN=localhost, SAN DNS:localhost + IP:127.0.0.1, KU digitalSignature+keyEncipherment, EKU
@@ -23,6 +27,9 @@
 #   weakkey (RSA 1024)                  sha1 (signature sha1WithRSAEncryption)
 #   selfsigned (self-signed, not a CA)  unknown_ca (signed directly by unknown_root)
 #   unknown_chain (signed by unknown_inter; chain sends unknown_inter)
+#   selfmade_ca (signed by unknown_root; chain sends unknown_root: a leaf plus the CA that made it)
+#   forged_path (signed by forged_inter; chain sends forged_inter + forged_root, which carry the
+#                names of inter and root but keys of their own)
 #   expired_inter (leaf valid, signed by inter_expired; chain sends inter_expired)
 #   badsig (a copy of a valid leaf with one byte of its signature flipped)
 # Client certificates (EKU clientAuth, KU digitalSignature), signed by inter unless noted:
@@ -51,7 +58,7 @@ pki_lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../../scripts/pki_lib.sh"
 export CADIR=.   # ca.cnf reads $ENV::CADIR; every signing call sets its own
 cd "$dir"
 # Start from scratch (only files this script makes live here).
-rm -rf ./ca ./adir ./*.pem ./*.der ./*.key ./*.csr ./*.cnf ./pki.ok
+rm -rf ./ca ./adir ./store ./*.pem ./*.der ./*.key ./*.csr ./*.cnf ./pki.ok
 
 . "$pki_lib"
 # pki_cnf adds [ req ], [ dn ] and the root CA section [ v3_ca ] to the sections below.
@@ -154,6 +161,14 @@ rsa_key unknown_inter.key
 sign unknown_root unknown_inter "/O=somebody else/CN=unknown intermediate CA" v3_inter
 new_ca_dir unknown_inter unknown_inter.pem unknown_inter.key
 
+# Certificates of an attacker's own making: a root that carries the real root's name but its own
+# key, and under it an intermediate with the real intermediate's name.
+self_ca forged_root "/O=qlssl tests/CN=qlssl matrix root CA"
+rsa_key forged_inter.key
+sign forged_root forged_inter "/O=qlssl tests/CN=qlssl matrix intermediate CA" v3_inter
+new_ca_dir forged_inter forged_inter.pem forged_inter.key
+cat forged_inter.pem forged_root.pem > forged_issuers.pem
+
 cat root.pem inter.pem > roots_bundle.pem
 "$openssl" x509 -in root.pem -outform DER -out root.der
 "$openssl" x509 -in inter.pem -outform DER -out inter.der
@@ -177,6 +192,11 @@ rsa_key sha1.key;          server sha1 inter v3_server "" "" sha1
 rsa_key unknown_ca.key;    sign unknown_root unknown_ca "/O=qlssl tests/CN=localhost" v3_server   # served alone
 rsa_key unknown_chain.key; server unknown_chain unknown_inter v3_server
 rsa_key expired_inter.key; server expired_inter inter_expired v3_server
+# The server sends a localhost leaf and the CA certificate it made the leaf with (unknown_root).
+rsa_key selfmade_ca.key;   server selfmade_ca unknown_root v3_server
+# Leaf under forged_inter; the server sends forged_inter and forged_root along.
+rsa_key forged_path.key;   sign forged_inter forged_path "/O=qlssl tests/CN=localhost" v3_server
+chain forged_path forged_issuers
 
 rsa_key wrongname.key
 sign inter wrongname "/O=qlssl tests/CN=wrong.example" v3_wrongname
@@ -226,6 +246,15 @@ printf -- '-----BEGIN CERTIFICATE-----\nAAAA!!!!notbase64@@@@\n-----END CERTIFIC
 head -c 200 root.der > truncated.der
 mkdir -p adir
 
+# ---- A UFS store (QLSSL_UFS_DIR) with links that stay inside it and links that leave it ---------
+mkdir -p store/sub
+cp root.pem store/root.pem
+cp root.pem store/sub/root.pem
+ln -s root.pem store/link_in.pem
+ln -s sub store/sub_link
+ln -s ../root.pem store/link_out.pem
+ln -s .. store/up
+
 # ---- Sanity: the PKI is what the tests assume ---------------------------------------------------
 fail() { echo "gen_matrix_pki.sh: $*" >&2; exit 1; }
 v() { "$openssl" verify -CAfile root.pem -untrusted "$1" "$2" >/dev/null 2>&1; }
@@ -237,6 +266,8 @@ if v inter.pem badsig.pem; then fail "badsig.pem unexpectedly verifies"; fi
 if v inter.pem expired.pem; then fail "expired.pem unexpectedly verifies"; fi
 if v inter.pem future.pem; then fail "future.pem unexpectedly verifies"; fi
 if "$openssl" verify -CAfile root.pem unknown_ca.pem >/dev/null 2>&1; then fail "unknown_ca.pem verifies"; fi
+if v forged_issuers.pem forged_path.pem; then fail "forged_path.pem unexpectedly verifies"; fi
+if v unknown_root.pem selfmade_ca.pem; then fail "selfmade_ca.pem unexpectedly verifies"; fi
 "$openssl" x509 -in sha1.pem -noout -text | grep -q 'sha1WithRSAEncryption' || fail "sha1.pem is not SHA-1 signed"
 "$openssl" x509 -in weakkey.pem -noout -text | grep -q '(1024 bit)' || fail "weakkey.pem is not RSA 1024"
 "$openssl" x509 -in expired.pem -noout -enddate | grep -q 'Jan  1 00:00:00 2021 GMT' || fail "expired.pem dates"

@@ -15,6 +15,9 @@
  *   garbage                   answer the ClientHello with 2 KiB of non-TLS bytes
  *   alert_mid_handshake       answer the ClientHello with a fatal handshake_failure alert
  *   huge_chain                a normal handshake with the (huge) configured chain
+ *   talkative_after_server_hello  send the ServerHello record, then warning alerts (each one a
+ *                             valid record the client must read and skip) faster than the client
+ *                             can read them, for up to 15 s
  * Modes after a completed handshake, once the client sent a bench/tls_server 'D' n request:
  *   rst_mid_record            half of a 16 KiB application record, then reset
  *   truncated_record          half of a 16 KiB application record, then FIN
@@ -22,13 +25,24 @@
  *   bad_record_mac            n bytes in one record whose last byte (MAC/tag) is flipped
  *   stall_mid_record          half of each record, a 1 s pause, the rest; serves requests until EOF
  *   clean_close               n bytes, then close_notify and FIN
+ * Modes after a completed handshake that write records OpenSSL itself never would (the script
+ * rebuilds the server's TLS 1.2 AES-GCM write key from the session and protects them itself;
+ * every later record, close_notify included, is written the same way):
+ *   empty_records             two empty application records, n/2 bytes, three empty records, the
+ *                             rest, close_notify, FIN
+ *   no_renegotiation          a warning no_renegotiation alert, n bytes, another one, close_notify
+ *   alert_flood               600 000 warning alerts (unrecognized_name), n bytes, close_notify
+ * All records of a case leave in one send.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -39,6 +53,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -210,6 +225,163 @@ static unsigned char *app_records(size_t n, unsigned long long *offset, size_t *
     return take_out(len);
 }
 
+/* ---- Records the script protects itself (TLS 1.2, AES-128-GCM) --------------------------------- */
+static unsigned char g_wkey[16], g_wiv[4];
+static uint64_t g_wseq;
+
+/* Rebuild the server's write key and salt from the session (RFC 5246 §6.3 key block:
+ * client key, server key, client IV, server IV) and take over its record sequence. */
+static void forge_init(void)
+{
+    unsigned char master[48], seed[13 + 64], block[40];
+    const SSL_CIPHER *c = SSL_get_current_cipher(g_ssl);
+    uint16_t id = c ? SSL_CIPHER_get_protocol_id(c) : 0;
+    if (SSL_version(g_ssl) != TLS1_2_VERSION || (id != 0xC02F && id != 0xC02B)) {
+        die("record forging needs TLS 1.2 with ECDHE-*-AES128-GCM-SHA256");
+    }
+    if (SSL_SESSION_get_master_key(SSL_get_session(g_ssl), master, sizeof master) != sizeof master) {
+        die("no master secret");
+    }
+    memcpy(seed, "key expansion", 13);
+    SSL_get_server_random(g_ssl, seed + 13, 32);
+    SSL_get_client_random(g_ssl, seed + 13 + 32, 32);
+    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
+    EVP_KDF_CTX *kctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, master, sizeof master),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, seed, sizeof seed),
+        OSSL_PARAM_construct_end(),
+    };
+    if (kctx == NULL || EVP_KDF_derive(kctx, block, sizeof block, params) != 1) {
+        die("TLS1-PRF");
+    }
+    EVP_KDF_CTX_free(kctx);
+    EVP_KDF_free(kdf);
+    memcpy(g_wkey, block + 16, 16);
+    memcpy(g_wiv, block + 36, 4);
+    /* The server's Finished was record 0 of epoch 1; a TLS 1.2 server writes nothing after it
+     * unasked (a session ticket comes before ChangeCipherSpec). */
+    g_wseq = 1;
+}
+
+/* Protect one record of `type` with payload p[0..n) into out (n + 29 bytes); returns its length. */
+static size_t forge_record(unsigned char *out, unsigned char type, const unsigned char *p, size_t n)
+{
+    static EVP_CIPHER_CTX *x;
+    unsigned char nonce[12], aad[13];
+    int outl;
+    if (x == NULL) {
+        x = EVP_CIPHER_CTX_new();
+        if (x == NULL || EVP_EncryptInit_ex(x, EVP_aes_128_gcm(), NULL, g_wkey, NULL) != 1 ||
+            EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_SET_IVLEN, 12, NULL) != 1) {
+            die("AES-GCM key");
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        aad[i] = (unsigned char)(g_wseq >> (56 - 8 * i));
+    }
+    aad[8] = type;
+    aad[9] = 3;
+    aad[10] = 3;
+    aad[11] = (unsigned char)(n >> 8);
+    aad[12] = (unsigned char)n;
+    memcpy(nonce, g_wiv, 4);
+    memcpy(nonce + 4, aad, 8); /* explicit nonce: the sequence number, as OpenSSL does */
+    out[0] = type;
+    out[1] = 3;
+    out[2] = 3;
+    out[3] = (unsigned char)((n + 24) >> 8);
+    out[4] = (unsigned char)(n + 24);
+    memcpy(out + 5, aad, 8);
+    if (EVP_EncryptInit_ex(x, NULL, NULL, NULL, nonce) != 1 || EVP_EncryptUpdate(x, NULL, &outl, aad, 13) != 1 ||
+        (n > 0 && EVP_EncryptUpdate(x, out + 13, &outl, p, (int)n) != 1) ||
+        EVP_EncryptFinal_ex(x, out + 13 + n, &outl) != 1 ||
+        EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_GCM_GET_TAG, 16, out + 13 + n) != 1) {
+        die("AES-GCM");
+    }
+    g_wseq++;
+    return n + 29;
+}
+
+/* Forged records are collected and leave in one send (forge_flush), so the client finds them all
+ * in its socket at once, whatever the scheduling: the cases must not depend on timing. */
+static unsigned char *g_out;
+static size_t g_out_len, g_out_cap;
+
+static void forge_append(unsigned char type, const unsigned char *p, size_t n)
+{
+    if (g_out_len + n + 29 > g_out_cap) {
+        g_out_cap = (g_out_len + n + 29) * 2;
+        g_out = realloc(g_out, g_out_cap);
+        if (g_out == NULL) {
+            die("out of memory");
+        }
+    }
+    g_out_len += forge_record(g_out + g_out_len, type, p, n);
+}
+
+static void forge_flush(void)
+{
+    send_raw(g_out, g_out_len);
+    g_out_len = 0;
+}
+
+static void forge_alert(unsigned char level, unsigned char desc)
+{
+    unsigned char a[2] = {level, desc};
+    forge_append(21, a, 2);
+}
+
+/* n pattern bytes (byte i = i % 251, counting from *offset) in application records. */
+static void forge_data(size_t n, unsigned long long *offset)
+{
+    unsigned char chunk[16384];
+    while (n > 0) {
+        size_t k = n > sizeof chunk ? sizeof chunk : n;
+        for (size_t i = 0; i < k; i++) {
+            chunk[i] = (unsigned char)((*offset + i) % 251);
+        }
+        *offset += k;
+        forge_append(23, chunk, k);
+        n -= k;
+    }
+}
+
+/* Plaintext warning alerts (before the handshake has keys) sent as fast as the client reads them,
+ * in batches that keep its receive buffer full, until it leaves or `seconds` pass. */
+static void plain_alert_flood(double seconds)
+{
+    static const unsigned char one[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 112};
+    unsigned char batch[sizeof one * 1000];
+    struct timeval tv = {1, 0};
+    struct timespec t0, t;
+    unsigned long batches = 0;
+    for (size_t i = 0; i < sizeof batch; i += sizeof one) {
+        memcpy(batch + i, one, sizeof one);
+    }
+    setsockopt(g_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int gone = 0; !gone;) {
+        /* Whole batches only: a record cut by a send timeout would corrupt the stream. */
+        for (size_t off = 0; off < sizeof batch;) {
+            clock_gettime(CLOCK_MONOTONIC, &t);
+            if ((double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9 > seconds) {
+                gone = 1;
+                break;
+            }
+            ssize_t w = send(g_fd, batch + off, sizeof batch - off, MSG_NOSIGNAL);
+            if (w < 0 && errno != EAGAIN && errno != EINTR) {
+                gone = 1; /* the client is gone */
+                break;
+            }
+            off += w > 0 ? (size_t)w : 0;
+        }
+        batches++;
+    }
+    fprintf(stderr, "fault_peer: %lu alert batches sent\n", batches);
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = NULL, *cert = NULL, *key = NULL, *extra = NULL;
@@ -338,6 +510,12 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "huge_chain") == 0) {
         handshake_passthrough();
         drain(20);
+    } else if (strcmp(mode, "talkative_after_server_hello") == 0) {
+        size_t n;
+        unsigned char *flight = first_flight(&n);
+        send_raw(flight, record_len(flight, n));
+        free(flight);
+        plain_alert_flood(15.0);
     } else {
         unsigned long long offset = 0;
         long long n;
@@ -373,6 +551,35 @@ int main(int argc, char **argv)
             rec = app_records((size_t)n, &offset, &len);
             rec[len - 1] ^= 0x01;
             send_raw(rec, len);
+            drain(20);
+        } else if (strcmp(mode, "empty_records") == 0 || strcmp(mode, "no_renegotiation") == 0 ||
+                   strcmp(mode, "alert_flood") == 0) {
+            forge_init();
+            rec = NULL;
+            if (mode[0] == 'e') {
+                forge_append(23, NULL, 0);
+                forge_append(23, NULL, 0);
+                forge_data((size_t)n / 2, &offset);
+                forge_append(23, NULL, 0);
+                forge_append(23, NULL, 0);
+                forge_append(23, NULL, 0);
+                forge_data((size_t)n - (size_t)n / 2, &offset);
+            } else if (mode[0] == 'n') {
+                forge_alert(1, 100);
+                forge_data((size_t)n, &offset);
+                forge_alert(1, 100);
+            } else {
+                /* 600 000 protected warning alerts (19 MB): seconds of work for the
+                 * client, all of it in its socket (or on its way) before it reads the first. */
+                for (int i = 0; i < 600000; i++) {
+                    forge_alert(1, 112);
+                }
+                forge_data((size_t)n, &offset);
+            }
+            forge_alert(1, 0); /* close_notify */
+            forge_flush();
+            free(g_out);
+            shutdown(g_fd, SHUT_WR);
             drain(20);
         } else if (strcmp(mode, "stall_mid_record") == 0) {
             do {

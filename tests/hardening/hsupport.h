@@ -6,6 +6,7 @@
  *   HARDENING_PKI         directory written by gen_pki.sh (rsa_*.pem, ec_*.pem)
  *   HARDENING_TLS_SERVER  bench/tls_server (OpenSSL, thread per connection)
  *   HARDENING_FAULT_PEER  fault_peer (scripted misbehaving TLS server)
+ *   HARDENING_DGRAM_PEER  dgram_peer (hostile raw-UDP DTLS peer)
  */
 #ifndef QLSSL_HARDENING_SUPPORT_H
 #define QLSSL_HARDENING_SUPPORT_H

@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -429,6 +431,54 @@ static void arg_row(const char *call, int expected, int actual)
     md("| `%s` | %s |\n", call, cell(call, "-", expected, actual, numeric, buf, sizeof buf));
 }
 
+/* Descriptors that are not a connected socket of the transport's kind (issue 12); socket_kind.c
+ * checks the texts, both call orders and that nothing is written to them. */
+static void socket_kind_rows(ql_ssl_context *ctx)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    char path[] = "/tmp/qlssl_misuse_XXXXXX";
+    ql_ssl_context tls;
+    int fd, listener, udp_peer;
+
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    listener = socket(AF_INET, SOCK_STREAM, 0);
+    H_CHECK(listener >= 0 && bind(listener, (struct sockaddr *)&a, sizeof a) == 0 && listen(listener, 1) == 0, "listener");
+    arg_row("ql_ssl_set_socket_fd(ssl, <listening TCP socket>)", INV, ql_ssl_set_socket_fd(ctx, listener));
+    close(listener);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    arg_row("ql_ssl_set_socket_fd(ssl, <unconnected TCP socket>)", INV, ql_ssl_set_socket_fd(ctx, fd));
+    close(fd);
+    fd = eventfd(0, 0);
+    arg_row("ql_ssl_set_socket_fd(ssl, <eventfd>)", INV, ql_ssl_set_socket_fd(ctx, fd));
+    close(fd);
+    fd = mkstemp(path);
+    H_CHECK(fd >= 0, "mkstemp");
+    unlink(path);
+    arg_row("ql_ssl_set_socket_fd(ssl, <regular file>)", INV, ql_ssl_set_socket_fd(ctx, fd));
+    close(fd);
+
+    udp_peer = socket(AF_INET, SOCK_DGRAM, 0);
+    H_CHECK(udp_peer >= 0 && bind(udp_peer, (struct sockaddr *)&a, sizeof a) == 0 &&
+                getsockname(udp_peer, (struct sockaddr *)&a, &len) == 0, "udp peer");
+    fd = socket(AF_INET, SOCK_DGRAM, 0);
+    H_CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0, "udp connect");
+    H_CHECK_RC(ql_ssl_new(&tls), OK);
+    H_CHECK_RC(ql_ssl_setup(&tls, &g_conf), OK);
+    arg_row("ql_ssl_set_socket_fd(ssl, <connected UDP socket>), TLS context set up", INV,
+            ql_ssl_set_socket_fd(&tls, fd));
+    H_CHECK_RC(ql_ssl_free(&tls), OK);
+    H_CHECK_RC(ql_ssl_new(&tls), OK);
+    H_CHECK_RC(ql_ssl_set_socket_fd(&tls, fd), OK);
+    arg_row("ql_ssl_setup(ssl, TLS conf) after ql_ssl_set_socket_fd(ssl, <connected UDP socket>)",
+            QL_SSL_ERROR_BAD_REQUEST, ql_ssl_setup(&tls, &g_conf));
+    H_CHECK_RC(ql_ssl_free(&tls), OK);
+    close(fd);
+    close(udp_peer);
+}
+
 static void argument_table(void)
 {
     ql_ssl_config c, vnull;
@@ -450,6 +500,7 @@ static void argument_table(void)
     close(sv[0]);
     close(sv[1]);
     arg_row("ql_ssl_set_socket_fd(ssl, <closed fd>)", INV, ql_ssl_set_socket_fd(&ctx, sv[0]));
+    socket_kind_rows(&ctx);
     arg_row("ql_ssl_set_hostname(ssl, NULL)", INV, ql_ssl_set_hostname(&ctx, NULL));
     arg_row("ql_ssl_set_hostname(ssl, \"\")", INV, ql_ssl_set_hostname(&ctx, ""));
     memset(name, 'a', 256);
