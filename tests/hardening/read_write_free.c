@@ -21,7 +21,13 @@
  *     negotiate timeout 20 s with a callback): the handshake must return INVALID_PARAM within 1 s
  *     of free, and the timeout callback must never run.
  *
- * Usage: read_write_free read-write|free-read|free-handshake ROUNDS
+ *   read_write_free two-readers N
+ *     N rounds on one connection: two reader threads call ql_ssl_read() at once on an idle
+ *     connection. Exactly one must be refused at once with INVALID_PARAM (documented: one read per
+ *     context at a time); the other must then receive the echo the main thread requests. Before
+ *     the fix the second reader waited on the first one's lock (here: failure after 2 s).
+ *
+ * Usage: read_write_free read-write|free-read|free-handshake|two-readers ROUNDS
  */
 #include <poll.h>
 #include <pthread.h>
@@ -276,6 +282,101 @@ static void free_read(int rounds)
            "descriptor reused in %d rounds\n", rounds, worst_free, worst_reader, reused);
 }
 
+/* two-readers: one result slot per reader thread (under g_lock). */
+static struct {
+    ql_ssl_context ctx;
+    int done, rc;
+    unsigned char buf[PAYLOAD];
+} g_two[2];
+static pthread_barrier_t g_two_start;
+
+static void *two_reader_main(void *p)
+{
+    int k = *(int *)p, rc;
+    size_t got = 0;
+    pthread_barrier_wait(&g_two_start);
+    do {
+        rc = ql_ssl_read(&g_two[k].ctx, g_two[k].buf + got, PAYLOAD - got);
+        if (rc > 0) {
+            got += (size_t)rc;
+        }
+    } while (rc > 0 && got < PAYLOAD);
+    pthread_mutex_lock(&g_lock);
+    g_two[k].rc = rc > 0 ? (int)got : rc;
+    g_two[k].done = 1;
+    pthread_cond_broadcast(&g_cond);
+    pthread_mutex_unlock(&g_lock);
+    return NULL;
+}
+
+/* Number of the two readers done (under g_lock), waiting up to timeout_s for at least `want`. */
+static int two_done_within(int want, double timeout_s)
+{
+    double until = h_now() + timeout_s;
+    int n;
+    for (;;) {
+        pthread_mutex_lock(&g_lock);
+        n = g_two[0].done + g_two[1].done;
+        pthread_mutex_unlock(&g_lock);
+        if (n >= want || h_now() >= until) {
+            return n;
+        }
+        sleep_ms(1);
+    }
+}
+
+/* Concurrent readers on one context: one is refused, the other reads. */
+static void two_readers(int rounds)
+{
+    int fd, refused_first = 0;
+    ql_ssl_context ctx = connect_ctx(&fd);
+    for (int i = 0; i < rounds; i++) {
+        unsigned char out[PAYLOAD];
+        pthread_t t[2];
+        int ids[2] = {0, 1}, k, other;
+        memset(g_two, 0, sizeof g_two);
+        for (k = 0; k < 2; k++) {
+            g_two[k].ctx = ctx;
+        }
+        for (int j = 0; j < PAYLOAD; j++) {
+            out[j] = (unsigned char)(i * 7 + j);
+        }
+        H_CHECK(pthread_barrier_init(&g_two_start, NULL, 2) == 0, "pthread_barrier_init");
+        for (k = 0; k < 2; k++) {
+            H_CHECK(pthread_create(&t[k], NULL, two_reader_main, &ids[k]) == 0, "pthread_create");
+        }
+        if (two_done_within(1, 2.0) < 1) {
+            h_fail(__FILE__, __LINE__, "two_done_within(1, 2.0)",
+                   "round %d: neither of two concurrent ql_ssl_read calls was refused within 2 s", i);
+        }
+        pthread_mutex_lock(&g_lock);
+        k = g_two[0].done ? 0 : 1;
+        other = 1 - k;
+        H_CHECK(g_two[k].rc == QL_SSL_ERROR_INVALID_PARAM && !g_two[other].done,
+                "round %d: reader %d returned %d (%s), reader %d done %d", i, k, g_two[k].rc, h_rc_name(g_two[k].rc),
+                other, g_two[other].done);
+        pthread_mutex_unlock(&g_lock);
+        refused_first += k == 0;
+        H_CHECK_RC(h_send_cmd(&ctx, 'E', PAYLOAD), 9);
+        H_CHECK_RC(ql_ssl_write(&ctx, out, sizeof out), PAYLOAD);
+        if (two_done_within(2, 5.0) < 2) {
+            h_fail(__FILE__, __LINE__, "two_done_within(2, 5.0)", "round %d: the remaining reader got no echo in 5 s", i);
+        }
+        for (k = 0; k < 2; k++) {
+            pthread_join(t[k], NULL);
+        }
+        pthread_barrier_destroy(&g_two_start);
+        H_CHECK(g_two[other].rc == PAYLOAD && memcmp(g_two[other].buf, out, PAYLOAD) == 0,
+                "round %d: the remaining reader got %d (%s) or other bytes", i, g_two[other].rc,
+                h_rc_name(g_two[other].rc));
+    }
+    H_CHECK_RC(ql_ssl_close_notify(&ctx), QL_SSL_SUCCESS);
+    H_CHECK_RC(ql_ssl_free(&ctx), QL_SSL_SUCCESS);
+    close(fd);
+    printf("two-readers: %d rounds, one of two concurrent reads refused each time (the first-started one in %d)\n",
+           rounds, refused_first);
+}
+
 static int g_timeout_calls;
 
 static void on_timeout(ql_ssl_context *ctx, void *arg)
@@ -365,7 +466,7 @@ int main(int argc, char **argv)
     const char *mode = argc > 1 ? argv[1] : "";
     int rounds = argc > 2 ? atoi(argv[2]) : 200;
     double t0;
-    H_CHECK(rounds >= 1, "usage: read_write_free read-write|free-read|free-handshake ROUNDS");
+    H_CHECK(rounds >= 1, "usage: read_write_free read-write|free-read|free-handshake|two-readers ROUNDS");
     h_init(300);
     h_tls_server_start(&g_server, h_pki("ec_server.pem"), h_pki("ec_server.key"), "ECDHE-ECDSA-AES128-GCM-SHA256");
     h_conf_verifying(&g_conf, h_pki("ec_ca.pem"), 20);
@@ -376,8 +477,10 @@ int main(int argc, char **argv)
         free_read(rounds);
     } else if (strcmp(mode, "free-handshake") == 0) {
         free_handshake(rounds);
+    } else if (strcmp(mode, "two-readers") == 0) {
+        two_readers(rounds);
     } else {
-        h_fail(__FILE__, __LINE__, "mode", "usage: read_write_free read-write|free-read|free-handshake ROUNDS");
+        h_fail(__FILE__, __LINE__, "mode", "usage: read_write_free read-write|free-read|free-handshake|two-readers ROUNDS");
     }
     H_CHECK_RC(ql_ssl_conf_free(&g_conf), QL_SSL_SUCCESS);
     h_peer_stop(&g_server);
