@@ -1709,6 +1709,7 @@ int ql_ssl_set_hostname(ql_ssl_context *ssl, const char *hostname);
  * the socket is ready. When the negotiate timeout expires the handshake fails with
  * `QL_SSL_ERROR_HS_FAILURE` and `negotiate_timeout_cb(ssl, arg)` is called once (the context
  * may be freed from inside the callback). Calling it after success returns `QL_SSL_SUCCESS`.
+ * Threads: see `ql_ssl_read` (a second concurrent handshake on one context: `INVALID_PARAM`).
  */
 int ql_ssl_handshake(ql_ssl_context *ssl);
 
@@ -1738,6 +1739,10 @@ int ql_ssl_get_bytes_avail(ql_ssl_context *ssl);
  * close_notify or ended it with a fatal alert (named by `ql_ssl_last_error`); `QL_SSL_ERROR_DECRYPT_FAILURE` for a bad record; `QL_SSL_ERROR_HS_INPROGRESS`
  * before the handshake is done. Once a connection has failed, later reads and writes return the
  * same failure code again.
+ * Threads: while one task waits here, another may `ql_ssl_write` on the same context (the
+ * context is locked only while TLS runs, never while waiting for the socket). A second
+ * concurrent `ql_ssl_read` on one context returns `QL_SSL_ERROR_INVALID_PARAM` at once. When
+ * another task frees the context, a waiting call returns `QL_SSL_ERROR_INVALID_PARAM` promptly.
  */
 int ql_ssl_read(ql_ssl_context *ssl,
                 unsigned char *buf,
@@ -1747,12 +1752,18 @@ int ql_ssl_read(ql_ssl_context *ssl,
  * Write up to `len` bytes from `buf`; returns how many were taken (may be fewer than `len`: at
  * most one record of 16 KiB per call). After `QL_SSL_ERROR_WANT_WRITE`/`WANT_READ` call again
  * with the same data. `QL_SSL_ERROR_SOCKET_RESET` when the peer is gone.
+ * Threads: as for `ql_ssl_read`; a second concurrent write (or close_notify) on one context
+ * returns `QL_SSL_ERROR_INVALID_PARAM` (records of two writes must not interleave).
  */
 int ql_ssl_write(ql_ssl_context *ssl, const unsigned char *buf, size_t len);
 
 /**
  * Release the context. The socket is left open and nothing more is sent on it. NULL, garbage,
  * stale or already-freed handles return `QL_SSL_ERROR_INVALID_PARAM` and touch nothing.
+ * Another task blocked in `ql_ssl_read`/`ql_ssl_write`/`ql_ssl_handshake` on this context is
+ * woken and returns `QL_SSL_ERROR_INVALID_PARAM`; free returns once it has left (within ~20 ms;
+ * at most 2 s), and after free returns the library never touches the socket again, so the
+ * application may close it at once. The memory is released when the last task has left.
  */
 int ql_ssl_free(ql_ssl_context *ssl);
 

@@ -14,12 +14,14 @@ use crate::config::{self, Settings};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::ffi::{try_config, try_cstr, try_handle, try_slice, try_slice_mut, write_text};
+use crate::context::Context;
 use crate::handle::HandleTable;
 use crate::panic::ffi_guard;
 use crate::platform::sync::Lazy;
+use alloc::sync::Arc;
 
 /// Live SSL contexts. The base keeps context handles apart from small integers and from config handles.
-static CONNECTIONS: Lazy<HandleTable<Connection>> = Lazy::new(|| HandleTable::new(0x0100_0000));
+static CONNECTIONS: Lazy<HandleTable<Connection, Context>> = Lazy::new(|| HandleTable::new(0x0100_0000));
 
 /// Number of live contexts (leak checks in tests).
 pub fn live_contexts() -> usize {
@@ -30,12 +32,14 @@ fn ok() -> Result<c_int> {
     Ok(ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int)
 }
 
-/// Run `f` on the connection behind `ssl`.
+/// Run `f` on the connection behind `ssl` (calls that never wait for the socket).
 unsafe fn with_conn<R>(ssl: *const ql_ssl_context, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
-    let conn = CONNECTIONS.get(try_handle(ssl)?)?;
-    let mut guard = conn.lock();
-    guard.begin_call();
-    f(&mut guard)
+    CONNECTIONS.get(try_handle(ssl)?)?.with(f)
+}
+
+/// The context behind `ssl`, for the calls that may wait for the socket (src/context.rs).
+unsafe fn context(ssl: *const ql_ssl_context) -> Result<Arc<Context>> {
+    CONNECTIONS.get(try_handle(ssl)?)
 }
 
 /// Initialise `conf` with the defaults of the AT manual: version ALL, TLS, all cipher suites
@@ -180,12 +184,12 @@ pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname:
 /// the socket is ready. When the negotiate timeout expires the handshake fails with
 /// `QL_SSL_ERROR_HS_FAILURE` and `negotiate_timeout_cb(ssl, arg)` is called once (the context
 /// may be freed from inside the callback). Calling it after success returns `QL_SSL_SUCCESS`.
+/// Threads: see `ql_ssl_read` (a second concurrent handshake on one context: `INVALID_PARAM`).
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_handshake(ssl: *mut ql_ssl_context) -> c_int {
     ffi_guard("ql_ssl_handshake", || {
-        let conn = CONNECTIONS.get(try_handle(ssl)?)?;
-        let (result, notice) = conn.lock().handshake();
-        drop(conn);
+        let (result, notice) = context(ssl)?.handshake();
+        // The context's lock and gate are released: the callback may free the context.
         if let Some(cb) = notice.and_then(|n| n.cb.map(|cb| (cb, n.arg))) {
             (cb.0)(ssl, cb.1 as *mut c_void);
         }
@@ -207,7 +211,7 @@ pub unsafe extern "C" fn ql_ssl_handshark(ssl: *mut ql_ssl_context) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_close_notify(ssl: *mut ql_ssl_context) -> c_int {
     ffi_guard("ql_ssl_close_notify", || {
-        with_conn(ssl, |c| c.close_notify())?;
+        context(ssl)?.close_notify()?;
         ok()
     })
 }
@@ -225,31 +229,46 @@ pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_i
 /// close_notify or ended it with a fatal alert (named by `ql_ssl_last_error`); `QL_SSL_ERROR_DECRYPT_FAILURE` for a bad record; `QL_SSL_ERROR_HS_INPROGRESS`
 /// before the handshake is done. Once a connection has failed, later reads and writes return the
 /// same failure code again.
+/// Threads: while one task waits here, another may `ql_ssl_write` on the same context (the
+/// context is locked only while TLS runs, never while waiting for the socket). A second
+/// concurrent `ql_ssl_read` on one context returns `QL_SSL_ERROR_INVALID_PARAM` at once. When
+/// another task frees the context, a waiting call returns `QL_SSL_ERROR_INVALID_PARAM` promptly.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
     ffi_guard("ql_ssl_read", || {
         let buf = try_slice_mut(buf, len)?;
-        with_conn(ssl, |c| c.read(buf)).map(|n| n as c_int)
+        context(ssl)?.read(buf).map(|n| n as c_int)
     })
 }
 
 /// Write up to `len` bytes from `buf`; returns how many were taken (may be fewer than `len`: at
 /// most one record of 16 KiB per call). After `QL_SSL_ERROR_WANT_WRITE`/`WANT_READ` call again
 /// with the same data. `QL_SSL_ERROR_SOCKET_RESET` when the peer is gone.
+/// Threads: as for `ql_ssl_read`; a second concurrent write (or close_notify) on one context
+/// returns `QL_SSL_ERROR_INVALID_PARAM` (records of two writes must not interleave).
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const c_uchar, len: usize) -> c_int {
     ffi_guard("ql_ssl_write", || {
         let buf = try_slice(buf, len)?;
-        with_conn(ssl, |c| c.write(buf)).map(|n| n as c_int)
+        context(ssl)?.write(buf).map(|n| n as c_int)
     })
 }
 
 /// Release the context. The socket is left open and nothing more is sent on it. NULL, garbage,
 /// stale or already-freed handles return `QL_SSL_ERROR_INVALID_PARAM` and touch nothing.
+/// Another task blocked in `ql_ssl_read`/`ql_ssl_write`/`ql_ssl_handshake` on this context is
+/// woken and returns `QL_SSL_ERROR_INVALID_PARAM`; free returns once it has left (within ~20 ms;
+/// at most 2 s), and after free returns the library never touches the socket again, so the
+/// application may close it at once. The memory is released when the last task has left.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_free(ssl: *mut ql_ssl_context) -> c_int {
     ffi_guard("ql_ssl_free", || {
-        CONNECTIONS.remove(try_handle(ssl)?)?;
+        let ctx = CONNECTIONS.remove(try_handle(ssl)?)?;
+        // Tasks inside the context (one waiting for its socket, say) are woken and leave with
+        // FREED_DURING_CALL; free waits for them, so nothing touches the descriptor once it returns.
+        ctx.free();
+        // The context's memory goes with the last reference (normally this one).
+        drop(ctx);
         ok()
     })
 }

@@ -20,13 +20,14 @@ use crate::prelude::*;
 use crate::platform::{
     self,
     sync::{Lazy, Mutex},
-    Instant,
+    Dir, Instant,
 };
 use crate::abi::ql_ssl_handshake_timeout_cb;
 use crate::certs;
 use crate::ciphers;
 use crate::config::{CipherChoice, Settings, MAX_HOSTNAME};
 use crate::error::{describe, Error, Result};
+use crate::gate::WaitPlan;
 use crate::rng::SharedRng;
 use crate::session::{self, CachedSession, SessionKey};
 use crate::sockcheck;
@@ -476,10 +477,17 @@ impl Connection {
         self.hostname.as_ref().filter(|_| s.sni)
     }
 
-    /// Drive the handshake. Returns the result and, when the negotiate timeout expired for the
-    /// first time, the callback the caller must invoke after releasing the context lock.
+    /// Drive the handshake as far as it goes without waiting for the socket. Returns the result
+    /// and, when the negotiate timeout expired for the first time, the callback the caller must
+    /// invoke after releasing the context lock. WANT_READ/WANT_WRITE on a blocking socket too: the
+    /// caller waits (`wait_plan`) without the lock and calls `handshake_resume`.
     pub fn handshake(&mut self) -> (Result<()>, Option<TimeoutNotice>) {
         self.begin_call();
+        self.handshake_resume()
+    }
+
+    /// `handshake` again within the same API call (the socket's mode is not read again).
+    pub fn handshake_resume(&mut self) -> (Result<()>, Option<TimeoutNotice>) {
         match self.phase {
             Phase::New => return (Err(Error::WrongState("call ql_ssl_setup() before the handshake")), None),
             Phase::Established | Phase::Closed => return (Ok(()), None),
@@ -501,8 +509,8 @@ impl Connection {
                 Err(e) => return (Err(self.fail(e)), None),
             }
         } else {
-            // The deadline lives in the transport, which waits on it; checked here too because a
-            // non-blocking socket never waits.
+            // Checked at every entry: a blocking socket's wait ends at the deadline (src/gate.rs)
+            // and comes back here; a non-blocking socket's application calls again.
             if self.transport.as_ref().is_some_and(|t| t.deadline_passed()) {
                 return self.fail_timeout(&settings);
             }
@@ -601,11 +609,12 @@ impl Connection {
     /// until the socket would block or the call's slice of work is spent. A WANT_* that did not come
     /// from the socket is mbedtls asking to be called again (a DTLS retransmission went out, a
     /// record that carries nothing was consumed): the handshake goes on, so a blocking call never
-    /// returns WANT_* (a blocking DTLS socket is driven through its retransmissions here).
+    /// returns WANT_*. The transport never waits: a WANT_* from the socket goes to the caller, which
+    /// waits for a blocking socket without the context's lock (src/context.rs, src/gate.rs) until it
+    /// is ready, the DTLS timer fires or the deadline passes, and calls again.
     fn drive(&mut self) -> core::result::Result<(), mbedtls::Error> {
-        // Each round either waits (until the socket is ready, the next retransmission or the
-        // deadline) or consumed peer data, and every socket read checks the deadline; the count is
-        // a second bound (mbedtls doubles the retransmission interval each time).
+        // Each round consumed peer data or sent a retransmission, and every socket read checks the
+        // deadline; the count is a second bound.
         for _ in 0..64 {
             if let Some(t) = self.transport.as_mut() {
                 t.clear_would_block();
@@ -741,6 +750,25 @@ impl Connection {
             None
         };
         (Err(Error::HandshakeTimeout(s.negotiate_timeout_s)), notice)
+    }
+
+    /// After WANT_READ/WANT_WRITE from a call on this connection: what a blocking socket must be
+    /// waited for before the call is tried again; None when `err` is no retry code or the socket
+    /// is non-blocking (then `err` goes to the application).
+    pub fn wait_plan(&self, err: &Error) -> Option<WaitPlan> {
+        let dir = match err {
+            Error::WantRead => Dir::Read,
+            Error::WantWrite => Dir::Write,
+            _ => return None,
+        };
+        self.transport.as_ref()?.wait_plan(dir)
+    }
+
+    /// Stop using the socket for good (`ql_ssl_free`): no later operation touches the descriptor.
+    pub fn detach(&mut self) {
+        if let Some(io) = self.transport.as_mut() {
+            io.detach();
+        }
     }
 
     pub fn handshake_finished(&self) -> bool {

@@ -1,32 +1,38 @@
 //! Integer handles for objects the C side refers to. A handle is a number the table issued; it is
 //! never issued twice in a process, so a stale, freed or garbage value simply is not found. The table
 //! lock is held only to look up or remove an entry, never while an object is in use; each object has
-//! its own lock.
+//! its own lock. The stored type `S` is `Mutex<T>` unless a table needs more next to the lock (a
+//! context also has its gate, src/gate.rs, which must be reachable without the lock).
 
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
+use core::marker::PhantomData;
 
 use crate::platform::sync::Mutex;
 
 use crate::error::{Error, Result};
 
-pub struct HandleTable<T> {
-    inner: Mutex<TableInner<T>>,
+pub struct HandleTable<T, S = Mutex<T>> {
+    inner: Mutex<TableInner<S>>,
+    stored: PhantomData<fn(T) -> S>,
 }
 
-struct TableInner<T> {
+struct TableInner<S> {
     /// Next handle to issue. Starts well above small integers so that zeroed or small garbage
     /// values are never valid, and only grows.
     next: i64,
     base: i64,
-    live: BTreeMap<i32, Arc<Mutex<T>>>,
+    live: BTreeMap<i32, Arc<S>>,
 }
 
-impl<T> HandleTable<T> {
+impl<T, S: From<T>> HandleTable<T, S> {
     /// `base` separates the number ranges of different tables, so a handle of one kind is never a
     /// valid handle of another.
     pub fn new(base: i32) -> Self {
-        HandleTable { inner: Mutex::new(TableInner { next: 0, base: base as i64, live: BTreeMap::new() }) }
+        HandleTable {
+            inner: Mutex::new(TableInner { next: 0, base: base as i64, live: BTreeMap::new() }),
+            stored: PhantomData,
+        }
     }
 
     /// Store `value` and return its new handle.
@@ -39,17 +45,17 @@ impl<T> HandleTable<T> {
         }
         t.next += 1;
         let handle = handle as i32;
-        t.live.insert(handle, Arc::new(Mutex::new(value)));
+        t.live.insert(handle, Arc::new(S::from(value)));
         Ok(handle)
     }
 
     /// The object behind `handle`, or BadHandle.
-    pub fn get(&self, handle: i32) -> Result<Arc<Mutex<T>>> {
+    pub fn get(&self, handle: i32) -> Result<Arc<S>> {
         self.inner.lock().live.get(&handle).cloned().ok_or(Error::BadHandle)
     }
 
     /// Forget `handle`; the object is dropped when the last user lets go of it.
-    pub fn remove(&self, handle: i32) -> Result<Arc<Mutex<T>>> {
+    pub fn remove(&self, handle: i32) -> Result<Arc<S>> {
         self.inner.lock().live.remove(&handle).ok_or(Error::BadHandle)
     }
 

@@ -1,7 +1,10 @@
 //! The socket underneath a TLS context: the application's own file descriptor, never owned or closed
-//! by the library. Blocking descriptors are waited on (`poll()` on Linux, the `wait` hook on bare
-//! metal) so that a handshake deadline holds even when the peer never answers; non-blocking
-//! descriptors surface EAGAIN as WANT_READ/WANT_WRITE. The system calls are in `platform`.
+//! by the library. The transport never waits, whatever the descriptor's mode: every send/recv is
+//! tried without blocking and EAGAIN surfaces as WANT_READ/WANT_WRITE, because it runs under the
+//! context's lock. A call on a blocking descriptor then waits for it without the lock (`poll()` on
+//! Linux, the `wait` hook on bare metal; `wait_plan` here, the wait in src/gate.rs) until it is
+//! ready, the handshake deadline passes or the DTLS timer fires, and tries again. The system calls
+//! are in `platform`.
 
 use core::cell::Cell;
 use core::ffi::{c_int, c_uchar};
@@ -12,6 +15,7 @@ use mbedtls::error::codes;
 use mbedtls::ssl::io::Io;
 
 use crate::panic::catch_io_panic;
+use crate::gate::WaitPlan;
 use crate::platform::{self, Dir, Instant, IoErr};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -26,10 +30,12 @@ pub enum SocketEvent {
     Reset,
 }
 
-enum Wait {
-    Ready,
-    Deadline,
-    Timer,
+/// The two ways `FdTransport::never_wait` moves bytes.
+enum Call {
+    /// send/recv with MSG_DONTWAIT.
+    Socket,
+    /// write/read, for descriptors that are not sockets, after a zero-timeout wait said ready.
+    Plain,
 }
 
 /// Most socket reads one API call on a NON-BLOCKING socket makes before it answers WANT_READ: a
@@ -192,80 +198,44 @@ impl FdTransport {
         nonblocking
     }
 
-    /// For a blocking socket: wait until `events` are ready, the handshake deadline passes, or the
-    /// DTLS retransmission timer expires, whichever comes first.
-    fn wait_ready(&mut self, dir: Dir) -> Wait {
-        let timer_expiry = self.timer.as_ref().and_then(|t| t.expiry());
-        let wake = match (self.deadline, timer_expiry) {
-            (None, None) => return Wait::Ready,
-            (Some(d), None) => d,
-            (None, Some(t)) => t,
-            (Some(d), Some(t)) => d.min(t),
+    /// When a call on a blocking socket has to wait for `dir` (after mbedtls asked for it): the
+    /// descriptor and the time the wait ends at the latest, the handshake deadline or the DTLS
+    /// retransmission timer. None for a non-blocking socket (its caller gets WANT_READ/WANT_WRITE).
+    /// The wait itself happens without the context's lock (src/gate.rs).
+    pub fn wait_plan(&self, dir: Dir) -> Option<WaitPlan> {
+        if self.detached || self.is_nonblocking() {
+            return None;
+        }
+        let timer = self.timer.as_ref().and_then(|t| t.expiry());
+        let until = match (self.deadline, timer) {
+            (Some(d), Some(t)) => Some(d.min(t)),
+            (d, t) => d.or(t),
         };
-        if self.is_nonblocking() {
-            return Wait::Ready;
-        }
-        loop {
-            let now = platform::now();
-            if now >= wake {
-                return if self.deadline.is_some_and(|d| now >= d) { Wait::Deadline } else { Wait::Timer };
-            }
-            let left_ms = (wake - now).as_millis().min(i32::MAX as u128) as u32;
-            match platform::wait(self.fd, dir, left_ms.max(1)) {
-                Ok(true) => return Wait::Ready,
-                Ok(false) | Err(IoErr::Interrupted) => {}
-                // Let the following recv/send report the real error.
-                Err(_) => return Wait::Ready,
-            }
-        }
+        Some(WaitPlan { fd: self.fd, dir, until })
     }
 
-    /// Turn a wait outcome into the error mbedtls expects, or None to go on with the I/O.
-    fn check_wait(&mut self, w: Wait) -> Option<mbedtls::Error> {
-        match w {
-            Wait::Ready => None,
-            Wait::Deadline => {
-                self.last_event = SocketEvent::DeadlineExpired;
-                Some(codes::SslTimeout.into())
-            }
-            // mbedtls answers a receive timeout by retransmitting its last flight.
-            Wait::Timer => Some(codes::SslTimeout.into()),
-        }
-    }
-
-    /// While a handshake deadline or DTLS timer runs: try the I/O without blocking first, and only
-    /// when the socket has nothing for us find out whether it is a blocking one and wait on it.
-    /// One system call per record in the common case, instead of fcntl + poll + the I/O.
-    /// None: not a socket (pipes and the like take the plain path).
-    fn try_then_wait(
+    /// One send or receive that never blocks, whatever the descriptor's mode: EAGAIN comes back
+    /// as WouldBlock, which mbedtls passes on as WANT_READ/WANT_WRITE. `op(Socket)` is the socket
+    /// call with MSG_DONTWAIT; descriptors that are not sockets (pipes: tests and emulators) are
+    /// asked with a zero-timeout wait and then `op(Plain)` (read/write).
+    fn never_wait(
         &mut self,
         dir: Dir,
-        timer_matters: bool,
-        want: mbedtls::error::HiError,
-        failed: mbedtls::error::LoError,
-        mut op: impl FnMut() -> core::result::Result<usize, IoErr>,
-    ) -> Option<mbedtls::Result<usize>> {
-        // Bounded: every round either returns or waits for readiness or the deadline.
-        for _ in 0..10_000 {
-            match op() {
-                Ok(n) => return Some(Ok(n)),
+        mut op: impl FnMut(Call) -> core::result::Result<usize, IoErr>,
+    ) -> core::result::Result<usize, IoErr> {
+        // Bounded: EINTR before anything moved is rare; a few retries are plenty.
+        for _ in 0..100 {
+            match op(Call::Socket) {
                 Err(IoErr::Interrupted) => continue,
-                Err(IoErr::WouldBlock) => {}
-                Err(IoErr::NotSocket) => return None,
-                Err(e) => return Some(Err(self.map_err(e, want, failed))),
+                Err(IoErr::NotSocket) => {}
+                r => return r,
             }
-            if self.is_nonblocking() {
-                return Some(Err(want.into()));
-            }
-            let w = match self.wait_ready(dir) {
-                Wait::Timer if !timer_matters => Wait::Ready,
-                w => w,
+            return match platform::wait(self.fd, dir, 0) {
+                Ok(false) => Err(IoErr::WouldBlock),
+                _ => op(Call::Plain),
             };
-            if let Some(e) = self.check_wait(w) {
-                return Some(Err(e));
-            }
         }
-        Some(Err(failed.into()))
+        Err(IoErr::Interrupted)
     }
 
     /// A platform I/O result as mbedtls expects it.
@@ -316,24 +286,11 @@ impl FdTransport {
     }
 
     fn recv_socket(&mut self, buf: &mut [u8]) -> mbedtls::Result<usize> {
-        if self.deadline.is_some() || self.timer.as_ref().is_some_and(|t| t.expiry().is_some()) {
-            let fd = self.fd;
-            let r = self.try_then_wait(Dir::Read, true, codes::SslWantRead, codes::NetRecvFailed, || {
-                platform::recv(fd, buf, true)
-            });
-            if let Some(r) = r {
-                return r;
-            }
-        }
-        let w = self.wait_ready(Dir::Read);
-        if let Some(e) = self.check_wait(w) {
-            return Err(e);
-        }
-        let r = match platform::recv(self.fd, buf, false) {
-            // Pipes and other descriptors work too (useful for tests and emulators).
-            Err(IoErr::NotSocket) => platform::read(self.fd, buf),
-            r => r,
-        };
+        let fd = self.fd;
+        let r = self.never_wait(Dir::Read, |call| match call {
+            Call::Socket => platform::recv(fd, buf, true),
+            Call::Plain => platform::read(fd, buf),
+        });
         self.io_result(r, codes::SslWantRead, codes::NetRecvFailed)
     }
 
@@ -386,28 +343,12 @@ impl FdTransport {
 
     fn send_now(&mut self, buf: &[u8]) -> mbedtls::Result<usize> {
         self.check_deadline()?;
-        if self.deadline.is_some() {
-            let fd = self.fd;
-            let r = self.try_then_wait(Dir::Write, false, codes::SslWantWrite, codes::NetSendFailed, || {
-                platform::send(fd, buf, true)
-            });
-            if let Some(r) = r {
-                return r;
-            }
-        }
-        // Only the handshake deadline bounds a send; the retransmission timer concerns receiving.
-        let w = match self.wait_ready(Dir::Write) {
-            Wait::Timer => Wait::Ready,
-            w => w,
-        };
-        if let Some(e) = self.check_wait(w) {
-            return Err(e);
-        }
+        let fd = self.fd;
         // platform::send never raises SIGPIPE: a peer that went away gives SOCKET_RESET.
-        let r = match platform::send(self.fd, buf, false) {
-            Err(IoErr::NotSocket) => platform::write(self.fd, buf),
-            r => r,
-        };
+        let r = self.never_wait(Dir::Write, |call| match call {
+            Call::Socket => platform::send(fd, buf, true),
+            Call::Plain => platform::write(fd, buf),
+        });
         self.io_result(r, codes::SslWantWrite, codes::NetSendFailed)
     }
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use qlssl::abi::{ql_ssl_config, ql_ssl_config_type_e as T, qlssl_va_args};
 use qlssl::config::{self, Settings};
 use qlssl::connection::Connection;
+use qlssl::context::Context;
 use qlssl::error::Error;
 
 struct Server(Child);
@@ -88,7 +89,7 @@ fn set_ca_path(c: &mut ql_ssl_config, path: &std::ffi::CStr) {
     unsafe { config::set(c, T::QL_SSL_CONF_CACERT as i32, &a) }.unwrap();
 }
 
-fn http_get(conn: &mut Connection) -> String {
+fn http_get(conn: &Context) -> String {
     let req = b"GET / HTTP/1.0\r\n\r\n";
     assert_eq!(conn.write(req).unwrap(), req.len());
     let mut out = Vec::new();
@@ -120,12 +121,14 @@ fn verified_blocking_handshake_and_http_exchange() {
     conn.set_hostname(b"localhost").unwrap();
     assert_eq!(conn.read(&mut [0u8; 4]).unwrap_err(), Error::WrongState("no handshake has been done"));
     conn.setup(settings.clone()).unwrap();
+    // Blocking calls go through the Context: the connection itself never waits for the socket.
+    let conn = Context::from(conn);
     let (r, notice) = conn.handshake();
     r.unwrap();
     assert!(notice.is_none());
-    assert!(conn.handshake_finished());
-    assert_eq!(conn.verify_flags(), Some(0));
-    let page = http_get(&mut conn);
+    assert!(conn.with(|c| Ok(c.handshake_finished())).unwrap());
+    assert_eq!(conn.with(|c| Ok(c.verify_flags())).unwrap(), Some(0));
+    let page = http_get(&conn);
     assert!(page.starts_with("HTTP/1.0 200"), "unexpected response: {page:.80}");
     conn.close_notify().unwrap();
     config::free(&mut conf).unwrap();
@@ -141,9 +144,10 @@ fn verified_blocking_handshake_and_http_exchange() {
     let mut settings = settings;
     settings.negotiate_timeout_s = 10;
     conn.setup(settings).unwrap();
+    let conn = Context::from(conn);
     let (r, _) = conn.handshake();
     assert!(matches!(r, Err(Error::Handshake(ref m)) if m.contains("mismatch")), "{r:?}");
-    assert_eq!(conn.verify_flags(), Some(0x04));
+    assert_eq!(conn.with(|c| Ok(c.verify_flags())).unwrap(), Some(0x04));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -161,6 +165,7 @@ fn silent_peer_hits_the_negotiate_timeout_once() {
     let mut conn = Connection::new();
     conn.set_socket_fd(sock.as_raw_fd()).unwrap();
     conn.setup(settings).unwrap();
+    let conn = Context::from(conn);
     let t0 = Instant::now();
     let (r, notice) = conn.handshake();
     assert_eq!(r, Err(Error::HandshakeTimeout(1)));

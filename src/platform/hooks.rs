@@ -242,6 +242,30 @@ pub fn wait(fd: c_int, dir: Dir, timeout_ms: u32) -> core::result::Result<bool, 
     }
 }
 
+/// No wake-up descriptor on bare metal: waits are sliced instead (see src/gate.rs).
+pub struct Wakeup;
+
+impl Wakeup {
+    pub fn new() -> Option<Wakeup> {
+        None
+    }
+
+    pub fn wake(&self) {}
+}
+
+/// The `wait` hook (a wakeup never exists here). `timeout_ms` None: the longest wait the hook takes.
+pub fn wait_or_wake(fd: c_int, dir: Dir, timeout_ms: Option<u32>, _wake: Option<&Wakeup>) -> core::result::Result<bool, IoErr> {
+    wait(fd, dir, timeout_ms.unwrap_or(u32::MAX))
+}
+
+/// Longest socket wait before a task checks whether its context is being freed; no wakeup exists here, so an idle reader calls the `wait` hook this often.
+pub(crate) const WAIT_SLICE_MS: u32 = 100;
+
+/// Let other tasks run for a moment (`ql_ssl_free` waiting for tasks to leave a context).
+pub fn pause() {
+    <YieldRelax as spin::RelaxStrategy>::relax();
+}
+
 pub fn nonblocking(fd: c_int) -> Option<bool> {
     let f = hooks().and_then(|h| h.is_nonblocking)?;
     // SAFETY: as above.

@@ -92,6 +92,66 @@ pub fn wait(fd: c_int, dir: Dir, timeout_ms: u32) -> core::result::Result<bool, 
     }
 }
 
+/// A descriptor another task makes readable to end a `wait_or_wake` early (an `eventfd`). Once
+/// woken it stays readable: it is only used to tell waiters that their context is being freed.
+pub struct Wakeup {
+    fd: c_int,
+}
+
+impl Wakeup {
+    /// None when no descriptor can be created (the waits then stay sliced, see src/gate.rs).
+    pub fn new() -> Option<Wakeup> {
+        // SAFETY: eventfd takes plain values and returns a new descriptor or -1.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+        (fd >= 0).then_some(Wakeup { fd })
+    }
+
+    /// Make every present and future `wait_or_wake` on this wakeup return at once.
+    pub fn wake(&self) {
+        let one: u64 = 1;
+        // SAFETY: writes 8 bytes from a live u64 to our own eventfd. A full counter (EAGAIN) is
+        // still readable, which is all that matters.
+        unsafe { libc::write(self.fd, (&one as *const u64).cast(), 8) };
+    }
+}
+
+impl Drop for Wakeup {
+    fn drop(&mut self) {
+        // SAFETY: our own descriptor, closed once.
+        unsafe { libc::close(self.fd) };
+    }
+}
+
+/// Like `wait`, but also returns Ok(true) as soon as `wake` has been woken. `timeout_ms` None:
+/// no time limit.
+pub fn wait_or_wake(fd: c_int, dir: Dir, timeout_ms: Option<u32>, wake: Option<&Wakeup>) -> core::result::Result<bool, IoErr> {
+    let events = match dir {
+        Dir::Read => libc::POLLIN,
+        Dir::Write => libc::POLLOUT,
+    };
+    let mut pfds = [
+        libc::pollfd { fd, events, revents: 0 },
+        libc::pollfd { fd: wake.map_or(-1, |w| w.fd), events: libc::POLLIN, revents: 0 },
+    ];
+    let count = if wake.is_some() { 2 } else { 1 };
+    let timeout = timeout_ms.map_or(-1, |ms| ms.min(i32::MAX as u32) as c_int);
+    // SAFETY: `count` valid pollfds.
+    let r = unsafe { libc::poll(pfds.as_mut_ptr(), count, timeout) };
+    match r {
+        0 => Ok(false),
+        r if r > 0 => Ok(true),
+        _ => Err(classify_errno()),
+    }
+}
+
+/// Longest socket wait before a task checks whether its context is being freed; a wait that outlasts it creates the eventfd wakeup (src/gate.rs): a loopback handshake never does.
+pub(crate) const WAIT_SLICE_MS: u32 = 20;
+
+/// Let other threads run for a moment (`ql_ssl_free` waiting for tasks to leave a context).
+pub fn pause() {
+    std::thread::sleep(std::time::Duration::from_millis(1));
+}
+
 /// Some(true) for an open non-blocking descriptor, Some(false) for a blocking one, None when the
 /// descriptor is not open.
 pub fn nonblocking(fd: c_int) -> Option<bool> {
