@@ -785,8 +785,9 @@ impl Connection {
         }
     }
 
+    /// One step of a read. The API call's start (`begin_call`) is the caller's (src/context.rs):
+    /// a blocking read that waits several times is still one call, whose socket mode is read once.
     pub fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
-        self.begin_call();
         if self.peer_closed && self.phase == Phase::Established {
             return Ok(0);
         }
@@ -832,8 +833,8 @@ impl Connection {
         ))))
     }
 
+    /// One step of a write (the call's start is the caller's, as for `read`).
     pub fn write(&mut self, buf: &[u8]) -> Result<usize> {
-        self.begin_call();
         self.established()?;
         if buf.is_empty() {
             return Ok(0);
