@@ -1,6 +1,6 @@
 /*
- * ql_fs.h - the QuecOpen file API subset the qlssl host runtime implements (the port layer's
- * `UFS:` certificate reads, port/quecopen/), for Linux. Prototypes, types and error values are
+ * ql_fs.h - the QuecOpen file API subset the qlssl host runtime implements: what the port layer
+ * (port/quecopen/) reads `UFS:` certificates with (open, size, read, close), for Linux. Prototypes, types and error values are
  * the SDK's (components/ql-kernel/inc/ql_fs.h), so code written for the module builds unchanged.
  * Part of the qlssl SDK host runtime: see docs/RUNTIME.md.
  *
@@ -20,10 +20,6 @@
 extern "C" {
 #endif
 
-#define QL_SEEK_SET 0
-#define QL_SEEK_CUR 1
-#define QL_SEEK_END 2
-
 /* A file ID from ql_fopen: > 0 when open; the functions return a negative QL_FILE_* code on failure. */
 typedef int QFILE;
 
@@ -32,14 +28,11 @@ typedef enum {
     QL_FILE_INVALID_INPUT_VALUE = (QL_COMPONENT_STORAGE_FILE << 16) | 400,
     QL_FILE_FILE_NOT_FOUND = (QL_COMPONENT_STORAGE_FILE << 16) | 405,
     QL_FILE_INVALID_FILE_NAME = (QL_COMPONENT_STORAGE_FILE << 16) | 406,
-    QL_FILE_FAILED_TO_WRITE_FILE = (QL_COMPONENT_STORAGE_FILE << 16) | 409,
     QL_FILE_FAILED_TO_OPEN_FILE = (QL_COMPONENT_STORAGE_FILE << 16) | 410,
     QL_FILE_FAILED_TO_READ_FILE = (QL_COMPONENT_STORAGE_FILE << 16) | 411,
     QL_FILE_GET_SIZE_FAIL = (QL_COMPONENT_STORAGE_FILE << 16) | 415,
     QL_FILE_INVALID_FILE_DESCRIPTOR = (QL_COMPONENT_STORAGE_FILE << 16) | 416,
     QL_FILE_CLOSE_FAIL = (QL_COMPONENT_STORAGE_FILE << 16) | 430,
-    QL_FILE_SEEK_FAIL = (QL_COMPONENT_STORAGE_FILE << 16) | 431,
-    QL_FILE_TELL_FAIL = (QL_COMPONENT_STORAGE_FILE << 16) | 432,
 } ql_errcode_fs_e;
 
 /* Open "UFS:name"; mode as for fopen ("r", "rb", "w+", "ab", ...). A file ID (> 0) or an error. */
@@ -48,16 +41,8 @@ QFILE ql_fopen(const char *file_name, const char *mode);
 int ql_fclose(QFILE fd);
 /* Read up to size*num bytes: the bytes read (0 at the end of the file) or an error. */
 int ql_fread(void *buffer, size_t size, size_t num, QFILE fd);
-/* Write size*num bytes: the bytes written or an error. */
-int ql_fwrite(void *buffer, size_t size, size_t num, QFILE fd);
-/* Move the file position (origin QL_SEEK_*): the new position or an error. */
-int ql_fseek(QFILE fd, long offset, int origin);
-/* The file position or an error. */
-int ql_ftell(QFILE fd);
 /* The file's size in bytes or an error. */
 int ql_fsize(int fd);
-/* QL_FILE_OK when the file exists, else an error. */
-int ql_file_exist(const char *file_name);
 
 #ifdef __cplusplus
 }

@@ -133,43 +133,6 @@ int ql_fread(void *buffer, size_t size, size_t num, QFILE fd)
     return (int)got;
 }
 
-int ql_fwrite(void *buffer, size_t size, size_t num, QFILE fd)
-{
-    size_t want, done = 0;
-    if (buffer == NULL || fd <= 0 || (size != 0 && num > (size_t)INT_MAX / size)) {
-        return QL_FILE_INVALID_INPUT_VALUE;
-    }
-    want = size * num;
-    while (done < want) {
-        ssize_t n = write(fd, (const char *)buffer + done, want - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return QL_FILE_FAILED_TO_WRITE_FILE;
-        }
-        done += (size_t)n;
-    }
-    return (int)done;
-}
-
-int ql_fseek(QFILE fd, long offset, int origin)
-{
-    static const int whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
-    off_t r;
-    if (fd <= 0 || origin < QL_SEEK_SET || origin > QL_SEEK_END) {
-        return QL_FILE_INVALID_INPUT_VALUE;
-    }
-    r = lseek(fd, (off_t)offset, whence[origin]);
-    return r < 0 || r > INT_MAX ? QL_FILE_SEEK_FAIL : (int)r;
-}
-
-int ql_ftell(QFILE fd)
-{
-    off_t r = fd > 0 ? lseek(fd, 0, SEEK_CUR) : -1;
-    return r < 0 || r > INT_MAX ? QL_FILE_TELL_FAIL : (int)r;
-}
-
 int ql_fsize(int fd)
 {
     struct stat st;
@@ -177,15 +140,4 @@ int ql_fsize(int fd)
         return QL_FILE_GET_SIZE_FAIL;
     }
     return (int)st.st_size;
-}
-
-int ql_file_exist(const char *file_name)
-{
-    char path[PATH_MAX];
-    struct stat st;
-    int rc = ufs_path(file_name, path);
-    if (rc != QL_FILE_OK) {
-        return rc;
-    }
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? QL_FILE_OK : QL_FILE_FILE_NOT_FOUND;
 }
