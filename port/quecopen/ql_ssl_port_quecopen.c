@@ -124,6 +124,9 @@ static int port_recv(int fd, uint8_t *buf, size_t len, int dontwait)
     return port_sock_result(fd, (long)lwip_recv(fd, buf, port_clamp(len), dontwait ? MSG_DONTWAIT : 0));
 }
 
+/* The longest timeout lwip_select computes without overflow: tv_sec * 1000 + 999 <= INT32_MAX. */
+#define PORT_MAX_SELECT_MS 2147482647u
+
 static int port_wait(int fd, int for_write, uint32_t timeout_ms)
 {
     fd_set set;
@@ -134,10 +137,16 @@ static int port_wait(int fd, int for_write, uint32_t timeout_ms)
     }
     FD_ZERO(&set);
     FD_SET(fd, &set);
+    /* lwip_select computes tv_sec * 1000 in a long (32 bits on the module), so a timeout past
+     * about 24.8 days would overflow: those are cut to just below it. UINT32_MAX is the
+     * library's "as long as it takes", i.e. no timeout. */
+    if (timeout_ms > PORT_MAX_SELECT_MS && timeout_ms != UINT32_MAX) {
+        timeout_ms = PORT_MAX_SELECT_MS;
+    }
     tv.tv_sec = (long)(timeout_ms / 1000u);
     tv.tv_usec = (long)(timeout_ms % 1000u) * 1000L;
-    /* UINT32_MAX: the caller's "as long as you like"; 49 days is as good as for ever here. */
-    r = lwip_select(fd + 1, for_write ? NULL : &set, for_write ? &set : NULL, NULL, &tv);
+    r = lwip_select(fd + 1, for_write ? NULL : &set, for_write ? &set : NULL, NULL,
+                    timeout_ms == UINT32_MAX ? NULL : &tv);
     if (r > 0) {
         return 1;
     }

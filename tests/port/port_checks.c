@@ -102,6 +102,8 @@ static void check_hooks(const ql_ssl_platform_hooks *h, int fd)
     fcntl(fd, F_SETFL, flags);
     CHECK(h->is_nonblocking(fd) == 0, "O_NONBLOCK not cleared");
     CHECK(h->wait(fd, 1, 1000) == 1, "a connected socket is not writable");
+    CHECK(h->wait(fd, 1, UINT32_MAX) == 1, "no timeout (NULL timeval)");
+    CHECK(h->wait(fd, 1, 0xFFFFFFF0u) == 1, "a timeout past lwip_select's range");
     CHECK(h->wait(fd, 0, 20) == 0, "the server spoke first"); /* it waits for the ClientHello */
     {
         uint8_t addr[64];
