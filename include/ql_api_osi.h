@@ -169,6 +169,8 @@ extern QlOSStatus ql_rtos_mutex_delete(ql_mutex_t mutexRef);
 
 /** Milliseconds since the runtime started (not scaled). */
 uint32 ql_rtos_get_system_tick(void);
+/** Milliseconds since the runtime started (monotonic, not scaled); the SDK: since boot. */
+int64_t ql_rtos_up_time_ms(void);
 
 #ifdef __cplusplus
 }

@@ -210,6 +210,8 @@ void ql_rtos_task_sleep_s(uint32 s)
 
 uint32 ql_rtos_get_system_tick(void) { return (uint32)(qlrt_elapsed_s() * 1000.0); }
 
+int64_t ql_rtos_up_time_ms(void) { return (int64_t)(qlrt_elapsed_s() * 1000.0); }
+
 int qlrt_wait_tasks(double timeout_s)
 {
     struct timespec until;

@@ -44,6 +44,9 @@ phase "cross aarch64 (qemu-user)" bash cross/ci_leg.sh
 # The RTOS modules: the library no_std + alloc for armv7a-none-eabi (soft float) and armv7a-none-eabihf
 # (hard float), its tests under qemu-arm.
 phase "bare metal armv7a-none-eabi + armv7a-none-eabihf (qemu-arm)" timeout 1500 bash cross/baremetal/build.sh
+# The QuecOpen port layer over the host runtime, with the bare-metal (hooks) library built for x86_64.
+phase "port layer: hooks build + port/quecopen on the host runtime" \
+    bash -c 'timeout 900 tests/port/host_run.sh && timeout 300 tests/port/host_run.sh --checks'
 
 echo "==== summary ===="
 printf '%s\n' "${results[@]}"

@@ -15,9 +15,9 @@
 # minimal_client.elf, sizes.txt, bm_test.log.
 #
 # The mbedtls-sys-auto crate needs a one-line fix on non-Linux ARM (its no_std `c_char` is i8,
-# core's is u8). The fix is applied at build time to a copy of the registry crate under
-# target/baremetal/vendor/ (checksum-checked against Cargo.lock), which Cargo.toml's [patch] uses;
-# no dependency code is committed.
+# core's is u8). cross/baremetal/vendor.sh applies it at build time to a copy of the registry crate
+# under target/baremetal/vendor/ (checksum-checked against Cargo.lock), which Cargo.toml's [patch]
+# uses; no dependency code is committed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -25,8 +25,6 @@ ROOT=$PWD
 
 TARGETS=${QLSSL_BAREMETAL_TARGETS:-armv7a-none-eabi armv7a-none-eabihf}
 OUT=$ROOT/target/baremetal
-CRATE=mbedtls-sys-auto-2.28.15
-PATCH=$ROOT/cross/baremetal/mbedtls-sys-auto-c_char.patch
 # C flags per target: the ABI rustc's target uses (armv7a-none-eabihf: +vfp3d16, hard-float
 # calling convention; armv7a-none-eabi: soft float). They also select newlib's multilib
 # (thumb/v7-a/nofp, thumb/v7-a+fp/hard).
@@ -49,29 +47,7 @@ v=$(arm-none-eabi-gcc -dumpfullversion)
 log "toolchain: $(/usr/bin/rustc --version) | $(arm-none-eabi-gcc --version | head -1) | $(qemu-arm --version | head -1)"
 
 # ---- the patched copy of mbedtls-sys-auto -------------------------------------------------------
-want_sum=$(awk -v n="${CRATE%-*}" -v v="${CRATE##*-}" '
-    $0 == "name = \"" n "\"" { hit = 1; next }
-    hit && $0 == "version = \"" v "\"" { ver = 1; next }
-    hit && ver && /^checksum = / { gsub(/"/, "", $3); print $3; exit }
-    /^\[\[package\]\]/ { hit = 0; ver = 0 }' Cargo.lock)
-[ -n "$want_sum" ] || die "no checksum for $CRATE in Cargo.lock"
-crate_file() { find "${CARGO_HOME:-$HOME/.cargo}/registry/cache" -name "$CRATE.crate" 2>/dev/null | head -1; }
-if [ -z "$(crate_file)" ]; then
-    log "fetching $CRATE through the library's Cargo.lock"
-    RUSTC=/usr/bin/rustc /usr/bin/cargo fetch --locked --manifest-path "$ROOT/Cargo.toml" >/dev/null
-fi
-src=$(crate_file)
-[ -n "$src" ] || die "$CRATE.crate not in the cargo cache after cargo fetch"
-[ "$(sha256sum "$src" | cut -d' ' -f1)" = "$want_sum" ] || die "$src does not match Cargo.lock's checksum"
-stamp="$want_sum $(sha256sum "$PATCH" | cut -d' ' -f1)"
-if [ "$(cat "$OUT/vendor/$CRATE.stamp" 2>/dev/null)" != "$stamp" ]; then
-    log "vendoring $CRATE into ${OUT#"$ROOT"/}/vendor and applying ${PATCH#"$ROOT"/}"
-    rm -rf "$OUT/vendor/$CRATE"
-    mkdir -p "$OUT/vendor"
-    tar -xzf "$src" -C "$OUT/vendor"
-    patch -p1 --forward --quiet -d "$OUT/vendor/$CRATE" <"$PATCH"
-    echo "$stamp" >"$OUT/vendor/$CRATE.stamp"
-fi
+bash cross/baremetal/vendor.sh
 
 # ---- build ------------------------------------------------------------------------------------
 trap stop_servers EXIT
