@@ -16,7 +16,8 @@ use crate::platform;
 /// Remember `e`, returned by exported function `func`, as the last error; with an error log
 /// configured (Linux), also append one line for it there.
 pub fn record(func: &'static str, e: &Error) {
-    if crate::log::enabled(crate::log::level::WARN) {
+    // Failed calls are WARN, faults of the library ERROR (`log::failed_call` picks).
+    if crate::log::enabled(crate::log::level::ERROR) {
         crate::log::failed_call(func, code_name(e.code()), e);
     }
     let text = e.to_string();
