@@ -1881,7 +1881,8 @@ int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
  * Messages: WARN each failed call (name, code, the ql_ssl_last_error() text) and timeouts; INFO
  * handshake start and result (protocol version, cipher suite, resumed or not) and close_notify;
  * DEBUG setup details and, on Linux, mbedtls's debug levels 1-2; VERBOSE mbedtls's levels 3-4
- * (hex dumps). ERROR only for faults of the library itself. Bare metal: no mbedtls debug lines
+ * (hex dumps) - mbedtls's lines for contexts set up (ql_ssl_setup) while the level is DEBUG or
+ * VERBOSE. ERROR only for faults of the library itself. Bare metal: no mbedtls debug lines
  * (its mbedtls is built without MBEDTLS_DEBUG_C), the library's messages as on Linux.
  * Threads: may be called at any time from any thread, also before ql_ssl_platform_init() on
  * bare metal. The callback runs on the thread of the ql_ssl_* call (or mbedtls step) that logs,

@@ -83,6 +83,8 @@ struct ConfigKey {
     psk: Option<(CString, Vec<u8>)>,
     renegotiation: bool,
     negotiate_timeout_s: c_int,
+    /// Built with mbedtls's debug hook (the log was at DEBUG or VERBOSE then).
+    mbedtls_debug: bool,
 }
 
 /// Most shared configurations kept.
@@ -106,13 +108,14 @@ fn shared_config(s: &Settings) -> Result<Arc<Config>> {
         psk: s.psk.clone(),
         renegotiation: s.renegotiation,
         negotiate_timeout_s: s.negotiate_timeout_s,
+        mbedtls_debug: crate::log::mbedtls_debug_wanted(),
     };
     if !own_cert {
         if let Some((_, cfg)) = CONFIG_CACHE.lock().iter().find(|(k, _)| *k == key) {
             return Ok(cfg.clone());
         }
     }
-    let cfg = Arc::new(build_config(s, cas)?);
+    let cfg = Arc::new(build_config(s, cas, key.mbedtls_debug)?);
     if !own_cert {
         let mut cache = CONFIG_CACHE.lock();
         cache.insert(0, (key, cfg.clone()));
@@ -134,7 +137,11 @@ fn verifies_server_certificate(s: &Settings) -> bool {
 
 /// Build the mbedtls configuration. Every certificate and key is loaded here, so a bad file is
 /// reported by `ql_ssl_setup()`, not in the middle of a handshake.
-fn build_config(s: &Settings, cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509::Certificate>>>) -> Result<Config> {
+fn build_config(
+    s: &Settings,
+    cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509::Certificate>>>,
+    mbedtls_debug: bool,
+) -> Result<Config> {
     let transport = if s.dtls { Transport::Datagram } else { Transport::Stream };
     let mut cfg = Config::new(Endpoint::Client, transport, Preset::Default);
     cfg.set_rng(Arc::new(SharedRng));
@@ -227,7 +234,9 @@ fn build_config(s: &Settings, cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509
     }
     // Both hooks take no per-context pointer, so they suit every context sharing this config.
     let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
-    crate::log::install_mbedtls_debug(raw);
+    if mbedtls_debug {
+        crate::log::install_mbedtls_debug(raw);
+    }
     #[cfg(feature = "std")]
     crate::keylog::install(raw);
 

@@ -4,9 +4,9 @@
 //!
 //! Off is the default and costs one relaxed atomic load per event site: the `qlog!` macro tests
 //! the level before it evaluates or formats anything, so no path formats, allocates or locks
-//! while no callback is registered. mbedtls's debug hook is installed on every config, but with
-//! the threshold at 0 mbedtls returns from it before formatting (and it calls the same function
-//! whether a hook is installed or not).
+//! while no callback is registered. mbedtls's debug hook is installed only on configs built while
+//! the level is DEBUG or VERBOSE (`mbedtls_debug_wanted`, part of the shared-config key): with it,
+//! mbedtls's debug functions would test one more value at every one of its debug sites.
 //!
 //! Levels are the SDK's QL_LOG levels (ERROR 1 ... VERBOSE 5), so a callback can hand them to
 //! `QL_LOG` unchanged. ERROR is kept for faults of the library itself (an internal error, a
@@ -134,9 +134,16 @@ fn mbedtls_threshold(max_level: c_int) -> c_int {
     }
 }
 
-/// Install the debug hook on a config being built (every config: the threshold decides, so
-/// shared configs serve contexts set up before and after the level changes). Host builds only:
-/// the bare-metal mbedtls is built without MBEDTLS_DEBUG_C.
+/// True when configs built now get mbedtls's debug hook: the log is at DEBUG or VERBOSE (Linux;
+/// the bare-metal mbedtls is built without MBEDTLS_DEBUG_C). Part of the shared-config key
+/// (src/connection.rs), so a config without the hook is never handed to a context set up while
+/// debugging, and while the log is below DEBUG no config has it: mbedtls's debug functions, which
+/// it calls at every debug site either way, then return at their first test.
+pub fn mbedtls_debug_wanted() -> bool {
+    cfg!(feature = "std") && enabled(QL_SSL_LOG_DEBUG)
+}
+
+/// Install the debug hook on a config being built. Host builds only.
 #[cfg(feature = "std")]
 pub fn install_mbedtls_debug(cfg: *mut mbedtls_sys::ssl_config) {
     // SAFETY: plain setter on a config the caller owns and is building; the hook takes no context
@@ -196,7 +203,8 @@ pub fn set(cb: ql_ssl_log_cb, max_level: c_int, arg: *mut c_void) {
 /// Messages: WARN each failed call (name, code, the ql_ssl_last_error() text) and timeouts; INFO
 /// handshake start and result (protocol version, cipher suite, resumed or not) and close_notify;
 /// DEBUG setup details and, on Linux, mbedtls's debug levels 1-2; VERBOSE mbedtls's levels 3-4
-/// (hex dumps). ERROR only for faults of the library itself. Bare metal: no mbedtls debug lines
+/// (hex dumps) - mbedtls's lines for contexts set up (ql_ssl_setup) while the level is DEBUG or
+/// VERBOSE. ERROR only for faults of the library itself. Bare metal: no mbedtls debug lines
 /// (its mbedtls is built without MBEDTLS_DEBUG_C), the library's messages as on Linux.
 /// Threads: may be called at any time from any thread, also before ql_ssl_platform_init() on
 /// bare metal. The callback runs on the thread of the ql_ssl_* call (or mbedtls step) that logs,
