@@ -1053,6 +1053,37 @@ extern "C" {
 #define QL_SSL_CIPHERSUITE_ALL 65535
 
 /**
+ * Log level: nothing (`max_level` 0 switches the log off).
+ */
+#define QL_SSL_LOG_NONE 0
+
+/**
+ * Log level: a fault of the library itself (internal error, caught panic).
+ */
+#define QL_SSL_LOG_ERROR 1
+
+/**
+ * Log level: a failed call (its result code and text), a peer's fatal alert, a timeout.
+ */
+#define QL_SSL_LOG_WARN 2
+
+/**
+ * Log level: handshake start and result (protocol version, cipher suite, resumption), close_notify.
+ */
+#define QL_SSL_LOG_INFO 3
+
+/**
+ * Log level: the library's details (setup, cached session offered) and mbedtls's debug levels 1-2
+ * (errors and handshake state changes).
+ */
+#define QL_SSL_LOG_DEBUG 4
+
+/**
+ * Log level: also mbedtls's debug levels 3-4 (details and hex dumps of every record).
+ */
+#define QL_SSL_LOG_VERBOSE 5
+
+/**
  * Major version of this library (Cargo.toml's `version`).
  */
 #define QLSSL_VERSION_MAJOR 0
@@ -1644,6 +1675,12 @@ typedef struct {
 #endif
 
 /**
+ * The log callback: `level` is a QL_SSL_LOG_* value (1..5), `msg` one NUL-terminated line without
+ * a trailing newline (valid only during the call), `arg` what was registered with it.
+ */
+typedef void (*ql_ssl_log_cb)(int level, const char *msg, void *arg);
+
+/**
  * The older SDK generation's spelling of `ql_ssl_handshake_timeout_cb` (same type).
  */
 typedef ql_ssl_handshake_timeout_cb ql_ssl_handshark_timeout_cb;
@@ -1833,6 +1870,27 @@ int ql_ssl_last_error(char *buf, size_t len);
  */
 int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
 #endif
+
+/**
+ * Register the library's log callback. `cb` receives every message of level `max_level` or
+ * lower (QL_SSL_LOG_ERROR 1 ... QL_SSL_LOG_VERBOSE 5, the SDK's QL_LOG numbering; a callback may
+ * pass them to QL_LOG as they are); `arg` is handed back with each message. `cb` NULL or
+ * `max_level` QL_SSL_LOG_NONE (0) switches the log off (the default: then no message is
+ * formatted). Returns QL_SSL_SUCCESS, or QL_SSL_ERROR_INVALID_PARAM for a `max_level` outside
+ * 0..5 (the registration is unchanged).
+ * Messages: WARN each failed call (name, code, the ql_ssl_last_error() text) and timeouts; INFO
+ * handshake start and result (protocol version, cipher suite, resumed or not) and close_notify;
+ * DEBUG setup details and, on Linux, mbedtls's debug levels 1-2; VERBOSE mbedtls's levels 3-4
+ * (hex dumps) - mbedtls's lines for contexts set up (ql_ssl_setup) while the level is DEBUG or
+ * VERBOSE. ERROR only for faults of the library itself. Bare metal: no mbedtls debug lines
+ * (its mbedtls is built without MBEDTLS_DEBUG_C), the library's messages as on Linux.
+ * Threads: may be called at any time from any thread, also before ql_ssl_platform_init() on
+ * bare metal. The callback runs on the thread of the ql_ssl_* call (or mbedtls step) that logs,
+ * possibly on several threads at once, and while the library holds that context's lock: it must
+ * not call ql_ssl_* functions on that context. A message already being delivered on another
+ * thread when the callback is replaced may still reach the old callback with its old `arg`.
+ */
+int ql_ssl_set_log_callback(ql_ssl_log_cb cb, int max_level, void *arg);
 
 /**
  * Version of the library the program runs with, as QLSSL_VERSION_NUMBER encodes it; compare with

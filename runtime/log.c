@@ -17,6 +17,7 @@
 static pthread_mutex_t g_log_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned g_errors, g_failures, g_refused;
 static int g_threshold = -2; /* -2 = not read yet */
+static int g_qlssl_level = QL_LOG_LEVEL_INFO; /* for the qlssl library's log, see qlrt_route_qlssl_log */
 static double g_scale = 0;
 static struct timespec g_t0;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -42,6 +43,8 @@ static void init_once(void)
                 found = 1;
             }
         if (!found) fprintf(stderr, "qlrt: QLRT_LOG_LEVEL='%s' not understood, using DEBUG\n", lv);
+        /* Errors always show, as for the application's lines. */
+        g_qlssl_level = g_threshold > QL_LOG_LEVEL_ERROR ? g_threshold : QL_LOG_LEVEL_ERROR;
     }
     g_scale = 1.0;
     if (sc && *sc) {
@@ -173,4 +176,26 @@ void qlrt_log_counts(unsigned *errors, unsigned *failures, unsigned *refused)
     *failures = g_failures;
     *refused = g_refused;
     pthread_mutex_unlock(&g_log_lock);
+}
+
+/*
+ * The qlssl library's log (ql_ssl_set_log_callback, declared here rather than through ql_ssl.h,
+ * which this compat unit does not include; weak, so a runtime linked without it still links) goes
+ * to QL_LOG with tag "qlssl". Its levels are the QL_LOG ones. Up to QLRT_LOG_LEVEL when that is
+ * set (DEBUG adds mbedtls's handshake states, VERBOSE its record dumps); INFO when it is not (the
+ * runtime's own default, DEBUG, would print mbedtls's state machine for every handshake).
+ */
+typedef void (*qlrt_qlssl_log_cb)(int level, const char *msg, void *arg);
+extern int ql_ssl_set_log_callback(qlrt_qlssl_log_cb cb, int max_level, void *arg) __attribute__((weak));
+
+static void qlssl_to_ql_log(int level, const char *msg, void *arg)
+{
+    (void)arg;
+    ql_log_printf(level, "qlssl", "-", 0, "%s", msg);
+}
+
+void qlrt_route_qlssl_log(void)
+{
+    pthread_once(&g_once, init_once);
+    if (ql_ssl_set_log_callback != NULL) ql_ssl_set_log_callback(qlssl_to_ql_log, g_qlssl_level, NULL);
 }

@@ -35,6 +35,8 @@ typedef struct {
 void qlrt_logf(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void qlrt_count_refused(void);
 void qlrt_log_counts(unsigned *errors, unsigned *failures, unsigned *refused);
+/* Route the qlssl library's log to QL_LOG (tag "qlssl"), up to QLRT_LOG_LEVEL (INFO if unset). */
+void qlrt_route_qlssl_log(void);
 
 /* Time. */
 double qlrt_time_scale(void);

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
                 init);
         return 4;
     }
+    qlrt_route_qlssl_log();
     qlrt_logf(QLRT_LV_INFO, "calling %s() (time scale %g, timeout %g s)", init, qlrt_time_scale(), timeout);
     *(void **)(&init_fn) = sym;
     init_rc = init_fn();

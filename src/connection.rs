@@ -28,6 +28,7 @@ use crate::ciphers;
 use crate::config::{CipherChoice, Settings, MAX_HOSTNAME};
 use crate::error::{describe, Error, Result};
 use crate::gate::WaitPlan;
+use crate::log::qlog;
 use crate::rng::SharedRng;
 use crate::session::{self, CachedSession, SessionKey};
 use crate::sockcheck;
@@ -82,6 +83,8 @@ struct ConfigKey {
     psk: Option<(CString, Vec<u8>)>,
     renegotiation: bool,
     negotiate_timeout_s: c_int,
+    /// Built with mbedtls's debug hook (the log was at DEBUG or VERBOSE then).
+    mbedtls_debug: bool,
 }
 
 /// Most shared configurations kept.
@@ -105,13 +108,14 @@ fn shared_config(s: &Settings) -> Result<Arc<Config>> {
         psk: s.psk.clone(),
         renegotiation: s.renegotiation,
         negotiate_timeout_s: s.negotiate_timeout_s,
+        mbedtls_debug: crate::log::mbedtls_debug_wanted(),
     };
     if !own_cert {
         if let Some((_, cfg)) = CONFIG_CACHE.lock().iter().find(|(k, _)| *k == key) {
             return Ok(cfg.clone());
         }
     }
-    let cfg = Arc::new(build_config(s, cas)?);
+    let cfg = Arc::new(build_config(s, cas, key.mbedtls_debug)?);
     if !own_cert {
         let mut cache = CONFIG_CACHE.lock();
         cache.insert(0, (key, cfg.clone()));
@@ -133,7 +137,11 @@ fn verifies_server_certificate(s: &Settings) -> bool {
 
 /// Build the mbedtls configuration. Every certificate and key is loaded here, so a bad file is
 /// reported by `ql_ssl_setup()`, not in the middle of a handshake.
-fn build_config(s: &Settings, cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509::Certificate>>>) -> Result<Config> {
+fn build_config(
+    s: &Settings,
+    cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509::Certificate>>>,
+    mbedtls_debug: bool,
+) -> Result<Config> {
     let transport = if s.dtls { Transport::Datagram } else { Transport::Stream };
     let mut cfg = Config::new(Endpoint::Client, transport, Preset::Default);
     cfg.set_rng(Arc::new(SharedRng));
@@ -224,6 +232,13 @@ fn build_config(s: &Settings, cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509
             mbedtls_sys::ssl_conf_handshake_timeout(raw, 1000, max_ms);
         }
     }
+    // Both hooks take no per-context pointer, so they suit every context sharing this config.
+    let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
+    if mbedtls_debug {
+        crate::log::install_mbedtls_debug(raw);
+    }
+    #[cfg(feature = "std")]
+    crate::keylog::install(raw);
 
     if let Some(cas) = cas {
         cfg.set_ca_list(cas, None);
@@ -463,6 +478,14 @@ impl Connection {
             tls.set_timer_callback(Box::new(DtlsTimer(timer.clone())));
             self.timer = Some(timer);
         }
+        qlog!(
+            DEBUG,
+            "setup: {}, verify server {}, SNI {}, session cache {}",
+            if settings.dtls { "DTLS" } else { "TLS" },
+            if self.policy.is_some() { "on" } else { "off" },
+            if settings.sni { "on" } else { "off" },
+            if settings.session_cache { "on" } else { "off" }
+        );
         self.tls = Some(tls);
         // Certificates and keys now live in the mbedtls config: keep only what the handshake needs.
         self.settings = Some(HandshakeSettings::of(&settings));
@@ -504,6 +527,12 @@ impl Connection {
             };
             let deadline = Instant::now() + Duration::from_secs(settings.negotiate_timeout_s as u64);
             self.phase = Phase::Handshaking;
+            qlog!(
+                INFO,
+                "fd {fd}: handshake started (host {}, timeout {} s)",
+                self.hostname.as_ref().and_then(|h| h.to_str().ok()).unwrap_or("not set"),
+                settings.negotiate_timeout_s
+            );
             match self.start(fd, deadline, &settings) {
                 Ok(()) => self.drive(),
                 Err(e) => return (Err(self.fail(e)), None),
@@ -599,6 +628,7 @@ impl Connection {
             );
             if let Some(k) = &self.cache_key {
                 self.offered_session = session::offer(k, raw);
+                qlog!(DEBUG, "fd {fd}: {}", if self.offered_session.is_some() { "offering a cached session" } else { "no cached session" });
             }
         }
         self.transport = Some(transport);
@@ -703,6 +733,15 @@ impl Connection {
             (!sess.is_null()).then(|| (*sess).master)
         };
         self.resumed = self.offered_session.is_some() && self.offered_session == current_master;
+        qlog!(INFO, "fd {}: handshake done: {}", self.fd.unwrap_or(-1), {
+            // SAFETY: as above; both return static strings of mbedtls (never NULL).
+            let (version, suite) = unsafe { (mbedtls_sys::ssl_get_version(raw), mbedtls_sys::ssl_get_ciphersuite(raw)) };
+            let text = |p: *const core::ffi::c_char| {
+                // SAFETY: NUL-terminated static strings (checked for NULL).
+                if p.is_null() { "?" } else { unsafe { core::ffi::CStr::from_ptr(p) }.to_str().unwrap_or("?") }
+            };
+            format!("{}, {}, {}", text(version), text(suite), if self.resumed { "session resumed" } else { "full handshake" })
+        });
         self.offered_session = None;
         if let Some(key) = self.cache_key.take() {
             // SAFETY: as above.
@@ -815,6 +854,7 @@ impl Connection {
                 Ok(0) => {}
                 Ok(n) => return Ok(n),
                 Err(e) if e.high_level() == Some(codes::SslPeerCloseNotify) => {
+                    qlog!(INFO, "fd {}: the peer sent close_notify", self.fd.unwrap_or(-1));
                     self.peer_closed = true;
                     return Ok(0);
                 }
@@ -877,6 +917,7 @@ impl Connection {
         // SAFETY: the context is set up and bound to its transport.
         let r = unsafe { mbedtls_sys::ssl_close_notify(tls.into()) };
         if r == 0 {
+            qlog!(INFO, "fd {}: close_notify sent", self.fd.unwrap_or(-1));
             self.phase = Phase::Closed;
             return Ok(());
         }

@@ -16,6 +16,10 @@ use crate::platform;
 /// Remember `e`, returned by exported function `func`, as the last error; with an error log
 /// configured (Linux), also append one line for it there.
 pub fn record(func: &'static str, e: &Error) {
+    // Failed calls are WARN, faults of the library ERROR (`log::failed_call` picks).
+    if crate::log::enabled(crate::log::level::ERROR) {
+        crate::log::failed_call(func, code_name(e.code()), e);
+    }
     let text = e.to_string();
     #[cfg(feature = "std")]
     platform::error_log(func, e.code() as i32, code_name(e.code()), &text);
@@ -25,7 +29,6 @@ pub fn record(func: &'static str, e: &Error) {
 }
 
 /// The C name of a result code (the error log names codes the way the header does).
-#[cfg_attr(not(feature = "std"), allow(dead_code))]
 pub fn code_name(code: ql_ssl_error_code_e) -> &'static str {
     use ql_ssl_error_code_e as E;
     match code {

@@ -33,6 +33,9 @@ pub mod ffi;
 pub mod gate;
 pub mod handle;
 pub mod hostname;
+#[cfg(feature = "std")]
+pub mod keylog;
+pub mod log;
 pub mod panic;
 pub mod platform;
 pub mod rng;

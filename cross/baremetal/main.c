@@ -87,12 +87,17 @@ static int connect_ctx(ql_ssl_context *ctx, ql_ssl_config *conf, int *fd)
 
 /* ---- tests ---------------------------------------------------------------------------------- */
 
+static void bm_log(int level, const char *msg, void *arg);
+
 static int test_calls_before_init_refused(void)
 {
     ql_ssl_config conf;
     ql_ssl_context ctx = 0;
     CHECK(ql_ssl_conf_init(&conf) == QL_SSL_ERROR_UNKOWN);
     CHECK(ql_ssl_new(&ctx) == QL_SSL_ERROR_UNKOWN && ctx == 0);
+    /* The log hook needs no platform: registering (and refusing a bad level) works already. */
+    CHECK(ql_ssl_set_log_callback(bm_log, 6, NULL) == QL_SSL_ERROR_INVALID_PARAM);
+    CHECK(ql_ssl_set_log_callback(NULL, QL_SSL_LOG_NONE, NULL) == QL_SSL_SUCCESS);
     return 0;
 }
 
@@ -277,6 +282,51 @@ static int test_tls_wrong_ca_refused(void)
     CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS);
     sock_close(fd);
     CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    return 0;
+}
+
+/* The log hook works without an OS: events of a good and a refused handshake reach the callback,
+ * with the levels the header documents; nothing after it is switched off. */
+static int log_info_done, log_warn_hs_failure, log_other, log_after_off, log_off;
+
+static void bm_log(int level, const char *msg, void *arg)
+{
+    (void)arg;
+    if (log_off) {
+        log_after_off++;
+    } else if (level == QL_SSL_LOG_INFO && strstr(msg, "handshake done: TLSv1.2, TLS-") != NULL) {
+        log_info_done++;
+    } else if (level == QL_SSL_LOG_WARN && strstr(msg, "ql_ssl_handshake: QL_SSL_ERROR_HS_FAILURE:") != NULL) {
+        log_warn_hs_failure++;
+    } else if (level < QL_SSL_LOG_ERROR || level > QL_SSL_LOG_INFO) {
+        log_other++;
+    }
+}
+
+static int test_log_callback_events(void)
+{
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    int fd;
+    CHECK(ql_ssl_set_log_callback(bm_log, QL_SSL_LOG_INFO, NULL) == QL_SSL_SUCCESS);
+    CHECK(verifying_config(&conf, "ca.crt") == 0);
+    CHECK(connect_ctx(&ctx, &conf, &fd) == 0);
+    CHECK(ql_ssl_handshake(&ctx) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS);
+    sock_close(fd);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    CHECK(verifying_config(&conf, "other-ca.crt") == 0);
+    CHECK(connect_ctx(&ctx, &conf, &fd) == 0);
+    CHECK(ql_ssl_handshake(&ctx) == QL_SSL_ERROR_HS_FAILURE);
+    CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS);
+    sock_close(fd);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_set_log_callback(NULL, QL_SSL_LOG_VERBOSE, NULL) == QL_SSL_SUCCESS);
+    log_off = 1;
+    CHECK(ql_ssl_free(&ctx) == QL_SSL_ERROR_INVALID_PARAM); /* a failed call, not logged now */
+    printf("    log: %d handshake done, %d handshake failure, %d out of level, %d after off\n", log_info_done,
+           log_warn_hs_failure, log_other, log_after_off);
+    CHECK(log_info_done == 1 && log_warn_hs_failure == 1 && log_other == 0 && log_after_off == 0);
     return 0;
 }
 
@@ -466,6 +516,7 @@ int main(void)
         run("tls_verified_get", test_tls_verified_get);
         run("tls_wrong_ca_refused", test_tls_wrong_ca_refused);
         run("tls_session_resumed", test_tls_session_resumed);
+        run("log_callback_events", test_log_callback_events);
         run("tls_nonblocking", test_tls_nonblocking);
         run("tls_cycles_heap_flat", test_tls_cycles_heap_flat);
     }

@@ -1,0 +1,109 @@
+//! SSLKEYLOGFILE (Linux builds only): when the environment variable names a file, every TLS/DTLS
+//! handshake appends one NSS key-log line `CLIENT_RANDOM <client random> <master secret>` (hex),
+//! so Wireshark/tshark can decrypt a capture of the application's traffic, as with curl, OpenSSL
+//! or rustls. The variable is read once, when the first mbedtls config is built; unset or empty
+//! means off, and then no config carries the callback. Compiled out of bare-metal builds.
+//!
+//! mbedtls 2.28 hands the master secret and both randoms to the extended key-export callback
+//! (MBEDTLS_SSL_EXPORT_KEYS) each time it derives keys, for full and resumed handshakes. The
+//! callback takes no per-context pointer (NULL): one callback fits every context that shares a
+//! cached config (src/connection.rs), and the decision is the same for all configs of a process.
+
+use core::ffi::c_int;
+use std::fs::File;
+use std::io::Write;
+
+use once_cell::sync::OnceCell;
+use parking_lot::Mutex;
+
+use crate::log::qlog;
+
+static KEYLOG: OnceCell<Option<Mutex<File>>> = OnceCell::new();
+
+fn keylog_file() -> Option<&'static Mutex<File>> {
+    KEYLOG
+        .get_or_init(|| {
+            let path = std::env::var_os("SSLKEYLOGFILE").filter(|p| !p.is_empty())?;
+            use std::os::unix::fs::OpenOptionsExt;
+            // The lines are secrets: a new file is readable by its owner only.
+            match std::fs::OpenOptions::new().append(true).create(true).mode(0o600).open(&path) {
+                Ok(f) => {
+                    qlog!(WARN, "SSLKEYLOGFILE: writing TLS session secrets to {}", path.to_string_lossy());
+                    Some(Mutex::new(f))
+                }
+                Err(e) => {
+                    qlog!(WARN, "SSLKEYLOGFILE: cannot open {}: {e}", path.to_string_lossy());
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+/// Give a config being built the key-export callback when SSLKEYLOGFILE is in use.
+pub fn install(cfg: *mut mbedtls_sys::ssl_config) {
+    if keylog_file().is_some() {
+        // SAFETY: plain setter on the config the caller is building; the callback ignores its
+        // context pointer (NULL).
+        unsafe { mbedtls_sys::ssl_conf_export_keys_ext_cb(cfg, Some(export_keys), core::ptr::null_mut()) };
+    }
+}
+
+/// The NSS key-log line for one handshake, newline included.
+pub fn line(client_random: &[u8; 32], master: &[u8; 48]) -> String {
+    let mut s = String::with_capacity(14 + 64 + 1 + 96 + 1);
+    s.push_str("CLIENT_RANDOM ");
+    hex(&mut s, client_random);
+    s.push(' ');
+    hex(&mut s, master);
+    s.push('\n');
+    s
+}
+
+fn hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(DIGITS[(b >> 4) as usize] as char);
+        out.push(DIGITS[(b & 15) as usize] as char);
+    }
+}
+
+/// mbedtls's extended key-export callback: `ms` is the 48-byte master secret, the randoms 32 bytes.
+/// Returns 0 always: a key log that cannot be written must not fail the handshake.
+unsafe extern "C" fn export_keys(
+    _ctx: *mut mbedtls_sys::types::raw_types::c_void,
+    ms: *const u8,
+    _kb: *const u8,
+    _maclen: usize,
+    _keylen: usize,
+    _ivlen: usize,
+    client_random: *const u8,
+    _server_random: *const u8,
+    _prf: mbedtls_sys::tls_prf_types,
+) -> c_int {
+    if ms.is_null() || client_random.is_null() {
+        return 0;
+    }
+    // SAFETY: mbedtls passes its 48-byte master secret and 32-byte client random (checked for
+    // NULL above), valid during the call.
+    let (master, random) = unsafe { (&*(ms as *const [u8; 48]), &*(client_random as *const [u8; 32])) };
+    let _ = crate::platform::catch(|| {
+        if let Some(file) = keylog_file() {
+            // One write per line on an O_APPEND file: lines of concurrent handshakes (and of other
+            // processes sharing the file) do not interleave.
+            if let Err(e) = file.lock().write_all(line(random, master).as_bytes()) {
+                qlog!(WARN, "SSLKEYLOGFILE: write failed: {e}");
+            }
+        }
+    });
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nss_line_format() {
+        let l = super::line(&[0xab; 32], &[0x01; 48]);
+        assert_eq!(l, format!("CLIENT_RANDOM {} {}\n", "ab".repeat(32), "01".repeat(48)));
+    }
+}
