@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite: Rust tests, then the C tests (ctest) twice - a plain build and an
-# AddressSanitizer + UndefinedBehaviorSanitizer build -, the aarch64 Linux leg under qemu-user and
-# the bare-metal build under qemu-arm. Non-interactive; exits non-zero on any failure.
+# AddressSanitizer + UndefinedBehaviorSanitizer build -, the aarch64 Linux leg under qemu-user,
+# the bare-metal build under qemu-arm and the old-glibc libqlssl.so in a glibc 2.31 chroot.
+# Non-interactive; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure_deps.sh
@@ -44,6 +45,9 @@ phase "cross aarch64 (qemu-user)" bash cross/ci_leg.sh
 # The RTOS modules: the library no_std + alloc for armv7a-none-eabi (soft float) and armv7a-none-eabihf
 # (hard float), its tests under qemu-arm.
 phase "bare metal armv7a-none-eabi + armv7a-none-eabihf (qemu-arm)" timeout 1500 bash cross/baremetal/build.sh
+# Linux module SDKs with glibc older than 2.34: libqlssl.so linked against glibc 2.31, needing
+# GLIBC <= 2.17, run in a glibc 2.31 chroot (docs/CROSS.md, "glibc floor").
+phase "glibc floor (libqlssl.so for glibc < 2.34, glibc 2.31 chroot)" timeout 900 bash scripts/glibc_floor.sh
 
 echo "==== summary ===="
 printf '%s\n' "${results[@]}"
