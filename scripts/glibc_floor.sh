@@ -2,7 +2,7 @@
 # libqlssl.so for module Linux SDKs with an older glibc than the build machine's (docs/CROSS.md,
 # "glibc floor"), and the proof that it runs there.
 #
-#   scripts/glibc_floor.sh            sysroot, build, check, run test (x86_64)
+#   scripts/glibc_floor.sh [x86_64|aarch64|all]   sysroot, build, check, run test (default x86_64)
 #
 # Why: a shared library binds every glibc symbol to the default version of the libc.so it was
 # linked against. Linked on Debian 12 (glibc 2.36), libqlssl.so needs GLIBC_2.34 (pthread_key_*,
@@ -21,12 +21,14 @@
 # made unversioned: the dynamic loader of an older glibc then leaves them NULL (std falls back)
 # instead of refusing the library, a newer one binds them as before;
 # (4) the check: no version above QLSSL_GLIBC_FLOOR is required (readelf -V);
-# (5) the run test: a chroot holding only that glibc 2.31 runs cross/smoke.c linked against the
-# library (verified handshake + GET, wrong CA refused, non-blocking select loop) against
-# `openssl s_server` on 127.0.0.1, and refuses a program linked against the host's glibc
-# (the negative control: the chroot really is glibc 2.31).
+# (5) the run test: a chroot holding only that glibc 2.31 (aarch64: qemu-aarch64 -L with that
+# sysroot) runs cross/smoke.c linked against the library (verified handshake + GET, wrong CA
+# refused, non-blocking select loop) against `openssl s_server` on 127.0.0.1, and refuses a program
+# linked against the host's glibc (the negative control: the guest really is glibc 2.31).
 #
-# Needs root (chroot) and clang. Exits non-zero on any failure; ends with "glibc-floor: N passed, N failed".
+# aarch64 uses the pinned Debian toolchain of scripts/cross.sh (/usr/bin/rustc with
+# libstd-rust-web-dev:arm64, aarch64-linux-gnu binutils, qemu-user): run scripts/cross.sh aarch64
+# once, or have it installed. Needs root (chroot) and clang. Exits non-zero on any failure; ends with "glibc-floor: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -37,12 +39,46 @@ ROOT=$PWD
 # The glibc the sysroot and the run test use: Debian 11 (bullseye). Debian's archive no longer serves
 # buster (2.28) or stretch (2.24) from the regular mirror.
 SUITE=bullseye
-TRIPLE=x86_64-unknown-linux-gnu
 OUT=$ROOT/target/glibc-floor
-SYSROOT=$OUT/sysroot
-LIB=$OUT/$TRIPLE/release/libqlssl.so
 JOBS=${QLSSL_CROSS_JOBS:-2}
 PKGS="libc6 libc6-dev libgcc-s1 libgcc-10-dev linux-libc-dev"
+
+set_arch() {
+    case "$1" in
+    x86_64)
+        TRIPLE=x86_64-unknown-linux-gnu DEBARCH=amd64 GNU=x86_64-linux-gnu
+        CARGO_BIN=cargo CARGO_ENV=() CLANG=(clang) HOST_CC=cc
+        ;;
+    aarch64)
+        TRIPLE=aarch64-unknown-linux-gnu DEBARCH=arm64 GNU=aarch64-linux-gnu
+        CARGO_BIN=/usr/bin/cargo CARGO_ENV=(RUSTC=/usr/bin/rustc "CC_aarch64_unknown_linux_gnu=$GNU-gcc" "AR_aarch64_unknown_linux_gnu=$GNU-ar")
+        CLANG=(clang --target=aarch64-linux-gnu) HOST_CC=$GNU-gcc
+        for t in /usr/bin/cargo "$GNU-gcc" "$GNU-ld" qemu-aarch64; do
+            command -v "$t" >/dev/null || die "$t missing: run scripts/cross.sh aarch64 once (pinned toolchain)"
+        done
+        ls /usr/lib/rustlib/$TRIPLE/lib/libstd-*.rlib >/dev/null 2>&1 || die "no Debian std for $TRIPLE: run scripts/cross.sh aarch64 once"
+        ;;
+    *) die "unknown arch '$1' (x86_64, aarch64 or all)" ;;
+    esac
+    SYSROOT=$OUT/sysroot-$DEBARCH
+    LIB=$OUT/$TRIPLE/release/libqlssl.so
+}
+
+# guest PROGRAM ARGS... : run a program of the sysroot (path as seen inside it) on glibc 2.31 only.
+guest() {
+    local prog=$1
+    shift
+    case $DEBARCH in
+    amd64) timeout 60 chroot "$SYSROOT" "$prog" "$@" ;;
+    # qemu-user's -L makes every absolute path the guest opens resolve inside the sysroot first.
+    arm64) QEMU_LD_PREFIX= timeout 120 qemu-aarch64 -L "$SYSROOT" "$SYSROOT$prog" "$@" ;;
+    esac
+}
+
+# Data files for the guest: the sysroot's /qlssl seen from inside. qemu-user's -L redirects the
+# loader's and libc's opens but not every file access of the program (the library stats its CA
+# files first), so under qemu the host path is passed, which the emulated program reaches as well.
+data() { case $DEBARCH in amd64) echo "/qlssl/$1" ;; arm64) echo "$SYSROOT/qlssl/$1" ;; esac; }
 
 [ "$(id -u)" -eq 0 ] || die "run as root (chroot)"
 command -v clang >/dev/null || apt_install clang
@@ -53,8 +89,8 @@ record() { RESULTS+=("$1  $(printf '%s' "$2" | tr '\n' ' ')"); [ "$1" = PASS ] |
 
 # ---- (1) sysroot ---------------------------------------------------------------------------------
 make_sysroot() {
-    local apt=$OUT/apt uri stamp
-    stamp="$SUITE $PKGS"
+    local apt=$OUT/apt-$DEBARCH uri stamp
+    stamp="$SUITE $DEBARCH $PKGS"
     [ "$(cat "$SYSROOT/.stamp" 2>/dev/null)" = "$stamp" ] && return 0
     # The machine's own Debian mirror (first URIs:/deb line of its apt sources), another suite.
     uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
@@ -65,8 +101,8 @@ make_sysroot() {
     printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' "$uri" "$SUITE" >"$apt/sources.list"
     local opts=(-q -o "Dir::State=$apt/state" -o Dir::State::status=/dev/null -o "Dir::Cache=$apt/cache"
         -o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-        -o APT::Architectures::=amd64 -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
-    log "Debian $SUITE glibc sysroot: apt-get download $PKGS (private apt state in ${apt#"$ROOT"/})"
+        -o "APT::Architectures::=$DEBARCH" -o "APT::Architecture=$DEBARCH" -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+    log "Debian $SUITE $DEBARCH glibc sysroot: apt-get download $PKGS (private apt state in ${apt#"$ROOT"/})"
     apt-get "${opts[@]}" update >"$apt/update.log" 2>&1 || { cat "$apt/update.log"; die "apt-get update ($SUITE) failed"; }
     # shellcheck disable=SC2086 # a word list
     (cd "$apt/debs" && apt-get "${opts[@]}" download $PKGS) >"$apt/download.log" 2>&1 ||
@@ -83,19 +119,21 @@ make_sysroot() {
 
 # ---- (2) build -----------------------------------------------------------------------------------
 build_lib() {
-    local t=$SECONDS
+    local t=$SECONDS up=${TRIPLE^^} low=${TRIPLE//-/_}
+    up=${up//-/_}
     log "cargo build --release --target $TRIPLE against glibc $(glibc_of_sysroot) (CARGO_TARGET_DIR=${OUT#"$ROOT"/})"
-    env CARGO_TARGET_DIR="$OUT" CARGO_BUILD_JOBS="$JOBS" \
-        CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER=clang \
-        CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C link-arg=--sysroot=$SYSROOT" \
-        CFLAGS_x86_64_unknown_linux_gnu="--sysroot=$SYSROOT" \
-        BINDGEN_EXTRA_CLANG_ARGS_x86_64_unknown_linux_gnu="--sysroot=$SYSROOT" \
-        cargo build --release --locked --target "$TRIPLE" --lib -j "$JOBS"
+    # clang as the linker: gcc's driver would also search the build machine's own library directories.
+    env "${CARGO_ENV[@]}" CARGO_TARGET_DIR="$OUT" CARGO_BUILD_JOBS="$JOBS" \
+        "CARGO_TARGET_${up}_LINKER=clang" \
+        "CARGO_TARGET_${up}_RUSTFLAGS=-C link-arg=--sysroot=$SYSROOT${CLANG[1]:+ -C link-arg=${CLANG[1]}}" \
+        "CFLAGS_${low}=--sysroot=$SYSROOT" \
+        "BINDGEN_EXTRA_CLANG_ARGS_${low}=--sysroot=$SYSROOT" \
+        "$CARGO_BIN" build --release --locked --target "$TRIPLE" --lib -j "$JOBS"
     python3 "$ROOT/scripts/weak_verneed.py" "$LIB"
-    record PASS "cargo build against glibc $(glibc_of_sysroot) ($((SECONDS - t)) s)"
+    record PASS "$TRIPLE: cargo build against glibc $(glibc_of_sysroot) ($((SECONDS - t)) s)"
 }
 
-glibc_of_sysroot() { grep -a -m1 -o 'release version [0-9.]*[0-9]' "$SYSROOT/lib/x86_64-linux-gnu/libc.so.6" | sed 's/release version //'; }
+glibc_of_sysroot() { grep -a -m1 -o 'release version [0-9.]*[0-9]' "$SYSROOT/lib/$GNU/libc.so.6" | sed 's/release version //'; }
 
 # ---- (3) check: the required glibc versions ------------------------------------------------------
 # required_versions FILE : "VERSION FLAGS" for every GLIBC_* version FILE needs.
@@ -115,45 +153,46 @@ check_versions() {
     fi
 }
 
-# ---- (4) run test in a glibc 2.31 chroot ---------------------------------------------------------
+# ---- (4) run test on glibc 2.31 only -----------------------------------------------------------
 run_test() {
-    local jail=$SYSROOT/qlssl pki=$OUT/pki name rc
+    local jail=$SYSROOT/qlssl pki=$OUT/pki name rc where
+    where="$TRIPLE on glibc $(glibc_of_sysroot) ($([ $DEBARCH = amd64 ] && echo chroot || echo "qemu-aarch64 -L"))"
     rm -rf "$jail" && mkdir -p "$jail"
     make_pki "$pki"
     cp "$pki/ca.crt" "$pki/other-ca.crt" "$LIB" "$jail/"
     # The client as an application of that SDK would be built: its compiler against its glibc.
-    clang --sysroot="$SYSROOT" -std=c99 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -I"$ROOT/include" \
+    "${CLANG[@]}" --sysroot="$SYSROOT" -std=c99 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -I"$ROOT/include" \
         "$ROOT/cross/smoke.c" -L"$jail" -lqlssl -Wl,-rpath,/qlssl -o "$jail/smoke"
-    # Negative control: the same client linked against the host's glibc (needs GLIBC_2.34).
-    cc -std=c99 -D_DEFAULT_SOURCE -O2 -I"$ROOT/include" "$ROOT/cross/smoke.c" \
+    # Negative control: the same client linked against the build machine's glibc (needs GLIBC_2.34).
+    "$HOST_CC" -std=c99 -D_DEFAULT_SOURCE -O2 -I"$ROOT/include" "$ROOT/cross/smoke.c" \
         -L"$jail" -lqlssl -Wl,-rpath,/qlssl -o "$jail/smoke-host-glibc"
     local ver
-    ver=$(chroot "$SYSROOT" /lib/x86_64-linux-gnu/libc.so.6 | sed -n 1p)
-    log "chroot: $ver"
-    case "$ver" in *"version $(glibc_of_sysroot)."*) ;; *) record FAIL "chroot's loader is glibc $(glibc_of_sysroot)"; return ;; esac
+    ver=$(guest "/lib/$GNU/libc.so.6" | sed -n 1p)
+    log "$where: $ver"
+    case "$ver" in *"version $(glibc_of_sysroot)."*) ;; *) record FAIL "$where: the guest's libc is not glibc $(glibc_of_sysroot)"; return ;; esac
     start_s_server "$pki" "$OUT/s_server.log"
     log "s_server -www on 127.0.0.1:$SERVER_PORT"
-    if timeout 60 chroot "$SYSROOT" /qlssl/smoke "$SERVER_PORT" /qlssl/ca.crt localhost ok; then
-        record PASS "glibc $(glibc_of_sysroot) chroot: smoke (libqlssl.so): verified handshake + GET"
+    if guest /qlssl/smoke "$SERVER_PORT" "$(data ca.crt)" localhost ok; then
+        record PASS "$where: smoke (libqlssl.so): verified handshake + GET"
     else
-        record FAIL "glibc $(glibc_of_sysroot) chroot: smoke (libqlssl.so): verified handshake + GET"
+        record FAIL "$where: smoke (libqlssl.so): verified handshake + GET"
     fi
-    if timeout 60 chroot "$SYSROOT" /qlssl/smoke "$SERVER_PORT" /qlssl/other-ca.crt localhost fail; then
-        record PASS "glibc $(glibc_of_sysroot) chroot: smoke: wrong CA refused"
+    if guest /qlssl/smoke "$SERVER_PORT" "$(data other-ca.crt)" localhost fail; then
+        record PASS "$where: smoke: wrong CA refused"
     else
-        record FAIL "glibc $(glibc_of_sysroot) chroot: smoke: wrong CA refused"
+        record FAIL "$where: smoke: wrong CA refused"
     fi
-    if timeout 60 chroot "$SYSROOT" /qlssl/smoke "$SERVER_PORT" /qlssl/ca.crt localhost nonblock "${SERVER_PIDS[-1]}"; then
-        record PASS "glibc $(glibc_of_sysroot) chroot: smoke: non-blocking select loop"
+    if guest /qlssl/smoke "$SERVER_PORT" "$(data ca.crt)" localhost nonblock "${SERVER_PIDS[-1]}"; then
+        record PASS "$where: smoke: non-blocking select loop"
     else
-        record FAIL "glibc $(glibc_of_sysroot) chroot: smoke: non-blocking select loop"
+        record FAIL "$where: smoke: non-blocking select loop"
     fi
     rc=0
-    name=$(timeout 60 chroot "$SYSROOT" /qlssl/smoke-host-glibc "$SERVER_PORT" /qlssl/ca.crt localhost ok 2>&1) || rc=$?
+    name=$(guest /qlssl/smoke-host-glibc "$SERVER_PORT" "$(data ca.crt)" localhost ok 2>&1) || rc=$?
     if [ $rc -ne 0 ] && printf '%s' "$name" | grep -q "version \`GLIBC_2.3[4-9]' not found"; then
-        record PASS "glibc $(glibc_of_sysroot) chroot: a program linked against the host's glibc is refused (control)"
+        record PASS "$where: a program linked against the build machine's glibc is refused (control)"
     else
-        record FAIL "glibc $(glibc_of_sysroot) chroot: a program linked against the host's glibc ran (rc $rc): $name"
+        record FAIL "$where: a program linked against the build machine's glibc ran (rc $rc): $name"
     fi
     stop_servers
 
@@ -161,37 +200,48 @@ run_test() {
     # through weak references only (tests/glibc_floor/weak_probe.c) is refused as linked; with those
     # versions dropped it loads without a word, close_range (2.34) absent, gettid (2.30) found.
     local probe=$ROOT/tests/glibc_floor/weak_probe.c out
-    cc -shared -fPIC -O2 -DWEAK_PROBE_LIB "$probe" -o "$jail/libweakprobe.so"
+    "$HOST_CC" -shared -fPIC -O2 -DWEAK_PROBE_LIB "$probe" -o "$jail/libweakprobe.so"
     readelf -V "$jail/libweakprobe.so" | grep -q 'Name: GLIBC_2.34' && readelf -V "$jail/libweakprobe.so" | grep -q 'Name: GLIBC_2.30' ||
         { record FAIL "weak probe: the host-linked probe does not need GLIBC_2.34 and GLIBC_2.30"; return; }
-    clang --sysroot="$SYSROOT" -O2 "$probe" -L"$jail" -lweakprobe -Wl,-rpath,/qlssl -o "$jail/weak_probe"
+    "${CLANG[@]}" --sysroot="$SYSROOT" -O2 "$probe" -L"$jail" -lweakprobe -Wl,-rpath,/qlssl -o "$jail/weak_probe"
     rc=0
-    out=$(timeout 30 chroot "$SYSROOT" /qlssl/weak_probe 2>&1) || rc=$?
+    out=$(guest /qlssl/weak_probe 2>&1) || rc=$?
     if [ $rc -ne 0 ] && printf '%s' "$out" | grep -q "version \`GLIBC_2.34' not found"; then
-        record PASS "glibc $(glibc_of_sysroot) chroot: a library needing GLIBC_2.34 for a weak reference is refused as linked (control)"
+        record PASS "$where: a library needing GLIBC_2.34 for a weak reference is refused as linked (control)"
     else
-        record FAIL "glibc $(glibc_of_sysroot) chroot: weak probe as linked (rc $rc): $out"
+        record FAIL "$where: weak probe as linked (rc $rc): $out"
     fi
     python3 "$ROOT/scripts/weak_verneed.py" "$jail/libweakprobe.so"
     rc=0
-    out=$(timeout 30 chroot "$SYSROOT" /qlssl/weak_probe 2>&1) || rc=$?
+    out=$(guest /qlssl/weak_probe 2>&1) || rc=$?
     if [ $rc -eq 0 ] && [ "$out" = "weak probe loaded: close_range absent, gettid present" ]; then
-        record PASS "glibc $(glibc_of_sysroot) chroot: weak_verneed.py: the probe loads silently, close_range absent, gettid found"
+        record PASS "$where: weak_verneed.py: the probe loads silently, close_range absent, gettid found"
     else
-        record FAIL "glibc $(glibc_of_sysroot) chroot: weak probe after weak_verneed.py (rc $rc): $out"
+        record FAIL "$where: weak probe after weak_verneed.py (rc $rc): $out"
     fi
 }
 
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
+case "${1:-x86_64}" in
+all) arches=(x86_64 aarch64) ;;
+x86_64 | aarch64) arches=("$1") ;;
+-h | --help) sed -n '2,35p' "$0"; exit 0 ;;
+*) die "usage: scripts/glibc_floor.sh [x86_64|aarch64|all]" ;;
+esac
 mkdir -p "$OUT"
-make_sysroot
-build_lib
-check_versions "$LIB" "libqlssl.so (glibc-floor build)"
-for stock in "$ROOT/target/release/libqlssl.so"; do
-    [ -f "$stock" ] && log "for comparison, the host build ${stock#"$ROOT"/}: $(required_versions "$stock" | awk '{ print $1 ($2 == "WEAK" ? "(weak)" : "") }' | paste -sd' ' -)"
+for arch in "${arches[@]}"; do
+    set_arch "$arch"
+    make_sysroot
+    build_lib
+    check_versions "$LIB" "$TRIPLE libqlssl.so (glibc-floor build)"
+    case $arch in
+    x86_64) stock=$ROOT/target/release/libqlssl.so ;;
+    aarch64) stock=$ROOT/target/cross-$TRIPLE/$TRIPLE/release/libqlssl.so ;;
+    esac
+    [ ! -f "$stock" ] || log "for comparison, the usual build ${stock#"$ROOT"/} needs GLIBC $(required_versions "$stock" | awk '{ print $1 }' | paste -sd' ' -)"
+    run_test
 done
-run_test
 
 echo "==== glibc floor summary ===="
 printf '%s\n' "${RESULTS[@]}"
