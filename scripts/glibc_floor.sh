@@ -12,10 +12,10 @@
 #
 # What: (1) a sysroot of Debian 11's glibc 2.31 (libc6, libc6-dev, libgcc-s1, libgcc-10-dev,
 # linux-libc-dev, fetched with apt-get through a private apt configuration from the machine's own
-# Debian mirror; the system's apt state is not touched) in target/glibc-floor/sysroot;
-# (2) cargo build --release --target x86_64-unknown-linux-gnu with clang --sysroot as the linker
-# and gcc --sysroot for mbedtls's C code (gcc's linker driver would still search the host's
-# /usr/lib/x86_64-linux-gnu), into target/glibc-floor/ (target/release is not touched);
+# Debian mirror; the system's apt state is not touched) in target/glibc-floor/sysroot-<debian arch>;
+# (2) cargo build --release --target <triple> with clang --sysroot as the linker and gcc --sysroot
+# for mbedtls's C code (gcc's linker driver would still search the host's /usr/lib/<gnu>), into
+# target/glibc-floor/ (target/release is not touched);
 # (3) scripts/weak_verneed.py: versions that only weak references need (GLIBC_2.18
 # __cxa_thread_atexit_impl, GLIBC_2.28 statx, GLIBC_2.30 gettid) are dropped and those references
 # made unversioned: the dynamic loader of an older glibc then leaves them NULL (std falls back)
@@ -24,7 +24,9 @@
 # (5) the run test: a chroot holding only that glibc 2.31 (aarch64: qemu-aarch64 -L with that
 # sysroot) runs cross/smoke.c linked against the library (verified handshake + GET, wrong CA
 # refused, non-blocking select loop) against `openssl s_server` on 127.0.0.1, and refuses a program
-# linked against the host's glibc (the negative control: the guest really is glibc 2.31).
+# linked against the host's glibc (the negative control: the guest really is glibc 2.31); the
+# usual libqlssl.a (target/release, target/cross-aarch64-...), linked against glibc 2.31, runs too;
+# tests/glibc_floor/weak_probe.c checks scripts/weak_verneed.py itself on that loader.
 #
 # aarch64 uses the pinned Debian toolchain of scripts/cross.sh (/usr/bin/rustc with
 # libstd-rust-web-dev:arm64, aarch64-linux-gnu binutils, qemu-user): run scripts/cross.sh aarch64
