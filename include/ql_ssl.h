@@ -1129,7 +1129,9 @@ typedef enum {
    */
   QL_SSL_ERROR_OUT_OF_MEM = -4,
   /**
-   * The request is valid but this build does not offer it (e.g. DTLS before it is implemented).
+   * The request is well-formed but this build does not offer it: a cipher suite mbedtls was built
+   * without (the list is refused whole, never trimmed), reading back a write-only certificate buffer,
+   * or checking certificate validity periods on bare metal (no calendar clock).
    */
   QL_SSL_ERROR_NOT_SUPPORT = -5,
   /**

@@ -49,7 +49,7 @@ PSK_KEY = "00112233445566778899aabbccddeeff"   # hex string, the QL_SSL_CONF_PSK
 SKIP_RC = 77
 
 # ---------------------------------------------------------------------------------------------
-# The cipher suites of seeds/003 table 3 (32 ids; SPEC.md says 30) and their properties.
+# The 32 cipher suites of the module AT manual's table and their properties.
 # ---------------------------------------------------------------------------------------------
 TABLE3 = [
     (0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA"),
@@ -1210,7 +1210,7 @@ def _renegotiate_cell(g, srv, col, reneg):
 
 def g_unusable_list_refused_locally(g):
     """An explicit list with no suite usable at the configured version/transport must fail locally
-    (SPEC: "an explicit list the build cannot serve fails with a clear error"): mbedtls itself would
+    (an explicit list the build cannot serve fails with a clear error): mbedtls itself would
     send a ClientHello with an empty suite list, which peers answer with an alert (openssl) or drop
     (gnutls-serv -u: the handshake then runs into the negotiate timeout)."""
     caps = openssl_caps()

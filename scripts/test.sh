@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole suite: Rust tests, then the C tests (ctest) twice - a plain build and an
-# AddressSanitizer + UndefinedBehaviorSanitizer build -, the aarch64 Linux leg under qemu-user and
-# the bare-metal build under qemu-arm. Non-interactive; exits non-zero on any failure.
+# AddressSanitizer + UndefinedBehaviorSanitizer build -, the aarch64 Linux leg under qemu-user,
+# the bare-metal build under qemu-arm and the old-glibc libqlssl.so in a glibc 2.31 chroot.
+# Non-interactive; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure_deps.sh
@@ -47,6 +48,9 @@ phase "bare metal armv7a-none-eabi + armv7a-none-eabihf (qemu-arm)" timeout 1500
 # The QuecOpen port layer over the host runtime, with the bare-metal (hooks) library built for x86_64.
 phase "port layer: hooks build + port/quecopen on the host runtime" \
     bash -c 'timeout 900 tests/port/host_run.sh && timeout 300 tests/port/host_run.sh --checks'
+# Linux module SDKs with glibc older than 2.34: libqlssl.so linked against glibc 2.31, needing
+# GLIBC <= 2.17, run on glibc 2.31 (chroot; qemu-aarch64 -L) (docs/CROSS.md, "glibc floor").
+phase "glibc floor x86_64 + aarch64 (libqlssl.so for glibc < 2.34, run on glibc 2.31)" timeout 1200 bash scripts/glibc_floor.sh all
 
 echo "==== summary ===="
 printf '%s\n' "${results[@]}"

@@ -59,7 +59,9 @@ pub enum ql_ssl_error_code_e {
     QL_SSL_ERROR_INVALID_PARAM = -3,
     /// An allocation failed.
     QL_SSL_ERROR_OUT_OF_MEM = -4,
-    /// The request is valid but this build does not offer it (e.g. DTLS before it is implemented).
+    /// The request is well-formed but this build does not offer it: a cipher suite mbedtls was built
+    /// without (the list is refused whole, never trimmed), reading back a write-only certificate buffer,
+    /// or checking certificate validity periods on bare metal (no calendar clock).
     QL_SSL_ERROR_NOT_SUPPORT = -5,
     /// The handshake failed: verification, protocol, alert from the peer, or the negotiate timeout.
     QL_SSL_ERROR_HS_FAILURE = -6,

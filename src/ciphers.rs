@@ -684,7 +684,7 @@ pub fn is_rc4(id: c_int) -> bool {
 mod tests {
     use super::*;
 
-    /// The 32 suites of the AT manual's table (seeds/003 table 3): all in this build.
+    /// The 32 suites of the module AT manual's cipher suite table: all in this build.
     const SEED_SUITES: [c_int; 32] = [
         0x0035, 0x002F, 0x0005, 0x0004, 0x000A, 0x003D, 0xC002, 0xC003, 0xC004, 0xC005, 0xC007, 0xC008,
         0xC009, 0xC00A, 0xC011, 0xC012, 0xC013, 0xC014, 0xC00C, 0xC00D, 0xC00E, 0xC00F, 0xC023, 0xC024,

@@ -1,5 +1,5 @@
 //! The configuration model. The application's `ql_ssl_config` struct is the source of truth for every
-//! seed member (applications may also assign members directly); settings the seed struct has no
+//! member of the SDK's struct (applications may also assign members directly); settings that struct has no
 //! member for, and every allocation the library makes for a config, live in a library-owned
 //! `ConfigExt` reached through the marker and handle the library keeps inside the struct's opaque
 //! session storage (`ssl_session_cache.ssl_session`, see `qlssl_session_storage`): nothing is
@@ -31,9 +31,9 @@ pub const HS_TIMEOUT_DEFAULT: c_int = QL_SSL_NEGOTIATE_TIME_DEF;
 pub const PSK_KEY_MAX: usize = 64;
 /// Longest CA buffer or other certificate data accepted.
 const MAX_CERT_DATA: usize = 1 << 20;
-/// Every `ignore_certitem` bit the seed defines (1048575 = "ignore all").
+/// Every `ignore_certitem` bit the SDK documents (20 bits; 1048575 = "ignore all").
 pub const CERTITEM_ALL: u32 = 0xF_FFFF;
-/// Longest host name accepted (the seed's `session_hostname[256]` with its terminator).
+/// Longest host name accepted (the SDK struct's `session_hostname[256]` with its terminator).
 pub const MAX_HOSTNAME: usize = 255;
 
 /// Library-owned part of one config.
@@ -250,7 +250,7 @@ fn zero_ip() -> qlssl_ip_addr {
     qlssl_ip_addr { u_addr: qlssl_ip_addr_u { ip6: qlssl_ip6_addr { addr: [0; 4], zone: 0 } }, r#type: 0 }
 }
 
-/// `ql_ssl_conf_init`: AT defaults (seeds/003) and a fresh extension.
+/// `ql_ssl_conf_init`: the defaults of the module's AT manual and a fresh extension.
 pub fn init(conf: &mut ql_ssl_config) -> Result<()> {
     let addr = conf as *mut _ as usize;
     let mut ext = ConfigExt::new(addr);

@@ -102,8 +102,45 @@ build_target() { # target
     fi
 }
 BM=$ROOT/cross/baremetal
+
+# The module SDK recipe of docs/CROSS.md ("Module SDK integration (CMake)"): the CMake block between
+# its qlssl-sdk-recipe markers, copied verbatim, consumed by the stand-in SDK project cross/sdk-cmake
+# (arm-none-eabi-gcc, the target's float ABI), which builds the minimal client through qlssl::qlssl.
+sdk_cmake_build() { # target
+    local target=$1 dir=$OUT/sdk-cmake/$1 abi=soft
+    [ "$target" = armv7a-none-eabihf ] && abi=hard
+    rm -rf "$dir" && mkdir -p "$dir/qlssl/include" "$dir/qlssl/lib/$target"
+    awk '/<!-- qlssl-sdk-recipe:end -->/ { on = 0 } on && !/^```/ { print } /<!-- qlssl-sdk-recipe:begin -->/ { on = 1 }' \
+        "$ROOT/docs/CROSS.md" >"$dir/qlssl.cmake"
+    grep -q 'add_library(qlssl::qlssl STATIC IMPORTED)' "$dir/qlssl.cmake" ||
+        die "docs/CROSS.md: no CMake recipe between the qlssl-sdk-recipe markers"
+    # The layout the recipe documents: QLSSL_ROOT/include, QLSSL_ROOT/lib/<triple>/libqlssl.a.
+    cp "$ROOT/include/ql_ssl.h" "$dir/qlssl/include/"
+    cp "$OUT/dist/$target/libqlssl.a" "$dir/qlssl/lib/$target/"
+    log "$target: cross/sdk-cmake with the recipe of docs/CROSS.md (QLSSL_FLOAT_ABI=$abi)"
+    cmake -S "$ROOT/cross/sdk-cmake" -B "$dir/build" -DCMAKE_BUILD_TYPE= \
+        -DCMAKE_TOOLCHAIN_FILE="$ROOT/cross/cmake/arm-none-eabi.cmake" -DQLSSL_FLOAT_ABI=$abi \
+        -DQLSSL_RECIPE="$dir/qlssl.cmake" -DQLSSL_ROOT="$dir/qlssl" >"$dir/configure.log" 2>&1 ||
+        { cat "$dir/configure.log"; die "$target: sdk-cmake configure failed"; }
+    grep -q "^QLSSL_TRIPLE:STRING=$target\$" "$dir/build/CMakeCache.txt" ||
+        die "$target: the recipe did not pick the $target archive from the float ABI"
+    cmake --build "$dir/build" --verbose >"$dir/build.log" 2>&1 ||
+        { tail -40 "$dir/build.log"; die "$target: sdk-cmake build failed"; }
+    # The link line carries what the imported target promises, and the linker used it: sections of
+    # the library that the client does not reach are discarded.
+    grep -E -- "-Wl,--gc-sections" "$dir/build.log" | grep -q "qlssl/lib/$target/libqlssl.a" ||
+        die "$target: the sdk-cmake link line lacks --gc-sections or the staged libqlssl.a"
+    local dropped
+    dropped=$(awk '/^Discarded input sections/ { on = 1 } /^Memory Configuration/ { on = 0 }
+        on && $NF ~ /libqlssl\.a\(/ && $(NF - 1) ~ /^0x/ && $(NF - 1) !~ /^0x0+$/ { n++ } END { print n + 0 }' \
+        "$dir/build/minimal_client.map")
+    [ "$dropped" -gt 0 ] || die "$target: no library section was garbage-collected in the sdk-cmake link"
+    log "$target: sdk-cmake link: $dropped non-empty sections of libqlssl.a discarded by --gc-sections"
+}
+
 for target in $TARGETS; do
     build_target "$target"
+    sdk_cmake_build "$target"
 done
 
 # gnutls-serv -u --echo with a pre-shared key, for the DTLS cases. It always binds the wildcard
@@ -145,6 +182,10 @@ for target in $TARGETS; do
     grep -Eq '^baremetal: [0-9]+ passed, 0 failed$' "$dist/bm_test.log" || trc=1
     (cd "$RUN" && timeout 120 qemu-arm -cpu cortex-a15 "$dist/minimal_client.elf") | tee -a "$dist/bm_test.log" || trc=1
     grep -q '^minimal client: HTTP/1.0 200 ok$' "$dist/bm_test.log" || trc=1
+    # The same client, built by the stand-in SDK project through the documented CMake recipe.
+    sdk_out=$( (cd "$RUN" && timeout 120 qemu-arm -cpu cortex-a15 "$OUT/sdk-cmake/$target/build/minimal_client.elf") || true)
+    echo "$target: sdk-cmake $sdk_out" | tee -a "$dist/bm_test.log"
+    [ "$sdk_out" = "minimal client: HTTP/1.0 200 ok" ] || trc=1
     [ $trc -eq 0 ] || { rc=1; log "$target: FAILED"; }
     {
         echo "$target ($(/usr/bin/rustc --version), $(arm-none-eabi-gcc --version | head -1), $(cflags_for "$target"))"
