@@ -9,14 +9,14 @@
 #   --includedir NAME  header directory below the prefix (default include)
 #
 # Result (see README.md, "Install"):
-#   include/ql_ssl.h                      the generated API header (only it: the SDK compatibility
-#                                         headers of include/ belong to the host runtime, docs/RUNTIME.md)
-#   lib/libqlssl.so.X.Y.Z                 SONAME libqlssl.so.0 (docs/DESIGN.md, "ABI"), with the
-#   lib/libqlssl.so.0, lib/libqlssl.so    usual symlinks
-#   lib/libqlssl.a                        scripts/static_lib.sh's archive (only the API global)
-#   lib/pkgconfig/qlssl.pc                Libs.private = rustc's --print native-static-libs
-#   lib/cmake/qlssl/qlssl-config.cmake    find_package(qlssl) -> qlssl::qlssl, qlssl::shared, qlssl::static
-#   lib/cmake/qlssl/qlssl-config-version.cmake
+#   include/ql_ssl.h                    the generated API header; only it: the SDK compatibility
+#                                       headers of include/ belong to the host runtime (RUNTIME.md)
+#   lib/libqlssl.so.X.Y.Z               SONAME libqlssl.so.0 (docs/DESIGN.md, "ABI and threads"),
+#   lib/libqlssl.so.0, lib/libqlssl.so  with the usual symlinks
+#   lib/libqlssl.a                      scripts/static_lib.sh's archive (only the API global)
+#   lib/pkgconfig/qlssl.pc              Libs.private = rustc's --print native-static-libs
+#   lib/cmake/qlssl/                    qlssl-config.cmake, qlssl-config-version.cmake:
+#                                       find_package(qlssl) -> qlssl::qlssl, ::shared, ::static
 #   share/doc/qlssl/LICENSE, CHANGELOG.md
 # The .pc and CMake files locate the prefix relative to themselves, so the tree can be moved.
 #
@@ -66,7 +66,8 @@ cargo build --release
 bash scripts/static_lib.sh "$release/libqlssl.a" "$release/dist/libqlssl.a"
 
 dest=${DESTDIR:-}$prefix
-mkdir -p "$dest/$includedir" "$dest/$libdir/pkgconfig" "$dest/$libdir/cmake/qlssl" "$dest/share/doc/qlssl"
+mkdir -p "$dest/$includedir" "$dest/$libdir/pkgconfig" "$dest/$libdir/cmake/qlssl" \
+    "$dest/share/doc/qlssl"
 install -m 644 include/ql_ssl.h "$dest/$includedir/ql_ssl.h"
 install -m 644 "$release/dist/libqlssl.a" "$dest/$libdir/libqlssl.a"
 install -m 644 LICENSE CHANGELOG.md "$dest/share/doc/qlssl/"
@@ -84,9 +85,13 @@ ln -sfn "libqlssl.so.$version" "$dest/$libdir/$soname"
 ln -sfn "$soname" "$dest/$libdir/libqlssl.so"
 
 # Relative path from a directory below the prefix back to the prefix ("lib/pkgconfig" -> "../..").
-up() { local p=$1 r=; while [ -n "$p" ] && [ "$p" != . ]; do r=${r:+$r/}..; p=$(dirname "$p"); done; echo "$r"; }
+up() {
+    local p=$1 r=
+    while [ -n "$p" ] && [ "$p" != . ]; do r=${r:+$r/}..; p=$(dirname "$p"); done
+    echo "$r"
+}
 
-# 5. pkg-config. Libs.private is exactly rustc's list; Requires.private is empty (mbedtls is inside).
+# 5. pkg-config. Libs.private is exactly rustc's list; no Requires.private (mbedtls is inside).
 cat >"$dest/$libdir/pkgconfig/qlssl.pc" <<EOF
 prefix=\${pcfiledir}/$(up "$libdir/pkgconfig")
 libdir=\${prefix}/$libdir
