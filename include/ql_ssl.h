@@ -7,6 +7,21 @@
  * list it adopted - see ql_ssl_conf_set); ql_ssl_free() releases a context. Handles are plain ints
  * that are never reused, so NULL, garbage, stale or double-freed handles give
  * QL_SSL_ERROR_INVALID_PARAM and never touch another context.
+ *
+ * ABI (docs/DESIGN.md, "ABI and threads"): within a major version (SONAME libqlssl.so.0 for all of
+ * 0.x) these stay as they are: the layouts of ql_ssl_config and ql_ssl_session (the SDK's default
+ * layout), every enum and error code value, and the exported functions with their signatures;
+ * functions, enum values and config items may be added. Only the functions declared here are
+ * exported: the mbedtls and Rust runtime inside are private and never part of the ABI.
+ *
+ * Threads: every function may be called from any thread. Per context, at most one ql_ssl_read and
+ * one ql_ssl_write or ql_ssl_close_notify run at the same time (a receive task and a send task); a
+ * second concurrent call of the same kind, or a second ql_ssl_handshake, returns
+ * QL_SSL_ERROR_INVALID_PARAM at once. A blocking call waits without holding the context, so the
+ * other kind proceeds. ql_ssl_free from another thread wakes the calls waiting in that context
+ * (they return QL_SSL_ERROR_INVALID_PARAM) and returns after they have left. Calls on one
+ * ql_ssl_config (application memory, also read by ql_ssl_setup) must not overlap; different
+ * configs and different contexts are independent.
  */
 #ifndef QL_SSL_H
 #define QL_SSL_H
