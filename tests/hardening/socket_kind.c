@@ -65,33 +65,20 @@ static int loopback_socket(int type, int port, int do_connect)
     return fd;
 }
 
-/* A bound UDP socket on a free loopback port (the DTLS "peer": only counts datagrams). */
-static int udp_receiver(int *port)
+/* A socket bound to a free loopback port: SOCK_DGRAM is the DTLS "peer" (it only counts datagrams),
+ * SOCK_STREAM a listener (it only counts connections). */
+static int loopback_peer(int type, int *port)
 {
     struct sockaddr_in a;
     socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    int fd = socket(AF_INET, type, 0);
     H_CHECK(fd >= 0, "socket");
     memset(&a, 0, sizeof a);
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     H_CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0, "bind");
-    H_CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0, "getsockname");
-    *port = ntohs(a.sin_port);
-    return fd;
-}
-
-static int tcp_listener(int *port)
-{
-    struct sockaddr_in a;
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    H_CHECK(fd >= 0, "socket");
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    H_CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0, "bind");
-    H_CHECK(listen(fd, 4) == 0, "listen");
+    if (type == SOCK_STREAM)
+        H_CHECK(listen(fd, 4) == 0, "listen");
     H_CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0, "getsockname");
     *port = ntohs(a.sin_port);
     return fd;
@@ -193,8 +180,8 @@ int main(void)
     H_CHECK_RC(ql_ssl_conf_init(&g_dtls), OK);
     H_CHECK_RC(ql_ssl_conf_set(&g_dtls, QL_SSL_CONF_TRANSPORT, QL_SSL_DTLS_PROTOCOL), OK);
 
-    int listener = tcp_listener(&listen_port);
-    int udp_peer = udp_receiver(&udp_port);
+    int listener = loopback_peer(SOCK_STREAM, &listen_port);
+    int udp_peer = loopback_peer(SOCK_DGRAM, &udp_port);
 
     printf("refused descriptors:\n");
     refused_always("listening TCP socket, TLS", &g_tls, listener, "listening");
