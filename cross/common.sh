@@ -92,12 +92,13 @@ stop_servers() {
 }
 
 # start_s_server PKI-DIR LOG-FILE : `openssl s_server -www` on 127.0.0.1 with PKI-DIR's server
-# certificate, on a port the kernel picks; sets SERVER_PORT.
+# certificate, on a port the kernel picks; sets SERVER_PORT. -naccept bounds its life: it serves
+# every leg that shares it (both bare-metal targets' tests and clients together need more than 40).
 start_s_server() {
     local pki=$1 logf=$2
     : >"$logf"
     openssl s_server -accept 127.0.0.1:0 -cert "$pki/server.crt" -key "$pki/server.key" -www \
-        -naccept 40 </dev/null >"$logf" 2>&1 &
+        -naccept 400 </dev/null >"$logf" 2>&1 &
     SERVER_PIDS+=($!)
     for _ in $(seq 1 200); do
         SERVER_PORT=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$logf" | head -1)

@@ -25,9 +25,16 @@ int main(void)
         return 1;
     }
     fd = tcp_connect(read_port_file("port.txt"));
-    if (fd < 0 || ql_ssl_new(&ctx) != QL_SSL_SUCCESS || ql_ssl_setup(&ctx, &conf) != QL_SSL_SUCCESS ||
-        ql_ssl_set_hostname(&ctx, "localhost") != QL_SSL_SUCCESS || ql_ssl_set_socket_fd(&ctx, fd) != QL_SSL_SUCCESS) {
-        printf("minimal client: setup failed\n");
+    rc = fd < 0 ? fd : ql_ssl_new(&ctx);
+    if (rc == QL_SSL_SUCCESS)
+        rc = ql_ssl_setup(&ctx, &conf);
+    if (rc == QL_SSL_SUCCESS)
+        rc = ql_ssl_set_hostname(&ctx, "localhost");
+    if (rc == QL_SSL_SUCCESS)
+        rc = ql_ssl_set_socket_fd(&ctx, fd);
+    if (rc != QL_SSL_SUCCESS) {
+        ql_ssl_last_error(line, sizeof line);
+        printf("minimal client: setup failed (fd %d, %d: %s)\n", fd, rc, line);
         return 1;
     }
     rc = ql_ssl_handshake(&ctx);
