@@ -367,6 +367,13 @@ int http_get(ql_ssl_context *ctx, int fd, char *buf, size_t cap)
     }
 }
 
+void http_get_200(ql_ssl_context *ctx, int fd, char *buf, size_t cap)
+{
+    int rc = http_get(ctx, fd, buf, cap);
+    CHECK(rc == 0, "the response did not end with close_notify: %d (%s)", rc, rc_name(rc));
+    CHECK(strncmp(buf, "HTTP/1.0 200", 12) == 0, "unexpected response: %.80s", buf);
+}
+
 unsigned char *read_file(const char *path, size_t *len)
 {
     struct stat st;

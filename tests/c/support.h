@@ -104,6 +104,9 @@ int wait_fd(int fd, int want_write, double timeout_s);
  */
 int http_get(ql_ssl_context *ctx, int fd, char *buf, size_t cap);
 
+/* http_get() that must end cleanly (0) with an "HTTP/1.0 200" response; fails the test otherwise. */
+void http_get_200(ql_ssl_context *ctx, int fd, char *buf, size_t cap);
+
 /* Drive ql_ssl_handshake on a non-blocking socket with select(); returns the final result. */
 int handshake_nonblocking(ql_ssl_context *ctx, int fd, double timeout_s);
 
