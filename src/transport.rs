@@ -101,11 +101,6 @@ fn whole_dtls_records(d: &[u8]) -> usize {
     }
 }
 
-/// True when the descriptor is open.
-pub fn fd_is_open(fd: c_int) -> bool {
-    platform::nonblocking(fd).is_some()
-}
-
 impl FdTransport {
     pub fn new(fd: c_int, deadline: Option<Instant>, timer: Option<TimerState>) -> Self {
         FdTransport {
