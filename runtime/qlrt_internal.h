@@ -48,8 +48,13 @@ const char *qlrt_current_task_name(void);
 /* Wait until no task is alive or timeout_s passed; returns the number still alive. */
 int qlrt_wait_tasks(double timeout_s);
 void qlrt_task_counts(unsigned *created, unsigned *ended, unsigned *alive);
-/* Cooperative deletion point (ends the calling task if another task deleted it). */
+/* Cooperative deletion point (ends the calling task if another task deleted it; waits while it
+ * is suspended). */
 void qlrt_task_checkpoint(void);
+/* End the run early (e.g. the software watchdog expired: the module would restart): the runner's
+ * wait for the tasks returns at once; the first reason is kept. */
+void qlrt_request_stop(const char *reason);
+const char *qlrt_stop_reason(void); /* NULL while the run goes on */
 
 /* Address text (host_net.c). */
 int qlrt_addr_parse(const char *text, qlrt_addr_t *out); /* numeric v4/v6 only; 0 ok, -1 bad */

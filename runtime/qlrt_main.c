@@ -9,6 +9,9 @@
  *   1  the application failed: init returned non-zero (unless $QLRT_IGNORE_INIT_RESULT=1),
  *      an ERROR-level log line, or qlrt_report_failure()
  *   2  timeout: tasks were still running after $QLRT_TIMEOUT seconds
+ * With $QLRT_DURATION=S (for apps whose tasks run forever, like the SDK's osi_demo) the run ends
+ * after S seconds: tasks still running then are not a timeout, and the verdict is the others'.
+ * A run the runtime stops early (qlrt_request_stop: the software watchdog expired) fails (1).
  *   3  only refused destinations (the network rule blocked a non-loopback destination)
  *   4  setup error (init function not found, bad arguments)
  */
@@ -27,7 +30,9 @@ int main(int argc, char **argv)
     const char *init = getenv("QLRT_INIT");
     const char *tos = getenv("QLRT_TIMEOUT");
     const char *ign = getenv("QLRT_IGNORE_INIT_RESULT");
-    double timeout = 600;
+    const char *dur = getenv("QLRT_DURATION");
+    const char *stopped;
+    double timeout = 600, duration = 0;
     void *sym;
     int (*init_fn)(void);
     int init_rc, alive, code;
@@ -47,6 +52,14 @@ int main(int argc, char **argv)
             return 4;
         }
     }
+    if (dur && *dur) {
+        char *end;
+        duration = strtod(dur, &end);
+        if (*end != '\0' || !(duration > 0 && duration <= 86400)) {
+            fprintf(stderr, "qlrt: QLRT_DURATION='%s' not understood (want 0 < seconds <= 86400)\n", dur);
+            return 4;
+        }
+    }
     signal(SIGPIPE, SIG_IGN); /* lwIP raises no SIGPIPE */
     sym = dlsym(RTLD_DEFAULT, init);
     if (sym == NULL) {
@@ -62,10 +75,17 @@ int main(int argc, char **argv)
     init_rc = init_fn();
     if (init_rc != 0 && !(ign && strcmp(ign, "1") == 0))
         qlrt_logf(QLRT_LV_ERROR, "%s() returned %d", init, init_rc);
-    alive = qlrt_wait_tasks(timeout);
+    alive = qlrt_wait_tasks(duration > 0 && duration < timeout ? duration : timeout);
+    stopped = qlrt_stop_reason();
+    if (stopped) qlrt_logf(QLRT_LV_WARN, "run stopped early: %s", stopped);
+    else if (alive > 0 && duration > 0 && duration < timeout)
+        qlrt_logf(QLRT_LV_INFO, "QLRT_DURATION=%g s reached with %d task(s) running: ending the run", duration, alive);
     qlrt_task_counts(&created, &ended, &nalive);
     qlrt_log_counts(&errors, &failures, &refused);
-    if (alive > 0) {
+    if (stopped) {
+        code = 1;
+        result = "FAIL";
+    } else if (alive > 0 && !(duration > 0 && duration < timeout)) {
         code = 2;
         result = "TIMEOUT";
     } else if (errors > 0 || failures > 0) {
