@@ -15,10 +15,18 @@
  * and marks the run as failed (see the runner's success criterion). QL_LOG_PUSH lines (letter P)
  * are always shown and never count as errors. The numeric tag of the *_TAG macros selects a trace
  * channel on the module; on the host it is printed only by QL_LOG_PRINTF(_TAG), which have no
- * module string.
+ * module string. As in the SDK, `printf` is a macro for a QL_LOG_PRINTF_TAG line at
+ * QL_LOG_OUTPUT_LEVEL with the QOPN tag (on stderr, like every log line); a file that wants the C
+ * library's printf after including this header says `#undef printf`.
+ *
+ * The log-port and file-system-trace calls at the end have no meaning on the host (one output,
+ * stderr, no trace files, no packet capture): see each one for what it returns; each logs once at
+ * WARN when asked for something the host cannot do, and docs/RUNTIME.md lists them.
  */
 #ifndef QL_LOG_H
 #define QL_LOG_H
+
+#include <stdio.h> /* declared before `printf` becomes a macro below */
 
 #include "ql_api_common.h"
 
@@ -27,6 +35,16 @@ extern "C" {
 #endif
 
 /* ---- the SDK's osi_log.h pieces its ql_log.h builds on */
+#ifndef _OSI_LOG_H_ /* the real osi_log.h defines these itself */
+enum {
+    OSI_LOG_LEVEL_NEVER, /* a filter value: output nothing */
+    OSI_LOG_LEVEL_ERROR,
+    OSI_LOG_LEVEL_WARN,
+    OSI_LOG_LEVEL_INFO,
+    OSI_LOG_LEVEL_DEBUG,
+    OSI_LOG_LEVEL_VERBOSE
+};
+#endif
 #ifndef OSI_MAKE_LOG_TAG
 /** Four characters packed 7 bits each into a trace tag. */
 #define OSI_MAKE_LOG_TAG(a, b, c, d) ((unsigned)(a) | ((unsigned)(b) << 7) | ((unsigned)(c) << 14) | ((unsigned)(d) << 21))
@@ -144,7 +162,22 @@ void ql_log_printf_tag(int level, unsigned int tag, const char *fmt, ...)
 #define QL_LOG_PUSH_TAG(module_str, tag, msg, ...)                                                     \
     ((void)(tag), ql_log_printf(-1, (module_str), __func__, __LINE__, msg, ##__VA_ARGS__))
 
-/* ---- error codes and log ports (declared for code that names them; no function uses them here) */
+/* The SDK routes printf into its trace (both generations). */
+#undef printf
+#define printf(fmt, ...) QL_LOG_PRINTF_TAG(QL_LOG_OUTPUT_LEVEL, QL_LOG_TAG_OPEN, fmt, ##__VA_ARGS__)
+
+/* ---- file-system trace configuration (the module's; see the functions below) */
+#define QUEC_FSTRACE_SUPPORT_NOR_FLASH 0 /* the SDK build has no trace on NOR flash */
+/* Trace ports as bits: 11 debug/USB, 12 SD card, 13 NAND, 14 SPI4 NOR, 15 SPI6 NOR. */
+#define QUEC_FS_TRACE_PORT_BEFORE (1 << 11)
+#define QUEC_FS_TRACE_PORT_SD (1 << 12)
+#define QUEC_FS_TRACE_PORT_NAND (1 << 13)
+#define QUEC_FS_TRACE_PORT_EXTNOR (1 << 14)
+#define QUEC_FS_TRACE_PORT_EXT (1 << 15)
+#define FSTRACE_FNAME_MAX (64)
+#define FS_MOUNT_POINT_MAX (16) /* longest mount path */
+
+/* ---- error codes */
 typedef enum {
     QL_LOG_SUCCESS = QL_SUCCESS,
     QL_LOG_EXECUTE_ERR = 1 | QL_LOG_ERRCODE_BASE,
@@ -155,6 +188,74 @@ typedef enum {
     QL_LOG_SEMAPHORE_TIMEOUT_ERR,
     QL_LOG_PORT_SET_ERR = 15 | QL_LOG_ERRCODE_BASE
 } ql_errcode_log_e;
+
+/* Where the module sends its AP log. */
+typedef enum {
+    QL_LOG_PORT_NONE = 0x0,
+    QL_LOG_PORT_UART = 0x1,
+    QL_LOG_PORT_USB = 0x2,
+    QL_LOG_PORT_SDCARD = 0x4,
+    QL_LOG_PORT_EXNAND = 0x5,
+#if QUEC_FSTRACE_SUPPORT_NOR_FLASH
+    QL_LOG_PORT_EXNOR = 0x6,
+    QL_LOG_PORT_EXT = 0x7,
+#endif
+} ql_log_port_e;
+
+typedef struct {
+    int64 total_size_max;
+    int aplog_fsize_max;  /* bytes per file of each log kind */
+    int cplog_fsize_max;
+    int moslog_fsize_max;
+    int prolog_fsize_max;
+    char fs_trace_mount_point_len;
+    char fs_trace_mount_point[FS_MOUNT_POINT_MAX]; /* "/sdcard0", "/exnand", ... */
+    char fstrace_fname[FSTRACE_FNAME_MAX];
+} quec_fs_trace_path_t;
+
+/* Packet capture of the module's PPP / ECM-RNDIS links, as bits. */
+typedef enum {
+    QL_LOG_PCAP_NONE = 0,
+    QL_LOG_PCAP_PPP = (1 << 0),
+    QL_LOG_PCAP_ECM_RNDIS = (1 << 1),
+} ql_log_pcap_e;
+
+typedef struct {
+    int64 sd_trace_max_size; /* log space on the SD card's first partition; the oldest files go first */
+    uint32 fs_trace_opt;     /* ql_fs_trace_opt_e bits: which logs are saved */
+} ql_fs_trace_cfg_t;
+
+typedef enum {
+    QL_FSTRACE_OPT_AP = (1 << 0),
+    QL_FSTRACE_OPT_PRO = (1 << 1),
+    QL_FSTRACE_OPT_BS = (1 << 2),
+    QL_FSTRACE_OPT_CP = (1 << 3),
+    QL_FSTRACE_OPT_ZSP = (1 << 4),
+    QL_FSTRACE_OPT_MOS = (1 << 5),
+} ql_fs_trace_opt_e;
+
+/* ---- functions (runtime/log.c) */
+
+/** Choose the AP log's port. Host: one output (stderr): QL_LOG_PORT_SET_ERR, WARN once. */
+ql_errcode_log_e ql_log_set_port(ql_log_port_e dst_port);
+/** Switch the application's log (QL_LOG*, QL_LOG_PRINTF*, printf) on or off; ERROR lines always show. */
+void ql_quec_trace_enable(bool allow_Put);
+/** Start saving logs to the file system. Host: not possible (no trace files); WARN once. */
+void ql_fs_trace_init(void);
+/** Host: no trace files: QL_LOG_INVALID_PARAM_ERR for NULL, else QL_LOG_EXECUTE_ERR, WARN once. */
+ql_errcode_log_e ql_log_set_trace_max_size(ql_fs_trace_cfg_t *trace_cfg);
+/** Host: as ql_log_set_trace_max_size. */
+ql_errcode_log_e ql_log_get_trace_max_size(ql_fs_trace_cfg_t *trace_cfg);
+/** Which logs to save to the file system. Host: QL_LOG_EXECUTE_ERR, WARN once. */
+ql_errcode_log_e ql_log_set_fs_trace_opt(uint32 opt, bool enable);
+/** Host: *opt = 0 (no log is saved to a file system), QL_LOG_SUCCESS. */
+ql_errcode_log_e ql_log_get_fs_trace_opt(uint32 *opt);
+/** Load the capture setting from NV. Host: no NV: QL_LOG_EXECUTE_ERR, WARN once. */
+ql_errcode_log_e ql_log_pcap_get_from_nv();
+/** Host: *flag = QL_LOG_PCAP_NONE (nothing is captured), QL_LOG_SUCCESS. */
+ql_errcode_log_e ql_log_pcap_get(ql_log_pcap_e *flag);
+/** Host: QL_LOG_PCAP_NONE is QL_LOG_SUCCESS; any capture is QL_LOG_EXECUTE_ERR, WARN once. */
+ql_errcode_log_e ql_log_pcap_set(ql_log_pcap_e flag);
 
 #ifdef __cplusplus
 }

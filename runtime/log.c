@@ -19,6 +19,7 @@ static unsigned g_errors, g_failures, g_refused;
 static int g_threshold = -2; /* -2 = not read yet */
 static int g_qlssl_level = QL_LOG_LEVEL_INFO; /* for the qlssl library's log, see qlrt_route_qlssl_log */
 static double g_scale = 0;
+static int g_app_log_off; /* ql_quec_trace_enable(false) */
 static struct timespec g_t0;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
@@ -99,6 +100,8 @@ static void emit(int level, const char *tag, const char *func, int line, const c
     }
     n = vsnprintf(msg, sizeof(msg), fmt ? fmt : "(null format)", ap);
     if (n >= (int)sizeof(msg)) memcpy(msg + sizeof(msg) - 5, "...", 4);
+    /* printf-style lines (the SDK maps printf to the log) end in newlines the line format adds. */
+    for (n = (int)strlen(msg); n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'); n--) msg[n - 1] = '\0';
     task = qlrt_current_task_name();
     pthread_mutex_lock(&g_log_lock);
     fprintf(stderr, "[%9.3f] %c %-8s <%s> %s:%d %s\n", qlrt_elapsed_s(),
@@ -117,9 +120,21 @@ static int clamp_level(int level)
     return level;
 }
 
+/* The application's lines (QL_LOG*, printf) are dropped while ql_quec_trace_enable(false), except
+ * errors (they decide the run). */
+static int app_line_muted(int level)
+{
+    int off;
+    pthread_mutex_lock(&g_log_lock);
+    off = g_app_log_off;
+    pthread_mutex_unlock(&g_log_lock);
+    return off && level != QL_LOG_LEVEL_ERROR;
+}
+
 void ql_log_printf(int level, const char *module_str, const char *func, int line, const char *fmt, ...)
 {
     va_list ap;
+    if (app_line_muted(clamp_level(level))) return;
     va_start(ap, fmt);
     emit(clamp_level(level), module_str, func, line, fmt, ap);
     va_end(ap);
@@ -136,6 +151,7 @@ void ql_log_printf_tag(int level, unsigned int tag, const char *fmt, ...)
         name[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
     }
     name[4] = '\0';
+    if (app_line_muted(clamp_level(level))) return;
     va_start(ap, fmt);
     emit(clamp_level(level), name, "-", 0, fmt, ap);
     va_end(ap);
@@ -198,4 +214,97 @@ void qlrt_route_qlssl_log(void)
 {
     pthread_once(&g_once, init_once);
     if (ql_ssl_set_log_callback != NULL) ql_ssl_set_log_callback(qlssl_to_ql_log, g_qlssl_level, NULL);
+}
+
+/* ---------------------------------------------------------------- ql_log.h's port and trace calls */
+
+void ql_quec_trace_enable(bool allow_put)
+{
+    pthread_mutex_lock(&g_log_lock);
+    g_app_log_off = !allow_put;
+    pthread_mutex_unlock(&g_log_lock);
+}
+
+/* One WARN line per call site the first time it is reached. */
+static void log_warn_once(int *flag, const char *what)
+{
+    int first;
+    pthread_mutex_lock(&g_log_lock);
+    first = !*flag;
+    *flag = 1;
+    pthread_mutex_unlock(&g_log_lock);
+    if (first) qlrt_logf(QLRT_LV_WARN, "%s (logged once; see docs/RUNTIME.md, \"OSI and log\")", what);
+}
+
+ql_errcode_log_e ql_log_set_port(ql_log_port_e dst_port)
+{
+    static int warned;
+    (void)dst_port;
+    log_warn_once(&warned, "ql_log_set_port: the host has one log output (stderr): QL_LOG_PORT_SET_ERR");
+    return QL_LOG_PORT_SET_ERR;
+}
+
+void ql_fs_trace_init(void)
+{
+    static int warned;
+    log_warn_once(&warned, "ql_fs_trace_init: logs are not saved to a file system on the host (stderr only)");
+}
+
+static ql_errcode_log_e no_trace_files(const void *p, int *warned, const char *fn)
+{
+    char what[160];
+    if (p == NULL) return QL_LOG_INVALID_PARAM_ERR;
+    snprintf(what, sizeof(what), "%s: the host keeps no trace files: QL_LOG_EXECUTE_ERR", fn);
+    log_warn_once(warned, what);
+    return QL_LOG_EXECUTE_ERR;
+}
+
+ql_errcode_log_e ql_log_set_trace_max_size(ql_fs_trace_cfg_t *trace_cfg)
+{
+    static int warned;
+    return no_trace_files(trace_cfg, &warned, "ql_log_set_trace_max_size");
+}
+
+ql_errcode_log_e ql_log_get_trace_max_size(ql_fs_trace_cfg_t *trace_cfg)
+{
+    static int warned;
+    return no_trace_files(trace_cfg, &warned, "ql_log_get_trace_max_size");
+}
+
+ql_errcode_log_e ql_log_set_fs_trace_opt(uint32 opt, bool enable)
+{
+    static int warned;
+    static const char dummy = 0;
+    (void)opt;
+    (void)enable;
+    return no_trace_files(&dummy, &warned, "ql_log_set_fs_trace_opt");
+}
+
+ql_errcode_log_e ql_log_get_fs_trace_opt(uint32 *opt)
+{
+    if (opt == NULL) return QL_LOG_INVALID_PARAM_ERR;
+    *opt = 0; /* true on the host: no log is saved to a file system */
+    return QL_LOG_SUCCESS;
+}
+
+ql_errcode_log_e ql_log_pcap_get_from_nv(void)
+{
+    static int warned;
+    log_warn_once(&warned, "ql_log_pcap_get_from_nv: the host has no NV store: QL_LOG_EXECUTE_ERR");
+    return QL_LOG_EXECUTE_ERR;
+}
+
+ql_errcode_log_e ql_log_pcap_get(ql_log_pcap_e *flag)
+{
+    if (flag == NULL) return QL_LOG_INVALID_PARAM_ERR;
+    *flag = QL_LOG_PCAP_NONE; /* true on the host: nothing is captured */
+    return QL_LOG_SUCCESS;
+}
+
+ql_errcode_log_e ql_log_pcap_set(ql_log_pcap_e flag)
+{
+    static int warned;
+    if (flag == QL_LOG_PCAP_NONE) return QL_LOG_SUCCESS;
+    log_warn_once(&warned, "ql_log_pcap_set: the host has no PPP/ECM link to capture: QL_LOG_EXECUTE_ERR");
+    return QL_LOG_EXECUTE_ERR;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests of the qlssl SDK host runtime (runtime/, include/ compat headers, qlrt-run, qlssl-server).
 #
-#   tests/runtime/runtime_tests.sh [all|unit|unit-asan|demo|demo-asan|demo-negative|refused|timeout|
+#   tests/runtime/runtime_tests.sh [all|unit|unit-asan|demo|demo-asan|demo-negative|refused|timeout|osi|osi-asan|osi-fail|
 #                                   verdict|verdict-expect|verdict-strict|verdict-asan]...
 #
 # Needs: target/release/libqlssl.so (cargo build --release), cc, make, cargo (the test server
@@ -317,14 +317,70 @@ test_verdict_asan() {
     return $ok
 }
 
+# ---- the OSI and log APIs (tests/runtime/osi_unit.c): every family, at time scale 10.
+OSI_UNIT="$ROOT/tests/runtime/osi_unit.c"
+osi_checks() { # OUTPUT_FILE
+    local out=$1 ok=0 w
+    expect "$out" "osi_unit: [0-9]+ checks passed" "the checks' completion line" || ok=1
+    [ "$(sed -n 's/.*osi_unit: \([0-9]*\) checks passed.*/\1/p' "$out")" -ge 170 ] 2>/dev/null ||
+        { log "  fewer than 170 checks ran"; ok=1; }
+    expect "$out" "qlrt: summary: result=OK exit=0 .*tasks_created=18 tasks_ended=18 tasks_running=0 errors=0 failures=0" \
+        "the runtime's OK summary, every task ended" || ok=1
+    expect "$out" "priority NORMAL vs LOW on one core: .* ratio" "the priority measurement" || ok=1
+    # printf is a log line (the SDK's macro); ql_quec_trace_enable(false) silences the app's lines.
+    expect "$out" "I QOPN .* osi_unit: printf is a QOPN log line 42$" "printf as a QOPN log line" || ok=1
+    expect "$out" "I QOSI .* osi_unit: tagged line" "QL_LOG_PRINTF_TAG's tag" || ok=1
+    forbid "$out" "MUTED-LINE" "a line logged while ql_quec_trace_enable(false)" || ok=1
+    # Each call without host meaning warns exactly once, however often it is called.
+    for w in "ql_log_set_port: " "ql_log_pcap_set: " "ql_log_pcap_get_from_nv: " "ql_log_set_trace_max_size: " \
+        "ql_log_set_fs_trace_opt: " "ql_fs_trace_init: " "ql_rtos_exit_critical\\(0\\): not the innermost" \
+        "ql_rtos_mutex_lock: task .* locks a mutex it holds"; do
+        [ "$(grep -Ec " W qlrt .*$w" "$out")" = 1 ] || { log "  want exactly one WARN line /$w/"; ok=1; }
+    done
+    forbid "$out" "ERROR: (Address|Leak)Sanitizer|runtime error:" "a sanitizer report" || ok=1
+    return $ok
+}
+test_osi() {
+    local out="$WORK/osi${1:+-asan}.out" rc
+    "$RUN" $1 --init osi_unit_init --timeout 60 --time-scale 10 --cflags "-Wextra -Werror" "$OSI_UNIT" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    [ $rc = 0 ] || { log "  runner exit status $rc, want 0"; return 1; }
+    osi_checks "$out"
+}
+# The same under ASan + UBSan, leaks of every side fatal.
+test_osi_asan() { test_osi "--asan --app-leaks-fatal"; }
+# Negative controls: a watchdog nobody feeds ends the run as the module would restart (exit 1),
+# and ql_assert() aborts (128 + SIGABRT).
+test_osi_fail() {
+    local out="$WORK/osi-dog.out" rc ok=0
+    "$RUN" --init osi_unit_init --timeout 60 --time-scale 10 --cflags "-DOSI_DOG_EXPIRE" "$OSI_UNIT" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    [ $rc = 1 ] || { log "  watchdog: runner exit status $rc, want 1"; ok=1; }
+    expect "$out" "E qlrt .*software watchdog: 3 periods \\(20 ms each, host time\\) without ql_rtos_feed_dog\\(\\)" \
+        "the watchdog's ERROR line" || ok=1
+    expect "$out" "run stopped early: software watchdog expired" "the early stop" || ok=1
+    expect "$out" "qlrt: summary: result=FAIL exit=1 " "the FAIL summary" || ok=1
+    forbid "$out" "the watchdog did not end the run|checks passed" "the run going on after the watchdog" || ok=1
+    out="$WORK/osi-assert.out"
+    "$RUN" --init osi_unit_init --timeout 60 --time-scale 10 --cflags "-DOSI_ASSERT" "$OSI_UNIT" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    [ $rc = 134 ] || { log "  ql_assert: runner exit status $rc, want 134 (SIGABRT)"; ok=1; }
+    expect "$out" "E qlrt .*ql_assert\\(\\) called by task 'osi_unit_main_ta'" "the assertion's ERROR line" || ok=1
+    return $ok
+}
+
 TESTS=("$@")
 [ ${#TESTS[@]} -eq 0 ] && TESTS=(all)
 [ "${TESTS[0]}" = all ] && TESTS=(unit unit-asan timeout refused demo demo-negative demo-asan verdict verdict-expect
-    verdict-strict verdict-asan)
+    verdict-strict verdict-asan osi osi-asan osi-fail)
 [ -f "$ROOT/target/release/libqlssl.so" ] || { log "target/release/libqlssl.so missing: run cargo build --release"; exit 1; }
 for t in "${TESTS[@]}"; do
     case "$t" in
-    unit|unit-asan|timeout|refused|demo|demo-negative|demo-asan|verdict|verdict-expect|verdict-strict|verdict-asan)
+    unit|unit-asan|timeout|refused|demo|demo-negative|demo-asan|verdict|verdict-expect|verdict-strict|verdict-asan|\
+        osi|osi-asan|osi-fail)
         run_test "${t//-/_}" ;;
     *) log "unknown test '$t'"; FAILED=$((FAILED + 1)) ;;
     esac
