@@ -82,6 +82,7 @@ struct task {
     uint32 evcap, evhead, evcount;
     unsigned timers_pending; /* bound timers that fired and wait for this task to run them */
     unsigned empty_polls;    /* ql_event_try_wait calls in a row that found nothing */
+    unsigned senders;        /* ql_rtos_event_send_ex calls waiting on `cond` (the slot is not reused) */
     pthread_cond_t cond;     /* events, room, resume, deletion */
     unsigned char *stack_map; /* guard page + stack */
     size_t stack_map_len;
@@ -201,6 +202,7 @@ static void task_ended(void *p)
     struct task *t = p;
     pthread_mutex_lock(&g_lock);
     t->state = SLOT_ENDED;
+    pthread_cond_broadcast(&t->cond); /* senders waiting for room give up */
     g_ended++;
     g_alive--;
     pthread_cond_broadcast(&g_cond);
@@ -286,7 +288,7 @@ static QlOSStatus task_create(ql_task_t *task_ref, uint32 stack_size, uint8 prio
     for (i = 0; i < MAX_TASKS && t == NULL; i++)
         if (g_tasks[i].state == SLOT_FREE) t = &g_tasks[i];
     for (i = 0; i < MAX_TASKS && t == NULL; i++)
-        if (g_tasks[i].state == SLOT_ENDED) {
+        if (g_tasks[i].state == SLOT_ENDED && g_tasks[i].senders == 0) {
             t = &g_tasks[i];
             reap_slot(t);
         }
@@ -628,8 +630,11 @@ static QlOSStatus event_send(ql_task_t task_ref, const ql_event_t *event, uint32
             break;
         }
         if (t->evcap == 0) break;
-        /* Full: wait on the receiver's condition, which it signals when it takes an event. */
-        if ((w = block_on(&t->cond, deadline)) != 0) break;
+        /* Full: wait on the receiver's condition, which it signals when it takes an event or ends. */
+        t->senders++;
+        w = block_on(&t->cond, deadline);
+        t->senders--;
+        if (w != 0) break;
     }
     pthread_mutex_unlock(&g_lock);
     if (w < 0) qlrt_task_checkpoint();
