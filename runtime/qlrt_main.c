@@ -9,11 +9,11 @@
  *   1  the application failed: init returned non-zero (unless $QLRT_IGNORE_INIT_RESULT=1),
  *      an ERROR-level log line, or qlrt_report_failure()
  *   2  timeout: tasks were still running after $QLRT_TIMEOUT seconds
+ *   3  only refused destinations (the network rule blocked a non-loopback destination)
+ *   4  setup error (init function not found, bad arguments)
  * With $QLRT_DURATION=S (for apps whose tasks run forever, like the SDK's osi_demo) the run ends
  * after S seconds: tasks still running then are not a timeout, and the verdict is the others'.
  * A run the runtime stops early (qlrt_request_stop: the software watchdog expired) fails (1).
- *   3  only refused destinations (the network rule blocked a non-loopback destination)
- *   4  setup error (init function not found, bad arguments)
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
