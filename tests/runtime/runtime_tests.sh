@@ -229,6 +229,14 @@ EOF
     [ $rc = 2 ] || { log "  runner exit status $rc, want 2"; return 1; }
     [ $(($(date +%s) - start)) -lt 20 ] || { log "  the timeout did not hold"; return 1; }
     expect "$out" "qlrt: summary: result=TIMEOUT exit=2 .*tasks_running=1" "the TIMEOUT summary" || return 1
+    # --duration: an app whose tasks are meant to run forever ends after it, and that is no timeout.
+    out="$WORK/duration.out"
+    "$RUN" --init hang_init --duration 1 --timeout 20 --cflags "-Wextra -Werror" "$app" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    [ $rc = 0 ] || { log "  --duration: runner exit status $rc, want 0"; return 1; }
+    expect "$out" "QLRT_DURATION=1 s reached with 1 task\\(s\\) running" "the duration line" || return 1
+    expect "$out" "qlrt: summary: result=OK exit=0 .*tasks_running=1 " "the OK summary with the task still running" || return 1
 }
 
 # ---- the runner's verdict: evidence, not the app's own word (tests/runtime/evidence_app.c never
