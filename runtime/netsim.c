@@ -429,12 +429,18 @@ void qlrt_nw_set_lost(int lost, const char *why)
     struct nw_event ev;
     int sim;
     lock();
-    if (g_nw.lost == lost) {
+    if (!lost && !registered_locked() && !g_nw.lost) {
+        /* registration arrives for a network configured as not registered (QLRT_NW reg=...) */
+        g_nw.reg = QL_NW_REG_STATE_HOME_NETWORK;
+    } else if (g_nw.lost == lost) {
         unlock();
         return;
     }
     g_nw.lost = lost;
-    if (!lost) g_nw.registered_at = time(NULL);
+    if (!lost) {
+        if (!registered_locked()) g_nw.reg = QL_NW_REG_STATE_HOME_NETWORK;
+        g_nw.registered_at = time(NULL);
+    }
     memset(&ev, 0, sizeof(ev));
     fill_reg_locked(&ev.u.reg);
     unlock();
