@@ -12,9 +12,9 @@
  * $QLRT_NW_FILE change it (docs/RUNTIME.md lists the keys); fault injection (qlrt-run --fault
  * net_loss@...) takes the registration away and gives it back at run time, and registered
  * callbacks then see QUEC_NW_VOICE_REG_STATUS_IND / QUEC_NW_DATA_REG_STATUS_IND.
- * Settings (mode, cemode, DRX, eDRX, selection, ...) are validated and kept per process. A call
- * whose effect is radio hardware only (RRC release timer, TAU type, black-cell fence) returns the
- * documented error and logs one WARN line; docs/RUNTIME.md lists them.
+ * Settings (mode, cemode, DRX, eDRX, selection, ...) are validated and kept per process. The calls
+ * that configure radio protocol behaviour the host cannot have (TAU type after a local release,
+ * black-cell fence) return QL_NW_EXECUTE_ERR and log one WARN line; docs/RUNTIME.md lists them.
  *
  * As in the SDK this header includes ql_api_datacall.h (ql_network_register_wait is there); the
  * event ids (QUEC_NW_*) are in ql_osi_def.h.
@@ -484,7 +484,7 @@ ql_nw_errcode_e ql_nw_set_mode(uint8_t nSim, ql_nw_mode_type_e nw_mode);
 ql_nw_errcode_e ql_nw_get_mode(uint8_t nSim, ql_nw_mode_type_e *nw_mode);
 ql_nw_errcode_e ql_nw_set_cemode(uint8_t nSim, ql_nw_cemode_type_e cemode);
 ql_nw_errcode_e ql_nw_get_cemode(uint8_t nSim, ql_nw_cemode_type_e *cemode);
-/** RRC release time (ms): radio-only, QL_NW_EXECUTE_ERR on the host. */
+/** RRC release time, ms (simulated: QLRT_NW rrc_ms, default 10000). */
 ql_nw_errcode_e ql_nw_get_rrc_duration(uint8_t nSim, uint32_t *rrc_duration_value_get);
 /** DRX cycle, ms: 0 (network's), 320, 640, 1280 or 2560. */
 ql_nw_errcode_e ql_nw_get_drxtm(uint8_t nSim, uint16_t *drx_timer_value_get);
