@@ -10,10 +10,8 @@
  *      an ERROR-level log line, or qlrt_report_failure()
  *   2  timeout: tasks were still running after $QLRT_TIMEOUT seconds
  *   3  only refused destinations (the network rule blocked a non-loopback destination)
- *   4  setup error (init function not found, bad arguments, bad $QLRT_FAULTS)
- * $QLRT_RUN_FOR (seconds of application time) ends the run that long after init for apps whose
- * tasks never end (the SDK's nw and datacall demos): tasks still running then are reported as
- * stopped, not as a timeout. $QLRT_FAULTS schedules fault injection (faults.c).
+ *   4  setup error (init function not found, bad arguments, a bad $QLRT_FAULTS)
+ * $QLRT_FAULTS schedules fault injection (faults.c) from the init call on.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -30,9 +28,7 @@ int main(int argc, char **argv)
     const char *init = getenv("QLRT_INIT");
     const char *tos = getenv("QLRT_TIMEOUT");
     const char *ign = getenv("QLRT_IGNORE_INIT_RESULT");
-    double timeout = 600, run_for = 0;
-    const char *rf = getenv("QLRT_RUN_FOR");
-    int stopped = 0;
+    double timeout = 600;
     void *sym;
     int (*init_fn)(void);
     int init_rc, alive, code;
@@ -52,14 +48,6 @@ int main(int argc, char **argv)
             return 4;
         }
     }
-    if (rf && *rf) {
-        char *end;
-        run_for = strtod(rf, &end);
-        if (*end != '\0' || !(run_for > 0 && run_for <= 86400)) {
-            fprintf(stderr, "qlrt: QLRT_RUN_FOR='%s' not understood (want 0 < seconds <= 86400)\n", rf);
-            return 4;
-        }
-    }
     signal(SIGPIPE, SIG_IGN); /* lwIP raises no SIGPIPE */
     sym = dlsym(RTLD_DEFAULT, init);
     if (sym == NULL) {
@@ -76,19 +64,10 @@ int main(int argc, char **argv)
     init_rc = init_fn();
     if (init_rc != 0 && !(ign && strcmp(ign, "1") == 0))
         qlrt_logf(QLRT_LV_ERROR, "%s() returned %d", init, init_rc);
-    if (run_for > 0 && run_for / qlrt_time_scale() < timeout) {
-        alive = qlrt_wait_tasks(run_for / qlrt_time_scale());
-        stopped = alive > 0;
-        if (stopped)
-            qlrt_logf(QLRT_LV_INFO, "QLRT_RUN_FOR: stopping after %g s of application time with %d task(s) running",
-                      run_for, alive);
-    } else {
-        alive = qlrt_wait_tasks(timeout);
-    }
-    qlrt_faults_report();
+    alive = qlrt_wait_tasks(timeout);
     qlrt_task_counts(&created, &ended, &nalive);
     qlrt_log_counts(&errors, &failures, &refused);
-    if (alive > 0 && !stopped) {
+    if (alive > 0) {
         code = 2;
         result = "TIMEOUT";
     } else if (errors > 0 || failures > 0) {
@@ -101,11 +80,12 @@ int main(int argc, char **argv)
         code = 0;
         result = "OK";
     }
+    qlrt_faults_report();
     fprintf(stderr,
             "qlrt: summary: result=%s exit=%d init=%s init_rc=%d tasks_created=%u tasks_ended=%u tasks_running=%u "
-            "errors=%u failures=%u refused=%u elapsed=%.2fs time_scale=%g%s\n",
+            "errors=%u failures=%u refused=%u elapsed=%.2fs time_scale=%g\n",
             result, code, init, init_rc, created, ended, nalive, errors, failures, refused, qlrt_elapsed_s(),
-            qlrt_time_scale(), stopped ? " stopped_by=QLRT_RUN_FOR" : "");
+            qlrt_time_scale());
     fflush(stderr);
     fflush(stdout);
     if (alive > 0) _exit(code); /* tasks still run: do not run exit handlers under them */
