@@ -361,6 +361,13 @@ static void t(void *arg)
     QL_LOG(QL_LOG_LEVEL_INFO, "st", "state csq=%d reg=%d act=%d rsrp=%d oper_rc=0x%x cause=%d/%d", csq,
            (int)reg.data_reg.state, (int)reg.data_reg.act, sig.rsrp, (unsigned)ql_nw_get_operator_name(0, &op),
            (int)cause.causeId, cause.causeDetail);
+    {
+        uint32 t0 = ql_rtos_get_system_tick();
+        unsigned rc = (unsigned)ql_network_register_wait(0, 3);
+        QL_LOG(QL_LOG_LEVEL_INFO, "st", "wait rc=0x%x after %u ms; start rc=0x%x", rc,
+               (unsigned)(ql_rtos_get_system_tick() - t0),
+               (unsigned)ql_start_data_call(0, 1, QL_PDP_TYPE_IP, "apn", NULL, NULL, 0));
+    }
     ql_rtos_task_delete(NULL);
 }
 int st_init(void)
@@ -370,13 +377,16 @@ int st_init(void)
 }
 EOF
     printf '# a file of the network state\ncsq=10\nrsrp=-110\nact=gsm\n' >"$WORK/nw.conf"
-    QLRT_NW_FILE="$WORK/nw.conf" "$RUN" --init st_init --timeout 20 --nw 'reg=denied,reject=12' --cflags "-Wextra -Werror" \
-        "$app" >"$out" 2>&1
+    QLRT_NW_FILE="$WORK/nw.conf" "$RUN" --init st_init --timeout 20 --time-scale 10 --nw 'reg=denied,reject=12' \
+        --cflags "-Wextra -Werror" "$app" >"$out" 2>&1
     rc=$?
     cat "$out"
     [ $rc = 0 ] || { log "  runner exit status $rc, want 0"; ok=1; }
     # denied: not registered, so no operator; GSM from the file, the reject cause from QLRT_NW
     expect "$out" "state csq=10 reg=3 act=0 rsrp=255 oper_rc=0x86000008 cause=2/12" "the configured state" || ok=1
+    # 3 s of application time at time scale 10: about 300 ms, then NW_REGISTER_TIMEOUT; no data call
+    expect "$out" "wait rc=0x86010004 after (2[5-9][0-9]|3[0-9][0-9]|4[0-9][0-9]) ms; start rc=0x8601000e" \
+        "the registration wait timing out (scaled) and the data call refused" || ok=1
     "$RUN" --init st_init --timeout 20 --nw 'reg=sideways' "$app" >"$WORK/nw-state-bad.out" 2>&1
     rc=$?
     cat "$WORK/nw-state-bad.out"
