@@ -62,7 +62,18 @@ static int admit(int s)
     return s;
 }
 
-static int is_open(int s) { return s > 0 && s <= MEMP_NUM_NETCONN && g_open[s]; }
+static int is_open(int s) { return s > 0 && s <= MEMP_NUM_NETCONN && __atomic_load_n(&g_open[s], __ATOMIC_RELAXED); }
+
+/* 1: socket s talks to the network (through a QLRT_MAP rule). */
+static int is_remote(int s)
+{
+    return s > 0 && s <= MEMP_NUM_NETCONN && __atomic_load_n(&g_remote[s], __ATOMIC_RELAXED);
+}
+
+static void mark_remote(int s)
+{
+    if (s > 0 && s <= MEMP_NUM_NETCONN) __atomic_store_n(&g_remote[s], 1, __ATOMIC_RELAXED);
+}
 
 static void count(int s, int uplink, long n)
 {
@@ -70,7 +81,7 @@ static void count(int s, int uplink, long n)
     pthread_mutex_lock(&g_reg_lock);
     if (uplink) g_sent[s] += (uint64_t)n;
     pthread_mutex_unlock(&g_reg_lock);
-    if (g_remote[s]) qlrt_net_count(uplink, (size_t)n);
+    if (is_remote(s)) qlrt_net_count(uplink, (size_t)n);
 }
 
 int qlrt_sockets_abort_all(const char *why)
@@ -209,7 +220,7 @@ int lwip_connect(int s, const struct sockaddr *name, socklen_t namelen)
             qlrt_logf(QLRT_LV_INFO, "%s connect: no route, the network or the data call is down", type == 2 ? "udp" : "tcp");
             return fail(s, EHOSTUNREACH);
         }
-        if (s > 0 && s <= MEMP_NUM_NETCONN) g_remote[s] = 1;
+        mark_remote(s);
         break;
     default:
         break;
@@ -366,7 +377,7 @@ ssize_t lwip_send(int s, const void *dataptr, size_t size, int flags)
 {
     ssize_t r;
     /* a datagram to the network needs the network (a TCP stream keeps its own state) */
-    if (s > 0 && s <= MEMP_NUM_NETCONN && g_remote[s] && qlrt_h_socket_type(s) == 2 && qlrt_net_link_error(0))
+    if (is_remote(s) && qlrt_h_socket_type(s) == 2 && qlrt_net_link_error(0))
         return fail(s, EHOSTUNREACH);
     r = (ssize_t)done(s, qlrt_h_sendto(s, dataptr, size, flags, NULL));
     count(s, 1, (long)r);
@@ -385,7 +396,7 @@ ssize_t lwip_sendto(int s, const void *dataptr, size_t size, int flags, const st
         return fail(s, EHOSTUNREACH);
     case QLRT_ROUTE_REMAPPED:
         if (qlrt_net_link_error(0)) return fail(s, EHOSTUNREACH);
-        if (s > 0 && s <= MEMP_NUM_NETCONN) g_remote[s] = 1;
+        mark_remote(s);
         break;
     default:
         break;
