@@ -10,6 +10,9 @@
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -327,4 +330,91 @@ int qlrt_h_setsockopt(int fd, int opt, const void *val, unsigned len)
         return -1;
     }
     return setsockopt(fd, level, name, val, len);
+}
+
+/* lwIP's fd_set travels as a bitmap in which bit n - 1 is socket n (n = 1..nbits). */
+static int bits_to_host(const uint8_t *bits, int nbits, fd_set *out)
+{
+    int n, any = 0;
+    FD_ZERO(out);
+    if (bits == NULL) return 0;
+    for (n = 1; n <= nbits; n++)
+        if (bits[(n - 1) / 8] & (1u << ((n - 1) & 7))) {
+            FD_SET(n, out);
+            any = 1;
+        }
+    return any;
+}
+
+static void host_to_bits(const fd_set *in, uint8_t *bits, int nbits)
+{
+    int n;
+    if (bits == NULL) return;
+    for (n = 1; n <= nbits; n++) {
+        if (FD_ISSET(n, in))
+            bits[(n - 1) / 8] |= (uint8_t)(1u << ((n - 1) & 7));
+        else
+            bits[(n - 1) / 8] &= (uint8_t)~(1u << ((n - 1) & 7));
+    }
+}
+
+int qlrt_h_select(int maxfdp1, uint8_t *rbits, uint8_t *wbits, uint8_t *ebits, int nbits, long timeout_us)
+{
+    fd_set r, w, e;
+    struct timeval tv, *ptv = NULL;
+    int rc;
+    if (maxfdp1 < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (maxfdp1 > nbits + 1) maxfdp1 = nbits + 1; /* lwIP looks at its own sockets only */
+    bits_to_host(rbits, nbits, &r);
+    bits_to_host(wbits, nbits, &w);
+    bits_to_host(ebits, nbits, &e);
+    if (timeout_us >= 0) {
+        tv.tv_sec = timeout_us / 1000000;
+        tv.tv_usec = timeout_us % 1000000;
+        ptv = &tv;
+    }
+    rc = select(maxfdp1, rbits ? &r : NULL, wbits ? &w : NULL, ebits ? &e : NULL, ptv);
+    if (rc < 0) return -1;
+    host_to_bits(&r, rbits, nbits);
+    host_to_bits(&w, wbits, nbits);
+    host_to_bits(&e, ebits, nbits);
+    return rc;
+}
+
+int qlrt_h_abort(int fd)
+{
+    /* connect(AF_UNSPEC) dissolves a TCP connection in place: Linux sends the peer a RST and
+     * leaves ECONNRESET pending on the socket, which the app's next call (or select) sees; the
+     * descriptor stays the app's, so nothing is closed under its feet. */
+    struct sockaddr sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_family = AF_UNSPEC;
+    return connect(fd, &sa, sizeof(sa));
+}
+
+int qlrt_h_pending(int fd, int out)
+{
+    int v = 0;
+    if (ioctl(fd, out ? SIOCOUTQ : SIOCINQ, &v) != 0) return -1;
+    return v;
+}
+
+int qlrt_h_rcvbuf(int fd)
+{
+    int v = 0;
+    socklen_t l = sizeof(v);
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &l) != 0) return -1;
+    return v;
+}
+
+int qlrt_h_tcp_connected(int fd)
+{
+    struct tcp_info ti;
+    socklen_t l = sizeof(ti);
+    if (qlrt_h_socket_type(fd) != 1) return 0;
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &l) != 0) return 0;
+    return ti.tcpi_state != TCP_CLOSE && ti.tcpi_state != TCP_LISTEN;
 }

@@ -7,6 +7,7 @@
  * reached through host_net.c or with the name in parentheses, e.g. (close)(s).
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,71 @@ const struct in6_addr lwip_in6addr_any = IN6ADDR_ANY_INIT;
 
 #define MAX_TRACKED_FD 4096
 static int g_sock_err[MAX_TRACKED_FD];
+/* Sockets the app opened here (1 = open), those whose peer is "the network" (reached through a
+ * QLRT_MAP rule: data call drops and faults act on them), and bytes sent per socket. */
+static unsigned char g_open[MEMP_NUM_NETCONN + 1];
+static unsigned char g_remote[MEMP_NUM_NETCONN + 1];
+static uint64_t g_sent[MEMP_NUM_NETCONN + 1];
+static pthread_mutex_t g_reg_lock = PTHREAD_MUTEX_INITIALIZER;
+int h_errno;
+
+/* A new socket must fit lwIP's fd_set (numbers 1..MEMP_NUM_NETCONN): the module has that many
+ * netconns and no more. Returns s, or -1 with ENFILE after closing it. */
+static int admit(int s)
+{
+    static int warned;
+    if (s < 0) return s;
+    if (s > MEMP_NUM_NETCONN) {
+        (close)(s);
+        if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+            qlrt_logf(QLRT_LV_WARN, "socket: no socket number left in 1..%d (FD_SETSIZE, the module's %d netconns); "
+                                    "failing with ENFILE", MEMP_NUM_NETCONN, MEMP_NUM_NETCONN);
+        errno = ENFILE;
+        return -1;
+    }
+    pthread_mutex_lock(&g_reg_lock);
+    g_open[s] = 1;
+    g_remote[s] = 0;
+    g_sent[s] = 0;
+    pthread_mutex_unlock(&g_reg_lock);
+    return s;
+}
+
+static int is_open(int s) { return s > 0 && s <= MEMP_NUM_NETCONN && __atomic_load_n(&g_open[s], __ATOMIC_RELAXED); }
+
+/* 1: socket s talks to the network (through a QLRT_MAP rule). */
+static int is_remote(int s)
+{
+    return s > 0 && s <= MEMP_NUM_NETCONN && __atomic_load_n(&g_remote[s], __ATOMIC_RELAXED);
+}
+
+static void mark_remote(int s)
+{
+    if (s > 0 && s <= MEMP_NUM_NETCONN) __atomic_store_n(&g_remote[s], 1, __ATOMIC_RELAXED);
+}
+
+static void count(int s, int uplink, long n)
+{
+    if (n <= 0 || s <= 0 || s > MEMP_NUM_NETCONN) return;
+    pthread_mutex_lock(&g_reg_lock);
+    if (uplink) g_sent[s] += (uint64_t)n;
+    pthread_mutex_unlock(&g_reg_lock);
+    if (is_remote(s)) qlrt_net_count(uplink, (size_t)n);
+}
+
+int qlrt_sockets_abort_all(const char *why)
+{
+    int s, n = 0;
+    pthread_mutex_lock(&g_reg_lock);
+    for (s = 1; s <= MEMP_NUM_NETCONN; s++)
+        if (g_open[s] && g_remote[s] && qlrt_h_tcp_connected(s) && qlrt_h_abort(s) == 0) {
+            g_sock_err[s] = ECONNRESET;
+            n++;
+        }
+    pthread_mutex_unlock(&g_reg_lock);
+    if (n > 0) qlrt_logf(QLRT_LV_WARN, "%d TCP connection(s) to the network reset (%s)", n, why);
+    return n;
+}
 
 static void set_err(int s, int e)
 {
@@ -123,7 +189,7 @@ int lwip_socket(int domain, int type, int protocol)
         errno = EAFNOSUPPORT;
         return -1;
     }
-    s = qlrt_h_socket(fam, type, protocol);
+    s = admit(qlrt_h_socket(fam, type, protocol));
     if (s >= 0) set_err(s, 0);
     return s;
 }
@@ -147,6 +213,15 @@ int lwip_connect(int s, const struct sockaddr *name, socklen_t namelen)
     switch (qlrt_route(&a, type == 2 ? "udp connect" : "tcp connect", &to)) {
     case QLRT_ROUTE_REFUSED:
         return fail(s, type == 2 ? EHOSTUNREACH : ECONNREFUSED);
+    case QLRT_ROUTE_REMAPPED:
+        /* the network's side: no registration or no data call (after a drop), no route */
+        e = qlrt_net_link_error(0);
+        if (e) {
+            qlrt_logf(QLRT_LV_INFO, "%s connect: no route, the network or the data call is down", type == 2 ? "udp" : "tcp");
+            return fail(s, EHOSTUNREACH);
+        }
+        mark_remote(s);
+        break;
     default:
         break;
     }
@@ -163,7 +238,7 @@ int lwip_accept(int s, struct sockaddr *addr, socklen_t *addrlen)
     qlrt_addr_t peer;
     int r;
     qlrt_task_checkpoint();
-    r = qlrt_h_accept(s, &peer);
+    r = admit(qlrt_h_accept(s, &peer));
     if (r < 0) return (int)done(s, r);
     set_err(r, 0);
     if (addr && addrlen) to_lwip(&peer, addr, addrlen);
@@ -174,7 +249,11 @@ int lwip_shutdown(int s, int how) { return (int)done(s, qlrt_h_shutdown(s, how))
 
 int lwip_close(int s)
 {
-    int r = (close)(s);
+    int r;
+    pthread_mutex_lock(&g_reg_lock);
+    r = (close)(s);
+    if (r == 0 && s > 0 && s <= MEMP_NUM_NETCONN) g_open[s] = g_remote[s] = 0;
+    pthread_mutex_unlock(&g_reg_lock);
     if (r == 0) set_err(s, 0);
     return r;
 }
@@ -264,14 +343,20 @@ int lwip_setsockopt(int s, int level, int optname, const void *optval, socklen_t
 
 ssize_t lwip_recv(int s, void *mem, size_t len, int flags)
 {
+    ssize_t r;
     qlrt_task_checkpoint();
-    return (ssize_t)done(s, qlrt_h_recvfrom(s, mem, len, flags, NULL));
+    r = (ssize_t)done(s, qlrt_h_recvfrom(s, mem, len, flags, NULL));
+    if (!(flags & MSG_PEEK)) count(s, 0, (long)r);
+    return r;
 }
 
 ssize_t lwip_read(int s, void *mem, size_t len)
 {
+    ssize_t r;
     qlrt_task_checkpoint();
-    return (ssize_t)done(s, (read)(s, mem, len));
+    r = (ssize_t)done(s, (read)(s, mem, len));
+    count(s, 0, (long)r);
+    return r;
 }
 
 ssize_t lwip_recvfrom(int s, void *mem, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen)
@@ -282,6 +367,7 @@ ssize_t lwip_recvfrom(int s, void *mem, size_t len, int flags, struct sockaddr *
     if (from == NULL || fromlen == NULL) return (ssize_t)done(s, qlrt_h_recvfrom(s, mem, len, flags, NULL));
     r = qlrt_h_recvfrom(s, mem, len, flags, &a);
     if (r < 0) return (ssize_t)done(s, r);
+    if (!(flags & MSG_PEEK)) count(s, 0, (long)r);
     qlrt_unroute(&a);
     to_lwip(&a, from, fromlen);
     return r;
@@ -289,7 +375,13 @@ ssize_t lwip_recvfrom(int s, void *mem, size_t len, int flags, struct sockaddr *
 
 ssize_t lwip_send(int s, const void *dataptr, size_t size, int flags)
 {
-    return (ssize_t)done(s, qlrt_h_sendto(s, dataptr, size, flags, NULL));
+    ssize_t r;
+    /* a datagram to the network needs the network (a TCP stream keeps its own state) */
+    if (is_remote(s) && qlrt_h_socket_type(s) == 2 && qlrt_net_link_error(0))
+        return fail(s, EHOSTUNREACH);
+    r = (ssize_t)done(s, qlrt_h_sendto(s, dataptr, size, flags, NULL));
+    count(s, 1, (long)r);
+    return r;
 }
 
 ssize_t lwip_sendto(int s, const void *dataptr, size_t size, int flags, const struct sockaddr *to, socklen_t tolen)
@@ -299,9 +391,21 @@ ssize_t lwip_sendto(int s, const void *dataptr, size_t size, int flags, const st
     if (to == NULL) return lwip_send(s, dataptr, size, flags);
     e = from_lwip(to, tolen, &a);
     if (e) return fail(s, e);
-    if (qlrt_route(&a, qlrt_h_socket_type(s) == 1 ? "tcp sendto" : "udp sendto", &dst) == QLRT_ROUTE_REFUSED)
+    switch (qlrt_route(&a, qlrt_h_socket_type(s) == 1 ? "tcp sendto" : "udp sendto", &dst)) {
+    case QLRT_ROUTE_REFUSED:
         return fail(s, EHOSTUNREACH);
-    return (ssize_t)done(s, qlrt_h_sendto(s, dataptr, size, flags, &dst));
+    case QLRT_ROUTE_REMAPPED:
+        if (qlrt_net_link_error(0)) return fail(s, EHOSTUNREACH);
+        mark_remote(s);
+        break;
+    default:
+        break;
+    }
+    {
+        ssize_t r = (ssize_t)done(s, qlrt_h_sendto(s, dataptr, size, flags, &dst));
+        count(s, 1, (long)r);
+        return r;
+    }
 }
 
 ssize_t lwip_write(int s, const void *dataptr, size_t size)
@@ -312,8 +416,54 @@ ssize_t lwip_write(int s, const void *dataptr, size_t size)
 
 int lwip_select(int maxfdp1, fd_set *readset, fd_set *writeset, fd_set *exceptset, struct timeval *timeout)
 {
+    long us = -1;
     qlrt_task_checkpoint();
-    return (select)(maxfdp1, readset, writeset, exceptset, timeout);
+    if (timeout) {
+        if (timeout->tv_sec < 0 || timeout->tv_usec < 0) {
+            errno = EINVAL;
+            return -1;
+        }
+        us = timeout->tv_sec > 86400 ? 86400L * 1000000L : (long)timeout->tv_sec * 1000000L + (long)timeout->tv_usec;
+    }
+    return qlrt_h_select(maxfdp1, readset ? readset->fd_bits : NULL, writeset ? writeset->fd_bits : NULL,
+                         exceptset ? exceptset->fd_bits : NULL, FD_SETSIZE, us);
+}
+
+int32_t lwip_getAckedSize(int nSocket)
+{
+    int64_t unacked;
+    if (!is_open(nSocket)) return -1;
+    unacked = qlrt_h_socket_type(nSocket) == 1 ? qlrt_h_pending(nSocket, 1) : 0;
+    if (unacked < 0) return -1;
+    return (int32_t)((int64_t)g_sent[nSocket] - unacked);
+}
+
+int32_t lwip_getSentSize(int nSocket)
+{
+    if (!is_open(nSocket)) return -1;
+    return (int32_t)g_sent[nSocket];
+}
+
+int32_t lwip_getRecvBufSize(int nSocket)
+{
+    if (!is_open(nSocket)) return -1;
+    return qlrt_h_rcvbuf(nSocket);
+}
+
+int32_t lwip_getRecvAvailSize(int nSocket)
+{
+    if (!is_open(nSocket)) return -1;
+    return qlrt_h_pending(nSocket, 0);
+}
+
+int32_t quec_lwip_getSocketsNum(uint8_t nSim)
+{
+    int s, n = 0;
+    if (nSim > 1) return -1;
+    pthread_mutex_lock(&g_reg_lock);
+    for (s = 1; s <= MEMP_NUM_NETCONN; s++) n += g_open[s];
+    pthread_mutex_unlock(&g_reg_lock);
+    return n;
 }
 
 int lwip_ioctl(int s, long cmd, void *argp)
@@ -369,6 +519,26 @@ int lwip_inet_pton(int af, const char *src, void *dst)
 
 /* ---------------------------------------------------------------- netdb */
 
+/* A name that needs the network's DNS (not a numeric address, not localhost) cannot be looked up
+ * while a dns_fail fault is on, or the network or that simcid's data call is down. */
+static int lookup_blocked(const char *name, uint32_t simcid)
+{
+    qlrt_addr_t probe;
+    int e;
+    if (qlrt_addr_parse(name, &probe) == 0 || strcmp(name, "localhost") == 0) return 0;
+    if (qlrt_dns_failing()) {
+        qlrt_logf(QLRT_LV_INFO, "name lookup '%.64s' failed: DNS failure injected (dns_fail)", name);
+        return 1;
+    }
+    e = qlrt_net_link_error(simcid);
+    if (e) {
+        qlrt_logf(QLRT_LV_INFO, "name lookup '%.64s' (simcid %u) failed: the network or the data call is down", name,
+                  (unsigned)simcid);
+        return 1;
+    }
+    return 0;
+}
+
 struct ai_block {
     struct addrinfo ai;
     struct sockaddr_storage sa;
@@ -407,6 +577,7 @@ int lwip_getaddrinfo(const char *nodename, const char *servname, const struct ad
     } else {
         qlrt_addr_t probe;
         if ((flags & AI_NUMERICHOST) && qlrt_addr_parse(nodename, &probe) != 0) return EAI_NONAME;
+        if (lookup_blocked(nodename, simcid)) return EAI_FAIL;
         if (qlrt_resolve(nodename, qfam, &a) != 0) return EAI_FAIL;
     }
     a.port = (uint16_t)port;
@@ -447,9 +618,18 @@ struct hostent *lwip_gethostbyname(const char *name, uint32_t simcid)
     static __thread char *addr_list[2];
     static __thread char *aliases[1];
     qlrt_addr_t a;
-    (void)simcid; /* one network on the host */
-    if (name == NULL || strlen(name) > DNS_MAX_NAME_LENGTH) return NULL;
-    if (qlrt_resolve(name, QLRT_FAM_V4, &a) != 0) return NULL;
+    if (name == NULL || strlen(name) > DNS_MAX_NAME_LENGTH) {
+        h_errno = HOST_NOT_FOUND;
+        return NULL;
+    }
+    if (lookup_blocked(name, simcid)) {
+        h_errno = TRY_AGAIN;
+        return NULL;
+    }
+    if (qlrt_resolve(name, QLRT_FAM_V4, &a) != 0) {
+        h_errno = HOST_NOT_FOUND;
+        return NULL;
+    }
     memcpy(&addr.addr, a.addr, 4);
     snprintf(hname, sizeof(hname), "%s", name);
     addr_list[0] = (char *)&addr;
@@ -461,6 +641,46 @@ struct hostent *lwip_gethostbyname(const char *name, uint32_t simcid)
     h.h_length = (int)sizeof(ip4_addr_t);
     h.h_addr_list = addr_list;
     return &h;
+}
+
+int lwip_gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t buflen, struct hostent **result,
+                         int *h_errnop)
+{
+    struct hostent *h;
+    /* buf holds: the address, the address list (2 pointers), the alias list (1), the name */
+    size_t need;
+    char **list;
+    if (result) *result = NULL;
+    if (name == NULL || ret == NULL || buf == NULL || result == NULL) {
+        if (h_errnop) *h_errnop = NO_RECOVERY;
+        return EINVAL;
+    }
+    need = sizeof(ip4_addr_t) + 3 * sizeof(char *) + strlen(name) + 1 + sizeof(char *);
+    if (buflen < need) {
+        if (h_errnop) *h_errnop = NO_RECOVERY;
+        return ERANGE;
+    }
+    h = lwip_gethostbyname(name, 0);
+    if (h == NULL) {
+        if (h_errnop) *h_errnop = h_errno;
+        return ENOENT;
+    }
+    {
+        uintptr_t p = ((uintptr_t)buf + sizeof(char *) - 1) & ~(uintptr_t)(sizeof(char *) - 1);
+        list = (char **)p;
+        memcpy(list + 3, h->h_addr_list[0], sizeof(ip4_addr_t));
+        list[0] = (char *)(list + 3);
+        list[1] = NULL;
+        list[2] = NULL; /* aliases */
+        memcpy((char *)(list + 3) + sizeof(ip4_addr_t), name, strlen(name) + 1);
+    }
+    ret->h_name = (char *)(list + 3) + sizeof(ip4_addr_t);
+    ret->h_aliases = list + 2;
+    ret->h_addrtype = AF_INET;
+    ret->h_length = (int)sizeof(ip4_addr_t);
+    ret->h_addr_list = list;
+    *result = ret;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- ip_addr helpers */

@@ -108,4 +108,33 @@ ssize_t qlrt_h_recvfrom(int fd, void *buf, size_t len, int qflags, qlrt_addr_t *
 int qlrt_h_getsockopt(int fd, int opt, void *val, unsigned *len);
 int qlrt_h_setsockopt(int fd, int opt, const void *val, unsigned len);
 
+/* lwIP's select: bitmaps of nbits sockets (bit n - 1 = socket n), timeout_us < 0 = none. */
+int qlrt_h_select(int maxfdp1, uint8_t *rbits, uint8_t *wbits, uint8_t *ebits, int nbits, long timeout_us);
+int qlrt_h_abort(int fd);              /* reset a TCP connection in place (RST, ECONNRESET) */
+int qlrt_h_pending(int fd, int out);   /* bytes unread (out 0) / not yet acknowledged (out 1) */
+int qlrt_h_rcvbuf(int fd);             /* SO_RCVBUF */
+int qlrt_h_tcp_connected(int fd);      /* 1: a TCP socket with a connection (or one under way) */
+
+/* ---- Simulated network, data calls and fault injection (netsim.c, datacall.c, faults.c). */
+/* Run fn(arg) on the runtime's network thread after app_ms of application time (scaled); the
+ * thread also delivers every ql_nw / ql_datacall callback, one at a time. */
+void qlrt_net_post(double app_ms, void (*fn)(void *), void *arg);
+int qlrt_nw_registered(int sim);               /* 1: registered (home or roaming) */
+void qlrt_nw_set_lost(int lost, const char *why); /* fault: take the registration away / back */
+/* 0: sockets and DNS of this simcid may use the network (0 = any call); else the errno value. */
+int qlrt_net_link_error(uint32_t simcid);
+int qlrt_dns_failing(void);
+void qlrt_dns_set_failing(int on);
+void qlrt_net_count(int uplink, size_t bytes); /* ql_nw_get_data_count */
+/* Data calls (datacall.c): the network deactivates matching calls (sim/profile -1 = all). */
+int qlrt_datacall_drop(int sim, int profile, const char *why);
+int qlrt_datacall_any_dropped(void); /* 1: a call the network dropped has not been restarted */
+int qlrt_datacall_active(int sim, int profile);
+/* Sockets (lwip_sockets.c): reset every connected TCP socket; returns how many. */
+int qlrt_sockets_abort_all(const char *why);
+/* Fault injection (faults.c): schedule $QLRT_FAULTS (0, or -1 after logging a bad spec), and the
+ * end-of-run account. */
+int qlrt_faults_start(void);
+void qlrt_faults_report(void);
+
 #endif /* QLRT_INTERNAL_H */

@@ -10,10 +10,11 @@
  *      an ERROR-level log line, or qlrt_report_failure()
  *   2  timeout: tasks were still running after $QLRT_TIMEOUT seconds
  *   3  only refused destinations (the network rule blocked a non-loopback destination)
- *   4  setup error (init function not found, bad arguments)
+ *   4  setup error (init function not found, bad arguments, a bad $QLRT_FAULTS)
  * With $QLRT_DURATION=S (for apps whose tasks run forever, like the SDK's osi_demo) the run ends
  * after S seconds: tasks still running then are not a timeout, and the verdict is the others'.
  * A run the runtime stops early (qlrt_request_stop: the software watchdog expired) fails (1).
+ * $QLRT_FAULTS schedules fault injection (faults.c) from the init call on.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -72,6 +73,7 @@ int main(int argc, char **argv)
     qlrt_route_qlssl_log();
     qlrt_logf(QLRT_LV_INFO, "calling %s() (time scale %g, timeout %g s)", init, qlrt_time_scale(), timeout);
     *(void **)(&init_fn) = sym;
+    if (qlrt_faults_start() != 0) return 4;
     init_rc = init_fn();
     if (init_rc != 0 && !(ign && strcmp(ign, "1") == 0))
         qlrt_logf(QLRT_LV_ERROR, "%s() returned %d", init, init_rc);
@@ -98,6 +100,7 @@ int main(int argc, char **argv)
         code = 0;
         result = "OK";
     }
+    qlrt_faults_report();
     fprintf(stderr,
             "qlrt: summary: result=%s exit=%d init=%s init_rc=%d tasks_created=%u tasks_ended=%u tasks_running=%u "
             "errors=%u failures=%u refused=%u elapsed=%.2fs time_scale=%g\n",

@@ -61,19 +61,39 @@ struct addrinfo {
     struct addrinfo *ai_next;
 };
 
-/*
- * Prototypes and macros are the SDK's lwIP with its per-data-call DNS feature
- * (CONFIG_QUEC_PROJECT_FEATURE_DNS, on in both SDK generations): the lookup functions take the
- * data call's simcid, which the host ignores (it has one network).
- */
+#define LWIP_DNS_API_DECLARE_H_ERRNO 1
+#define LWIP_DNS_API_DEFINE_ERRORS 1
+#define LWIP_DNS_API_DEFINE_FLAGS 1
+#define LWIP_DNS_API_DECLARE_STRUCTS 1
+
+/* What one lookup result takes in lwIP's allocator. */
+#define NETDB_ELEM_SIZE (sizeof(struct addrinfo) + sizeof(struct sockaddr_storage) + DNS_MAX_NAME_LENGTH + 1)
+
+/** The last lookup's error (HOST_NOT_FOUND, ...), set by lwip_gethostbyname(). The runtime's own
+ *  variable: the C library's h_errno (from <netdb.h>) is not in sight of compat-header code. */
+extern int h_errno;
+
+/* The SDK's DNS feature (CONFIG_QUEC_PROJECT_FEATURE_DNS, on in its configurations) gives each
+ * lookup the data call's "simcid" (ql_bind_sim_and_profile(): nSim << 5 | profile; a bare
+ * profile number as the demos pass it also works). The host has one network: simcid chooses no
+ * interface, but a lookup for a SIM/profile whose data call is not active fails as on the module
+ * when fault injection has taken the data call or the network away, and dns_fail faults make
+ * every lookup fail with EAI_FAIL (gethostbyname: NULL, h_errno TRY_AGAIN). */
+#ifndef CONFIG_QUEC_PROJECT_FEATURE_DNS
+#define CONFIG_QUEC_PROJECT_FEATURE_DNS
+#endif
 
 /** Resolve nodename (see above) and the numeric servname; *res is freed by freeaddrinfo().
  *  Returns 0 or an EAI_* code. */
 int lwip_getaddrinfo(const char *nodename, const char *servname, const struct addrinfo *hints, struct addrinfo **res,
                      uint32_t simcid);
 void lwip_freeaddrinfo(struct addrinfo *ai);
-/** IPv4 only; per-thread result; NULL on failure. */
+/** IPv4 only; per-thread result; NULL on failure (h_errno says why). */
 struct hostent *lwip_gethostbyname(const char *name, uint32_t simcid);
+/** Reentrant form: the result lives in ret and buf (buflen bytes); 0 or an errno value
+ *  (ERANGE: buf too small), *result NULL and *h_errnop set on failure. */
+int lwip_gethostbyname_r(const char *name, struct hostent *ret, char *buf, size_t buflen, struct hostent **result,
+                         int *h_errnop);
 
 #define getaddrinfo(nodname, servname, hints, res) lwip_getaddrinfo(nodname, servname, hints, res, 0)
 /** QuecOpen: getaddrinfo() on the data call profile simcid. */
@@ -82,6 +102,8 @@ struct hostent *lwip_gethostbyname(const char *name, uint32_t simcid);
 #define freeaddrinfo(addrinfo) lwip_freeaddrinfo(addrinfo)
 #define gethostbyname(name) lwip_gethostbyname(name, 0)
 #define gethostbyname_with_pcid(name, simcid) lwip_gethostbyname(name, simcid)
+#define gethostbyname_r(name, ret, buf, buflen, result, h_errnop) \
+    lwip_gethostbyname_r(name, ret, buf, buflen, result, h_errnop)
 
 #ifdef __cplusplus
 }

@@ -12,9 +12,17 @@
  * SOL_SOCKET 0xfff, SO_ERROR 0x1007, MSG_DONTWAIT 0x08, ...); the runtime translates them to
  * the host's. Because of that, the system's <sys/socket.h>, <netinet/in.h>, <arpa/inet.h>,
  * <netinet/tcp.h> and <netdb.h> must not be mixed in: this header claims their include guards
- * so including them afterwards is harmless. <fcntl.h>, <unistd.h>, <sys/select.h> and
- * <sys/ioctl.h> are included first, so fd_set/FD_SET, struct timeval, O_NONBLOCK, F_GETFL,
- * FIONBIO and the errno values are the host's.
+ * so including them afterwards is harmless. <fcntl.h>, <unistd.h>, <sys/time.h> and
+ * <sys/ioctl.h> are included first, so struct timeval, O_NONBLOCK, F_GETFL, FIONBIO and the errno
+ * values are the host's.
+ *
+ * fd_set is lwIP's, as the SDK configures it: FD_SETSIZE 15 (MEMP_NUM_NETCONN), a 2-byte bitmap
+ * in which socket n is bit n - 1 (LWIP_SOCKET_OFFSET 1), and FD_SET/FD_CLR/FD_ISSET ignore
+ * numbers outside 1..15 as the module does. The name fd_set is a macro for the lwIP type, because
+ * the C library's own fd_set (from <sys/types.h>) cannot be redeclared; lwip_select() translates
+ * to the host's. To keep every socket inside that range the runtime gives out socket numbers up
+ * to 15 only, like the module's 15 netconns: a socket or accept that would need a higher file
+ * descriptor fails with ENFILE.
  */
 #ifndef QLRT_LWIP_SOCKETS_H
 #define QLRT_LWIP_SOCKETS_H
@@ -25,6 +33,7 @@
 #include <sys/select.h>
 #include <sys/time.h>
 #include <sys/types.h>
+#include <string.h> /* FD_ZERO */
 #include <unistd.h>
 
 #include "ql_api_common.h"
@@ -157,6 +166,34 @@ struct linger {
 #define SHUT_WR 1
 #define SHUT_RDWR 2
 
+/* ---- lwIP's fd_set (see the head of this file) */
+#define MEMP_NUM_NETCONN 15
+#define LWIP_SOCKET_OFFSET 1
+#undef FD_SETSIZE
+#undef FD_SET
+#undef FD_CLR
+#undef FD_ISSET
+#undef FD_ZERO
+#undef fd_set
+#define fd_set qlrt_lwip_fd_set
+#define FD_SETSIZE MEMP_NUM_NETCONN
+#define FDSETSAFESET(n, code)                                                                                     \
+    do {                                                                                                          \
+        if (((n)-LWIP_SOCKET_OFFSET < MEMP_NUM_NETCONN) && (((int)(n)-LWIP_SOCKET_OFFSET) >= 0)) {                \
+            code;                                                                                                 \
+        }                                                                                                         \
+    } while (0)
+#define FDSETSAFEGET(n, code)                                                                                     \
+    (((n)-LWIP_SOCKET_OFFSET < MEMP_NUM_NETCONN) && (((int)(n)-LWIP_SOCKET_OFFSET) >= 0) ? (code) : 0)
+#define FD_SET(n, p) FDSETSAFESET(n, (p)->fd_bits[((n)-LWIP_SOCKET_OFFSET) / 8] |= (1 << (((n)-LWIP_SOCKET_OFFSET) & 7)))
+#define FD_CLR(n, p) FDSETSAFESET(n, (p)->fd_bits[((n)-LWIP_SOCKET_OFFSET) / 8] &= ~(1 << (((n)-LWIP_SOCKET_OFFSET) & 7)))
+#define FD_ISSET(n, p) FDSETSAFEGET(n, (p)->fd_bits[((n)-LWIP_SOCKET_OFFSET) / 8] & (1 << (((n)-LWIP_SOCKET_OFFSET) & 7)))
+#define FD_ZERO(p) memset((void *)(p), 0, sizeof(*(p)))
+
+typedef struct fd_set {
+    unsigned char fd_bits[(FD_SETSIZE + 7) / 8];
+} fd_set;
+
 int lwip_socket(int domain, int type, int protocol);
 int lwip_bind(int s, const struct sockaddr *name, socklen_t namelen);
 int lwip_connect(int s, const struct sockaddr *name, socklen_t namelen);
@@ -183,6 +220,19 @@ int lwip_inet_pton(int af, const char *src, void *dst);
 /** The last error (errno value) of a call on socket s, 0 if none: e.g. EINPROGRESS after a
  *  non-blocking connect, ECONNREFUSED after a refused destination. */
 int lwip_get_error(int s);
+
+/* QuecOpen's additions (CONFIG_QUEC_PROJECT_FEATURE_SOCKET, on in the SDK's configurations), -1
+ * for a number that is not an open socket: */
+/** Bytes of this socket's data the peer has acknowledged (TCP; for UDP all that was sent). */
+int32_t lwip_getAckedSize(int nSocket);
+/** Bytes the app has sent on this socket. */
+int32_t lwip_getSentSize(int nSocket);
+/** Size of the receive buffer. */
+int32_t lwip_getRecvBufSize(int nSocket);
+/** Bytes received and not yet read. */
+int32_t lwip_getRecvAvailSize(int nSocket);
+/** Open sockets (the host has one network, so nSim is only checked to be 0 or 1). */
+int32_t quec_lwip_getSocketsNum(uint8_t nSim);
 
 #define accept(s, addr, addrlen) lwip_accept(s, addr, addrlen)
 #define bind(s, name, namelen) lwip_bind(s, name, namelen)

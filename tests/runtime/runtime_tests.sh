@@ -2,7 +2,9 @@
 # Tests of the qlssl SDK host runtime (runtime/, include/ compat headers, qlrt-run, qlssl-server).
 #
 #   tests/runtime/runtime_tests.sh [all|unit|unit-asan|demo|demo-asan|demo-negative|refused|timeout|osi|osi-asan|osi-fail|
-#                                   verdict|verdict-expect|verdict-strict|verdict-asan]...
+#                                   verdict|verdict-expect|verdict-strict|verdict-asan|nw-unit|nw-unit-asan|
+#                                   nw-state|fault-datacall|fault-netloss|fault-register|fault-dns|
+#                                   fault-reset|fault-negative]...
 #
 # Needs: target/release/libqlssl.so (cargo build --release), cc, make, cargo (the test server
 # is built on first use), and for `refused` (and `unit`) root's `unshare -n` + `ip`, and strace.
@@ -377,18 +379,209 @@ test_osi_fail() {
     cat "$out"
     [ $rc = 134 ] || { log "  ql_assert: runner exit status $rc, want 134 (SIGABRT)"; ok=1; }
     expect "$out" "E qlrt .*ql_assert\\(\\) called by task 'osi_unit_main_ta'" "the assertion's ERROR line" || ok=1
+# ---- data call, network, sockets, faults (docs/RUNTIME.md, "Data call, network, sockets, faults")
+
+# All 21 data call and 35 ql_nw_* functions, lwIP's fd_set, netdb and the socket extras
+# (tests/runtime/nw_unit.c), against the default simulated network.
+test_nw_unit() {
+    local out="$WORK/nw-unit$1.out" rc
+    "$RUN" $1 --init nw_unit_init --timeout 30 --time-scale 20 --cflags "-Wextra -Werror" \
+        --map 'svc.example.net:7000=127.0.0.1:7777' "$ROOT/tests/runtime/nw_unit.c" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    [ $rc = 0 ] || { log "  runner exit status $rc, want 0"; return 1; }
+    expect "$out" "nw_unit: [0-9]+ checks passed, 56 functions called" "the checks' completion line" || return 1
+    expect "$out" "qlrt: summary: result=OK exit=0 .*tasks_ended=1 tasks_running=0 errors=0 failures=0 refused=0" \
+        "the runtime's OK summary" || return 1
+    # the calls without host meaning said so, once per group
+    [ "$(grep -c 'has no meaning on the host' "$out")" = 3 ] || { log "  want 3 WARN lines (NAT, fence, TAU)"; return 1; }
+    forbid "$out" "ERROR: (Address|Leak)Sanitizer|runtime error:" "a sanitizer report" || return 1
+}
+test_nw_unit_asan() { test_nw_unit --asan; }
+
+# The simulated state's knobs: $QLRT_NW_FILE then $QLRT_NW (qlrt-run --nw); a bad value is an ERROR.
+test_nw_state() {
+    local out="$WORK/nw-state.out" app="$WORK/nw_state.c" rc ok=0
+    cat >"$app" <<'EOF'
+#include "ql_api_osi.h"
+#include "ql_api_nw.h"
+#include "ql_log.h"
+static void t(void *arg)
+{
+    unsigned char csq = 0;
+    ql_nw_reg_status_info_s reg;
+    ql_nw_signal_strength_info_s sig;
+    ql_nw_operator_info_s op;
+    ql_nw_cause_s cause;
+    (void)arg;
+    ql_nw_get_csq(0, &csq);
+    ql_nw_get_reg_status(0, &reg);
+    ql_nw_get_signal_strength(0, &sig);
+    ql_nw_get_emm_gmm_cause(&cause);
+    QL_LOG(QL_LOG_LEVEL_INFO, "st", "state csq=%d reg=%d act=%d rsrp=%d oper_rc=0x%x cause=%d/%d", csq,
+           (int)reg.data_reg.state, (int)reg.data_reg.act, sig.rsrp, (unsigned)ql_nw_get_operator_name(0, &op),
+           (int)cause.causeId, cause.causeDetail);
+    {
+        uint32 t0 = ql_rtos_get_system_tick();
+        unsigned rc = (unsigned)ql_network_register_wait(0, 3);
+        QL_LOG(QL_LOG_LEVEL_INFO, "st", "wait rc=0x%x after %u ms; start rc=0x%x", rc,
+               (unsigned)(ql_rtos_get_system_tick() - t0),
+               (unsigned)ql_start_data_call(0, 1, QL_PDP_TYPE_IP, "apn", NULL, NULL, 0));
+    }
+    ql_rtos_task_delete(NULL);
+}
+int st_init(void)
+{
+    ql_task_t h;
+    return ql_rtos_task_create(&h, 8192, APP_PRIORITY_NORMAL, "st", t, 0, 0);
+}
+EOF
+    printf '# a file of the network state\ncsq=10\nrsrp=-110\nact=gsm\n' >"$WORK/nw.conf"
+    QLRT_NW_FILE="$WORK/nw.conf" "$RUN" --init st_init --timeout 20 --time-scale 10 --nw 'reg=denied,reject=12' \
+        --cflags "-Wextra -Werror" "$app" >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    [ $rc = 0 ] || { log "  runner exit status $rc, want 0"; ok=1; }
+    # denied: not registered, so no operator; GSM from the file, the reject cause from QLRT_NW
+    expect "$out" "state csq=10 reg=3 act=0 rsrp=255 oper_rc=0x86000008 cause=2/12" "the configured state" || ok=1
+    # 3 s of application time at time scale 10: about 300 ms, then NW_REGISTER_TIMEOUT; no data call
+    expect "$out" "wait rc=0x86010004 after (2[5-9][0-9]|3[0-9][0-9]|4[0-9][0-9]) ms; start rc=0x8601000e" \
+        "the registration wait timing out (scaled) and the data call refused" || ok=1
+    "$RUN" --init st_init --timeout 20 --nw 'reg=sideways' "$app" >"$WORK/nw-state-bad.out" 2>&1
+    rc=$?
+    cat "$WORK/nw-state-bad.out"
+    [ $rc = 1 ] || { log "  a bad QLRT_NW value: exit $rc, want 1"; ok=1; }
+    expect "$WORK/nw-state-bad.out" "QLRT_NW: bad value 'sideways' for reg" "the bad value named" || ok=1
+    return $ok
+}
+
+# fault_run NAME EXPECT_RC QLRT-RUN-OPTIONS...: tests/runtime/fault_app.c against
+# tests/runtime/echo_peer.py (started and stopped here); output in $WORK/NAME.out, the peer's
+# stats in $WORK/NAME.peer.
+fault_run() {
+    local name=$1 want=$2 out="$WORK/$1.out" rc port pp i
+    shift 2
+    rm -f "$WORK/$name.port"
+    python3 "$ROOT/tests/runtime/echo_peer.py" --port-file "$WORK/$name.port" --stats-file "$WORK/$name.peer" \
+        --conns 20 --echoes 0 --max-seconds 90 >"$WORK/$name.peer.out" 2>&1 &
+    pp=$!
+    for i in $(seq 1 100); do [ -s "$WORK/$name.port" ] && break; sleep 0.05; done
+    port=$(cat "$WORK/$name.port" 2>/dev/null)
+    if [ -z "$port" ]; then
+        kill "$pp" 2>/dev/null; wait "$pp" 2>/dev/null
+        log "  the echo peer did not start"; return 1
+    fi
+    "$RUN" --init fault_app_init --timeout 60 --time-scale 10 --cflags "-Wextra -Werror" \
+        --map "echo.example.net:7100=127.0.0.1:$port" "$@" "$ROOT/tests/runtime/fault_app.c" >"$out" 2>&1
+    rc=$?
+    kill "$pp" 2>/dev/null
+    wait "$pp" 2>/dev/null
+    cat "$out" "$WORK/$name.peer.out"
+    [ "$rc" = "$want" ] || { log "  runner exit status $rc, want $want"; return 1; }
+}
+# app_stat NAME KEY: a count from the app's "fault_app: ..." line; peer_stat NAME KEY: from the peer's
+app_stat() { sed -n "s/.*fault_app: .*\\b$2=\\([0-9]*\\).*/\\1/p" "$WORK/$1.out" | tail -1; }
+peer_stat() { sed -n "s/.*\\b$2=\\([0-9]*\\).*/\\1/p" "$WORK/$1.peer" | tail -1; }
+# ge NAME app|peer KEY MIN
+ge() {
+    local v
+    if [ "$2" = app ]; then v=$(app_stat "$1" "$3"); else v=$(peer_stat "$1" "$3"); fi
+    [ -n "$v" ] && [ "$v" -ge "$4" ] || { log "  $2 $3=${v:-missing}, want >= $4"; return 1; }
+}
+fault_common() { # NAME FAULT-LINE-REGEX
+    local ok=0
+    expect "$WORK/$1.out" "fault_app: done=40 " "all 40 exchanges completed" || ok=1
+    expect "$WORK/$1.out" "qlrt: faults: scheduled=[0-9]+ fired=[0-9]+$" "the fault account" || ok=1
+    forbid "$WORK/$1.out" "not_fired=" "a fault that did not fire" || ok=1
+    expect "$WORK/$1.out" "$2" "the fault's log line" || ok=1
+    ge "$1" peer echoed 40 || ok=1
+    return $ok
+}
+
+# The network deactivates the data call: QUEC_DATACALL_PDP_DEACTIVE_IND, the TCP connection is
+# reset (the peer sees a RST), no route until the app restarts the call; the app recovers.
+test_fault_datacall() {
+    local ok=0
+    fault_run fault-datacall 0 --fault 'datacall_drop@1.5s' || return 1
+    fault_common fault-datacall "FAULT datacall_drop@1.5s: 1 data call\\(s\\) deactivated by the network" || ok=1
+    ge fault-datacall app pdp_deactive 1 || ok=1
+    ge fault-datacall app starts 2 || ok=1
+    ge fault-datacall app connects 2 || ok=1
+    ge fault-datacall peer reset 1 || ok=1
+    return $ok
+}
+
+# Network loss and recovery: REG_STATUS callbacks (lost, back), the call dropped, the app waits
+# with ql_network_register_wait, restarts the call and reconnects.
+test_fault_netloss() {
+    local ok=0
+    fault_run fault-netloss 0 --fault 'net_loss@1.5s+1s' || return 1
+    fault_common fault-netloss "FAULT net_loss@1.5s\\+1s: network lost" || ok=1
+    expect "$WORK/fault-netloss.out" "FAULT net_loss@1.5s\\+1s: network back" "the recovery" || ok=1
+    ge fault-netloss app reg_inds 2 || ok=1
+    ge fault-netloss app reg_lost 1 || ok=1
+    ge fault-netloss app register_waits 1 || ok=1
+    ge fault-netloss app pdp_deactive 1 || ok=1
+    ge fault-netloss app connects 2 || ok=1
+    ge fault-netloss peer reset 1 || ok=1
+    return $ok
+}
+
+# Registration comes late: the app starts unregistered (--nw reg=searching) and waits for it.
+test_fault_register() {
+    local ok=0
+    fault_run fault-register 0 --nw 'reg=searching' --fault 'net_back@1s' || return 1
+    fault_common fault-register "FAULT net_back@1s: network back" || ok=1
+    ge fault-register app register_waits 1 || ok=1
+    ge fault-register app reg_inds 1 || ok=1
+    return $ok
+}
+
+# DNS failure for a while: lookups fail (EAI_FAIL), the app retries until they work again.
+test_fault_dns() {
+    local ok=0
+    fault_run fault-dns 0 --fault 'dns_fail@0s+1s' || return 1
+    fault_common fault-dns "FAULT dns_fail@0s\\+1s: name lookups work again" || ok=1
+    ge fault-dns app dns_failures 1 || ok=1
+    return $ok
+}
+
+# Connection reset: the app's next call sees ECONNRESET, the peer a RST; the app reconnects.
+test_fault_reset() {
+    local ok=0
+    fault_run fault-reset 0 --fault 'sock_reset@1.5s' || return 1
+    fault_common fault-reset "FAULT sock_reset@1.5s: 1 TCP connection\\(s\\) reset" || ok=1
+    ge fault-reset app resets 1 || ok=1
+    ge fault-reset app connects 2 || ok=1
+    ge fault-reset peer reset 1 || ok=1
+    return $ok
+}
+
+# A network that never comes back: the app cannot complete and the run says so (timeout, 2);
+# a malformed --fault is a setup error (4) before the app runs.
+test_fault_negative() {
+    local ok=0 rc
+    fault_run fault-never 2 --timeout 4 --fault 'net_loss@1.5s' || ok=1
+    forbid "$WORK/fault-never.out" "fault_app: done=40 " "completion without a network" || ok=1
+    "$RUN" --init fault_app_init --fault 'datacall_drop@soon' "$ROOT/tests/runtime/fault_app.c" >"$WORK/fault-bad.out" 2>&1
+    rc=$?
+    cat "$WORK/fault-bad.out"
+    [ $rc = 4 ] || { log "  a bad --fault: exit $rc, want 4"; ok=1; }
+    expect "$WORK/fault-bad.out" "QLRT_FAULTS: bad item 'datacall_drop@soon'" "the bad item named" || ok=1
     return $ok
 }
 
 TESTS=("$@")
 [ ${#TESTS[@]} -eq 0 ] && TESTS=(all)
 [ "${TESTS[0]}" = all ] && TESTS=(unit unit-asan timeout refused demo demo-negative demo-asan verdict verdict-expect
-    verdict-strict verdict-asan osi osi-asan osi-fail)
+    verdict-strict verdict-asan osi osi-asan osi-fail nw-unit nw-unit-asan nw-state fault-datacall fault-netloss
+    fault-register fault-dns fault-reset fault-negative)
 [ -f "$ROOT/target/release/libqlssl.so" ] || { log "target/release/libqlssl.so missing: run cargo build --release"; exit 1; }
 for t in "${TESTS[@]}"; do
     case "$t" in
     unit|unit-asan|timeout|refused|demo|demo-negative|demo-asan|verdict|verdict-expect|verdict-strict|verdict-asan|\
-        osi|osi-asan|osi-fail)
+        osi|osi-asan|osi-fail|nw-unit|nw-unit-asan|nw-state|fault-datacall|fault-netloss|fault-register|fault-dns|\
+        fault-reset|fault-negative)
         run_test "${t//-/_}" ;;
     *) log "unknown test '$t'"; FAILED=$((FAILED + 1)) ;;
     esac
