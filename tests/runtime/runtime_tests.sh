@@ -379,6 +379,9 @@ test_osi_fail() {
     cat "$out"
     [ $rc = 134 ] || { log "  ql_assert: runner exit status $rc, want 134 (SIGABRT)"; ok=1; }
     expect "$out" "E qlrt .*ql_assert\\(\\) called by task 'osi_unit_main_ta'" "the assertion's ERROR line" || ok=1
+    return $ok
+}
+
 # ---- data call, network, sockets, faults (docs/RUNTIME.md, "Data call, network, sockets, faults")
 
 # All 21 data call and 35 ql_nw_* functions, lwIP's fd_set, netdb and the socket extras
