@@ -104,7 +104,7 @@ fn parse_port(s: &str) -> Result<Option<u16>, String> {
 
 /// What the command line asks for: run with these options, or print the usage.
 enum Command {
-    Run(Opts),
+    Run(Box<Opts>),
     Help,
 }
 
@@ -211,60 +211,7 @@ where
     if o.https_port.is_none() && o.dtls_port.is_none() {
         return Err("both services are off".into());
     }
-    Ok(Command::Run(o))
-}
-
-#[cfg(test)]
-mod args_tests {
-    use super::{parse_args, Command, Opts};
-
-    fn run(args: &[&str]) -> Result<Opts, String> {
-        match parse_args(args.iter().copied())? {
-            Command::Run(o) => Ok(o),
-            Command::Help => Err("help".into()),
-        }
-    }
-
-    #[test]
-    fn the_options_the_scripts_pass() {
-        let o = run(&["--https-port", "0", "--dtls-port", "off", "--port-file", "p", "--stats-file", "s",
-                      "--max-seconds", "55", "--write-ca", "ca.pem", "--psk-identity", "id", "-v"])
-            .unwrap();
-        assert_eq!((o.https_port, o.dtls_port, o.max_seconds, o.verbose), (Some(0), None, 55, true));
-        assert_eq!(o.port_file.as_deref(), Some("p"));
-        assert_eq!(o.write_ca.as_deref(), Some("ca.pem"));
-        // The `=` form, as qlrt-run's --server-arg=--psk-identity passes it through.
-        let o = run(&["--psk=abc:0102", "--body-size=100"]).unwrap();
-        assert_eq!(o.psk_extra, vec![(b"abc".to_vec(), vec![1, 2])]);
-        assert_eq!(o.body_size, 100);
-        assert!(matches!(parse_args(["--help"]), Ok(Command::Help)));
-        assert!(matches!(parse_args(["-h"]), Ok(Command::Help)));
-    }
-
-    #[test]
-    fn bad_arguments_are_named() {
-        let cases: &[(&[&str], &str)] = &[
-            (&["--nope"], "invalid option '--nope'"),
-            (&["-x"], "invalid option '-x'"),
-            (&["stray"], "unexpected argument 'stray'"),
-            (&["--https-port"], "--https-port needs a value"),
-            (&["--https-port", "70000"], "bad port '70000'"),
-            (&["--bind", "10.0.0.1"], "refusing to listen on non-loopback address 10.0.0.1"),
-            (&["--bind", "nowhere"], "bad address 'nowhere'"),
-            (&["--psk-key", "0g"], "PSK key must be 1..32 bytes of hex"),
-            (&["--psk", "nocolon"], "--psk wants ID:HEX"),
-            (&["--max-seconds", "0"], "bad --max-seconds (1..86400)"),
-            (&["--max-conns", "257"], "bad --max-conns (1..256)"),
-            (&["--body-size", "65537"], "bad --body-size (0..65536)"),
-            (&["--cert", "c.pem"], "--cert and --key go together"),
-            (&["--https-port", "off", "--dtls-port", "off"], "both services are off"),
-            (&["-v=1"], "unexpected argument for option '-v'"),
-        ];
-        for (args, want) in cases {
-            let got = run(args).err().unwrap_or_default();
-            assert!(got.contains(want), "{:?}: got '{}', want '{}'", args, got, want);
-        }
-    }
+    Ok(Command::Run(Box::new(o)))
 }
 
 type CertKey = (Arc<mbedtls::alloc::List<Certificate>>, Arc<Pk>);
@@ -722,7 +669,7 @@ fn main() {
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
     let o = match parse_args(std::env::args_os().skip(1)) {
-        Ok(Command::Run(o)) => o,
+        Ok(Command::Run(o)) => *o,
         Ok(Command::Help) => {
             println!("{}", USAGE);
             return;
@@ -736,5 +683,58 @@ fn main() {
     if let Err(e) = run(o) {
         eprintln!("qlssl-server: {}", e);
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod args_tests {
+    use super::{parse_args, Command, Opts};
+
+    fn run(args: &[&str]) -> Result<Opts, String> {
+        match parse_args(args.iter().copied())? {
+            Command::Run(o) => Ok(*o),
+            Command::Help => Err("help".into()),
+        }
+    }
+
+    #[test]
+    fn the_options_the_scripts_pass() {
+        let o = run(&["--https-port", "0", "--dtls-port", "off", "--port-file", "p", "--stats-file", "s",
+                      "--max-seconds", "55", "--write-ca", "ca.pem", "--psk-identity", "id", "-v"])
+            .unwrap();
+        assert_eq!((o.https_port, o.dtls_port, o.max_seconds, o.verbose), (Some(0), None, 55, true));
+        assert_eq!(o.port_file.as_deref(), Some("p"));
+        assert_eq!(o.write_ca.as_deref(), Some("ca.pem"));
+        // The `=` form, as qlrt-run's --server-arg=--psk-identity passes it through.
+        let o = run(&["--psk=abc:0102", "--body-size=100"]).unwrap();
+        assert_eq!(o.psk_extra, vec![(b"abc".to_vec(), vec![1, 2])]);
+        assert_eq!(o.body_size, 100);
+        assert!(matches!(parse_args(["--help"]), Ok(Command::Help)));
+        assert!(matches!(parse_args(["-h"]), Ok(Command::Help)));
+    }
+
+    #[test]
+    fn bad_arguments_are_named() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["--nope"], "invalid option '--nope'"),
+            (&["-x"], "invalid option '-x'"),
+            (&["stray"], "unexpected argument 'stray'"),
+            (&["--https-port"], "--https-port needs a value"),
+            (&["--https-port", "70000"], "bad port '70000'"),
+            (&["--bind", "10.0.0.1"], "refusing to listen on non-loopback address 10.0.0.1"),
+            (&["--bind", "nowhere"], "bad address 'nowhere'"),
+            (&["--psk-key", "0g"], "PSK key must be 1..32 bytes of hex"),
+            (&["--psk", "nocolon"], "--psk wants ID:HEX"),
+            (&["--max-seconds", "0"], "bad --max-seconds (1..86400)"),
+            (&["--max-conns", "257"], "bad --max-conns (1..256)"),
+            (&["--body-size", "65537"], "bad --body-size (0..65536)"),
+            (&["--cert", "c.pem"], "--cert and --key go together"),
+            (&["--https-port", "off", "--dtls-port", "off"], "both services are off"),
+            (&["-v=1"], "unexpected argument for option '-v'"),
+        ];
+        for (args, want) in cases {
+            let got = run(args).err().unwrap_or_default();
+            assert!(got.contains(want), "{:?}: got '{}', want '{}'", args, got, want);
+        }
     }
 }
