@@ -5,10 +5,11 @@
 # gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-user: the 32-bit ARM layout test (tests/c);
 # libmbedtls-dev: the header tests with a real <mbedtls/ssl.h> and the programs linked next to
 # Debian's mbedtls (tests/c/ecosystem.cmake); liblwip-dev: the header test with the real lwIP 2.1.3
-# headers (tests/header.rs); pkg-config: the install test's pkg-config consumer (tests/install).
+# headers (tests/header.rs); pkg-config: the install test's pkg-config consumer (tests/install);
+# python3-cryptography: AES-GCM for decrypting a captured session with the key log (tests/c).
 QLSSL_DEB_PACKAGES=(cmake clang libclang-dev openssl gnutls-bin build-essential strace iproute2 libssl-dev valgrind
                     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user libmbedtls-dev liblwip-dev
-                    pkg-config)
+                    pkg-config python3-cryptography)
 
 ensure_deps() {
     local missing=() p sudo=()

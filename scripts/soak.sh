@@ -107,8 +107,9 @@ if [ -d "$nightly_src" ]; then
         cargo +nightly build -Zbuild-std --release -q --lib --target x86_64-unknown-linux-gnu \
         --target-dir "$tsan_dir" > "$logs/tsan-build.log" 2>&1 &&
         cc -c -O1 -o "$tsan_dir/tsan_mem_shim.o" tests/hardening/tsan_mem_shim.c >> "$logs/tsan-build.log" 2>&1 &&
-        cc -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fsanitize=thread -Iinclude \
-            tests/hardening/concurrency.c tests/hardening/hsupport.c "$tsan_dir/tsan_mem_shim.o" "$tsan_lib" \
+        cc -std=c99 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -fsanitize=thread -Iinclude -Itests/common \
+            tests/hardening/concurrency.c tests/hardening/hsupport.c tests/common/qlssl_test.c \
+            "$tsan_dir/tsan_mem_shim.o" "$tsan_lib" \
             -lpthread -ldl -lm -o "$tsan_dir/hardening_concurrency_tsanlib" >> "$logs/tsan-build.log" 2>&1; then
         # Races on first use depend on scheduling: three runs (a few seconds each).
         tsan_ok=1

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 /* ---- Reference types (lwIP dual-stack ip_addr_t with IPv6 scopes; mbedtls session opaque) ---- */
 struct ref_ip6 {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 /* Leave a recognisable pattern where the next call's locals will live. */
 static void __attribute__((noinline)) scribble_stack(void)

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 static const struct {
     const char *name;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 int main(int argc, char **argv)
 {

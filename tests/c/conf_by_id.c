@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 #define IDS 6
 

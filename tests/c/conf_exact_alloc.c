@@ -23,7 +23,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 static int g_guard;
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 /* QL_SSL_TLS_PSK_WITH_AES_128_CBC_SHA (IANA 0x008C), spelled out so this test does not depend on the
  * suite macros. */

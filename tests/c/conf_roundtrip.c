@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 static void dummy_cb(ql_ssl_context *ssl_ctx, void *arg)
 {

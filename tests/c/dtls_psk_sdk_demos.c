@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 /* A connected UDP socket to 127.0.0.1:port. */
 static int udp_connect(int port, int nonblocking)

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 int main(int argc, char **argv)
 {

@@ -26,7 +26,7 @@
 #include <mbedtls/version.h>
 #include <mbedtls/x509_crt.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 #ifndef QLSSL_BUNDLED_MBEDTLS_VERSION
 #error "QLSSL_BUNDLED_MBEDTLS_VERSION (the library's own mbedtls version) must be defined"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 static int connect_and_get(int port, int setup_first, const char *hostname, char *response, size_t cap)
 {

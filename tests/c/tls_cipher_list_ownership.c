@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1

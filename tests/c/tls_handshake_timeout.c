@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 static int g_calls = 0;
 static ql_ssl_context *g_cb_ctx = NULL;

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 /* ---- log ------------------------------------------------------------------------------------ */
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 int main(int argc, char **argv)
 {

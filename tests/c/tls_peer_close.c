@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 /* ---- A TCP relay that can abort its client side on request ---------------------------------- */
 

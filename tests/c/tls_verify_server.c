@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "support.h"
+#include "qlssl_test.h"
 
 #define BADCERT_CN_MISMATCH 0x04u /* MBEDTLS_X509_BADCERT_CN_MISMATCH */
 #define BADCERT_NOT_TRUSTED 0x08u /* MBEDTLS_X509_BADCERT_NOT_TRUSTED */

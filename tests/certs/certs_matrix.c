@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "certs_support.h"
+#include "qlssl_test.h"
 #include "ql_ssl.h"
 
 /* ---- The matrix file --------------------------------------------------------------------------- */
@@ -65,7 +66,7 @@ static char *xstrdup(const char *s)
     char *d = malloc(strlen(s) + 1);
     CHECK(d != NULL, "out of memory");
     strcpy(d, s);
-    return cs_keep(d); /* lives until exit */
+    return test_keep(d); /* lives until exit */
 }
 
 static void parse_matrix(const char *path)
@@ -143,7 +144,7 @@ static void parse_matrix(const char *path)
                       "%s:%d: duplicate row name %s", path, lineno, r->name);
             }
         } else {
-            cs_fail(__FILE__, __LINE__, "parse_matrix", "%s:%d: unrecognised line: %s", path, lineno, s);
+            test_fail(__FILE__, __LINE__, "parse_matrix", "%s:%d: unrecognised line: %s", path, lineno, s);
         }
     }
     free(line);
@@ -182,13 +183,13 @@ typedef struct {
     const char *pki;          /* absolute PKI directory */
     const char *row_name;
     char *spec;               /* the SERVER field */
-    cs_peer peer;
+    peer_t peer;
     int started;
 } server_t;
 
 static char *pki_file(const char *pki, const char *name)
 {
-    return cs_strdup_printf("%s/%s", pki, name);
+    return test_strdup_printf("%s/%s", pki, name);
 }
 
 static void server_start(server_t *s)
@@ -221,7 +222,7 @@ static void server_start(server_t *s)
         } else if (strcmp(tok[i], "seclevel0") == 0 && !gnutls) {
             seclevel0 = 1;
         } else {
-            cs_fail(__FILE__, __LINE__, "server_start", "row %s: unknown server option %s", s->row_name, tok[i]);
+            test_fail(__FILE__, __LINE__, "server_start", "row %s: unknown server option %s", s->row_name, tok[i]);
         }
     }
     if (nochain) {
@@ -229,12 +230,12 @@ static void server_start(server_t *s)
     }
     if (!gnutls) {
         args[a++] = "-cert";
-        args[a++] = pki_file(s->pki, cs_strdup_printf("%s.pem", tok[1]));
+        args[a++] = pki_file(s->pki, test_strdup_printf("%s.pem", tok[1]));
         args[a++] = "-key";
-        args[a++] = pki_file(s->pki, cs_strdup_printf("%s.key", tok[1]));
+        args[a++] = pki_file(s->pki, test_strdup_printf("%s.key", tok[1]));
         if (issuer != NULL) {
             args[a++] = "-cert_chain";
-            args[a++] = pki_file(s->pki, cs_strdup_printf("%s.pem", issuer));
+            args[a++] = pki_file(s->pki, test_strdup_printf("%s.pem", issuer));
         }
         args[a++] = "-www";
         if (mtls) {
@@ -249,13 +250,13 @@ static void server_start(server_t *s)
             args[a++] = "DEFAULT:@SECLEVEL=0";
         }
         args[a] = NULL;
-        cs_start_s_server(&s->peer, args);
+        peer_start_s_server_argv(&s->peer, args);
     } else {
         args[a++] = "--http";
         args[a++] = "--x509certfile";
-        args[a++] = pki_file(s->pki, cs_strdup_printf(issuer != NULL ? "%s_chain.pem" : "%s.pem", tok[1]));
+        args[a++] = pki_file(s->pki, test_strdup_printf(issuer != NULL ? "%s_chain.pem" : "%s.pem", tok[1]));
         args[a++] = "--x509keyfile";
-        args[a++] = pki_file(s->pki, cs_strdup_printf("%s.key", tok[1]));
+        args[a++] = pki_file(s->pki, test_strdup_printf("%s.key", tok[1]));
         if (mtls) {
             args[a++] = "--require-client-cert";
             args[a++] = "--verify-client-cert";
@@ -265,7 +266,7 @@ static void server_start(server_t *s)
             args[a++] = "--disable-client-cert";
         }
         args[a] = NULL;
-        cs_start_gnutls_serv(&s->peer, args);
+        peer_start_gnutls_serv(&s->peer, args);
     }
     s->started = 1;
     printf("  peer: %s on 127.0.0.1:%d (%s)\n", s->peer.what, s->peer.port, s->spec);
@@ -283,7 +284,7 @@ static const char *resolve(const char *pki, const char *name)
 {
     /* "UFS:{pki}/x": a UFS name that is the absolute path of a PKI file. */
     if (strncmp(name, "UFS:{pki}", 9) == 0) {
-        return cs_strdup_printf("UFS:%s%s", pki, name + 9);
+        return test_strdup_printf("UFS:%s%s", pki, name + 9);
     }
     if (strncmp(name, "UFS:", 4) == 0 || name[0] == '/') {
         return xstrdup(name);
@@ -326,19 +327,19 @@ static int http_200(ql_ssl_context *ctx)
     static const char req[] = "GET / HTTP/1.0\r\n\r\n";
     char buf[4096];
     size_t sent = 0, got = 0;
-    double deadline = cs_now() + 20.0;
-    for (int i = 0; i < 1000 && sent < sizeof req - 1 && cs_now() < deadline; i++) {
+    double deadline = now_s() + 20.0;
+    for (int i = 0; i < 1000 && sent < sizeof req - 1 && now_s() < deadline; i++) {
         int rc = ql_ssl_write(ctx, (const unsigned char *)req + sent, sizeof req - 1 - sent);
         if (rc == QL_SSL_ERROR_WANT_READ || rc == QL_SSL_ERROR_WANT_WRITE) {
             continue;
         }
         if (rc <= 0) {
-            printf("  ql_ssl_write: %s\n", cs_rc_name(rc));
+            printf("  ql_ssl_write: %s\n", rc_short_name(rc));
             return 0;
         }
         sent += (size_t)rc;
     }
-    for (int i = 0; i < 10000 && got < sizeof buf - 1 && cs_now() < deadline; i++) {
+    for (int i = 0; i < 10000 && got < sizeof buf - 1 && now_s() < deadline; i++) {
         int rc = ql_ssl_read(ctx, (unsigned char *)buf + got, sizeof buf - 1 - got);
         if (rc == QL_SSL_ERROR_WANT_READ || rc == QL_SSL_ERROR_WANT_WRITE) {
             continue;
@@ -360,9 +361,9 @@ static int http_200(ql_ssl_context *ctx)
     do {                                                                                          \
         int conf_rc_ = ql_ssl_conf_set(__VA_ARGS__);                                              \
         if (conf_rc_ != QL_SSL_SUCCESS) {                                                         \
-            snprintf(o->text, sizeof o->text, "%s@conf", cs_rc_name(conf_rc_));                   \
+            snprintf(o->text, sizeof o->text, "%s@conf", rc_short_name(conf_rc_));                   \
             o->rc = conf_rc_;                                                                     \
-            printf("  conf_set for token '%s' returned %s\n", all[i], cs_rc_name(conf_rc_));      \
+            printf("  conf_set for token '%s' returned %s\n", all[i], rc_short_name(conf_rc_));      \
             goto out_conf;                                                                        \
         }                                                                                         \
     } while (0)
@@ -450,13 +451,13 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
             }
         } else if (strncmp(t, "cabuf=", 6) == 0) {
             size_t len;
-            unsigned char *buf = cs_read_file(resolve(pki, v), &len);
+            unsigned char *buf = read_file(resolve(pki, v), &len);
             int r = ql_ssl_conf_set(&conf, QL_SSL_CONF_CACERT_BUFFER, (const unsigned char *)buf, len);
             /* The library copies the buffer: scribble over and free ours at once. */
             memset(buf, 0xA5, len);
             free(buf);
             if (r != QL_SSL_SUCCESS) {
-                snprintf(o->text, sizeof o->text, "%s@conf", cs_rc_name(r));
+                snprintf(o->text, sizeof o->text, "%s@conf", rc_short_name(r));
                 o->rc = r;
                 goto out_conf;
             }
@@ -469,8 +470,8 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
                 CONF_SET(&conf, QL_SSL_CONF_OWNCERT, resolve(pki, part[0]), resolve(pki, part[1]), pwd);
             } else {
                 size_t clen, klen;
-                unsigned char *c = cs_read_file(resolve(pki, part[0]), &clen);
-                unsigned char *k = cs_read_file(resolve(pki, part[1]), &klen);
+                unsigned char *c = read_file(resolve(pki, part[0]), &clen);
+                unsigned char *k = read_file(resolve(pki, part[1]), &klen);
                 int r = ql_ssl_conf_set(&conf, QL_SSL_CONF_OWNCERT_BUFFER, (const unsigned char *)c, clen,
                                         (const unsigned char *)k, klen, pwd);
                 memset(c, 0xA5, clen);
@@ -478,7 +479,7 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
                 free(c);
                 free(k);
                 if (r != QL_SSL_SUCCESS) {
-                    snprintf(o->text, sizeof o->text, "%s@conf", cs_rc_name(r));
+                    snprintf(o->text, sizeof o->text, "%s@conf", rc_short_name(r));
                     o->rc = r;
                     goto out_conf;
                 }
@@ -507,7 +508,7 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
                 CHECK(chdir(pki) == 0, "chdir %s: %s", pki, strerror(errno));
             }
         } else {
-            cs_fail(__FILE__, __LINE__, "attempt", "unknown client token %s", t);
+            test_fail(__FILE__, __LINE__, "attempt", "unknown client token %s", t);
         }
     }
 
@@ -525,10 +526,10 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
     if (rc != QL_SSL_SUCCESS) {
         reason[0] = '\0';
         ql_ssl_last_error(reason, sizeof reason);
-        printf("  ql_ssl_setup: %s; last error: %s\n", cs_rc_name(rc), reason);
+        printf("  ql_ssl_setup: %s; last error: %s\n", rc_short_name(rc), reason);
         CHECK(reason[0] != '\0', "ql_ssl_setup failed with %s but ql_ssl_last_error gives no reason",
-              cs_rc_name(rc));
-        snprintf(o->text, sizeof o->text, "%s@setup", cs_rc_name(rc));
+              rc_short_name(rc));
+        snprintf(o->text, sizeof o->text, "%s@setup", rc_short_name(rc));
         o->rc = rc;
         CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS, "ql_ssl_free");
         return;
@@ -538,14 +539,14 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
     if (!srv->started) {
         server_start(srv);
     }
-    fd = cs_connect(srv->peer.port);
+    fd = tcp_connect_bounded(srv->peer.port);
     CHECK(ql_ssl_set_socket_fd(&ctx, fd) == QL_SSL_SUCCESS, "ql_ssl_set_socket_fd");
     rc = ql_ssl_handshake(&ctx);
     o->rc = rc;
     if (rc != QL_SSL_SUCCESS) {
         reason[0] = '\0';
         ql_ssl_last_error(reason, sizeof reason);
-        printf("  ql_ssl_handshake: %s; last error: %s\n", cs_rc_name(rc), reason);
+        printf("  ql_ssl_handshake: %s; last error: %s\n", rc_short_name(rc), reason);
     }
     frc = ql_ssl_get_verify_result(&ctx, &flags);
     if (frc == QL_SSL_SUCCESS) {
@@ -553,12 +554,12 @@ static void attempt(server_t *srv, char **tok, int ntok, obs_t *o)
     } else if (frc == QL_SSL_ERROR_INVALID_PARAM) {
         snprintf(flags_text, sizeof flags_text, "noflags");
     } else {
-        snprintf(flags_text, sizeof flags_text, "flags?%s", cs_rc_name(frc));
+        snprintf(flags_text, sizeof flags_text, "flags?%s", rc_short_name(frc));
     }
     if (rc == QL_SSL_SUCCESS && !http_200(&ctx)) {
         snprintf(o->text, sizeof o->text, "SUCCESS-BUT-NO-HTTP-200 %s", flags_text);
     } else {
-        snprintf(o->text, sizeof o->text, "%s %s", cs_rc_name(rc), flags_text);
+        snprintf(o->text, sizeof o->text, "%s %s", rc_short_name(rc), flags_text);
     }
     CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS, "ql_ssl_free");
     close(fd);
@@ -682,8 +683,8 @@ static int verdict(const row_t *r, const char *want, const char *known, const ch
 
 static void write_result(const char *results, const char *name, const char *body)
 {
-    char *path = cs_strdup_printf("%s/%s.result", results, name);
-    char *tmp = cs_strdup_printf("%s.tmp", path);
+    char *path = test_strdup_printf("%s/%s.result", results, name);
+    char *tmp = test_strdup_printf("%s.tmp", path);
     FILE *f;
     mkdir(results, 0755);
     f = fopen(tmp, "w");
@@ -781,7 +782,7 @@ static int run_row(const char *matrix, const char *pki_in, const char *results, 
     }
     write_result(results, r->name, body);
     if (srv.started) {
-        cs_stop(&srv.peer);
+        peer_stop(&srv.peer);
     }
     printf("%s: %s\n", r->name, ok ? "PASS" : "FAIL");
     return ok ? 0 : 1;
@@ -795,7 +796,7 @@ static int reset_results(const char *results)
         for (int i = 0; i < 100000 && (e = readdir(d)) != NULL; i++) {
             if (strstr(e->d_name, ".result") != NULL || strstr(e->d_name, ".tmp") != NULL ||
                 strstr(e->d_name, ".md") != NULL) {
-                char *p = cs_strdup_printf("%s/%s", results, e->d_name);
+                char *p = test_strdup_printf("%s/%s", results, e->d_name);
                 CHECK(unlink(p) == 0, "unlink %s: %s", p, strerror(errno));
             }
         }
@@ -902,7 +903,7 @@ static void outcome_text(const char *expect, char *out, size_t cap)
 
 static char *ctest_name(const row_t *r)
 {
-    char *n = cs_strdup_printf("certs_%s%s", r->kind == ROW_SWEEP ? "sweep_" : "", r->name);
+    char *n = test_strdup_printf("certs_%s%s", r->kind == ROW_SWEEP ? "sweep_" : "", r->name);
     for (char *p = n; *p != '\0'; p++) {
         if (*p == '.') {
             *p = '_';
@@ -914,12 +915,12 @@ static char *ctest_name(const row_t *r)
 /* Read RESULTS/NAME.result; NULL when missing. Line 1 is the observation. */
 static char *read_result(const char *results, const char *name)
 {
-    char *path = cs_strdup_printf("%s/%s.result", results, name);
+    char *path = test_strdup_printf("%s/%s.result", results, name);
     size_t len;
     if (access(path, R_OK) != 0) {
         return NULL;
     }
-    return (char *)cs_read_file(path, &len);
+    return (char *)read_file(path, &len);
 }
 
 static const char *result_line(const char *body, const char *key, char *out, size_t cap)
@@ -1119,11 +1120,11 @@ static int table(const char *matrix, const char *results, const char *doc)
     char *text, *begin, *end;
     int failures;
     int write = getenv("CERTS_WRITE_DOCS") != NULL && strcmp(getenv("CERTS_WRITE_DOCS"), "1") == 0;
-    char *genpath = cs_strdup_printf("%s/CERTS.generated.md", results);
+    char *genpath = test_strdup_printf("%s/CERTS.generated.md", results);
 
     parse_matrix(matrix);
     failures = render(results, &gen);
-    cs_keep(gen.buf);
+    test_keep(gen.buf);
     {
         FILE *f = fopen(genpath, "w");
         CHECK(f != NULL, "create %s", genpath);
@@ -1135,7 +1136,7 @@ static int table(const char *matrix, const char *results, const char *doc)
                 genpath);
         return 1;
     }
-    text = cs_keep(cs_read_file(doc, &doclen));
+    text = test_keep(read_file(doc, &doclen));
     begin = strstr(text, BEGIN_MARK);
     end = begin != NULL ? strstr(begin, END_MARK) : NULL;
     CHECK(begin != NULL && end != NULL, "%s lacks the generated-table markers:\n%s\n%s", doc, BEGIN_MARK, END_MARK);
@@ -1148,7 +1149,7 @@ static int table(const char *matrix, const char *results, const char *doc)
         return 0;
     }
     if (write) {
-        char *tmp = cs_strdup_printf("%s.tmp", doc);
+        char *tmp = test_strdup_printf("%s.tmp", doc);
         FILE *f = fopen(tmp, "w");
         CHECK(f != NULL, "create %s: %s", tmp, strerror(errno));
         fwrite(text, 1, (size_t)(begin - text), f);
@@ -1181,7 +1182,8 @@ static int table(const char *matrix, const char *results, const char *doc)
 
 int main(int argc, char **argv)
 {
-    cs_init(240);
+    test_init(0, NULL, 240);
+    signal(SIGPIPE, SIG_IGN); /* a peer that closes first must not kill the test */
     if (argc == 6 && strcmp(argv[1], "run") == 0) {
         return run_row(argv[2], argv[3], argv[4], argv[5]);
     }

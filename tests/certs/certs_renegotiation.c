@@ -24,11 +24,12 @@
  * The socket is non-blocking after the handshake (every wait is a bounded poll), so these cases do
  * not depend on how blocking reads treat the HelloRequest.
  */
-#include "certs_support.h"
+#include "qlssl_test.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,23 +38,17 @@
 
 #define LEAF_LIFETIME_S 4
 
-static void wait_fd(int fd, short events, int ms)
-{
-    struct pollfd p = { fd, events, 0 };
-    (void)poll(&p, 1, ms);
-}
-
 /* Write all of `s`, bounded in time; returns the last result code (SUCCESS when all was taken). */
 static int write_all(ql_ssl_context *ctx, int fd, const char *s)
 {
     size_t off = 0, len = strlen(s);
-    double deadline = cs_now() + 5.0;
-    while (off < len && cs_now() < deadline) {
+    double deadline = now_s() + 5.0;
+    while (off < len && now_s() < deadline) {
         int n = ql_ssl_write(ctx, (const unsigned char *)s + off, len - off);
         if (n > 0) {
             off += (size_t)n;
         } else if (n == QL_SSL_ERROR_WANT_READ || n == QL_SSL_ERROR_WANT_WRITE) {
-            wait_fd(fd, n == QL_SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, 100);
+            (void)wait_fd(fd, n == QL_SSL_ERROR_WANT_WRITE, 0.1);
         } else {
             return n;
         }
@@ -67,8 +62,8 @@ static int write_all(ql_ssl_context *ctx, int fd, const char *s)
  */
 static int read_for(ql_ssl_context *ctx, int fd, double seconds, char *got, size_t cap, const char *want)
 {
-    double deadline = cs_now() + seconds;
-    while (cs_now() < deadline) {
+    double deadline = now_s() + seconds;
+    while (now_s() < deadline) {
         size_t have = strlen(got);
         int n;
         if (want != NULL && strstr(got, want) != NULL) {
@@ -79,7 +74,7 @@ static int read_for(ql_ssl_context *ctx, int fd, double seconds, char *got, size
         if (n > 0) {
             got[have + (size_t)n] = '\0';
         } else if (n == QL_SSL_ERROR_WANT_READ || n == QL_SSL_ERROR_WANT_WRITE) {
-            wait_fd(fd, n == QL_SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, 100);
+            (void)wait_fd(fd, n == QL_SSL_ERROR_WANT_WRITE, 0.1);
         } else {
             return n;
         }
@@ -87,10 +82,10 @@ static int read_for(ql_ssl_context *ctx, int fd, double seconds, char *got, size
     return QL_SSL_SUCCESS;
 }
 
-static char *peer_log(const cs_peer *p)
+static char *peer_log(const peer_t *p)
 {
     size_t len;
-    return (char *)cs_keep(cs_read_file(p->log, &len));
+    return (char *)test_keep(read_file(p->log, &len));
 }
 
 int main(int argc, char **argv)
@@ -100,7 +95,7 @@ int main(int argc, char **argv)
     char leaf_prefix[256], cmd[1024], got[4096] = "", reason[512] = "";
     const char *chain, *ca;
     time_t expires = 0;
-    cs_peer server;
+    peer_t server;
     ql_ssl_config conf;
     ql_ssl_context ctx;
     uint32_t flags = 0;
@@ -114,27 +109,28 @@ int main(int argc, char **argv)
     forgiven = strcmp(mode, "expired_forgiven") == 0;
     disabled = strcmp(mode, "disabled_declined") == 0;
     CHECK(refused || forgiven || disabled, "unknown case %s", mode);
-    cs_init(60);
+    test_init(0, NULL, 60);
+    signal(SIGPIPE, SIG_IGN); /* a peer that closes first must not kill the test */
 
     if (disabled) {
-        chain = cs_strdup_printf("%s/good_chain.pem", pki);
+        chain = test_strdup_printf("%s/good_chain.pem", pki);
     } else {
         snprintf(leaf_prefix, sizeof leaf_prefix, "reneg-%ld-leaf", (long)getpid());
         snprintf(cmd, sizeof cmd, "bash '%s' '%s' '%s' %d", script, pki, leaf_prefix, LEAF_LIFETIME_S);
         expires = time(NULL) + LEAF_LIFETIME_S;
         CHECK(system(cmd) == 0, "%s failed", cmd);
-        chain = cs_strdup_printf("%s_chain.pem", leaf_prefix);
+        chain = test_strdup_printf("%s_chain.pem", leaf_prefix);
     }
     {
         const char *args[] = { "--echo", "--x509certfile", chain, "--x509keyfile",
-                               cs_strdup_printf("%s/good.key", pki), NULL };
-        cs_start_gnutls_serv(&server, args);
+                               test_strdup_printf("%s/good.key", pki), NULL };
+        peer_start_gnutls_serv(&server, args);
     }
 
     CHECK(ql_ssl_conf_init(&conf) == QL_SSL_SUCCESS, "ql_ssl_conf_init");
     CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_HS_TIMEOUT, 15) == QL_SSL_SUCCESS, "HS_TIMEOUT");
     CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_AUTHMODE, (int)QL_SSL_VERIFY_SERVER) == QL_SSL_SUCCESS, "AUTHMODE");
-    ca = cs_strdup_printf("%s/root.pem", pki);
+    ca = test_strdup_printf("%s/root.pem", pki);
     CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_CACERT, (char **)&ca, 1) == QL_SSL_SUCCESS, "CACERT");
     CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_IGNORE_LOCALTM, refused ? 0 : 1) == QL_SSL_SUCCESS, "IGNORE_LOCALTM");
     CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_RENEGOTIATION,
@@ -145,10 +141,10 @@ int main(int argc, char **argv)
     CHECK(ql_ssl_setup(&ctx, &conf) == QL_SSL_SUCCESS, "ql_ssl_setup");
     CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS, "ql_ssl_conf_free");
 
-    fd = cs_connect(server.port);
+    fd = tcp_connect_bounded(server.port);
     CHECK(ql_ssl_set_socket_fd(&ctx, fd) == QL_SSL_SUCCESS, "ql_ssl_set_socket_fd");
     rc = ql_ssl_handshake(&ctx);
-    CHECK(rc == QL_SSL_SUCCESS, "first handshake: %s", cs_rc_name(rc));
+    CHECK(rc == QL_SSL_SUCCESS, "first handshake: %s", rc_short_name(rc));
     CHECK(ql_ssl_get_verify_result(&ctx, &flags) == QL_SSL_SUCCESS && flags == 0,
           "first handshake findings 0x%X, want 0", (unsigned)flags);
     CHECK(expires == 0 || time(NULL) < expires,
@@ -159,37 +155,37 @@ int main(int argc, char **argv)
 
     /* Past notAfter by more than a second (certificate times have one-second resolution). */
     while (expires != 0 && time(NULL) <= expires + 1) {
-        cs_sleep(0.2);
+        sleep_s(0.2);
     }
 
     rc = write_all(&ctx, fd, "**REHANDSHAKE**\n");
-    CHECK(rc == QL_SSL_SUCCESS, "writing the renegotiation request: %s", cs_rc_name(rc));
+    CHECK(rc == QL_SSL_SUCCESS, "writing the renegotiation request: %s", rc_short_name(rc));
     rc = read_for(&ctx, fd, 3.0, got, sizeof got, NULL);
     ql_ssl_last_error(reason, sizeof reason);
     CHECK(ql_ssl_get_verify_result(&ctx, &flags) == QL_SSL_SUCCESS, "ql_ssl_get_verify_result");
-    printf("after the HelloRequest: read %s, findings 0x%X, last error \"%s\", data \"%s\"\n", cs_rc_name(rc),
+    printf("after the HelloRequest: read %s, findings 0x%X, last error \"%s\", data \"%s\"\n", rc_short_name(rc),
            (unsigned)flags, reason, got);
 
     if (refused) {
         char *log;
-        double deadline = cs_now() + 5.0;
+        double deadline = now_s() + 5.0;
         CHECK(rc == QL_SSL_ERROR_HS_FAILURE,
-              "renegotiation with a certificate that expired and localtm=0: read gave %s, want HS_FAILURE", cs_rc_name(rc));
+              "renegotiation with a certificate that expired and localtm=0: read gave %s, want HS_FAILURE", rc_short_name(rc));
         CHECK(flags & 0x1, "findings 0x%X do not show the expiry", (unsigned)flags);
         CHECK(strstr(reason, "renegotiation") != NULL, "last error does not name the renegotiation: %s", reason);
         /* The connection stays failed. */
         rc = ql_ssl_read(&ctx, (unsigned char *)got, sizeof got - 1);
-        CHECK(rc == QL_SSL_ERROR_HS_FAILURE, "read after the failure: %s", cs_rc_name(rc));
+        CHECK(rc == QL_SSL_ERROR_HS_FAILURE, "read after the failure: %s", rc_short_name(rc));
         rc = ql_ssl_write(&ctx, (const unsigned char *)"x", 1);
-        CHECK(rc == QL_SSL_ERROR_HS_FAILURE, "write after the failure: %s", cs_rc_name(rc));
+        CHECK(rc == QL_SSL_ERROR_HS_FAILURE, "write after the failure: %s", rc_short_name(rc));
         /* The server's view: the client refused the renegotiation's certificate with a fatal alert. */
         do {
             log = peer_log(&server);
             if (strstr(log, "rehandshake") != NULL && strstr(log, "Error in rehandshake") != NULL) {
                 break;
             }
-            cs_sleep(0.1);
-        } while (cs_now() < deadline);
+            sleep_s(0.1);
+        } while (now_s() < deadline);
         printf("server log:\n%s\n", log);
         CHECK(strstr(log, "Error in rehandshake") != NULL, "gnutls-serv does not report the failed rehandshake");
     } else if (disabled) {
@@ -202,23 +198,23 @@ int main(int argc, char **argv)
         CHECK(flags == 0, "findings 0x%X, want 0 (no certificate was verified again)", (unsigned)flags);
         if (strstr(log, "Error while receiving data") != NULL) {
             /* The server ended the connection after the warning: the client reports the peer gone. */
-            CHECK(rc == QL_SSL_ERROR_SOCKET_RESET, "read after the server closed: %s, want SOCKET_RESET", cs_rc_name(rc));
+            CHECK(rc == QL_SSL_ERROR_SOCKET_RESET, "read after the server closed: %s, want SOCKET_RESET", rc_short_name(rc));
         } else {
-            CHECK(rc == QL_SSL_SUCCESS, "read after the HelloRequest failed: %s (%s)", cs_rc_name(rc), reason);
+            CHECK(rc == QL_SSL_SUCCESS, "read after the HelloRequest failed: %s (%s)", rc_short_name(rc), reason);
             rc = write_all(&ctx, fd, "after the HelloRequest\n");
-            CHECK(rc == QL_SSL_SUCCESS, "write after the HelloRequest: %s", cs_rc_name(rc));
+            CHECK(rc == QL_SSL_SUCCESS, "write after the HelloRequest: %s", rc_short_name(rc));
             rc = read_for(&ctx, fd, 5.0, got, sizeof got, "after the HelloRequest\n");
             CHECK(rc == QL_SSL_SUCCESS && strstr(got, "after the HelloRequest\n") != NULL,
-                  "the line sent after the HelloRequest did not come back: %s", cs_rc_name(rc));
+                  "the line sent after the HelloRequest did not come back: %s", rc_short_name(rc));
         }
     } else {
         char *log;
-        CHECK(rc == QL_SSL_SUCCESS, "read after the HelloRequest failed: %s (%s)", cs_rc_name(rc), reason);
+        CHECK(rc == QL_SSL_SUCCESS, "read after the HelloRequest failed: %s (%s)", rc_short_name(rc), reason);
         rc = write_all(&ctx, fd, "after the renegotiation\n");
-        CHECK(rc == QL_SSL_SUCCESS, "write after the HelloRequest: %s", cs_rc_name(rc));
+        CHECK(rc == QL_SSL_SUCCESS, "write after the HelloRequest: %s", rc_short_name(rc));
         rc = read_for(&ctx, fd, 5.0, got, sizeof got, "after the renegotiation\n");
         CHECK(rc == QL_SSL_SUCCESS && strstr(got, "after the renegotiation\n") != NULL,
-              "the line sent after the HelloRequest did not come back: %s, data \"%s\"", cs_rc_name(rc), got);
+              "the line sent after the HelloRequest did not come back: %s, data \"%s\"", rc_short_name(rc), got);
         CHECK(ql_ssl_get_verify_result(&ctx, &flags) == QL_SSL_SUCCESS, "ql_ssl_get_verify_result");
         log = peer_log(&server);
         printf("server log:\n%s\n", log);
@@ -231,10 +227,10 @@ int main(int argc, char **argv)
     printf("PASS %s\n", mode);
     CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS, "ql_ssl_free");
     close(fd);
-    cs_stop(&server);
+    peer_stop(&server);
     if (!disabled) {
-        unlink(cs_strdup_printf("%s.pem", leaf_prefix));
-        unlink(cs_strdup_printf("%s_chain.pem", leaf_prefix));
+        unlink(test_strdup_printf("%s.pem", leaf_prefix));
+        unlink(test_strdup_printf("%s_chain.pem", leaf_prefix));
     }
     return 0;
 }

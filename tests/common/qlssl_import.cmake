@@ -13,8 +13,15 @@
 # local), made in ${CMAKE_BINARY_DIR}/qlssl-static/ by the custom target `qlssl_static_lib` and
 # remade whenever cargo's archive, the script or the header changes. The binutils are the C
 # compiler's (aarch64-linux-gnu-gcc -> aarch64-linux-gnu-ld/objcopy/ar/nm).
+#
+#   QLSSL_TEST_SUPPORT_DIR, QLSSL_TEST_SUPPORT_SOURCES
+#
+# The C test-support library every suite compiles into its own targets (one header,
+# tests/common/qlssl_test.h; one source, qlssl_test.c), so each suite still configures on its own.
 set(_QLSSL_IMPORT_ROOT "${CMAKE_CURRENT_LIST_DIR}/../..")
 get_filename_component(_QLSSL_IMPORT_ROOT "${_QLSSL_IMPORT_ROOT}" ABSOLUTE)
+set(QLSSL_TEST_SUPPORT_DIR "${_QLSSL_IMPORT_ROOT}/tests/common")
+set(QLSSL_TEST_SUPPORT_SOURCES "${QLSSL_TEST_SUPPORT_DIR}/qlssl_test.c")
 
 function(qlssl_static_library var)
   set(_in "${QLSSL_LIB_DIR}/libqlssl.a")

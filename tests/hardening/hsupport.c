@@ -1,8 +1,6 @@
 /* Helpers shared by the hardening tests (see hsupport.h). */
 #include "hsupport.h"
 
-#include "peer.h"
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -34,38 +32,11 @@ static void kill_peers(void)
     }
 }
 
-static void on_alarm(int sig)
-{
-    static const char msg[] = "FAIL: watchdog expired: the test hung\n";
-    (void)sig;
-    if (write(2, msg, sizeof msg - 1) < 0) {
-        /* nothing else to do */
-    }
-    for (int i = 0; i < MAX_PEERS; i++) {
-        if (g_peers[i] > 0) {
-            kill(g_peers[i], SIGKILL);
-        }
-    }
-    _exit(3);
-}
-
-void h_fail(const char *file, int line, const char *what, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    tc_vreport_failure(file, line, what, fmt, ap, "     (library's last recorded failure on this thread: ", ")", 256);
-    va_end(ap);
-    kill_peers();
-    exit(1);
-}
-
 void h_init(unsigned watchdog_s)
 {
+    test_init(0, NULL, watchdog_s);
     signal(SIGPIPE, SIG_IGN);
-    signal(SIGALRM, on_alarm);
     atexit(kill_peers);
-    alarm(watchdog_s);
-    setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
 const char *h_env(const char *name)
@@ -84,16 +55,6 @@ const char *h_pki(const char *file)
     char *b = bufs[next++ % 8];
     snprintf(b, sizeof bufs[0], "%s/%s", h_env("HARDENING_PKI"), file);
     return b;
-}
-
-const char *h_rc_name(int rc)
-{
-    return tc_rc_name(rc, 0, "(positive)", "?");
-}
-
-double h_now(void)
-{
-    return tc_now();
 }
 
 void h_peer_start(h_peer *p, char *const argv[])

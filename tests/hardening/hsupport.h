@@ -15,26 +15,16 @@
 #include <sys/types.h>
 
 #include "ql_ssl.h"
+#include "qlssl_test.h"
 
-#define H_CHECK(cond, ...)                                                   \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            h_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);                  \
-        }                                                                    \
-    } while (0)
-
-#define H_CHECK_RC(call, expected)                                           \
-    do {                                                                     \
-        int h_got_ = (call);                                                 \
-        int h_want_ = (expected);                                            \
-        if (h_got_ != h_want_) {                                             \
-            h_fail(__FILE__, __LINE__, #call, "returned %d (%s), expected %d (%s)", h_got_, \
-                   h_rc_name(h_got_), h_want_, h_rc_name(h_want_));          \
-        }                                                                    \
-    } while (0)
-
-void h_fail(const char *file, int line, const char *what, const char *fmt, ...)
-    __attribute__((noreturn, format(printf, 4, 5)));
+/* This suite's names for the common harness (tests/common/qlssl_test.h): a failed check reports
+ * through test_fail() (file:line, the library's last error), exits 1, and the exit handlers stop
+ * the peers; rc names and the clock are the common ones. */
+#define H_CHECK CHECK
+#define H_CHECK_RC CHECK_RC
+#define h_fail test_fail
+#define h_rc_name rc_name
+#define h_now now_s
 
 /* Call first: arms a watchdog (SIGALRM after watchdog_s seconds fails the test) and the cleanup. */
 void h_init(unsigned watchdog_s);
@@ -44,11 +34,6 @@ const char *h_pki(const char *file);
 
 /* Value of a required environment variable (fails the test when unset). */
 const char *h_env(const char *name);
-
-/* "QL_SSL_ERROR_WANT_READ" etc., or "?" */
-const char *h_rc_name(int rc);
-
-double h_now(void);
 
 typedef struct {
     pid_t pid;

@@ -65,7 +65,7 @@
 
 #include "ql_ssl.h"
 
-#include "peer.h"
+#include "qlssl_test.h"
 
 #define MAX_SUITES 40
 #define MAX_CA 10
@@ -104,11 +104,6 @@ typedef struct {
 static const char *g_label = "";
 
 /* ---- small helpers -------------------------------------------------------------------------- */
-
-static double now_s(void)
-{
-    return tc_now();
-}
 
 static void sleep_ms(int ms)
 {
@@ -175,7 +170,7 @@ static void json_escape(const char *s, size_t n, char *out, size_t cap)
 }
 
 /* The short names ("WANT_READ") are what scripts/interop_matrix.py reads from the result lines. */
-static const char *rc_name(int rc)
+static const char *result_name(int rc)
 {
     return tc_rc_name(rc, 1, "?", "?");
 }
@@ -235,7 +230,7 @@ static int open_socket(const cell_t *c, char *err, size_t errlen)
 }
 
 /* Wait until fd is readable (want_write=0) or writable (1), at most `timeout_s`. 1 ready, 0 not. */
-static int wait_fd(int fd, int want_write, double timeout_s)
+static int poll_fd(int fd, int want_write, double timeout_s)
 {
     struct pollfd p;
     int ms = timeout_s <= 0 ? 0 : (int)(timeout_s * 1000.0) + 1;
@@ -317,7 +312,7 @@ static int write_all(ql_ssl_context *ctx, int fd, const unsigned char *buf, size
             if (now_s() >= deadline) {
                 return QL_SSL_ERROR_WANT_WRITE;
             }
-            wait_fd(fd, rc == QL_SSL_ERROR_WANT_WRITE, deadline - now_s());
+            poll_fd(fd, rc == QL_SSL_ERROR_WANT_WRITE, deadline - now_s());
         } else {
             return rc == 0 ? QL_SSL_ERROR_UNKOWN : rc;
         }
@@ -348,7 +343,7 @@ static int read_loop(ql_ssl_context *ctx, int fd, conn_result_t *r, const char *
             return 1;
         }
         /* Blocking sockets: only call read when something is there (or already decrypted). */
-        if (ql_ssl_get_bytes_avail(ctx) <= 0 && !wait_fd(fd, 0, deadline - now_s())) {
+        if (ql_ssl_get_bytes_avail(ctx) <= 0 && !poll_fd(fd, 0, deadline - now_s())) {
             continue;
         }
         rc = ql_ssl_read(ctx, (unsigned char *)r->rx + r->rx_len, RX_CAP - 1 - r->rx_len);
@@ -358,7 +353,7 @@ static int read_loop(ql_ssl_context *ctx, int fd, conn_result_t *r, const char *
         } else if (rc == 0) {
             return 0;
         } else if (rc == QL_SSL_ERROR_WANT_READ || rc == QL_SSL_ERROR_WANT_WRITE) {
-            wait_fd(fd, rc == QL_SSL_ERROR_WANT_WRITE, 0.05);
+            poll_fd(fd, rc == QL_SSL_ERROR_WANT_WRITE, 0.05);
         } else {
             return rc;
         }
@@ -378,12 +373,12 @@ static void run_exchange(const cell_t *c, ql_ssl_context *ctx, int fd, int conn_
     if (strcmp(c->mode, "http") == 0) {
         rc = write_all(ctx, fd, (const unsigned char *)c->request, strlen(c->request), deadline);
         if (rc != 0) {
-            snprintf(r->exch_error, sizeof r->exch_error, "write: %d %s", rc, rc_name(rc));
+            snprintf(r->exch_error, sizeof r->exch_error, "write: %d %s", rc, result_name(rc));
             return;
         }
         rc = read_loop(ctx, fd, r, c->until, 0, deadline);
         if (rc < 0 && !(rc == QL_SSL_ERROR_SOCKET_RESET && r->rx_len > 0)) {
-            snprintf(r->exch_error, sizeof r->exch_error, "read: %d %s after %zu bytes", rc, rc_name(rc),
+            snprintf(r->exch_error, sizeof r->exch_error, "read: %d %s after %zu bytes", rc, result_name(rc),
                      r->rx_len);
             return;
         }
@@ -407,7 +402,7 @@ static void run_exchange(const cell_t *c, ql_ssl_context *ctx, int fd, int conn_
         }
         rc = write_all(ctx, fd, (const unsigned char *)line, (size_t)n, deadline);
         if (rc != 0) {
-            snprintf(r->exch_error, sizeof r->exch_error, "write: %d %s", rc, rc_name(rc));
+            snprintf(r->exch_error, sizeof r->exch_error, "write: %d %s", rc, result_name(rc));
             return;
         }
         if (c->mode[0] == 's') {
@@ -416,7 +411,7 @@ static void run_exchange(const cell_t *c, ql_ssl_context *ctx, int fd, int conn_
         }
         rc = read_loop(ctx, fd, r, NULL, (size_t)n, deadline);
         if (rc < 0) {
-            snprintf(r->exch_error, sizeof r->exch_error, "read: %d %s", rc, rc_name(rc));
+            snprintf(r->exch_error, sizeof r->exch_error, "read: %d %s", rc, result_name(rc));
             return;
         }
         if (r->rx_len < (size_t)n || memcmp(r->rx, line, (size_t)n) != 0) {
@@ -433,7 +428,7 @@ static void run_exchange(const cell_t *c, ql_ssl_context *ctx, int fd, int conn_
         fflush(stdout);
         rc = read_loop(ctx, fd, r, c->until, 0, deadline);
         if (rc < 0) {
-            snprintf(r->exch_error, sizeof r->exch_error, "read: %d %s after %zu bytes", rc, rc_name(rc),
+            snprintf(r->exch_error, sizeof r->exch_error, "read: %d %s after %zu bytes", rc, result_name(rc),
                      r->rx_len);
             return;
         }
@@ -460,7 +455,7 @@ static void print_result(const cell_t *c, int conn_no, const conn_result_t *r, i
            "\"handshake\":%d,\"handshake_name\":\"%s\",\"hs_ms\":%.1f,\"suite\":%d,\"resumed\":%d,"
            "\"exchange\":\"%s\",\"rx_bytes\":%zu,\"timeout_cb\":%d,\"nbio\":%d,"
            "\"error\":\"%s\",\"exch_error\":\"%s\"}\n",
-           label, conn_no, r->setup, rc_name(r->setup), r->handshake, rc_name(r->handshake), r->hs_ms,
+           label, conn_no, r->setup, result_name(r->setup), r->handshake, result_name(r->handshake), r->hs_ms,
            r->suite, r->resumed, r->exchange, r->rx_len, timeout_cb, c->nbio, err, exch);
     fflush(stdout);
 }
@@ -494,7 +489,7 @@ static int configure(const cell_t *c, ql_ssl_config *conf, int *timeout_hits, ch
         if (rc != QL_SSL_SUCCESS) {                                                       \
             char le_[400];                                                                \
             last_error(le_, sizeof le_);                                                  \
-            snprintf(err, errlen, "conf_set(%s) -> %d %s: %s", #__VA_ARGS__, rc, rc_name(rc), le_); \
+            snprintf(err, errlen, "conf_set(%s) -> %d %s: %s", #__VA_ARGS__, rc, result_name(rc), le_); \
             return rc;                                                                    \
         }                                                                                 \
     } while (0)
@@ -611,7 +606,7 @@ static int one_connection(const cell_t *c, ql_ssl_config *conf, int conn_no)
             if (now_s() > bound) {
                 snprintf(r.exch_error, sizeof r.exch_error,
                          "non-blocking handshake still returned %s %.1f s after its %d s timeout",
-                         rc_name(r.handshake), now_s() - t0 - c->hs_timeout, c->hs_timeout);
+                         result_name(r.handshake), now_s() - t0 - c->hs_timeout, c->hs_timeout);
                 break;
             }
             select_fd(fd, r.handshake == QL_SSL_ERROR_WANT_WRITE, 0.2);
@@ -638,7 +633,7 @@ static int one_connection(const cell_t *c, ql_ssl_config *conf, int conn_no)
             if ((rc != QL_SSL_ERROR_WANT_WRITE && rc != QL_SSL_ERROR_WANT_READ) || now_s() > deadline) {
                 break;
             }
-            wait_fd(fd, rc == QL_SSL_ERROR_WANT_WRITE, 0.05);
+            poll_fd(fd, rc == QL_SSL_ERROR_WANT_WRITE, 0.05);
         }
     }
 out:

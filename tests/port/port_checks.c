@@ -21,6 +21,8 @@
 #define TAG "port_checks"
 #define CA_FILE "UFS:cacert.pem"
 
+#include "../common/qlrt_mapped.h"
+
 static int failures;
 
 #define CHECK(cond, ...)                                                                 \
@@ -32,22 +34,6 @@ static int failures;
             QL_LOG(QL_LOG_LEVEL_ERROR, TAG, "FAILED: " #cond " -- " __VA_ARGS__);        \
         }                                                                                \
     } while (0)
-
-static int connect_mapped(void)
-{
-    struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(&a, 0, sizeof(a));
-    a.sin_len = sizeof(a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons(443);
-    inet_aton("192.0.2.44", &a.sin_addr);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 static void check_hooks(const ql_ssl_platform_hooks *h, int fd)
 {

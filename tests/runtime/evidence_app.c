@@ -25,29 +25,14 @@
 
 #define TAG "evidence"
 
+#include "../common/qlrt_mapped.h"
+
 #ifdef EV_PROBE_LEAK
 void *qlssl_leakprobe_leak(size_t n);
 #endif
 #ifdef EV_APP_LEAK
 void *volatile evidence_keep; /* overwritten below, so the block becomes unreachable */
 #endif
-
-static int connect_mapped(void)
-{
-    struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    memset(&a, 0, sizeof(a));
-    a.sin_len = sizeof(a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons(443);
-    inet_aton("192.0.2.44", &a.sin_addr);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        QL_LOG(QL_LOG_LEVEL_INFO, TAG, "connect failed: %d", fd < 0 ? fd : lwip_get_error(fd));
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 #ifndef EV_PLAINTEXT
 static void https_get(void)

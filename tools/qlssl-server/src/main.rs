@@ -64,6 +64,7 @@ struct Opts {
     max_seconds: u64,
     max_conns: usize,
     body_size: usize,
+    verbose: bool,
 }
 
 const USAGE: &str = "usage: qlssl-server [options]
@@ -101,7 +102,25 @@ fn parse_port(s: &str) -> Result<Option<u16>, String> {
     s.parse::<u16>().map(Some).map_err(|_| format!("bad port '{}'", s))
 }
 
-fn parse_args() -> Result<Opts, String> {
+/// What the command line asks for: run with these options, or print the usage.
+enum Command {
+    Run(Box<Opts>),
+    Help,
+}
+
+/// The value of the option just read by `parser`, as UTF-8; `name` is the option as written.
+fn value_of(parser: &mut lexopt::Parser, name: &str) -> Result<String, String> {
+    let v = parser.value().map_err(|_| format!("{} needs a value", name))?;
+    v.into_string().map_err(|v| format!("{}: '{}' is not UTF-8", name, v.to_string_lossy()))
+}
+
+/// Parses the arguments after the program name (lexopt: `--opt VALUE` and `--opt=VALUE` alike).
+fn parse_args<I>(args: I) -> Result<Command, String>
+where
+    I: IntoIterator,
+    I::Item: Into<std::ffi::OsString>,
+{
+    use lexopt::Arg::{Long, Short, Value};
     let mut o = Opts {
         bind: IpAddr::from([127, 0, 0, 1]),
         https_port: Some(0),
@@ -117,33 +136,32 @@ fn parse_args() -> Result<Opts, String> {
         max_seconds: 3600,
         max_conns: 16,
         body_size: 0,
+        verbose: false,
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
-        if a == "-v" {
-            VERBOSE.store(true, Ordering::Relaxed);
-            i += 1;
-            continue;
-        }
-        if a == "-h" || a == "--help" {
-            println!("{}", USAGE);
-            std::process::exit(0);
-        }
-        let v = args.get(i + 1).ok_or_else(|| format!("{} needs a value", a))?.clone();
-        match a {
-            "--bind" => o.bind = v.parse().map_err(|_| format!("bad address '{}'", v))?,
-            "--https-port" => o.https_port = parse_port(&v)?,
-            "--dtls-port" => o.dtls_port = parse_port(&v)?,
-            "--psk-identity" => {
+    let mut parser = lexopt::Parser::from_args(args);
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Short('v') => o.verbose = true,
+            Short('h') | Long("help") => return Ok(Command::Help),
+            Long("bind") => {
+                let v = value_of(&mut parser, "--bind")?;
+                o.bind = v.parse().map_err(|_| format!("bad address '{}'", v))?
+            }
+            Long("https-port") => o.https_port = parse_port(&value_of(&mut parser, "--https-port")?)?,
+            Long("dtls-port") => o.dtls_port = parse_port(&value_of(&mut parser, "--dtls-port")?)?,
+            Long("psk-identity") => {
+                let v = value_of(&mut parser, "--psk-identity")?;
                 if v.is_empty() || v.len() > 128 {
                     return Err("PSK identity must be 1..128 bytes".into());
                 }
                 o.psk_identity = Some(v)
             }
-            "--psk-key" => o.psk_key = Some(parse_hex(&v).ok_or("PSK key must be 1..32 bytes of hex")?),
-            "--psk" => {
+            Long("psk-key") => {
+                let v = value_of(&mut parser, "--psk-key")?;
+                o.psk_key = Some(parse_hex(&v).ok_or("PSK key must be 1..32 bytes of hex")?)
+            }
+            Long("psk") => {
+                let v = value_of(&mut parser, "--psk")?;
                 let (id, hex) = v.split_once(':').ok_or("--psk wants ID:HEX")?;
                 if id.is_empty() || id.len() > 128 {
                     return Err("PSK identity must be 1..128 bytes".into());
@@ -154,17 +172,35 @@ fn parse_args() -> Result<Opts, String> {
                 }
                 o.psk_extra.push((id.as_bytes().to_vec(), key));
             }
-            "--cert" => o.cert = Some(v),
-            "--key" => o.key = Some(v),
-            "--write-ca" => o.write_ca = Some(v),
-            "--port-file" => o.port_file = Some(v),
-            "--stats-file" => o.stats_file = Some(v),
-            "--max-seconds" => o.max_seconds = v.parse().ok().filter(|n| (1..=86400).contains(n)).ok_or("bad --max-seconds")?,
-            "--max-conns" => o.max_conns = v.parse().ok().filter(|n| (1..=256).contains(n)).ok_or("bad --max-conns")?,
-            "--body-size" => o.body_size = v.parse().ok().filter(|n| *n <= 65536).ok_or("bad --body-size")?,
-            _ => return Err(format!("unknown option '{}'", a)),
+            Long("cert") => o.cert = Some(value_of(&mut parser, "--cert")?),
+            Long("key") => o.key = Some(value_of(&mut parser, "--key")?),
+            Long("write-ca") => o.write_ca = Some(value_of(&mut parser, "--write-ca")?),
+            Long("port-file") => o.port_file = Some(value_of(&mut parser, "--port-file")?),
+            Long("stats-file") => o.stats_file = Some(value_of(&mut parser, "--stats-file")?),
+            Long("max-seconds") => {
+                o.max_seconds = value_of(&mut parser, "--max-seconds")?
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=86400).contains(n))
+                    .ok_or("bad --max-seconds (1..86400)")?
+            }
+            Long("max-conns") => {
+                o.max_conns = value_of(&mut parser, "--max-conns")?
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=256).contains(n))
+                    .ok_or("bad --max-conns (1..256)")?
+            }
+            Long("body-size") => {
+                o.body_size = value_of(&mut parser, "--body-size")?
+                    .parse()
+                    .ok()
+                    .filter(|n| *n <= 65536)
+                    .ok_or("bad --body-size (0..65536)")?
+            }
+            Value(v) => return Err(format!("unexpected argument '{}'", v.to_string_lossy())),
+            other => return Err(other.unexpected().to_string()),
         }
-        i += 2;
     }
     if !o.bind.is_loopback() {
         return Err(format!("refusing to listen on non-loopback address {}", o.bind));
@@ -175,7 +211,7 @@ fn parse_args() -> Result<Opts, String> {
     if o.https_port.is_none() && o.dtls_port.is_none() {
         return Err("both services are off".into());
     }
-    Ok(o)
+    Ok(Command::Run(Box::new(o)))
 }
 
 type CertKey = (Arc<mbedtls::alloc::List<Certificate>>, Arc<Pk>);
@@ -632,15 +668,73 @@ fn main() {
         libc::signal(libc::SIGINT, on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t);
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
-    let o = match parse_args() {
-        Ok(o) => o,
+    let o = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Command::Run(o)) => *o,
+        Ok(Command::Help) => {
+            println!("{}", USAGE);
+            return;
+        }
         Err(e) => {
             eprintln!("qlssl-server: {}\n{}", e, USAGE);
             std::process::exit(2);
         }
     };
+    VERBOSE.store(o.verbose, Ordering::Relaxed);
     if let Err(e) = run(o) {
         eprintln!("qlssl-server: {}", e);
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod args_tests {
+    use super::{parse_args, Command, Opts};
+
+    fn run(args: &[&str]) -> Result<Opts, String> {
+        match parse_args(args.iter().copied())? {
+            Command::Run(o) => Ok(*o),
+            Command::Help => Err("help".into()),
+        }
+    }
+
+    #[test]
+    fn the_options_the_scripts_pass() {
+        let o = run(&["--https-port", "0", "--dtls-port", "off", "--port-file", "p", "--stats-file", "s",
+                      "--max-seconds", "55", "--write-ca", "ca.pem", "--psk-identity", "id", "-v"])
+            .unwrap();
+        assert_eq!((o.https_port, o.dtls_port, o.max_seconds, o.verbose), (Some(0), None, 55, true));
+        assert_eq!(o.port_file.as_deref(), Some("p"));
+        assert_eq!(o.write_ca.as_deref(), Some("ca.pem"));
+        // The `=` form, as qlrt-run's --server-arg=--psk-identity passes it through.
+        let o = run(&["--psk=abc:0102", "--body-size=100"]).unwrap();
+        assert_eq!(o.psk_extra, vec![(b"abc".to_vec(), vec![1, 2])]);
+        assert_eq!(o.body_size, 100);
+        assert!(matches!(parse_args(["--help"]), Ok(Command::Help)));
+        assert!(matches!(parse_args(["-h"]), Ok(Command::Help)));
+    }
+
+    #[test]
+    fn bad_arguments_are_named() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["--nope"], "invalid option '--nope'"),
+            (&["-x"], "invalid option '-x'"),
+            (&["stray"], "unexpected argument 'stray'"),
+            (&["--https-port"], "--https-port needs a value"),
+            (&["--https-port", "70000"], "bad port '70000'"),
+            (&["--bind", "10.0.0.1"], "refusing to listen on non-loopback address 10.0.0.1"),
+            (&["--bind", "nowhere"], "bad address 'nowhere'"),
+            (&["--psk-key", "0g"], "PSK key must be 1..32 bytes of hex"),
+            (&["--psk", "nocolon"], "--psk wants ID:HEX"),
+            (&["--max-seconds", "0"], "bad --max-seconds (1..86400)"),
+            (&["--max-conns", "257"], "bad --max-conns (1..256)"),
+            (&["--body-size", "65537"], "bad --body-size (0..65536)"),
+            (&["--cert", "c.pem"], "--cert and --key go together"),
+            (&["--https-port", "off", "--dtls-port", "off"], "both services are off"),
+            (&["-v=1"], "unexpected argument for option '-v'"),
+        ];
+        for (args, want) in cases {
+            let got = run(args).err().unwrap_or_default();
+            assert!(got.contains(want), "{:?}: got '{}', want '{}'", args, got, want);
+        }
     }
 }

@@ -43,6 +43,26 @@ if [ "${QLSSL_SERVER_SKIP_UNIT:-}" != 1 ]; then
 fi
 cargo build --release -j1 || { log "build failed"; exit 1; }
 
+# Bad arguments (parsed by lexopt): exit 2 at once, naming the offending argument, before listening.
+bad_args() { # expected-stderr-text args...
+    local want=$1 rc
+    shift
+    timeout 10 "$SRV" "$@" >"$WORK/bad.out" 2>"$WORK/bad.err"
+    rc=$?
+    if [ "$rc" -ne 2 ] || ! grep -qF -- "$want" "$WORK/bad.err" || ! grep -q '^usage:' "$WORK/bad.err"; then
+        fail "bad arguments '$*': exit $rc, stderr: $(head -1 "$WORK/bad.err")"
+    else
+        BAD_ARGS_OK=$((BAD_ARGS_OK + 1))
+    fi
+}
+BAD_ARGS_OK=0
+bad_args "invalid option '--no-such-option'" --no-such-option
+bad_args "--https-port needs a value" --https-port
+bad_args "bad port '65536'" --https-port 65536
+bad_args "refusing to listen on non-loopback address 192.0.2.1" --bind 192.0.2.1
+bad_args "unexpected argument 'stray'" --max-seconds 5 stray
+log "bad arguments: $BAD_ARGS_OK of 5 refused with exit 2 and a named reason"
+
 "$SRV" -v --port-file "$WORK/ports" --stats-file "$WORK/stats" --max-seconds 300 >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
 for _ in $(seq 1 200); do [ -f "$WORK/ports" ] && break; sleep 0.05; done

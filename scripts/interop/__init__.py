@@ -1,0 +1,1 @@
+"""The interop runner behind scripts/interop_matrix.py (its docstring has the command line)."""
