@@ -253,6 +253,27 @@ extern "C" {
 #endif
 
 /**
+ * Major version of this library (Cargo.toml's `version`).
+ */
+#define QLSSL_VERSION_MAJOR 0
+
+/**
+ * Minor version of this library.
+ */
+#define QLSSL_VERSION_MINOR 1
+
+/**
+ * Patch version of this library.
+ */
+#define QLSSL_VERSION_PATCH 0
+
+/**
+ * The version as one number, 0xMMmmpp00 like mbedtls's MBEDTLS_VERSION_NUMBER (major, minor,
+ * patch, one byte each): compare with `>=` for "at least".
+ */
+#define QLSSL_VERSION_NUMBER (((QLSSL_VERSION_MAJOR << 24) | (QLSSL_VERSION_MINOR << 16)) | (QLSSL_VERSION_PATCH << 8))
+
+/**
  * TLS_RSA_WITH_NULL_MD5 (IANA 0x0001).
  */
 #define QL_SSL_TLS_RSA_WITH_NULL_MD5 1
@@ -1099,27 +1120,6 @@ extern "C" {
 #define QL_SSL_LOG_VERBOSE 5
 
 /**
- * Major version of this library (Cargo.toml's `version`).
- */
-#define QLSSL_VERSION_MAJOR 0
-
-/**
- * Minor version of this library.
- */
-#define QLSSL_VERSION_MINOR 1
-
-/**
- * Patch version of this library.
- */
-#define QLSSL_VERSION_PATCH 0
-
-/**
- * The version as one number, 0xMMmmpp00 like mbedtls's MBEDTLS_VERSION_NUMBER (major, minor,
- * patch, one byte each): compare with `>=` for "at least".
- */
-#define QLSSL_VERSION_NUMBER (((QLSSL_VERSION_MAJOR << 24) | (QLSSL_VERSION_MINOR << 16)) | (QLSSL_VERSION_PATCH << 8))
-
-/**
  * Result codes of every `ql_ssl_*` function (spellings, including UNKOWN and WOUNDBLOCK, are the vendor's ABI).
  */
 typedef enum {
@@ -1889,6 +1889,19 @@ int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
 #endif
 
 /**
+ * Version of the library the program runs with, as QLSSL_VERSION_NUMBER encodes it; compare with
+ * the header's QLSSL_VERSION_NUMBER to detect a different library at run time. Never fails; may
+ * be called before any other function (also before ql_ssl_platform_init() on bare metal).
+ */
+unsigned int qlssl_version_number(void);
+
+/**
+ * Version of the library the program runs with, "major.minor.patch": a static string, never
+ * NULL, never to be freed. May be called before any other function.
+ */
+const char *qlssl_version_string(void);
+
+/**
  * Register the library's log callback. `cb` receives every message of level `max_level` or
  * lower (QL_SSL_LOG_ERROR 1 ... QL_SSL_LOG_VERBOSE 5, the SDK's QL_LOG numbering; a callback may
  * pass them to QL_LOG as they are); `arg` is handed back with each message. `cb` NULL or
@@ -1908,19 +1921,6 @@ int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
  * thread when the callback is replaced may still reach the old callback with its old `arg`.
  */
 int ql_ssl_set_log_callback(ql_ssl_log_cb cb, int max_level, void *arg);
-
-/**
- * Version of the library the program runs with, as QLSSL_VERSION_NUMBER encodes it; compare with
- * the header's QLSSL_VERSION_NUMBER to detect a different library at run time. Never fails; may
- * be called before any other function (also before ql_ssl_platform_init() on bare metal).
- */
-unsigned int qlssl_version_number(void);
-
-/**
- * Version of the library the program runs with, "major.minor.patch": a static string, never
- * NULL, never to be freed. May be called before any other function.
- */
-const char *qlssl_version_string(void);
 
 /**
  * Set one configuration item of `conf` (initialised by ql_ssl_conf_init()). On any error the

@@ -19,33 +19,15 @@ pub(crate) mod prelude {
     pub use alloc::vec::Vec;
 }
 
-pub mod abi;
 pub mod capi;
-pub mod certs;
-pub mod cipherlist;
-pub mod ciphers;
-pub mod config;
-pub mod connection;
-pub mod context;
-pub mod diag;
-pub mod error;
-pub mod ffi;
-pub mod gate;
-pub mod handle;
-pub mod hostname;
-#[cfg(feature = "std")]
-pub mod keylog;
-pub mod log;
-pub mod panic;
 pub mod platform;
-pub mod rng;
-pub mod session;
-pub mod sockcheck;
-pub mod timer;
-pub mod transport;
-pub mod variadic;
-pub mod verify;
-pub mod version;
+pub mod tls;
+
+// The flat module paths the code used before the split into tls/ and capi/.
+pub use capi::{abi, cipherlist, config, diag, ffi, panic, variadic, version};
+#[cfg(feature = "std")]
+pub use tls::keylog;
+pub use tls::{certs, ciphers, connection, context, error, gate, handle, hostname, log, rng, session, sockcheck, timer, transport, verify};
 
 pub use abi::*;
 pub use ciphers::*;

@@ -3,6 +3,15 @@
 //! `ql_ssl_conf_set`, `ql_ssl_conf_get` and their `_by_id` variants are C-variadic and live in
 //! src/shim.c, which calls `qlssl_conf_set_args` / `qlssl_conf_get_args` below.
 
+pub mod abi;
+pub mod cipherlist;
+pub mod config;
+pub mod diag;
+pub mod ffi;
+pub mod panic;
+pub mod variadic;
+pub mod version;
+
 use core::ffi::{c_char, c_int, c_uchar, c_void};
 
 #[allow(unused_imports)]
@@ -10,7 +19,7 @@ use crate::prelude::*;
 
 use crate::abi::*;
 use crate::ciphers;
-use crate::config::{self, Settings};
+use crate::config::Settings;
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::ffi::{try_config, try_cstr, try_handle, try_slice, try_slice_mut, write_text};
