@@ -3,7 +3,7 @@
 //! Layout: a safe core (`config`, `connection`, `verify`, `certs`, `transport`, `handle`) tested
 //! without FFI, and a thin C layer (`capi`, plus the variadic shim in `shim.c`) that converts
 //! arguments (`ffi`), looks up handles and maps errors (`error`) inside one panic boundary (`panic`).
-#![allow(clippy::missing_safety_doc)]
+#![deny(unsafe_op_in_unsafe_fn)]
 // Bare metal (feature `baremetal`): no_std + alloc, platform services from a C hook table.
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -21,6 +21,7 @@ pub(crate) mod prelude {
 
 pub mod capi;
 pub mod platform;
+pub mod registry;
 pub mod tls;
 
 // The flat module paths the code used before the split into tls/ and capi/.

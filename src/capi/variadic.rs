@@ -28,6 +28,9 @@ macro_rules! tail_jump {
 macro_rules! variadic_export {
     ($name:ident => $target:path) => {
         /// C-variadic; see the prototype and documentation in ql_ssl.h.
+        ///
+        /// # Safety
+        /// The variadic arguments must have the shape the documentation of the config type gives.
         #[unsafe(naked)]
         #[no_mangle]
         pub unsafe extern "C" fn $name() {

@@ -22,10 +22,9 @@ use crate::platform::{
     sync::{Lazy, Mutex},
     Dir, Instant,
 };
-use crate::abi::ql_ssl_handshake_timeout_cb;
 use crate::certs;
 use crate::ciphers;
-use crate::config::{CipherChoice, Settings, MAX_HOSTNAME};
+use crate::tls::settings::{CipherChoice, Settings, TimeoutHook, MAX_HOSTNAME};
 use crate::error::{describe, Error, Result};
 use crate::gate::WaitPlan;
 use crate::log::qlog;
@@ -90,7 +89,10 @@ struct ConfigKey {
 /// Most shared configurations kept.
 const CONFIG_CACHE_ENTRIES: usize = 8;
 
-static CONFIG_CACHE: Lazy<Mutex<Vec<(ConfigKey, Arc<Config>)>>> = Lazy::new(Default::default);
+/// Shared mbedtls configs, most recently used last.
+type ConfigCache = Vec<(ConfigKey, Arc<Config>)>;
+
+static CONFIG_CACHE: Lazy<Mutex<ConfigCache>> = Lazy::new(Default::default);
 
 /// The mbedtls configuration for `s`: shared with earlier contexts of equal settings, except when a
 /// client certificate is configured (its key is loaded for each setup, so a changed file is seen).
@@ -235,10 +237,14 @@ fn build_config(
     // Both hooks take no per-context pointer, so they suit every context sharing this config.
     let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
     if mbedtls_debug {
-        crate::log::install_mbedtls_debug(raw);
+        // SAFETY: `raw` is the config being built here.
+        unsafe { crate::log::install_mbedtls_debug(raw) };
     }
+    // SAFETY: as above.
     #[cfg(feature = "std")]
-    crate::keylog::install(raw);
+    unsafe {
+        crate::keylog::install(raw)
+    };
 
     if let Some(cas) = cas {
         cfg.set_ca_list(cas, None);
@@ -314,8 +320,7 @@ pub enum Phase {
 /// The application's timeout callback, to be called once with the lock released.
 #[derive(Clone, Copy)]
 pub struct TimeoutNotice {
-    pub cb: ql_ssl_handshake_timeout_cb,
-    pub arg: usize,
+    pub hook: TimeoutHook,
 }
 
 /// What a connection still needs from its `Settings` once set up: certificates, keys, cipher list
@@ -328,8 +333,7 @@ struct HandshakeSettings {
     sni: bool,
     session_cache: bool,
     negotiate_timeout_s: c_int,
-    timeout_cb: ql_ssl_handshake_timeout_cb,
-    timeout_cb_arg: usize,
+    timeout_hook: Option<TimeoutHook>,
 }
 
 impl HandshakeSettings {
@@ -340,8 +344,7 @@ impl HandshakeSettings {
             sni: s.sni,
             session_cache: s.session_cache,
             negotiate_timeout_s: s.negotiate_timeout_s,
-            timeout_cb: s.timeout_cb,
-            timeout_cb_arg: s.timeout_cb_arg,
+            timeout_hook: s.timeout_hook,
         }
     }
 }
@@ -782,9 +785,9 @@ impl Connection {
 
     fn fail_timeout(&mut self, s: &HandshakeSettings) -> (Result<()>, Option<TimeoutNotice>) {
         self.fail(Error::HandshakeTimeout(s.negotiate_timeout_s));
-        let notice = if !self.timeout_reported && s.timeout_cb.is_some() {
+        let notice = if !self.timeout_reported && s.timeout_hook.is_some() {
             self.timeout_reported = true;
-            Some(TimeoutNotice { cb: s.timeout_cb, arg: s.timeout_cb_arg })
+            s.timeout_hook.map(|hook| TimeoutNotice { hook })
         } else {
             None
         };
@@ -926,6 +929,18 @@ impl Connection {
             self.phase = Phase::Closed;
         }
         Err(err)
+    }
+
+    /// The negotiated protocol ("TLSv1.2", "DTLSv1.2", ...), once established.
+    pub fn protocol_version(&mut self) -> Option<&'static str> {
+        if !self.handshake_finished() {
+            return None;
+        }
+        let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut()?.into();
+        // SAFETY: an established context; mbedtls returns one of its static strings.
+        let p = unsafe { mbedtls_sys::ssl_get_version(raw) };
+        // SAFETY: NUL-terminated static string (checked for NULL).
+        (!p.is_null()).then(|| unsafe { core::ffi::CStr::from_ptr(p) }.to_str().ok()).flatten()
     }
 
     /// The negotiated cipher-suite id, once established.

@@ -41,7 +41,10 @@ fn keylog_file() -> Option<&'static Mutex<File>> {
 }
 
 /// Give a config being built the key-export callback when SSLKEYLOGFILE is in use.
-pub fn install(cfg: *mut mbedtls_sys::ssl_config) {
+///
+/// # Safety
+/// `cfg` must point to an initialised mbedtls config the caller is building.
+pub unsafe fn install(cfg: *mut mbedtls_sys::ssl_config) {
     if keylog_file().is_some() {
         // SAFETY: plain setter on the config the caller is building; the callback ignores its
         // context pointer (NULL).

@@ -1,6 +1,7 @@
 //! The TLS core: settings, the connection state machine, verification, sessions, certificate
 //! loading, transport and timers. It does not speak C.
 
+pub mod boundary;
 pub mod certs;
 pub mod ciphers;
 pub mod connection;
@@ -14,6 +15,7 @@ pub mod keylog;
 pub mod log;
 pub mod rng;
 pub mod session;
+pub mod settings;
 pub mod sockcheck;
 pub mod timer;
 pub mod transport;

@@ -32,9 +32,14 @@ impl CachedSession {
     /// # Safety
     /// `ssl` must be a context whose handshake completed.
     pub unsafe fn from_context(ssl: *const mbedtls_sys::ssl_context) -> Option<CachedSession> {
-        let mut s: Box<mbedtls_sys::ssl_session> = Box::new(core::mem::zeroed());
-        mbedtls_sys::ssl_session_init(&mut *s);
-        let r = mbedtls_sys::ssl_get_session(ssl, &mut *s);
+        // SAFETY: an all-zero ssl_session is what ssl_session_init expects; `ssl` completed its
+        // handshake (contract), and ssl_get_session deep-copies its session into `s`.
+        let (s, r) = unsafe {
+            let mut s: Box<mbedtls_sys::ssl_session> = Box::new(core::mem::zeroed());
+            mbedtls_sys::ssl_session_init(&mut *s);
+            let r = mbedtls_sys::ssl_get_session(ssl, &mut *s);
+            (s, r)
+        };
         let copied = CachedSession(s); // freed on drop whether or not the copy succeeded
         (r == 0).then_some(copied)
     }
@@ -44,7 +49,8 @@ impl CachedSession {
     /// # Safety
     /// `ssl` must be a set-up context whose handshake has not started.
     pub unsafe fn offer(&self, ssl: *mut mbedtls_sys::ssl_context) -> bool {
-        mbedtls_sys::ssl_set_session(ssl, &*self.0) == 0
+        // SAFETY: `ssl` is set up and not yet handshaking (contract); the session is a valid copy.
+        unsafe { mbedtls_sys::ssl_set_session(ssl, &*self.0) == 0 }
     }
 
     /// The session's master secret. A resumed handshake keeps it, a full handshake makes a new
@@ -94,7 +100,8 @@ pub fn store(key: SessionKey, session: CachedSession) {
 pub unsafe fn offer(key: &SessionKey, ssl: *mut mbedtls_sys::ssl_context) -> Option<[u8; 48]> {
     let c = CACHE.lock();
     let e = c.entries.get(key)?;
-    e.session.offer(ssl).then(|| e.session.master())
+    // SAFETY: as for `CachedSession::offer` (this function's contract).
+    unsafe { e.session.offer(ssl) }.then(|| e.session.master())
 }
 
 /// Drop every session of config `config` (when the config is freed).

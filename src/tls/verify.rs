@@ -13,9 +13,9 @@ use crate::prelude::*;
 
 use mbedtls::ssl::Context;
 
-use crate::config::Settings;
+use crate::tls::settings::Settings;
 use crate::hostname::CertNames;
-use crate::panic::catch_status_panic;
+use crate::tls::boundary::catch_status_panic;
 
 /// MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE: the validity period.
 pub(crate) const VALIDITY_FLAGS: u32 = 0x01 | 0x200;
