@@ -12,7 +12,7 @@
 //! Oracles: no crash / sanitizer report / leak (libFuzzer + ASan + LSan); every return is a
 //! documented code; a failed `conf_set` leaves the struct bit-for-bit unchanged; a successful set of
 //! an int item reads back equal; lists and strings read back are terminated; at the end every
-//! context and config is released (`live_contexts()` / `live_configs()` back to where they were).
+//! config is released (`live_configs()` back to where it was).
 //!
 //! QLSSL_FUZZ_STRUCT_COPY=1 also lets the program copy a config struct by value (`b = a;` in C):
 //! that finds a known library defect (use-after-free, see docs/HARDENING.md) within seconds, so it
@@ -24,7 +24,7 @@ use std::cell::UnsafeCell;
 use std::ffi::CString;
 
 use libfuzzer_sys::fuzz_target;
-use qlssl::abi::{ql_ssl_config, ql_ssl_context};
+use qlssl::capi::abi::{ql_ssl_config, ql_ssl_context};
 use qlssl::capi;
 
 extern "C" {
@@ -426,7 +426,7 @@ fuzz_target!(|data: &[u8]| {
     // The library-owned configs exist from the first by-id call on; count from there.
     // SAFETY: valid out pointer.
     unsafe { ql_ssl_conf_get_by_id(0, 1, &mut v as *mut c_int) };
-    let configs_before = qlssl::config::live_configs();
+    let configs_before = qlssl::capi::config::live_configs();
     let contexts_before = capi::live_contexts();
     let mut ops = 0;
 
@@ -600,6 +600,6 @@ fuzz_target!(|data: &[u8]| {
     }
     assert_eq!(capi::live_contexts(), contexts_before, "a context was not released");
     if !copy_allowed {
-        assert_eq!(qlssl::config::live_configs(), configs_before, "a config extension leaked");
+        assert_eq!(qlssl::capi::config::live_configs(), configs_before, "a config extension leaked");
     }
 });

@@ -19,7 +19,7 @@
 use core::ffi::c_int;
 
 use libfuzzer_sys::fuzz_target;
-use qlssl::abi::{ql_ssl_config, ql_ssl_context};
+use qlssl::capi::abi::{ql_ssl_config, ql_ssl_context};
 use qlssl::capi;
 
 extern "C" {

@@ -22,7 +22,7 @@ use std::collections::VecDeque;
 
 use libfuzzer_sys::fuzz_target;
 use mbedtls_sys as m;
-use qlssl::abi::{ql_ssl_config, ql_ssl_context};
+use qlssl::capi::abi::{ql_ssl_config, ql_ssl_context};
 use qlssl::capi;
 
 extern "C" {

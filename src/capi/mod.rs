@@ -1,7 +1,8 @@
-//! The exported C functions. Each one only converts its arguments (src/ffi.rs), looks up the handle,
-//! calls the core, and maps the result to a code, inside the panic boundary (src/panic.rs).
+//! The C adapter: the exported C functions. Each one only converts its arguments (`ffi`), calls
+//! the contexts service (src/registry.rs) or the config store (`config`), and maps the result to a
+//! code (`codes`), inside the panic boundary (`panic`).
 //! `ql_ssl_conf_set`, `ql_ssl_conf_get` and their `_by_id` variants are C-variadic and live in
-//! src/shim.c, which calls `qlssl_conf_set_args` / `qlssl_conf_get_args` below.
+//! src/capi/shim.c, which calls `qlssl_conf_set_args` / `qlssl_conf_get_args` below.
 
 pub mod abi;
 pub mod cipherlist;

@@ -1,8 +1,8 @@
 /*
  * The C-variadic half of the API. Stable Rust cannot define variadic functions, so these four read
  * their arguments with va_arg, according to the config type, into a qlssl_va_args record and hand it
- * to typed Rust functions (src/capi.rs). Everything else - validation, storage, errors - is Rust.
- * The exported names ql_ssl_conf_set etc. are Rust naked functions (src/variadic.rs) that jump
+ * to typed Rust functions (src/capi/mod.rs). Everything else - validation, storage, errors - is Rust.
+ * The exported names ql_ssl_conf_set etc. are Rust naked functions (src/capi/variadic.rs) that jump
  * here with the caller's registers and stack untouched: rustc exports only Rust-defined symbols
  * from a cdylib, and this keeps one definition for both the .so and the .a.
  */
@@ -22,7 +22,7 @@ typedef struct {
 } qlssl_va_args;
 
 /*
- * Rust side (src/capi.rs). conf is NULL for the by_id variants, which pass ctx_id instead.
+ * Rust side (src/capi/mod.rs). conf is NULL for the by_id variants, which pass ctx_id instead.
  * Declared hidden: the linker gives a symbol the most restrictive visibility any object declares
  * for it, so these two internal entry points stay out of libqlssl.so's dynamic symbol table
  * (rustc would export them: they are #[no_mangle]). Only the ql_ssl_* API is exported.

@@ -242,7 +242,7 @@ pub fn wait(fd: c_int, dir: Dir, timeout_ms: u32) -> core::result::Result<bool, 
     }
 }
 
-/// No wake-up descriptor on bare metal: waits are sliced instead (see src/gate.rs).
+/// No wake-up descriptor on bare metal: waits are sliced instead (see src/tls/gate.rs).
 pub struct Wakeup;
 
 impl Wakeup {

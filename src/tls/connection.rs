@@ -541,7 +541,7 @@ impl Connection {
                 Err(e) => return (Err(self.fail(e)), None),
             }
         } else {
-            // Checked at every entry: a blocking socket's wait ends at the deadline (src/gate.rs)
+            // Checked at every entry: a blocking socket's wait ends at the deadline (src/tls/gate.rs)
             // and comes back here; a non-blocking socket's application calls again.
             if self.transport.as_ref().is_some_and(|t| t.deadline_passed()) {
                 return self.fail_timeout(&settings);
@@ -643,7 +643,7 @@ impl Connection {
     /// from the socket is mbedtls asking to be called again (a DTLS retransmission went out, a
     /// record that carries nothing was consumed): the handshake goes on, so a blocking call never
     /// returns WANT_*. The transport never waits: a WANT_* from the socket goes to the caller, which
-    /// waits for a blocking socket without the context's lock (src/context.rs, src/gate.rs) until it
+    /// waits for a blocking socket without the context's lock (src/tls/context.rs, src/tls/gate.rs) until it
     /// is ready, the DTLS timer fires or the deadline passes, and calls again.
     fn drive(&mut self) -> core::result::Result<(), mbedtls::Error> {
         // Each round consumed peer data or sent a retransmission, and every socket read checks the
@@ -827,7 +827,7 @@ impl Connection {
         }
     }
 
-    /// One step of a read. The API call's start (`begin_call`) is the caller's (src/context.rs):
+    /// One step of a read. The API call's start (`begin_call`) is the caller's (src/tls/context.rs):
     /// a blocking read that waits several times is still one call, whose socket mode is read once.
     pub fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
         if self.peer_closed && self.phase == Phase::Established {

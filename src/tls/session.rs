@@ -108,8 +108,3 @@ pub unsafe fn offer(key: &SessionKey, ssl: *mut mbedtls_sys::ssl_context) -> Opt
 pub fn forget_config(config: i32) {
     CACHE.lock().entries.retain(|k, _| k.config != config);
 }
-
-/// Number of cached sessions.
-pub fn len() -> usize {
-    CACHE.lock().entries.len()
-}
