@@ -2,6 +2,7 @@
 // dynamic symbol table to the ql_ssl_* API.
 fn main() {
     println!("cargo:rerun-if-changed=src/capi/shim.c");
+    println!("cargo:rerun-if-changed=src/capi/shim_shapes.h");
     cc::Build::new().file("src/capi/shim.c").warnings(true).extra_warnings(true).compile("qlssl_shim");
 
     // rustc's version script for the cdylib exports every #[no_mangle] function of every crate in

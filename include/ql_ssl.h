@@ -2046,7 +2046,7 @@ const char *qlssl_version_string(void);
  *   QL_SSL_CONF_PSK_IDENTITY            const char *identity (copied)
  *   QL_SSL_CONF_PSK_KEY                 const char *hex (copied; even number of hex digits, 2..128)
  *   QL_SSL_CONF_RENEGOTIATION           int  0/1
- *   QL_SSL_CONF_PSK (21, the older SDK's item 7)
+ *   QL_SSL_CONF_PSK                     (21, the older SDK's item 7)
  *                                       const unsigned char *key, int key_len,
  *                                       const unsigned char *identity, int identity_len
  *                                       RAW key bytes (1..64), identity bytes (1..255, no NUL);
@@ -2061,17 +2061,17 @@ int ql_ssl_conf_set(ql_ssl_config *conf, int type, ...);
  * Read one configuration item of `conf`. Arguments after `type` are output pointers, written
  * only on success:
  *   VERSION, TRANSPORT, AUTHMODE, SNI, HS_TIMEOUT, IGNORE_LOCALTM, IGNORE_INVALID_CERT_SIGN,
- *   IGNORE_MULTI_CERTCHAIN_VERIFY, SESSION_CACHE, DTLSVERSION, RENEGOTIATION: int *
- *   IGNORE_CERT_ITEM: uint32_t *
+ *       IGNORE_MULTI_CERTCHAIN_VERIFY, SESSION_CACHE, DTLSVERSION, RENEGOTIATION: int *
  *   CIPHERSUITE: int ** (the config's zero-terminated list; valid until the next set or free)
  *   CACERT: char ***paths, int *count: *paths = conf->ca_cert_path (the config's own array,
- *           NULL-padded), *count = slots up to the last non-NULL path (0 = none)
+ *       NULL-padded), *count = slots up to the last non-NULL path (0 = none)
  *   OWNCERT: char **cert_path, char **key_path, char **key_pwd
  *   HS_TIMEOUT_FUNC: ql_ssl_handshake_timeout_cb *cb, void **arg
- *   PSK_IDENTITY, PSK_KEY: char ** (owned by the config; PSK_KEY as hex)
- *   PSK: const unsigned char **key, int *key_len, const unsigned char **identity,
- *        int *identity_len (raw bytes owned by the config; NULL/0 when no PSK is set)
+ *   IGNORE_CERT_ITEM: uint32_t *
  *   CACERT_BUFFER, OWNCERT_BUFFER: write-only, QL_SSL_ERROR_NOT_SUPPORT (see ca_cert_buffer[])
+ *   PSK_IDENTITY, PSK_KEY: char ** (owned by the config; PSK_KEY as hex)
+ *   PSK: const unsigned char **key, int *key_len, const unsigned char **identity, int *identity_len
+ *       (raw bytes owned by the config; NULL/0 when no PSK is set)
  * Pointers returned stay valid until the item is set again or the config is freed.
  */
 int ql_ssl_conf_get(ql_ssl_config *conf, int type, ...);

@@ -25,6 +25,9 @@ use std::ffi::CString;
 
 use libfuzzer_sys::fuzz_target;
 use qlssl::capi::abi::{ql_ssl_config, ql_ssl_context};
+// The shapes of the config items, generated from src/capi/items.rs.
+#[path = "../shapes/conf_shapes.rs"]
+mod conf_shapes;
 use qlssl::capi;
 
 extern "C" {
@@ -193,11 +196,11 @@ impl World {
             };
         }
         match ty {
-            1 | 2 | 4 | 7 | 8 | 9 | 11 | 13 | 14 | 17 | 20 => {
+            t if conf_shapes::SET_INT.contains(&t) => {
                 let v = inp.int();
                 (call!(v), Some(v))
             }
-            12 => {
+            t if conf_shapes::SET_U32.contains(&t) => {
                 let v = inp.int() as u32;
                 (call!(v), Some(v as c_int))
             }
@@ -331,7 +334,7 @@ impl World {
         }
         let out = |p: *mut c_void| if null_out { core::ptr::null_mut() } else { p };
         let rc = match ty {
-            1 | 2 | 4 | 7 | 8 | 9 | 11 | 12 | 13 | 14 | 17 | 20 => call!(out(&mut i as *mut c_int as *mut c_void)),
+            t if conf_shapes::GET_INT.contains(&t) => call!(out(&mut i as *mut c_int as *mut c_void)),
             3 | 18 | 19 => call!(out(&mut p1 as *mut *mut c_void as *mut c_void)),
             5 => call!(out(&mut p1 as *mut _ as *mut c_void), out(&mut i as *mut c_int as *mut c_void)),
             21 => call!(
@@ -393,7 +396,7 @@ impl World {
                 }
                 _ => {}
             }
-            if matches!(ty, 1 | 2 | 4 | 7 | 8 | 9 | 11 | 12 | 13 | 14 | 17 | 20) {
+            if conf_shapes::GET_INT.contains(&ty) {
                 return (rc, Some(i));
             }
         }
@@ -459,7 +462,7 @@ fuzz_target!(|data: &[u8]| {
                     }
                 }
                 2 | 3 | 4 => {
-                    let ty = (inp.u8() % 26) as c_int - 2;
+                    let ty = (inp.u8() % (conf_shapes::LAST_TYPE as u8 + 5)) as c_int - 2;
                     let before = if copy_allowed { w.settings(idx) } else { w.snapshot(idx) };
                     let (rc, val) = w.set(&mut inp, Target::Conf(p), ty);
                     // NOT_SUPPORT: a cipher list naming a suite this build lacks.
@@ -478,7 +481,7 @@ fuzz_target!(|data: &[u8]| {
                     }
                 }
                 5 => {
-                    let ty = (inp.u8() % 26) as c_int - 2;
+                    let ty = (inp.u8() % (conf_shapes::LAST_TYPE as u8 + 5)) as c_int - 2;
                     let (rc, _) = w.get(&mut inp, Target::Conf(p), ty);
                     if let Some(i) = idx {
                         if w.state[i] != St::Init && !copy_allowed {
@@ -491,7 +494,7 @@ fuzz_target!(|data: &[u8]| {
                         0 => inp.int(),
                         _ => (inp.u8() % 8) as c_int,
                     };
-                    let ty = (inp.u8() % 26) as c_int - 2;
+                    let ty = (inp.u8() % (conf_shapes::LAST_TYPE as u8 + 5)) as c_int - 2;
                     if inp.u8() % 2 == 0 {
                         let (rc, _) = w.set(&mut inp, Target::Id(id), ty);
                         documented(rc, &[NOT_SUPPORT]);

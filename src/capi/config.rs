@@ -25,10 +25,10 @@ pub use crate::tls::settings::*;
 
 /// Longest CA buffer or other certificate data accepted.
 const MAX_CERT_DATA: usize = 1 << 20;
-/// Library-owned part of one config.
-pub struct ConfigExt {
-    /// Address of the struct `ql_ssl_conf_init()` made this for (lets a re-init release it).
-    owner: usize,
+/// The settings the SDK's struct has no member for. One `Clone` value: a struct copy's new
+/// extension (`ConfigExt::fork`) clones it whole, so a setting added here cannot be forgotten there.
+#[derive(Clone)]
+pub struct Extras {
     pub ignore_localtime: bool,
     pub dtls_version: c_int,
     pub renegotiation: bool,
@@ -36,6 +36,27 @@ pub struct ConfigExt {
     /// The PSK key: raw bytes and the hex text QL_SSL_CONF_PSK_KEY reads back.
     pub psk_key: Option<PskKey>,
     pub own_cert_buffer: Option<OwnCertBuffer>,
+}
+
+impl Default for Extras {
+    /// The AT manual's defaults.
+    fn default() -> Self {
+        Extras {
+            ignore_localtime: true,
+            dtls_version: 1,
+            renegotiation: false,
+            psk_identity: None,
+            psk_key: None,
+            own_cert_buffer: None,
+        }
+    }
+}
+
+/// Library-owned part of one config: the extra settings and the memory the struct points into.
+pub struct ConfigExt {
+    /// Address of the struct `ql_ssl_conf_init()` made this for (lets a re-init release it).
+    owner: usize,
+    extras: Extras,
     /// Every string and cipher list the struct's pointer members were ever given. Kept until
     /// `ql_ssl_conf_free`: a by-value copy of the struct may still point at a replaced one.
     retained: Vec<Retained>,
@@ -119,12 +140,7 @@ impl ConfigExt {
     fn fork(&self, owner: usize, conf: &mut ql_ssl_config) -> ConfigExt {
         let mut new = ConfigExt {
             owner,
-            ignore_localtime: self.ignore_localtime,
-            dtls_version: self.dtls_version,
-            renegotiation: self.renegotiation,
-            psk_identity: self.psk_identity.clone(),
-            psk_key: self.psk_key.clone(),
-            own_cert_buffer: self.own_cert_buffer.clone(),
+            extras: self.extras.clone(),
             retained: Vec::new(),
             adopted_list: self.adopted_list.as_ref().map(|b| AdoptedBlock::adopt(b.ptr())),
         };
@@ -155,17 +171,20 @@ impl ConfigExt {
     }
 
     fn new(owner: usize) -> Self {
-        ConfigExt {
-            owner,
-            ignore_localtime: true,
-            dtls_version: 1,
-            renegotiation: false,
-            psk_identity: None,
-            psk_key: None,
-            own_cert_buffer: None,
-            retained: Vec::new(),
-            adopted_list: None,
-        }
+        ConfigExt { owner, extras: Extras::default(), retained: Vec::new(), adopted_list: None }
+    }
+}
+
+impl core::ops::Deref for ConfigExt {
+    type Target = Extras;
+    fn deref(&self) -> &Extras {
+        &self.extras
+    }
+}
+
+impl core::ops::DerefMut for ConfigExt {
+    fn deref_mut(&mut self) -> &mut Extras {
+        &mut self.extras
     }
 }
 

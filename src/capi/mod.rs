@@ -11,6 +11,7 @@ pub mod logging;
 pub mod config;
 pub mod diag;
 pub mod ffi;
+pub mod items;
 pub mod panic;
 pub mod variadic;
 pub mod version;

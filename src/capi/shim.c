@@ -41,39 +41,8 @@ enum {
     ARGS_PTR_INT_PTR_INT /* void *, int, void *, int -> p[0], i, p[1], j */
 };
 
-/* Highest config type (QL_SSL_CONF_PSK). */
-#define LAST_TYPE 21
-
-/* What conf_set reads for each type (must agree with ql_ssl_config_type_e's documentation). */
-static int set_shape(int type)
-{
-    switch (type) {
-    case 1: case 2: case 4: case 7: case 8: case 9: case 11: case 13: case 14: case 17: case 20:
-        return ARGS_INT;
-    case 12: return ARGS_U32;
-    case 3: case 18: case 19: return ARGS_PTR1;
-    case 5: return ARGS_PTR_INT;          /* char **paths, int count */
-    case 10: return ARGS_PTR2;
-    case 6: return ARGS_PTR3;
-    case 15: return ARGS_BUF;
-    case 16: return ARGS_OWNBUF;
-    case 21: return ARGS_PTR_INT_PTR_INT; /* key, key_len, identity, identity_len */
-    default: return ARGS_NONE; /* unknown type: nothing is read, Rust answers INVALID_PARAM */
-    }
-}
-
-/* What conf_get reads: output pointers. */
-static int get_shape(int type)
-{
-    switch (type) {
-    case 5: return ARGS_PTR2;  /* char ***paths, int *count */
-    case 6: return ARGS_PTR3;
-    case 10: return ARGS_PTR2;
-    case 15: case 16: return ARGS_NONE;
-    case 21: return ARGS_PTR4; /* key, key_len, identity, identity_len */
-    default: return (type >= 1 && type <= LAST_TYPE) ? ARGS_PTR1 : ARGS_NONE;
-    }
-}
+/* set_shape(), get_shape() and LAST_TYPE, generated from the config-item table (src/capi/items.rs). */
+#include "shim_shapes.h"
 
 static void read_args(int shape, va_list ap, qlssl_va_args *a)
 {

@@ -66,24 +66,49 @@ fn alert_name(desc: u8) -> &'static str {
     }
 }
 
+/// The settings that reach the mbedtls configuration. `build_config` is given these and nothing
+/// else of `Settings` (the client certificate aside, which is never shared), and the
+/// shared-config key is this struct itself: a setting cannot reach mbedtls without being part of
+/// the key, so two contexts share a config only when everything mbedtls was told is equal.
+#[derive(Clone, PartialEq, Eq)]
+struct EngineSettings {
+    version: c_int,
+    dtls: bool,
+    dtls_version: c_int,
+    ciphers: CipherChoice,
+    auth_mode: c_int,
+    psk: Option<(CString, Vec<u8>)>,
+    renegotiation: bool,
+    negotiate_timeout_s: c_int,
+    /// Built with mbedtls's debug hook (the log was at DEBUG or VERBOSE then).
+    mbedtls_debug: bool,
+}
+
+impl EngineSettings {
+    fn of(s: &Settings) -> Self {
+        EngineSettings {
+            version: s.version,
+            dtls: s.dtls,
+            dtls_version: s.dtls_version,
+            ciphers: s.ciphers.clone(),
+            auth_mode: s.auth_mode,
+            psk: s.psk.clone(),
+            renegotiation: s.renegotiation,
+            negotiate_timeout_s: s.negotiate_timeout_s,
+            mbedtls_debug: crate::log::mbedtls_debug_wanted(),
+        }
+    }
+}
+
 /// What decides an mbedtls configuration. Contexts set up from equal keys share one
 /// `mbedtls_ssl_config` (read-only once built), as an mbedtls application shares its config: it
 /// saves building it and ~650 bytes per connection. The per-connection parts (verification policy,
 /// host name, timer, socket) live on the context.
 #[derive(PartialEq, Eq)]
 struct ConfigKey {
-    version: c_int,
-    dtls: bool,
-    dtls_version: c_int,
-    ciphers: CipherChoice,
-    auth_mode: c_int,
+    engine: EngineSettings,
     /// Address of the shared, parsed CA list (the CA cache hands out one per set of sources).
     ca: Option<usize>,
-    psk: Option<(CString, Vec<u8>)>,
-    renegotiation: bool,
-    negotiate_timeout_s: c_int,
-    /// Built with mbedtls's debug hook (the log was at DEBUG or VERBOSE then).
-    mbedtls_debug: bool,
 }
 
 /// Most shared configurations kept.
@@ -97,27 +122,17 @@ static CONFIG_CACHE: Lazy<Mutex<ConfigCache>> = Lazy::new(Default::default);
 /// The mbedtls configuration for `s`: shared with earlier contexts of equal settings, except when a
 /// client certificate is configured (its key is loaded for each setup, so a changed file is seen).
 fn shared_config(s: &Settings) -> Result<Arc<Config>> {
-    let verify = verifies_server_certificate(s);
+    let engine = EngineSettings::of(s);
+    let verify = verifies_server_certificate(engine.auth_mode, &engine.ciphers);
     let cas = if verify { Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?) } else { None };
     let own_cert = s.auth_mode == 2 && (s.own_cert_path.is_some() || s.own_cert_buffer.is_some());
-    let key = ConfigKey {
-        version: s.version,
-        dtls: s.dtls,
-        dtls_version: s.dtls_version,
-        ciphers: s.ciphers.clone(),
-        auth_mode: s.auth_mode,
-        ca: cas.as_ref().map(|a| Arc::as_ptr(a) as usize),
-        psk: s.psk.clone(),
-        renegotiation: s.renegotiation,
-        negotiate_timeout_s: s.negotiate_timeout_s,
-        mbedtls_debug: crate::log::mbedtls_debug_wanted(),
-    };
+    let key = ConfigKey { ca: cas.as_ref().map(|a| Arc::as_ptr(a) as usize), engine };
     if !own_cert {
         if let Some((_, cfg)) = CONFIG_CACHE.lock().iter().find(|(k, _)| *k == key) {
             return Ok(cfg.clone());
         }
     }
-    let cfg = Arc::new(build_config(s, cas, key.mbedtls_debug)?);
+    let cfg = Arc::new(build_config(&key.engine, cas, || certs::load_own_cert(s))?);
     if !own_cert {
         let mut cache = CONFIG_CACHE.lock();
         cache.insert(0, (key, cfg.clone()));
@@ -129,21 +144,25 @@ fn shared_config(s: &Settings) -> Result<Arc<Config>> {
 /// True when the server's certificate is to be verified: VERIFY_SERVER/VERIFY_CLIENT_SERVER,
 /// unless every listed suite is one where the server sends no certificate (plain, DHE- and
 /// ECDHE-PSK): the SDK's own DTLS-PSK demo asks for VERIFY_SERVER with such a list and no CA.
-fn verifies_server_certificate(s: &Settings) -> bool {
-    let cert_suites = match &s.ciphers {
+fn verifies_server_certificate(auth_mode: c_int, ciphers: &CipherChoice) -> bool {
+    let cert_suites = match ciphers {
         CipherChoice::All => true,
         CipherChoice::List(ids) => ids.iter().any(|&id| ciphers::uses_server_certificate(id)),
     };
-    (s.auth_mode == 1 || s.auth_mode == 2) && cert_suites
+    (auth_mode == 1 || auth_mode == 2) && cert_suites
 }
+
+/// The client certificate chain and key, loaded for one config.
+type OwnCert = Option<(mbedtls::alloc::List<mbedtls::x509::Certificate>, mbedtls::pk::Pk)>;
 
 /// Build the mbedtls configuration. Every certificate and key is loaded here, so a bad file is
 /// reported by `ql_ssl_setup()`, not in the middle of a handshake.
 fn build_config(
-    s: &Settings,
+    s: &EngineSettings,
     cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509::Certificate>>>,
-    mbedtls_debug: bool,
+    load_own_cert: impl FnOnce() -> Result<OwnCert>,
 ) -> Result<Config> {
+    let mbedtls_debug = s.mbedtls_debug;
     let transport = if s.dtls { Transport::Datagram } else { Transport::Stream };
     let mut cfg = Config::new(Endpoint::Client, transport, Preset::Default);
     cfg.set_rng(Arc::new(SharedRng));
@@ -257,7 +276,7 @@ fn build_config(
         cfg.set_authmode(AuthMode::None);
     }
     if s.auth_mode == 2 {
-        if let Some((chain, key)) = certs::load_own_cert(s)? {
+        if let Some((chain, key)) = load_own_cert()? {
             cfg.push_cert(Arc::new(chain), Arc::new(key)).map_err(|e| Error::BadRequest(describe(&e)))?;
         }
     }
@@ -471,7 +490,7 @@ impl Connection {
         ciphers::init_mbedtls_globals();
         let config = shared_config(&settings)?;
         let mut tls = Context::new(config);
-        if verifies_server_certificate(&settings) {
+        if verifies_server_certificate(settings.auth_mode, &settings.ciphers) {
             let policy = Arc::new(VerifyPolicy::from_settings(&settings));
             policy.install(&mut tls);
             self.policy = Some(policy);
