@@ -15,7 +15,7 @@ use alloc::sync::Arc;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::capi::abi::{ql_ssl_config, ql_ssl_config_type_e, ql_ssl_context, ql_ssl_handshake_timeout_cb, qlssl_va_args};
+use crate::capi::abi::{ql_ssl_config, ql_ssl_context, ql_ssl_handshake_timeout_cb, qlssl_va_args};
 use crate::capi::config;
 use crate::platform::sync::{Lazy, Mutex};
 use crate::tls::ciphers;
@@ -242,17 +242,17 @@ impl Contexts {
 
     /// Read one item of config `ctx_id`. The certificate buffers are write-only (NotSupported).
     pub fn get(&self, ctx_id: i32, kind: ConfigKind) -> Result<ConfigItem> {
-        use ql_ssl_config_type_e::*;
         self.with_config(ctx_id, |c| {
             // The get runs through the same `config::get` as the C API; the values it points to
             // belong to this locked config and are copied out before the lock is released.
             let mut a = config::empty_args();
             let mut ints = [0 as c_int; 4];
             let mut ptrs: [*mut c_void; 4] = [core::ptr::null_mut(); 4];
-            let mut getp = |ty: ql_ssl_config_type_e, a: &mut qlssl_va_args| -> Result<()> {
+            // `kind as c_int` is the SDK's config type (ConfigKind's discriminants are its numbers).
+            let mut getp = |kind: ConfigKind, a: &mut qlssl_va_args| -> Result<()> {
                 // SAFETY: every output pointer points to a local of the type `config::get` writes
-                // for `ty` (an int, an unsigned int or a pointer).
-                unsafe { config::get(c, ty as c_int, a) }
+                // for `kind` (an int, an unsigned int or a pointer).
+                unsafe { config::get(c, kind as c_int, a) }
             };
             let item = match kind {
                 ConfigKind::Version | ConfigKind::Transport | ConfigKind::AuthMode | ConfigKind::Sni
@@ -260,8 +260,7 @@ impl Contexts {
                 | ConfigKind::IgnoreMultiCertChainVerify | ConfigKind::SessionCache | ConfigKind::DtlsVersion
                 | ConfigKind::Renegotiation | ConfigKind::IgnoreCertItem => {
                     a.p[0] = &mut ints[0] as *mut c_int as *mut c_void;
-                    let ty = kind_type(kind);
-                    getp(ty, &mut a)?;
+                    getp(kind, &mut a)?;
                     let v = ints[0];
                     match kind {
                         ConfigKind::Version => ConfigItem::Version(v),
@@ -280,7 +279,7 @@ impl Contexts {
                 }
                 ConfigKind::Ciphersuites => {
                     a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
-                    getp(QL_SSL_CONF_CIPHERSUITE, &mut a)?;
+                    getp(kind, &mut a)?;
                     let mut ids = Vec::new();
                     let mut p = ptrs[0] as *const c_int;
                     // SAFETY: the config's own zero-terminated copy (every set makes one), at
@@ -298,7 +297,7 @@ impl Contexts {
                 ConfigKind::CaCertPaths => {
                     a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
                     a.p[1] = &mut ints[0] as *mut c_int as *mut c_void;
-                    getp(QL_SSL_CONF_CACERT, &mut a)?;
+                    getp(kind, &mut a)?;
                     let arr = ptrs[0] as *const *const c_char;
                     let paths = (0..ints[0].max(0) as usize)
                         // SAFETY: the config's own ca_cert_path array; `ints[0]` <= its length.
@@ -310,7 +309,7 @@ impl Contexts {
                     for (arg, out) in a.p.iter_mut().zip(ptrs.iter_mut()).take(3) {
                         *arg = out as *mut *mut c_void as *mut c_void;
                     }
-                    getp(QL_SSL_CONF_OWNCERT, &mut a)?;
+                    getp(kind, &mut a)?;
                     // SAFETY: NULL or strings the locked config owns.
                     let (cert, key, password) = unsafe {
                         (owned_str(ptrs[0] as _), owned_str(ptrs[1] as _), owned_str(ptrs[2] as _))
@@ -321,12 +320,12 @@ impl Contexts {
                     let mut cb: ql_ssl_handshake_timeout_cb = None;
                     a.p[0] = &mut cb as *mut ql_ssl_handshake_timeout_cb as *mut c_void;
                     a.p[1] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
-                    getp(QL_SSL_CONF_HS_TIMEOUT_FUNC, &mut a)?;
+                    getp(kind, &mut a)?;
                     ConfigItem::TimeoutCallback { cb: cb.map_or(0, |f| f as usize), arg: ptrs[0] as usize }
                 }
                 ConfigKind::PskIdentity | ConfigKind::PskKeyHex => {
                     a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
-                    getp(kind_type(kind), &mut a)?;
+                    getp(kind, &mut a)?;
                     // SAFETY: NULL or a string the locked config owns.
                     let s = unsafe { owned_str(ptrs[0] as _) }.unwrap_or_default();
                     if kind == ConfigKind::PskIdentity {
@@ -340,7 +339,7 @@ impl Contexts {
                     a.p[1] = &mut ints[0] as *mut c_int as *mut c_void;
                     a.p[2] = &mut ptrs[1] as *mut *mut c_void as *mut c_void;
                     a.p[3] = &mut ints[1] as *mut c_int as *mut c_void;
-                    getp(QL_SSL_CONF_PSK, &mut a)?;
+                    getp(kind, &mut a)?;
                     let bytes = |p: *mut c_void, n: c_int| -> Vec<u8> {
                         if p.is_null() || n <= 0 {
                             Vec::new()
@@ -467,37 +466,40 @@ impl Contexts {
     }
 }
 
-/// The SDK's config type of `kind` (the numbers are the same).
-fn kind_type(kind: ConfigKind) -> ql_ssl_config_type_e {
-    use ql_ssl_config_type_e::*;
-    match kind {
-        ConfigKind::Version => QL_SSL_CONF_VERSION,
-        ConfigKind::Transport => QL_SSL_CONF_TRANSPORT,
-        ConfigKind::Ciphersuites => QL_SSL_CONF_CIPHERSUITE,
-        ConfigKind::AuthMode => QL_SSL_CONF_AUTHMODE,
-        ConfigKind::CaCertPaths => QL_SSL_CONF_CACERT,
-        ConfigKind::OwnCert => QL_SSL_CONF_OWNCERT,
-        ConfigKind::Sni => QL_SSL_CONF_SNI,
-        ConfigKind::HandshakeTimeout => QL_SSL_CONF_HS_TIMEOUT,
-        ConfigKind::IgnoreLocalTime => QL_SSL_CONF_IGNORE_LOCALTM,
-        ConfigKind::TimeoutCallback => QL_SSL_CONF_HS_TIMEOUT_FUNC,
-        ConfigKind::IgnoreInvalidCertSign => QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN,
-        ConfigKind::IgnoreCertItem => QL_SSL_CONF_IGNORE_CERT_ITEM,
-        ConfigKind::IgnoreMultiCertChainVerify => QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY,
-        ConfigKind::SessionCache => QL_SSL_CONF_SESSION_CACHE,
-        ConfigKind::CaCertBuffer => QL_SSL_CONF_CACERT_BUFFER,
-        ConfigKind::OwnCertBuffer => QL_SSL_CONF_OWNCERT_BUFFER,
-        ConfigKind::DtlsVersion => QL_SSL_CONF_DTLSVERSION,
-        ConfigKind::PskIdentity => QL_SSL_CONF_PSK_IDENTITY,
-        ConfigKind::PskKeyHex => QL_SSL_CONF_PSK_KEY,
-        ConfigKind::Renegotiation => QL_SSL_CONF_RENEGOTIATION,
-        ConfigKind::Psk => QL_SSL_CONF_PSK,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_are_the_sdk_numbers() {
+        use crate::capi::abi::ql_ssl_config_type_e as T;
+        let pairs = [
+            (ConfigKind::Version as i32, T::QL_SSL_CONF_VERSION as i32),
+            (ConfigKind::Transport as i32, T::QL_SSL_CONF_TRANSPORT as i32),
+            (ConfigKind::Ciphersuites as i32, T::QL_SSL_CONF_CIPHERSUITE as i32),
+            (ConfigKind::AuthMode as i32, T::QL_SSL_CONF_AUTHMODE as i32),
+            (ConfigKind::CaCertPaths as i32, T::QL_SSL_CONF_CACERT as i32),
+            (ConfigKind::OwnCert as i32, T::QL_SSL_CONF_OWNCERT as i32),
+            (ConfigKind::Sni as i32, T::QL_SSL_CONF_SNI as i32),
+            (ConfigKind::HandshakeTimeout as i32, T::QL_SSL_CONF_HS_TIMEOUT as i32),
+            (ConfigKind::IgnoreLocalTime as i32, T::QL_SSL_CONF_IGNORE_LOCALTM as i32),
+            (ConfigKind::TimeoutCallback as i32, T::QL_SSL_CONF_HS_TIMEOUT_FUNC as i32),
+            (ConfigKind::IgnoreInvalidCertSign as i32, T::QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN as i32),
+            (ConfigKind::IgnoreCertItem as i32, T::QL_SSL_CONF_IGNORE_CERT_ITEM as i32),
+            (ConfigKind::IgnoreMultiCertChainVerify as i32, T::QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as i32),
+            (ConfigKind::SessionCache as i32, T::QL_SSL_CONF_SESSION_CACHE as i32),
+            (ConfigKind::CaCertBuffer as i32, T::QL_SSL_CONF_CACERT_BUFFER as i32),
+            (ConfigKind::OwnCertBuffer as i32, T::QL_SSL_CONF_OWNCERT_BUFFER as i32),
+            (ConfigKind::DtlsVersion as i32, T::QL_SSL_CONF_DTLSVERSION as i32),
+            (ConfigKind::PskIdentity as i32, T::QL_SSL_CONF_PSK_IDENTITY as i32),
+            (ConfigKind::PskKeyHex as i32, T::QL_SSL_CONF_PSK_KEY as i32),
+            (ConfigKind::Renegotiation as i32, T::QL_SSL_CONF_RENEGOTIATION as i32),
+            (ConfigKind::Psk as i32, T::QL_SSL_CONF_PSK as i32),
+        ];
+        for (kind, sdk) in pairs {
+            assert_eq!(kind, sdk);
+        }
+    }
 
     #[test]
     fn typed_items_round_trip_and_are_checked() {

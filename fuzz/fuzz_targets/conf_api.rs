@@ -12,7 +12,7 @@
 //! Oracles: no crash / sanitizer report / leak (libFuzzer + ASan + LSan); every return is a
 //! documented code; a failed `conf_set` leaves the struct bit-for-bit unchanged; a successful set of
 //! an int item reads back equal; lists and strings read back are terminated; at the end every
-//! config is released (`live_configs()` back to where it was).
+//! context and config is released (`live_connections()` / `live_configs()` back to where they were).
 //!
 //! QLSSL_FUZZ_STRUCT_COPY=1 also lets the program copy a config struct by value (`b = a;` in C):
 //! that finds a known library defect (use-after-free, see docs/HARDENING.md) within seconds, so it
@@ -430,7 +430,7 @@ fuzz_target!(|data: &[u8]| {
     // SAFETY: valid out pointer.
     unsafe { ql_ssl_conf_get_by_id(0, 1, &mut v as *mut c_int) };
     let configs_before = qlssl::capi::config::live_configs();
-    let contexts_before = capi::live_contexts();
+    let contexts_before = qlssl::registry::contexts().live_connections();
     let mut ops = 0;
 
     while !inp.empty() && ops < 64 {
@@ -601,7 +601,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    assert_eq!(capi::live_contexts(), contexts_before, "a context was not released");
+    assert_eq!(qlssl::registry::contexts().live_connections(), contexts_before, "a context was not released");
     if !copy_allowed {
         assert_eq!(qlssl::capi::config::live_configs(), configs_before, "a config extension leaked");
     }

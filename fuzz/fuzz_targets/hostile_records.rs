@@ -418,5 +418,5 @@ fuzz_target!(|data: &[u8]| {
         libc::close(sv[0]);
         libc::close(sv[1]);
     }
-    assert_eq!(capi::live_contexts(), 0);
+    assert_eq!(qlssl::registry::contexts().live_connections(), 0);
 });
