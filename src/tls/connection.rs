@@ -386,8 +386,8 @@ pub struct Connection {
     timer: Option<TimerState>,
     timeout_reported: bool,
     peer_closed: bool,
-    /// Master secret of the session offered from the cache, to tell whether the server resumed it.
-    offered_session: Option<[u8; 48]>,
+    /// A cached session was offered in this handshake (resumption is then mbedtls's verdict, see `step`).
+    offered_session: bool,
     resumed: bool,
     /// Why the connection failed; every later operation reports it again.
     failure: Option<Error>,
@@ -417,7 +417,7 @@ impl Connection {
             timer: None,
             timeout_reported: false,
             peer_closed: false,
-            offered_session: None,
+            offered_session: false,
             resumed: false,
             failure: None,
             chain_judged: false,
@@ -650,7 +650,7 @@ impl Connection {
             );
             if let Some(k) = &self.cache_key {
                 self.offered_session = session::offer(k, raw);
-                qlog!(DEBUG, "fd {fd}: {}", if self.offered_session.is_some() { "offering a cached session" } else { "no cached session" });
+                qlog!(DEBUG, "fd {fd}: {}", if self.offered_session { "offering a cached session" } else { "no cached session" });
             }
         }
         self.transport = Some(transport);
@@ -728,6 +728,17 @@ impl Connection {
                 // SAFETY: as above.
                 let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
                 if r == 0 {
+                    // mbedtls's own verdict on resumption: `handshake->resume` is set when a
+                    // session is offered and cleared while the ServerHello is parsed unless the
+                    // server accepted it (session id or ticket alike); the handshake parameters
+                    // live until the wrap-up, so the value read last is final.
+                    // SAFETY: as above; `handshake` is NULL or mbedtls's live parameters.
+                    unsafe {
+                        let hs = (*raw).handshake;
+                        if !hs.is_null() && (*raw).state > mbedtls_sys::SSL_SERVER_HELLO as c_int {
+                            self.resumed = self.offered_session && (*hs).resume != 0;
+                        }
+                    }
                     break;
                 }
                 if dtls && r == mbedtls_sys::ERR_SSL_INVALID_RECORD && dropped < MAX_DROPPED_DTLS_RECORDS {
@@ -749,12 +760,6 @@ impl Connection {
     fn after_established(&mut self) {
         let tls = self.tls.as_mut().expect("context exists when established");
         let raw: *mut mbedtls_sys::ssl_context = tls.into();
-        // SAFETY: the handshake completed, so the session is complete.
-        let current_master = unsafe {
-            let sess = (*raw).session;
-            (!sess.is_null()).then(|| (*sess).master)
-        };
-        self.resumed = self.offered_session.is_some() && self.offered_session == current_master;
         qlog!(INFO, "fd {}: handshake done: {}", self.fd.unwrap_or(-1), {
             // SAFETY: as above; both return static strings of mbedtls (never NULL).
             let (version, suite) = unsafe { (mbedtls_sys::ssl_get_version(raw), mbedtls_sys::ssl_get_ciphersuite(raw)) };
@@ -764,7 +769,7 @@ impl Connection {
             };
             format!("{}, {}, {}", text(version), text(suite), if self.resumed { "session resumed" } else { "full handshake" })
         });
-        self.offered_session = None;
+        self.offered_session = false;
         if let Some(key) = self.cache_key.take() {
             // SAFETY: as above.
             if let Some(sess) = unsafe { CachedSession::from_context(raw) } {

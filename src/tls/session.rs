@@ -52,13 +52,6 @@ impl CachedSession {
         // SAFETY: `ssl` is set up and not yet handshaking (contract); the session is a valid copy.
         unsafe { mbedtls_sys::ssl_set_session(ssl, &*self.0) == 0 }
     }
-
-    /// The session's master secret. A resumed handshake keeps it, a full handshake makes a new
-    /// one, which tells resumption apart for session ids and tickets alike (with a ticket the
-    /// client sends a fresh random session id, so ids cannot be compared).
-    pub fn master(&self) -> [u8; 48] {
-        self.0.master
-    }
 }
 
 impl Drop for CachedSession {
@@ -93,15 +86,15 @@ pub fn store(key: SessionKey, session: CachedSession) {
     c.entries.insert(key, Entry { session, stamp });
 }
 
-/// Offer the session stored under `key` on `ssl`; returns its master secret.
+/// Offer the session stored under `key` on `ssl`; true when one was offered.
 ///
 /// # Safety
 /// As for `CachedSession::offer`.
-pub unsafe fn offer(key: &SessionKey, ssl: *mut mbedtls_sys::ssl_context) -> Option<[u8; 48]> {
+pub unsafe fn offer(key: &SessionKey, ssl: *mut mbedtls_sys::ssl_context) -> bool {
     let c = CACHE.lock();
-    let e = c.entries.get(key)?;
+    let Some(e) = c.entries.get(key) else { return false };
     // SAFETY: as for `CachedSession::offer` (this function's contract).
-    unsafe { e.session.offer(ssl) }.then(|| e.session.master())
+    unsafe { e.session.offer(ssl) }
 }
 
 /// Drop every session of config `config` (when the config is freed).
