@@ -135,7 +135,7 @@ fn mbedtls_threshold(max_level: c_int) -> c_int {
 
 /// True when configs built now get mbedtls's debug hook: the log is at DEBUG or VERBOSE (Linux;
 /// the bare-metal mbedtls is built without MBEDTLS_DEBUG_C). Part of the shared-config key
-/// (src/tls/connection.rs), so a config without the hook is never handed to a context set up while
+/// (src/tls/engine.rs), so a config without the hook is never handed to a context set up while
 /// debugging, and while the log is below DEBUG no config has it: mbedtls's debug functions, which
 /// it calls at every debug site either way, then return at their first test.
 pub fn mbedtls_debug_wanted() -> bool {

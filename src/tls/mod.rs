@@ -6,6 +6,7 @@ pub mod certs;
 pub mod ciphers;
 pub mod connection;
 pub mod context;
+pub mod engine;
 pub mod error;
 pub mod gate;
 pub mod handle;
