@@ -19,7 +19,7 @@ use crate::capi::abi::{ql_ssl_config, ql_ssl_context, ql_ssl_handshake_timeout_c
 use crate::capi::config;
 use crate::platform::sync::{Lazy, Mutex};
 use crate::tls::ciphers;
-use crate::tls::connection::{Connection, Phase, TimeoutNotice};
+use crate::tls::connection::{Connection, TimeoutNotice};
 use crate::tls::context::Context;
 use crate::tls::error::{Error, Result};
 use crate::tls::handle::HandleTable;
@@ -144,16 +144,9 @@ pub enum HandshakeStep {
     WantWrite,
 }
 
-/// Where a connection stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConnState {
-    New,
-    Ready,
-    Handshaking,
-    Established,
-    Closed,
-    Failed,
-}
+/// Where a connection stands (New, Ready, Handshaking, Established, Closed, Failed): the core's
+/// connection phase.
+pub use crate::tls::connection::Phase as ConnState;
 
 /// What a connection negotiated and found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,17 +191,6 @@ static CONTEXTS: Lazy<Contexts> = Lazy::new(|| Contexts {
 /// The process's contexts service.
 pub fn contexts() -> &'static Contexts {
     &CONTEXTS
-}
-
-fn state_of(p: Phase) -> ConnState {
-    match p {
-        Phase::New => ConnState::New,
-        Phase::Ready => ConnState::Ready,
-        Phase::Handshaking => ConnState::Handshaking,
-        Phase::Established => ConnState::Established,
-        Phase::Closed => ConnState::Closed,
-        Phase::Failed => ConnState::Failed,
-    }
 }
 
 /// A C string of ours (NULL → None), copied out.
@@ -436,7 +418,7 @@ impl Contexts {
     pub fn info(&self, id: ConnId) -> Result<ConnInfo> {
         self.with_conn(id, |c| {
             Ok(ConnInfo {
-                state: state_of(c.phase()),
+                state: c.phase(),
                 ciphersuite: c.ciphersuite(),
                 version: c.protocol_version(),
                 resumed: c.resumed(),
