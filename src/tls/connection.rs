@@ -38,10 +38,6 @@ pub const MAX_WRITE: usize = 16384;
 /// slice (`transport::NONBLOCKING_READ_SLICE`).
 const MAX_RECORDS_WITHOUT_DATA: u32 = 4096;
 
-/// Most malformed DTLS records one handshake step discards (a backstop: every one was read
-/// through the transport, which enforces the deadline on each read).
-const MAX_DROPPED_DTLS_RECORDS: u32 = 1 << 20;
-
 fn is_want(e: &mbedtls::Error) -> bool {
     matches!(e.high_level(), Some(codes::SslWantRead) | Some(codes::SslWantWrite))
 }
@@ -416,57 +412,31 @@ impl Connection {
         let dtls = self.settings.as_ref().is_some_and(|s| s.dtls);
         let tls = self.tls.as_mut().expect("context exists after setup");
         let raw: *mut mbedtls_sys::ssl_context = tls.into();
-        let mut dropped: u32 = 0;
-        // Bounded: a TLS 1.2 handshake has fewer than 20 states; each step that returns without
-        // an error advances at least one. Dropped DTLS records do not count here: each one is
-        // peer input, read through the transport (which enforces the deadline and the slice).
+        let mut progress = engine::Progress::new(dtls, self.chain_judged);
+        // Bounded: a TLS 1.2 handshake has fewer than 20 states; each outcome but the one
+        // certificate report advances at least one. Dropped DTLS records do not count here: each
+        // one is peer input, read through the transport (which enforces the deadline and slice).
         for _ in 0..64 {
             // SAFETY: `raw` is our set-up context, bound to its transport.
-            if unsafe { engine::handshake_over(raw) } {
-                return Ok(());
-            }
-            // SAFETY: as above.
-            if unsafe { engine::past_server_certificate(raw) } && !self.chain_judged {
-                self.chain_judged = true;
-                if let Some(policy) = &self.policy {
-                    // SAFETY: as above; the result is final once the certificate was processed.
-                    let result = unsafe { mbedtls_sys::ssl_get_verify_result(raw) };
-                    if policy.judge(result) != 0 {
-                        // SAFETY: as above.
-                        unsafe {
-                            mbedtls_sys::ssl_send_alert_message(
-                                raw,
-                                mbedtls_sys::SSL_ALERT_LEVEL_FATAL as u8,
-                                mbedtls_sys::SSL_ALERT_MSG_BAD_CERT as u8,
-                            );
+            match unsafe { engine::advance(raw, &mut progress) }? {
+                engine::Step::Done => return Ok(()),
+                engine::Step::ServerCertificate { verify_flags } => {
+                    self.chain_judged = true;
+                    if let Some(policy) = &self.policy {
+                        if policy.judge(verify_flags) != 0 {
+                            // SAFETY: as above.
+                            unsafe { engine::send_fatal_alert(raw, mbedtls_sys::SSL_ALERT_MSG_BAD_CERT as u8) };
+                            return Err(codes::X509CertVerifyFailed.into());
                         }
-                        return Err(codes::X509CertVerifyFailed.into());
                     }
                 }
-            }
-            loop {
-                // SAFETY: as above.
-                let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
-                if r == 0 {
-                    // mbedtls's own verdict on resumption; the value read last (before the
-                    // wrap-up frees the handshake parameters) is final.
-                    // SAFETY: as above.
-                    if let Some(resumed) = unsafe { engine::resume_verdict(raw) } {
+                engine::Step::Advanced { resumed } => {
+                    // mbedtls's verdict on resumption; the last one (before the wrap-up frees
+                    // the handshake parameters) is final.
+                    if let Some(resumed) = resumed {
                         self.resumed = self.offered_session && resumed;
                     }
-                    break;
                 }
-                if dtls && r == mbedtls_sys::ERR_SSL_INVALID_RECORD && dropped < MAX_DROPPED_DTLS_RECORDS {
-                    // RFC 6347 §4.1.2.7: an invalid DTLS record is discarded and the association
-                    // goes on. mbedtls 2.28 drops records whose header or MAC is bad itself, but
-                    // reports a malformed handshake, alert or ChangeCipherSpec body inside a
-                    // well-formed record (anyone can send those before the keys are agreed) as
-                    // this error, after parsing only: its handshake state is unchanged and the
-                    // next step consumes the bad record and reads on.
-                    dropped += 1;
-                    continue;
-                }
-                return Err(mbedtls::Error::from(r));
             }
         }
         Err(codes::SslInternalError.into())

@@ -293,6 +293,85 @@ fn protocol_name(dtls: bool, min: Version, max: Version) -> String {
     }
 }
 
+// ---- the handshake state machine ----
+
+/// Most malformed DTLS records one handshake step discards (a backstop: every one was read
+/// through the transport, which enforces the deadline on each read).
+const MAX_DROPPED_DTLS_RECORDS: u32 = 1 << 20;
+
+/// What one `advance` found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// The handshake is over.
+    Done,
+    /// The server's certificate chain has been processed (reported once per handshake, before
+    /// the next state runs): mbedtls's verification flags, for the caller's policy to judge.
+    ServerCertificate { verify_flags: u32 },
+    /// One state further; mbedtls's resumption verdict once it is known (see `resume_verdict`).
+    Advanced { resumed: Option<bool> },
+}
+
+/// What `advance` keeps between its calls within one drive of the handshake.
+pub(crate) struct Progress {
+    dtls: bool,
+    certificate_reported: bool,
+    dropped: u32,
+}
+
+impl Progress {
+    /// `certificate_reported`: the server's certificate was already reported in this handshake.
+    pub(crate) fn new(dtls: bool, certificate_reported: bool) -> Self {
+        Progress { dtls, certificate_reported, dropped: 0 }
+    }
+}
+
+/// Run mbedtls's handshake state machine by one state (or report where it stands). An error is
+/// mbedtls's, WANT_READ/WANT_WRITE included.
+///
+/// # Safety
+/// `raw` must be a set-up context bound to its transport.
+pub(crate) unsafe fn advance(raw: *mut mbedtls_sys::ssl_context, p: &mut Progress) -> core::result::Result<Step, mbedtls::Error> {
+    // SAFETY: the caller's contract.
+    if unsafe { handshake_over(raw) } {
+        return Ok(Step::Done);
+    }
+    // SAFETY: as above.
+    if !p.certificate_reported && unsafe { past_server_certificate(raw) } {
+        p.certificate_reported = true;
+        // SAFETY: as above; the result is final once the certificate was processed.
+        let verify_flags = unsafe { mbedtls_sys::ssl_get_verify_result(raw) };
+        return Ok(Step::ServerCertificate { verify_flags });
+    }
+    loop {
+        // SAFETY: as above.
+        let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
+        if r == 0 {
+            // SAFETY: as above.
+            return Ok(Step::Advanced { resumed: unsafe { resume_verdict(raw) } });
+        }
+        if p.dtls && r == mbedtls_sys::ERR_SSL_INVALID_RECORD && p.dropped < MAX_DROPPED_DTLS_RECORDS {
+            // RFC 6347 §4.1.2.7: an invalid DTLS record is discarded and the association goes
+            // on. mbedtls 2.28 drops records whose header or MAC is bad itself, but reports a
+            // malformed handshake, alert or ChangeCipherSpec body inside a well-formed record
+            // (anyone can send those before the keys are agreed) as this error, after parsing
+            // only: its handshake state is unchanged and the next step consumes the bad record
+            // and reads on.
+            p.dropped += 1;
+            continue;
+        }
+        return Err(mbedtls::Error::from(r));
+    }
+}
+
+/// Send a fatal alert (`desc`, an SSL_ALERT_MSG_* value).
+///
+/// # Safety
+/// `raw` must be a set-up context bound to its transport.
+pub(crate) unsafe fn send_fatal_alert(raw: *mut mbedtls_sys::ssl_context, desc: u8) {
+    // SAFETY: the caller's contract.
+    unsafe { mbedtls_sys::ssl_send_alert_message(raw, mbedtls_sys::SSL_ALERT_LEVEL_FATAL as u8, desc) };
+}
+
 // ---- mbedtls's private context fields, read and written only here ----
 
 /// The handshake state (`ssl->state`).
