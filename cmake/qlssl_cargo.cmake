@@ -13,7 +13,7 @@
 set(QLSSL_CARGO_TARGET_DIR "${CMAKE_CURRENT_BINARY_DIR}/cargo" CACHE PATH
   "cargo's target directory for libqlssl (set it to <qlssl>/target to share a build made by hand)")
 option(QLSSL_USE_STATIC "qlssl::qlssl is the static library" OFF)
-# The C compiler cargo's build scripts (mbedtls, src/shim.c) use: the project's by default. It is
+# The C compiler cargo's build scripts (mbedtls, src/capi/shim.c) use: the project's by default. It is
 # passed the same way at configure and at build time: cargo reruns those build scripts whenever CC
 # differs from its last build, and CMake puts the detected compiler into CC while it configures.
 # Empty: no CC for cargo at all (its default, `cc`), as a plain `cargo build` in a shell.

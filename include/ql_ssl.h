@@ -253,6 +253,27 @@ extern "C" {
 #endif
 
 /**
+ * Major version of this library (Cargo.toml's `version`).
+ */
+#define QLSSL_VERSION_MAJOR 0
+
+/**
+ * Minor version of this library.
+ */
+#define QLSSL_VERSION_MINOR 1
+
+/**
+ * Patch version of this library.
+ */
+#define QLSSL_VERSION_PATCH 0
+
+/**
+ * The version as one number, 0xMMmmpp00 like mbedtls's MBEDTLS_VERSION_NUMBER (major, minor,
+ * patch, one byte each): compare with `>=` for "at least".
+ */
+#define QLSSL_VERSION_NUMBER (((QLSSL_VERSION_MAJOR << 24) | (QLSSL_VERSION_MINOR << 16)) | (QLSSL_VERSION_PATCH << 8))
+
+/**
  * TLS_RSA_WITH_NULL_MD5 (IANA 0x0001).
  */
 #define QL_SSL_TLS_RSA_WITH_NULL_MD5 1
@@ -1099,27 +1120,6 @@ extern "C" {
 #define QL_SSL_LOG_VERBOSE 5
 
 /**
- * Major version of this library (Cargo.toml's `version`).
- */
-#define QLSSL_VERSION_MAJOR 0
-
-/**
- * Minor version of this library.
- */
-#define QLSSL_VERSION_MINOR 1
-
-/**
- * Patch version of this library.
- */
-#define QLSSL_VERSION_PATCH 0
-
-/**
- * The version as one number, 0xMMmmpp00 like mbedtls's MBEDTLS_VERSION_NUMBER (major, minor,
- * patch, one byte each): compare with `>=` for "at least".
- */
-#define QLSSL_VERSION_NUMBER (((QLSSL_VERSION_MAJOR << 24) | (QLSSL_VERSION_MINOR << 16)) | (QLSSL_VERSION_PATCH << 8))
-
-/**
  * Result codes of every `ql_ssl_*` function (spellings, including UNKOWN and WOUNDBLOCK, are the vendor's ABI).
  */
 typedef enum {
@@ -1707,6 +1707,9 @@ typedef ql_ssl_handshake_timeout_cb ql_ssl_handshark_timeout_cb;
  * (0xFFFF), no verification, SNI off, ignore local time on, negotiate timeout 300 s, session cache
  * off. Every initialised config must be released with `ql_ssl_conf_free()`. Calling it again on a
  * still-initialised config releases what the first call allocated.
+ *
+ * # Safety
+ * `conf` must be NULL or point to writable memory of `sizeof(ql_ssl_config)` bytes.
  */
 int ql_ssl_conf_init(ql_ssl_config *conf);
 
@@ -1715,11 +1718,17 @@ int ql_ssl_conf_init(ql_ssl_config *conf);
  * malloc'd cipher list the config adopted (see `ql_ssl_conf_set`). Afterwards the config is
  * uninitialised; freeing it again returns `QL_SSL_ERROR_INVALID_PARAM` and does nothing.
  * Contexts already set up from this config are not affected.
+ *
+ * # Safety
+ * `conf` must be NULL or point to a `ql_ssl_config`, whose pointer members are NULL or what their documentation says, and no other call may use it at the same time.
  */
 int ql_ssl_conf_free(ql_ssl_config *conf);
 
 /**
  * Create a context and write its handle to `*ssl` (only on success). Handles are never reused.
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context` that receives the handle.
  */
 int ql_ssl_new(ql_ssl_context *ssl);
 
@@ -1729,8 +1738,13 @@ int ql_ssl_new(ql_ssl_context *ssl);
  * `QL_SSL_ERROR_BAD_REQUEST`; out-of-range config members give `QL_SSL_ERROR_INVALID_PARAM`;
  * features this build lacks give `QL_SSL_ERROR_NOT_SUPPORT`. May be called before or after
  * `ql_ssl_set_socket_fd()` / `ql_ssl_set_hostname()`, once per context.
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
+ * `conf` must be NULL or point to a `ql_ssl_config`, whose pointer members are NULL or what their documentation says, and no other call may use it at the same time.
  */
-int ql_ssl_setup(ql_ssl_context *ssl, ql_ssl_config *conf);
+int ql_ssl_setup(ql_ssl_context *ssl,
+                 ql_ssl_config *conf);
 
 /**
  * Bind the application's connected socket: a connected TCP (stream) socket for TLS, a connected
@@ -1745,6 +1759,9 @@ int ql_ssl_setup(ql_ssl_context *ssl, ql_ssl_config *conf);
  * (the context stays new). `ql_ssl_last_error()` names the reason. A refused descriptor is not
  * bound; an earlier binding stays. A non-blocking TCP `connect()` still in progress is accepted.
  * Bare metal: only "not open" can be checked (the platform hooks have no descriptor-kind query).
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
  */
 int ql_ssl_set_socket_fd(ql_ssl_context *ssl, int sock_fd);
 
@@ -1754,6 +1771,10 @@ int ql_ssl_set_socket_fd(ql_ssl_context *ssl, int sock_fd);
  * Without a host name no name check is made. May be called before or after `ql_ssl_setup()` (the
  * SDK's current header calls it after): the name is applied when the handshake starts; once the
  * handshake has started it cannot change (`QL_SSL_ERROR_INVALID_PARAM`).
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
+ * `hostname` must be NULL or point to a NUL-terminated string.
  */
 int ql_ssl_set_hostname(ql_ssl_context *ssl, const char *hostname);
 
@@ -1764,12 +1785,18 @@ int ql_ssl_set_hostname(ql_ssl_context *ssl, const char *hostname);
  * `QL_SSL_ERROR_HS_FAILURE` and `negotiate_timeout_cb(ssl, arg)` is called once (the context
  * may be freed from inside the callback). Calling it after success returns `QL_SSL_SUCCESS`.
  * Threads: see `ql_ssl_read` (a second concurrent handshake on one context: `INVALID_PARAM`).
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
  */
 int ql_ssl_handshake(ql_ssl_context *ssl);
 
 /**
  * Historic spelling of `ql_ssl_handshake` kept as a symbol so objects built against old SDK
  * headers link (new code gets the macro of the same name).
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
  */
 int ql_ssl_handshark(ql_ssl_context *ssl);
 
@@ -1777,12 +1804,18 @@ int ql_ssl_handshark(ql_ssl_context *ssl);
  * Send a close_notify alert. Afterwards reads and writes return `QL_SSL_ERROR_INVALID_PARAM`.
  * Before the handshake has completed there is nothing to close: `QL_SSL_ERROR_INVALID_PARAM`.
  * Non-blocking socket: may return `QL_SSL_ERROR_WANT_WRITE`; call again.
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
  */
 int ql_ssl_close_notify(ql_ssl_context *ssl);
 
 /**
  * Number of decrypted bytes ready to be read without touching the socket (>= 0), or an error
  * (`QL_SSL_ERROR_HS_INPROGRESS` before the handshake is done).
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
  */
 int ql_ssl_get_bytes_avail(ql_ssl_context *ssl);
 
@@ -1797,6 +1830,10 @@ int ql_ssl_get_bytes_avail(ql_ssl_context *ssl);
  * context is locked only while TLS runs, never while waiting for the socket). A second
  * concurrent `ql_ssl_read` on one context returns `QL_SSL_ERROR_INVALID_PARAM` at once. When
  * another task frees the context, a waiting call returns `QL_SSL_ERROR_INVALID_PARAM` promptly.
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
+ * `buf` must be NULL or point to `len` writable bytes.
  */
 int ql_ssl_read(ql_ssl_context *ssl,
                 unsigned char *buf,
@@ -1808,6 +1845,10 @@ int ql_ssl_read(ql_ssl_context *ssl,
  * with the same data. `QL_SSL_ERROR_SOCKET_RESET` when the peer is gone.
  * Threads: as for `ql_ssl_read`; a second concurrent write (or close_notify) on one context
  * returns `QL_SSL_ERROR_INVALID_PARAM` (records of two writes must not interleave).
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
+ * `buf` must be NULL or point to `len` readable bytes.
  */
 int ql_ssl_write(ql_ssl_context *ssl, const unsigned char *buf, size_t len);
 
@@ -1818,16 +1859,25 @@ int ql_ssl_write(ql_ssl_context *ssl, const unsigned char *buf, size_t len);
  * woken and returns `QL_SSL_ERROR_INVALID_PARAM`; free returns once it has left (within ~20 ms;
  * at most 2 s), and after free returns the library never touches the socket again, so the
  * application may close it at once. The memory is released when the last task has left.
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
  */
 int ql_ssl_free(ql_ssl_context *ssl);
 
 /**
  * 1 when the handshake has completed, 0 when not (yet), < 0 for a bad handle.
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
  */
 int ql_ssl_handshake_finished(ql_ssl_context *ssl);
 
 /**
  * Historic spelling of `ql_ssl_handshake_finished` (see `ql_ssl_handshark`).
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
  */
 int ql_ssl_handshark_finished(ql_ssl_context *ssl);
 
@@ -1842,12 +1892,18 @@ int ql_ssl_ciphersuit_is_valid(int cs_id);
 
 /**
  * Extension: the negotiated cipher-suite id (> 0) once the handshake is done, else an error.
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
  */
 int ql_ssl_get_ciphersuite(ql_ssl_context *ssl);
 
 /**
  * Extension: 1 when the completed handshake resumed a session from the session cache
  * (`QL_SSL_CONF_SESSION_CACHE`), 0 when it was a full handshake, < 0 for a bad handle.
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
  */
 int ql_ssl_session_resumed(ql_ssl_context *ssl);
 
@@ -1855,12 +1911,19 @@ int ql_ssl_session_resumed(ql_ssl_context *ssl);
  * Extension: write the certificate verification findings of the last handshake to `*flags`
  * (MBEDTLS_X509_BADCERT_* bits as found, before `ignore_*` settings forgave any; 0 = clean).
  * `QL_SSL_ERROR_INVALID_PARAM` when verification was not configured.
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
+ * `flags` must be NULL or point to a writable `uint32_t`.
  */
 int ql_ssl_get_verify_result(ql_ssl_context *ssl, uint32_t *flags);
 
 /**
  * Extension: write a description of result code `code` into `buf` (`len` bytes, always
  * NUL-terminated, truncated if needed).
+ *
+ * # Safety
+ * `buf` must be NULL or point to `len` writable bytes.
  */
 int ql_ssl_strerror(int code, char *buf, size_t len);
 
@@ -1874,6 +1937,9 @@ int ql_ssl_strerror(int code, char *buf, size_t len);
  * `ql_ssl_free`) and asking afterwards works, and asking twice gives the same text. Other
  * threads' calls do not change it. Bare metal: one text for the whole library (no thread-local
  * storage), so another task's failing or WANT_* call in between replaces it.
+ *
+ * # Safety
+ * `buf` must be NULL or point to `len` writable bytes.
  */
 int ql_ssl_last_error(char *buf, size_t len);
 
@@ -1884,6 +1950,9 @@ int ql_ssl_last_error(char *buf, size_t len);
  * doing anything. Returns `QL_SSL_ERROR_INVALID_PARAM` for NULL, a wrong `version` or a missing
  * required hook, and when hooks are already registered (memory from the first allocator must go
  * back to it, so the table cannot be replaced).
+ *
+ * # Safety
+ * `hooks` must be NULL or point to a readable `ql_ssl_platform_hooks`.
  */
 int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
 #endif
@@ -1977,7 +2046,7 @@ const char *qlssl_version_string(void);
  *   QL_SSL_CONF_PSK_IDENTITY            const char *identity (copied)
  *   QL_SSL_CONF_PSK_KEY                 const char *hex (copied; even number of hex digits, 2..128)
  *   QL_SSL_CONF_RENEGOTIATION           int  0/1
- *   QL_SSL_CONF_PSK (21, the older SDK's item 7)
+ *   QL_SSL_CONF_PSK                     (21, the older SDK's item 7)
  *                                       const unsigned char *key, int key_len,
  *                                       const unsigned char *identity, int identity_len
  *                                       RAW key bytes (1..64), identity bytes (1..255, no NUL);
@@ -1992,17 +2061,17 @@ int ql_ssl_conf_set(ql_ssl_config *conf, int type, ...);
  * Read one configuration item of `conf`. Arguments after `type` are output pointers, written
  * only on success:
  *   VERSION, TRANSPORT, AUTHMODE, SNI, HS_TIMEOUT, IGNORE_LOCALTM, IGNORE_INVALID_CERT_SIGN,
- *   IGNORE_MULTI_CERTCHAIN_VERIFY, SESSION_CACHE, DTLSVERSION, RENEGOTIATION: int *
- *   IGNORE_CERT_ITEM: uint32_t *
+ *       IGNORE_MULTI_CERTCHAIN_VERIFY, SESSION_CACHE, DTLSVERSION, RENEGOTIATION: int *
  *   CIPHERSUITE: int ** (the config's zero-terminated list; valid until the next set or free)
  *   CACERT: char ***paths, int *count: *paths = conf->ca_cert_path (the config's own array,
- *           NULL-padded), *count = slots up to the last non-NULL path (0 = none)
+ *       NULL-padded), *count = slots up to the last non-NULL path (0 = none)
  *   OWNCERT: char **cert_path, char **key_path, char **key_pwd
  *   HS_TIMEOUT_FUNC: ql_ssl_handshake_timeout_cb *cb, void **arg
- *   PSK_IDENTITY, PSK_KEY: char ** (owned by the config; PSK_KEY as hex)
- *   PSK: const unsigned char **key, int *key_len, const unsigned char **identity,
- *        int *identity_len (raw bytes owned by the config; NULL/0 when no PSK is set)
+ *   IGNORE_CERT_ITEM: uint32_t *
  *   CACERT_BUFFER, OWNCERT_BUFFER: write-only, QL_SSL_ERROR_NOT_SUPPORT (see ca_cert_buffer[])
+ *   PSK_IDENTITY, PSK_KEY: char ** (owned by the config; PSK_KEY as hex)
+ *   PSK: const unsigned char **key, int *key_len, const unsigned char **identity, int *identity_len
+ *       (raw bytes owned by the config; NULL/0 when no PSK is set)
  * Pointers returned stay valid until the item is set again or the config is freed.
  */
 int ql_ssl_conf_get(ql_ssl_config *conf, int type, ...);

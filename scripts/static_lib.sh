@@ -18,7 +18,7 @@
 # How: `ld -r` links every member (each once) into one object (references between them are
 # resolved there, once), `objcopy --keep-global-symbols` makes every other defined symbol local,
 # and the archive is rewritten with that single member. Undefined references (the C library, the
-# weak __sanitizer_*/__asan_* probes of src/shim.c) stay undefined for the final link. Section
+# weak __sanitizer_*/__asan_* probes of src/capi/shim.c) stay undefined for the final link. Section
 # boundaries are kept (see --unique below), so `-Wl,--gc-sections` still drops what an
 # application does not use. Fails if the result exports anything but the API or misses a function.
 set -euo pipefail

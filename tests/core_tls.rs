@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use qlssl::abi::{ql_ssl_config, ql_ssl_config_type_e as T, qlssl_va_args};
-use qlssl::config::{self, Settings};
-use qlssl::connection::Connection;
-use qlssl::context::Context;
-use qlssl::error::Error;
+use qlssl::capi::abi::{ql_ssl_config, ql_ssl_config_type_e as T, qlssl_va_args};
+use qlssl::capi::config;
+use qlssl::tls::settings::TimeoutHook;
+use qlssl::tls::connection::Connection;
+use qlssl::tls::context::Context;
+use qlssl::tls::error::Error;
 
 struct Server(Child);
 impl Drop for Server {
@@ -75,12 +76,6 @@ fn set_int(c: &mut ql_ssl_config, t: T, v: i32) {
     unsafe { config::set(c, t as i32, &a) }.unwrap();
 }
 
-fn set_str(c: &mut ql_ssl_config, t: T, s: &std::ffi::CStr) {
-    let mut a = qlssl_va_args { i: 0, j: 0, u: 0, p: [std::ptr::null_mut(); 5], n: [0; 2] };
-    a.p[0] = s.as_ptr() as *mut _;
-    unsafe { config::set(c, t as i32, &a) }.unwrap();
-}
-
 /// QL_SSL_CONF_CACERT's (char **paths, int count) shape with one path.
 fn set_ca_path(c: &mut ql_ssl_config, path: &std::ffi::CStr) {
     let mut paths = [path.as_ptr() as *mut std::ffi::c_char];
@@ -113,7 +108,7 @@ fn verified_blocking_handshake_and_http_exchange() {
     set_int(&mut conf, T::QL_SSL_CONF_AUTHMODE, 1);
     let ca = std::ffi::CString::new(cert.to_str().unwrap()).unwrap();
     set_ca_path(&mut conf, &ca);
-    let settings = unsafe { Settings::from_config(&mut conf) }.unwrap();
+    let settings = unsafe { config::settings_of(&mut conf) }.unwrap();
 
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let mut conn = Connection::new();
@@ -157,9 +152,9 @@ fn silent_peer_hits_the_negotiate_timeout_once() {
     let port = listener.local_addr().unwrap().port();
     let mut conf = new_config();
     set_int(&mut conf, T::QL_SSL_CONF_HS_TIMEOUT, 1);
-    let mut settings = unsafe { Settings::from_config(&mut conf) }.unwrap();
+    let mut settings = unsafe { config::settings_of(&mut conf) }.unwrap();
     unsafe extern "C" fn cb(_: *mut i32, _: *mut std::ffi::c_void) {}
-    settings.timeout_cb = Some(cb);
+    settings.timeout_hook = Some(TimeoutHook { func: cb as unsafe extern "C" fn(*mut i32, *mut std::ffi::c_void) as usize, arg: 0 });
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let _accepted = listener.accept().unwrap();
     let mut conn = Connection::new();

@@ -322,7 +322,7 @@ fn real_lwip_and_mbedtls_headers_any_order() {
 }
 
 /// QLSSL_VERSION_* in ql_ssl.h are Cargo.toml's version (the string macro is written by hand in
-/// cbindgen.toml, the numbers come from src/version.rs); tests/c/api_version.c compares them with
+/// cbindgen.toml, the numbers come from src/capi/version.rs); tests/c/api_version.c compares them with
 /// the library's qlssl_version_number()/qlssl_version_string() at run time.
 #[test]
 fn version_macros_are_cargo_version() {

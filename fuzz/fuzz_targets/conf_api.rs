@@ -12,7 +12,7 @@
 //! Oracles: no crash / sanitizer report / leak (libFuzzer + ASan + LSan); every return is a
 //! documented code; a failed `conf_set` leaves the struct bit-for-bit unchanged; a successful set of
 //! an int item reads back equal; lists and strings read back are terminated; at the end every
-//! context and config is released (`live_contexts()` / `live_configs()` back to where they were).
+//! context and config is released (`live_connections()` / `live_configs()` back to where they were).
 //!
 //! QLSSL_FUZZ_STRUCT_COPY=1 also lets the program copy a config struct by value (`b = a;` in C):
 //! that finds a known library defect (use-after-free, see docs/HARDENING.md) within seconds, so it
@@ -24,7 +24,10 @@ use std::cell::UnsafeCell;
 use std::ffi::CString;
 
 use libfuzzer_sys::fuzz_target;
-use qlssl::abi::{ql_ssl_config, ql_ssl_context};
+use qlssl::capi::abi::{ql_ssl_config, ql_ssl_context};
+// The shapes of the config items, generated from src/capi/items.rs.
+#[path = "../shapes/conf_shapes.rs"]
+mod conf_shapes;
 use qlssl::capi;
 
 extern "C" {
@@ -193,11 +196,11 @@ impl World {
             };
         }
         match ty {
-            1 | 2 | 4 | 7 | 8 | 9 | 11 | 13 | 14 | 17 | 20 => {
+            t if conf_shapes::SET_INT.contains(&t) => {
                 let v = inp.int();
                 (call!(v), Some(v))
             }
-            12 => {
+            t if conf_shapes::SET_U32.contains(&t) => {
                 let v = inp.int() as u32;
                 (call!(v), Some(v as c_int))
             }
@@ -331,7 +334,7 @@ impl World {
         }
         let out = |p: *mut c_void| if null_out { core::ptr::null_mut() } else { p };
         let rc = match ty {
-            1 | 2 | 4 | 7 | 8 | 9 | 11 | 12 | 13 | 14 | 17 | 20 => call!(out(&mut i as *mut c_int as *mut c_void)),
+            t if conf_shapes::GET_INT.contains(&t) => call!(out(&mut i as *mut c_int as *mut c_void)),
             3 | 18 | 19 => call!(out(&mut p1 as *mut *mut c_void as *mut c_void)),
             5 => call!(out(&mut p1 as *mut _ as *mut c_void), out(&mut i as *mut c_int as *mut c_void)),
             21 => call!(
@@ -393,7 +396,7 @@ impl World {
                 }
                 _ => {}
             }
-            if matches!(ty, 1 | 2 | 4 | 7 | 8 | 9 | 11 | 12 | 13 | 14 | 17 | 20) {
+            if conf_shapes::GET_INT.contains(&ty) {
                 return (rc, Some(i));
             }
         }
@@ -426,8 +429,8 @@ fuzz_target!(|data: &[u8]| {
     // The library-owned configs exist from the first by-id call on; count from there.
     // SAFETY: valid out pointer.
     unsafe { ql_ssl_conf_get_by_id(0, 1, &mut v as *mut c_int) };
-    let configs_before = qlssl::config::live_configs();
-    let contexts_before = capi::live_contexts();
+    let configs_before = qlssl::capi::config::live_configs();
+    let contexts_before = qlssl::registry::contexts().live_connections();
     let mut ops = 0;
 
     while !inp.empty() && ops < 64 {
@@ -459,7 +462,7 @@ fuzz_target!(|data: &[u8]| {
                     }
                 }
                 2 | 3 | 4 => {
-                    let ty = (inp.u8() % 26) as c_int - 2;
+                    let ty = (inp.u8() % (conf_shapes::LAST_TYPE as u8 + 5)) as c_int - 2;
                     let before = if copy_allowed { w.settings(idx) } else { w.snapshot(idx) };
                     let (rc, val) = w.set(&mut inp, Target::Conf(p), ty);
                     // NOT_SUPPORT: a cipher list naming a suite this build lacks.
@@ -478,7 +481,7 @@ fuzz_target!(|data: &[u8]| {
                     }
                 }
                 5 => {
-                    let ty = (inp.u8() % 26) as c_int - 2;
+                    let ty = (inp.u8() % (conf_shapes::LAST_TYPE as u8 + 5)) as c_int - 2;
                     let (rc, _) = w.get(&mut inp, Target::Conf(p), ty);
                     if let Some(i) = idx {
                         if w.state[i] != St::Init && !copy_allowed {
@@ -491,7 +494,7 @@ fuzz_target!(|data: &[u8]| {
                         0 => inp.int(),
                         _ => (inp.u8() % 8) as c_int,
                     };
-                    let ty = (inp.u8() % 26) as c_int - 2;
+                    let ty = (inp.u8() % (conf_shapes::LAST_TYPE as u8 + 5)) as c_int - 2;
                     if inp.u8() % 2 == 0 {
                         let (rc, _) = w.set(&mut inp, Target::Id(id), ty);
                         documented(rc, &[NOT_SUPPORT]);
@@ -598,8 +601,8 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    assert_eq!(capi::live_contexts(), contexts_before, "a context was not released");
+    assert_eq!(qlssl::registry::contexts().live_connections(), contexts_before, "a context was not released");
     if !copy_allowed {
-        assert_eq!(qlssl::config::live_configs(), configs_before, "a config extension leaked");
+        assert_eq!(qlssl::capi::config::live_configs(), configs_before, "a config extension leaked");
     }
 });

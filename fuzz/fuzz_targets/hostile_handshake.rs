@@ -19,7 +19,7 @@
 use core::ffi::c_int;
 
 use libfuzzer_sys::fuzz_target;
-use qlssl::abi::{ql_ssl_config, ql_ssl_context};
+use qlssl::capi::abi::{ql_ssl_config, ql_ssl_context};
 use qlssl::capi;
 
 extern "C" {
@@ -108,5 +108,5 @@ fuzz_target!(|data: &[u8]| {
         libc::close(sv[0]);
         libc::close(sv[1]);
     }
-    assert_eq!(capi::live_contexts(), 0);
+    assert_eq!(qlssl::registry::contexts().live_connections(), 0);
 });

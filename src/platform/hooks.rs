@@ -71,13 +71,15 @@ struct HookAllocator;
 unsafe impl GlobalAlloc for HookAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         match hooks().and_then(|h| h.alloc) {
-            Some(f) => f(layout.size(), layout.align()).cast(),
+            // SAFETY: the integrator's allocator, called with a size and alignment (hook contract).
+            Some(f) => unsafe { f(layout.size(), layout.align()) }.cast(),
             None => core::ptr::null_mut(),
         }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
         if let Some(f) = hooks().and_then(|h| h.free) {
-            f(ptr.cast())
+            // SAFETY: `ptr` came from `alloc` above, i.e. from the same integrator allocator.
+            unsafe { f(ptr.cast()) }
         }
     }
 }
@@ -242,7 +244,7 @@ pub fn wait(fd: c_int, dir: Dir, timeout_ms: u32) -> core::result::Result<bool, 
     }
 }
 
-/// No wake-up descriptor on bare metal: waits are sliced instead (see src/gate.rs).
+/// No wake-up descriptor on bare metal: waits are sliced instead (see src/tls/gate.rs).
 pub struct Wakeup;
 
 impl Wakeup {
@@ -339,7 +341,7 @@ pub unsafe fn mem_origin(p: *const c_void) -> MemOrigin {
     let Some(f) = hooks().and_then(|h| h.mem_origin) else { return MemOrigin::Static };
     let mut block = 0usize;
     // SAFETY: an integrator-supplied query writing one size_t.
-    match f(p, &mut block) {
+    match unsafe { f(p, &mut block) } {
         QL_SSL_PLATFORM_MEM_STACK => MemOrigin::Stack,
         QL_SSL_PLATFORM_MEM_HEAP if hooks().and_then(|h| h.heap_free).is_some() => MemOrigin::Heap(block),
         _ => MemOrigin::Static,
@@ -353,7 +355,8 @@ pub unsafe fn mem_origin(p: *const c_void) -> MemOrigin {
 /// `p` must be a live heap block no one else frees.
 pub unsafe fn c_free(p: *mut c_void) {
     if let Some(f) = hooks().and_then(|h| h.heap_free) {
-        f(p)
+        // SAFETY: a live heap block no one else frees (this function's contract).
+        unsafe { f(p) }
     }
 }
 
@@ -365,7 +368,8 @@ pub struct HookEntropy;
 impl EntropyCallback for HookEntropy {
     unsafe extern "C" fn call(_user_data: *mut mbedtls_sys::types::raw_types::c_void, data: *mut c_uchar, len: usize) -> c_int {
         match hooks().and_then(|h| h.entropy) {
-            Some(f) if f(data, len) == 0 => 0,
+            // SAFETY: mbedtls passes `len` writable bytes at `data`.
+            Some(f) if unsafe { f(data, len) } == 0 => 0,
             _ => mbedtls_sys::ERR_ENTROPY_SOURCE_FAILED,
         }
     }

@@ -327,17 +327,20 @@ extern "C" {
 /// `p` must point into memory the application owns (for a heap block, the allocator's metadata
 /// next to it is read).
 pub unsafe fn mem_origin(p: *const c_void) -> MemOrigin {
-    // SAFETY: dladdr only inspects the loader's tables.
-    let mut info: libc::Dl_info = core::mem::zeroed();
-    if libc::dladdr(p, &mut info) != 0 {
+    // SAFETY: an all-zero Dl_info is valid; dladdr only inspects the loader's tables.
+    let found = unsafe {
+        let mut info: libc::Dl_info = core::mem::zeroed();
+        libc::dladdr(p, &mut info)
+    };
+    if found != 0 {
         return MemOrigin::Static;
     }
     // SAFETY: a query of ASan's bookkeeping (0 without ASan).
-    if on_current_stack(p as usize) || qlssl_on_sanitizer_fake_stack(p) != 0 {
+    if on_current_stack(p as usize) || unsafe { qlssl_on_sanitizer_fake_stack(p) } != 0 {
         return MemOrigin::Stack;
     }
     // SAFETY: p is not static or stack memory, so by the module rule a malloc block.
-    MemOrigin::Heap(qlssl_heap_block_size(p))
+    MemOrigin::Heap(unsafe { qlssl_heap_block_size(p) })
 }
 
 fn on_current_stack(addr: usize) -> bool {
@@ -360,7 +363,8 @@ fn on_current_stack(addr: usize) -> bool {
 /// # Safety
 /// `p` must be a live malloc block no one else frees.
 pub unsafe fn c_free(p: *mut c_void) {
-    libc::free(p)
+    // SAFETY: `p` is a live malloc block no one else frees (this function's contract).
+    unsafe { libc::free(p) }
 }
 
 // ---- entropy, fork ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 #   exports_check.sh static <ql_ssl.h> <libqlssl.a>
 #       the defined global symbols are exactly the header's functions; no undefined mbedtls_*
 #       reference is left (the library's mbedtls calls are bound inside it); the sanitizer probes
-#       of src/shim.c are still weak undefined references, not definitions
+#       of src/capi/shim.c are still weak undefined references, not definitions
 #   exports_check.sh shared <ql_ssl.h> <libqlssl.so>
 #       the dynamic symbol table defines exactly the header's functions
 #   exports_check.sh imports <executable> <application objects...>

@@ -14,7 +14,7 @@ use mbedtls_sys::types::raw_types::c_void;
 use mbedtls::error::codes;
 use mbedtls::ssl::io::Io;
 
-use crate::panic::catch_io_panic;
+use crate::tls::boundary::catch_io_panic;
 use crate::gate::WaitPlan;
 use crate::platform::{self, Dir, Instant, IoErr};
 #[allow(unused_imports)]
@@ -377,10 +377,12 @@ impl Io for FdTransport {
 /// # Safety
 /// `p` must be the `FdTransport` registered with `mbedtls_ssl_set_bio`, alive for the context's use.
 pub unsafe extern "C" fn bio_send(p: *mut c_void, buf: *const c_uchar, len: usize) -> c_int {
-    let (Some(t), false) = ((p as *mut FdTransport).as_mut(), buf.is_null()) else {
+    // SAFETY: `p` is NULL or the registered `FdTransport`, used by this context only (contract).
+    let (Some(t), false) = (unsafe { (p as *mut FdTransport).as_mut() }, buf.is_null()) else {
         return mbedtls_sys::ERR_NET_INVALID_CONTEXT;
     };
-    let data = core::slice::from_raw_parts(buf, len.min(c_int::MAX as usize));
+    // SAFETY: mbedtls passes `len` readable bytes at `buf` (checked non-NULL above).
+    let data = unsafe { core::slice::from_raw_parts(buf, len.min(c_int::MAX as usize)) };
     match Io::send(t, data) {
         Ok(n) => n as c_int,
         Err(e) => e.to_int(),
@@ -392,10 +394,12 @@ pub unsafe extern "C" fn bio_send(p: *mut c_void, buf: *const c_uchar, len: usiz
 /// # Safety
 /// As for `bio_send`.
 pub unsafe extern "C" fn bio_recv(p: *mut c_void, buf: *mut c_uchar, len: usize) -> c_int {
-    let (Some(t), false) = ((p as *mut FdTransport).as_mut(), buf.is_null()) else {
+    // SAFETY: as in `bio_send`.
+    let (Some(t), false) = (unsafe { (p as *mut FdTransport).as_mut() }, buf.is_null()) else {
         return mbedtls_sys::ERR_NET_INVALID_CONTEXT;
     };
-    let data = core::slice::from_raw_parts_mut(buf, len.min(c_int::MAX as usize));
+    // SAFETY: mbedtls passes `len` writable bytes at `buf` (checked non-NULL above).
+    let data = unsafe { core::slice::from_raw_parts_mut(buf, len.min(c_int::MAX as usize)) };
     match Io::recv(t, data) {
         Ok(n) => n as c_int,
         Err(e) => e.to_int(),

@@ -32,9 +32,14 @@ impl CachedSession {
     /// # Safety
     /// `ssl` must be a context whose handshake completed.
     pub unsafe fn from_context(ssl: *const mbedtls_sys::ssl_context) -> Option<CachedSession> {
-        let mut s: Box<mbedtls_sys::ssl_session> = Box::new(core::mem::zeroed());
-        mbedtls_sys::ssl_session_init(&mut *s);
-        let r = mbedtls_sys::ssl_get_session(ssl, &mut *s);
+        // SAFETY: an all-zero ssl_session is what ssl_session_init expects; `ssl` completed its
+        // handshake (contract), and ssl_get_session deep-copies its session into `s`.
+        let (s, r) = unsafe {
+            let mut s: Box<mbedtls_sys::ssl_session> = Box::new(core::mem::zeroed());
+            mbedtls_sys::ssl_session_init(&mut *s);
+            let r = mbedtls_sys::ssl_get_session(ssl, &mut *s);
+            (s, r)
+        };
         let copied = CachedSession(s); // freed on drop whether or not the copy succeeded
         (r == 0).then_some(copied)
     }
@@ -44,14 +49,8 @@ impl CachedSession {
     /// # Safety
     /// `ssl` must be a set-up context whose handshake has not started.
     pub unsafe fn offer(&self, ssl: *mut mbedtls_sys::ssl_context) -> bool {
-        mbedtls_sys::ssl_set_session(ssl, &*self.0) == 0
-    }
-
-    /// The session's master secret. A resumed handshake keeps it, a full handshake makes a new
-    /// one, which tells resumption apart for session ids and tickets alike (with a ticket the
-    /// client sends a fresh random session id, so ids cannot be compared).
-    pub fn master(&self) -> [u8; 48] {
-        self.0.master
+        // SAFETY: `ssl` is set up and not yet handshaking (contract); the session is a valid copy.
+        unsafe { mbedtls_sys::ssl_set_session(ssl, &*self.0) == 0 }
     }
 }
 
@@ -87,22 +86,18 @@ pub fn store(key: SessionKey, session: CachedSession) {
     c.entries.insert(key, Entry { session, stamp });
 }
 
-/// Offer the session stored under `key` on `ssl`; returns its master secret.
+/// Offer the session stored under `key` on `ssl`; true when one was offered.
 ///
 /// # Safety
 /// As for `CachedSession::offer`.
-pub unsafe fn offer(key: &SessionKey, ssl: *mut mbedtls_sys::ssl_context) -> Option<[u8; 48]> {
+pub unsafe fn offer(key: &SessionKey, ssl: *mut mbedtls_sys::ssl_context) -> bool {
     let c = CACHE.lock();
-    let e = c.entries.get(key)?;
-    e.session.offer(ssl).then(|| e.session.master())
+    let Some(e) = c.entries.get(key) else { return false };
+    // SAFETY: as for `CachedSession::offer` (this function's contract).
+    unsafe { e.session.offer(ssl) }
 }
 
 /// Drop every session of config `config` (when the config is freed).
 pub fn forget_config(config: i32) {
     CACHE.lock().entries.retain(|k, _| k.config != config);
-}
-
-/// Number of cached sessions.
-pub fn len() -> usize {
-    CACHE.lock().entries.len()
 }

@@ -2,7 +2,7 @@
 //! never issued twice in a process, so a stale, freed or garbage value simply is not found. The table
 //! lock is held only to look up or remove an entry, never while an object is in use; each object has
 //! its own lock. The stored type `S` is `Mutex<T>` unless a table needs more next to the lock (a
-//! context also has its gate, src/gate.rs, which must be reachable without the lock).
+//! context also has its gate, src/tls/gate.rs, which must be reachable without the lock).
 
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;

@@ -11,278 +11,23 @@ use alloc::sync::Arc;
 use core::time::Duration;
 
 use mbedtls::error::codes;
-use mbedtls::ssl::config::{AuthMode, Endpoint, Preset, Transport, Version};
 use mbedtls::ssl::io::Io;
-use mbedtls::ssl::{Config, Context};
+use mbedtls::ssl::Context;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::platform::{
-    self,
-    sync::{Lazy, Mutex},
-    Dir, Instant,
-};
-use crate::abi::ql_ssl_handshake_timeout_cb;
-use crate::certs;
+use crate::platform::{self, Dir, Instant};
 use crate::ciphers;
-use crate::config::{CipherChoice, Settings, MAX_HOSTNAME};
+use crate::tls::engine;
+use crate::tls::settings::{Settings, TimeoutHook, MAX_HOSTNAME};
 use crate::error::{describe, Error, Result};
 use crate::gate::WaitPlan;
 use crate::log::qlog;
-use crate::rng::SharedRng;
 use crate::session::{self, CachedSession, SessionKey};
 use crate::sockcheck;
 use crate::timer::{DtlsTimer, TimerState};
 use crate::transport::{bio_recv, bio_send, FdTransport, SocketEvent};
 use crate::verify::VerifyPolicy;
-
-/// TLS alert descriptions (RFC 5246 §7.2, RFC 6066, RFC 7507).
-fn alert_name(desc: u8) -> &'static str {
-    match desc {
-        0 => "close_notify",
-        10 => "unexpected_message",
-        20 => "bad_record_mac",
-        22 => "record_overflow",
-        40 => "handshake_failure",
-        42 => "bad_certificate",
-        43 => "unsupported_certificate",
-        44 => "certificate_revoked",
-        45 => "certificate_expired",
-        46 => "certificate_unknown",
-        47 => "illegal_parameter",
-        48 => "unknown_ca",
-        49 => "access_denied",
-        50 => "decode_error",
-        51 => "decrypt_error",
-        70 => "protocol_version",
-        71 => "insufficient_security",
-        80 => "internal_error",
-        86 => "inappropriate_fallback",
-        90 => "user_canceled",
-        100 => "no_renegotiation",
-        110 => "unsupported_extension",
-        112 => "unrecognized_name",
-        115 => "unknown_psk_identity",
-        _ => "unknown alert",
-    }
-}
-
-/// What decides an mbedtls configuration. Contexts set up from equal keys share one
-/// `mbedtls_ssl_config` (read-only once built), as an mbedtls application shares its config: it
-/// saves building it and ~650 bytes per connection. The per-connection parts (verification policy,
-/// host name, timer, socket) live on the context.
-#[derive(PartialEq, Eq)]
-struct ConfigKey {
-    version: c_int,
-    dtls: bool,
-    dtls_version: c_int,
-    ciphers: CipherChoice,
-    auth_mode: c_int,
-    /// Address of the shared, parsed CA list (the CA cache hands out one per set of sources).
-    ca: Option<usize>,
-    psk: Option<(CString, Vec<u8>)>,
-    renegotiation: bool,
-    negotiate_timeout_s: c_int,
-    /// Built with mbedtls's debug hook (the log was at DEBUG or VERBOSE then).
-    mbedtls_debug: bool,
-}
-
-/// Most shared configurations kept.
-const CONFIG_CACHE_ENTRIES: usize = 8;
-
-static CONFIG_CACHE: Lazy<Mutex<Vec<(ConfigKey, Arc<Config>)>>> = Lazy::new(Default::default);
-
-/// The mbedtls configuration for `s`: shared with earlier contexts of equal settings, except when a
-/// client certificate is configured (its key is loaded for each setup, so a changed file is seen).
-fn shared_config(s: &Settings) -> Result<Arc<Config>> {
-    let verify = verifies_server_certificate(s);
-    let cas = if verify { Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?) } else { None };
-    let own_cert = s.auth_mode == 2 && (s.own_cert_path.is_some() || s.own_cert_buffer.is_some());
-    let key = ConfigKey {
-        version: s.version,
-        dtls: s.dtls,
-        dtls_version: s.dtls_version,
-        ciphers: s.ciphers.clone(),
-        auth_mode: s.auth_mode,
-        ca: cas.as_ref().map(|a| Arc::as_ptr(a) as usize),
-        psk: s.psk.clone(),
-        renegotiation: s.renegotiation,
-        negotiate_timeout_s: s.negotiate_timeout_s,
-        mbedtls_debug: crate::log::mbedtls_debug_wanted(),
-    };
-    if !own_cert {
-        if let Some((_, cfg)) = CONFIG_CACHE.lock().iter().find(|(k, _)| *k == key) {
-            return Ok(cfg.clone());
-        }
-    }
-    let cfg = Arc::new(build_config(s, cas, key.mbedtls_debug)?);
-    if !own_cert {
-        let mut cache = CONFIG_CACHE.lock();
-        cache.insert(0, (key, cfg.clone()));
-        cache.truncate(CONFIG_CACHE_ENTRIES);
-    }
-    Ok(cfg)
-}
-
-/// True when the server's certificate is to be verified: VERIFY_SERVER/VERIFY_CLIENT_SERVER,
-/// unless every listed suite is one where the server sends no certificate (plain, DHE- and
-/// ECDHE-PSK): the SDK's own DTLS-PSK demo asks for VERIFY_SERVER with such a list and no CA.
-fn verifies_server_certificate(s: &Settings) -> bool {
-    let cert_suites = match &s.ciphers {
-        CipherChoice::All => true,
-        CipherChoice::List(ids) => ids.iter().any(|&id| ciphers::uses_server_certificate(id)),
-    };
-    (s.auth_mode == 1 || s.auth_mode == 2) && cert_suites
-}
-
-/// Build the mbedtls configuration. Every certificate and key is loaded here, so a bad file is
-/// reported by `ql_ssl_setup()`, not in the middle of a handshake.
-fn build_config(
-    s: &Settings,
-    cas: Option<Arc<mbedtls::alloc::List<mbedtls::x509::Certificate>>>,
-    mbedtls_debug: bool,
-) -> Result<Config> {
-    let transport = if s.dtls { Transport::Datagram } else { Transport::Stream };
-    let mut cfg = Config::new(Endpoint::Client, transport, Preset::Default);
-    cfg.set_rng(Arc::new(SharedRng));
-
-    let (min, max) = if s.dtls {
-        // DTLS 1.0 is built on TLS 1.1, DTLS 1.2 on TLS 1.2 (mbedtls numbers them that way).
-        match s.dtls_version {
-            0 => (Version::Tls1_1, Version::Tls1_1),
-            _ => (Version::Tls1_2, Version::Tls1_2),
-        }
-    } else {
-        match s.version {
-            0 => (Version::Ssl3, Version::Ssl3),
-            1 => (Version::Tls1_0, Version::Tls1_0),
-            2 => (Version::Tls1_1, Version::Tls1_1),
-            3 => (Version::Tls1_2, Version::Tls1_2),
-            _ => (Version::Tls1_0, Version::Tls1_2),
-        }
-    };
-    cfg.set_min_version(min).map_err(|e| Error::Internal(describe(&e)))?;
-    cfg.set_max_version(max).map_err(|e| Error::Internal(describe(&e)))?;
-
-    let psk_only = s.auth_mode == 3;
-    if psk_only && s.psk.is_none() {
-        return Err(Error::BadRequest("QL_SSL_VERIFY_PSK needs QL_SSL_CONF_PSK_IDENTITY and QL_SSL_CONF_PSK_KEY".into()));
-    }
-    if let Some((identity, key)) = &s.psk {
-        let identity = identity.to_str().map_err(|_| Error::InvalidParam("PSK identity is not UTF-8"))?;
-        cfg.set_psk(key, identity).map_err(|e| Error::BadRequest(describe(&e)))?;
-    }
-    let list = match &s.ciphers {
-        CipherChoice::List(ids) => Some(ids.clone()),
-        CipherChoice::All if psk_only => Some(ciphers::psk_suites()),
-        CipherChoice::All => None,
-    };
-    if let Some(ids) = &list {
-        // The list was checked when it was set; a list assigned to `conf->ciphersuites` directly
-        // is read again by Settings::from_config. Checked once more so no id is ever dropped.
-        for &id in ids {
-            ciphers::check_supported(id)?;
-        }
-        // mbedtls would silently leave out every suite the protocol cannot use and might send
-        // a ClientHello with none: refuse such a list here, naming why.
-        let ctx = ciphers::SuiteContext {
-            min_minor: version_minor(min),
-            max_minor: version_minor(max),
-            dtls: s.dtls,
-            has_psk: s.psk.is_some(),
-        };
-        if !ids.iter().any(|&id| ciphers::usable(id, ctx)) {
-            let psk_suites: Vec<String> = ids
-                .iter()
-                .filter(|&&id| ciphers::needs_psk(id) && ciphers::fits_protocol(id, ctx))
-                .map(|&id| ciphers::describe_suite(id))
-                .collect();
-            if s.psk.is_none() && !psk_suites.is_empty() {
-                // The SDK's current DTLS demo: PSK suites listed, no PSK configured.
-                return Err(Error::BadRequest(format!(
-                    "the listed cipher suites usable with {} ({}) need a pre-shared key and none is configured: \
-                     set QL_SSL_CONF_PSK (key, identity) or QL_SSL_CONF_PSK_IDENTITY and QL_SSL_CONF_PSK_KEY",
-                    protocol_name(s.dtls, min, max),
-                    psk_suites.join(", ")
-                )));
-            }
-            return Err(Error::BadRequest(format!(
-                "none of the listed cipher suites can be used with {}{}",
-                protocol_name(s.dtls, min, max),
-                if s.psk.is_some() { "" } else { " without a PSK" }
-            )));
-        }
-        if ids.iter().any(|&id| ciphers::is_rc4(id)) {
-            // SAFETY: plain setter on the config we own.
-            unsafe { mbedtls_sys::ssl_conf_arc4_support((&mut cfg).into(), mbedtls_sys::SSL_ARC4_ENABLED as _) };
-        }
-        let mut list = ids.clone();
-        list.push(0);
-        cfg.set_ciphersuites(Arc::new(list));
-    }
-
-    // SAFETY: plain setters on the config we own.
-    unsafe {
-        let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
-        let reneg = if s.renegotiation { mbedtls_sys::SSL_RENEGOTIATION_ENABLED } else { mbedtls_sys::SSL_RENEGOTIATION_DISABLED };
-        mbedtls_sys::ssl_conf_renegotiation(raw, reneg as c_int);
-        if s.dtls {
-            // Retransmission starts at 1 s and doubles up to the negotiate timeout.
-            let max_ms = (s.negotiate_timeout_s as u32).saturating_mul(1000).max(1000);
-            mbedtls_sys::ssl_conf_handshake_timeout(raw, 1000, max_ms);
-        }
-    }
-    // Both hooks take no per-context pointer, so they suit every context sharing this config.
-    let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
-    if mbedtls_debug {
-        crate::log::install_mbedtls_debug(raw);
-    }
-    #[cfg(feature = "std")]
-    crate::keylog::install(raw);
-
-    if let Some(cas) = cas {
-        cfg.set_ca_list(cas, None);
-        // Optional, not Required: mbedtls checks keyUsage/extendedKeyUsage only after the verify
-        // callback and would fail Required handshakes before our policy could forgive those
-        // bits. The policy judges the complete result right after the server's certificate
-        // (see `step`), so an unforgiven finding still stops the handshake there.
-        cfg.set_authmode(AuthMode::Optional);
-    } else {
-        cfg.set_authmode(AuthMode::None);
-    }
-    if s.auth_mode == 2 {
-        if let Some((chain, key)) = certs::load_own_cert(s)? {
-            cfg.push_cert(Arc::new(chain), Arc::new(key)).map_err(|e| Error::BadRequest(describe(&e)))?;
-        }
-    }
-
-    Ok(cfg)
-}
-
-fn version_minor(v: Version) -> c_int {
-    match v {
-        Version::Ssl3 => 0,
-        Version::Tls1_0 => 1,
-        Version::Tls1_1 => 2,
-        _ => 3,
-    }
-}
-
-fn protocol_name(dtls: bool, min: Version, max: Version) -> String {
-    let name = |v: Version| match (dtls, v) {
-        (true, Version::Tls1_1) => "DTLS 1.0",
-        (true, _) => "DTLS 1.2",
-        (false, Version::Ssl3) => "SSL 3.0",
-        (false, Version::Tls1_0) => "TLS 1.0",
-        (false, Version::Tls1_1) => "TLS 1.1",
-        (false, _) => "TLS 1.2",
-    };
-    if version_minor(min) == version_minor(max) {
-        name(min).to_string()
-    } else {
-        format!("{}..{}", name(min), name(max))
-    }
-}
 
 /// Most bytes one `ql_ssl_write` takes: one TLS record's plaintext.
 pub const MAX_WRITE: usize = 16384;
@@ -292,10 +37,6 @@ pub const MAX_WRITE: usize = 16384;
 /// the peer. Only a blocking socket can get here: a non-blocking one answers WANT_READ after its
 /// slice (`transport::NONBLOCKING_READ_SLICE`).
 const MAX_RECORDS_WITHOUT_DATA: u32 = 4096;
-
-/// Most malformed DTLS records one handshake step discards (a backstop: every one was read
-/// through the transport, which enforces the deadline on each read).
-const MAX_DROPPED_DTLS_RECORDS: u32 = 1 << 20;
 
 fn is_want(e: &mbedtls::Error) -> bool {
     matches!(e.high_level(), Some(codes::SslWantRead) | Some(codes::SslWantWrite))
@@ -314,8 +55,7 @@ pub enum Phase {
 /// The application's timeout callback, to be called once with the lock released.
 #[derive(Clone, Copy)]
 pub struct TimeoutNotice {
-    pub cb: ql_ssl_handshake_timeout_cb,
-    pub arg: usize,
+    pub hook: TimeoutHook,
 }
 
 /// What a connection still needs from its `Settings` once set up: certificates, keys, cipher list
@@ -328,8 +68,7 @@ struct HandshakeSettings {
     sni: bool,
     session_cache: bool,
     negotiate_timeout_s: c_int,
-    timeout_cb: ql_ssl_handshake_timeout_cb,
-    timeout_cb_arg: usize,
+    timeout_hook: Option<TimeoutHook>,
 }
 
 impl HandshakeSettings {
@@ -340,8 +79,7 @@ impl HandshakeSettings {
             sni: s.sni,
             session_cache: s.session_cache,
             negotiate_timeout_s: s.negotiate_timeout_s,
-            timeout_cb: s.timeout_cb,
-            timeout_cb_arg: s.timeout_cb_arg,
+            timeout_hook: s.timeout_hook,
         }
     }
 }
@@ -364,8 +102,8 @@ pub struct Connection {
     timer: Option<TimerState>,
     timeout_reported: bool,
     peer_closed: bool,
-    /// Master secret of the session offered from the cache, to tell whether the server resumed it.
-    offered_session: Option<[u8; 48]>,
+    /// A cached session was offered in this handshake (resumption is then mbedtls's verdict, see `step`).
+    offered_session: bool,
     resumed: bool,
     /// Why the connection failed; every later operation reports it again.
     failure: Option<Error>,
@@ -395,7 +133,7 @@ impl Connection {
             timer: None,
             timeout_reported: false,
             peer_closed: false,
-            offered_session: None,
+            offered_session: false,
             resumed: false,
             failure: None,
             chain_judged: false,
@@ -466,9 +204,9 @@ impl Connection {
             return Err(Error::BadRequest(format!("{why} (bound by ql_ssl_set_socket_fd() before ql_ssl_setup())")));
         }
         ciphers::init_mbedtls_globals();
-        let config = shared_config(&settings)?;
+        let config = engine::shared_config(&settings)?;
         let mut tls = Context::new(config);
-        if verifies_server_certificate(&settings) {
+        if engine::verifies_server_certificate(settings.auth_mode, &settings.ciphers) {
             let policy = Arc::new(VerifyPolicy::from_settings(&settings));
             policy.install(&mut tls);
             self.policy = Some(policy);
@@ -538,7 +276,7 @@ impl Connection {
                 Err(e) => return (Err(self.fail(e)), None),
             }
         } else {
-            // Checked at every entry: a blocking socket's wait ends at the deadline (src/gate.rs)
+            // Checked at every entry: a blocking socket's wait ends at the deadline (src/tls/gate.rs)
             // and comes back here; a non-blocking socket's application calls again.
             if self.transport.as_ref().is_some_and(|t| t.deadline_passed()) {
                 return self.fail_timeout(&settings);
@@ -628,7 +366,7 @@ impl Connection {
             );
             if let Some(k) = &self.cache_key {
                 self.offered_session = session::offer(k, raw);
-                qlog!(DEBUG, "fd {fd}: {}", if self.offered_session.is_some() { "offering a cached session" } else { "no cached session" });
+                qlog!(DEBUG, "fd {fd}: {}", if self.offered_session { "offering a cached session" } else { "no cached session" });
             }
         }
         self.transport = Some(transport);
@@ -640,7 +378,7 @@ impl Connection {
     /// from the socket is mbedtls asking to be called again (a DTLS retransmission went out, a
     /// record that carries nothing was consumed): the handshake goes on, so a blocking call never
     /// returns WANT_*. The transport never waits: a WANT_* from the socket goes to the caller, which
-    /// waits for a blocking socket without the context's lock (src/context.rs, src/gate.rs) until it
+    /// waits for a blocking socket without the context's lock (src/tls/context.rs, src/tls/gate.rs) until it
     /// is ready, the DTLS timer fires or the deadline passes, and calls again.
     fn drive(&mut self) -> core::result::Result<(), mbedtls::Error> {
         // Each round consumed peer data or sent a retransmission, and every socket read checks the
@@ -674,51 +412,31 @@ impl Connection {
         let dtls = self.settings.as_ref().is_some_and(|s| s.dtls);
         let tls = self.tls.as_mut().expect("context exists after setup");
         let raw: *mut mbedtls_sys::ssl_context = tls.into();
-        let mut dropped: u32 = 0;
-        // Bounded: a TLS 1.2 handshake has fewer than 20 states; each step that returns without
-        // an error advances at least one. Dropped DTLS records do not count here: each one is
-        // peer input, read through the transport (which enforces the deadline and the slice).
+        let mut progress = engine::Progress::new(dtls, self.chain_judged);
+        // Bounded: a TLS 1.2 handshake has fewer than 20 states; each outcome but the one
+        // certificate report advances at least one. Dropped DTLS records do not count here: each
+        // one is peer input, read through the transport (which enforces the deadline and slice).
         for _ in 0..64 {
             // SAFETY: `raw` is our set-up context, bound to its transport.
-            let state = unsafe { (*raw).state };
-            if state == mbedtls_sys::SSL_HANDSHAKE_OVER as c_int {
-                return Ok(());
-            }
-            if state > mbedtls_sys::SSL_SERVER_CERTIFICATE as c_int && !self.chain_judged {
-                self.chain_judged = true;
-                if let Some(policy) = &self.policy {
-                    // SAFETY: as above; the result is final once the certificate was processed.
-                    let result = unsafe { mbedtls_sys::ssl_get_verify_result(raw) };
-                    if policy.judge(result) != 0 {
-                        // SAFETY: as above.
-                        unsafe {
-                            mbedtls_sys::ssl_send_alert_message(
-                                raw,
-                                mbedtls_sys::SSL_ALERT_LEVEL_FATAL as u8,
-                                mbedtls_sys::SSL_ALERT_MSG_BAD_CERT as u8,
-                            );
+            match unsafe { engine::advance(raw, &mut progress) }? {
+                engine::Step::Done => return Ok(()),
+                engine::Step::ServerCertificate { verify_flags } => {
+                    self.chain_judged = true;
+                    if let Some(policy) = &self.policy {
+                        if policy.judge(verify_flags) != 0 {
+                            // SAFETY: as above.
+                            unsafe { engine::send_fatal_alert(raw, mbedtls_sys::SSL_ALERT_MSG_BAD_CERT as u8) };
+                            return Err(codes::X509CertVerifyFailed.into());
                         }
-                        return Err(codes::X509CertVerifyFailed.into());
                     }
                 }
-            }
-            loop {
-                // SAFETY: as above.
-                let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
-                if r == 0 {
-                    break;
+                engine::Step::Advanced { resumed } => {
+                    // mbedtls's verdict on resumption; the last one (before the wrap-up frees
+                    // the handshake parameters) is final.
+                    if let Some(resumed) = resumed {
+                        self.resumed = self.offered_session && resumed;
+                    }
                 }
-                if dtls && r == mbedtls_sys::ERR_SSL_INVALID_RECORD && dropped < MAX_DROPPED_DTLS_RECORDS {
-                    // RFC 6347 §4.1.2.7: an invalid DTLS record is discarded and the association
-                    // goes on. mbedtls 2.28 drops records whose header or MAC is bad itself, but
-                    // reports a malformed handshake, alert or ChangeCipherSpec body inside a
-                    // well-formed record (anyone can send those before the keys are agreed) as
-                    // this error, after parsing only: its handshake state is unchanged and the
-                    // next step consumes the bad record and reads on.
-                    dropped += 1;
-                    continue;
-                }
-                return Err(mbedtls::Error::from(r));
             }
         }
         Err(codes::SslInternalError.into())
@@ -727,12 +445,6 @@ impl Connection {
     fn after_established(&mut self) {
         let tls = self.tls.as_mut().expect("context exists when established");
         let raw: *mut mbedtls_sys::ssl_context = tls.into();
-        // SAFETY: the handshake completed, so the session is complete.
-        let current_master = unsafe {
-            let sess = (*raw).session;
-            (!sess.is_null()).then(|| (*sess).master)
-        };
-        self.resumed = self.offered_session.is_some() && self.offered_session == current_master;
         qlog!(INFO, "fd {}: handshake done: {}", self.fd.unwrap_or(-1), {
             // SAFETY: as above; both return static strings of mbedtls (never NULL).
             let (version, suite) = unsafe { (mbedtls_sys::ssl_get_version(raw), mbedtls_sys::ssl_get_ciphersuite(raw)) };
@@ -742,7 +454,7 @@ impl Connection {
             };
             format!("{}, {}, {}", text(version), text(suite), if self.resumed { "session resumed" } else { "full handshake" })
         });
-        self.offered_session = None;
+        self.offered_session = false;
         if let Some(key) = self.cache_key.take() {
             // SAFETY: as above.
             if let Some(sess) = unsafe { CachedSession::from_context(raw) } {
@@ -757,16 +469,11 @@ impl Connection {
             return None;
         }
         let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut()?.into();
-        // SAFETY: after MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE, in_msg holds the alert record's
-        // two bytes (level, description).
-        let desc = unsafe {
-            let msg = (*raw).in_msg;
-            if msg.is_null() {
-                return Some("a fatal alert".into());
-            }
-            *msg.add(1)
+        // SAFETY: our context, whose last call returned MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE.
+        let Some(desc) = (unsafe { engine::received_alert(raw) }) else {
+            return Some("a fatal alert".into());
         };
-        Some(format!("fatal alert {desc} ({})", alert_name(desc)))
+        Some(format!("fatal alert {desc} ({})", engine::alert_name(desc)))
     }
 
     /// A fatal alert from the peer during read/write ends the connection like a reset, with the
@@ -782,9 +489,9 @@ impl Connection {
 
     fn fail_timeout(&mut self, s: &HandshakeSettings) -> (Result<()>, Option<TimeoutNotice>) {
         self.fail(Error::HandshakeTimeout(s.negotiate_timeout_s));
-        let notice = if !self.timeout_reported && s.timeout_cb.is_some() {
+        let notice = if !self.timeout_reported && s.timeout_hook.is_some() {
             self.timeout_reported = true;
-            Some(TimeoutNotice { cb: s.timeout_cb, arg: s.timeout_cb_arg })
+            s.timeout_hook.map(|hook| TimeoutNotice { hook })
         } else {
             None
         };
@@ -824,7 +531,7 @@ impl Connection {
         }
     }
 
-    /// One step of a read. The API call's start (`begin_call`) is the caller's (src/context.rs):
+    /// One step of a read. The API call's start (`begin_call`) is the caller's (src/tls/context.rs):
     /// a blocking read that waits several times is still one call, whose socket mode is read once.
     pub fn read(&mut self, buf: &mut [u8]) -> Result<usize> {
         if self.peer_closed && self.phase == Phase::Established {
@@ -928,6 +635,18 @@ impl Connection {
         Err(err)
     }
 
+    /// The negotiated protocol ("TLSv1.2", "DTLSv1.2", ...), once established.
+    pub fn protocol_version(&mut self) -> Option<&'static str> {
+        if !self.handshake_finished() {
+            return None;
+        }
+        let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut()?.into();
+        // SAFETY: an established context; mbedtls returns one of its static strings.
+        let p = unsafe { mbedtls_sys::ssl_get_version(raw) };
+        // SAFETY: NUL-terminated static string (checked for NULL).
+        (!p.is_null()).then(|| unsafe { core::ffi::CStr::from_ptr(p) }.to_str().ok()).flatten()
+    }
+
     /// The negotiated cipher-suite id, once established.
     pub fn ciphersuite(&self) -> Option<u16> {
         if self.handshake_finished() {
@@ -958,7 +677,7 @@ impl Drop for Connection {
         if let Some(tls) = self.tls.as_mut() {
             let raw: *mut mbedtls_sys::ssl_context = tls.into();
             // SAFETY: our context, freed right below; nothing else reads the state in between.
-            unsafe { (*raw).state = mbedtls_sys::SSL_HELLO_REQUEST as c_int };
+            unsafe { engine::skip_close_notify_on_free(raw) };
         }
         // The context goes first.
         self.tls = None;

@@ -101,6 +101,12 @@ impl Drop for Pass<'_> {
     }
 }
 
+impl Default for Gate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Gate {
     pub fn new() -> Self {
         Gate { state: AtomicU32::new(0), wake: Mutex::new(None) }

@@ -57,11 +57,13 @@ impl CertNames {
             if b.p.is_null() {
                 Vec::new()
             } else {
-                core::slice::from_raw_parts(b.p, b.len).to_vec()
+                // SAFETY: an ASN.1 buffer of a parsed certificate: `len` bytes at `p`.
+                unsafe { core::slice::from_raw_parts(b.p, b.len) }.to_vec()
             }
         };
         let mut seq: *const mbedtls_sys::x509_sequence = &crt.subject_alt_names;
-        while let Some(s) = seq.as_ref() {
+        // SAFETY: the SAN list of a parsed certificate: NULL-terminated, owned by `crt`.
+        while let Some(s) = unsafe { seq.as_ref() } {
             if s.buf.len > 0 {
                 match s.buf.tag {
                     SAN_DNS => names.dns.push(bytes(&s.buf)),
@@ -72,7 +74,8 @@ impl CertNames {
             seq = s.next;
         }
         let mut n: *const mbedtls_sys::x509_name = &crt.subject;
-        while let Some(name) = n.as_ref() {
+        // SAFETY: the subject name list of a parsed certificate: NULL-terminated, owned by `crt`.
+        while let Some(name) = unsafe { n.as_ref() } {
             if bytes(&name.oid) == OID_CN {
                 names.cns.push(bytes(&name.val));
             }

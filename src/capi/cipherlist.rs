@@ -9,6 +9,7 @@
 //!   malloc block, or at the first value that is not a cipher-suite id (the slack after a short
 //!   block may hold junk); the config adopts the block and frees it on the next
 //!   `QL_SSL_CONF_CIPHERSUITE` set or on `ql_ssl_conf_free()`.
+//!
 //! In both cases the config keeps its own zero-terminated copy in `ciphersuites`.
 //!
 //! "Known" means one of the SDK header's 162 suite ids or another suite this build has. A known
@@ -44,7 +45,8 @@ pub struct ReadList {
 /// `p` must point to readable ints as described in the module documentation.
 pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
     // On Linux: `dladdr`, the thread's stack bounds, else a malloc block and its size.
-    let origin = platform::mem_origin(p.cast());
+    // SAFETY: `p` points into application memory (this function's contract).
+    let origin = unsafe { platform::mem_origin(p.cast()) };
     let mut ids = Vec::new();
     match origin {
         MemOrigin::Static | MemOrigin::Stack => {
@@ -53,7 +55,9 @@ pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
                 if i == MAX_LIST {
                     return Err(Error::InvalidParam("cipher list in static or stack memory has no 0 terminator"));
                 }
-                let id = *p.add(i);
+                // SAFETY: static or stack memory, read up to its terminator (the documented rule for
+                // such lists) and never past MAX_LIST entries.
+                let id = unsafe { *p.add(i) };
                 if id == 0 {
                     break;
                 }
@@ -70,7 +74,8 @@ pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
         MemOrigin::Heap(block) => {
             let cap = (block / core::mem::size_of::<c_int>()).min(MAX_LIST);
             for i in 0..cap {
-                let id = *p.add(i);
+                // SAFETY: `i` is below the malloc block's size in ints, so the read stays inside it.
+                let id = unsafe { *p.add(i) };
                 if id == 0 || !ciphers::is_known(id) {
                     break;
                 }
@@ -174,6 +179,7 @@ mod tests {
     fn unsupported_suite_fails_the_whole_list_with_its_name() {
         static NULL_SUITE: [c_int; 3] = [0x002F, 0x0001, 0];
         let e = unsafe { read(NULL_SUITE.as_ptr()) }.err().unwrap();
+        use crate::capi::codes::ErrorCode;
         assert_eq!(e.code(), crate::abi::ql_ssl_error_code_e::QL_SSL_ERROR_NOT_SUPPORT);
         assert!(e.to_string().contains("TLS_RSA_WITH_NULL_MD5 (0x0001)"), "{e}");
         unsafe {

@@ -1,4 +1,4 @@
-//! A context as the C side holds it: the connection behind its lock, and the gate (src/gate.rs)
+//! A context as the contexts service (src/registry.rs) holds it: the connection behind its lock, and the gate (src/tls/gate.rs)
 //! that counts the tasks inside it. The gate is reachable without the lock, so `free` can wake and
 //! wait for a task that waits for the socket.
 //!
@@ -40,7 +40,7 @@ impl Context {
     /// under the lock and never waits; the waits happen here without it, until the socket is
     /// ready, the connection's wait plan ends (handshake deadline, DTLS timer: `f` runs again and
     /// sees it) or the context is freed (FREED_DURING_CALL). `role`: at most one task per kind of
-    /// call at a time (src/gate.rs).
+    /// call at a time (src/tls/gate.rs).
     pub fn with_waiting<R>(&self, role: Role, mut f: impl FnMut(&mut Connection, bool) -> Result<R>) -> Result<R> {
         let _pass = self.gate.enter(role)?;
         let mut first = true;

@@ -20,26 +20,15 @@ use crate::cipherlist::{self, AdoptedBlock};
 use crate::ciphers;
 use crate::error::{Error, Result};
 use crate::handle::HandleTable;
+use crate::registry::ConfigItem;
+pub use crate::tls::settings::*;
 
-/// Shortest negotiate timeout in seconds. There is no upper bound: SDK code passes 5000, and the
-/// deadline arithmetic saturates (`c_int::MAX` seconds is about 68 years).
-pub const HS_TIMEOUT_MIN: c_int = 1;
-/// Default negotiate timeout (the SDK's QL_SSL_NEGOTIATE_TIME_DEF).
-pub const HS_TIMEOUT_DEFAULT: c_int = QL_SSL_NEGOTIATE_TIME_DEF;
-/// Longest raw PSK key accepted by QL_SSL_CONF_PSK (the hex form of QL_SSL_CONF_PSK_KEY allows
-/// the same 64 bytes; mbedtls refuses more than its MBEDTLS_PSK_MAX_LEN at setup).
-pub const PSK_KEY_MAX: usize = 64;
 /// Longest CA buffer or other certificate data accepted.
 const MAX_CERT_DATA: usize = 1 << 20;
-/// Every `ignore_certitem` bit the SDK documents (20 bits; 1048575 = "ignore all").
-pub const CERTITEM_ALL: u32 = 0xF_FFFF;
-/// Longest host name accepted (the SDK struct's `session_hostname[256]` with its terminator).
-pub const MAX_HOSTNAME: usize = 255;
-
-/// Library-owned part of one config.
-pub struct ConfigExt {
-    /// Address of the struct `ql_ssl_conf_init()` made this for (lets a re-init release it).
-    owner: usize,
+/// The settings the SDK's struct has no member for. One `Clone` value: a struct copy's new
+/// extension (`ConfigExt::fork`) clones it whole, so a setting added here cannot be forgotten there.
+#[derive(Clone)]
+pub struct Extras {
     pub ignore_localtime: bool,
     pub dtls_version: c_int,
     pub renegotiation: bool,
@@ -47,6 +36,27 @@ pub struct ConfigExt {
     /// The PSK key: raw bytes and the hex text QL_SSL_CONF_PSK_KEY reads back.
     pub psk_key: Option<PskKey>,
     pub own_cert_buffer: Option<OwnCertBuffer>,
+}
+
+impl Default for Extras {
+    /// The AT manual's defaults.
+    fn default() -> Self {
+        Extras {
+            ignore_localtime: true,
+            dtls_version: 1,
+            renegotiation: false,
+            psk_identity: None,
+            psk_key: None,
+            own_cert_buffer: None,
+        }
+    }
+}
+
+/// Library-owned part of one config: the extra settings and the memory the struct points into.
+pub struct ConfigExt {
+    /// Address of the struct `ql_ssl_conf_init()` made this for (lets a re-init release it).
+    owner: usize,
+    extras: Extras,
     /// Every string and cipher list the struct's pointer members were ever given. Kept until
     /// `ql_ssl_conf_free`: a by-value copy of the struct may still point at a replaced one.
     retained: Vec<Retained>,
@@ -76,13 +86,6 @@ impl Retained {
             Retained::Bytes(b) => b.as_ptr() as usize,
         }
     }
-}
-
-#[derive(Clone)]
-pub struct OwnCertBuffer {
-    pub cert: Vec<u8>,
-    pub key: Vec<u8>,
-    pub pwd: Option<Vec<u8>>,
 }
 
 impl ConfigExt {
@@ -137,12 +140,7 @@ impl ConfigExt {
     fn fork(&self, owner: usize, conf: &mut ql_ssl_config) -> ConfigExt {
         let mut new = ConfigExt {
             owner,
-            ignore_localtime: self.ignore_localtime,
-            dtls_version: self.dtls_version,
-            renegotiation: self.renegotiation,
-            psk_identity: self.psk_identity.clone(),
-            psk_key: self.psk_key.clone(),
-            own_cert_buffer: self.own_cert_buffer.clone(),
+            extras: self.extras.clone(),
             retained: Vec::new(),
             adopted_list: self.adopted_list.as_ref().map(|b| AdoptedBlock::adopt(b.ptr())),
         };
@@ -173,17 +171,20 @@ impl ConfigExt {
     }
 
     fn new(owner: usize) -> Self {
-        ConfigExt {
-            owner,
-            ignore_localtime: true,
-            dtls_version: 1,
-            renegotiation: false,
-            psk_identity: None,
-            psk_key: None,
-            own_cert_buffer: None,
-            retained: Vec::new(),
-            adopted_list: None,
-        }
+        ConfigExt { owner, extras: Extras::default(), retained: Vec::new(), adopted_list: None }
+    }
+}
+
+impl core::ops::Deref for ConfigExt {
+    type Target = Extras;
+    fn deref(&self) -> &Extras {
+        &self.extras
+    }
+}
+
+impl core::ops::DerefMut for ConfigExt {
+    fn deref_mut(&mut self) -> &mut Extras {
+        &mut self.extras
     }
 }
 
@@ -248,6 +249,16 @@ fn ext_of(conf: &mut ql_ssl_config) -> Result<Arc<Mutex<ConfigExt>>> {
 
 fn zero_ip() -> qlssl_ip_addr {
     qlssl_ip_addr { u_addr: qlssl_ip_addr_u { ip6: qlssl_ip6_addr { addr: [0; 4], zone: 0 } }, r#type: 0 }
+}
+
+/// The C callback behind a core `TimeoutHook` address.
+///
+/// # Safety
+/// `func` must be the address of a `ql_ssl_handshake_timeout_cb` function (never 0).
+pub unsafe fn timeout_callback(func: usize) -> unsafe extern "C" fn(*mut ql_ssl_context, *mut c_void) {
+    // SAFETY: a function pointer's address converted back to the same function pointer type
+    // (contract); both are pointer-sized.
+    unsafe { core::mem::transmute::<usize, unsafe extern "C" fn(*mut ql_ssl_context, *mut c_void)>(func) }
 }
 
 /// `ql_ssl_conf_init`: the defaults of the module's AT manual and a fresh extension.
@@ -329,26 +340,36 @@ fn in_range(v: c_int, lo: c_int, hi: c_int, what: &'static str) -> Result<c_int>
 }
 
 /// Copy a C string argument (NULL → None), bounded to 4 KiB so garbage cannot run away.
+///
+/// # Safety
+/// `p` must be NULL or point to a readable NUL-terminated string.
 unsafe fn arg_string(p: *const c_void) -> Result<Option<CString>> {
     if p.is_null() {
         return Ok(None);
     }
     let p = p as *const c_char;
     let mut len = 0usize;
-    while *p.add(len) != 0 {
+    // SAFETY: a readable C string (contract): read up to its NUL, and never past 4 KiB.
+    while unsafe { *p.add(len) } != 0 {
         len += 1;
         if len > 4096 {
             return Err(Error::InvalidParam("string argument longer than 4096 bytes"));
         }
     }
-    Ok(Some(CStr::from_ptr(p).to_owned()))
+    // SAFETY: NUL-terminated, just measured.
+    Ok(Some(unsafe { CStr::from_ptr(p) }.to_owned()))
 }
 
+/// Copy a buffer argument of `n` bytes.
+///
+/// # Safety
+/// `p` must be NULL or point to `n` readable bytes.
 unsafe fn arg_bytes(p: *const c_void, n: usize) -> Result<Vec<u8>> {
     if p.is_null() || n == 0 || n > MAX_CERT_DATA {
         return Err(Error::InvalidParam("buffer is NULL, empty or larger than 1 MiB"));
     }
-    Ok(core::slice::from_raw_parts(p as *const u8, n).to_vec())
+    // SAFETY: `n` readable bytes (contract), checked non-NULL.
+    Ok(unsafe { core::slice::from_raw_parts(p as *const u8, n) }.to_vec())
 }
 
 /// `ql_ssl_conf_set`. Values are validated before anything is written: on error the config is unchanged.
@@ -359,7 +380,9 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
     use ql_ssl_config_type_e::*;
     let ext = ext_of(conf)?;
     let mut ext = ext.lock();
-    match ty {
+    // SAFETY: every pointer read below is an argument of `a`, which is what the documentation of
+    // `ty` says (this function's contract); each one is checked for NULL before it is read.
+    unsafe { match ty {
         t if t == QL_SSL_CONF_VERSION as c_int => conf.ssl_version = in_range(a.i, 0, 4, "version must be 0..=4")?,
         t if t == QL_SSL_CONF_TRANSPORT as c_int => conf.transport = flag(a.i)?,
         t if t == QL_SSL_CONF_CIPHERSUITE as c_int => {
@@ -500,8 +523,138 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
         }
         t if t == QL_SSL_CONF_RENEGOTIATION as c_int => ext.renegotiation = flag(a.i)? == 1,
         _ => return Err(Error::InvalidParam("unknown config type")),
-    }
+    } }
     Ok(())
+}
+
+/// A shim argument record with every member zero / NULL.
+pub fn empty_args() -> qlssl_va_args {
+    qlssl_va_args { i: 0, j: 0, u: 0, p: [core::ptr::null_mut(); 5], n: [0; 2] }
+}
+
+/// Set one typed item: the same validation and effect as `ql_ssl_conf_set` with the item's C
+/// arguments (the item is handed to `set` as the shim's argument record, pointing at copies
+/// that live for the call). On error the config is unchanged.
+pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
+    use ql_ssl_config_type_e::*;
+    let mut a = empty_args();
+    let cstr = |s: &[u8]| CString::new(s).map_err(|_| Error::InvalidParam("string contains a NUL byte"));
+    let ty = match &item {
+        ConfigItem::Ciphersuites(ids) => {
+            // Not through `set`: a Rust vector must never be taken for an adoptable malloc block.
+            if ids.is_empty() || ids.len() + 1 > cipherlist::MAX_LIST {
+                return Err(Error::InvalidParam("cipher list is empty or longer than every suite"));
+            }
+            let mut copy = Vec::with_capacity(ids.len() + 1);
+            for &id in ids {
+                let id = c_int::from(id);
+                if !ciphers::is_known(id) {
+                    return Err(Error::InvalidParam("unknown cipher-suite id in list"));
+                }
+                ciphers::check_supported(id)?;
+                copy.push(id);
+            }
+            copy.push(0);
+            let ext = ext_of(conf)?;
+            let mut ext = ext.lock();
+            conf.ciphersuites = ext.keep_list(copy.into_boxed_slice());
+            ext.adopted_list = None;
+            return Ok(());
+        }
+        ConfigItem::Version(v) => (QL_SSL_CONF_VERSION, a.i = *v).0,
+        ConfigItem::Transport(v) => (QL_SSL_CONF_TRANSPORT, a.i = *v).0,
+        ConfigItem::AuthMode(v) => (QL_SSL_CONF_AUTHMODE, a.i = *v).0,
+        ConfigItem::Sni(v) => (QL_SSL_CONF_SNI, a.i = *v as c_int).0,
+        ConfigItem::HandshakeTimeout(v) => (QL_SSL_CONF_HS_TIMEOUT, a.i = *v).0,
+        ConfigItem::IgnoreLocalTime(v) => (QL_SSL_CONF_IGNORE_LOCALTM, a.i = *v as c_int).0,
+        ConfigItem::IgnoreInvalidCertSign(v) => (QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN, a.i = *v as c_int).0,
+        ConfigItem::IgnoreCertItem(v) => (QL_SSL_CONF_IGNORE_CERT_ITEM, a.u = *v).0,
+        ConfigItem::IgnoreMultiCertChainVerify(v) => {
+            (QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY, a.i = *v as c_int).0
+        }
+        ConfigItem::SessionCache(v) => (QL_SSL_CONF_SESSION_CACHE, a.i = *v as c_int).0,
+        ConfigItem::DtlsVersion(v) => (QL_SSL_CONF_DTLSVERSION, a.i = *v).0,
+        ConfigItem::Renegotiation(v) => (QL_SSL_CONF_RENEGOTIATION, a.i = *v as c_int).0,
+        ConfigItem::TimeoutCallback { cb, arg } => {
+            a.p[0] = *cb as *mut c_void;
+            a.p[1] = *arg as *mut c_void;
+            QL_SSL_CONF_HS_TIMEOUT_FUNC
+        }
+        _ => QL_SSL_CONF_VERSION, // the items with memory arguments follow below
+    };
+    // Items whose arguments point to memory: the copies live until `set` returns.
+    let mut strings: Vec<CString> = Vec::new();
+    let mut path_ptrs: Vec<*const c_char> = Vec::new();
+    let ty = match &item {
+        ConfigItem::CaCertPaths(paths) => {
+            if paths.len() > QL_MAX_CA_CERT_CNT {
+                return Err(Error::InvalidParam("CA path count must be 1..=QL_MAX_CA_CERT_CNT (10)"));
+            }
+            for p in paths {
+                strings.push(cstr(p.as_bytes())?);
+            }
+            path_ptrs = strings.iter().map(|s| s.as_ptr()).collect();
+            // An empty list clears, as (NULL, any) does.
+            a.p[0] = if paths.is_empty() { core::ptr::null_mut() } else { path_ptrs.as_ptr() as *mut c_void };
+            a.i = paths.len() as c_int;
+            QL_SSL_CONF_CACERT
+        }
+        ConfigItem::OwnCert { cert, key, password } => {
+            strings.push(cstr(cert.as_bytes())?);
+            strings.push(cstr(key.as_bytes())?);
+            if let Some(pw) = password {
+                strings.push(cstr(pw.as_bytes())?);
+            }
+            for (i, s) in strings.iter().enumerate() {
+                a.p[i] = s.as_ptr() as *mut c_void;
+            }
+            QL_SSL_CONF_OWNCERT
+        }
+        ConfigItem::CaCertBuffer(data) => {
+            if let Some(d) = data {
+                if d.is_empty() {
+                    return Err(Error::InvalidParam("buffer is NULL, empty or larger than 1 MiB"));
+                }
+                a.p[0] = d.as_ptr() as *mut c_void;
+                a.n[0] = d.len();
+            }
+            QL_SSL_CONF_CACERT_BUFFER
+        }
+        ConfigItem::OwnCertBuffer { cert, key, password } => {
+            a.p[0] = cert.as_ptr() as *mut c_void;
+            a.n[0] = cert.len();
+            a.p[1] = key.as_ptr() as *mut c_void;
+            a.n[1] = key.len();
+            if let Some(pw) = password {
+                strings.push(cstr(pw)?);
+                a.p[2] = strings[0].as_ptr() as *mut c_void;
+            }
+            QL_SSL_CONF_OWNCERT_BUFFER
+        }
+        ConfigItem::PskIdentity(id) => {
+            strings.push(cstr(id)?);
+            a.p[0] = strings[0].as_ptr() as *mut c_void;
+            QL_SSL_CONF_PSK_IDENTITY
+        }
+        ConfigItem::PskKeyHex(hex) => {
+            strings.push(cstr(hex.as_bytes())?);
+            a.p[0] = strings[0].as_ptr() as *mut c_void;
+            QL_SSL_CONF_PSK_KEY
+        }
+        ConfigItem::Psk { key, identity } => {
+            a.p[0] = key.as_ptr() as *mut c_void;
+            a.i = c_int::try_from(key.len()).unwrap_or(c_int::MAX);
+            a.p[1] = identity.as_ptr() as *mut c_void;
+            a.j = c_int::try_from(identity.len()).unwrap_or(c_int::MAX);
+            QL_SSL_CONF_PSK
+        }
+        _ => ty,
+    };
+    // SAFETY: every pointer in `a` points to memory of the shape `ty` documents (strings are
+    // NUL-terminated CStrings, buffers carry their lengths), alive until this call returns.
+    let r = unsafe { set(conf, ty as c_int, &a) };
+    drop((strings, path_ptrs));
+    r
 }
 
 fn check_psk_identity(id: &[u8]) -> Result<()> {
@@ -518,7 +671,7 @@ fn to_hex(bytes: &[u8]) -> String {
 
 /// The PSK key is given as a hex string (as the AT command does): 2..=128 hex digits, even count.
 pub fn parse_psk_hex(s: &[u8]) -> Result<Vec<u8>> {
-    if s.is_empty() || s.len() % 2 != 0 || s.len() > 128 {
+    if s.is_empty() || !s.len().is_multiple_of(2) || s.len() > 128 {
         return Err(Error::InvalidParam("PSK key must be an even number (2..=128) of hex digits"));
     }
     s.chunks(2)
@@ -529,8 +682,13 @@ pub fn parse_psk_hex(s: &[u8]) -> Result<Vec<u8>> {
         .collect()
 }
 
-unsafe fn out<T>(p: *mut c_void) -> Result<&'static mut T> {
-    (p as *mut T).as_mut().ok_or(Error::InvalidParam("output pointer is NULL"))
+/// An output argument of `get`, checked for NULL (writing through it is the caller's business).
+fn out<T>(p: *mut c_void) -> Result<*mut T> {
+    if p.is_null() {
+        Err(Error::InvalidParam("output pointer is NULL"))
+    } else {
+        Ok(p.cast())
+    }
 }
 
 /// `ql_ssl_conf_get`: writes through the output pointers, only when every one of them is valid.
@@ -541,7 +699,10 @@ pub unsafe fn get(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
     use ql_ssl_config_type_e::*;
     let ext = ext_of(conf)?;
     let ext = ext.lock();
-    match ty {
+    // SAFETY: every output pointer is non-NULL (`out` checks it before anything is written) and
+    // points to a writable object of the type the documentation of `ty` names (this function's
+    // contract).
+    unsafe { match ty {
         t if t == QL_SSL_CONF_VERSION as c_int => *out::<c_int>(a.p[0])? = conf.ssl_version,
         t if t == QL_SSL_CONF_TRANSPORT as c_int => *out::<c_int>(a.p[0])? = conf.transport,
         t if t == QL_SSL_CONF_CIPHERSUITE as c_int => *out::<*mut c_int>(a.p[0])? = conf.ciphersuites,
@@ -605,186 +766,132 @@ pub unsafe fn get(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
         }
         t if t == QL_SSL_CONF_RENEGOTIATION as c_int => *out::<c_int>(a.p[0])? = ext.renegotiation as c_int,
         _ => return Err(Error::InvalidParam("unknown config type")),
-    }
+    } }
     Ok(())
 }
 
-// ---------------------------------------------------------------------------------------------
-// Library-owned configs for ql_ssl_conf_set_by_id / get_by_id (the AT layer's contexts 0..=5).
-
-/// Number of library-owned configs (`<SSL_ctxID>` 0..=5).
-pub const BY_ID_COUNT: usize = 6;
-
-struct OwnedConfig(Box<ql_ssl_config>);
-// SAFETY: the raw pointers inside point to memory owned by the config's extension (or, for an
-// adopted cipher list, to a block the config owns); access is serialised by the mutex below.
-unsafe impl Send for OwnedConfig {}
-
-static BY_ID: Lazy<Vec<Mutex<OwnedConfig>>> = Lazy::new(|| {
-    (0..BY_ID_COUNT)
-        .map(|_| {
-            // SAFETY: an all-zero ql_ssl_config is a valid value (NULL pointers, None callback).
-            let mut c: Box<ql_ssl_config> = Box::new(unsafe { core::mem::zeroed() });
-            init(&mut c).expect("initialising a library-owned config");
-            Mutex::new(OwnedConfig(c))
-        })
-        .collect()
-});
-
-/// Run `f` on the library-owned config `id` (0..=5).
-pub fn with_config_id<R>(id: c_int, f: impl FnOnce(&mut ql_ssl_config) -> Result<R>) -> Result<R> {
-    let slot = usize::try_from(id)
-        .ok()
-        .filter(|&i| i < BY_ID_COUNT)
-        .ok_or(Error::InvalidParam("ctx_id must be 0..=5"))?;
-    let mut g = BY_ID[slot].lock();
-    f(&mut g.0)
-}
-
-// ---------------------------------------------------------------------------------------------
-// The validated snapshot used by setup.
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CipherChoice {
-    All,
-    List(Vec<c_int>),
-}
-
-/// Everything a connection needs, copied out of a config at `ql_ssl_setup()` time.
-#[derive(Clone)]
-pub struct Settings {
-    /// Handle of the config's extension: the session cache key.
-    pub config_handle: c_int,
-    pub version: c_int,
-    pub dtls: bool,
-    pub dtls_version: c_int,
-    pub ciphers: CipherChoice,
-    pub auth_mode: c_int,
-    pub sni: bool,
-    pub ca_paths: Vec<CString>,
-    pub ca_buffers: Vec<Vec<u8>>,
-    pub own_cert_path: Option<(CString, CString, Option<CString>)>,
-    pub own_cert_buffer: Option<OwnCertBuffer>,
-    pub negotiate_timeout_s: c_int,
-    pub timeout_cb: ql_ssl_handshake_timeout_cb,
-    pub timeout_cb_arg: usize,
-    pub ignore_localtime: bool,
-    pub ignore_invalid_certsign: bool,
-    pub ignore_certitem: u32,
-    pub ignore_multi_certchain_verify: bool,
-    pub session_cache: bool,
-    pub psk: Option<(CString, Vec<u8>)>,
-    pub renegotiation: bool,
-}
-
+/// # Safety
+/// `p` must be NULL or point to a readable NUL-terminated string.
 unsafe fn field_string(p: *const c_char) -> Result<Option<CString>> {
-    arg_string(p as *const c_void)
+    // SAFETY: the caller's contract is `arg_string`'s.
+    unsafe { arg_string(p as *const c_void) }
 }
 
 /// A PEM string an application stored in `ca_cert_buffer[]` itself (bounded like CA buffers).
+///
+/// # Safety
+/// `p` must point to a readable NUL-terminated string.
 unsafe fn pem_string(p: *const c_char) -> Result<Vec<u8>> {
     let mut len = 0usize;
-    while *p.add(len) != 0 {
+    // SAFETY: read up to the NUL (contract), never past 1 MiB.
+    while unsafe { *p.add(len) } != 0 {
         len += 1;
         if len > MAX_CERT_DATA {
             return Err(Error::InvalidParam("ca_cert_buffer entry longer than 1 MiB"));
         }
     }
-    Ok(core::slice::from_raw_parts(p as *const u8, len).to_vec())
+    // SAFETY: `len` bytes just read.
+    Ok(unsafe { core::slice::from_raw_parts(p as *const u8, len) }.to_vec())
 }
 
-impl Settings {
-    /// Validate and copy `conf`. Members may have been assigned directly by the application, so
-    /// every value is range-checked again here.
-    ///
-    /// # Safety
-    /// Pointer members of `conf` must be NULL or valid C strings / lists as documented.
-    pub unsafe fn from_config(conf: &mut ql_ssl_config) -> Result<Settings> {
-        let ext = ext_of(conf)?;
-        let ext = ext.lock();
-        let ciphers = if conf.ciphersuites.is_null() {
+/// The validated snapshot `ql_ssl_setup()` builds a connection from.
+///
+/// Validate and copy `conf`. Members may have been assigned directly by the application, so
+/// every value is range-checked again here.
+///
+/// # Safety
+/// Pointer members of `conf` must be NULL or valid C strings / lists as documented.
+pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
+    let ext = ext_of(conf)?;
+    let ext = ext.lock();
+    let ciphers = if conf.ciphersuites.is_null() {
+        CipherChoice::All
+    } else {
+        let ids = if let Some(l) = ext.list_at(conf.ciphersuites) {
+            l.to_vec()
+        } else {
+            // SAFETY: a list the application assigned to the struct (contract).
+            unsafe { cipherlist::read(conf.ciphersuites) }?.ids
+        };
+        if ids.contains(&ciphers::QL_SSL_CIPHERSUITE_ALL) {
             CipherChoice::All
         } else {
-            let ids = if let Some(l) = ext.list_at(conf.ciphersuites) {
-                l.to_vec()
-            } else {
-                cipherlist::read(conf.ciphersuites)?.ids
-            };
-            if ids.contains(&ciphers::QL_SSL_CIPHERSUITE_ALL) {
-                CipherChoice::All
-            } else {
-                CipherChoice::List(ids)
-            }
-        };
-        let mut ca_paths = Vec::new();
-        for p in conf.ca_cert_path.iter() {
-            if let Some(s) = field_string(*p)? {
-                ca_paths.push(s);
-            }
+            CipherChoice::List(ids)
         }
-        let mut ca_buffers = Vec::new();
-        for &p in conf.ca_cert_buffer.iter().filter(|p| !p.is_null()) {
-            match ext.bytes_at(p) {
-                Some(data) => ca_buffers.push(data.to_vec()),
-                // Assigned by the application: a NUL-terminated PEM string.
-                None => ca_buffers.push(pem_string(p)?),
-            }
+    };
+    let mut ca_paths = Vec::new();
+    for p in conf.ca_cert_path.iter() {
+        // SAFETY: NULL or a C string (contract).
+        if let Some(s) = unsafe { field_string(*p) }? {
+            ca_paths.push(s);
         }
-        let mut own_cert_path = match (field_string(conf.own_cert_path)?, field_string(conf.own_key_path)?) {
-            (Some(c), Some(k)) => Some((c, k, field_string(conf.own_key_pwd)?)),
-            (None, None) => None,
-            _ => return Err(Error::InvalidParam("own_cert_path and own_key_path must be set together")),
-        };
-        let mut own_cert_buffer = ext.own_cert_buffer.clone();
-        // client_cert_type names the source to present; the other one is only a fallback.
-        if conf.client_cert_type.0 != 0 {
-            if own_cert_buffer.is_some() {
-                own_cert_path = None;
-            }
-        } else if own_cert_path.is_some() {
-            own_cert_buffer = None;
-        }
-        let psk = match (&ext.psk_identity, &ext.psk_key) {
-            (Some(id), Some(key)) => Some((id.clone(), key.raw.clone())),
-            (None, None) => None,
-            _ => return Err(Error::InvalidParam("PSK identity and key must be set together")),
-        };
-        let (_, config_handle) = conf.ssl_session_cache.ssl_session.private();
-        Ok(Settings {
-            config_handle,
-            version: in_range(conf.ssl_version, 0, 4, "ssl_version must be 0..=4")?,
-            dtls: flag(conf.transport)? == 1,
-            dtls_version: ext.dtls_version,
-            ciphers,
-            auth_mode: in_range(conf.auth_mode, 0, 3, "auth_mode must be 0..=3")?,
-            sni: flag(conf.sni_enable)? == 1,
-            ca_paths,
-            ca_buffers,
-            own_cert_path,
-            own_cert_buffer,
-            negotiate_timeout_s: in_range(
-                conf.ssl_negotiate_timeout,
-                HS_TIMEOUT_MIN,
-                c_int::MAX,
-                "ssl_negotiate_timeout must be at least 1 s",
-            )?,
-            timeout_cb: conf.negotiate_timeout_cb,
-            timeout_cb_arg: conf.negotiate_timeout_cb_arg as usize,
-            ignore_localtime: ext.ignore_localtime,
-            ignore_invalid_certsign: flag(conf.ignore_invalid_certsign)? == 1,
-            ignore_certitem: if conf.ignore_certitem > CERTITEM_ALL {
-                return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
-            } else {
-                conf.ignore_certitem
-            },
-            ignore_multi_certchain_verify: flag(conf.ignore_multi_certchain_verify)? == 1,
-            session_cache: conf.ssl_session_cache.session_cache_enable != 0,
-            psk,
-            renegotiation: ext.renegotiation,
-        })
     }
+    let mut ca_buffers = Vec::new();
+    for &p in conf.ca_cert_buffer.iter().filter(|p| !p.is_null()) {
+        match ext.bytes_at(p) {
+            Some(data) => ca_buffers.push(data.to_vec()),
+            // Assigned by the application: a NUL-terminated PEM string.
+            // SAFETY: non-NULL, a PEM string (contract).
+            None => ca_buffers.push(unsafe { pem_string(p) }?),
+        }
+    }
+    // SAFETY: NULL or C strings (contract).
+    let (cert, key) = unsafe { (field_string(conf.own_cert_path)?, field_string(conf.own_key_path)?) };
+    let mut own_cert_path = match (cert, key) {
+        // SAFETY: as above.
+        (Some(c), Some(k)) => Some((c, k, unsafe { field_string(conf.own_key_pwd) }?)),
+        (None, None) => None,
+        _ => return Err(Error::InvalidParam("own_cert_path and own_key_path must be set together")),
+    };
+    let mut own_cert_buffer = ext.own_cert_buffer.clone();
+    // client_cert_type names the source to present; the other one is only a fallback.
+    if conf.client_cert_type.0 != 0 {
+        if own_cert_buffer.is_some() {
+            own_cert_path = None;
+        }
+    } else if own_cert_path.is_some() {
+        own_cert_buffer = None;
+    }
+    let psk = match (&ext.psk_identity, &ext.psk_key) {
+        (Some(id), Some(key)) => Some((id.clone(), key.raw.clone())),
+        (None, None) => None,
+        _ => return Err(Error::InvalidParam("PSK identity and key must be set together")),
+    };
+    let (_, config_handle) = conf.ssl_session_cache.ssl_session.private();
+    Ok(Settings {
+        config_handle,
+        version: in_range(conf.ssl_version, 0, 4, "ssl_version must be 0..=4")?,
+        dtls: flag(conf.transport)? == 1,
+        dtls_version: ext.dtls_version,
+        ciphers,
+        auth_mode: in_range(conf.auth_mode, 0, 3, "auth_mode must be 0..=3")?,
+        sni: flag(conf.sni_enable)? == 1,
+        ca_paths,
+        ca_buffers,
+        own_cert_path,
+        own_cert_buffer,
+        negotiate_timeout_s: in_range(
+            conf.ssl_negotiate_timeout,
+            HS_TIMEOUT_MIN,
+            c_int::MAX,
+            "ssl_negotiate_timeout must be at least 1 s",
+        )?,
+        timeout_hook: conf
+            .negotiate_timeout_cb
+            .map(|f| TimeoutHook { func: f as usize, arg: conf.negotiate_timeout_cb_arg as usize }),
+        ignore_localtime: ext.ignore_localtime,
+        ignore_invalid_certsign: flag(conf.ignore_invalid_certsign)? == 1,
+        ignore_certitem: if conf.ignore_certitem > CERTITEM_ALL {
+            return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
+        } else {
+            conf.ignore_certitem
+        },
+        ignore_multi_certchain_verify: flag(conf.ignore_multi_certchain_verify)? == 1,
+        session_cache: conf.ssl_session_cache.session_cache_enable != 0,
+        psk,
+        renegotiation: ext.renegotiation,
+    })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -803,7 +910,7 @@ mod tests {
     #[test]
     fn defaults_follow_the_at_manual() {
         let mut c = new_conf();
-        let s = unsafe { Settings::from_config(&mut c) }.unwrap();
+        let s = unsafe { settings_of(&mut c) }.unwrap();
         assert_eq!(s.version, 4);
         assert!(!s.dtls);
         assert_eq!(s.ciphers, CipherChoice::All);
@@ -836,14 +943,5 @@ mod tests {
         assert!(parse_psk_hex(b"abc").is_err());
         assert!(parse_psk_hex(b"zz").is_err());
         assert!(parse_psk_hex(b"").is_err());
-    }
-
-    #[test]
-    fn by_id_range_is_checked() {
-        assert!(with_config_id(-1, |_| Ok(())).is_err());
-        assert!(with_config_id(6, |_| Ok(())).is_err());
-        for id in 0..6 {
-            assert_eq!(with_config_id(id, |c| Ok(c.ssl_negotiate_timeout)).unwrap(), 300);
-        }
     }
 }

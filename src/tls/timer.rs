@@ -13,7 +13,7 @@ use mbedtls::ssl::context::TimerCallback;
 
 use crate::platform::{sync::Mutex, Instant};
 
-use crate::panic::catch_status_panic;
+use crate::tls::boundary::catch_status_panic;
 
 #[derive(Default)]
 struct TimerInner {

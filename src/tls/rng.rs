@@ -11,7 +11,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 
 use mbedtls::rng::{CtrDrbg, RngCallback};
 
-use crate::panic::catch_status_panic;
+use crate::tls::boundary::catch_status_panic;
 use crate::platform::{
     self,
     sync::{Lazy, Mutex},

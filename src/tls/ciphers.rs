@@ -6,6 +6,10 @@
 //! (unencrypted) suites, the single-DES suites and EC J-PAKE, and has everything else, RC4 and
 //! 3DES included (mbedtls only keeps those two out of its *default* list).
 
+// bindgen gives mbedtls's enums a different integer type per target, so the `as u32` below are
+// needed on some targets and redundant on others.
+#![allow(clippy::unnecessary_cast)]
+
 use core::ffi::c_int;
 
 use crate::error::{Error, Result};
@@ -729,7 +733,7 @@ mod tests {
     #[test]
     fn unsupported_suite_error_names_it() {
         let e = check_supported(0x0001).unwrap_err();
-        assert_eq!(e.code(), crate::abi::ql_ssl_error_code_e::QL_SSL_ERROR_NOT_SUPPORT);
+        assert!(matches!(e, Error::SuiteNotSupported(_)), "{e:?}");
         let text = e.to_string();
         assert!(text.contains("TLS_RSA_WITH_NULL_MD5 (0x0001)"), "{text}");
         assert!(check_supported(0x008C).is_ok());

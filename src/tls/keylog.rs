@@ -7,7 +7,7 @@
 //! mbedtls 2.28 hands the master secret and both randoms to the extended key-export callback
 //! (MBEDTLS_SSL_EXPORT_KEYS) each time it derives keys, for full and resumed handshakes. The
 //! callback takes no per-context pointer (NULL): one callback fits every context that shares a
-//! cached config (src/connection.rs), and the decision is the same for all configs of a process.
+//! cached config (src/tls/engine.rs), and the decision is the same for all configs of a process.
 
 use core::ffi::c_int;
 use std::fs::File;
@@ -41,7 +41,10 @@ fn keylog_file() -> Option<&'static Mutex<File>> {
 }
 
 /// Give a config being built the key-export callback when SSLKEYLOGFILE is in use.
-pub fn install(cfg: *mut mbedtls_sys::ssl_config) {
+///
+/// # Safety
+/// `cfg` must point to an initialised mbedtls config the caller is building.
+pub unsafe fn install(cfg: *mut mbedtls_sys::ssl_config) {
     if keylog_file().is_some() {
         // SAFETY: plain setter on the config the caller is building; the callback ignores its
         // context pointer (NULL).

@@ -6,6 +6,7 @@
 use core::ffi::c_int;
 
 use crate::abi::ql_ssl_error_code_e;
+use crate::capi::codes::ErrorCode;
 use crate::error::{Error, Result};
 use crate::platform;
 
@@ -41,14 +42,4 @@ pub fn ffi_guard<F: FnOnce() -> Result<c_int>>(func: &'static str, f: F) -> c_in
             ql_ssl_error_code_e::QL_SSL_ERROR_UNKOWN as c_int
         }
     }
-}
-
-/// Boundary for the socket callbacks mbedtls calls: a panic becomes a receive/send failure.
-pub fn catch_io_panic<F: FnOnce() -> mbedtls::Result<usize>>(f: F) -> mbedtls::Result<usize> {
-    platform::catch(f).unwrap_or_else(|| Err(mbedtls::error::codes::NetRecvFailed.into()))
-}
-
-/// Boundary for other mbedtls callbacks that return an int status: a panic becomes `on_panic`.
-pub fn catch_status_panic<F: FnOnce() -> c_int>(on_panic: c_int, f: F) -> c_int {
-    platform::catch(f).unwrap_or(on_panic)
 }

@@ -10,6 +10,7 @@
 use crate::prelude::*;
 
 use crate::abi::ql_ssl_error_code_e;
+use crate::capi::codes::ErrorCode;
 use crate::error::Error;
 use crate::platform;
 

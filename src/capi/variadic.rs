@@ -1,6 +1,6 @@
 //! Exported entry points of the C-variadic functions. Stable Rust cannot read `...` arguments, and
 //! rustc only exports Rust-defined symbols from a cdylib, so each exported name is a naked function
-//! whose only instruction is a tail jump to the C shim (src/shim.c): registers and stack reach the
+//! whose only instruction is a tail jump to the C shim (src/capi/shim.c): registers and stack reach the
 //! shim exactly as the caller set them up, so `va_arg` works as in a plain C definition.
 //! The C prototypes (with `...`) are written in cbindgen.toml, not generated from these.
 
@@ -28,6 +28,9 @@ macro_rules! tail_jump {
 macro_rules! variadic_export {
     ($name:ident => $target:path) => {
         /// C-variadic; see the prototype and documentation in ql_ssl.h.
+        ///
+        /// # Safety
+        /// The variadic arguments must have the shape the documentation of the config type gives.
         #[unsafe(naked)]
         #[no_mangle]
         pub unsafe extern "C" fn $name() {

@@ -13,9 +13,9 @@ use crate::prelude::*;
 
 use mbedtls::ssl::Context;
 
-use crate::config::Settings;
+use crate::tls::settings::Settings;
 use crate::hostname::CertNames;
-use crate::panic::catch_status_panic;
+use crate::tls::boundary::catch_status_panic;
 
 /// MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE: the validity period.
 pub(crate) const VALIDITY_FLAGS: u32 = 0x01 | 0x200;
@@ -82,7 +82,7 @@ impl VerifyPolicy {
         *self.hostname.lock() = host;
     }
 
-    /// mbedtls's own name finding is replaced by ours (see src/hostname.rs).
+    /// mbedtls's own name finding is replaced by ours (see src/tls/hostname.rs).
     fn name_flags(&self, depth: c_int, crt: Option<&mbedtls_sys::x509_crt>, flags: u32) -> u32 {
         let flags = flags & !CN_MISMATCH;
         match (depth, crt, self.hostname.lock().as_deref()) {
@@ -90,11 +90,6 @@ impl VerifyPolicy {
             (0, Some(crt), Some(host)) if !unsafe { CertNames::from_crt(crt) }.matches(host) => flags | CN_MISMATCH,
             _ => flags,
         }
-    }
-
-    /// The bits this policy forgives.
-    pub fn ignored(&self) -> u32 {
-        self.ignored
     }
 
     /// Apply the policy to the flags of the certificate at `depth` (0 = the server's own);

@@ -1,8 +1,8 @@
 /*
  * The C-variadic half of the API. Stable Rust cannot define variadic functions, so these four read
  * their arguments with va_arg, according to the config type, into a qlssl_va_args record and hand it
- * to typed Rust functions (src/capi.rs). Everything else - validation, storage, errors - is Rust.
- * The exported names ql_ssl_conf_set etc. are Rust naked functions (src/variadic.rs) that jump
+ * to typed Rust functions (src/capi/mod.rs). Everything else - validation, storage, errors - is Rust.
+ * The exported names ql_ssl_conf_set etc. are Rust naked functions (src/capi/variadic.rs) that jump
  * here with the caller's registers and stack untouched: rustc exports only Rust-defined symbols
  * from a cdylib, and this keeps one definition for both the .so and the .a.
  */
@@ -22,7 +22,7 @@ typedef struct {
 } qlssl_va_args;
 
 /*
- * Rust side (src/capi.rs). conf is NULL for the by_id variants, which pass ctx_id instead.
+ * Rust side (src/capi/mod.rs). conf is NULL for the by_id variants, which pass ctx_id instead.
  * Declared hidden: the linker gives a symbol the most restrictive visibility any object declares
  * for it, so these two internal entry points stay out of libqlssl.so's dynamic symbol table
  * (rustc would export them: they are #[no_mangle]). Only the ql_ssl_* API is exported.
@@ -41,39 +41,8 @@ enum {
     ARGS_PTR_INT_PTR_INT /* void *, int, void *, int -> p[0], i, p[1], j */
 };
 
-/* Highest config type (QL_SSL_CONF_PSK). */
-#define LAST_TYPE 21
-
-/* What conf_set reads for each type (must agree with ql_ssl_config_type_e's documentation). */
-static int set_shape(int type)
-{
-    switch (type) {
-    case 1: case 2: case 4: case 7: case 8: case 9: case 11: case 13: case 14: case 17: case 20:
-        return ARGS_INT;
-    case 12: return ARGS_U32;
-    case 3: case 18: case 19: return ARGS_PTR1;
-    case 5: return ARGS_PTR_INT;          /* char **paths, int count */
-    case 10: return ARGS_PTR2;
-    case 6: return ARGS_PTR3;
-    case 15: return ARGS_BUF;
-    case 16: return ARGS_OWNBUF;
-    case 21: return ARGS_PTR_INT_PTR_INT; /* key, key_len, identity, identity_len */
-    default: return ARGS_NONE; /* unknown type: nothing is read, Rust answers INVALID_PARAM */
-    }
-}
-
-/* What conf_get reads: output pointers. */
-static int get_shape(int type)
-{
-    switch (type) {
-    case 5: return ARGS_PTR2;  /* char ***paths, int *count */
-    case 6: return ARGS_PTR3;
-    case 10: return ARGS_PTR2;
-    case 15: case 16: return ARGS_NONE;
-    case 21: return ARGS_PTR4; /* key, key_len, identity, identity_len */
-    default: return (type >= 1 && type <= LAST_TYPE) ? ARGS_PTR1 : ARGS_NONE;
-    }
-}
+/* set_shape(), get_shape() and LAST_TYPE, generated from the config-item table (src/capi/items.rs). */
+#include "shim_shapes.h"
 
 static void read_args(int shape, va_list ap, qlssl_va_args *a)
 {

@@ -13,13 +13,15 @@ use crate::error::{Error, Result};
 /// # Safety
 /// `ssl` must be NULL or point to a readable `int`.
 pub unsafe fn try_handle(ssl: *const ql_ssl_context) -> Result<i32> {
-    ssl.as_ref().copied().ok_or(Error::BadHandle)
+    // SAFETY: `ssl` is NULL or points to a readable int (contract).
+    unsafe { ssl.as_ref() }.copied().ok_or(Error::BadHandle)
 }
 
 /// # Safety
 /// `conf` must be NULL or point to a `ql_ssl_config`.
 pub unsafe fn try_config<'a>(conf: *mut ql_ssl_config) -> Result<&'a mut ql_ssl_config> {
-    conf.as_mut().ok_or(Error::InvalidParam("config pointer is NULL"))
+    // SAFETY: `conf` is NULL or points to a ql_ssl_config the caller lends us (contract).
+    unsafe { conf.as_mut() }.ok_or(Error::InvalidParam("config pointer is NULL"))
 }
 
 /// A NUL-terminated string of at most `max` bytes (the terminator is searched no further).
@@ -30,8 +32,11 @@ pub unsafe fn try_cstr<'a>(s: *const c_char, max: usize) -> Result<&'a [u8]> {
     if s.is_null() {
         return Err(Error::InvalidParam("string argument is NULL"));
     }
-    let len = (0..=max).find(|&i| *s.add(i) == 0).ok_or(Error::InvalidParam("string argument is too long"))?;
-    Ok(CStr::from_bytes_with_nul_unchecked(core::slice::from_raw_parts(s as *const u8, len + 1)).to_bytes())
+    // SAFETY: a readable C string or `max + 1` readable bytes (contract); the search stops at the
+    // first NUL, so no byte after the terminator is read.
+    let len = (0..=max).find(|&i| unsafe { *s.add(i) } == 0).ok_or(Error::InvalidParam("string argument is too long"))?;
+    // SAFETY: bytes 0..=len were just read and byte `len` is the only NUL among them.
+    Ok(unsafe { CStr::from_bytes_with_nul_unchecked(core::slice::from_raw_parts(s as *const u8, len + 1)) }.to_bytes())
 }
 
 /// A readable byte buffer; `len` is clamped to `i32::MAX` because results are returned as `int`.
@@ -42,7 +47,8 @@ pub unsafe fn try_slice<'a>(buf: *const u8, len: usize) -> Result<&'a [u8]> {
     if buf.is_null() {
         return if len == 0 { Ok(&[]) } else { Err(Error::InvalidParam("buffer is NULL")) };
     }
-    Ok(core::slice::from_raw_parts(buf, len.min(i32::MAX as usize)))
+    // SAFETY: `len` readable bytes at `buf` (contract); clamping only shortens the slice.
+    Ok(unsafe { core::slice::from_raw_parts(buf, len.min(i32::MAX as usize)) })
 }
 
 /// A writable byte buffer; `len` is clamped to `i32::MAX`.
@@ -53,7 +59,8 @@ pub unsafe fn try_slice_mut<'a>(buf: *mut u8, len: usize) -> Result<&'a mut [u8]
     if buf.is_null() {
         return if len == 0 { Ok(&mut []) } else { Err(Error::InvalidParam("buffer is NULL")) };
     }
-    Ok(core::slice::from_raw_parts_mut(buf, len.min(i32::MAX as usize)))
+    // SAFETY: `len` writable bytes at `buf` (contract), lent to us for this call only.
+    Ok(unsafe { core::slice::from_raw_parts_mut(buf, len.min(i32::MAX as usize)) })
 }
 
 /// Copy `text` into a caller buffer of `len` bytes, truncated and always NUL-terminated.
@@ -65,7 +72,10 @@ pub unsafe fn write_text(text: &str, buf: *mut c_char, len: usize) -> Result<()>
         return Err(Error::InvalidParam("message buffer is NULL or empty"));
     }
     let n = text.len().min(len - 1);
-    core::ptr::copy_nonoverlapping(text.as_ptr(), buf as *mut u8, n);
-    *buf.add(n) = 0;
+    // SAFETY: `n + 1 <= len` writable bytes at `buf` (contract); `text` is our own memory.
+    unsafe {
+        core::ptr::copy_nonoverlapping(text.as_ptr(), buf as *mut u8, n);
+        *buf.add(n) = 0;
+    }
     Ok(())
 }

@@ -1,7 +1,20 @@
-//! The exported C functions. Each one only converts its arguments (src/ffi.rs), looks up the handle,
-//! calls the core, and maps the result to a code, inside the panic boundary (src/panic.rs).
+//! The C adapter: the exported C functions. Each one only converts its arguments (`ffi`), calls
+//! the contexts service (src/registry.rs) or the config store (`config`), and maps the result to a
+//! code (`codes`), inside the panic boundary (`panic`).
 //! `ql_ssl_conf_set`, `ql_ssl_conf_get` and their `_by_id` variants are C-variadic and live in
-//! src/shim.c, which calls `qlssl_conf_set_args` / `qlssl_conf_get_args` below.
+//! src/capi/shim.c, which calls `qlssl_conf_set_args` / `qlssl_conf_get_args` below.
+
+pub mod abi;
+pub mod cipherlist;
+pub mod codes;
+pub mod logging;
+pub mod config;
+pub mod diag;
+pub mod ffi;
+pub mod items;
+pub mod panic;
+pub mod variadic;
+pub mod version;
 
 use core::ffi::{c_char, c_int, c_uchar, c_void};
 
@@ -10,46 +23,43 @@ use crate::prelude::*;
 
 use crate::abi::*;
 use crate::ciphers;
-use crate::config::{self, Settings};
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::ffi::{try_config, try_cstr, try_handle, try_slice, try_slice_mut, write_text};
-use crate::context::Context;
-use crate::handle::HandleTable;
 use crate::panic::ffi_guard;
-use crate::platform::sync::Lazy;
-use alloc::sync::Arc;
-
-/// Live SSL contexts. The base keeps context handles apart from small integers and from config handles.
-static CONNECTIONS: Lazy<HandleTable<Connection, Context>> = Lazy::new(|| HandleTable::new(0x0100_0000));
-
-/// Number of live contexts (leak checks in tests).
-pub fn live_contexts() -> usize {
-    CONNECTIONS.len()
-}
+use crate::registry::{contexts, ConnId};
 
 fn ok() -> Result<c_int> {
     Ok(ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int)
 }
 
-/// Run `f` on the connection behind `ssl` (calls that never wait for the socket).
-unsafe fn with_conn<R>(ssl: *const ql_ssl_context, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
-    CONNECTIONS.get(try_handle(ssl)?)?.with(f)
+/// The handle behind `ssl`, read once at the top of an export (the error is reported inside
+/// the export's panic boundary).
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
+unsafe fn handle_of(ssl: *const ql_ssl_context) -> Result<ConnId> {
+    // SAFETY: the caller's contract is `try_handle`'s.
+    unsafe { try_handle(ssl) }
 }
 
-/// The context behind `ssl`, for the calls that may wait for the socket (src/context.rs).
-unsafe fn context(ssl: *const ql_ssl_context) -> Result<Arc<Context>> {
-    CONNECTIONS.get(try_handle(ssl)?)
+/// Run `f` on the connection `handle` (calls that never wait for the socket).
+fn with_conn<R>(handle: Result<ConnId>, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
+    contexts().with_conn(handle?, f)
 }
 
 /// Initialise `conf` with the defaults of the AT manual: version ALL, TLS, all cipher suites
 /// (0xFFFF), no verification, SNI off, ignore local time on, negotiate timeout 300 s, session cache
 /// off. Every initialised config must be released with `ql_ssl_conf_free()`. Calling it again on a
 /// still-initialised config releases what the first call allocated.
+///
+/// # Safety
+/// `conf` must be NULL or point to writable memory of `sizeof(ql_ssl_config)` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_conf_init(conf: *mut ql_ssl_config) -> c_int {
     ffi_guard("ql_ssl_conf_init", || {
-        config::init(try_config(conf)?)?;
+        // SAFETY: NULL or the application's config (this function's contract).
+        config::init(unsafe { try_config(conf) }?)?;
         ok()
     })
 }
@@ -57,12 +67,19 @@ pub unsafe extern "C" fn ql_ssl_conf_init(conf: *mut ql_ssl_config) -> c_int {
 /// A typed config operation of the shim's entry points.
 type ConfOp = unsafe fn(&mut ql_ssl_config, c_int, &qlssl_va_args) -> Result<()>;
 
+/// # Safety
+/// As for `config::get`.
 unsafe fn get_op(c: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Result<()> {
-    config::get(c, ty, a)
+    // SAFETY: the caller's contract is `config::get`'s.
+    unsafe { config::get(c, ty, a) }
 }
 
 /// Apply `op` to the caller's config, or to library-owned config `ctx_id` when `by_id` is set;
 /// `func` is the exported (variadic) function's name.
+///
+/// # Safety
+/// `conf` must be NULL or point to a `ql_ssl_config`; `args` must be NULL or point to the
+/// shim's record of the variadic arguments, which are what the documentation of `ty` says.
 unsafe fn conf_call(
     func: &'static str,
     conf: *mut ql_ssl_config,
@@ -73,17 +90,24 @@ unsafe fn conf_call(
     op: ConfOp,
 ) -> c_int {
     ffi_guard(func, || {
-        let args = args.as_ref().ok_or(Error::Internal("shim passed no arguments".into()))?;
+        // SAFETY: NULL or the shim's argument record (contract).
+        let args = unsafe { args.as_ref() }.ok_or(Error::Internal("shim passed no arguments".into()))?;
         if by_id != 0 {
-            config::with_config_id(ctx_id, |c| op(c, ty, args))?;
+            // SAFETY: the arguments are what `ty` documents (contract); the config is ours.
+            contexts().with_config(ctx_id, |c| unsafe { op(c, ty, args) })?;
         } else {
-            op(try_config(conf)?, ty, args)?;
+            // SAFETY: `conf` and the arguments as the contract says.
+            unsafe { op(try_config(conf)?, ty, args) }?;
         }
         ok()
     })
 }
 
 /// Internal: typed half of `ql_ssl_conf_set` / `ql_ssl_conf_set_by_id` (called by the C shim).
+///
+/// # Safety
+/// `conf` must be NULL or point to an initialised `ql_ssl_config` (ignored when `by_id` is set).
+/// Called only by the variadic shim (src/capi/shim.c): `args` points to its record of the variadic arguments, which have the shape the documentation of `type` gives.
 #[no_mangle]
 pub unsafe extern "C" fn qlssl_conf_set_args(
     conf: *mut ql_ssl_config,
@@ -93,10 +117,15 @@ pub unsafe extern "C" fn qlssl_conf_set_args(
     args: *const qlssl_va_args,
 ) -> c_int {
     let func = if by_id != 0 { "ql_ssl_conf_set_by_id" } else { "ql_ssl_conf_set" };
-    conf_call(func, conf, by_id, ctx_id, r#type, args, config::set)
+    // SAFETY: the shim passes the exported function's arguments through (contract).
+    unsafe { conf_call(func, conf, by_id, ctx_id, r#type, args, config::set) }
 }
 
 /// Internal: typed half of `ql_ssl_conf_get` / `ql_ssl_conf_get_by_id` (called by the C shim).
+///
+/// # Safety
+/// `conf` must be NULL or point to an initialised `ql_ssl_config` (ignored when `by_id` is set).
+/// Called only by the variadic shim (src/capi/shim.c): `args` points to its record of the variadic arguments, which have the shape the documentation of `type` gives.
 #[no_mangle]
 pub unsafe extern "C" fn qlssl_conf_get_args(
     conf: *mut ql_ssl_config,
@@ -106,27 +135,36 @@ pub unsafe extern "C" fn qlssl_conf_get_args(
     args: *const qlssl_va_args,
 ) -> c_int {
     let func = if by_id != 0 { "ql_ssl_conf_get_by_id" } else { "ql_ssl_conf_get" };
-    conf_call(func, conf, by_id, ctx_id, r#type, args, get_op)
+    // SAFETY: as for `qlssl_conf_set_args`.
+    unsafe { conf_call(func, conf, by_id, ctx_id, r#type, args, get_op) }
 }
 
 /// Release everything `conf` owns: the library's copies of paths and cipher list, and a
 /// malloc'd cipher list the config adopted (see `ql_ssl_conf_set`). Afterwards the config is
 /// uninitialised; freeing it again returns `QL_SSL_ERROR_INVALID_PARAM` and does nothing.
 /// Contexts already set up from this config are not affected.
+///
+/// # Safety
+/// `conf` must be NULL or point to a `ql_ssl_config`, whose pointer members are NULL or what their documentation says, and no other call may use it at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_conf_free(conf: *mut ql_ssl_config) -> c_int {
     ffi_guard("ql_ssl_conf_free", || {
-        config::free(try_config(conf)?)?;
+        // SAFETY: NULL or the application's config (contract).
+        config::free(unsafe { try_config(conf) }?)?;
         ok()
     })
 }
 
 /// Create a context and write its handle to `*ssl` (only on success). Handles are never reused.
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context` that receives the handle.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_new(ssl: *mut ql_ssl_context) -> c_int {
     ffi_guard("ql_ssl_new", || {
-        let out = ssl.as_mut().ok_or(Error::InvalidParam("ssl is NULL"))?;
-        *out = CONNECTIONS.insert(Connection::new())?;
+        // SAFETY: NULL or a writable ql_ssl_context (contract).
+        let out = unsafe { ssl.as_mut() }.ok_or(Error::InvalidParam("ssl is NULL"))?;
+        *out = contexts().create()?;
         ok()
     })
 }
@@ -136,11 +174,18 @@ pub unsafe extern "C" fn ql_ssl_new(ssl: *mut ql_ssl_context) -> c_int {
 /// `QL_SSL_ERROR_BAD_REQUEST`; out-of-range config members give `QL_SSL_ERROR_INVALID_PARAM`;
 /// features this build lacks give `QL_SSL_ERROR_NOT_SUPPORT`. May be called before or after
 /// `ql_ssl_set_socket_fd()` / `ql_ssl_set_hostname()`, once per context.
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
+/// `conf` must be NULL or point to a `ql_ssl_config`, whose pointer members are NULL or what their documentation says, and no other call may use it at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_setup(ssl: *mut ql_ssl_context, conf: *mut ql_ssl_config) -> c_int {
+    // SAFETY: `ssl` and `conf` as the contract says; the config's pointer members are NULL or
+    // what the struct's documentation says.
+    let handle = unsafe { handle_of(ssl) };
     ffi_guard("ql_ssl_setup", || {
-        let settings = Settings::from_config(try_config(conf)?)?;
-        with_conn(ssl, |c| c.setup(settings))?;
+        let settings = unsafe { config::settings_of(try_config(conf)?) }?;
+        with_conn(handle, |c| c.setup(settings))?;
         ok()
     })
 }
@@ -157,10 +202,15 @@ pub unsafe extern "C" fn ql_ssl_setup(ssl: *mut ql_ssl_context, conf: *mut ql_ss
 /// (the context stays new). `ql_ssl_last_error()` names the reason. A refused descriptor is not
 /// bound; an earlier binding stays. A non-blocking TCP `connect()` still in progress is accepted.
 /// Bare metal: only "not open" can be checked (the platform hooks have no descriptor-kind query).
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_set_socket_fd(ssl: *mut ql_ssl_context, sock_fd: c_int) -> c_int {
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
     ffi_guard("ql_ssl_set_socket_fd", || {
-        with_conn(ssl, |c| c.set_socket_fd(sock_fd))?;
+        with_conn(handle, |c| c.set_socket_fd(sock_fd))?;
         ok()
     })
 }
@@ -170,11 +220,18 @@ pub unsafe extern "C" fn ql_ssl_set_socket_fd(ssl: *mut ql_ssl_context, sock_fd:
 /// Without a host name no name check is made. May be called before or after `ql_ssl_setup()` (the
 /// SDK's current header calls it after): the name is applied when the handshake starts; once the
 /// handshake has started it cannot change (`QL_SSL_ERROR_INVALID_PARAM`).
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
+/// `hostname` must be NULL or point to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname: *const c_char) -> c_int {
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
     ffi_guard("ql_ssl_set_hostname", || {
-        let name = try_cstr(hostname, config::MAX_HOSTNAME + 1)?;
-        with_conn(ssl, |c| c.set_hostname(name))?;
+        // SAFETY: NULL or a C string (contract); no more than MAX_HOSTNAME + 1 bytes are read.
+        let name = unsafe { try_cstr(hostname, config::MAX_HOSTNAME + 1) }?;
+        with_conn(handle, |c| c.set_hostname(name))?;
         ok()
     })
 }
@@ -185,13 +242,20 @@ pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname:
 /// `QL_SSL_ERROR_HS_FAILURE` and `negotiate_timeout_cb(ssl, arg)` is called once (the context
 /// may be freed from inside the callback). Calling it after success returns `QL_SSL_SUCCESS`.
 /// Threads: see `ql_ssl_read` (a second concurrent handshake on one context: `INVALID_PARAM`).
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_handshake(ssl: *mut ql_ssl_context) -> c_int {
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
     ffi_guard("ql_ssl_handshake", || {
-        let (result, notice) = context(ssl)?.handshake();
+        let (result, notice) = contexts().handshake_step(handle?)?;
         // The context's lock and gate are released: the callback may free the context.
-        if let Some(cb) = notice.and_then(|n| n.cb.map(|cb| (cb, n.arg))) {
-            (cb.0)(ssl, cb.1 as *mut c_void);
+        if let Some(n) = notice {
+            // SAFETY: the hook's address is a `ql_ssl_handshake_timeout_cb` (only `settings_of`
+            // makes hooks), and the application registered it for exactly this call.
+            unsafe { config::timeout_callback(n.hook.func)(ssl, n.hook.arg as *mut c_void) };
         }
         result?;
         ok()
@@ -200,27 +264,41 @@ pub unsafe extern "C" fn ql_ssl_handshake(ssl: *mut ql_ssl_context) -> c_int {
 
 /// Historic spelling of `ql_ssl_handshake` kept as a symbol so objects built against old SDK
 /// headers link (new code gets the macro of the same name).
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_handshark(ssl: *mut ql_ssl_context) -> c_int {
-    ql_ssl_handshake(ssl)
+    // SAFETY: the same contract.
+    unsafe { ql_ssl_handshake(ssl) }
 }
 
 /// Send a close_notify alert. Afterwards reads and writes return `QL_SSL_ERROR_INVALID_PARAM`.
 /// Before the handshake has completed there is nothing to close: `QL_SSL_ERROR_INVALID_PARAM`.
 /// Non-blocking socket: may return `QL_SSL_ERROR_WANT_WRITE`; call again.
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_close_notify(ssl: *mut ql_ssl_context) -> c_int {
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
     ffi_guard("ql_ssl_close_notify", || {
-        context(ssl)?.close_notify()?;
+        contexts().close_notify(handle?)?;
         ok()
     })
 }
 
 /// Number of decrypted bytes ready to be read without touching the socket (>= 0), or an error
 /// (`QL_SSL_ERROR_HS_INPROGRESS` before the handshake is done).
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_int {
-    ffi_guard("ql_ssl_get_bytes_avail", || with_conn(ssl, |c| c.bytes_avail()).map(|n| n.min(i32::MAX as usize) as c_int))
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
+    ffi_guard("ql_ssl_get_bytes_avail", || with_conn(handle, |c| c.bytes_avail()).map(|n| n.min(i32::MAX as usize) as c_int))
 }
 
 /// Read up to `len` bytes into `buf`. Returns the count (> 0); 0 once the peer has closed the
@@ -233,11 +311,18 @@ pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_i
 /// context is locked only while TLS runs, never while waiting for the socket). A second
 /// concurrent `ql_ssl_read` on one context returns `QL_SSL_ERROR_INVALID_PARAM` at once. When
 /// another task frees the context, a waiting call returns `QL_SSL_ERROR_INVALID_PARAM` promptly.
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
+/// `buf` must be NULL or point to `len` writable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
     ffi_guard("ql_ssl_read", || {
-        let buf = try_slice_mut(buf, len)?;
-        context(ssl)?.read(buf).map(|n| n as c_int)
+        // SAFETY: NULL or `len` writable bytes, lent for this call (contract).
+        let buf = unsafe { try_slice_mut(buf, len) }?;
+        contexts().read(handle?, buf).map(|n| n as c_int)
     })
 }
 
@@ -246,11 +331,18 @@ pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar
 /// with the same data. `QL_SSL_ERROR_SOCKET_RESET` when the peer is gone.
 /// Threads: as for `ql_ssl_read`; a second concurrent write (or close_notify) on one context
 /// returns `QL_SSL_ERROR_INVALID_PARAM` (records of two writes must not interleave).
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
+/// `buf` must be NULL or point to `len` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const c_uchar, len: usize) -> c_int {
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
     ffi_guard("ql_ssl_write", || {
-        let buf = try_slice(buf, len)?;
-        context(ssl)?.write(buf).map(|n| n as c_int)
+        // SAFETY: NULL or `len` readable bytes (contract).
+        let buf = unsafe { try_slice(buf, len) }?;
+        contexts().write(handle?, buf).map(|n| n as c_int)
     })
 }
 
@@ -260,29 +352,40 @@ pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const c_uc
 /// woken and returns `QL_SSL_ERROR_INVALID_PARAM`; free returns once it has left (within ~20 ms;
 /// at most 2 s), and after free returns the library never touches the socket again, so the
 /// application may close it at once. The memory is released when the last task has left.
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_free(ssl: *mut ql_ssl_context) -> c_int {
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
     ffi_guard("ql_ssl_free", || {
-        let ctx = CONNECTIONS.remove(try_handle(ssl)?)?;
         // Tasks inside the context (one waiting for its socket, say) are woken and leave with
         // FREED_DURING_CALL; free waits for them, so nothing touches the descriptor once it returns.
-        ctx.free();
-        // The context's memory goes with the last reference (normally this one).
-        drop(ctx);
+        contexts().close(handle?)?;
         ok()
     })
 }
 
 /// 1 when the handshake has completed, 0 when not (yet), < 0 for a bad handle.
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_handshake_finished(ssl: *mut ql_ssl_context) -> c_int {
-    ffi_guard("ql_ssl_handshake_finished", || with_conn(ssl, |c| Ok(c.handshake_finished() as c_int)))
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
+    ffi_guard("ql_ssl_handshake_finished", || with_conn(handle, |c| Ok(c.handshake_finished() as c_int)))
 }
 
 /// Historic spelling of `ql_ssl_handshake_finished` (see `ql_ssl_handshark`).
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_handshark_finished(ssl: *mut ql_ssl_context) -> c_int {
-    ql_ssl_handshake_finished(ssl)
+    // SAFETY: the same contract.
+    unsafe { ql_ssl_handshake_finished(ssl) }
 }
 
 /// 1 when this build can negotiate cipher suite `cs_id`, as its mbedtls reports it (140 of the 162
@@ -296,38 +399,59 @@ pub extern "C" fn ql_ssl_ciphersuit_is_valid(cs_id: c_int) -> c_int {
 }
 
 /// Extension: the negotiated cipher-suite id (> 0) once the handshake is done, else an error.
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_get_ciphersuite(ssl: *mut ql_ssl_context) -> c_int {
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
     ffi_guard("ql_ssl_get_ciphersuite", || {
-        with_conn(ssl, |c| c.ciphersuite().map(c_int::from).ok_or(Error::WrongState("no handshake has completed")))
+        with_conn(handle, |c| c.ciphersuite().map(c_int::from).ok_or(Error::WrongState("no handshake has completed")))
     })
 }
 
 /// Extension: 1 when the completed handshake resumed a session from the session cache
 /// (`QL_SSL_CONF_SESSION_CACHE`), 0 when it was a full handshake, < 0 for a bad handle.
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_session_resumed(ssl: *mut ql_ssl_context) -> c_int {
-    ffi_guard("ql_ssl_session_resumed", || with_conn(ssl, |c| Ok(c.resumed() as c_int)))
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
+    ffi_guard("ql_ssl_session_resumed", || with_conn(handle, |c| Ok(c.resumed() as c_int)))
 }
 
 /// Extension: write the certificate verification findings of the last handshake to `*flags`
 /// (MBEDTLS_X509_BADCERT_* bits as found, before `ignore_*` settings forgave any; 0 = clean).
 /// `QL_SSL_ERROR_INVALID_PARAM` when verification was not configured.
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
+/// `flags` must be NULL or point to a writable `uint32_t`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_get_verify_result(ssl: *mut ql_ssl_context, flags: *mut u32) -> c_int {
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let handle = unsafe { handle_of(ssl) };
     ffi_guard("ql_ssl_get_verify_result", || {
-        let out = flags.as_mut().ok_or(Error::InvalidParam("flags is NULL"))?;
-        *out = with_conn(ssl, |c| c.verify_flags().ok_or(Error::WrongState("verification is not configured")))?;
+        // SAFETY: NULL or a writable u32 (contract).
+        let out = unsafe { flags.as_mut() }.ok_or(Error::InvalidParam("flags is NULL"))?;
+        *out = with_conn(handle, |c| c.verify_flags().ok_or(Error::WrongState("verification is not configured")))?;
         ok()
     })
 }
 
 /// Extension: write a description of result code `code` into `buf` (`len` bytes, always
 /// NUL-terminated, truncated if needed).
+///
+/// # Safety
+/// `buf` must be NULL or point to `len` writable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_strerror(code: c_int, buf: *mut c_char, len: usize) -> c_int {
     ffi_guard("ql_ssl_strerror", || {
-        write_text(code_text(code), buf, len)?;
+        // SAFETY: `len` writable bytes at `buf` (contract).
+        unsafe { write_text(code_text(code), buf, len) }?;
         ok()
     })
 }
@@ -341,11 +465,15 @@ pub unsafe extern "C" fn ql_ssl_strerror(code: c_int, buf: *mut c_char, len: usi
 /// `ql_ssl_free`) and asking afterwards works, and asking twice gives the same text. Other
 /// threads' calls do not change it. Bare metal: one text for the whole library (no thread-local
 /// storage), so another task's failing or WANT_* call in between replaces it.
+///
+/// # Safety
+/// `buf` must be NULL or point to `len` writable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_last_error(buf: *mut c_char, len: usize) -> c_int {
     let text = crate::diag::last();
     ffi_guard("ql_ssl_last_error", || {
-        write_text(&text, buf, len)?;
+        // SAFETY: `len` writable bytes at `buf` (contract).
+        unsafe { write_text(&text, buf, len) }?;
         ok()
     })
 }
@@ -375,11 +503,16 @@ fn code_text(code: c_int) -> &'static str {
 /// doing anything. Returns `QL_SSL_ERROR_INVALID_PARAM` for NULL, a wrong `version` or a missing
 /// required hook, and when hooks are already registered (memory from the first allocator must go
 /// back to it, so the table cannot be replaced).
+///
+/// # Safety
+/// `hooks` must be NULL or point to a readable `ql_ssl_platform_hooks`.
 #[cfg(feature = "baremetal")]
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_platform_init(hooks: *const ql_ssl_platform_hooks) -> c_int {
+    use crate::capi::codes::ErrorCode;
     // No ffi_guard: it refuses every call until this one succeeded. Nothing here allocates or panics.
-    let result = match hooks.as_ref() {
+    // SAFETY: NULL or a readable hook table (contract).
+    let result = match unsafe { hooks.as_ref() } {
         None => Err(Error::InvalidParam("hooks is NULL")),
         Some(h) => crate::platform::hooks::install(h),
     };

@@ -10,7 +10,7 @@ use mbedtls::alloc::List as MbedtlsList;
 use mbedtls::pk::Pk;
 use mbedtls::x509::Certificate;
 
-use crate::config::Settings;
+use crate::tls::settings::Settings;
 use crate::error::{describe, Error, Result};
 use crate::platform::{
     self,
@@ -91,6 +91,7 @@ unsafe impl Sync for SharedCaList {}
 /// Most CA lists kept parsed. Parsing PEM (base64) was two thirds of `ql_ssl_setup`'s cost.
 const CA_CACHE_ENTRIES: usize = 8;
 
+#[allow(clippy::type_complexity)]
 static CA_CACHE: Lazy<Mutex<Vec<(Vec<CaSource>, SharedCaList)>>> = Lazy::new(|| Mutex::new(Vec::new()));
 
 fn file_source(p: &CStr) -> Result<CaSource> {

@@ -1,13 +1,12 @@
-//! The one error type of the core and its one mapping to `ql_ssl_error_code_e`.
+//! The one error type of the core. Which C result code each error becomes is the C adapter's
+//! business (`capi::codes`).
 
-use crate::abi::ql_ssl_error_code_e as E;
 use mbedtls::error::codes;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// Everything that can go wrong inside the library. `code()` is the only place that decides which
-/// C result code the application sees.
+/// Everything that can go wrong inside the library.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum Error {
     #[error("invalid argument: {0}")]
@@ -48,24 +47,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// The C result code for this error.
-    pub fn code(&self) -> E {
-        match self {
-            Error::InvalidParam(_) | Error::BadHandle | Error::WrongState(_) => E::QL_SSL_ERROR_INVALID_PARAM,
-            Error::NotSupported(_) | Error::SuiteNotSupported(_) => E::QL_SSL_ERROR_NOT_SUPPORT,
-            Error::OutOfMemory => E::QL_SSL_ERROR_OUT_OF_MEM,
-            Error::BadRequest(_) => E::QL_SSL_ERROR_BAD_REQUEST,
-            Error::Handshake(_) | Error::HandshakeTimeout(_) => E::QL_SSL_ERROR_HS_FAILURE,
-            Error::HandshakeInProgress => E::QL_SSL_ERROR_HS_INPROGRESS,
-            Error::WantRead => E::QL_SSL_ERROR_WANT_READ,
-            Error::WantWrite => E::QL_SSL_ERROR_WANT_WRITE,
-            Error::SocketReset | Error::PeerAlert(_) => E::QL_SSL_ERROR_SOCKET_RESET,
-            Error::Decrypt(_) => E::QL_SSL_ERROR_DECRYPT_FAILURE,
-            Error::Encrypt(_) => E::QL_SSL_ERROR_ENCRYPT_FAILURE,
-            Error::Internal(_) => E::QL_SSL_ERROR_UNKOWN,
-        }
-    }
-
     /// Classify an mbedtls error raised while handshaking.
     pub fn from_handshake(e: &mbedtls::Error) -> Error {
         Self::common(e).unwrap_or_else(|| Error::Handshake(describe(e)))

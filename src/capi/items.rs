@@ -1,0 +1,354 @@
+//! The config vocabulary of the C API: one row per `ql_ssl_config_type_e` item, with the argument
+//! shapes `ql_ssl_conf_set`/`ql_ssl_conf_get` read and the documentation of those arguments.
+//! Everything that must agree on the shapes is generated from this table by `tests/items.rs`
+//! (`QLSSL_BLESS=1 cargo test --release --test items` rewrites, a plain run checks they are
+//! current): the variadic shim's shape tables (`src/capi/shim_shapes.h`), the argument lists in
+//! the header's docs of `ql_ssl_conf_set`/`ql_ssl_conf_get` (cbindgen.toml's trailer, then
+//! include/ql_ssl.h), and the fuzzer's shape lists (`fuzz/shapes/conf_shapes.rs`).
+//!
+//! A new item is one row here plus its handler: the value check and storage in `config::set`/`get`
+//! (and, when it reaches a connection, a `Settings` field and a `ConfigItem` variant).
+
+/// What the shim reads after `type` (`va_arg`s, in order) into the `qlssl_va_args` record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Nothing (unknown type, write-only item's get).
+    None,
+    /// `int` → `i` (and `u`).
+    Int,
+    /// `uint32_t` → `u` (and `i`).
+    U32,
+    /// One pointer → `p[0]`.
+    Ptr1,
+    /// Two pointers → `p[0..2]`.
+    Ptr2,
+    /// Three pointers → `p[0..3]`.
+    Ptr3,
+    /// Four pointers → `p[0..4]`.
+    Ptr4,
+    /// `void *, size_t` → `p[0], n[0]`.
+    Buf,
+    /// `void *, size_t, void *, size_t, void *` → `p[0], n[0], p[1], n[1], p[2]`.
+    OwnBuf,
+    /// `void *, int` → `p[0], i`.
+    PtrInt,
+    /// `void *, int, void *, int` → `p[0], i, p[1], j`.
+    PtrIntPtrInt,
+}
+
+impl Shape {
+    /// The shim's name for the shape.
+    pub fn c_name(self) -> &'static str {
+        match self {
+            Shape::None => "ARGS_NONE",
+            Shape::Int => "ARGS_INT",
+            Shape::U32 => "ARGS_U32",
+            Shape::Ptr1 => "ARGS_PTR1",
+            Shape::Ptr2 => "ARGS_PTR2",
+            Shape::Ptr3 => "ARGS_PTR3",
+            Shape::Ptr4 => "ARGS_PTR4",
+            Shape::Buf => "ARGS_BUF",
+            Shape::OwnBuf => "ARGS_OWNBUF",
+            Shape::PtrInt => "ARGS_PTR_INT",
+            Shape::PtrIntPtrInt => "ARGS_PTR_INT_PTR_INT",
+        }
+    }
+}
+
+/// One config item.
+#[derive(Debug)]
+pub struct Item {
+    /// The `ql_ssl_config_type_e` value (the SDK's).
+    pub id: i32,
+    /// The name after `QL_SSL_CONF_`.
+    pub name: &'static str,
+    /// Arguments of `ql_ssl_conf_set`.
+    pub set: Shape,
+    /// Arguments of `ql_ssl_conf_get` (output pointers).
+    pub get: Shape,
+    /// The set arguments, as the header documents them (first line).
+    pub set_doc: &'static str,
+    /// Further lines, aligned under `set_doc`.
+    pub set_more: &'static [&'static str],
+    /// A paragraph under the item.
+    pub notes: &'static [&'static str],
+    /// The get arguments, as the header documents them.
+    pub get_doc: &'static str,
+}
+
+/// Every item, in id order.
+pub const ITEMS: &[Item] = &[
+    Item {
+        id: 1,
+        name: "VERSION",
+        set: Shape::Int,
+        get: Shape::Ptr1,
+        set_doc: "int  ql_ssl_version_type_e (0..4)",
+        set_more: &[],
+        notes: &[],
+        get_doc: "int *",
+    },
+    Item {
+        id: 2,
+        name: "TRANSPORT",
+        set: Shape::Int,
+        get: Shape::Ptr1,
+        set_doc: "int  0 TLS, 1 DTLS",
+        set_more: &[],
+        notes: &[],
+        get_doc: "int *",
+    },
+    Item {
+        id: 3,
+        name: "CIPHERSUITE",
+        set: Shape::Ptr1,
+        get: Shape::Ptr1,
+        set_doc: "int *list",
+        set_more: &[],
+        notes: &[
+            "The config keeps its own zero-terminated copy (visible in conf->ciphersuites).",
+            "A list in static storage or on the calling thread's stack is borrowed: it must end with 0",
+            "(or with 0xFFFF, \"all\") and is never freed by the library. Any other list is taken to come",
+            "from malloc(), as in the SDK demo: it is read up to the first 0, the end of its malloc block",
+            "or the first value that is not a cipher-suite id (so the demo's unterminated two-int list",
+            "works), and the config adopts it: it is freed by the next CIPHERSUITE set or by",
+            "ql_ssl_conf_free(); the application must not free it.",
+            "Every QL_SSL_TLS_* id is accepted; a suite this build cannot negotiate (the ones",
+            "ql_ssl_ciphersuit_is_valid() answers 0 for: NULL, single-DES, EC J-PAKE) makes the set fail",
+            "with QL_SSL_ERROR_NOT_SUPPORT, keeps the previous list and leaves a refused malloc'd list",
+            "to the application; ql_ssl_last_error() names the suite. Other values: INVALID_PARAM.",
+            "An explicit list is offered exactly (RC4 and 3DES included when listed); ql_ssl_setup()",
+            "fails with QL_SSL_ERROR_BAD_REQUEST when none of its suites fits the configured",
+            "version/transport/PSK (PSK suites without a PSK: the text names the PSK items).",
+            "VERIFY_SERVER with only PSK, DHE-PSK or ECDHE-PSK suites needs no CA (no certificate).",
+            "0xFFFF (or NULL) selects \"all\": mbedtls's default list, which covers the module's table",
+            "except RC4 and 3DES (mbedtls 2.28 offers those only when listed explicitly) and adds",
+            "newer suites (AES-GCM with ECDSA, ChaCha20-Poly1305, ...).",
+        ],
+        get_doc: "int ** (the config's zero-terminated list; valid until the next set or free)",
+    },
+    Item {
+        id: 4,
+        name: "AUTHMODE",
+        set: Shape::Int,
+        get: Shape::Ptr1,
+        set_doc: "int  ql_ssl_authmode_e (0..3)",
+        set_more: &[],
+        notes: &[],
+        get_doc: "int *",
+    },
+    Item {
+        id: 5,
+        name: "CACERT",
+        set: Shape::PtrInt,
+        get: Shape::Ptr2,
+        set_doc: "char **paths, int count   (the SDK demo's shape:",
+        set_more: &[
+            "char *p = \"UFS:cacert.pem\"; ...(&cfg, QL_SSL_CONF_CACERT, &p, 1))",
+            "count 1..QL_MAX_CA_CERT_CNT non-NULL paths, copied; they",
+            "REPLACE the whole CA path list (setting it again on the",
+            "same config never overflows). paths NULL clears the list.",
+            "PEM or DER; \"UFS:name\" resolves under $QLSSL_UFS_DIR",
+            "(default: working directory).",
+        ],
+        notes: &[],
+        get_doc: "char ***paths, int *count: *paths = conf->ca_cert_path (the config's own array, NULL-padded), *count = slots up to the last non-NULL path (0 = none)",
+    },
+    Item {
+        id: 6,
+        name: "OWNCERT",
+        set: Shape::Ptr3,
+        get: Shape::Ptr3,
+        set_doc: "const char *cert_path, const char *key_path,",
+        set_more: &[
+            "const char *key_pwd (NULL if the key is not encrypted);",
+            "client_cert_type = QL_SSL_CLIENT_CERT_FILE",
+        ],
+        notes: &[],
+        get_doc: "char **cert_path, char **key_path, char **key_pwd",
+    },
+    Item {
+        id: 7,
+        name: "SNI",
+        set: Shape::Int,
+        get: Shape::Ptr1,
+        set_doc: "int  0/1",
+        set_more: &[],
+        notes: &[],
+        get_doc: "int *",
+    },
+    Item {
+        id: 8,
+        name: "HS_TIMEOUT",
+        set: Shape::Int,
+        get: Shape::Ptr1,
+        set_doc: "int  seconds, any value >= 1 (default",
+        set_more: &["QL_SSL_NEGOTIATE_TIME_DEF = 300; SDK code passes 60, 5000)"],
+        notes: &[],
+        get_doc: "int *",
+    },
+    Item {
+        id: 9,
+        name: "IGNORE_LOCALTM",
+        set: Shape::Int,
+        get: Shape::Ptr1,
+        set_doc: "int  0/1 (default 1): accept expired/not-yet-valid certs",
+        set_more: &[],
+        notes: &[],
+        get_doc: "int *",
+    },
+    Item {
+        id: 10,
+        name: "HS_TIMEOUT_FUNC",
+        set: Shape::Ptr2,
+        get: Shape::Ptr2,
+        set_doc: "ql_ssl_handshake_timeout_cb cb, void *arg",
+        set_more: &[],
+        notes: &[],
+        get_doc: "ql_ssl_handshake_timeout_cb *cb, void **arg",
+    },
+    Item {
+        id: 11,
+        name: "IGNORE_INVALID_CERT_SIGN",
+        set: Shape::Int,
+        get: Shape::Ptr1,
+        set_doc: "int 0/1: forgive MBEDTLS_X509_BADCERT_NOT_TRUSTED",
+        set_more: &[],
+        notes: &[],
+        get_doc: "int *",
+    },
+    Item {
+        id: 12,
+        name: "IGNORE_CERT_ITEM",
+        set: Shape::U32,
+        get: Shape::Ptr1,
+        set_doc: "uint32_t mask of MBEDTLS_X509_BADCERT_* bits, 0..0xFFFFF",
+        set_more: &[],
+        notes: &[],
+        get_doc: "uint32_t *",
+    },
+    Item {
+        id: 13,
+        name: "IGNORE_MULTI_CERTCHAIN_VERIFY",
+        set: Shape::Int,
+        get: Shape::Ptr1,
+        set_doc: "int 0/1",
+        set_more: &[],
+        notes: &[],
+        get_doc: "int *",
+    },
+    Item {
+        id: 14,
+        name: "SESSION_CACHE",
+        set: Shape::Int,
+        get: Shape::Ptr1,
+        set_doc: "int  0/1",
+        set_more: &[],
+        notes: &[],
+        get_doc: "int *",
+    },
+    Item {
+        id: 15,
+        name: "CACERT_BUFFER",
+        set: Shape::Buf,
+        get: Shape::None,
+        set_doc: "const unsigned char *buf, size_t len (copied, appended,",
+        set_more: &[
+            "up to QL_MAX_CA_CERT_CNT; (NULL, 0) clears them); the copy,",
+            "NUL-terminated, is in conf->ca_cert_buffer[]",
+        ],
+        notes: &[],
+        get_doc: "write-only, QL_SSL_ERROR_NOT_SUPPORT (see ca_cert_buffer[])",
+    },
+    Item {
+        id: 16,
+        name: "OWNCERT_BUFFER",
+        set: Shape::OwnBuf,
+        get: Shape::None,
+        set_doc: "const unsigned char *cert, size_t cert_len,",
+        set_more: &[
+            "const unsigned char *key, size_t key_len,",
+            "const char *key_pwd (copied);",
+            "client_cert_type = QL_SSL_CLIENT_CERT_BUFFER",
+        ],
+        notes: &[],
+        get_doc: "write-only, QL_SSL_ERROR_NOT_SUPPORT (see ca_cert_buffer[])",
+    },
+    Item {
+        id: 17,
+        name: "DTLSVERSION",
+        set: Shape::Int,
+        get: Shape::Ptr1,
+        set_doc: "int  0 DTLS 1.0, 1 DTLS 1.2",
+        set_more: &[],
+        notes: &[],
+        get_doc: "int *",
+    },
+    Item {
+        id: 18,
+        name: "PSK_IDENTITY",
+        set: Shape::Ptr1,
+        get: Shape::Ptr1,
+        set_doc: "const char *identity (copied)",
+        set_more: &[],
+        notes: &[],
+        get_doc: "char ** (owned by the config; PSK_KEY as hex)",
+    },
+    Item {
+        id: 19,
+        name: "PSK_KEY",
+        set: Shape::Ptr1,
+        get: Shape::Ptr1,
+        set_doc: "const char *hex (copied; even number of hex digits, 2..128)",
+        set_more: &[],
+        notes: &[],
+        get_doc: "char ** (owned by the config; PSK_KEY as hex)",
+    },
+    Item {
+        id: 20,
+        name: "RENEGOTIATION",
+        set: Shape::Int,
+        get: Shape::Ptr1,
+        set_doc: "int  0/1",
+        set_more: &[],
+        notes: &[],
+        get_doc: "int *",
+    },
+    Item {
+        id: 21,
+        name: "PSK",
+        set: Shape::PtrIntPtrInt,
+        get: Shape::Ptr4,
+        set_doc: "(21, the older SDK's item 7)",
+        set_more: &[
+            "const unsigned char *key, int key_len,",
+            "const unsigned char *identity, int identity_len",
+            "RAW key bytes (1..64), identity bytes (1..255, no NUL);",
+            "the same PSK as PSK_IDENTITY + PSK_KEY (last set wins)",
+        ],
+        notes: &[],
+        get_doc: "const unsigned char **key, int *key_len, const unsigned char **identity, int *identity_len (raw bytes owned by the config; NULL/0 when no PSK is set)",
+    },
+];
+
+/// The row of config type `id`.
+pub fn item(id: i32) -> Option<&'static Item> {
+    ITEMS.iter().find(|i| i.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capi::abi::ql_ssl_config_type_e as T;
+
+    #[test]
+    fn rows_match_the_sdk_enum() {
+        for (k, row) in ITEMS.iter().enumerate() {
+            assert_eq!(row.id, k as i32 + 1, "rows are in id order without gaps");
+        }
+        assert_eq!(ITEMS.len(), T::QL_SSL_CONF_PSK as usize);
+        assert_eq!(item(T::QL_SSL_CONF_CACERT as i32).unwrap().name, "CACERT");
+        assert_eq!(item(T::QL_SSL_CONF_IGNORE_CERT_ITEM as i32).unwrap().set, Shape::U32);
+        assert!(item(0).is_none() && item(22).is_none());
+    }
+}

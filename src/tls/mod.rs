@@ -1,0 +1,23 @@
+//! The TLS core: settings, the connection state machine, verification, sessions, certificate
+//! loading, transport and timers. It does not speak C.
+
+pub mod boundary;
+pub mod certs;
+pub mod ciphers;
+pub mod connection;
+pub mod context;
+pub mod engine;
+pub mod error;
+pub mod gate;
+pub mod handle;
+pub mod hostname;
+#[cfg(feature = "std")]
+pub mod keylog;
+pub mod log;
+pub mod rng;
+pub mod session;
+pub mod settings;
+pub mod sockcheck;
+pub mod timer;
+pub mod transport;
+pub mod verify;

@@ -1,0 +1,74 @@
+//! The core's settings: everything a connection is built from, validated, in Rust types. A front
+//! end (the C API's `ql_ssl_config`, the per-id configs of the registry) produces a `Settings`;
+//! the core never sees where it came from.
+
+use core::ffi::c_int;
+
+use alloc::ffi::CString;
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+/// Shortest negotiate timeout in seconds. There is no upper bound: SDK code passes 5000, and the
+/// deadline arithmetic saturates (`c_int::MAX` seconds is about 68 years).
+pub const HS_TIMEOUT_MIN: c_int = 1;
+/// Default negotiate timeout (the SDK's QL_SSL_NEGOTIATE_TIME_DEF).
+pub const HS_TIMEOUT_DEFAULT: c_int = 300;
+/// Longest raw PSK key accepted by QL_SSL_CONF_PSK (the hex form of QL_SSL_CONF_PSK_KEY allows
+/// the same 64 bytes; mbedtls refuses more than its MBEDTLS_PSK_MAX_LEN at setup).
+pub const PSK_KEY_MAX: usize = 64;
+/// Every `ignore_certitem` bit the SDK documents (20 bits; 1048575 = "ignore all").
+pub const CERTITEM_ALL: u32 = 0xF_FFFF;
+/// Longest host name accepted (the SDK struct's `session_hostname[256]` with its terminator).
+pub const MAX_HOSTNAME: usize = 255;
+
+/// An application's handshake-timeout callback, opaque to the core: the front end that registered
+/// it knows its type (the C API: `ql_ssl_handshake_timeout_cb`) and calls it with its own handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeoutHook {
+    /// The callback's address.
+    pub func: usize,
+    /// The argument registered with it.
+    pub arg: usize,
+}
+
+/// A client certificate and key given as data (`QL_SSL_CONF_OWNCERT_BUFFER`).
+#[derive(Clone)]
+pub struct OwnCertBuffer {
+    pub cert: Vec<u8>,
+    pub key: Vec<u8>,
+    pub pwd: Option<Vec<u8>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CipherChoice {
+    All,
+    List(Vec<c_int>),
+}
+
+/// Everything a connection needs, copied out of a config at `ql_ssl_setup()` time.
+#[derive(Clone)]
+pub struct Settings {
+    /// Handle of the config's extension: the session cache key.
+    pub config_handle: c_int,
+    pub version: c_int,
+    pub dtls: bool,
+    pub dtls_version: c_int,
+    pub ciphers: CipherChoice,
+    pub auth_mode: c_int,
+    pub sni: bool,
+    pub ca_paths: Vec<CString>,
+    pub ca_buffers: Vec<Vec<u8>>,
+    pub own_cert_path: Option<(CString, CString, Option<CString>)>,
+    pub own_cert_buffer: Option<OwnCertBuffer>,
+    pub negotiate_timeout_s: c_int,
+    /// The application's handshake-timeout callback, called once when the timeout expires.
+    pub timeout_hook: Option<TimeoutHook>,
+    pub ignore_localtime: bool,
+    pub ignore_invalid_certsign: bool,
+    pub ignore_certitem: u32,
+    pub ignore_multi_certchain_verify: bool,
+    pub session_cache: bool,
+    pub psk: Option<(CString, Vec<u8>)>,
+    pub renegotiation: bool,
+}

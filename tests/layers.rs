@@ -1,0 +1,87 @@
+//! The layering docs/DESIGN.md promises, checked on the source: the TLS core (`src/tls/`) never
+//! names the C adapter (`src/capi/`), the contexts service (`src/registry.rs`) or any other
+//! module outside itself except the platform layer and the prelude, and exports nothing to C.
+//! A core file that imports the C layer fails this test.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Roots a core file may name after `crate::`: the core itself, the platform layer, the prelude.
+const ALLOWED_ROOTS: &[&str] = &["tls", "platform", "prelude"];
+
+fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rs_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The modules `src/tls/mod.rs` declares: lib.rs re-exports them at the crate root, so
+/// `crate::<name>` of one of them is still the core.
+fn core_modules(root: &Path) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(root.join("src/tls/mod.rs")).unwrap();
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("pub mod "))
+        .map(|l| l.trim_end_matches(';').trim().to_owned())
+        .collect()
+}
+
+/// Every `crate::<root>` / `$crate::<root>` of `text` (comments skipped) whose root is not allowed,
+/// and every item exported to C, as "line: text".
+fn violations(text: &str, core: &BTreeSet<String>) -> Vec<String> {
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        if code.contains("#[no_mangle]") || code.contains("#[unsafe(no_mangle)]") {
+            found.push(format!("{}: exports a symbol to C: {}", n + 1, line.trim()));
+        }
+        for (i, _) in code.match_indices("crate::") {
+            let rest = &code[i + "crate::".len()..];
+            let root: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if root.is_empty() {
+                // `crate::{a, b}`: check each name of the group.
+                let group = rest.trim_start_matches('{').split('}').next().unwrap_or("");
+                for name in group.split(',').map(|s| s.trim().split("::").next().unwrap_or("").trim()) {
+                    if !name.is_empty() && !ALLOWED_ROOTS.contains(&name) && !core.contains(name) {
+                        found.push(format!("{}: names crate::{name}: {}", n + 1, line.trim()));
+                    }
+                }
+            } else if !ALLOWED_ROOTS.contains(&root.as_str()) && !core.contains(&root) {
+                found.push(format!("{}: names crate::{root}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_core_does_not_import_the_c_layer() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let core = core_modules(root);
+    assert!(core.contains("connection") && core.contains("error"), "src/tls/mod.rs not understood: {core:?}");
+    let mut files = Vec::new();
+    rs_files(&root.join("src/tls"), &mut files);
+    assert!(files.len() >= 10, "src/tls/ not found");
+    let mut report = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for v in violations(&text, &core) {
+            report.push(format!("{}:{v}", f.strip_prefix(root).unwrap().display()));
+        }
+    }
+    assert!(report.is_empty(), "the core (src/tls/) reaches outside itself:\n{}", report.join("\n"));
+}
+
+#[test]
+fn the_check_catches_imports_of_the_c_layer() {
+    let core: BTreeSet<String> = ["connection".to_owned()].into();
+    let bad = "use crate::capi::abi::ql_ssl_config;\nuse crate::{connection, panic};\n#[no_mangle]\n";
+    let v = violations(bad, &core);
+    assert_eq!(v.len(), 3, "{v:?}");
+    let fine = "use crate::tls::error::Error;\nuse crate::connection::Connection; // crate::capi in a comment\n";
+    assert!(violations(fine, &core).is_empty());
+}

@@ -1,0 +1,145 @@
+//! The contexts service (`qlssl::registry`) as a front end other than C uses it: typed config
+//! items on a library-owned config, then open / handshake / write / read / info / close against a
+//! real `openssl s_server` on loopback. Also: the C API's `ql_ssl_conf_get_by_id` sees what the
+//! typed API set, and the other way round.
+
+use std::ffi::{c_int, c_void, CStr};
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use qlssl::registry::{contexts, ConfigItem, ConfigKind, ConnState, HandshakeStep};
+
+extern "C" {
+    // The exported C-variadic functions (src/capi/shim.c), called as an application would.
+    fn ql_ssl_conf_set_by_id(ctx_id: c_int, ty: c_int, ...) -> c_int;
+    fn ql_ssl_conf_get_by_id(ctx_id: c_int, ty: c_int, ...) -> c_int;
+}
+
+struct Server(Child);
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn pki(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let ok = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"])
+        .args(["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "openssl req failed");
+    (cert, key)
+}
+
+fn start_server(cert: &Path, key: &Path) -> (Server, u16) {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-tls1_2", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-cert")
+        .arg(cert)
+        .arg("-key")
+        .arg(key)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server(child);
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(10), "s_server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, port)
+}
+
+#[test]
+fn typed_front_end_runs_a_verified_exchange() {
+    let dir = std::env::temp_dir().join(format!("qlssl-registry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = pki(&dir);
+    let (_server, port) = start_server(&cert, &key);
+
+    // Config 3: verify the server against its own certificate, one suite only.
+    let reg = contexts();
+    reg.set(3, ConfigItem::AuthMode(1)).unwrap();
+    reg.set(3, ConfigItem::CaCertPaths(vec![cert.to_str().unwrap().into()])).unwrap();
+    reg.set(3, ConfigItem::Ciphersuites(vec![0xC02B])).unwrap(); // ECDHE-ECDSA-AES128-GCM-SHA256
+    reg.set(3, ConfigItem::HandshakeTimeout(10)).unwrap();
+
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let id = reg.open(3, sock.as_raw_fd(), Some("localhost")).unwrap();
+    assert_eq!(reg.info(id).unwrap().state, ConnState::Ready);
+    assert_eq!(reg.handshake(id).unwrap(), HandshakeStep::Done);
+    let info = reg.info(id).unwrap();
+    assert_eq!(info.state, ConnState::Established);
+    assert_eq!(info.ciphersuite, Some(0xC02B));
+    assert_eq!(info.version, Some("TLSv1.2"));
+    assert!(!info.resumed);
+    assert_eq!(info.verify_flags, Some(0));
+
+    let req = b"GET / HTTP/1.0\r\n\r\n";
+    assert_eq!(reg.write(id, req).unwrap(), req.len());
+    let mut page = Vec::new();
+    let mut buf = [0u8; 512];
+    for _ in 0..10_000 {
+        match reg.read(id, &mut buf).unwrap() {
+            0 => break,
+            n => page.extend_from_slice(&buf[..n]),
+        }
+    }
+    let page = String::from_utf8_lossy(&page);
+    assert!(page.starts_with("HTTP/1.0 200"), "unexpected response: {page:.80}");
+    // s_server -www names the negotiated suite in its page: evidence from the peer's side.
+    assert!(page.contains("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"), "server saw another suite: {page}");
+    assert_eq!(reg.bytes_available(id).unwrap(), 0);
+    reg.close(id).unwrap();
+    assert!(reg.info(id).is_err(), "a closed id is gone");
+    drop(sock);
+
+    // A wrong host name fails verification through the same API.
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let id = reg.open(3, sock.as_raw_fd(), Some("wrong.example")).unwrap();
+    assert!(reg.handshake(id).is_err());
+    assert_eq!(reg.info(id).unwrap().state, ConnState::Failed);
+    reg.close(id).unwrap();
+
+    reg.set(3, ConfigItem::AuthMode(0)).unwrap();
+    reg.set(3, ConfigItem::CaCertPaths(Vec::new())).unwrap();
+    reg.set(3, ConfigItem::Ciphersuites(vec![0xFFFF])).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn c_api_and_typed_api_share_the_per_id_configs() {
+    const HS_TIMEOUT: c_int = 8;
+    const PSK_IDENTITY: c_int = 18;
+    let reg = contexts();
+    // C sets, the typed API reads.
+    assert_eq!(unsafe { ql_ssl_conf_set_by_id(4, HS_TIMEOUT, 77 as c_int) }, 0);
+    assert_eq!(reg.get(4, ConfigKind::HandshakeTimeout).unwrap(), ConfigItem::HandshakeTimeout(77));
+    // The typed API sets, C reads.
+    reg.set(4, ConfigItem::HandshakeTimeout(33)).unwrap();
+    let mut t: c_int = 0;
+    assert_eq!(unsafe { ql_ssl_conf_get_by_id(4, HS_TIMEOUT, &mut t as *mut c_int) }, 0);
+    assert_eq!(t, 33);
+    reg.set(4, ConfigItem::PskIdentity(b"device-7".to_vec())).unwrap();
+    let mut p: *const i8 = std::ptr::null();
+    assert_eq!(unsafe { ql_ssl_conf_get_by_id(4, PSK_IDENTITY, &mut p as *mut *const i8 as *mut c_void) }, 0);
+    assert_eq!(unsafe { CStr::from_ptr(p) }.to_bytes(), b"device-7");
+    // The same range rules on both sides.
+    assert_ne!(unsafe { ql_ssl_conf_set_by_id(4, HS_TIMEOUT, 0 as c_int) }, 0);
+    assert!(reg.set(4, ConfigItem::HandshakeTimeout(0)).is_err());
+    reg.set(4, ConfigItem::HandshakeTimeout(300)).unwrap();
+}
