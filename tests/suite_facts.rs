@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use qlssl::ciphers::{self, SuiteContext};
+use qlssl::tls::ciphers::{self, SuiteContext};
 
 /// One column per protocol version a suite may be offered at (mbedtls's client rules).
 const PROTOCOLS: [(&str, i32, bool); 6] = [
