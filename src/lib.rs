@@ -20,6 +20,9 @@ pub(crate) mod prelude {
 }
 
 pub mod abi;
+/// The `qlssl-at` virtual AT module (Linux only).
+#[cfg(feature = "std")]
+pub mod at;
 pub mod capi;
 pub mod certs;
 pub mod cipherlist;
