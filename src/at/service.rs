@@ -220,8 +220,15 @@ impl TlsService for LibService {
                 Self::with_conf(ctx, |conf| unsafe { config::set(conf, ty as c_int, &a) })
             }
             ConfigItem::Ciphersuites(ids) => {
-                let mut list: Vec<c_int> = ids.iter().map(|&i| c_int::from(i)).collect();
-                list.push(0);
+                // On the stack on purpose: the library adopts (and later frees) a list in heap
+                // memory, as the SDK's callers expect; a stack list is copied.
+                let mut list = [0 as c_int; 65];
+                if ids.is_empty() || ids.len() >= list.len() {
+                    return Err(invalid("1..=64 cipher suites"));
+                }
+                for (slot, &id) in list.iter_mut().zip(ids) {
+                    *slot = c_int::from(id);
+                }
                 let mut a = args();
                 a.p[0] = list.as_ptr() as *mut c_void;
                 // SAFETY: a zero-terminated int list that outlives the call (the library copies it).
