@@ -10,8 +10,6 @@ import socket
 import subprocess
 import time
 
-import serial
-
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AT_BIN = os.environ.get("QLSSL_AT_BIN", os.path.join(ROOT, "target", "release", "qlssl-at"))
 SERVER_BIN = os.path.join(ROOT, "tools", "qlssl-server", "target", "release", "qlssl-server")
@@ -118,6 +116,8 @@ class AtClient:
             self.sock = socket.create_connection(tcp, timeout=5)
             self.sock.setblocking(False)
         else:
+            import serial  # pyserial: only needed for the pty
+
             self.ser = serial.Serial(port, 115200, timeout=0.05)
         self.buf = b""
         self.urcs = []  # ('recv', id, data|None) | ('closed', id) | ('open', id, err)
