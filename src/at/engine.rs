@@ -240,7 +240,8 @@ pub struct Engine {
     tx: Sender<Event>,
     opts: Options,
     out: Vec<u8>,
-    urcs: VecDeque<Vec<u8>>,
+    /// Held URCs; a direct-push URC also names the socket whose backlog it releases when written.
+    urcs: VecDeque<(Vec<u8>, Option<(usize, u64, usize)>)>,
     echo: bool,
     cmee: u8,
     line: Vec<u8>,
@@ -329,8 +330,13 @@ impl Engine {
     /// Everything to send to the client now (URCs are released only in command mode).
     pub fn take_output(&mut self) -> Vec<u8> {
         if matches!(self.mode, Mode::Command) {
-            while let Some(u) = self.urcs.pop_front() {
+            while let Some((u, release)) = self.urcs.pop_front() {
                 self.out.extend_from_slice(&u);
+                if let Some((id, gen, n)) = release {
+                    if self.slots[id].gen == gen {
+                        self.slots[id].backlog.fetch_sub(n, Ordering::SeqCst);
+                    }
+                }
             }
         }
         std::mem::take(&mut self.out)
@@ -525,7 +531,7 @@ impl Engine {
     fn urc(&mut self, s: &str) {
         let mut v = Vec::new();
         line(&mut v, s);
-        self.urcs.push_back(v);
+        self.urcs.push_back((v, None));
     }
 
     /// Write a final result code. `ssl` commands record their code for `AT+QIGETERROR`.
@@ -1198,7 +1204,12 @@ impl Engine {
         let (svc, tx) = (self.svc.clone(), self.tx.clone());
         let spawned = std::thread::Builder::new().name(format!("at-open-{id}")).spawn(move || {
             let result = open_connection(&*svc, ctx, dtls, &host, dest);
-            let _ = tx.send(Event::Opened { id, gen, result });
+            // The session may be gone (client vanished): then nobody else can release it.
+            if let Err(std::sync::mpsc::SendError(Event::Opened { result: Ok(est), .. })) =
+                tx.send(Event::Opened { id, gen, result })
+            {
+                svc.close(est.conn);
+            }
         });
         if spawned.is_err() {
             self.slots[id] = Slot::new();
@@ -1270,12 +1281,12 @@ impl Engine {
         match slot.mode {
             1 => {
                 slot.total_read += bytes.len() as u64;
-                slot.backlog.fetch_sub(bytes.len(), Ordering::SeqCst);
+                // The backlog is released when the URC is written (held URCs keep the reader back).
                 for chunk in bytes.chunks(RECV_MAX) {
                     let mut v = format!("\r\n+QSSLURC: \"recv\",{id},{}\r\n", chunk.len()).into_bytes();
                     v.extend_from_slice(chunk);
                     v.extend_from_slice(b"\r\n");
-                    self.urcs.push_back(v);
+                    self.urcs.push_back((v, Some((id, gen, chunk.len()))));
                 }
             }
             0 => {
@@ -1478,6 +1489,8 @@ impl Engine {
             // Buffered data becomes visible in the new mode's way.
             let data: Vec<u8> = self.slots[id].buf.drain(..).collect();
             let gen = self.slots[id].gen;
+            // Counted once already when it arrived.
+            self.slots[id].total_rx -= data.len() as u64;
             self.on_data(id, gen, data);
         }
         Final::Ok
