@@ -443,6 +443,54 @@ def transparent_mode_plus_plus_plus_and_ato(t):
 
 
 @test
+def transparent_data_after_escape_is_kept_for_ato(t):
+    p, port = t.peers.openssl(t.pki, extra=())  # s_server relays its stdin to the client
+    m, c = t.client()
+    c.ok("AT+QIACT=1")
+    assert c.cmd('AT+QSSLOPEN=1,0,3,"127.0.0.1",%d,2' % port, 20)[0] == b"CONNECT"
+    c.write(b"to server\n")
+    time.sleep(1.2)
+    c.write(b"+++")
+    assert c.response(5)[0] == b"OK"
+    p.stdin.write(b"late data\n")
+    p.stdin.flush()
+    time.sleep(0.5)
+    c.drain(0.3)
+    assert c.buf == b"" and not c.urcs, (c.buf, c.urcs)  # kept, not shown in command mode
+    c.write(b"ATO\r")
+    got = c.read_raw_until(lambda b: b"late data\n" in b)
+    assert got.endswith(b"\r\nCONNECT\r\nlate data\n"), got
+    time.sleep(1.2)
+    c.write(b"+++")
+    assert c.response(5)[0] == b"OK"
+    c.ok("AT+QSSLCLOSE=3")
+    p.terminate()
+    out = p.communicate(timeout=10)[0]
+    assert b"to server" in out, out  # the server printed what it received
+
+
+@test
+def urcs_are_held_while_a_prompt_is_open(t):
+    p, port = t.peers.openssl(t.pki, extra=())
+    m, c = t.client()
+    c.ok("AT+QIACT=1")
+    open_ok(c, 0, 1, "127.0.0.1", port)
+    c.write(b"AT+QSSLSEND=1\r")
+    c.prompt()
+    p.stdin.write(b"arrives during the prompt\n")
+    p.stdin.flush()
+    time.sleep(0.6)
+    c.drain(0.2)
+    assert c.buf == b"" and not c.urcs, (c.buf, c.urcs)
+    c.write(b"ping\x1a")
+    # SEND OK first, the URC only after the response.
+    raw = c.read_raw_until(lambda b: b'+QSSLURC: "recv",1\r\n' in b)
+    assert raw == b'\r\nSEND OK\r\n\r\n+QSSLURC: "recv",1\r\n', raw
+    assert c.cmd("AT+QSSLRECV=1,1500")[2] == [b"arrives during the prompt\n"]
+    c.ok("AT+QSSLCLOSE=1")
+
+
+@test
 def transparent_mode_https_get(t):
     srv = t.peers.qlssl_server(t.pki)
     m, c = t.client()
