@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The qlssl-at phase (docs/AT.md): build the module and the embedded peer, then
 #   - cargo test --release --test at_engine   (AT+QSSLCFG and ql_ssl_conf_*_by_id share contexts)
+#   - cargo test --release --test at_client   (a second, independent client: the at-commands crate)
 #   - cargo test --release --lib at::         (parser, --map rules, checksum, clock)
 #   - tests/at/test_at.py                     (pyserial over a real pty, and TCP, against
 #                                              qlssl-server, openssl s_server and gnutls-serv)
@@ -25,5 +26,5 @@ cargo build --release
 [ -x tools/qlssl-server/target/release/qlssl-server ] ||
     (cd tools/qlssl-server && cargo build --release)
 cargo test --release --lib at::
-cargo test --release --test at_engine
+cargo test --release --test at_engine --test at_client
 timeout 900 "$python" tests/at/test_at.py "$@"
