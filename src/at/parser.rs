@@ -8,11 +8,11 @@
 //! and `;`. Case of names is ignored; quoted strings keep theirs.
 
 /// Longest command line accepted (characters after `AT`), like a module's input buffer.
-pub const MAX_LINE: usize = 2048;
+pub(crate) const MAX_LINE: usize = 2048;
 /// Most arguments one command may carry.
-pub const MAX_ARGS: usize = 16;
+pub(crate) const MAX_ARGS: usize = 16;
 /// Most commands one line may chain.
-pub const MAX_CMDS: usize = 16;
+pub(crate) const MAX_CMDS: usize = 16;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Arg {

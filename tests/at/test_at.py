@@ -683,7 +683,7 @@ def docs_tables_match_the_code(t):
     rows = dict(re.findall(r"^\| (\d{3}) \| ([^|]+?) \|", doc, re.M))
     for code in [c for c in table if 550 <= int(c) <= 579]:
         assert rows.get(code) == table[code], (code, rows.get(code), table[code])
-    cmds = re.search(r"pub const COMMANDS: &\[&str\] = &\[(.*?)\];", src, re.S).group(1)
+    cmds = re.search(r"const COMMANDS: &\[&str\] = &\[(.*?)\];", src, re.S).group(1)
     for name in re.findall(r'"([^"]+)"', cmds):
         assert "`%s" % name in doc, "docs/AT.md lacks %s" % name
     # And the module answers AT+QIGETERROR with the same text.
