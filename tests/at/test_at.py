@@ -528,6 +528,44 @@ def verification_failure_is_579(t):
     assert st.get("https_handshakes") == 1 and st.get("https_accepted", 0) >= 3, st
 
 
+def make_client_cert(pki, work):
+    """A client certificate (clientAuth) signed by the test root CA."""
+    key, csr, crt, ext = (os.path.join(work, n) for n in ("client.key", "client.csr", "client.pem", "client.ext"))
+    open(ext, "w").write("extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n")
+    run = lambda *a: subprocess.run(a, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=qlssl-at client")
+    run("openssl", "x509", "-req", "-in", csr, "-CA", os.path.join(pki, "ca.pem"), "-CAkey", os.path.join(pki, "ca.key"),
+        "-CAcreateserial", "-out", crt, "-days", "2", "-extfile", ext)
+    return crt, key
+
+
+@test
+def client_certificate_from_ufs_for_a_server_that_requires_one(t):
+    crt, key = make_client_cert(t.pki, t.work)
+    p, port = t.peers.openssl(t.pki, extra=("-rev", "-Verify", "1", "-verify_return_error", "-CAfile",
+                                            os.path.join(t.pki, "ca.pem")))
+    m, c = t.client()
+    c.ok("AT+QIACT=1")
+    setup_verified_ctx(c, 0, t.pki)
+    c.ok('AT+QSSLCFG="seclevel",0,2')
+    # Without a client certificate the server refuses the handshake.
+    c.ok('AT+QSSLOPEN=1,0,11,"localhost",%d,0' % port)
+    assert c.wait_urc(lambda u: u[0] == "open" and u[1] == 11)[2] == 579
+    upload(c, "client.pem", open(crt, "rb").read())
+    upload(c, "client.key", open(key, "rb").read())
+    c.ok('AT+QSSLCFG="clientcert",0,"UFS:client.pem"')
+    c.ok('AT+QSSLCFG="clientkey",0,"UFS:client.key"')
+    open_ok(c, 0, 11, "localhost", port)
+    c.write(b"AT+QSSLSEND=11,7\r")
+    c.prompt()
+    c.write(b"mutual\n")
+    assert c.response()[0] == b"SEND OK"
+    c.wait_urc(lambda u: u == ("recv", 11, None))
+    assert c.cmd("AT+QSSLRECV=11,100")[2] == [b"lautum\n"]  # the server accepted us and answered
+    c.ok("AT+QSSLCLOSE=11")
+    c.ok('AT+QSSLCFG="seclevel",0,0')
+
+
 @test
 def open_errors_tied_to_causes(t):
     m, c = t.client(map_rules="www.example.com:443=127.0.0.1:%d" % free_port())
