@@ -206,6 +206,9 @@ struct Pdp {
     dns: (String, String),
 }
 
+/// Socket id, its generation, and the bytes a written URC releases from its backlog.
+type Release = (usize, u64, usize);
+
 enum Mode {
     Command,
     /// `>` prompt of `AT+QSSLSEND`.
@@ -243,7 +246,7 @@ pub struct Engine {
     opts: Options,
     out: Vec<u8>,
     /// Held URCs; a direct-push URC also names the socket whose backlog it releases when written.
-    urcs: VecDeque<(Vec<u8>, Option<(usize, u64, usize)>)>,
+    urcs: VecDeque<(Vec<u8>, Option<Release>)>,
     echo: bool,
     cmee: u8,
     line: Vec<u8>,
