@@ -124,7 +124,8 @@ fn garbage_never_wedges_the_engine() {
             e.tick(now);
             let _ = e.take_output();
         }
-        now += Duration::from_secs(70);
+        // Past every timeout: prompts (1 ms here) and uploads (up to 65535 s).
+        now += Duration::from_secs(70_000);
         e.tick(now);
         e.feed(b"\x1b\rATE0\r", now);
         let _ = e.take_output();

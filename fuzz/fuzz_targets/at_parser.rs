@@ -7,7 +7,8 @@
 //! are blanked out; uploads go to a scratch directory.
 //!
 //! Oracles: no panic, no sanitizer report; every output ends at a line boundary or a prompt; the
-//! engine keeps answering `AT` with `OK` afterwards (nothing wedges it for more than its timeouts).
+//! engine keeps answering `AT` afterwards (nothing wedges it beyond its timeouts: an upload may
+//! wait up to the 65535 s its command asked for).
 #![no_main]
 
 use std::os::fd::RawFd;
@@ -85,7 +86,8 @@ fuzz_target!(|input: &[u8]| {
         let _ = e.take_output();
     }
     // Whatever state the input left (prompt, upload, data mode): timeouts and +++ get it back.
-    now += Duration::from_secs(70);
+    // Past every timeout: prompts (1 ms here) and uploads (up to 65535 s).
+    now += Duration::from_secs(70_000);
     e.tick(now);
     e.feed(b"\x1b", now);
     now += Duration::from_secs(2);
