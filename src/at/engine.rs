@@ -7,11 +7,11 @@ use std::collections::VecDeque;
 use std::fs;
 use std::io::Write as _;
 use std::net::{SocketAddr, TcpStream, UdpSocket};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::parser::{self, Arg, Cmd, Kind};
@@ -170,6 +170,8 @@ struct Slot {
     total_sent: u64,
     backlog: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
+    /// The socket an open in progress is using, so closing the id can cut its handshake short.
+    opening_fd: Arc<Mutex<Option<RawFd>>>,
 }
 
 impl Slot {
@@ -191,6 +193,7 @@ impl Slot {
             total_sent: 0,
             backlog: Arc::new(AtomicUsize::new(0)),
             stop: Arc::new(AtomicBool::new(false)),
+            opening_fd: Arc::new(Mutex::new(None)),
         }
     }
 }
@@ -1208,9 +1211,9 @@ impl Engine {
         slot.pdp = pdp;
         slot.ctx = ctx;
         slot.mode = mode;
-        let (svc, tx) = (self.svc.clone(), self.tx.clone());
+        let (svc, tx, opening_fd) = (self.svc.clone(), self.tx.clone(), slot.opening_fd.clone());
         let spawned = std::thread::Builder::new().name(format!("at-open-{id}")).spawn(move || {
-            let result = open_connection(&*svc, ctx, dtls, &host, dest);
+            let result = open_connection(&*svc, ctx, dtls, &host, dest, &opening_fd);
             // The session may be gone (client vanished): then nobody else can release it.
             if let Err(std::sync::mpsc::SendError(Event::Opened { result: Ok(est), .. })) =
                 tx.send(Event::Opened { id, gen, result })
@@ -1325,6 +1328,13 @@ impl Engine {
     fn release(&mut self, id: usize) {
         let slot = std::mem::replace(&mut self.slots[id], Slot::new());
         slot.stop.store(true, Ordering::SeqCst);
+        if let Some(fd) = *slot.opening_fd.lock().unwrap_or_else(|e| e.into_inner()) {
+            // An open still in its handshake: end it now instead of after `negotiatetime`. The
+            // opener holds the socket (and this lock) until it has stopped using the descriptor.
+            // SAFETY: fd is the opener's live socket (checked under the lock); shutdown only
+            // changes its state, it does not close it.
+            unsafe { libc::shutdown(fd, libc::SHUT_RDWR) };
+        }
         if let Some(conn) = slot.conn {
             self.svc.close(conn);
         }
@@ -1511,6 +1521,7 @@ fn open_connection(
     dtls: bool,
     host: &str,
     dest: Result<SocketAddr, u16>,
+    opening_fd: &Mutex<Option<RawFd>>,
 ) -> Result<Established, (u16, String)> {
     let addr = dest.map_err(|c| (c, "refused by --map".to_string()))?;
     let (sock, fd, local_port) = if dtls {
@@ -1531,7 +1542,11 @@ fn open_connection(
         (Sock::Tcp(s), fd, lp)
     };
     let conn = svc.open(ctx, fd, host).map_err(|e| (err::INVALID_PARAM, e.text))?;
-    if let Err(e) = svc.handshake(conn) {
+    *opening_fd.lock().unwrap_or_else(|e| e.into_inner()) = Some(fd);
+    let shaken = svc.handshake(conn);
+    // From here on `sock` may be closed: nobody may shut the descriptor down any more.
+    *opening_fd.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    if let Err(e) = shaken {
         svc.close(conn);
         let code = if e.kind == FailKind::Timeout { err::TIMEOUT } else { err::HANDSHAKE };
         return Err((code, e.text));

@@ -603,6 +603,53 @@ def stalled_peer_times_out_with_569(t):
         lst.close()
 
 
+@test
+def qiswtmd_switches_modes_and_close_while_opening(t):
+    p, port = t.peers.openssl(t.pki, extra=())  # relays its stdin to the client
+    m, c = t.client()
+    c.ok("AT+QIACT=1")
+    open_ok(c, 0, 5, "127.0.0.1", port)
+    c.ok("AT+QISWTMD=5,1")
+    p.stdin.write(b"pushed\n")
+    p.stdin.flush()
+    u = c.wait_urc(lambda u: u[0] == "recv" and u[1] == 5)
+    assert u[2] == b"pushed\n", u
+    assert c.ok("AT+QSSLSTATE=0,1")[0].split(b",")[8] == b"1"  # the TCP manual's per-PDP form
+    assert c.cmd("AT+QISWTMD=5,2")[0] == b"CONNECT"
+    p.stdin.write(b"raw\n")
+    p.stdin.flush()
+    assert c.read_raw_until(lambda b: b"raw\n" in b) == b"raw\n"
+    time.sleep(1.2)
+    c.write(b"+++")
+    assert c.response(5)[0] == b"OK"
+    c.ok("AT+QSSLCLOSE=5")
+    # Closing while the open is still in progress: no late +QSSLOPEN, the id is free again.
+    lst = socket.socket()
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(2)
+    try:
+        c.ok('AT+QSSLOPEN=1,0,6,"127.0.0.1",%d,0' % lst.getsockname()[1])
+        lst.settimeout(5)
+        peer, _ = lst.accept()
+        peer.settimeout(5)
+        assert peer.recv(5)[:1] == b"\x16"  # a ClientHello record; this peer never answers
+        assert c.ok("AT+QSSLSTATE=6")[0].split(b",")[5] == b"1"  # opening
+        c.ok("AT+QSSLCLOSE=6")
+        assert c.ok("AT+QSSLSTATE=6") == []
+        # The handshake is cut short (not left running for negotiatetime, 300 s): the peer sees EOF.
+        t0 = time.time()
+        while peer.recv(4096):
+            pass
+        assert time.time() - t0 < 3
+        peer.close()
+        open_ok(c, 0, 6, "127.0.0.1", port)
+        c.drain(0.3)
+        assert not [u for u in c.urcs if u[0] == "open"], c.urcs
+        c.ok("AT+QSSLCLOSE=6")
+    finally:
+        lst.close()
+
+
 # --------------------------------------------------------------------------- 8. DTLS, resumption, 12 sockets
 
 
