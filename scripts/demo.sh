@@ -55,6 +55,18 @@ else
 fi
 [ "$status" -eq 0 ] || exit "$status"
 
+# The same server through the virtual AT module (docs/AT.md): the host side of a module's AT port.
+echo
+echo "== qlssl-at: HTTPS GET through the virtual Quectel module (AT+QFUPL CA, AT+QSSLOPEN, AT+QSSLSEND, AT+QSSLRECV) =="
+status=0
+timeout 120 python3 tests/at/demo_session.py "$work" "$port" "$work/pki/ca.pem" || status=$?
+if [ "$status" -eq 0 ]; then
+    echo "demo: OK - verified HTTPS GET through qlssl-at to openssl s_server on 127.0.0.1:$port"
+else
+    echo "demo: FAILED - the AT session exited with status $status"
+fi
+[ "$status" -eq 0 ] || exit "$status"
+
 # Part two: the SDK demo itself, unchanged, on the host runtime against the embedded server.
 echo
 echo "== c_examples/ssl_demo.c on the host runtime (runtime/qlrt-run) and the embedded server =="

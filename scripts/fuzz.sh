@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   run each target SECONDS (default 120) after replaying
 #                                           its committed corpus and crash regressions
 #   scripts/fuzz.sh --replay                only replay fuzz/corpus/* and fuzz/regressions/* (no fuzzing)
-# Targets: conf_api hostile_handshake hostile_records (default: all).
+# Targets: at_parser conf_api hostile_handshake hostile_records (default: all).
 # Environment: QLSSL_FUZZ_STRUCT_COPY=1 lets conf_api copy config structs by value (finds a known
 #   open defect at once, see docs/HARDENING.md); FUZZ_JOBS (default 1) parallel fuzzing jobs.
 # Needs a nightly toolchain (rustup toolchain install nightly) and cargo-fuzz (installed from
@@ -25,7 +25,7 @@ for a in "$@"; do
         *) targets+=("$a") ;;
     esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(conf_api hostile_handshake hostile_records)
+[ ${#targets[@]} -gt 0 ] || targets=(at_parser conf_api hostile_handshake hostile_records)
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
     echo "fuzz: needs a nightly toolchain: rustup toolchain install nightly" >&2

@@ -37,6 +37,7 @@ export QLSSL_INTEROP_DOC=check
 cargo build --release
 
 phase "cargo test --release" cargo test --release
+phase "qlssl-at (AT engine over a pty, real TLS)" bash scripts/at_tests.sh
 phase "ctest (plain)" ctest_variant plain ""
 phase "ctest (ASan+UBSan)" ctest_variant asan "-fsanitize=address,undefined -fno-omit-frame-pointer"
 

@@ -21,6 +21,9 @@ pub(crate) mod prelude {
     pub use alloc::vec::Vec;
 }
 
+/// The `qlssl-at` virtual AT module (Linux only): a front end over `registry`, like `capi`.
+#[cfg(feature = "std")]
+pub mod at;
 pub mod capi;
 pub mod platform;
 pub mod registry;
