@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use qlssl::abi::ql_ssl_config_type_e as T;
+use qlssl::capi::abi::ql_ssl_config_type_e as T;
 use qlssl::at::engine::{Engine, Options};
 use qlssl::at::remap::Remap;
 use qlssl::at::service::{LibService, TlsService};
