@@ -73,6 +73,14 @@ pub struct FdTransport {
     eof: bool,
     /// DTLS: every read is one datagram, trimmed to whole records (`whole_dtls_records`).
     datagram: bool,
+    /// Bytes went out in this API call since its last read from the socket: the peer's answer to
+    /// them cannot be there yet on a real network, so the next read of the same call does not try
+    /// the socket (a `recv` that fails with EAGAIN) but answers WANT_READ at once; a blocking call
+    /// then waits (`poll`) and reads. Saves one system call per handshake round trip (on loopback,
+    /// where the answer may already be there, the wait returns at once). A new API call starts
+    /// without it: an application that waited for the socket itself (non-blocking, `select`)
+    /// finds its data read, as before.
+    answer_pending: Cell<bool>,
 }
 
 /// Length of a DTLS record header (no connection id: this library never negotiates one).
@@ -116,6 +124,7 @@ impl FdTransport {
             would_block: false,
             eof: false,
             datagram: false,
+            answer_pending: Cell::new(false),
         }
     }
 
@@ -128,6 +137,7 @@ impl FdTransport {
     pub fn begin_call(&self) {
         self.mode.set(None);
         self.reads_this_call.set(0);
+        self.answer_pending.set(false);
     }
 
     /// Forget earlier WANT_* answers (call before each mbedtls call whose WANT is to be judged).
@@ -261,6 +271,9 @@ impl FdTransport {
         // mbedtls waits for the peer: what it wrote so far must go out first.
         self.flush()?;
         self.check_deadline()?;
+        if self.answer_pending.replace(false) {
+            return Err(codes::SslWantRead.into());
+        }
         self.take_read_slice()?;
         match self.recv_socket(buf) {
             Ok(0) if self.datagram && !buf.is_empty() => {
@@ -344,6 +357,9 @@ impl FdTransport {
             Call::Socket => platform::send(fd, buf, true),
             Call::Plain => platform::write(fd, buf),
         });
+        if matches!(r, Ok(n) if n > 0) {
+            self.answer_pending.set(true);
+        }
         self.io_result(r, codes::SslWantWrite, codes::NetSendFailed)
     }
 }
