@@ -147,6 +147,11 @@ pub fn wait_or_wake(fd: c_int, dir: Dir, timeout_ms: Option<u32>, wake: Option<&
 /// Longest socket wait before a task checks whether its context is being freed; a wait that outlasts it creates the eventfd wakeup (src/gate.rs): a loopback handshake never does.
 pub(crate) const WAIT_SLICE_MS: u32 = 20;
 
+/// Most bytes the transport takes from the socket in one read during the handshake (on the
+/// stack of the calling thread; src/transport.rs, `recv_ahead`): a server flight with a
+/// certificate chain of two or three certificates in one read.
+pub(crate) const READ_AHEAD: usize = 4096;
+
 /// Let other threads run for a moment (`ql_ssl_free` waiting for tasks to leave a context).
 pub fn pause() {
     std::thread::sleep(std::time::Duration::from_millis(1));
