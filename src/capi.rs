@@ -235,6 +235,15 @@ pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_i
 /// another task frees the context, a waiting call returns `QL_SSL_ERROR_INVALID_PARAM` promptly.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
+    // Fast path: bytes mbedtls has already decrypted (Connection::read_buffered). Success only,
+    // so the last error is left alone as ffi_guard would; anything else takes the full path.
+    let fast = crate::platform::ready().then(|| crate::platform::catch(|| {
+        let buf = try_slice_mut(buf, len).ok()?;
+        CONNECTIONS.peek(try_handle(ssl).ok()?, |c| c.read_buffered(buf)).flatten()
+    }));
+    if let Some(Some(Some(n))) = fast {
+        return n.min(c_int::MAX as usize) as c_int;
+    }
     ffi_guard("ql_ssl_read", || {
         let buf = try_slice_mut(buf, len)?;
         context(ssl)?.read(buf).map(|n| n as c_int)

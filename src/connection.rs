@@ -330,6 +330,8 @@ struct HandshakeSettings {
     negotiate_timeout_s: c_int,
     timeout_cb: ql_ssl_handshake_timeout_cb,
     timeout_cb_arg: usize,
+    /// Renegotiation allowed: a read may then start a handshake (see `read_buffered`).
+    renegotiation: bool,
 }
 
 impl HandshakeSettings {
@@ -342,6 +344,7 @@ impl HandshakeSettings {
             negotiate_timeout_s: s.negotiate_timeout_s,
             timeout_cb: s.timeout_cb,
             timeout_cb_arg: s.timeout_cb_arg,
+            renegotiation: s.renegotiation,
         }
     }
 }
@@ -821,6 +824,46 @@ impl Connection {
             Phase::New => Err(Error::WrongState("no handshake has been done")),
             Phase::Closed => Err(Error::WrongState("the connection was closed with ql_ssl_close_notify()")),
             Phase::Failed => Err(self.failure.clone().unwrap_or(Error::WrongState("the connection failed"))),
+        }
+    }
+
+    /// A read that mbedtls can serve from the record it has already decrypted: None unless that is
+    /// all it will do, and then `read` does the work. That is the case when the connection is
+    /// established and open, a TLS (stream) connection without renegotiation (mbedtls 2.28's
+    /// `mbedtls_ssl_read` may otherwise start a handshake or resend a DTLS flight first) and
+    /// mbedtls holds unread application data (`in_offt` set, `in_msglen` > 0): `mbedtls_ssl_read`
+    /// then only copies, touches no socket and cannot fail. An application that reads in small
+    /// pieces (the SDK demo reads 120 bytes) gets most of its bytes this way, without the call
+    /// machinery of `read`.
+    #[inline]
+    pub fn read_buffered(&mut self, buf: &mut [u8]) -> Option<usize> {
+        let s = self.settings.as_ref()?;
+        if self.phase != Phase::Established || self.peer_closed || s.dtls || s.renegotiation || buf.is_empty() {
+            return None;
+        }
+        let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut()?.into();
+        // SAFETY: our established context; reading two of its fields, then mbedtls_ssl_read with
+        // a writable buffer of buf.len() bytes, under the connection's lock like every call.
+        unsafe {
+            let ssl = &mut *raw;
+            if ssl.in_offt.is_null() || ssl.in_msglen == 0 || ssl.state != mbedtls_sys::SSL_HANDSHAKE_OVER as c_int {
+                return None;
+            }
+            if buf.len() < ssl.in_msglen && (*ssl.conf).f_dbg.is_none() {
+                // Part of the record, more stays: what mbedtls_ssl_read (ssl_msg.c, 2.28.15, the
+                // pinned version) does in this case, without its two debug-hook calls and its
+                // renegotiation check, which with renegotiation off and no debug hook do nothing:
+                // copy, wipe the copied plaintext, advance. Draining the record (in_offt = NULL,
+                // keep_current_message = 0) stays mbedtls's own, below.
+                let n = buf.len();
+                core::ptr::copy_nonoverlapping(ssl.in_offt, buf.as_mut_ptr(), n);
+                mbedtls_sys::platform_zeroize(ssl.in_offt.cast(), n);
+                ssl.in_msglen -= n;
+                ssl.in_offt = ssl.in_offt.add(n);
+                return Some(n);
+            }
+            let n = mbedtls_sys::ssl_read(raw, buf.as_mut_ptr(), buf.len());
+            (n > 0).then_some(n as usize)
         }
     }
 
