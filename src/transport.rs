@@ -342,12 +342,27 @@ impl FdTransport {
     /// about what is left. After our ChangeCipherSpec (the server may follow its Finished with
     /// application data at once) and after the handshake, reads are exactly mbedtls's again.
     fn recv_ahead(&mut self, buf: &mut [u8]) -> mbedtls::Result<usize> {
-        let mut chunk = [0u8; platform::READ_AHEAD];
-        let n = self.recv_socket(&mut chunk)?;
+        // Not zeroed: only the bytes the socket wrote are read (see platform::recv_uninit).
+        let mut chunk = [core::mem::MaybeUninit::<u8>::uninit(); platform::READ_AHEAD];
+        // Bounded: EINTR before anything moved is rare; a few retries are plenty.
+        let mut r = Err(IoErr::Interrupted);
+        for _ in 0..100 {
+            r = platform::recv_uninit(self.fd, &mut chunk);
+            if r != Err(IoErr::Interrupted) {
+                break;
+            }
+        }
+        let n = match r {
+            // Not a socket (a pipe: tests, emulators): mbedtls's exact reads, as before.
+            Err(IoErr::NotSocket) => return self.recv_socket(buf),
+            r => self.io_result(r, codes::SslWantRead, codes::NetRecvFailed)?.min(chunk.len()),
+        };
+        // SAFETY: recv wrote the first n bytes of chunk.
+        let got = unsafe { core::slice::from_raw_parts(chunk.as_ptr().cast::<u8>(), n) };
         let give = n.min(buf.len());
-        buf[..give].copy_from_slice(&chunk[..give]);
+        buf[..give].copy_from_slice(&got[..give]);
         if n > give {
-            self.ahead = chunk[give..n].to_vec();
+            self.ahead = got[give..].to_vec();
             self.ahead_pos = 0;
         }
         Ok(give)

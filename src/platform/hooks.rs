@@ -217,6 +217,13 @@ pub fn recv(fd: c_int, buf: &mut [u8], dontwait: bool) -> core::result::Result<u
     io(unsafe { f(fd, buf.as_mut_ptr(), clamp(buf.len()), dontwait as c_int) })
 }
 
+/// Never called on bare metal (`READ_AHEAD` is 0); the same as `recv` with `dontwait`.
+pub fn recv_uninit(fd: c_int, buf: &mut [core::mem::MaybeUninit<u8>]) -> core::result::Result<usize, IoErr> {
+    let Some(f) = hooks().and_then(|h| h.recv) else { return Err(IoErr::Other) };
+    // SAFETY: buf is writable for the length passed; the hook only writes into it.
+    io(unsafe { f(fd, buf.as_mut_ptr().cast(), clamp(buf.len()), 1) })
+}
+
 pub fn send(fd: c_int, buf: &[u8], dontwait: bool) -> core::result::Result<usize, IoErr> {
     let Some(f) = hooks().and_then(|h| h.send) else { return Err(IoErr::Other) };
     // SAFETY: buf is readable for the length passed.
