@@ -124,15 +124,34 @@ struct CaEntry {
 static CA_CACHE: Lazy<Mutex<Vec<CaEntry>>> = Lazy::new(|| Mutex::new(Vec::new()));
 
 fn digest_of(parts: &[&[u8]]) -> Result<[u8; 32]> {
-    let internal = |e: mbedtls::Error| Error::Internal(describe(&e));
-    let mut ctx = mbedtls::hash::Md::new(mbedtls::hash::Type::Sha256).map_err(internal)?;
-    for p in parts {
-        // Each part's length first, so that no two different sets of parts hash alike.
-        ctx.update(&(p.len() as u64).to_be_bytes()).map_err(internal)?;
-        ctx.update(p).map_err(internal)?;
-    }
+    // mbedtls's SHA-256 directly: the wrapper's `Md` fails with MD_BAD_INPUT_DATA in the bare-metal
+    // build, and this needs no allocation either.
     let mut out = [0u8; 32];
-    ctx.finish(&mut out).map_err(internal)?;
+    // SAFETY: a context on our stack, initialised, used and freed here; every pointer/length pair
+    // describes a live slice.
+    let r = unsafe {
+        let mut ctx: mbedtls_sys::sha256_context = core::mem::zeroed();
+        mbedtls_sys::sha256_init(&mut ctx);
+        let mut r = mbedtls_sys::sha256_starts_ret(&mut ctx, 0);
+        for p in parts {
+            // Each part's length first, so that no two different sets of parts hash alike.
+            let len = (p.len() as u64).to_be_bytes();
+            if r == 0 {
+                r = mbedtls_sys::sha256_update_ret(&mut ctx, len.as_ptr(), len.len());
+            }
+            if r == 0 {
+                r = mbedtls_sys::sha256_update_ret(&mut ctx, p.as_ptr(), p.len());
+            }
+        }
+        if r == 0 {
+            r = mbedtls_sys::sha256_finish_ret(&mut ctx, out.as_mut_ptr());
+        }
+        mbedtls_sys::sha256_free(&mut ctx);
+        r
+    };
+    if r != 0 {
+        return Err(Error::Internal(describe(&mbedtls::Error::from(r))));
+    }
     Ok(out)
 }
 
