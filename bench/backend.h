@@ -38,4 +38,13 @@ void be_close(be_conn *c);
 
 void be_global_free(void);
 
+/* Configs used in turn by be_open, each with its own CA file (pattern with one %d, 0..n-1), for
+ * the CA-cache rotation benchmark. 0 on success; -1 where the stack has no such notion here. */
+int be_ca_rotation(const char *ca_pattern, int n);
+
+/* In bench_client.c: 1 when the sockets are non-blocking (--nonblock); be_wait polls fd until it is
+ * readable (want_write 0) or writable (1), at most 30 s. */
+extern int be_nonblock;
+void be_wait(int fd, int want_write);
+
 #endif

@@ -72,6 +72,14 @@ int be_global_init(const char *ca_file, const char *hostname, int session_cache)
     return 0;
 }
 
+/* Non-blocking sockets: wait for what mbedtls asked for (mbedtls_net_recv/send return WANT_* on EAGAIN). */
+static void retry_wait(be_conn *c, int rc)
+{
+    if (be_nonblock) {
+        be_wait(c->net.fd, rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+    }
+}
+
 be_conn *be_open(int fd)
 {
     be_conn *c = calloc(1, sizeof *c);
@@ -95,6 +103,7 @@ be_conn *be_open(int fd)
             report("ssl_handshake", rc);
             goto fail;
         }
+        retry_wait(c, rc);
     }
     /* Resumed when the master secret of the offered session was kept (works for ids and tickets). */
     c->resumed = g_cache && g_have_saved && memcmp(c->ssl.session->master, g_saved.master, 48) == 0;
@@ -120,7 +129,7 @@ int be_read(be_conn *c, void *buf, size_t len)
     int r;
     do {
         r = mbedtls_ssl_read(&c->ssl, buf, len);
-    } while (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE);
+    } while ((r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) && (retry_wait(c, r), 1));
     return r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ? 0 : r;
 }
 
@@ -129,15 +138,25 @@ int be_write(be_conn *c, const void *buf, size_t len)
     int r;
     do {
         r = mbedtls_ssl_write(&c->ssl, buf, len);
-    } while (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE);
+    } while ((r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) && (retry_wait(c, r), 1));
     return r;
 }
 
 void be_close(be_conn *c)
 {
-    mbedtls_ssl_close_notify(&c->ssl);
+    int r;
+    while ((r = mbedtls_ssl_close_notify(&c->ssl)) == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) {
+        retry_wait(c, r);
+    }
     mbedtls_ssl_free(&c->ssl);
     free(c);
+}
+
+int be_ca_rotation(const char *ca_pattern, int n)
+{
+    (void)ca_pattern;
+    (void)n;
+    return -1;
 }
 
 void be_global_free(void)

@@ -23,6 +23,10 @@ static char g_host[256];
 
 int be_global_init(const char *ca_file, const char *hostname, int session_cache)
 {
+    if (be_nonblock) {
+        fprintf(stderr, "openssl: --nonblock is not implemented in this backend\n");
+        return -1;
+    }
     snprintf(g_host, sizeof g_host, "%s", hostname);
     g_cache = session_cache;
     g_ctx = SSL_CTX_new(TLS_client_method());
@@ -93,6 +97,13 @@ void be_close(be_conn *c)
     SSL_shutdown(c->ssl);
     SSL_free(c->ssl);
     free(c);
+}
+
+int be_ca_rotation(const char *ca_pattern, int n)
+{
+    (void)ca_pattern;
+    (void)n;
+    return -1;
 }
 
 void be_global_free(void)

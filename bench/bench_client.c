@@ -5,14 +5,19 @@
  * Usage: bench_<stack> PORT CA_FILE MODE ARGS...
  *   hs SECONDS             full handshakes (connect, handshake, close_notify, close) for ~SECONDS
  *   resume SECONDS         one full handshake, then resumed handshakes for ~SECONDS (all must resume)
- *   bulk BYTES REPS        one connection, REPS downloads of BYTES each; MiB/s over the downloads
+ *   bulk BYTES REPS [READ] one connection, REPS downloads of BYTES each, read READ bytes per call
+ *                          (default 16384; the SDK demo reads 120); MiB/s over the downloads
  *   heap N                 N connections opened, handshaken and kept open at once, one 1-byte echo
  *                          each; reports with LD_PRELOAD=libmalloc_count.so (without it, it only does
  *                          the work, for valgrind --tool=dhat or massif)
- *   count-hs N, count-resume N, count-bulk BYTES N
+ *   count-hs N, count-resume N, count-bulk BYTES N [READ]
  *                          the same work without timing output, for instruction counting
  *                          (valgrind --tool=callgrind), where fixed costs cancel out as
  *                          (count(N2) - count(N1)) / (N2 - N1)
+ *   count-rotate CONFIGS N full handshakes with CONFIGS configs used in turn, each with its own CA
+ *                          file: CA_FILE is a pattern with one %d (0 .. CONFIGS-1); qlssl only
+ *   Any mode: --nonblock after the mode's arguments makes the socket O_NONBLOCK after connect(),
+ *   and the backend waits with poll() when the stack asks it to (WANT_READ / WANT_WRITE).
  * Prints one JSON object per result on stdout.
  */
 #define _GNU_SOURCE
@@ -20,6 +25,8 @@
 #include <dlfcn.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +39,17 @@
 #include "backend.h"
 
 static int g_port;
+static size_t g_read_size = 16384;
+int be_nonblock;
+
+void be_wait(int fd, int want_write)
+{
+    struct pollfd p = {.fd = fd, .events = want_write ? POLLOUT : POLLIN};
+    if (poll(&p, 1, 30000) <= 0) {
+        fprintf(stderr, "bench_%s: socket not ready within 30 s\n", be_name);
+        exit(1);
+    }
+}
 
 static double now_s(void)
 {
@@ -60,6 +78,9 @@ static int tcp_connect(void)
     }
     /* Every client gets the same socket: no Nagle delay on handshake flights. */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (be_nonblock) {
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    }
     return fd;
 }
 
@@ -103,9 +124,10 @@ static void download(be_conn *c, uint64_t n)
 {
     static unsigned char buf[16384];
     uint64_t got = 0;
+    size_t chunk = g_read_size < sizeof buf ? g_read_size : sizeof buf;
     send_cmd(c, 'D', n);
     while (got < n) {
-        size_t want = n - got > sizeof buf ? sizeof buf : (size_t)(n - got);
+        size_t want = n - got > chunk ? chunk : (size_t)(n - got);
         int r = be_read(c, buf, want);
         if (r <= 0) {
             fail("read failed during download");
@@ -230,15 +252,25 @@ int main(int argc, char **argv)
     const char *mode;
     int cache;
     if (argc < 5) {
-        fprintf(stderr, "usage: %s PORT CA_FILE hs|resume|bulk|heap|count-hs|count-resume|count-bulk ARGS...\n", argv[0]);
+        fprintf(stderr, "usage: %s PORT CA_FILE hs|resume|bulk|heap|count-hs|count-resume|count-bulk|count-rotate ARGS... [--nonblock]\n", argv[0]);
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    if (strcmp(argv[argc - 1], "--nonblock") == 0) {
+        be_nonblock = 1;
+        argc--;
+    }
     g_port = atoi(argv[1]);
     mode = argv[3];
     cache = strcmp(mode, "resume") == 0 || strcmp(mode, "count-resume") == 0;
     if (be_global_init(argv[2], "localhost", cache) != 0) {
         fail("init failed");
+    }
+    if ((strcmp(mode, "bulk") == 0 || strcmp(mode, "count-bulk") == 0) && argc >= 7) {
+        g_read_size = (size_t)strtoul(argv[6], NULL, 0);
+        if (g_read_size == 0) {
+            fail("read size must be > 0");
+        }
     }
     if (strcmp(mode, "hs") == 0 || strcmp(mode, "resume") == 0) {
         handshakes(atof(argv[4]), 0, cache);
@@ -246,6 +278,11 @@ int main(int argc, char **argv)
         handshakes(0, atol(argv[4]), cache);
     } else if ((strcmp(mode, "bulk") == 0 || strcmp(mode, "count-bulk") == 0) && argc >= 6) {
         bulk(strtoull(argv[4], NULL, 0), atol(argv[5]), strcmp(mode, "bulk") == 0);
+    } else if (strcmp(mode, "count-rotate") == 0 && argc >= 6) {
+        if (be_ca_rotation(argv[2], atoi(argv[4])) != 0) {
+            fail("CA rotation not available");
+        }
+        handshakes(0, atol(argv[5]), 0);
     } else if (strcmp(mode, "heap") == 0) {
         heap(atoi(argv[4]) > 0 ? atoi(argv[4]) : 1);
     } else {

@@ -1735,7 +1735,8 @@ int ql_ssl_new(ql_ssl_context *ssl);
 /**
  * Configure the context from `conf` (copied: later changes to `conf` do not affect it). Loads
  * every certificate and key now: an unreadable or malformed file gives
- * `QL_SSL_ERROR_BAD_REQUEST`; out-of-range config members give `QL_SSL_ERROR_INVALID_PARAM`;
+ * `QL_SSL_ERROR_BAD_REQUEST` (parsed CA lists are cached: a CA file changed or removed on disk is
+ * seen by the first setup that starts at least 1 s after the previous check of it); out-of-range config members give `QL_SSL_ERROR_INVALID_PARAM`;
  * features this build lacks give `QL_SSL_ERROR_NOT_SUPPORT`. May be called before or after
  * `ql_ssl_set_socket_fd()` / `ql_ssl_set_hostname()`, once per context.
  *

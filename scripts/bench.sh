@@ -6,13 +6,21 @@
 #   scripts/bench.sh                 build, run, print the table
 #   scripts/bench.sh --update-docs   ... and replace the table in docs/PERFORMANCE.md
 #   scripts/bench.sh --check         only the deterministic measurements (heap per connection,
-#                                    instruction counts; no timed rounds, ~2 min) and exit 1 when
-#                                    one misses its target (heap <= raw + 1 KiB, instructions <= raw x 1.02)
+#                                    instruction counts, system calls, CA-cache rotation; no timed
+#                                    rounds; it prints how long it took) and exit 1 when one misses
+#                                    its target (heap <= raw + 1 KiB, instructions <= raw x 1.02,
+#                                    120-byte reads <= raw x 1.01, system calls per handshake <= raw,
+#                                    CA rotation N = 8, 9, 32 <= N = 1 x 1.05)
 # Environment: BENCH_ROUNDS (default 5), BENCH_SECONDS per handshake run (default 2),
-#   BENCH_INSTR=0 to skip the cachegrind instruction counts, BENCH_OUT (default target/bench).
+#   BENCH_INSTR=0 to skip the cachegrind instruction counts (and the rotation), BENCH_SYSCALLS=0 to
+#   skip the strace counts, BENCH_SIZE=0 to skip the minimal-client sizes (scripts/size.sh),
+#   BENCH_OUT (default target/bench).
+# Every run works in a directory of its own (BENCH_OUT/run-<time>: server logs, PKI, results), and
+# every process it starts is stopped when it ends, also on failure or Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+t_start=$SECONDS
 update_docs=0 check=0
 [ "${1:-}" = "--update-docs" ] && update_docs=1
 [ "${1:-}" = "--check" ] && check=1
@@ -21,9 +29,18 @@ rounds=${BENCH_ROUNDS:-5}
 [ "$check" = 1 ] && rounds=0
 secs=${BENCH_SECONDS:-2}
 out=${BENCH_OUT:-$root/target/bench}
+stamp=$(date +%Y%m%d-%H%M%S)
+run=$out/run-$stamp
 mkdir -p "$out"
-results=$out/results-$(date +%Y%m%d-%H%M%S).jsonl
+rm -rf "$run"
+mkdir -p "$run"
+results=$out/results-$stamp.jsonl
 : > "$results"
+phase_t=$SECONDS
+took() { # what -> prints how long the phase since the previous call took
+    echo "   ($1: $((SECONDS - phase_t)) s)"
+    phase_t=$SECONDS
+}
 
 echo "== building libqlssl (cargo build --release) and the benchmark programs"
 cargo build --release -q
@@ -33,17 +50,19 @@ mbed_out=$(ls -td target/release/build/mbedtls-sys-auto-*/out 2>/dev/null | whil
 [ -n "$mbed_out" ] || { echo "bench: no mbedtls-sys-auto build output under target/release/build" >&2; exit 1; }
 mbed_out=$root/$mbed_out
 make -s -C bench OUT="$out" MBEDTLS_OUT="$mbed_out" QLSSL_LIB="$root/target/release"
-tests/hardening/gen_pki.sh "$out/pki" >/dev/null
-pki=$out/pki
+tests/hardening/gen_pki.sh "$run/pki" >/dev/null
+pki=$run/pki
+took build
 
-# One core for the server, the other for the clients (when there are two).
+# One core for the server, the other for the clients (when there are two). The server is started
+# as a plain command (taskset execs it), so $! is the server itself and killing it leaves no orphan.
 if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
     server_cpu=0 client_cpu=1
-    on_server() { taskset -c 0 "$@"; }
+    server_prefix=(taskset -c 0)
     on_client() { taskset -c 1 "$@"; }
 else
     server_cpu=any client_cpu=any
-    on_server() { "$@"; }
+    server_prefix=()
     on_client() { "$@"; }
 fi
 
@@ -54,19 +73,26 @@ cleanup() {
         kill "$p" 2>/dev/null || true
         wait "$p" 2>/dev/null || true
     done
+    pids=()
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-start_server() { # name cert key ciphers -> sets port_<name>
-    local name=$1 log=$out/server-$1.log
-    on_server "$out/tls_server" -c "$2" -k "$3" -x "$4" -P > "$log" 2>&1 &
-    pids+=($!)
+wait_port() { # label log -> prints the port of the log's "PORT n" line (this run's log only)
+    local label=$1 log=$2
     for _ in $(seq 100); do
         grep -q '^PORT ' "$log" && break
         sleep 0.05
     done
-    grep -q '^PORT ' "$log" || { echo "bench: server $name did not start" >&2; cat "$log" >&2; exit 1; }
-    printf -v "port_$name" '%s' "$(awk '/^PORT /{print $2}' "$log")"
+    grep -q '^PORT ' "$log" || { echo "bench: $label did not start" >&2; cat "$log" >&2; return 1; }
+    awk '/^PORT /{print $2}' "$log"
+}
+start_server() { # name cert key ciphers -> sets port_<name>
+    local name=$1 log=$run/server-$1.log port
+    "${server_prefix[@]}" "$out/tls_server" -c "$2" -k "$3" -x "$4" -P > "$log" 2>&1 &
+    pids+=($!)
+    port=$(wait_port "server $name" "$log") || exit 1
+    printf -v "port_$name" '%s' "$port"
 }
 start_server rsa "$pki/rsa_server.pem" "$pki/rsa_server.key" ECDHE-RSA-AES128-GCM-SHA256
 start_server ec "$pki/ec_server.pem" "$pki/ec_server.key" ECDHE-ECDSA-AES128-GCM-SHA256
@@ -114,6 +140,7 @@ if [ "$rounds" = 0 ]; then # --check: the heap measurement once (it is determini
 for l in sys.stdin:
     r=json.loads(l); r.update(kind='heap', round=1); print(json.dumps(r))" >> "$results"
     done
+    took heap
 fi
 for round in $(seq "$rounds"); do
     # The three clients run back to back on each workload (so each ratio compares runs seconds
@@ -136,7 +163,8 @@ for l in sys.stdin:
     echo "   round $round/$rounds done"
 done
 
-if [ "${BENCH_INSTR:-1}" != 0 ] && command -v valgrind >/dev/null; then
+if [ "${BENCH_INSTR:-1}" != 0 ]; then
+    command -v valgrind >/dev/null || { echo "bench: valgrind is needed for the instruction counts (apt-get install valgrind)" >&2; exit 1; }
     echo "== instruction counts (valgrind --tool=cachegrind, client only)"
     irefs() { # client port ca args... -> total instructions of the client
         local c=$1 port=$2 ca=$3
@@ -144,32 +172,108 @@ if [ "${BENCH_INSTR:-1}" != 0 ] && command -v valgrind >/dev/null; then
         valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
             "$out/bench_$c" "$port" "$ca" "$@" 2>&1 >/dev/null | sed -n 's/.*I *refs: *//p' | tr -d ,
     }
-    per_op() { # metric scale n1 n2 client port ca mode [bytes]
-        local metric=$1 scale=$2 n1=$3 n2=$4 c=$5 port=$6 ca=$7 mode=$8 bytes=${9:-}
-        local a b
-        if [ -n "$bytes" ]; then
-            a=$(irefs "$c" "$port" "$ca" "$mode" "$bytes" "$n1")
-            b=$(irefs "$c" "$port" "$ca" "$mode" "$bytes" "$n2")
-        else
-            a=$(irefs "$c" "$port" "$ca" "$mode" "$n1")
-            b=$(irefs "$c" "$port" "$ca" "$mode" "$n2")
-        fi
+    per_op() { # metric n1 n2 client port ca args-before-count... -- args-after-count...
+        local metric=$1 n1=$2 n2=$3 c=$4 port=$5 ca=$6 a b
+        shift 6
+        local pre=() post=()
+        while [ $# -gt 0 ] && [ "$1" != -- ]; do pre+=("$1"); shift; done
+        [ $# -gt 0 ] && shift
+        post=("$@")
+        a=$(irefs "$c" "$port" "$ca" "${pre[@]}" "$n1" "${post[@]}")
+        b=$(irefs "$c" "$port" "$ca" "${pre[@]}" "$n2" "${post[@]}")
+        [ -n "$a" ] && [ -n "$b" ] || { echo "bench: cachegrind of bench_$c ${pre[*]} failed" >&2; exit 1; }
         python3 -c "import json; print(json.dumps({'kind':'instr','metric':'$metric','client':'$c',
-            'value': ($b - $a) / ($n2 - $n1) / $scale}))" >> "$results"
+            'value': ($b - $a) / ($n2 - $n1)}))" >> "$results"
     }
     for c in "${clients[@]}"; do
-        per_op ir_hs_rsa 1 4 12 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-hs
-        per_op ir_hs_ecdsa 1 4 12 "$c" "$port_ec" "$pki/ec_ca.pem" count-hs
-        per_op ir_resume_rsa 1 10 310 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-resume
-        per_op ir_bulk_gcm 1 2 10 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-bulk 1048576
-        per_op ir_bulk_cbc 1 2 10 "$c" "$port_cbc" "$pki/rsa_ca.pem" count-bulk 1048576
+        per_op ir_hs_rsa 4 12 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-hs
+        per_op ir_hs_ecdsa 4 12 "$c" "$port_ec" "$pki/ec_ca.pem" count-hs
+        per_op ir_resume_rsa 10 310 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-resume
+        per_op ir_bulk_gcm 2 10 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-bulk 1048576
+        per_op ir_bulk_cbc 2 10 "$c" "$port_cbc" "$pki/rsa_ca.pem" count-bulk 1048576
+        # The SDK demo's read size: 120 bytes per ql_ssl_read.
+        per_op ir_bulk_gcm_120 2 6 "$c" "$port_rsa" "$pki/rsa_ca.pem" count-bulk 1048576 -- 120
     done
+    took "instruction counts"
+
+    # CA-cache rotation: N configs used in turn, each with its own CA file, each file the system
+    # bundle plus the benchmark CA (145 certificates with Debian's bundle of 144); instructions per
+    # full RSA handshake once every file has been used (the first round is not counted).
+    bundle=/etc/ssl/certs/ca-certificates.crt
+    [ -f "$bundle" ] || { echo "bench: $bundle is needed for the CA rotation (apt-get install ca-certificates)" >&2; exit 1; }
+    mkdir -p "$run/rotate"
+    python3 - "$bundle" "$pki/rsa_ca.pem" "$run/rotate" <<'PY'
+import re, sys
+bundle, ca, outdir = sys.argv[1:4]
+pem = re.compile(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n?", re.S)
+certs = pem.findall(open(bundle).read())[:144] + pem.findall(open(ca).read())
+for i in range(32):
+    open(f"{outdir}/ca_{i}.pem", "w").write("".join(certs))
+print(f"   CA rotation bundle: {len(certs)} certificates", file=sys.stderr)
+PY
+    for n in 1 8 9 32; do
+        n2=$((n + (n < 8 ? 8 : n)))
+        per_op "ir_rotate_$n" "$n" "$n2" qlssl "$port_rsa" "$run/rotate/ca_%d.pem" count-rotate "$n"
+    done
+    took "CA rotation"
+fi
+
+if [ "${BENCH_SYSCALLS:-1}" != 0 ]; then
+    command -v strace >/dev/null || { echo "bench: strace is needed for the system-call counts (apt-get install strace)" >&2; exit 1; }
+    # Through a relay that holds every chunk back 2 ms (bench/delay_proxy.py): as on a real network,
+    # the server's answer is never already there when the client has just sent.
+    echo "== system calls per handshake (strace -f -c, client only, server behind a 2 ms relay)"
+    python3 bench/delay_proxy.py "$port_rsa" 2 900 > "$run/proxy.log" 2>&1 &
+    pids+=($!)
+    port_proxy=$(wait_port "delay relay" "$run/proxy.log") || exit 1
+    syscalls() { # client args... -> total system calls of the client
+        local c=$1 f=$run/strace.txt
+        shift
+        strace -f -c -o "$f" "$out/bench_$c" "$port_proxy" "$pki/rsa_ca.pem" "$@" >/dev/null
+        awk '$NF == "total" {print $4}' "$f"
+    }
+    for c in qlssl mbedtls; do
+        for mode in hs resume; do
+            for io in block nonblock; do
+                extra=()
+                [ "$io" = nonblock ] && extra=(--nonblock)
+                a=$(syscalls "$c" "count-$mode" 5 "${extra[@]}")
+                b=$(syscalls "$c" "count-$mode" 25 "${extra[@]}")
+                python3 -c "import json; print(json.dumps({'kind':'syscalls','metric':'sc_${mode}_$io','client':'$c',
+                    'value': ($b - $a) / 20}))" >> "$results"
+            done
+        done
+    done
+    took "system calls"
+fi
+
+if [ "${BENCH_SIZE:-1}" != 0 ]; then
+    # Minimal-client sizes (scripts/size.sh): x86_64 built here; armv7 and bare metal as last
+    # recorded by `scripts/size.sh armv7 baremetal` (their cross builds take minutes), with the git
+    # revision they were measured at.
+    echo "== minimal-client sizes (scripts/size.sh x86_64)"
+    bash scripts/size.sh x86_64 | sed 's/^/   /'
+    python3 - "$root/target/size/sizes.jsonl" "$results" <<'PY'
+import json, sys
+newest = {}
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        r = json.loads(line)
+        newest[r["target"]] = r
+with open(sys.argv[2], "a") as out:
+    for r in newest.values():
+        r["how"] += f", measured at {r['git']}"
+        out.write(json.dumps(r) + "\n")
+PY
+    took sizes
 fi
 
 if [ "$check" = 1 ]; then
     echo "== results: $results"
-    python3 bench/report.py "$results" --check
-    exit $?
+    rc=0
+    python3 bench/report.py "$results" --check || rc=$?
+    echo "== bench.sh --check took $((SECONDS - t_start)) s"
+    exit $rc
 fi
 
 echo "== openssl speed -evp aes-128-gcm (one core)"
@@ -206,7 +310,7 @@ r.write(json.dumps({"kind": "size", "name": "bench_qlssl_bin", "text":
 EOF
 rm -rf "$tmp"
 
-echo "== results: $results"
+echo "== results: $results (the run took $((SECONDS - t_start)) s)"
 if [ "$update_docs" = 1 ]; then
     python3 bench/report.py "$results" --docs docs/PERFORMANCE.md
 else

@@ -404,6 +404,14 @@ impl Contexts {
         self.context(id)?.read(buf)
     }
 
+    /// Bytes mbedtls has already decrypted, served without a socket call or the read path's
+    /// waiting machinery; None (nothing done) when `read` must decide (see
+    /// `Context::read_buffered`). The C API's fast path for small reads.
+    #[inline]
+    pub fn read_buffered(&self, id: ConnId, buf: &mut [u8]) -> Option<usize> {
+        self.conns.peek(id, |c| c.read_buffered(buf)).flatten()
+    }
+
     /// Write at most one record; returns the bytes taken.
     pub fn write(&self, id: ConnId, buf: &[u8]) -> Result<usize> {
         self.context(id)?.write(buf)

@@ -177,3 +177,102 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// A server that speaks first: its greeting follows its Finished at once (a Python `ssl` server,
+/// OpenSSL underneath). The handshake's read-ahead (src/transport.rs, `recv_ahead`) must leave the
+/// greeting in the socket, so that a non-blocking client's `poll` sees it: read ahead past the
+/// Finished, it would sit in the transport and the poll below would time out.
+#[test]
+fn greeting_right_after_the_handshake_stays_in_the_socket() {
+    let dir = tempdir().join("greeting");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = pki(&dir);
+    let port = free_port();
+    let script = r#"
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", int(sys.argv[1])))
+ls.listen(1)
+ls.settimeout(20)
+print("ready", flush=True)
+c, _ = ls.accept()
+c.settimeout(20)
+s = ctx.wrap_socket(c, server_side=True)
+s.sendall(b"220 greeting from the server")
+try:
+    s.recv(1)
+except OSError:
+    pass
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", script, &port.to_string()])
+        .arg(&cert)
+        .arg(&key)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut ready).unwrap();
+    let _server = Server(child);
+    assert_eq!(ready.trim(), "ready");
+
+    let mut conf = new_config();
+    set_int(&mut conf, T::QL_SSL_CONF_AUTHMODE, 1);
+    let ca = std::ffi::CString::new(cert.to_str().unwrap()).unwrap();
+    set_ca_path(&mut conf, &ca);
+    let settings = unsafe { config::settings_of(&mut conf) }.unwrap();
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    sock.set_nonblocking(true).unwrap();
+    let fd = sock.as_raw_fd();
+    let wait = |events: i16, ms: i32| -> bool {
+        let mut p = libc::pollfd { fd, events, revents: 0 };
+        // SAFETY: one valid pollfd.
+        unsafe { libc::poll(&mut p, 1, ms) > 0 }
+    };
+    let mut conn = Connection::new();
+    conn.set_socket_fd(fd).unwrap();
+    conn.set_hostname(b"localhost").unwrap();
+    conn.setup(settings).unwrap();
+    let conn = Context::from(conn);
+    let mut done = false;
+    for _ in 0..1000 {
+        match conn.handshake().0 {
+            Ok(()) => {
+                done = true;
+                break;
+            }
+            Err(Error::WantRead) => {
+                assert!(wait(libc::POLLIN, 10_000), "no answer from the server");
+                // Let everything the server sends arrive (its last flight and the greeting), so
+                // that one read could take both.
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(Error::WantWrite) => assert!(wait(libc::POLLOUT, 10_000), "socket not writable"),
+            Err(e) => panic!("handshake failed: {e}"),
+        }
+    }
+    assert!(done, "handshake did not finish");
+    assert!(wait(libc::POLLIN, 5_000), "the greeting is not in the socket: the handshake read past the server's Finished");
+    let mut buf = [0u8; 64];
+    let mut got = Vec::new();
+    for _ in 0..100 {
+        match conn.read(&mut buf) {
+            Ok(n) if n > 0 => {
+                got.extend_from_slice(&buf[..n]);
+                if got.len() >= 28 {
+                    break;
+                }
+            }
+            Err(Error::WantRead) => assert!(wait(libc::POLLIN, 5_000), "greeting incomplete"),
+            other => panic!("read: {other:?}"),
+        }
+    }
+    assert_eq!(&got[..], b"220 greeting from the server");
+    config::free(&mut conf).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -171,7 +171,8 @@ pub unsafe extern "C" fn ql_ssl_new(ssl: *mut ql_ssl_context) -> c_int {
 
 /// Configure the context from `conf` (copied: later changes to `conf` do not affect it). Loads
 /// every certificate and key now: an unreadable or malformed file gives
-/// `QL_SSL_ERROR_BAD_REQUEST`; out-of-range config members give `QL_SSL_ERROR_INVALID_PARAM`;
+/// `QL_SSL_ERROR_BAD_REQUEST` (parsed CA lists are cached: a CA file changed or removed on disk is
+/// seen by the first setup that starts at least 1 s after the previous check of it); out-of-range config members give `QL_SSL_ERROR_INVALID_PARAM`;
 /// features this build lacks give `QL_SSL_ERROR_NOT_SUPPORT`. May be called before or after
 /// `ql_ssl_set_socket_fd()` / `ql_ssl_set_hostname()`, once per context.
 ///
@@ -319,6 +320,16 @@ pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_i
 pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
     let handle = unsafe { handle_of(ssl) };
+    // Fast path: bytes mbedtls has already decrypted (Contexts::read_buffered). Success only, so
+    // the last error is left alone as ffi_guard would; anything else takes the full path.
+    let fast = crate::platform::ready().then(|| crate::platform::catch(|| {
+        // SAFETY: NULL or `len` writable bytes, lent for this call (contract).
+        let buf = unsafe { try_slice_mut(buf, len) }.ok()?;
+        contexts().read_buffered(*handle.as_ref().ok()?, buf)
+    }));
+    if let Some(Some(Some(n))) = fast {
+        return n.min(c_int::MAX as usize) as c_int;
+    }
     ffi_guard("ql_ssl_read", || {
         // SAFETY: NULL or `len` writable bytes, lent for this call (contract).
         let buf = unsafe { try_slice_mut(buf, len) }?;

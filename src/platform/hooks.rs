@@ -219,6 +219,13 @@ pub fn recv(fd: c_int, buf: &mut [u8], dontwait: bool) -> core::result::Result<u
     io(unsafe { f(fd, buf.as_mut_ptr(), clamp(buf.len()), dontwait as c_int) })
 }
 
+/// Never called on bare metal (`READ_AHEAD` is 0); the same as `recv` with `dontwait`.
+pub fn recv_uninit(fd: c_int, buf: &mut [core::mem::MaybeUninit<u8>]) -> core::result::Result<usize, IoErr> {
+    let Some(f) = hooks().and_then(|h| h.recv) else { return Err(IoErr::Other) };
+    // SAFETY: buf is writable for the length passed; the hook only writes into it.
+    io(unsafe { f(fd, buf.as_mut_ptr().cast(), clamp(buf.len()), 1) })
+}
+
 pub fn send(fd: c_int, buf: &[u8], dontwait: bool) -> core::result::Result<usize, IoErr> {
     let Some(f) = hooks().and_then(|h| h.send) else { return Err(IoErr::Other) };
     // SAFETY: buf is readable for the length passed.
@@ -262,6 +269,10 @@ pub fn wait_or_wake(fd: c_int, dir: Dir, timeout_ms: Option<u32>, _wake: Option<
 
 /// Longest socket wait before a task checks whether its context is being freed; no wakeup exists here, so an idle reader calls the `wait` hook this often.
 pub(crate) const WAIT_SLICE_MS: u32 = 100;
+
+/// No handshake read-ahead on bare metal (src/transport.rs, `recv_ahead`): it takes its buffer
+/// from the calling task's stack, which an RTOS task has little of; reads stay exactly mbedtls's.
+pub(crate) const READ_AHEAD: usize = 0;
 
 /// Let other tasks run for a moment (`ql_ssl_free` waiting for tasks to leave a context).
 pub fn pause() {

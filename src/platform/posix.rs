@@ -56,6 +56,14 @@ pub fn recv(fd: c_int, buf: &mut [u8], dontwait: bool) -> core::result::Result<u
     io(unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), flags) })
 }
 
+/// `recv` with MSG_DONTWAIT into memory that need not be initialised (the transport's read-ahead
+/// chunk: zeroing 4 KiB per handshake read cost more instructions than the rest of the read).
+/// Ok(n): the first n bytes of `buf` are written.
+pub fn recv_uninit(fd: c_int, buf: &mut [core::mem::MaybeUninit<u8>]) -> core::result::Result<usize, IoErr> {
+    // SAFETY: buf is valid writable memory of buf.len() bytes; the kernel only writes into it.
+    io(unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) })
+}
+
 /// `send` on a socket (never raises SIGPIPE).
 pub fn send(fd: c_int, buf: &[u8], dontwait: bool) -> core::result::Result<usize, IoErr> {
     let flags = libc::MSG_NOSIGNAL | if dontwait { libc::MSG_DONTWAIT } else { 0 };
@@ -146,6 +154,11 @@ pub fn wait_or_wake(fd: c_int, dir: Dir, timeout_ms: Option<u32>, wake: Option<&
 
 /// Longest socket wait before a task checks whether its context is being freed; a wait that outlasts it creates the eventfd wakeup (src/gate.rs): a loopback handshake never does.
 pub(crate) const WAIT_SLICE_MS: u32 = 20;
+
+/// Most bytes the transport takes from the socket in one read during the handshake (on the
+/// stack of the calling thread; src/transport.rs, `recv_ahead`): a server flight with a
+/// certificate chain of two or three certificates in one read.
+pub(crate) const READ_AHEAD: usize = 4096;
 
 /// Let other threads run for a moment (`ql_ssl_free` waiting for tasks to leave a context).
 pub fn pause() {

@@ -73,52 +73,190 @@ pub fn parse_certs(data: &[u8], origin: &str, list: &mut MbedtlsList<Certificate
     Ok(())
 }
 
-/// Where a CA list came from. A file is identified by its path and `platform::FileId` (what `stat`
-/// says on Linux), so a changed file is parsed again; a buffer by its bytes.
-#[derive(Clone, PartialEq, Eq)]
-enum CaSource {
-    File { path: CString, id: platform::FileId },
-    Buffer(Vec<u8>),
-}
-
 /// A parsed CA list shared by every connection configured with the same sources.
+#[derive(Clone)]
 struct SharedCaList(Arc<MbedtlsList<Certificate>>);
 
 // SAFETY: the list is never modified after parsing; mbedtls only reads trusted CAs while verifying.
 unsafe impl Send for SharedCaList {}
 unsafe impl Sync for SharedCaList {}
 
-/// Most CA lists kept parsed. Parsing PEM (base64) was two thirds of `ql_ssl_setup`'s cost.
-const CA_CACHE_ENTRIES: usize = 8;
+/// Most sets of CA sources (a config's paths and buffers) the cache remembers. Cheap entries: a
+/// set whose content equals another's shares that one's parsed list (see `ca_list`).
+const CA_CACHE_ENTRIES: usize = 64;
 
-#[allow(clippy::type_complexity)]
-static CA_CACHE: Lazy<Mutex<Vec<(Vec<CaSource>, SharedCaList)>>> = Lazy::new(|| Mutex::new(Vec::new()));
+/// Most memory the parsed lists of the cache may take, as `parsed_size` counts it; the least
+/// recently used lists go first when it is exceeded. A list larger than this alone is still kept
+/// (the newest entry is never evicted). 2 MiB holds six distinct 145-certificate system bundles
+/// (≈ 320 KiB each) or hundreds of single-CA files.
+#[cfg(feature = "std")]
+pub(crate) const CA_CACHE_BYTES: usize = 2 << 20;
+#[cfg(not(feature = "std"))]
+pub(crate) const CA_CACHE_BYTES: usize = 256 << 10;
 
-fn file_source(p: &CStr) -> Result<CaSource> {
-    Ok(CaSource::File { path: p.to_owned(), id: platform::file_id(p)? })
+/// How long a CA file's identity (`platform::FileId`: what `stat` says on Linux) is trusted
+/// before a setup asks the file system again. A CA file replaced on disk is parsed again by the
+/// first `ql_ssl_setup` that starts at least this long after the previous check of it.
+pub(crate) const CA_RECHECK: core::time::Duration = core::time::Duration::from_secs(1);
+
+/// What one parsed list costs in memory, as the cache's bound counts it: each certificate's DER
+/// (mbedtls keeps a copy) plus its `mbedtls_x509_crt` and the name/extension lists mbedtls
+/// allocates for it (≈ 1 KiB, measured on x86_64 with the system bundle).
+fn parsed_size(list: &MbedtlsList<Certificate>) -> usize {
+    list.iter().map(|c| c.as_der().len() + 1024).sum()
 }
 
-/// The trusted CA list for `paths` and `buffers`, parsed once and shared while the files stay
-/// the same.
-pub fn ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<Arc<MbedtlsList<Certificate>>> {
-    let mut key = paths.iter().map(|p| file_source(p)).collect::<Result<Vec<_>>>()?;
-    key.extend(buffers.iter().cloned().map(CaSource::Buffer));
-    if let Some(hit) = CA_CACHE.lock().iter().find(|(k, _)| *k == key) {
-        return Ok(hit.1 .0.clone());
+struct CaEntry {
+    /// The configured paths and buffers, in order.
+    paths: Vec<CString>,
+    buffers: Vec<Vec<u8>>,
+    /// The paths' identities when last checked, and when that was.
+    ids: Vec<platform::FileId>,
+    checked: platform::Instant,
+    /// SHA-256 of every source's bytes in order: sets of sources with the same content (copies of
+    /// one bundle under several names) share one parsed list.
+    digest: [u8; 32],
+    list: SharedCaList,
+    bytes: usize,
+}
+
+/// Most recently used first.
+static CA_CACHE: Lazy<Mutex<Vec<CaEntry>>> = Lazy::new(|| Mutex::new(Vec::new()));
+
+fn digest_of(parts: &[&[u8]]) -> Result<[u8; 32]> {
+    // mbedtls's SHA-256 directly: the wrapper's `Md` fails with MD_BAD_INPUT_DATA in the bare-metal
+    // build, and this needs no allocation either.
+    let mut out = [0u8; 32];
+    // SAFETY: a context on our stack, initialised, used and freed here; every pointer/length pair
+    // describes a live slice.
+    let r = unsafe {
+        let mut ctx: mbedtls_sys::sha256_context = core::mem::zeroed();
+        mbedtls_sys::sha256_init(&mut ctx);
+        let mut r = mbedtls_sys::sha256_starts_ret(&mut ctx, 0);
+        for p in parts {
+            // Each part's length first, so that no two different sets of parts hash alike.
+            let len = (p.len() as u64).to_be_bytes();
+            if r == 0 {
+                r = mbedtls_sys::sha256_update_ret(&mut ctx, len.as_ptr(), len.len());
+            }
+            if r == 0 {
+                r = mbedtls_sys::sha256_update_ret(&mut ctx, p.as_ptr(), p.len());
+            }
+        }
+        if r == 0 {
+            r = mbedtls_sys::sha256_finish_ret(&mut ctx, out.as_mut_ptr());
+        }
+        mbedtls_sys::sha256_free(&mut ctx);
+        r
+    };
+    if r != 0 {
+        return Err(Error::Internal(describe(&mbedtls::Error::from(r))));
     }
-    let list = Arc::new(load_ca_list(paths, buffers)?);
-    let mut cache = CA_CACHE.lock();
-    cache.insert(0, (key, SharedCaList(list.clone())));
-    cache.truncate(CA_CACHE_ENTRIES);
-    Ok(list)
+    Ok(out)
 }
 
-/// The trusted CA list: every configured path and buffer. Verification needs at least one.
-pub fn load_ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<MbedtlsList<Certificate>> {
+/// The trusted CA list for `paths` and `buffers`, parsed once and shared.
+///
+/// A cache of parsed lists, least recently used first to go (`CA_CACHE_ENTRIES` source sets,
+/// `CA_CACHE_BYTES` of parsed certificates). A hit costs no system call while its files were
+/// checked less than `CA_RECHECK` ago, else one `stat` per file; a file whose identity changed
+/// is read and parsed again. A miss reads the files, and parses them only when no cached set has
+/// the same content: so configs that rotate over copies of one bundle never parse it twice.
+pub fn ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<Arc<MbedtlsList<Certificate>>> {
+    let now = platform::now();
+    {
+        let mut cache = CA_CACHE.lock();
+        if let Some(i) = cache.iter().position(|e| e.paths == paths && e.buffers == buffers) {
+            let fresh = now < cache[i].checked + CA_RECHECK;
+            let same = fresh || {
+                let ids = paths.iter().map(|p| platform::file_id(p)).collect::<Result<Vec<_>>>();
+                match ids {
+                    Ok(ids) if ids == cache[i].ids => true,
+                    Ok(_) => false,
+                    Err(e) => {
+                        cache.remove(i);
+                        return Err(e);
+                    }
+                }
+            };
+            if same {
+                let mut e = cache.remove(i);
+                if !fresh {
+                    e.checked = now;
+                }
+                let list = e.list.0.clone();
+                cache.insert(0, e);
+                return Ok(list);
+            }
+            cache.remove(i);
+        }
+    }
+    // The identities are taken before the files are read: a file replaced in between is seen
+    // as changed at the next check, never the other way round.
+    let ids = paths.iter().map(|p| platform::file_id(p)).collect::<Result<Vec<_>>>()?;
+    let files = paths.iter().map(|p| read_file(p)).collect::<Result<Vec<_>>>()?;
+    let parts: Vec<&[u8]> = files.iter().map(Vec::as_slice).chain(buffers.iter().map(Vec::as_slice)).collect();
+    let digest = digest_of(&parts)?;
+    let shared = CA_CACHE.lock().iter().find(|e| e.digest == digest).map(|e| (e.list.clone(), e.bytes));
+    let (list, bytes) = match shared {
+        Some(hit) => hit,
+        None => {
+            let list = parse_ca_list(paths, &files, buffers)?;
+            let bytes = parsed_size(&list);
+            (SharedCaList(Arc::new(list)), bytes)
+        }
+    };
+    let result = list.0.clone();
+    let mut cache = CA_CACHE.lock();
+    cache.insert(
+        0,
+        CaEntry { paths: paths.to_vec(), buffers: buffers.to_vec(), ids, checked: now, digest, list, bytes },
+    );
+    evict(&mut cache);
+    Ok(result)
+}
+
+/// Drop least recently used entries until both bounds hold (the newest entry always stays). A
+/// list shared by several entries counts once.
+fn evict(cache: &mut Vec<CaEntry>) {
+    loop {
+        let mut seen: Vec<*const MbedtlsList<Certificate>> = Vec::new();
+        let mut total = 0;
+        for e in cache.iter() {
+            let p = Arc::as_ptr(&e.list.0);
+            if !seen.contains(&p) {
+                seen.push(p);
+                total += e.bytes;
+            }
+        }
+        if cache.len() > 1 && (cache.len() > CA_CACHE_ENTRIES || total > CA_CACHE_BYTES) {
+            cache.pop();
+        } else {
+            return;
+        }
+    }
+}
+
+/// Number of source sets and of distinct parsed lists in the CA cache, and their size as the
+/// bound counts it (tests, benchmarks).
+pub fn ca_cache_stats() -> (usize, usize, usize) {
+    let cache = CA_CACHE.lock();
+    let mut seen: Vec<*const MbedtlsList<Certificate>> = Vec::new();
+    let mut total = 0;
+    for e in cache.iter() {
+        let p = Arc::as_ptr(&e.list.0);
+        if !seen.contains(&p) {
+            seen.push(p);
+            total += e.bytes;
+        }
+    }
+    (cache.len(), seen.len(), total)
+}
+
+fn parse_ca_list(paths: &[CString], files: &[Vec<u8>], buffers: &[Vec<u8>]) -> Result<MbedtlsList<Certificate>> {
     let mut list = MbedtlsList::<Certificate>::new();
-    for p in paths {
-        let data = read_file(p)?;
-        parse_certs(&data, &p.to_string_lossy(), &mut list)?;
+    for (p, data) in paths.iter().zip(files) {
+        parse_certs(data, &p.to_string_lossy(), &mut list)?;
     }
     for (i, b) in buffers.iter().enumerate() {
         parse_certs(b, &format!("CA buffer {i}"), &mut list)?;
@@ -127,6 +265,13 @@ pub fn load_ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<MbedtlsLis
         return Err(Error::BadRequest("server verification needs a CA certificate (QL_SSL_CONF_CACERT)".into()));
     }
     Ok(list)
+}
+
+/// The trusted CA list: every configured path and buffer, read and parsed now. Verification
+/// needs at least one.
+pub fn load_ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<MbedtlsList<Certificate>> {
+    let files = paths.iter().map(|p| read_file(p)).collect::<Result<Vec<_>>>()?;
+    parse_ca_list(paths, &files, buffers)
 }
 
 /// Encrypted keys: PKCS#8 with PBES2/DES-EDE3 or PKCS#12 PBE, and legacy PEM ("Proc-Type: 4,ENCRYPTED",
@@ -182,5 +327,60 @@ mod tests {
         }
         assert_eq!(ufs_name("/etc/ssl/ca.pem").ok().flatten(), None);
         assert_eq!(ufs_name("ufs:ca.pem").ok().flatten(), None);
+    }
+
+    /// A self-signed CA certificate (PEM) made by `openssl req` in `dir`.
+    fn self_signed(dir: &std::path::Path, name: &str) -> std::vec::Vec<u8> {
+        let (key, pem) = (dir.join(format!("{name}.key")), dir.join(format!("{name}.pem")));
+        let ok = std::process::Command::new("openssl")
+            .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj"])
+            .arg(format!("/CN={name}"))
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&pem)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "openssl req failed");
+        std::fs::read(&pem).unwrap()
+    }
+
+    /// The CA cache: a hit shares the list; a copy of the same content under another name shares
+    /// it too; a replaced file is seen after CA_RECHECK, not before; the entry bound holds.
+    #[test]
+    fn ca_cache_shares_rechecks_and_stays_bounded() {
+        use super::{ca_cache_stats, ca_list, CA_CACHE_ENTRIES, CA_RECHECK};
+        use alloc::ffi::CString;
+        use alloc::sync::Arc;
+        let dir = std::env::temp_dir().join(format!("qlssl-ca-cache-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (self_signed(&dir, "ca-a"), self_signed(&dir, "ca-b"));
+        let path = |n: &str| CString::new(dir.join(n).to_str().unwrap()).unwrap();
+        std::fs::write(dir.join("one.pem"), &a).unwrap();
+        std::fs::write(dir.join("copy.pem"), &a).unwrap();
+        let one = ca_list(&[path("one.pem")], &[]).unwrap();
+        assert!(Arc::ptr_eq(&one, &ca_list(&[path("one.pem")], &[]).unwrap()), "hit");
+        assert!(Arc::ptr_eq(&one, &ca_list(&[path("copy.pem")], &[]).unwrap()), "same content, one list");
+        // Replaced (another certificate, another size): trusted as it was until CA_RECHECK ...
+        std::fs::write(dir.join("one.pem"), &b).unwrap();
+        assert!(Arc::ptr_eq(&one, &ca_list(&[path("one.pem")], &[]).unwrap()), "within CA_RECHECK");
+        std::thread::sleep(CA_RECHECK + std::time::Duration::from_millis(100));
+        let replaced = ca_list(&[path("one.pem")], &[]).unwrap();
+        assert!(!Arc::ptr_eq(&one, &replaced), "a replaced file is parsed again");
+        assert_eq!(replaced.iter().next().unwrap().as_der(), super::Certificate::from_pem(&{
+            let mut v = b.clone();
+            v.push(0);
+            v
+        }).unwrap().as_der());
+        // More source sets than entries: bounded, and the newest is a hit.
+        for i in 0..CA_CACHE_ENTRIES + 8 {
+            std::fs::write(dir.join(format!("n{i}.pem")), &a).unwrap();
+            assert!(Arc::ptr_eq(&one, &ca_list(&[path(&format!("n{i}.pem"))], &[]).unwrap()), "copy {i}");
+        }
+        let (entries, lists, _) = ca_cache_stats();
+        assert!(entries <= CA_CACHE_ENTRIES, "{entries} entries");
+        assert!(lists < entries, "{lists} lists for {entries} entries");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -69,6 +69,8 @@ struct HandshakeSettings {
     session_cache: bool,
     negotiate_timeout_s: c_int,
     timeout_hook: Option<TimeoutHook>,
+    /// Renegotiation allowed: a read may then start a handshake (see `read_buffered`).
+    renegotiation: bool,
 }
 
 impl HandshakeSettings {
@@ -80,6 +82,7 @@ impl HandshakeSettings {
             session_cache: s.session_cache,
             negotiate_timeout_s: s.negotiate_timeout_s,
             timeout_hook: s.timeout_hook,
+            renegotiation: s.renegotiation,
         }
     }
 }
@@ -529,6 +532,26 @@ impl Connection {
             Phase::Closed => Err(Error::WrongState("the connection was closed with ql_ssl_close_notify()")),
             Phase::Failed => Err(self.failure.clone().unwrap_or(Error::WrongState("the connection failed"))),
         }
+    }
+
+    /// A read that mbedtls can serve from the record it has already decrypted: None unless that is
+    /// all it will do, and then `read` does the work. That is the case when the connection is
+    /// established and open, a TLS (stream) connection without renegotiation (mbedtls 2.28's
+    /// `mbedtls_ssl_read` may otherwise start a handshake or resend a DTLS flight first) and
+    /// mbedtls holds unread application data (`in_offt` set, `in_msglen` > 0): `mbedtls_ssl_read`
+    /// then only copies, touches no socket and cannot fail. An application that reads in small
+    /// pieces (the SDK demo reads 120 bytes) gets most of its bytes this way, without the call
+    /// machinery of `read`.
+    #[inline]
+    pub fn read_buffered(&mut self, buf: &mut [u8]) -> Option<usize> {
+        let s = self.settings.as_ref()?;
+        if self.phase != Phase::Established || self.peer_closed || s.dtls || s.renegotiation || buf.is_empty() {
+            return None;
+        }
+        let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut()?.into();
+        // SAFETY: our established context, under the connection's lock like every call; buf is
+        // writable for its length.
+        unsafe { engine::read_decrypted(raw, buf) }
     }
 
     /// One step of a read. The API call's start (`begin_call`) is the caller's (src/tls/context.rs):

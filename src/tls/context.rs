@@ -86,6 +86,16 @@ impl Context {
         (result, notice)
     }
 
+    /// `Connection::read_buffered` for the C API's fast path: None (nothing done) when another
+    /// task is in a read, the context is being freed, its lock is taken (a writer is encrypting)
+    /// or mbedtls holds no decrypted data; then `read` decides, as it always did.
+    #[inline]
+    pub fn read_buffered(&self, buf: &mut [u8]) -> Option<usize> {
+        let _pass = self.gate.enter(Role::Read).ok()?;
+        let n = self.conn.try_lock()?.read_buffered(buf);
+        n
+    }
+
     pub fn read(&self, buf: &mut [u8]) -> Result<usize> {
         self.with_waiting(Role::Read, |c, _| c.read(buf))
     }

@@ -438,3 +438,37 @@ pub(crate) unsafe fn skip_close_notify_on_free(raw: *mut mbedtls_sys::ssl_contex
     // SAFETY: the caller's contract.
     unsafe { (*raw).state = mbedtls_sys::SSL_HELLO_REQUEST as c_int };
 }
+
+/// Serve a read from the record mbedtls has already decrypted, touching no socket: None unless
+/// that is all `mbedtls_ssl_read` would do (the handshake is over and unread application data is
+/// held: `in_offt` set, `in_msglen` > 0). The caller has checked the rest of that condition: an
+/// established TLS (stream) connection with renegotiation off (mbedtls 2.28's `mbedtls_ssl_read`
+/// may otherwise start a handshake or resend a DTLS flight first). Small reads (the SDK demo reads
+/// 120 bytes) get most of their bytes here without the full read path (docs/PERFORMANCE.md).
+///
+/// # Safety
+/// `raw` must be an established context, not used elsewhere during the call.
+pub(crate) unsafe fn read_decrypted(raw: *mut mbedtls_sys::ssl_context, buf: &mut [u8]) -> Option<usize> {
+    // SAFETY: the caller's contract; buf is writable for its length.
+    unsafe {
+        let ssl = &mut *raw;
+        if ssl.in_offt.is_null() || ssl.in_msglen == 0 || ssl.state != mbedtls_sys::SSL_HANDSHAKE_OVER as c_int {
+            return None;
+        }
+        if buf.len() < ssl.in_msglen && (*ssl.conf).f_dbg.is_none() {
+            // Part of the record, more stays: what mbedtls_ssl_read (ssl_msg.c, 2.28.15, the
+            // pinned version) does in this case, without its two debug-hook calls and its
+            // renegotiation check, which with renegotiation off and no debug hook do nothing:
+            // copy, wipe the copied plaintext, advance. Draining the record (in_offt = NULL,
+            // keep_current_message = 0) stays mbedtls's own, below.
+            let n = buf.len();
+            core::ptr::copy_nonoverlapping(ssl.in_offt, buf.as_mut_ptr(), n);
+            mbedtls_sys::platform_zeroize(ssl.in_offt.cast(), n);
+            ssl.in_msglen -= n;
+            ssl.in_offt = ssl.in_offt.add(n);
+            return Some(n);
+        }
+        let n = mbedtls_sys::ssl_read(raw, buf.as_mut_ptr(), buf.len());
+        (n > 0).then_some(n as usize)
+    }
+}

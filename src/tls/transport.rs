@@ -73,7 +73,25 @@ pub struct FdTransport {
     eof: bool,
     /// DTLS: every read is one datagram, trimmed to whole records (`whole_dtls_records`).
     datagram: bool,
+    /// Bytes went out in this API call since its last read from the socket: the peer's answer to
+    /// them cannot be there yet on a real network, so the next read of the same call does not try
+    /// the socket (a `recv` that fails with EAGAIN) but answers WANT_READ at once; a blocking call
+    /// then waits (`poll`) and reads. Saves one system call per handshake round trip (on loopback,
+    /// where the answer may already be there, the wait returns at once). A new API call starts
+    /// without it: an application that waited for the socket itself (non-blocking, `select`)
+    /// finds its data read, as before.
+    answer_pending: Cell<bool>,
+    /// Handshake read-ahead (see `recv_ahead`): bytes taken from the socket in one read
+    /// that mbedtls has not asked for yet, from `ahead_pos` on. Empty (unallocated) otherwise.
+    ahead: Vec<u8>,
+    ahead_pos: usize,
+    /// This client sent its ChangeCipherSpec: from here on the server may follow its Finished
+    /// with application data at once, so reads are exactly what mbedtls asks for again.
+    sent_ccs: bool,
 }
+
+/// TLS record content type of ChangeCipherSpec.
+const CHANGE_CIPHER_SPEC: u8 = 20;
 
 /// Length of a DTLS record header (no connection id: this library never negotiates one).
 const DTLS_HEADER_LEN: usize = 13;
@@ -116,6 +134,10 @@ impl FdTransport {
             would_block: false,
             eof: false,
             datagram: false,
+            answer_pending: Cell::new(false),
+            ahead: Vec::new(),
+            ahead_pos: 0,
+            sent_ccs: false,
         }
     }
 
@@ -128,6 +150,7 @@ impl FdTransport {
     pub fn begin_call(&self) {
         self.mode.set(None);
         self.reads_this_call.set(0);
+        self.answer_pending.set(false);
     }
 
     /// Forget earlier WANT_* answers (call before each mbedtls call whose WANT is to be judged).
@@ -261,8 +284,16 @@ impl FdTransport {
         // mbedtls waits for the peer: what it wrote so far must go out first.
         self.flush()?;
         self.check_deadline()?;
+        if self.ahead_pos < self.ahead.len() {
+            return Ok(self.take_ahead(buf));
+        }
+        if self.answer_pending.replace(false) {
+            return Err(codes::SslWantRead.into());
+        }
         self.take_read_slice()?;
-        match self.recv_socket(buf) {
+        let read_ahead = platform::READ_AHEAD > buf.len() && self.coalesce && !self.datagram && !self.sent_ccs;
+        let r = if read_ahead { self.recv_ahead(buf) } else { self.recv_socket(buf) };
+        match r {
             Ok(0) if self.datagram && !buf.is_empty() => {
                 // An empty datagram is no end of anything (UDP has no stream to end), but
                 // mbedtls would take a 0-byte read as MBEDTLS_ERR_SSL_CONN_EOF and end the
@@ -278,6 +309,63 @@ impl FdTransport {
             Ok(n) if self.datagram => Ok(whole_dtls_records(&buf[..n.min(buf.len())])),
             r => r,
         }
+    }
+
+    /// Hand mbedtls what it asks for from the read-ahead bytes. The rest is kept in a buffer of
+    /// its own size (shrunk as it drains, freed when empty): certificate verification, when a
+    /// connection's heap peaks, runs with only the records after the one being verified held here.
+    fn take_ahead(&mut self, buf: &mut [u8]) -> usize {
+        let rest = &self.ahead[self.ahead_pos..];
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.ahead_pos += n;
+        let left = self.ahead.len() - self.ahead_pos;
+        if left == 0 {
+            self.ahead = Vec::new();
+            self.ahead_pos = 0;
+        } else if left * 2 < self.ahead.capacity() {
+            self.ahead = self.ahead[self.ahead_pos..].to_vec();
+            self.ahead_pos = 0;
+        }
+        n
+    }
+
+    /// One read of everything the socket holds (up to `platform::READ_AHEAD` bytes, on the stack):
+    /// mbedtls gets its part, the rest is kept for its next reads (`take_ahead`). Handshake only.
+    ///
+    /// Why: mbedtls reads a record in two reads (its 5-byte header, then its body), so a server
+    /// flight of four records cost eight system calls. Why it is safe: until this client has sent
+    /// its ChangeCipherSpec, the server cannot have sent anything beyond its own Finished (full
+    /// handshake: it waits for our key exchange after ServerHelloDone; abbreviated: it waits for
+    /// our Finished after its own). So no byte of application data is taken early, and the
+    /// socket's readability, which a non-blocking application `select`s on, still tells the truth
+    /// about what is left. After our ChangeCipherSpec (the server may follow its Finished with
+    /// application data at once) and after the handshake, reads are exactly mbedtls's again.
+    fn recv_ahead(&mut self, buf: &mut [u8]) -> mbedtls::Result<usize> {
+        // Not zeroed: only the bytes the socket wrote are read (see platform::recv_uninit).
+        let mut chunk = [core::mem::MaybeUninit::<u8>::uninit(); platform::READ_AHEAD];
+        // Bounded: EINTR before anything moved is rare; a few retries are plenty.
+        let mut r = Err(IoErr::Interrupted);
+        for _ in 0..100 {
+            r = platform::recv_uninit(self.fd, &mut chunk);
+            if r != Err(IoErr::Interrupted) {
+                break;
+            }
+        }
+        let n = match r {
+            // Not a socket (a pipe: tests, emulators): mbedtls's exact reads, as before.
+            Err(IoErr::NotSocket) => return self.recv_socket(buf),
+            r => self.io_result(r, codes::SslWantRead, codes::NetRecvFailed)?.min(chunk.len()),
+        };
+        // SAFETY: recv wrote the first n bytes of chunk.
+        let got = unsafe { core::slice::from_raw_parts(chunk.as_ptr().cast::<u8>(), n) };
+        let give = n.min(buf.len());
+        buf[..give].copy_from_slice(&got[..give]);
+        if n > give {
+            self.ahead = got[give..].to_vec();
+            self.ahead_pos = 0;
+        }
+        Ok(give)
     }
 
     fn recv_socket(&mut self, buf: &mut [u8]) -> mbedtls::Result<usize> {
@@ -324,6 +412,10 @@ impl FdTransport {
             return Err(codes::NetSendFailed.into());
         }
         if self.coalesce {
+            // mbedtls hands over one record per call (see `recv_ahead`).
+            if buf.first() == Some(&CHANGE_CIPHER_SPEC) {
+                self.sent_ccs = true;
+            }
             // Room for a whole flight at its first record, so collecting it does not grow the
             // buffer record by record (the buffer goes away when the flight is flushed).
             if self.pending.capacity() == 0 {
@@ -344,6 +436,9 @@ impl FdTransport {
             Call::Socket => platform::send(fd, buf, true),
             Call::Plain => platform::write(fd, buf),
         });
+        if matches!(r, Ok(n) if n > 0) {
+            self.answer_pending.set(true);
+        }
         self.io_result(r, codes::SslWantWrite, codes::NetSendFailed)
     }
 }
