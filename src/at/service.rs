@@ -53,6 +53,8 @@ pub enum ConfigItem {
 /// What the engine needs to know about a failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailKind {
+    /// A value out of range, an unknown or closed id, a context that cannot be set up (a
+    /// certificate or key file missing or unparseable, PSK incomplete), a suite not in this build.
     InvalidParam,
     /// Handshake failed (alert, protocol, no common suite...).
     Handshake,
@@ -62,8 +64,11 @@ pub enum FailKind {
     Timeout,
     /// Peer sent close_notify (read returned end of stream).
     PeerClosed,
-    /// Peer reset / closed TCP without close_notify / fatal alert after the handshake.
+    /// Peer reset / closed TCP without close_notify (also during the handshake) / fatal alert
+    /// after the handshake.
     Reset,
+    /// Anything else: the connection released by another thread during the call, out of memory,
+    /// a record that failed to decrypt or encrypt.
     Other,
 }
 
