@@ -176,14 +176,20 @@ pub struct Contexts {
     conns: HandleTable<Connection, Context>,
 }
 
+impl OwnedConfig {
+    /// A config with the defaults of `ql_ssl_conf_init`. Boxed: the config store knows a config
+    /// by its address, so it must not move.
+    fn new() -> Result<OwnedConfig> {
+        // SAFETY: an all-zero ql_ssl_config is a valid value (NULL pointers, None callback).
+        let mut c: Box<ql_ssl_config> = Box::new(unsafe { core::mem::zeroed() });
+        config::init(&mut c)?;
+        Ok(OwnedConfig(c))
+    }
+}
+
 static CONTEXTS: Lazy<Contexts> = Lazy::new(|| Contexts {
     configs: (0..CONFIG_IDS)
-        .map(|_| {
-            // SAFETY: an all-zero ql_ssl_config is a valid value (NULL pointers, None callback).
-            let mut c: Box<ql_ssl_config> = Box::new(unsafe { core::mem::zeroed() });
-            config::init(&mut c).expect("initialising a library-owned config");
-            Mutex::new(OwnedConfig(c))
-        })
+        .map(|_| Mutex::new(OwnedConfig::new().expect("initialising a library-owned config")))
         .collect(),
     conns: HandleTable::new(0x0100_0000),
 });
@@ -220,6 +226,21 @@ impl Contexts {
     /// it (same code); on error the config is unchanged.
     pub fn set(&self, ctx_id: i32, item: ConfigItem) -> Result<()> {
         self.with_config(ctx_id, |c| config::set_item(c, item))
+    }
+
+    /// Set several items of config `ctx_id` as one change: all of them, or none when one is
+    /// refused. For a front end whose one command carries several items (AT's
+    /// `AT+QSSLCFG="psk",<ctx>,<identity>,<key>`). The items are first applied, in order, to a
+    /// scratch config with the defaults (the same validation `set` runs), then to config `ctx_id`
+    /// under its lock.
+    pub fn set_all(&self, ctx_id: i32, items: Vec<ConfigItem>) -> Result<()> {
+        self.with_config(ctx_id, |c| {
+            let mut scratch = OwnedConfig::new()?;
+            let tried = items.iter().try_for_each(|item| config::set_item(&mut scratch.0, item.clone()));
+            config::free(&mut scratch.0)?;
+            tried?;
+            items.into_iter().try_for_each(|item| config::set_item(c, item))
+        })
     }
 
     /// Read one item of config `ctx_id`. The certificate buffers are write-only (NotSupported).
@@ -517,6 +538,25 @@ mod tests {
         c.set(5, ConfigItem::HandshakeTimeout(300)).unwrap();
         c.set(5, ConfigItem::CaCertPaths(Vec::new())).unwrap();
         c.set(5, ConfigItem::Ciphersuites(vec![0xFFFF])).unwrap();
+    }
+
+    #[test]
+    fn set_all_changes_all_items_or_none() {
+        let c = contexts();
+        // Config 4: no other test of this binary uses it.
+        c.set_all(4, vec![ConfigItem::PskIdentity(b"first".to_vec()), ConfigItem::PskKeyHex("0A0b".into())]).unwrap();
+        assert_eq!(c.get(4, ConfigKind::PskIdentity).unwrap(), ConfigItem::PskIdentity(b"first".to_vec()));
+        assert_eq!(c.get(4, ConfigKind::PskKeyHex).unwrap(), ConfigItem::PskKeyHex("0A0b".into()));
+        // The second item is refused (odd digit count): the first is not applied either.
+        let bad = vec![ConfigItem::PskIdentity(b"second".to_vec()), ConfigItem::PskKeyHex("abc".into())];
+        assert!(matches!(c.set_all(4, bad), Err(Error::InvalidParam(_))));
+        assert_eq!(c.get(4, ConfigKind::PskIdentity).unwrap(), ConfigItem::PskIdentity(b"first".to_vec()));
+        assert_eq!(c.get(4, ConfigKind::PskKeyHex).unwrap(), ConfigItem::PskKeyHex("0A0b".into()));
+        // The first refused: nothing changes.
+        let bad = vec![ConfigItem::PskIdentity(Vec::new()), ConfigItem::PskKeyHex("0102".into())];
+        assert!(c.set_all(4, bad).is_err());
+        assert_eq!(c.get(4, ConfigKind::PskKeyHex).unwrap(), ConfigItem::PskKeyHex("0A0b".into()));
+        assert!(c.set_all(6, vec![ConfigItem::Sni(true)]).is_err());
     }
 
     #[test]

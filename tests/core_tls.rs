@@ -141,7 +141,9 @@ fn verified_blocking_handshake_and_http_exchange() {
     conn.setup(settings).unwrap();
     let conn = Context::from(conn);
     let (r, _) = conn.handshake();
-    assert!(matches!(r, Err(Error::Handshake(ref m)) if m.contains("mismatch")), "{r:?}");
+    // Typed: the unforgiven findings; the text (what the C API's last error shows) names them.
+    assert_eq!(r, Err(Error::VerifyFailed { flags: 0x04 }));
+    assert!(r.unwrap_err().to_string().contains("certificate verification failed: CN/SAN mismatch"));
     assert_eq!(conn.with(|c| Ok(c.verify_flags())).unwrap(), Some(0x04));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,7 +1,8 @@
 //! The layering docs/DESIGN.md promises, checked on the source: the TLS core (`src/tls/`) never
 //! names the C adapter (`src/capi/`), the contexts service (`src/registry.rs`) or any other
 //! module outside itself except the platform layer and the prelude, and exports nothing to C.
-//! A core file that imports the C layer fails this test.
+//! A core file that imports the C layer fails this test. Also: the AT front end (`src/at/`) is the
+//! C API's peer over the contexts service, never a client of the C exports.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -84,4 +85,74 @@ fn the_check_catches_imports_of_the_c_layer() {
     assert_eq!(v.len(), 3, "{v:?}");
     let fine = "use crate::tls::error::Error;\nuse crate::connection::Connection; // crate::capi in a comment\n";
     assert!(violations(fine, &core).is_empty());
+}
+
+/// Roots an AT front-end file may name after `crate::` (besides the core's modules): the front end
+/// itself, the contexts service, the core, the platform layer, the prelude. From the C adapter
+/// only `capi::codes`: the C result number `ServiceError::code` reports comes from the one map.
+const FRONT_END_ROOTS: &[&str] = &["at", "registry", "tls", "platform", "prelude"];
+
+/// What keeps the AT engine a peer of the C API (docs/DESIGN.md): it reaches the library only
+/// through `registry::contexts()` and the core's types, never through the exported `ql_ssl_*`
+/// functions, the shim's argument records or the C adapter's config store; with `no_unsafe`
+/// (its seam, `src/at/service.rs`) it has no `unsafe` at all.
+fn front_end_violations(text: &str, core: &BTreeSet<String>, no_unsafe: bool) -> Vec<String> {
+    let mut found = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        let mut why = Vec::new();
+        for (i, _) in code.match_indices("crate::") {
+            let rest = &code[i + "crate::".len()..];
+            let root: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let ok = FRONT_END_ROOTS.contains(&root.as_str())
+                || core.contains(&root)
+                || (root == "capi" && rest.starts_with("capi::codes"));
+            if !ok {
+                why.push(format!("names crate::{root}"));
+            }
+        }
+        if code.contains("qlssl_va_args") {
+            why.push("builds the shim's argument records".into());
+        }
+        for (i, _) in code.match_indices("ql_ssl_") {
+            let name: String = code[i..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if code[i + name.len()..].trim_start().starts_with('(') {
+                why.push(format!("calls the exported {name}"));
+            }
+        }
+        if no_unsafe && code.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == "unsafe") {
+            why.push("uses unsafe".into());
+        }
+        found.extend(why.into_iter().map(|w| format!("{}: {w}: {}", n + 1, line.trim())));
+    }
+    found
+}
+
+#[test]
+fn the_at_front_end_uses_only_the_registry() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let core = core_modules(root);
+    let mut files = Vec::new();
+    rs_files(&root.join("src/at"), &mut files);
+    assert!(files.iter().any(|f| f.ends_with("service.rs")), "src/at/service.rs not found");
+    let mut report = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for v in front_end_violations(&text, &core, f.ends_with("service.rs")) {
+            report.push(format!("{}:{v}", f.strip_prefix(root).unwrap().display()));
+        }
+    }
+    assert!(report.is_empty(), "the AT front end reaches past the contexts service:\n{}", report.join("\n"));
+}
+
+#[test]
+fn the_front_end_check_catches_c_paths() {
+    let core: BTreeSet<String> = ["error".to_owned()].into();
+    let bad = "use crate::capi::config;\nuse crate::abi::*;\nlet a = qlssl_va_args { i: 0 };\n\
+               unsafe { capi::ql_ssl_free(&mut h) };\n";
+    let v = front_end_violations(bad, &core, true);
+    assert_eq!(v.len(), 5, "{v:?}");
+    let fine = "use crate::capi::codes::ErrorCode;\nuse crate::registry::contexts;\nuse crate::error::Error;\n\
+                // ql_ssl_free(h) in a comment; unsafe too\nlet s = \"the ql_ssl_* functions\";\n";
+    assert!(front_end_violations(fine, &core, true).is_empty(), "{:?}", front_end_violations(fine, &core, true));
 }

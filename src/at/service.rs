@@ -1,16 +1,17 @@
 //! The one seam between the AT engine and the library: the engine sees SSL contexts 0..=5 and TLS
-//! connections only through `TlsService`. `LibService` implements it over today's internals (the
-//! library-owned per-id configs of `ql_ssl_conf_set_by_id`, and the exported `ql_ssl_*` functions);
-//! when the contexts registry lands, only this file changes.
+//! connections only through `TlsService`. `LibService` implements it as a thin mapping onto the
+//! contexts service (`registry::contexts()`), the peer of the C API (`src/capi/`): AT settings
+//! become the registry's typed `ConfigItem`s on the same per-id configs `ql_ssl_conf_set_by_id`
+//! changes, connections are registry connections, and the failure kind is read from the core's
+//! typed `Error`. It never builds C argument records or calls the exported `ql_ssl_*` functions.
 
-use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::ffi::c_int;
 use std::os::fd::RawFd;
 use std::sync::Mutex;
 
-use crate::abi::ql_ssl_config_type_e as T;
-use crate::abi::*;
-use crate::capi;
-use crate::config;
+use crate::capi::codes::ErrorCode;
+use crate::registry::{self, contexts, ConfigKind, ConnState, HandshakeStep};
+use crate::tls::error::Error;
 
 /// Handle of one open TLS/DTLS connection.
 pub type ConnId = c_int;
@@ -52,6 +53,8 @@ pub enum ConfigItem {
 /// What the engine needs to know about a failure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailKind {
+    /// A value out of range, an unknown or closed id, a context that cannot be set up (a
+    /// certificate or key file missing or unparseable, PSK incomplete), a suite not in this build.
     InvalidParam,
     /// Handshake failed (alert, protocol, no common suite...).
     Handshake,
@@ -61,8 +64,11 @@ pub enum FailKind {
     Timeout,
     /// Peer sent close_notify (read returned end of stream).
     PeerClosed,
-    /// Peer reset / closed TCP without close_notify / fatal alert after the handshake.
+    /// Peer reset / closed TCP without close_notify (also during the handshake) / fatal alert
+    /// after the handshake.
     Reset,
+    /// Anything else: the connection released by another thread during the call, out of memory,
+    /// a record that failed to decrypt or encrypt.
     Other,
 }
 
@@ -108,9 +114,9 @@ pub trait TlsService: Send + Sync {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The adapter over today's library internals.
+// The adapter over the contexts service.
 
-/// `TlsService` over `config::with_config_id` and the exported `ql_ssl_*` functions.
+/// `TlsService` over `registry::contexts()`.
 #[derive(Default)]
 pub struct LibService {
     /// AT sets the client certificate and key one at a time; the library takes them as a pair.
@@ -118,360 +124,256 @@ pub struct LibService {
     pending_client: Mutex<[(Option<String>, Option<String>); 6]>,
 }
 
-fn last_error_text() -> String {
-    let mut buf = [0 as c_char; 256];
-    // SAFETY: buf is writable for its length; the function always NUL-terminates.
-    unsafe { capi::ql_ssl_last_error(buf.as_mut_ptr(), buf.len()) };
-    // SAFETY: NUL-terminated by ql_ssl_last_error.
-    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+/// The failure kind of a core error (exhaustive: a new core error needs a decision here).
+fn kind_of(e: &Error) -> FailKind {
+    match e {
+        Error::InvalidParam(_)
+        | Error::BadHandle
+        | Error::BadRequest(_)
+        | Error::NotSupported(_)
+        | Error::SuiteNotSupported(_) => FailKind::InvalidParam,
+        Error::HandshakeTimeout(_) => FailKind::Timeout,
+        Error::VerifyFailed { .. } => FailKind::Verify,
+        Error::Handshake(_) | Error::HandshakeAlert(_) | Error::HandshakeInProgress => FailKind::Handshake,
+        Error::SocketReset | Error::PeerAlert(_) => FailKind::Reset,
+        // WrongState: e.g. the connection was closed by another thread during the call.
+        Error::WrongState(_)
+        | Error::OutOfMemory
+        | Error::WantRead
+        | Error::WantWrite
+        | Error::Decrypt(_)
+        | Error::Encrypt(_)
+        | Error::Internal(_) => FailKind::Other,
+    }
 }
 
-fn fail(kind: FailKind, code: c_int) -> ServiceError {
-    ServiceError { kind, code, text: last_error_text() }
+/// The engine's view of a core error; `code` is the C API's number for it (one map: capi::codes).
+fn service_error(e: Error) -> ServiceError {
+    ServiceError { kind: kind_of(&e), code: e.code() as c_int, text: e.to_string() }
 }
 
-fn lib_err(e: crate::error::Error) -> ServiceError {
-    use crate::capi::codes::ErrorCode;
-    ServiceError { kind: FailKind::InvalidParam, code: e.code() as c_int, text: e.to_string() }
+fn invalid(text: &'static str) -> ServiceError {
+    service_error(Error::InvalidParam(text))
 }
 
-fn args() -> qlssl_va_args {
-    qlssl_va_args { i: 0, j: 0, u: 0, p: [core::ptr::null_mut(); 5], n: [0; 2] }
+/// Run one registry call inside a panic boundary, as the C exports do: a bug in the library
+/// fails the call (kind Other) instead of killing the engine's thread.
+fn guarded<R>(f: impl FnOnce() -> crate::tls::error::Result<R>) -> SvcResult<R> {
+    match crate::platform::catch(f) {
+        Some(r) => r.map_err(service_error),
+        None => Err(service_error(Error::Internal("panic caught in the contexts service".into()))),
+    }
 }
 
-fn int_type(key: ConfigKey) -> Option<T> {
+fn unexpected(kind: ConfigKind) -> ServiceError {
+    service_error(Error::Internal(format!("the registry answered another item for {kind:?}")))
+}
+
+/// The registry item behind an integer AT setting, with the value checked for its type.
+fn int_item(key: ConfigKey, v: i64) -> SvcResult<registry::ConfigItem> {
+    use registry::ConfigItem as R;
+    let int = || i32::try_from(v).map_err(|_| invalid("value out of range"));
+    let flag = || match v {
+        0 | 1 => Ok(v == 1),
+        _ => Err(invalid("flag must be 0 or 1")),
+    };
+    Ok(match key {
+        ConfigKey::SslVersion => R::Version(int()?),
+        ConfigKey::Dtls => R::Transport(int()?),
+        ConfigKey::DtlsVersion => R::DtlsVersion(int()?),
+        ConfigKey::SecLevel => R::AuthMode(int()?),
+        ConfigKey::NegotiateTime => R::HandshakeTimeout(int()?),
+        ConfigKey::IgnoreCertItem => R::IgnoreCertItem(u32::try_from(v).map_err(|_| invalid("value out of range"))?),
+        ConfigKey::Sni => R::Sni(flag()?),
+        ConfigKey::IgnoreLocalTime => R::IgnoreLocalTime(flag()?),
+        ConfigKey::IgnoreInvalidCertSign => R::IgnoreInvalidCertSign(flag()?),
+        ConfigKey::IgnoreMultiCertChainVerify => R::IgnoreMultiCertChainVerify(flag()?),
+        ConfigKey::SessionCache => R::SessionCache(flag()?),
+        _ => return Err(invalid("not an integer setting")),
+    })
+}
+
+/// The registry kind behind an integer AT setting.
+fn int_kind(key: ConfigKey) -> Option<ConfigKind> {
     Some(match key {
-        ConfigKey::SslVersion => T::QL_SSL_CONF_VERSION,
-        ConfigKey::Dtls => T::QL_SSL_CONF_TRANSPORT,
-        ConfigKey::DtlsVersion => T::QL_SSL_CONF_DTLSVERSION,
-        ConfigKey::SecLevel => T::QL_SSL_CONF_AUTHMODE,
-        ConfigKey::Sni => T::QL_SSL_CONF_SNI,
-        ConfigKey::IgnoreLocalTime => T::QL_SSL_CONF_IGNORE_LOCALTM,
-        ConfigKey::NegotiateTime => T::QL_SSL_CONF_HS_TIMEOUT,
-        ConfigKey::IgnoreInvalidCertSign => T::QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN,
-        ConfigKey::IgnoreCertItem => T::QL_SSL_CONF_IGNORE_CERT_ITEM,
-        ConfigKey::IgnoreMultiCertChainVerify => T::QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY,
-        ConfigKey::SessionCache => T::QL_SSL_CONF_SESSION_CACHE,
+        ConfigKey::SslVersion => ConfigKind::Version,
+        ConfigKey::Dtls => ConfigKind::Transport,
+        ConfigKey::DtlsVersion => ConfigKind::DtlsVersion,
+        ConfigKey::SecLevel => ConfigKind::AuthMode,
+        ConfigKey::NegotiateTime => ConfigKind::HandshakeTimeout,
+        ConfigKey::IgnoreCertItem => ConfigKind::IgnoreCertItem,
+        ConfigKey::Sni => ConfigKind::Sni,
+        ConfigKey::IgnoreLocalTime => ConfigKind::IgnoreLocalTime,
+        ConfigKey::IgnoreInvalidCertSign => ConfigKind::IgnoreInvalidCertSign,
+        ConfigKey::IgnoreMultiCertChainVerify => ConfigKind::IgnoreMultiCertChainVerify,
+        ConfigKey::SessionCache => ConfigKind::SessionCache,
         _ => return None,
     })
 }
 
-fn cstring(s: &str) -> SvcResult<CString> {
-    CString::new(s).map_err(|_| ServiceError { kind: FailKind::InvalidParam, code: -3, text: "NUL in string".into() })
+/// An integer registry item as the engine shows it.
+fn int_value(item: registry::ConfigItem) -> Option<i64> {
+    use registry::ConfigItem as R;
+    Some(match item {
+        R::Version(v) | R::Transport(v) | R::DtlsVersion(v) | R::AuthMode(v) | R::HandshakeTimeout(v) => i64::from(v),
+        R::IgnoreCertItem(v) => i64::from(v),
+        R::Sni(b)
+        | R::IgnoreLocalTime(b)
+        | R::IgnoreInvalidCertSign(b)
+        | R::IgnoreMultiCertChainVerify(b)
+        | R::SessionCache(b) => i64::from(b),
+        _ => return None,
+    })
 }
 
-fn invalid(text: &str) -> ServiceError {
-    ServiceError { kind: FailKind::InvalidParam, code: -3, text: text.into() }
-}
-
-/// A C string the library owns (or NULL), copied out.
-///
-/// # Safety
-/// `p` is NULL or a NUL-terminated string that stays valid during the call.
-unsafe fn opt_string(p: *const c_char) -> Option<String> {
-    if p.is_null() {
-        None
-    } else {
-        // SAFETY: caller's contract.
-        Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
-    }
+/// An empty string is how the registry shows "not set".
+fn set_or_none(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
 }
 
 impl LibService {
-    fn with_conf<R>(ctx: u8, f: impl FnOnce(&mut ql_ssl_config) -> crate::error::Result<R>) -> SvcResult<R> {
-        crate::registry::contexts().with_config(c_int::from(ctx), f).map_err(lib_err)
+    /// The client certificate and key paths the context holds now.
+    fn own_cert(ctx: i32) -> SvcResult<(Option<String>, Option<String>)> {
+        match guarded(|| contexts().get(ctx, ConfigKind::OwnCert))? {
+            registry::ConfigItem::OwnCert { cert, key, .. } => Ok((set_or_none(cert), set_or_none(key))),
+            _ => Err(unexpected(ConfigKind::OwnCert)),
+        }
     }
 
-    fn set_owncert(ctx: u8, cert: &str, key: &str) -> SvcResult<()> {
-        let (c, k) = (cstring(cert)?, cstring(key)?);
-        let mut a = args();
-        a.p[0] = c.as_ptr() as *mut c_void;
-        a.p[1] = k.as_ptr() as *mut c_void;
-        // SAFETY: OWNCERT reads two C strings and an optional password (NULL); all outlive the call.
-        Self::with_conf(ctx, |conf| unsafe { config::set(conf, T::QL_SSL_CONF_OWNCERT as c_int, &a) })
-    }
-
-    fn get_owncert(ctx: u8) -> SvcResult<(Option<String>, Option<String>)> {
-        Self::with_conf(ctx, |conf| {
-            let (mut c, mut k, mut w): (*mut c_char, *mut c_char, *mut c_char) =
-                (core::ptr::null_mut(), core::ptr::null_mut(), core::ptr::null_mut());
-            let mut a = args();
-            a.p[0] = &mut c as *mut _ as *mut c_void;
-            a.p[1] = &mut k as *mut _ as *mut c_void;
-            a.p[2] = &mut w as *mut _ as *mut c_void;
-            // SAFETY: OWNCERT's get writes three char pointers through valid out-pointers; the
-            // strings they point to belong to the config and are copied while its lock is held.
-            unsafe {
-                config::get(conf, T::QL_SSL_CONF_OWNCERT as c_int, &a)?;
-                Ok((opt_string(c), opt_string(k)))
+    /// One half of the client certificate/key pair: stored with the other half (current or
+    /// pending), or kept pending until that arrives.
+    fn set_client_half(&self, ctx: u8, key: ConfigKey, path: Option<&String>) -> SvcResult<()> {
+        let path = path.cloned().ok_or_else(|| invalid("a client certificate or key path cannot be cleared"))?;
+        // Checks `ctx` too, before a pending slot is chosen.
+        let (cur_cert, cur_key) = Self::own_cert(i32::from(ctx))?;
+        let mut pending = self.pending_client.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = &mut pending[usize::from(ctx)];
+        let (cert, keyp) = if key == ConfigKey::ClientCert {
+            (Some(path), slot.1.clone().or(cur_key))
+        } else {
+            (slot.0.clone().or(cur_cert), Some(path))
+        };
+        match (cert, keyp) {
+            (Some(cert), Some(key)) => {
+                // AT has no password setting: a key file is unencrypted.
+                let item = registry::ConfigItem::OwnCert { cert, key, password: None };
+                guarded(|| contexts().set(i32::from(ctx), item))?;
+                *slot = (None, None);
             }
-        })
+            half => *slot = half,
+        }
+        Ok(())
     }
 }
 
 impl TlsService for LibService {
     fn set(&self, ctx: u8, item: &ConfigItem) -> SvcResult<()> {
-        match item {
-            ConfigItem::Int(key, v) => {
-                let ty = int_type(*key).ok_or_else(|| invalid("not an integer setting"))?;
-                let mut a = args();
-                a.i = c_int::try_from(*v).map_err(|_| invalid("value out of range"))?;
-                a.u = u32::try_from(*v).unwrap_or(u32::MAX);
-                // SAFETY: integer-valued types read only `i` / `u`.
-                Self::with_conf(ctx, |conf| unsafe { config::set(conf, ty as c_int, &a) })
-            }
-            ConfigItem::Ciphersuites(ids) => {
-                // On the stack on purpose: the library adopts (and later frees) a list in heap
-                // memory, as the SDK's callers expect; a stack list is copied.
-                let mut list = [0 as c_int; 65];
-                if ids.is_empty() || ids.len() >= list.len() {
-                    return Err(invalid("1..=64 cipher suites"));
-                }
-                for (slot, &id) in list.iter_mut().zip(ids) {
-                    *slot = c_int::from(id);
-                }
-                let mut a = args();
-                a.p[0] = list.as_ptr() as *mut c_void;
-                // SAFETY: a zero-terminated int list that outlives the call (the library copies it).
-                Self::with_conf(ctx, |conf| unsafe { config::set(conf, T::QL_SSL_CONF_CIPHERSUITE as c_int, &a) })
-            }
-            ConfigItem::Path(ConfigKey::CaCert, path) => {
-                let mut a = args();
-                let c = path.as_deref().map(cstring).transpose()?;
-                let arr: [*const c_char; 1] = [c.as_ref().map_or(core::ptr::null(), |c| c.as_ptr())];
-                if c.is_some() {
-                    a.p[0] = arr.as_ptr() as *mut c_void;
-                    a.i = 1;
-                }
-                // SAFETY: CACERT reads `i` C strings from the array in p[0] (or clears for NULL).
-                Self::with_conf(ctx, |conf| unsafe { config::set(conf, T::QL_SSL_CONF_CACERT as c_int, &a) })
-            }
+        use registry::ConfigItem as R;
+        let id = i32::from(ctx);
+        let item = match item {
+            ConfigItem::Int(key, v) => int_item(*key, *v)?,
+            // The registry keeps its own copy; nothing is adopted (that is the C path's rule for
+            // an application's malloc'd list).
+            ConfigItem::Ciphersuites(ids) => R::Ciphersuites(ids.clone()),
+            ConfigItem::Path(ConfigKey::CaCert, path) => R::CaCertPaths(path.iter().cloned().collect()),
             ConfigItem::Path(key @ (ConfigKey::ClientCert | ConfigKey::ClientKey), path) => {
-                let path = path.clone().ok_or_else(|| invalid("a client certificate or key path cannot be cleared"))?;
-                let (cur_cert, cur_key) = Self::get_owncert(ctx)?;
-                let mut pending = self.pending_client.lock().unwrap_or_else(|e| e.into_inner());
-                let slot = &mut pending[usize::from(ctx).min(5)];
-                let (cert, keyp) = if *key == ConfigKey::ClientCert {
-                    (Some(path), slot.1.clone().or(cur_key))
-                } else {
-                    (slot.0.clone().or(cur_cert), Some(path))
-                };
-                match (&cert, &keyp) {
-                    (Some(c), Some(k)) => {
-                        Self::set_owncert(ctx, c, k)?;
-                        *slot = (None, None);
-                    }
-                    _ => *slot = (cert, keyp),
-                }
-                Ok(())
+                return self.set_client_half(ctx, *key, path.as_ref())
             }
-            ConfigItem::Psk(Some((id, key))) => {
-                let (i, k) = (cstring(id)?, cstring(key)?);
-                let mut a = args();
-                a.p[0] = i.as_ptr() as *mut c_void;
-                // SAFETY: PSK_IDENTITY / PSK_KEY read one C string each, valid during the call.
-                Self::with_conf(ctx, |conf| unsafe {
-                    // Validate the key before touching the identity, so a bad key changes nothing.
-                    config::parse_psk_hex(k.as_bytes())?;
-                    config::set(conf, T::QL_SSL_CONF_PSK_IDENTITY as c_int, &a)?;
-                    let mut b = args();
-                    b.p[0] = k.as_ptr() as *mut c_void;
-                    config::set(conf, T::QL_SSL_CONF_PSK_KEY as c_int, &b)
-                })
+            ConfigItem::Psk(Some((identity, key_hex))) => {
+                // Both or neither: a bad key must not leave a new identity behind.
+                let items = vec![R::PskIdentity(identity.clone().into_bytes()), R::PskKeyHex(key_hex.clone())];
+                return guarded(|| contexts().set_all(id, items));
             }
-            _ => Err(invalid("unsupported setting")),
-        }
+            _ => return Err(invalid("unsupported setting")),
+        };
+        guarded(|| contexts().set(id, item))
     }
 
     fn get(&self, ctx: u8, key: ConfigKey) -> SvcResult<ConfigItem> {
-        if let Some(ty) = int_type(key) {
-            let v: u32 = Self::with_conf(ctx, |conf| {
-                let mut v: u32 = 0;
-                let mut a = args();
-                a.p[0] = &mut v as *mut u32 as *mut c_void;
-                // SAFETY: integer gets write one int (or u32, same size) through p[0].
-                unsafe { config::get(conf, ty as c_int, &a) }?;
-                Ok(v)
-            })?;
-            let v = if key == ConfigKey::IgnoreCertItem { i64::from(v) } else { i64::from(v as c_int) };
+        use registry::ConfigItem as R;
+        let id = i32::from(ctx);
+        let get = |kind| guarded(|| contexts().get(id, kind));
+        if let Some(kind) = int_kind(key) {
+            let v = int_value(get(kind)?).ok_or_else(|| unexpected(kind))?;
             return Ok(ConfigItem::Int(key, v));
         }
         match key {
-            ConfigKey::Ciphersuite => {
-                Self::with_conf(ctx, |conf| {
-                    // The out-variables live inside the closure: written through raw pointers, read after.
-                    let mut p: *mut c_int = core::ptr::null_mut();
-                    let mut a = args();
-                    a.p[0] = &mut p as *mut _ as *mut c_void;
-                    // SAFETY: the get writes the config's own zero-terminated list pointer (or NULL);
-                    // it is read while the config's lock is held, bounded to 512 entries.
-                    unsafe {
-                        config::get(conf, T::QL_SSL_CONF_CIPHERSUITE as c_int, &a)?;
-                        let mut ids = Vec::new();
-                        if p.is_null() {
-                            ids.push(0xFFFF);
-                        } else {
-                            for i in 0..512 {
-                                let v = *p.add(i);
-                                if v == 0 {
-                                    break;
-                                }
-                                ids.push(v as u16);
-                            }
-                        }
-                        Ok(ConfigItem::Ciphersuites(ids))
-                    }
-                })
-            }
-            ConfigKey::CaCert => {
-                Self::with_conf(ctx, |conf| {
-                    let mut paths: *mut *mut c_char = core::ptr::null_mut();
-                    let mut count: c_int = 0;
-                    let mut a = args();
-                    a.p[0] = &mut paths as *mut _ as *mut c_void;
-                    a.p[1] = &mut count as *mut _ as *mut c_void;
-                    // SAFETY: the get points at the config's own path array and its used length.
-                    unsafe {
-                        config::get(conf, T::QL_SSL_CONF_CACERT as c_int, &a)?;
-                        let first = if count > 0 && !paths.is_null() { opt_string(*paths) } else { None };
-                        Ok(ConfigItem::Path(ConfigKey::CaCert, first))
-                    }
-                })
-            }
+            ConfigKey::Ciphersuite => match get(ConfigKind::Ciphersuites)? {
+                R::Ciphersuites(ids) => Ok(ConfigItem::Ciphersuites(ids)),
+                _ => Err(unexpected(ConfigKind::Ciphersuites)),
+            },
+            ConfigKey::CaCert => match get(ConfigKind::CaCertPaths)? {
+                R::CaCertPaths(paths) => Ok(ConfigItem::Path(key, paths.into_iter().next())),
+                _ => Err(unexpected(ConfigKind::CaCertPaths)),
+            },
             ConfigKey::ClientCert | ConfigKey::ClientKey => {
-                let (c, k) = Self::get_owncert(ctx)?;
+                let (cert, client_key) = Self::own_cert(id)?;
                 let pending = self.pending_client.lock().unwrap_or_else(|e| e.into_inner());
-                let slot = &pending[usize::from(ctx).min(5)];
+                let slot = &pending[usize::from(ctx)];
                 Ok(if key == ConfigKey::ClientCert {
-                    ConfigItem::Path(key, slot.0.clone().or(c))
+                    ConfigItem::Path(key, slot.0.clone().or(cert))
                 } else {
-                    ConfigItem::Path(key, slot.1.clone().or(k))
+                    ConfigItem::Path(key, slot.1.clone().or(client_key))
                 })
             }
-            ConfigKey::Psk => {
-                Self::with_conf(ctx, |conf| {
-                    let (mut id, mut hex): (*const c_char, *const c_char) = (core::ptr::null(), core::ptr::null());
-                    let (mut a, mut b) = (args(), args());
-                    a.p[0] = &mut id as *mut _ as *mut c_void;
-                    b.p[0] = &mut hex as *mut _ as *mut c_void;
-                    // SAFETY: each get writes one char pointer owned by the config; copied under its lock.
-                    unsafe {
-                        config::get(conf, T::QL_SSL_CONF_PSK_IDENTITY as c_int, &a)?;
-                        config::get(conf, T::QL_SSL_CONF_PSK_KEY as c_int, &b)?;
-                        Ok(ConfigItem::Psk(opt_string(id).zip(opt_string(hex))))
-                    }
-                })
-            }
+            ConfigKey::Psk => match (get(ConfigKind::PskIdentity)?, get(ConfigKind::PskKeyHex)?) {
+                (R::PskIdentity(identity), R::PskKeyHex(hex)) => {
+                    let identity = set_or_none(String::from_utf8_lossy(&identity).into_owned());
+                    Ok(ConfigItem::Psk(identity.zip(set_or_none(hex))))
+                }
+                _ => Err(unexpected(ConfigKind::Psk)),
+            },
             _ => Err(invalid("unsupported setting")),
         }
     }
 
     fn open(&self, ctx: u8, fd: RawFd, hostname: &str) -> SvcResult<ConnId> {
-        let mut h: ql_ssl_context = 0;
-        // SAFETY: &mut h is a valid out-pointer.
-        let rc = unsafe { capi::ql_ssl_new(&mut h) };
-        if rc != 0 {
-            return Err(fail(FailKind::Other, rc));
-        }
-        let mut setup = || -> SvcResult<()> {
-            // SAFETY: `conf` is the library-owned config, valid and locked for the closure.
-            let rc = Self::with_conf(ctx, |conf| Ok(unsafe { capi::ql_ssl_setup(&mut h, conf) }))?;
-            if rc != 0 {
-                return Err(fail(FailKind::InvalidParam, rc));
-            }
-            // SAFETY: h is a live handle.
-            let rc = unsafe { capi::ql_ssl_set_socket_fd(&mut h, fd) };
-            if rc != 0 {
-                return Err(fail(FailKind::InvalidParam, rc));
-            }
-            if !hostname.is_empty() {
-                let name = cstring(hostname)?;
-                // SAFETY: live handle, NUL-terminated name.
-                let rc = unsafe { capi::ql_ssl_set_hostname(&mut h, name.as_ptr()) };
-                if rc != 0 {
-                    return Err(fail(FailKind::InvalidParam, rc));
-                }
-            }
-            Ok(())
-        };
-        match setup() {
-            Ok(()) => Ok(h),
-            Err(e) => {
-                // SAFETY: live handle, released once.
-                unsafe { capi::ql_ssl_free(&mut h) };
-                Err(e)
-            }
-        }
+        let hostname = (!hostname.is_empty()).then_some(hostname);
+        guarded(|| contexts().open(i32::from(ctx), fd, hostname))
     }
 
     fn handshake(&self, conn: ConnId) -> SvcResult<()> {
-        let mut h = conn;
-        // SAFETY: a handle from `open` (a stale one is refused by the library).
-        let rc = unsafe { capi::ql_ssl_handshake(&mut h) };
-        if rc == 0 {
-            return Ok(());
+        match guarded(|| contexts().handshake(conn))? {
+            HandshakeStep::Done => Ok(()),
+            // The engine's sockets block; a non-blocking one is the caller's bug.
+            HandshakeStep::WantRead => Err(service_error(Error::WantRead)),
+            HandshakeStep::WantWrite => Err(service_error(Error::WantWrite)),
         }
-        let mut e = fail(FailKind::Handshake, rc);
-        if e.text.contains("timed out") {
-            e.kind = FailKind::Timeout;
-        } else if self.info(conn).verify_flags.is_some_and(|f| f != 0) || e.text.contains("verif") {
-            e.kind = FailKind::Verify;
-        }
-        Err(e)
     }
 
     fn read(&self, conn: ConnId, buf: &mut [u8]) -> SvcResult<usize> {
-        let mut h = conn;
-        // SAFETY: buf is writable for its length.
-        let rc = unsafe { capi::ql_ssl_read(&mut h, buf.as_mut_ptr(), buf.len()) };
-        match rc {
-            n if n > 0 => Ok(n as usize),
+        match guarded(|| contexts().read(conn, buf))? {
             0 => Err(ServiceError { kind: FailKind::PeerClosed, code: 0, text: "close_notify".into() }),
-            rc if rc == ql_ssl_error_code_e::QL_SSL_ERROR_SOCKET_RESET as c_int => Err(fail(FailKind::Reset, rc)),
-            rc => Err(fail(FailKind::Other, rc)),
+            n => Ok(n),
         }
     }
 
     fn write(&self, conn: ConnId, buf: &[u8]) -> SvcResult<()> {
-        let mut h = conn;
-        let mut off = 0;
+        let mut rest = buf;
         // Bounded: every round takes at least one byte or fails.
-        while off < buf.len() {
-            let rest = &buf[off..];
-            // SAFETY: rest is readable for its length.
-            let rc = unsafe { capi::ql_ssl_write(&mut h, rest.as_ptr(), rest.len()) };
-            if rc <= 0 {
-                return Err(fail(if rc == -13 { FailKind::Reset } else { FailKind::Other }, rc));
+        while !rest.is_empty() {
+            match guarded(|| contexts().write(conn, rest))? {
+                0 => return Err(service_error(Error::Encrypt("the write took no bytes".into()))),
+                n => rest = &rest[n.min(rest.len())..],
             }
-            off += rc as usize;
         }
         Ok(())
     }
 
     fn info(&self, conn: ConnId) -> ConnInfo {
-        let mut h = conn;
-        let mut flags = 0u32;
-        // SAFETY: live or stale handle (a stale one just returns an error); out-pointer valid.
-        unsafe {
-            let cs = capi::ql_ssl_get_ciphersuite(&mut h);
-            let resumed = capi::ql_ssl_session_resumed(&mut h);
-            let vf = capi::ql_ssl_get_verify_result(&mut h, &mut flags);
-            ConnInfo {
-                ciphersuite: if cs > 0 { cs as u16 } else { 0 },
-                resumed: resumed == 1,
-                verify_flags: (vf == 0).then_some(flags),
-            }
-        }
+        guarded(|| contexts().info(conn)).map_or_else(
+            |_| ConnInfo::default(),
+            |i| ConnInfo { ciphersuite: i.ciphersuite.unwrap_or(0), resumed: i.resumed, verify_flags: i.verify_flags },
+        )
     }
 
     fn close(&self, conn: ConnId) {
-        let mut h = conn;
-        // SAFETY: a handle from `open`; close_notify is best effort, free wakes a blocked reader.
-        unsafe {
-            if capi::ql_ssl_handshake_finished(&mut h) == 1 {
-                capi::ql_ssl_close_notify(&mut h);
-            }
-            capi::ql_ssl_free(&mut h);
+        // Best effort: close_notify only on an established connection; `close` then wakes a
+        // read blocked on another thread (it returns with an error) and releases the connection.
+        let established = guarded(|| contexts().info(conn)).is_ok_and(|i| i.state == ConnState::Established);
+        if established {
+            let _ = guarded(|| contexts().close_notify(conn));
         }
+        let _ = guarded(|| contexts().close(conn));
     }
 }

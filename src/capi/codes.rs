@@ -15,7 +15,7 @@ impl ErrorCode for Error {
             Error::NotSupported(_) | Error::SuiteNotSupported(_) => E::QL_SSL_ERROR_NOT_SUPPORT,
             Error::OutOfMemory => E::QL_SSL_ERROR_OUT_OF_MEM,
             Error::BadRequest(_) => E::QL_SSL_ERROR_BAD_REQUEST,
-            Error::Handshake(_) | Error::HandshakeTimeout(_) => E::QL_SSL_ERROR_HS_FAILURE,
+            Error::Handshake(_) | Error::VerifyFailed { .. } | Error::HandshakeAlert(_) | Error::HandshakeTimeout(_) => E::QL_SSL_ERROR_HS_FAILURE,
             Error::HandshakeInProgress => E::QL_SSL_ERROR_HS_INPROGRESS,
             Error::WantRead => E::QL_SSL_ERROR_WANT_READ,
             Error::WantWrite => E::QL_SSL_ERROR_WANT_WRITE,

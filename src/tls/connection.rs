@@ -20,7 +20,7 @@ use crate::platform::{self, Dir, Instant};
 use crate::ciphers;
 use crate::tls::engine;
 use crate::tls::settings::{Settings, TimeoutHook, MAX_HOSTNAME};
-use crate::error::{describe, Error, Result};
+use crate::error::{alert_text, describe, Error, Result};
 use crate::gate::WaitPlan;
 use crate::log::qlog;
 use crate::session::{self, CachedSession, SessionKey};
@@ -312,11 +312,14 @@ impl Connection {
                     return self.fail_timeout(&settings);
                 }
                 let mut err = Error::from_handshake(&e);
-                if let Some(alert) = self.peer_alert(&e) {
-                    err = Error::Handshake(format!("the server sent {alert}"));
+                if let Some(alert) = self.received_alert(&e) {
+                    err = Error::HandshakeAlert(alert);
                 }
-                if let (Error::Handshake(_), Some(reason)) = (&err, self.policy.as_ref().and_then(|p| p.failure_reason())) {
-                    err = Error::Handshake(reason);
+                // Unforgiven certificate findings explain the failure better than the alert or
+                // error they caused.
+                let unforgiven = self.policy.as_ref().map_or(0, |p| p.unforgiven_flags());
+                if matches!(err, Error::Handshake(_) | Error::HandshakeAlert(_)) && unforgiven != 0 {
+                    err = Error::VerifyFailed { flags: unforgiven };
                 }
                 (Err(self.fail(err)), None)
             }
@@ -466,23 +469,20 @@ impl Connection {
         }
     }
 
-    /// For mbedtls's "fatal alert received" error: the alert, named.
-    fn peer_alert(&mut self, e: &mbedtls::Error) -> Option<String> {
+    /// For mbedtls's "fatal alert received" error: Some(the alert's description, when known).
+    fn received_alert(&mut self, e: &mbedtls::Error) -> Option<Option<u8>> {
         if e.high_level() != Some(codes::SslFatalAlertMessage) {
             return None;
         }
         let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut()?.into();
         // SAFETY: our context, whose last call returned MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE.
-        let Some(desc) = (unsafe { engine::received_alert(raw) }) else {
-            return Some("a fatal alert".into());
-        };
-        Some(format!("fatal alert {desc} ({})", engine::alert_name(desc)))
+        Some(unsafe { engine::received_alert(raw) })
     }
 
     /// A fatal alert from the peer during read/write ends the connection like a reset, with the
     /// alert named; any other error keeps its classification.
     fn alert_or(&mut self, e: &mbedtls::Error, other: Error) -> Error {
-        self.peer_alert(e).map(Error::PeerAlert).unwrap_or(other)
+        self.received_alert(e).map(|a| Error::PeerAlert(alert_text(a))).unwrap_or(other)
     }
 
     /// True when the completed handshake resumed a cached session.

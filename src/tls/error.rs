@@ -26,6 +26,13 @@ pub enum Error {
     BadRequest(String),
     #[error("handshake failed: {0}")]
     Handshake(String),
+    /// The server's certificate chain had findings the verification policy did not forgive;
+    /// `flags` are those MBEDTLS_X509_BADCERT_* bits.
+    #[error("handshake failed: certificate verification failed: {}", crate::tls::verify::describe_flags(*.flags))]
+    VerifyFailed { flags: u32 },
+    /// The peer ended the handshake with a fatal alert (its description byte, when known).
+    #[error("handshake failed: the server sent {}", alert_text(*.0))]
+    HandshakeAlert(Option<u8>),
     #[error("handshake timed out after {0} s")]
     HandshakeTimeout(i32),
     #[error("handshake still in progress")]
@@ -86,6 +93,14 @@ impl Error {
             return Some(Error::Handshake("the server's certificate failed verification in a renegotiation".into()));
         }
         None
+    }
+}
+
+/// A received fatal alert, named: "fatal alert 40 (handshake_failure)".
+pub fn alert_text(desc: Option<u8>) -> String {
+    match desc {
+        Some(d) => format!("fatal alert {d} ({})", crate::tls::engine::alert_name(d)),
+        None => "a fatal alert".into(),
     }
 }
 

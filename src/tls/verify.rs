@@ -142,9 +142,14 @@ impl VerifyPolicy {
         self.seen.load(Ordering::Relaxed)
     }
 
+    /// The findings on the chain that were not forgiven (0: the chain passed the policy).
+    pub fn unforgiven_flags(&self) -> u32 {
+        self.unforgiven.load(Ordering::Relaxed)
+    }
+
     /// A readable reason when the chain had findings that were not forgiven.
     pub fn failure_reason(&self) -> Option<String> {
-        let left = self.unforgiven.load(Ordering::Relaxed);
+        let left = self.unforgiven_flags();
         (left != 0).then(|| format!("certificate verification failed: {}", describe_flags(left)))
     }
 
