@@ -1976,7 +1976,7 @@ int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
  * 0..5 (the registration is unchanged).
  * Messages: WARN each failed call (name, code, the ql_ssl_last_error() text) and timeouts; INFO
  * handshake start and result (protocol version, cipher suite, resumed or not) and close_notify;
- * DEBUG setup details and, on Linux, mbedtls's debug levels 1-2; VERBOSE mbedtls's levels 3-4
+ * DEBUG setup details and mbedtls's debug levels 1-2 (bare metal: see below); VERBOSE its levels 3-4
  * (hex dumps) - mbedtls's lines for contexts set up (ql_ssl_setup) while the level is DEBUG or
  * VERBOSE. ERROR only for faults of the library itself. Bare metal: the library's messages as on
  * Linux; mbedtls's debug lines only in a library built with the cargo feature `tls-debug`
@@ -1987,7 +1987,9 @@ int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
  * not call ql_ssl_* functions on that context. A message already being delivered on another
  * thread when the callback is replaced may still reach the old callback with its old `arg`.
  */
-int ql_ssl_set_log_callback(ql_ssl_log_cb cb, int max_level, void *arg);
+int ql_ssl_set_log_callback(ql_ssl_log_cb cb,
+                            int max_level,
+                            void *arg);
 
 #if (defined(QLSSL_BAREMETAL) && defined(QLSSL_KEYLOG))
 /**
