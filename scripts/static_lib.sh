@@ -51,6 +51,12 @@ trap 'rm -rf "$work"' EXIT
 # qlssl_version_number/_string).
 defs=()
 [ "$baremetal" = 1 ] && defs=(-DQLSSL_BAREMETAL)
+# A bare-metal build with the opt-in cargo feature `keylog` also exports ql_ssl_set_keylog_callback
+# (declared under QLSSL_KEYLOG): recognised by cargo's archive defining it.
+if [ "$baremetal" = 1 ] &&
+    [ "$("${prefix}nm" -g --defined-only "$in" 2>/dev/null | grep -c ' T ql_ssl_set_keylog_callback$')" != 0 ]; then
+    defs+=(-DQLSSL_KEYLOG)
+fi
 cc -E -P "${defs[@]}" -I "$ROOT/include" "$ROOT/include/ql_ssl.h" |
     sed -nE '/^[[:space:]]*typedef/d; s/^[[:space:]]*[A-Za-z_][A-Za-z0-9_ ]*[ *]([A-Za-z][A-Za-z0-9_]*)[[:space:]]*\(.*/\1/p' |
     sort -u >"$work/exports.txt"

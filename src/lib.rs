@@ -35,7 +35,7 @@ pub mod tls;
 // from naming the adapter's modules through these.
 #[allow(unused_imports)]
 pub(crate) use capi::{abi, cipherlist, config, diag, ffi, panic, variadic, version};
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", feature = "keylog"))]
 pub(crate) use tls::keylog;
 #[allow(unused_imports)]
 pub(crate) use tls::{certs, ciphers, connection, context, error, gate, handle, hostname, log, rng, session, sockcheck, timer, transport, verify};

@@ -9,10 +9,13 @@
 #
 #   cross/baremetal/build.sh                                  (both targets)
 #   QLSSL_BAREMETAL_TARGETS=armv7a-none-eabihf cross/baremetal/build.sh   (one)
+#   QLSSL_BAREMETAL_DEBUG_AIDS=0 cross/baremetal/build.sh     (skip the debugging-aids library)
 #
 # Output in target/baremetal/dist/<target>/: libqlssl.a (the deliverable: only the ql_ssl_* API
 # and ql_ssl_platform_init global, made by scripts/static_lib.sh), bm_test.elf,
-# minimal_client.elf, sizes.txt, bm_test.log.
+# minimal_client.elf, sizes.txt, bm_test.log; in dist/<target>/debug-aids/ the same library built
+# with the opt-in features `keylog,tls-debug` (docs/CROSS.md, "Debugging aids"), debug_client.elf
+# (its qemu test), minimal_client.elf (for its size), keylog.txt and debug_log.txt of the run.
 #
 # The mbedtls-sys-auto crate needs a one-line fix on non-Linux ARM (its no_std `c_char` is i8,
 # core's is u8). cross/baremetal/vendor.sh applies it at build time to a copy of the registry crate
@@ -36,6 +39,13 @@ cflags_for() {
     esac
 }
 JOBS=${QLSSL_CROSS_JOBS:-2}
+DEBUG_AIDS=${QLSSL_BAREMETAL_DEBUG_AIDS:-1}
+# The debugging aids' symbols (keylog: the Rust key-log module and ql_ssl_set_keylog_callback;
+# tls-debug: mbedtls's debug.c and the Rust debug hook in src/tls/log.rs) and one of mbedtls's
+# debug format strings: none of them may be in the default library, all in the debug-aids one.
+KEYLOG_SYMS='[0-9]keylog|ql_ssl_set_keylog_callback'
+DEBUG_SYMS='mbedtls_debug_print_msg|mbedtls_debug_set_threshold|debug_send_line|3log13mbedtls_debug'
+DEBUG_TEXT='=> handshake'
 t0=$SECONDS
 
 ensure_packages "cmake make openssl gnutls-bin iproute2 gcc libc6-dev clang libclang-dev qemu-user patch gcc-arm-none-eabi libnewlib-arm-none-eabi" \
@@ -57,10 +67,10 @@ make_pki "$OUT/pki"
 # global again in a copy that only the test program links (nothing else differs).
 SELF_TESTS="sha256 sha512 aes gcm chachapoly mpi ecp rsa x509 ctr_drbg"
 build_s=0
-build_target() { # target
-    local target=$1 dist=$OUT/dist/$1 t=$SECONDS lib cflags
+cargo_build() { # target [cargo feature list of cross/baremetal/Cargo.toml]
+    local target=$1 features=${2:-} cflags t=$SECONDS
     cflags=$(cflags_for "$target")
-    log "cargo build --release --target $target -Zbuild-std=core,alloc (qlssl --no-default-features --features baremetal)"
+    log "cargo build --release --target $target -Zbuild-std=core,alloc (qlssl --no-default-features --features baremetal${features:+,$features})"
     (
         cd cross/baremetal
         env RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$OUT" CARGO_BUILD_JOBS="$JOBS" \
@@ -68,9 +78,19 @@ build_target() { # target
             "CFLAGS_${target//-/_}=$cflags" \
             "BINDGEN_EXTRA_CLANG_ARGS_${target//-/_}=--sysroot=/usr/lib/arm-none-eabi" \
             RUST_MBED_C_COMPILER_BAREMETAL=1 \
-            /usr/bin/cargo build --release --locked --target "$target" -Zbuild-std=core,alloc -j "$JOBS"
+            /usr/bin/cargo build --release --locked --target "$target" -Zbuild-std=core,alloc -j "$JOBS" \
+            ${features:+--features "$features"}
     )
     build_s=$((build_s + SECONDS - t))
+}
+# count_syms FILE REGEX: how many symbols of FILE (archive or ELF) match REGEX.
+count_syms() {
+    arm-none-eabi-nm "$1" 2>/dev/null | awk '{ print $NF }' | grep -cE "$2" || true
+}
+build_target() { # target
+    local target=$1 dist=$OUT/dist/$1 lib cflags
+    cflags=$(cflags_for "$target")
+    cargo_build "$target"
     mkdir -p "$dist"
     lib=$dist/libqlssl.a
     # Only the API global (and rand() localized: mbedtls-platform-support's panicking rand() must
@@ -93,6 +113,16 @@ build_target() { # target
     }
     link "$dist/libqlssl-selftest.a" "$dist/bm_test.elf" "$BM/main.c" "$BM/qemu_hooks.c"
     link "$lib" "$dist/minimal_client.elf" "$BM/minimal_client.c" "$BM/qemu_hooks.c"
+    # Off by default means absent: no symbol and no format string of the debugging aids in the
+    # shipped library or the client linked from it.
+    local f n
+    for f in "$lib" "$dist/minimal_client.elf"; do
+        n=$(($(count_syms "$f" "$KEYLOG_SYMS") + $(count_syms "$f" "$DEBUG_SYMS")))
+        [ "$n" -eq 0 ] || die "$target: ${f#"$OUT"/} (default build) has $n key-log/debug symbols"
+        ! grep -qF -- "$DEBUG_TEXT" "$f" || die "$target: ${f#"$OUT"/} (default build) has mbedtls's debug strings"
+    done
+    log "$target: default library and minimal client: no key-log or mbedtls debug symbols (nm), no debug strings"
+    [ "$DEBUG_AIDS" = 1 ] && build_debug_aids "$target"
     # The ABI actually built: hard float passes arguments in VFP registers.
     if [ "$target" = armv7a-none-eabihf ]; then
         arm-none-eabi-readelf -A "$dist/minimal_client.elf" | grep -q 'Tag_ABI_VFP_args: VFP registers' ||
@@ -100,6 +130,27 @@ build_target() { # target
     elif arm-none-eabi-readelf -A "$dist/minimal_client.elf" | grep -q 'Tag_ABI_VFP_args: VFP registers'; then
         die "$target: minimal_client.elf uses VFP argument registers"
     fi
+}
+# The library with the opt-in debugging aids (features keylog + tls-debug), shipped the same way
+# into dist/<target>/debug-aids/, with its test program and the minimal client linked from it.
+# Runs inside build_target (uses its `link`). The cargo build after the default one leaves the
+# default library's artifacts in place (cargo keeps both feature sets), so both stay warm.
+build_debug_aids() { # target
+    local target=$1 dir=$OUT/dist/$1/debug-aids lib n
+    cargo_build "$target" keylog,tls-debug
+    mkdir -p "$dir"
+    lib=$dir/libqlssl.a
+    bash "$ROOT/scripts/static_lib.sh" --prefix arm-none-eabi- --baremetal \
+        "$OUT/$target/release/libqlssl_baremetal.a" "$lib"
+    # The check can fail: the same patterns find the aids here.
+    n=$(count_syms "$lib" "$KEYLOG_SYMS")
+    [ "$n" -gt 0 ] || die "$target: the debug-aids library has no key-log symbols"
+    n=$(count_syms "$lib" "$DEBUG_SYMS")
+    [ "$n" -gt 0 ] || die "$target: the debug-aids library has no mbedtls debug symbols"
+    arm-none-eabi-nm -g --defined-only "$lib" | grep -q ' T ql_ssl_set_keylog_callback$' ||
+        die "$target: the debug-aids library does not export ql_ssl_set_keylog_callback"
+    link "$lib" "$dir/debug_client.elf" "$BM/debug_client.c" "$BM/qemu_hooks.c"
+    link "$lib" "$dir/minimal_client.elf" "$BM/minimal_client.c" "$BM/qemu_hooks.c"
 }
 BM=$ROOT/cross/baremetal
 
@@ -163,6 +214,46 @@ start_dtls_psk_echo() {
     log "gnutls-serv -u --echo (DTLS-PSK) on 127.0.0.1:$DTLS_PORT"
 }
 
+# The debugging aids under qemu (cross/baremetal/debug_client.c): a fresh `openssl s_server -www
+# -keylogfile` on 127.0.0.1 (-naccept 3: the client's three connections, then it exits), whose
+# CLIENT_RANDOM line for the first connection must be exactly the line the client's key-log sink
+# received (keylog.txt): same client random, same master secret. The server logs all three; the
+# client's sink was registered for the first only.
+run_debug_client() { # target
+    local target=$1 dir=$OUT/dist/$1/debug-aids logf port pid out ours theirs i
+    logf=$dir/s_server.log
+    rm -f "$dir/server-keylog.txt" "$RUN/keylog.txt" "$RUN/debug_log.txt"
+    : >"$logf" # exists before the server (started in the background) opens it
+    openssl s_server -accept 127.0.0.1:0 -cert "$OUT/pki/server.crt" -key "$OUT/pki/server.key" -www \
+        -keylogfile "$dir/server-keylog.txt" -naccept 3 </dev/null >"$logf" 2>&1 &
+    pid=$!
+    SERVER_PIDS+=("$pid")
+    port=
+    for i in $(seq 1 200); do
+        port=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$logf" | head -1)
+        [ -n "$port" ] && break
+        sleep 0.05
+    done
+    [ -n "$port" ] || { cat "$logf" >&2; echo "$target: debug-aids s_server did not start"; return 1; }
+    echo "$port" >"$RUN/keylog_port.txt"
+    out=$( (cd "$RUN" && timeout 120 qemu-arm -cpu cortex-a15 "$dir/debug_client.elf") 2>&1 || true)
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    echo "$out" | sed "s|^|$target: debug-aids: |"
+    mv -f "$RUN/keylog.txt" "$RUN/debug_log.txt" "$dir/" 2>/dev/null || true
+    echo "$out" | grep -qx 'debug client: ok' || return 1
+    ours=$(cat "$dir/keylog.txt" 2>/dev/null || true)
+    theirs=$(grep -E '^CLIENT_RANDOM ' "$dir/server-keylog.txt" 2>/dev/null || true)
+    [ "$(printf '%s\n' "$theirs" | grep -c .)" -eq 3 ] ||
+        { echo "$target: debug-aids: s_server logged $(printf '%s\n' "$theirs" | grep -c .) key-log lines, expected 3"; return 1; }
+    if [ -n "$ours" ] && [ "$ours" = "$(printf '%s\n' "$theirs" | head -1)" ]; then
+        echo "$target: debug-aids: key-log line from the sink = s_server -keylogfile's line for the connection (${ours:0:40}...)"
+    else
+        echo "$target: debug-aids: key-log lines differ: ours '$ours', s_server's first '$(printf '%s\n' "$theirs" | head -1)'"
+        return 1
+    fi
+}
+
 # ---- run ------------------------------------------------------------------------------------------
 # Semihosting file access is relative to the working directory: the programs read ca.crt,
 # other-ca.crt and port.txt from run/.
@@ -187,6 +278,11 @@ for target in $TARGETS; do
         echo "$target: ${elf#"$OUT"/}: $out" | tee -a "$dist/bm_test.log"
         [ "$out" = "minimal client: HTTP/1.0 200 ok" ] || trc=1
     done
+    if [ "$DEBUG_AIDS" = 1 ]; then
+        # Not in a pipeline: the server it starts must reach SERVER_PIDS (the exit trap).
+        run_debug_client "$target" >"$dist/debug-aids/run.log" 2>&1 || trc=1
+        tee -a "$dist/bm_test.log" <"$dist/debug-aids/run.log"
+    fi
     [ $trc -eq 0 ] || { rc=1; log "$target: FAILED"; }
     {
         echo "$target ($(/usr/bin/rustc --version), $(arm-none-eabi-gcc --version | head -1), $(cflags_for "$target"))"
@@ -198,6 +294,17 @@ for target in $TARGETS; do
             printf '  %-34s %9d bytes\n' "$e.elf stripped" "$(stat -c %s "$dist/$e.stripped.elf")"
         done
         arm-none-eabi-size "$dist/minimal_client.elf" "$dist/bm_test.elf" | sed 's/^/  /'
+        if [ "$DEBUG_AIDS" = 1 ]; then
+            d=$dist/debug-aids
+            echo "  with the debugging aids (features keylog,tls-debug):"
+            cp "$d/libqlssl.a" "$d/libqlssl.stripped.a"
+            arm-none-eabi-strip --strip-debug "$d/libqlssl.stripped.a"
+            printf '  %-34s %9d bytes\n' "libqlssl.a --strip-debug" "$(stat -c %s "$d/libqlssl.stripped.a")"
+            for e in minimal_client debug_client; do
+                printf '  %-34s %9d bytes\n' "$e.elf stripped" "$(stat -c %s "$d/$e.stripped.elf")"
+            done
+            arm-none-eabi-size "$d/minimal_client.elf" "$d/debug_client.elf" | sed 's/^/  /'
+        fi
     } | tee "$dist/sizes.txt"
     echo "$target: $(grep -E '^baremetal: ' "$dist/bm_test.log" || echo 'no result')"
 done

@@ -18,10 +18,11 @@ use crate::tls::log::{set, ql_ssl_log_cb, QL_SSL_LOG_NONE, QL_SSL_LOG_VERBOSE};
 /// 0..5 (the registration is unchanged).
 /// Messages: WARN each failed call (name, code, the ql_ssl_last_error() text) and timeouts; INFO
 /// handshake start and result (protocol version, cipher suite, resumed or not) and close_notify;
-/// DEBUG setup details and, on Linux, mbedtls's debug levels 1-2; VERBOSE mbedtls's levels 3-4
+/// DEBUG setup details and mbedtls's debug levels 1-2 (bare metal: see below); VERBOSE its levels 3-4
 /// (hex dumps) - mbedtls's lines for contexts set up (ql_ssl_setup) while the level is DEBUG or
-/// VERBOSE. ERROR only for faults of the library itself. Bare metal: no mbedtls debug lines
-/// (its mbedtls is built without MBEDTLS_DEBUG_C), the library's messages as on Linux.
+/// VERBOSE. ERROR only for faults of the library itself. Bare metal: the library's messages as on
+/// Linux; mbedtls's debug lines only in a library built with the cargo feature `tls-debug`
+/// (mbedtls with MBEDTLS_DEBUG_C; the default bare-metal build has no debug code of mbedtls).
 /// Threads: may be called at any time from any thread, also before ql_ssl_platform_init() on
 /// bare metal. The callback runs on the thread of the ql_ssl_* call (or mbedtls step) that logs,
 /// possibly on several threads at once, and while the library holds that context's lock: it must
@@ -39,6 +40,33 @@ pub extern "C" fn ql_ssl_set_log_callback(cb: ql_ssl_log_cb, max_level: c_int, a
         });
     }
     set(cb, max_level, arg);
+    ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int
+}
+
+/// Bare metal, only in a library built with the cargo feature `keylog` (C: define QLSSL_KEYLOG as
+/// well as QLSSL_BAREMETAL): the key-log sink. `line` is one NSS key-log line, `CLIENT_RANDOM
+/// <client random> <master secret>` (lowercase hex, 175 characters), NUL-terminated, no newline,
+/// valid only during the call; `arg` is what was registered with it.
+#[cfg(all(feature = "baremetal", feature = "keylog"))]
+#[allow(non_camel_case_types)]
+pub type ql_ssl_keylog_cb = Option<unsafe extern "C" fn(line: *const core::ffi::c_char, arg: *mut c_void)>;
+
+/// Bare metal, only in a library built with the cargo feature `keylog` (QLSSL_KEYLOG): register
+/// the key-log sink, the bare-metal counterpart of SSLKEYLOGFILE on Linux. From then on every
+/// TLS/DTLS handshake (full or resumed) that derives keys calls `cb` once with its NSS key-log
+/// line; written to a file, one line each, Wireshark decrypts a capture of the traffic with it
+/// (Preferences, TLS, "(Pre)-Master-Secret log filename"). `cb` NULL switches it off (the
+/// default). Always returns QL_SSL_SUCCESS.
+/// These lines are the session secrets: whoever has one reads that connection. For debugging
+/// builds only, never in a product. The log callback never carries them.
+/// Threads: may be called at any time from any task, also before ql_ssl_platform_init(). `cb`
+/// runs on the task whose handshake derived the keys, while the library holds that context's lock
+/// (it must not call ql_ssl_* on that context); a handshake already running when the sink is
+/// replaced may still deliver its line to the old one.
+#[cfg(all(feature = "baremetal", feature = "keylog"))]
+#[no_mangle]
+pub extern "C" fn ql_ssl_set_keylog_callback(cb: ql_ssl_keylog_cb, arg: *mut c_void) -> c_int {
+    crate::tls::keylog::set_sink(cb, arg);
     ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int
 }
 

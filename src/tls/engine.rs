@@ -243,8 +243,8 @@ fn build_config(
         // SAFETY: `raw` is the config being built here.
         unsafe { crate::log::install_mbedtls_debug(raw) };
     }
-    // SAFETY: as above.
-    #[cfg(feature = "std")]
+    // SAFETY: as above. (The key log exists on Linux and in bare-metal builds with `keylog`.)
+    #[cfg(any(feature = "std", feature = "keylog"))]
     unsafe {
         crate::keylog::install(raw)
     };

@@ -1,8 +1,17 @@
-//! SSLKEYLOGFILE (Linux builds only): when the environment variable names a file, every TLS/DTLS
-//! handshake appends one NSS key-log line `CLIENT_RANDOM <client random> <master secret>` (hex),
-//! so Wireshark/tshark can decrypt a capture of the application's traffic, as with curl, OpenSSL
-//! or rustls. The variable is read once, when the first mbedtls config is built; unset or empty
-//! means off, and then no config carries the callback. Compiled out of bare-metal builds.
+//! The NSS key log: every TLS/DTLS handshake gives one line `CLIENT_RANDOM <client random> <master
+//! secret>` (hex), with which Wireshark/tshark decrypts a capture of the application's traffic, as
+//! with curl, OpenSSL or rustls. Off by default. Two sinks:
+//!
+//! * Linux (`std`): SSLKEYLOGFILE. When the environment variable names a file, each line is
+//!   appended to it. The variable is read once, when the first mbedtls config is built; unset or
+//!   empty means off, and then no config carries the callback.
+//! * Bare metal, only with the opt-in cargo feature `keylog`: an RTOS has neither environment nor
+//!   files, so the line goes to the integrator's callback (`ql_ssl_set_keylog_callback`, which may
+//!   write it to a UART, a file or a debug server). Every config carries the key-export callback,
+//!   which does nothing while no sink is registered, so a sink registered later sees the
+//!   handshakes of contexts whose config was built before. Without the feature this module is not
+//!   compiled into bare-metal builds at all. The secrets never go through the log callback:
+//!   integrators forward logs to places where session keys must not end up.
 //!
 //! mbedtls 2.28 hands the master secret and both randoms to the extended key-export callback
 //! (MBEDTLS_SSL_EXPORT_KEYS) each time it derives keys, for full and resumed handshakes. The
@@ -10,34 +19,66 @@
 //! cached config (src/tls/engine.rs), and the decision is the same for all configs of a process.
 
 use core::ffi::c_int;
-use std::fs::File;
-use std::io::Write;
 
-use once_cell::sync::OnceCell;
-use parking_lot::Mutex;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
-use crate::log::qlog;
+#[cfg(feature = "std")]
+use file_sink::keylog_file;
+#[cfg(feature = "std")]
+mod file_sink {
+    use std::fs::File;
 
-static KEYLOG: OnceCell<Option<Mutex<File>>> = OnceCell::new();
+    use once_cell::sync::OnceCell;
+    use parking_lot::Mutex;
 
-fn keylog_file() -> Option<&'static Mutex<File>> {
-    KEYLOG
-        .get_or_init(|| {
-            let path = std::env::var_os("SSLKEYLOGFILE").filter(|p| !p.is_empty())?;
-            use std::os::unix::fs::OpenOptionsExt;
-            // The lines are secrets: a new file is readable by its owner only.
-            match std::fs::OpenOptions::new().append(true).create(true).mode(0o600).open(&path) {
-                Ok(f) => {
-                    qlog!(WARN, "SSLKEYLOGFILE: writing TLS session secrets to {}", path.to_string_lossy());
-                    Some(Mutex::new(f))
+    use crate::log::qlog;
+
+    static KEYLOG: OnceCell<Option<Mutex<File>>> = OnceCell::new();
+
+    pub(super) fn keylog_file() -> Option<&'static Mutex<File>> {
+        KEYLOG
+            .get_or_init(|| {
+                let path = std::env::var_os("SSLKEYLOGFILE").filter(|p| !p.is_empty())?;
+                use std::os::unix::fs::OpenOptionsExt;
+                // The lines are secrets: a new file is readable by its owner only.
+                match std::fs::OpenOptions::new().append(true).create(true).mode(0o600).open(&path) {
+                    Ok(f) => {
+                        qlog!(WARN, "SSLKEYLOGFILE: writing TLS session secrets to {}", path.to_string_lossy());
+                        Some(Mutex::new(f))
+                    }
+                    Err(e) => {
+                        qlog!(WARN, "SSLKEYLOGFILE: cannot open {}: {e}", path.to_string_lossy());
+                        None
+                    }
                 }
-                Err(e) => {
-                    qlog!(WARN, "SSLKEYLOGFILE: cannot open {}: {e}", path.to_string_lossy());
-                    None
-                }
-            }
-        })
-        .as_ref()
+            })
+            .as_ref()
+    }
+}
+
+/// The integrator's key-log sink (bare metal, feature `keylog`): called with one NUL-terminated
+/// NSS key-log line without a newline (valid only during the call) and the registered `arg`.
+#[cfg(not(feature = "std"))]
+pub type KeylogCallback = unsafe extern "C" fn(line: *const core::ffi::c_char, arg: *mut core::ffi::c_void);
+
+#[cfg(not(feature = "std"))]
+#[derive(Clone, Copy)]
+struct Sink {
+    cb: Option<KeylogCallback>,
+    arg: usize,
+}
+
+/// The registered sink. A spin lock held only to copy two words: registration works before
+/// `ql_ssl_platform_init` (it allocates nothing).
+#[cfg(not(feature = "std"))]
+static SINK: crate::platform::sync::Mutex<Sink> = crate::platform::sync::Mutex::new(Sink { cb: None, arg: 0 });
+
+/// Register the key-log sink (`None`: off, the default). Handshakes already running may still
+/// deliver one line to the previous sink.
+#[cfg(not(feature = "std"))]
+pub fn set_sink(cb: Option<KeylogCallback>, arg: *mut core::ffi::c_void) {
+    *SINK.lock() = Sink { cb, arg: arg as usize };
 }
 
 /// Give a config being built the key-export callback when SSLKEYLOGFILE is in use.
@@ -45,11 +86,14 @@ fn keylog_file() -> Option<&'static Mutex<File>> {
 /// # Safety
 /// `cfg` must point to an initialised mbedtls config the caller is building.
 pub unsafe fn install(cfg: *mut mbedtls_sys::ssl_config) {
-    if keylog_file().is_some() {
-        // SAFETY: plain setter on the config the caller is building; the callback ignores its
-        // context pointer (NULL).
-        unsafe { mbedtls_sys::ssl_conf_export_keys_ext_cb(cfg, Some(export_keys), core::ptr::null_mut()) };
+    // Linux: only while SSLKEYLOGFILE is in use. Bare metal: always (the sink may come later).
+    #[cfg(feature = "std")]
+    if keylog_file().is_none() {
+        return;
     }
+    // SAFETY: plain setter on the config the caller is building; the callback ignores its
+    // context pointer (NULL).
+    unsafe { mbedtls_sys::ssl_conf_export_keys_ext_cb(cfg, Some(export_keys), core::ptr::null_mut()) };
 }
 
 /// The NSS key-log line for one handshake, newline included.
@@ -90,16 +134,36 @@ unsafe extern "C" fn export_keys(
     // SAFETY: mbedtls passes its 48-byte master secret and 32-byte client random (checked for
     // NULL above), valid during the call.
     let (master, random) = unsafe { (&*(ms as *const [u8; 48]), &*(client_random as *const [u8; 32])) };
-    let _ = crate::platform::catch(|| {
-        if let Some(file) = keylog_file() {
-            // One write per line on an O_APPEND file: lines of concurrent handshakes (and of other
-            // processes sharing the file) do not interleave.
-            if let Err(e) = file.lock().write_all(line(random, master).as_bytes()) {
-                qlog!(WARN, "SSLKEYLOGFILE: write failed: {e}");
-            }
-        }
-    });
+    let _ = crate::platform::catch(|| deliver(random, master));
     0
+}
+
+/// Linux: append the line to the SSLKEYLOGFILE file.
+#[cfg(feature = "std")]
+fn deliver(random: &[u8; 32], master: &[u8; 48]) {
+    use std::io::Write;
+    if let Some(file) = keylog_file() {
+        // One write per line on an O_APPEND file: lines of concurrent handshakes (and of other
+        // processes sharing the file) do not interleave.
+        if let Err(e) = file.lock().write_all(line(random, master).as_bytes()) {
+            crate::log::qlog!(WARN, "SSLKEYLOGFILE: write failed: {e}");
+        }
+    }
+}
+
+/// Bare metal: hand the line, NUL-terminated instead of the newline, to the registered sink.
+#[cfg(not(feature = "std"))]
+fn deliver(random: &[u8; 32], master: &[u8; 48]) {
+    // Copied out, so the sink runs without the lock (it may register another sink).
+    let sink = *SINK.lock();
+    let Some(cb) = sink.cb else { return };
+    let mut text = line(random, master).into_bytes();
+    if let Some(last) = text.last_mut() {
+        *last = 0;
+    }
+    // SAFETY: the integrator registered `cb` for this call shape; `text` is a NUL-terminated
+    // buffer (hex digits and spaces before the NUL) that lives until the call returns.
+    unsafe { cb(text.as_ptr().cast(), sink.arg as *mut core::ffi::c_void) };
 }
 
 #[cfg(test)]

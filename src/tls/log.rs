@@ -8,6 +8,10 @@
 //! the level is DEBUG or VERBOSE (`mbedtls_debug_wanted`, part of the shared-config key): with it,
 //! mbedtls's debug functions would test one more value at every one of its debug sites.
 //!
+//! mbedtls's debug output exists where mbedtls is built with MBEDTLS_DEBUG_C: always on Linux
+//! (`std`), on bare metal only with the opt-in feature `tls-debug`. Without it the debug items
+//! below are compiled out, and no debug code or format string of mbedtls is in the image.
+//!
 //! Levels are the SDK's QL_LOG levels (ERROR 1 ... VERBOSE 5), so a callback can hand them to
 //! `QL_LOG` unchanged. ERROR is kept for faults of the library itself (an internal error, a
 //! caught panic); a failed call is the application's to judge and is reported as WARN.
@@ -124,7 +128,7 @@ pub fn failed_call(func: &str, code_name: &str, e: &Error) {
 
 /// mbedtls's debug threshold for a log level: DEBUG shows its levels 1-2 (errors, state
 /// changes), VERBOSE all four; below DEBUG mbedtls returns before formatting anything.
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", feature = "tls-debug"))]
 fn mbedtls_threshold(max_level: c_int) -> c_int {
     match max_level {
         QL_SSL_LOG_VERBOSE => 4,
@@ -133,35 +137,36 @@ fn mbedtls_threshold(max_level: c_int) -> c_int {
     }
 }
 
-/// True when configs built now get mbedtls's debug hook: the log is at DEBUG or VERBOSE (Linux;
-/// the bare-metal mbedtls is built without MBEDTLS_DEBUG_C). Part of the shared-config key
+/// True when configs built now get mbedtls's debug hook: the log is at DEBUG or VERBOSE and mbedtls
+/// has debug output (Linux; bare metal with `tls-debug`). Part of the shared-config key
 /// (src/tls/engine.rs), so a config without the hook is never handed to a context set up while
 /// debugging, and while the log is below DEBUG no config has it: mbedtls's debug functions, which
 /// it calls at every debug site either way, then return at their first test.
 pub fn mbedtls_debug_wanted() -> bool {
-    cfg!(feature = "std") && enabled(QL_SSL_LOG_DEBUG)
+    cfg!(any(feature = "std", feature = "tls-debug")) && enabled(QL_SSL_LOG_DEBUG)
 }
 
-/// Install the debug hook on a config being built. Host builds only.
+/// Install the debug hook on a config being built (where mbedtls has debug output).
 ///
 /// # Safety
 /// `cfg` must point to an initialised mbedtls config the caller is building.
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", feature = "tls-debug"))]
 pub unsafe fn install_mbedtls_debug(cfg: *mut mbedtls_sys::ssl_config) {
     // SAFETY: plain setter on a config the caller owns and is building; the hook takes no context
     // pointer (NULL), so it is valid for every context that shares the config.
     unsafe { mbedtls_sys::ssl_conf_dbg(cfg, Some(mbedtls_debug), core::ptr::null_mut()) };
 }
 
-/// Bare metal: no mbedtls debug output.
+/// Bare metal without `tls-debug`: no mbedtls debug output (not reached: `mbedtls_debug_wanted`
+/// is false).
 ///
 /// # Safety
 /// Nothing is done with `_cfg`.
-#[cfg(not(feature = "std"))]
+#[cfg(not(any(feature = "std", feature = "tls-debug")))]
 pub unsafe fn install_mbedtls_debug(_cfg: *mut mbedtls_sys::ssl_config) {}
 
 /// mbedtls's debug hook: `file:line: text` at DEBUG (mbedtls levels 1-2) or VERBOSE (3-4).
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", feature = "tls-debug"))]
 unsafe extern "C" fn mbedtls_debug(
     _ctx: *mut mbedtls_sys::types::raw_types::c_void,
     mbed_level: c_int,
@@ -191,7 +196,7 @@ pub fn set(cb: ql_ssl_log_cb, max_level: c_int, arg: *mut c_void) {
     let mut sink = SINK.lock();
     *sink = Sink { cb, arg: arg as usize, max_level };
     MAX_LEVEL.store(max_level, Ordering::Relaxed);
-    #[cfg(feature = "std")]
+    #[cfg(any(feature = "std", feature = "tls-debug"))]
     {
         // SAFETY: sets mbedtls's global debug threshold (an int it reads before each debug line);
         // done under the sink's lock so that concurrent registrations leave matching values.

@@ -11,7 +11,7 @@ pub mod error;
 pub mod gate;
 pub mod handle;
 pub mod hostname;
-#[cfg(feature = "std")]
+#[cfg(any(feature = "std", feature = "keylog"))]
 pub mod keylog;
 pub mod log;
 pub mod rng;
