@@ -1835,6 +1835,28 @@ mod tests {
         }
     }
 
+    /// The same for the Air724 dialect's own commands, and its Quectel commands are gone.
+    #[test]
+    fn every_air724_command_is_answered() {
+        let (tx, _rx) = std::sync::mpsc::channel();
+        let opts = Options { ufs: std::env::temp_dir(), map: Remap::default(), prompt_timeout: Duration::from_secs(1) };
+        let mut e = Engine::with_dialect(Arc::new(Stub), tx, opts, Dialect::Air724);
+        e.echo = false;
+        // Numbered errors: a known command refused in this state is not the unknown-command ERROR.
+        e.cmee = 1;
+        for name in air724::AIR_COMMANDS {
+            let answered = ["=?", "?", "", "=", "=0", "=\"x\",0"].iter().any(|f| {
+                e.feed(format!("{name}{f}\r").as_bytes(), Instant::now());
+                let out = e.take_output();
+                e.mode = Mode::Command;
+                out != b"\r\nERROR\r\n"
+            });
+            assert!(answered, "{name} is not answered");
+        }
+        e.feed(b"AT+QSSLCFG=\"sslversion\",0\r", Instant::now());
+        assert_eq!(e.take_output(), b"\r\nERROR\r\n");
+    }
+
     #[test]
     fn checksum_is_16_bit_xor() {
         assert_eq!(checksum(b""), 0);

@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -147,15 +147,11 @@ pub fn main_with_args(argv: Vec<String>) -> i32 {
 /// Run one session until the client goes away (`ClientGone`) or a stop is requested.
 fn run_session(
     session: u64,
-    svc: Arc<dyn TlsService>,
-    opts: Options,
-    dialect: Dialect,
-    tx: Sender<Event>,
+    mut engine: Engine,
     rx: mpsc::Receiver<Event>,
     mut write: impl FnMut(&[u8]) -> bool,
     log: &Transcript,
 ) {
-    let mut engine = Engine::with_dialect(svc, tx, opts, dialect);
     while !STOP.load(Ordering::SeqCst) {
         let now = Instant::now();
         let wait = engine.next_deadline().map_or(POLL, |d| d.saturating_duration_since(now).min(POLL));
@@ -243,7 +239,8 @@ fn tcp_session(session: u64, stream: TcpStream, svc: Arc<dyn TlsService>, opts: 
         }
     });
     let mut w = stream.try_clone().ok();
-    run_session(session, svc, opts, dialect, tx, rx, |b| w.as_mut().is_some_and(|w| w.write_all(b).is_ok()), log);
+    let engine = Engine::with_dialect(svc, tx, opts, dialect);
+    run_session(session, engine, rx, |b| w.as_mut().is_some_and(|w| w.write_all(b).is_ok()), log);
     // Wakes the reader thread.
     let _ = stream.shutdown(std::net::Shutdown::Both);
 }
@@ -350,7 +347,8 @@ fn serve_pty(link: &Path, svc: Arc<dyn TlsService>, opts: Options, dialect: Dial
         }
     });
     eprintln!("qlssl-at: ready on {} -> {}", link.display(), pty.path);
-    run_session(1, svc, opts, dialect, tx, rx, |b| pty_write(fd, b), &log);
+    let engine = Engine::with_dialect(svc, tx, opts, dialect);
+    run_session(1, engine, rx, |b| pty_write(fd, b), &log);
     let _ = reader.join();
     let _ = fs::remove_file(link);
     drop(pty);
