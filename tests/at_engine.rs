@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use qlssl::capi::abi::ql_ssl_config_type_e as T;
-use qlssl::at::engine::{Engine, Options};
+use qlssl::at::engine::{Dialect, Engine, Options};
 use qlssl::at::remap::Remap;
 use qlssl::at::service::{LibService, TlsService};
 
@@ -71,6 +71,46 @@ fn qsslcfg_and_the_c_api_share_contexts() {
     unsafe { assert_eq!(ql_ssl_conf_set_by_id(3, T::QL_SSL_CONF_HS_TIMEOUT as c_int, 5000 as c_int), 0) };
     assert_eq!(at(&mut e, "AT+QSSLCFG=\"negotiatetime\",3"), "\r\n+QSSLCFG: \"negotiatetime\",3,5000\r\n\r\nOK\r\n");
     assert_eq!(at(&mut e, "AT+QSSLCFG=\"negotiatetime\",3,5000"), "\r\n+CME ERROR: 552\r\n");
+}
+
+/// `AT+SSLCFG` (Air724), `AT+QSSLCFG` (Quectel) and the C API change the same six contexts; the
+/// Air724 erase (a trailing comma) restores the library's default.
+#[test]
+fn sslcfg_qsslcfg_and_the_c_api_share_contexts() {
+    let (tx, _rx) = mpsc::channel();
+    let svc: Arc<dyn TlsService> = Arc::new(LibService::default());
+    let opts = Options { ufs: std::env::temp_dir(), map: Remap::default(), prompt_timeout: Duration::from_secs(5) };
+    let mut air = Engine::with_dialect(svc, tx, opts, Dialect::Air724);
+    assert_eq!(at(&mut air, "ATE0"), "ATE0\r\r\nOK\r\n");
+    let mut q = engine();
+    assert_eq!(at(&mut air, "AT+SSLCFG=\"negotiatetimeout\",4,45"), "\r\nOK\r\n");
+    assert_eq!(at(&mut air, "AT+SSLCFG=\"seclevel\",4,2"), "\r\nOK\r\n");
+    assert_eq!(at(&mut air, "AT+SSLCFG=\"cacert\",4,\"ca4.pem\""), "\r\nOK\r\n");
+    let (mut timeout, mut auth): (c_int, c_int) = (-1, -1);
+    // SAFETY: int out-pointers, as the items document.
+    unsafe {
+        assert_eq!(ql_ssl_conf_get_by_id(4, T::QL_SSL_CONF_HS_TIMEOUT as c_int, &mut timeout), 0);
+        assert_eq!(ql_ssl_conf_get_by_id(4, T::QL_SSL_CONF_AUTHMODE as c_int, &mut auth), 0);
+    }
+    assert_eq!((timeout, auth), (45, 2));
+    assert_eq!(at(&mut q, "AT+QSSLCFG=\"negotiatetime\",4"), "\r\n+QSSLCFG: \"negotiatetime\",4,45\r\n\r\nOK\r\n");
+    assert_eq!(at(&mut q, "AT+QSSLCFG=\"cacert\",4"), "\r\n+QSSLCFG: \"cacert\",4,\"UFS:ca4.pem\"\r\n\r\nOK\r\n");
+    // C → AT+SSLCFG.
+    // SAFETY: int argument.
+    unsafe { assert_eq!(ql_ssl_conf_set_by_id(4, T::QL_SSL_CONF_VERSION as c_int, 2 as c_int), 0) };
+    assert_eq!(at(&mut air, "AT+SSLCFG=\"sslversion\",4"), "\r\n+SSLCFG: \"sslversion\",4,2\r\n\r\nOK\r\n");
+    // Erase: back to the defaults, seen by the C API.
+    for name in ["negotiatetimeout", "seclevel", "cacert", "sslversion"] {
+        assert_eq!(at(&mut air, &format!("AT+SSLCFG=\"{name}\",4,")), "\r\nOK\r\n", "{name}");
+    }
+    // SAFETY: as above.
+    unsafe {
+        assert_eq!(ql_ssl_conf_get_by_id(4, T::QL_SSL_CONF_HS_TIMEOUT as c_int, &mut timeout), 0);
+        assert_eq!(ql_ssl_conf_get_by_id(4, T::QL_SSL_CONF_AUTHMODE as c_int, &mut auth), 0);
+    }
+    assert_eq!((timeout, auth), (300, 0));
+    assert_eq!(at(&mut q, "AT+QSSLCFG=\"cacert\",4"), "\r\n+QSSLCFG: \"cacert\",4,\"\"\r\n\r\nOK\r\n");
+    assert_eq!(at(&mut q, "AT+QSSLCFG=\"sslversion\",4"), "\r\n+QSSLCFG: \"sslversion\",4,4\r\n\r\nOK\r\n");
 }
 
 #[test]

@@ -411,9 +411,17 @@ def plain_tcp_when_cipssl_is_0(t):
     c.prompt()
     c.write(b"never\x1b")
     assert c.response()[0] == b"OK"
+    # CIPSPRT=0: no prompt, still SEND OK.
+    c.ok("AT+CIPSPRT=0")
+    c.write(b"AT+CIPSEND=3\r")
+    time.sleep(0.2)
+    assert b">" not in c.buf, c.buf
+    c.write(b"xyz")
+    assert c.response()[0] == b"SEND OK"
+    assert pushed(c, 0, lambda d: len(d) >= 3) == b"XYZ"
     assert c.cmd("AT+CIPCLOSE")[0] == b"CLOSE OK"
     assert c.status() == [b"STATE: IP CLOSE"]
-    assert stats["accepted"] == 1 and stats["bytes"] == 14, stats
+    assert stats["accepted"] == 1 and stats["bytes"] == 17, stats
 
 
 @test
@@ -467,6 +475,46 @@ def client_certificate_written_with_fs_commands(t):
     assert payloads == [b"lautum\n"], (final, infos, payloads)  # the server accepted us and answered
     c.cmd("AT+CIPSHUT")
     c.ok('AT+SSLCFG="seclevel",0,0')
+
+
+@test
+def ciphersuite_and_sslversion_reach_the_server(t):
+    """s_server -www names the negotiated suite and version on its status page."""
+    m, c = t.client()
+    bearer(c, rxget=1)
+    c.ok("AT+CIPSSL=1")
+    seen = []
+    for suite, version, want in (("0X002F", 3, b"AES128-SHA"), ("0X0035", 3, b"AES256-SHA"), ("0X003D", 4, b"AES256-SHA256")):
+        port = t.peers.openssl(t.pki, extra=("-www",))[1]
+        c.ok('AT+SSLCFG="ciphersuite",0,%s' % suite)
+        c.ok('AT+SSLCFG="sslversion",0,%d' % version)
+        assert start(c, 0, "127.0.0.1", port, mux=0)
+        send(c, 0, GET, mux=0, qsend=0)
+        c.wait_urc(lambda u: u == ("rxget", 0))
+        page = rx_all(c, 0, mux=0)
+        assert page.startswith(b"HTTP/1.0 200"), page[:80]
+        m_ = re.search(rb"Cipher is (\S+)", page)
+        assert m_ and m_.group(1) == want, (suite, m_ and m_.group(1))
+        if version == 3:
+            assert b"TLSv1.2" in page, page[:400]
+        seen.append(m_.group(1))
+        assert c.cmd("AT+CIPCLOSE")[0] == b"CLOSE OK"
+    assert seen == [b"AES128-SHA", b"AES256-SHA", b"AES256-SHA256"], seen
+    # RC4 and 3DES (in the seed's list): this mbedtls negotiates them with qlssl-server (mbedtls);
+    # OpenSSL 3's s_server has none of them and refuses the handshake.
+    srv = t.peers.qlssl_server(t.pki)
+    port = t.peers.openssl(t.pki, extra=("-www",))[1]
+    for suite in ("0X0005", "0X0004", "0X000A"):
+        c.ok('AT+SSLCFG="ciphersuite",0,%s' % suite)
+        assert not start(c, 0, "127.0.0.1", port, mux=0), suite
+        assert start(c, 0, "127.0.0.1", srv.ports["https"], mux=0), suite
+        assert c.cmd("AT+CIPCLOSE")[0] == b"CLOSE OK"
+    srv.stats()
+    text = open(srv.stats_file).read()
+    for name in ("TLS-RSA-WITH-RC4-128-SHA", "TLS-RSA-WITH-RC4-128-MD5", "TLS-RSA-WITH-3DES-EDE-CBC-SHA"):
+        assert "https_suite.%s=1" % name in text, text
+    c.ok('AT+SSLCFG="ciphersuite",0,')
+    c.ok('AT+SSLCFG="sslversion",0,')
 
 
 @test
