@@ -128,7 +128,7 @@ fn urcs_wait_while_a_prompt_or_response_is_open() {
 #[test]
 fn garbage_never_wedges_the_engine() {
     use qlssl::at::parser;
-    let alphabet: &[u8] = b"AT+QSSLCFGRECVSENDFUPLIACTE01=?,\";\r\n\x1a\x1b\x08+ \xff\x00\"sslversion\"0x";
+    let alphabet: &[u8] = b"AT+QSSLCFGRECVSENDFUPLIACTE01=?,\";\r\n\x1a\x1b\x08+ \xff\x00\"sslversion\"0xCIPRXGETMUXFSWRITE234";
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = || {
         seed ^= seed << 13;
@@ -144,7 +144,7 @@ fn garbage_never_wedges_the_engine() {
             .map(|_| if round % 3 == 0 { next() as u8 } else { alphabet[(next() % alphabet.len() as u64) as usize] })
             .collect();
         // No network and no deletions (as in the fuzz target).
-        for w in [b"QSSLOPEN".as_slice(), b"QFDEL"] {
+        for w in [b"QSSLOPEN".as_slice(), b"QFDEL", b"CIPSTART", b"FSDEL"] {
             for i in 0..data.len().saturating_sub(w.len() - 1) {
                 if data[i..i + w.len()].eq_ignore_ascii_case(w) {
                     data[i] = b'#';
@@ -156,7 +156,9 @@ fn garbage_never_wedges_the_engine() {
         // A service that changes nothing: the other tests of this binary use the shared contexts.
         let svc: Arc<dyn TlsService> = Arc::new(Refuse);
         let opts = Options { ufs: ufs.clone(), map: Remap::default(), prompt_timeout: Duration::from_millis(1) };
-        let mut e = Engine::new(svc, tx, opts);
+        // Odd rounds play the Air724 dialect.
+        let dialect = if round % 2 == 1 { Dialect::Air724 } else { Dialect::Quectel };
+        let mut e = Engine::with_dialect(svc, tx, opts, dialect);
         let mut now = Instant::now();
         for chunk in data.chunks(1 + (next() % 40) as usize) {
             e.feed(chunk, now);

@@ -452,6 +452,32 @@ def verification_failure_with_seclevel_and_a_wrong_ca(t):
 
 
 @test
+def sslcfg_context_is_the_link_number(t):
+    """Link 1 uses context 1 (wrong CA: fails), link 2 context 2 (right CA: succeeds), links 6-7
+    have no context."""
+    srv = t.peers.qlssl_server(t.pki)
+    port = srv.ports["https"]
+    m, c = t.client()
+    bearer(c, mux=1)
+    verified(c, 1, t.pki, ca="wrongca.pem")
+    verified(c, 2, t.pki, ca="ca.pem")
+    c.ok("AT+CIPSSL=1")
+    assert not start(c, 1, "localhost", port, mux=1)
+    assert start(c, 2, "localhost", port, mux=1)
+    assert cme(c.cmd('AT+CIPSTART=6,"TCP","localhost",%d' % port)[0]) == 4
+    c.ok("AT+CIPSSL=0")
+    p, eport = t.peers.gnutls_echo(t.pki)
+    # Plain TCP works on link 7 (here a TLS server: the connect itself succeeds).
+    assert start(c, 7, "127.0.0.1", eport, mux=1)
+    assert c.cmd("AT+CIPSHUT")[0] == b"SHUT OK"
+    for ctx in (1, 2):
+        c.ok('AT+SSLCFG="seclevel",%d,' % ctx)
+        c.ok('AT+SSLCFG="cacert",%d,' % ctx)
+    st = srv.stats()
+    assert st.get("https_handshakes") == 1 and st.get("https_accepted", 0) == 2, st
+
+
+@test
 def client_certificate_written_with_fs_commands(t):
     from test_at import make_client_cert
 
