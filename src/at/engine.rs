@@ -271,6 +271,9 @@ enum Final {
     Cme(u16),
     /// The command produced its own final result (CONNECT, prompt...) or none yet.
     None,
+    /// The command answered without a final result and the line goes on (SIMCom's `AT+CIFSR`,
+    /// which hosts chain as `AT+CIFSR;E0` to get an `OK`); alone on its line it ends it silently.
+    Quiet,
 }
 
 pub struct Engine {
@@ -634,7 +637,7 @@ impl Engine {
                 };
                 line(&mut self.out, &text);
             }
-            Final::None => {}
+            Final::None | Final::Quiet => {}
         }
     }
 
@@ -651,7 +654,7 @@ impl Engine {
             let ssl = c.name.starts_with("+QSSL") || (c.name.starts_with("+QI") && c.name != "+QIGETERROR");
             let f = self.command(&c, now);
             match f {
-                Final::Ok if k + 1 < n => continue,
+                Final::Ok | Final::Quiet if k + 1 < n => continue,
                 Final::Ok => return self.final_result(Final::Ok, ssl),
                 // A command that switched modes (prompt, CONNECT) ends the line.
                 other => return self.final_result(other, ssl),

@@ -289,6 +289,8 @@ def boot_and_bearer_like_the_family(t):
     assert c.status()[0] == b"STATE: IP GPRSACT"
     c.write(b"AT+CIFSR\r")
     assert c.read_line(time.time() + 5) == b"" and c.read_line(time.time() + 5) == b"127.0.0.1"
+    # Chained, as TinyGSM-style drivers do, to get an OK after the address.
+    assert c.ok("AT+CIFSR;E0") == [b"127.0.0.1"]
     st = c.status()
     assert st[0] == b"STATE: IP STATUS" and len(st) == 9, st
     assert st[1:] == [('C: %d,,"","","","INITIAL"' % n).encode() for n in range(8)], st
@@ -365,6 +367,38 @@ def multi_link_https_get_with_manual_receive_and_cipshut(t):
     assert cme(c.cmd("AT+CIPRXGET=2,3,100")[0]) == 3  # links gone
     st = srv.stats()
     assert st.get("http_200") == 3 and st.get("https_handshakes") == 3, st
+
+
+@test
+def tinygsm_style_session(t):
+    """The command sequence of TinyGSM's SIM800 driver (gprsConnect, then a secure client's
+    connect / write / available / read / connected / stop), answered as that driver parses it."""
+    srv = t.peers.qlssl_server(t.pki)
+    port = srv.ports["https"]
+    m, c = t.client(cmee=None)
+    assert c.cmd("AT+CIPSHUT")[0] == b"SHUT OK"
+    c.ok("AT+CGATT=0")
+    c.ok('AT+SAPBR=3,1,"Contype","GPRS"')
+    c.ok('AT+SAPBR=3,1,"APN","internet"')
+    c.ok("AT+SAPBR=1,1")
+    assert c.ok("AT+SAPBR=2,1") == [b'+SAPBR: 1,1,"127.0.0.1"']
+    c.ok("AT+CGATT=1")
+    for line in ("AT+CIPMUX=1", "AT+CIPQSEND=1", "AT+CIPRXGET=1", 'AT+CSTT="internet","",""', "AT+CIICR"):
+        c.ok(line)
+    assert c.ok("AT+CIFSR;E0") == [b"127.0.0.1"]
+    c.ok('AT+CDNSCFG="8.8.8.8","8.8.4.4"')
+    c.ok("AT+CIPSSL=1")
+    assert start(c, 0, "localhost", port, mux=1)
+    assert c.ok("AT+CIPSTATUS=0")[0].endswith(b',"CONNECTED"')
+    send(c, 0, GET, mux=1, qsend=1)
+    c.wait_urc(lambda u: u == ("rxget", 0))
+    assert re.match(rb"^\+CIPRXGET: 4,0,\d+$", c.ok("AT+CIPRXGET=4,0")[0])
+    data = rx_all(c, 0, mux=1)
+    assert data.startswith(b"HTTP/1.0 200"), data[:80]
+    assert c.ok("AT+CIPSTATUS=0")[0].endswith(b',"CLOSED"')  # held data was read after CLOSED
+    assert c.cmd("AT+CIPCLOSE=0,1")[0] == b"0, CLOSE OK"
+    st = srv.stats()
+    assert st.get("http_200") == 1 and st.get("https_handshakes") == 1, st
 
 
 @test

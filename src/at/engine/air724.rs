@@ -52,6 +52,9 @@ pub(crate) struct AirState {
     /// `AT+CIPSPRT`: 1 `>` and `SEND OK`; 0 no `>`, `SEND OK`; 2 neither.
     sprt: u8,
     apn: (String, String, String),
+    /// `AT+SAPBR` bearer profile 1 (the HTTP/FTP bearer TinyGSM-style drivers open first): open
+    /// flag, `Contype` and `APN`. Its state is reported; loopback links never depend on it.
+    sapbr: (bool, String, String),
     /// Single link: the last link was closed (`STATE: IP CLOSE` / `TCP CLOSED`).
     closed_state: Option<&'static str>,
     /// `AT+SSLCFG` items the engine keeps (per context 0..=5).
@@ -70,6 +73,7 @@ impl Default for AirState {
             head: false,
             sprt: 1,
             apn: Default::default(),
+            sapbr: (false, "GPRS".into(), String::new()),
             closed_state: None,
             hostname: Default::default(),
             verifymode: [0; CONTEXTS],
@@ -93,7 +97,7 @@ const AIR_PATH_ITEMS: &[(&str, ConfigKey)] =
 pub(crate) const AIR_COMMANDS: &[&str] = &[
     "AT+CIPSSL", "AT+SSLCFG", "AT+CIPMUX", "AT+CIPQSEND", "AT+CSTT", "AT+CIICR", "AT+CIFSR", "AT+CIPSTATUS",
     "AT+CIPSTART", "AT+CIPSEND", "AT+CIPRXGET", "AT+CIPHEAD", "AT+CIPSPRT", "AT+CIPCLOSE", "AT+CIPSHUT",
-    "AT+CIPMODE", "AT+CGATT", "AT+CDNSCFG", "AT+FSCREATE", "AT+FSWRITE", "AT+FSREAD", "AT+FSLS", "AT+FSDEL",
+    "AT+CIPMODE", "AT+CGATT", "AT+CDNSCFG", "AT+SAPBR", "AT+FSCREATE", "AT+FSWRITE", "AT+FSREAD", "AT+FSLS", "AT+FSDEL",
     "AT+FSFLSIZE",
 ];
 
@@ -252,7 +256,7 @@ impl Engine {
                 self.air.bearer = Bearer::Status;
                 // The family answers the address alone, without OK.
                 self.info("127.0.0.1");
-                Final::None
+                Final::Quiet
             }
             ("+CIPSTATUS", Kind::Exec) => {
                 line(&mut self.out, "OK");
@@ -349,6 +353,7 @@ impl Engine {
             }
             ("+CGATT", Kind::Set(a)) if int_in(a.first(), 0, 1).is_some() && a.len() == 1 => Final::Ok,
             ("+CDNSCFG", Kind::Set(a)) if a.len() <= 2 => Final::Ok,
+            ("+SAPBR", Kind::Set(a)) => self.sapbr(a),
             ("+FSCREATE", Kind::Set(a)) => self.fscreate(a),
             ("+FSWRITE", Kind::Set(a)) => self.fswrite(a, now),
             ("+FSREAD", Kind::Set(a)) => self.fsread(a),
@@ -378,6 +383,34 @@ impl Engine {
             _ => return None,
         };
         Some(f)
+    }
+
+    /// `AT+SAPBR=<cmd 0-4>,<cid 1-3>[,"<param>","<value>"]`: 0 close, 1 open, 2 query
+    /// (`+SAPBR: <cid>,<1 open/3 closed>,"<ip>"`), 3 set `Contype`/`APN`, 4 show them.
+    fn sapbr(&mut self, a: &[Arg]) -> Final {
+        let bad = Final::Cme(err::CME_BAD_PARAM);
+        let (Some(cmd), Some(cid)) = (int_in(a.first(), 0, 4), int_in(a.get(1), 1, 3)) else { return bad };
+        match (cmd, a.len()) {
+            (0 | 1, 2) => self.air.sapbr.0 = cmd == 1,
+            (2, 2) => {
+                let (status, ip) = if self.air.sapbr.0 { (1, "127.0.0.1") } else { (3, "0.0.0.0") };
+                self.info(&format!("+SAPBR: {cid},{status},\"{ip}\""));
+            }
+            (3, 4) => {
+                let (Some(param), Some(value)) = (a[2].text(), a[3].text()) else { return bad };
+                match param.to_ascii_uppercase().as_str() {
+                    "CONTYPE" => self.air.sapbr.1 = value,
+                    "APN" => self.air.sapbr.2 = value,
+                    _ => return bad,
+                }
+            }
+            (4, 2) => {
+                let (_, contype, apn) = self.air.sapbr.clone();
+                self.info(&format!("+SAPBR:\r\nCONTYPE: {contype}\r\nAPN: {apn}"));
+            }
+            _ => return bad,
+        }
+        Final::Ok
     }
 
     /// `<n>,<bearer>,"TCP","<ip>","<port>","<state>"` (the `C:` / `+CIPSTATUS:` line).
