@@ -529,10 +529,11 @@ impl Engine {
             match item {
                 "ciphersuite" => match get(ConfigKey::Ciphersuite) {
                     Ok(ConfigItem::Ciphersuites(ids)) => {
-                        let shown = if ids.contains(&0xFFFF) || ids.len() != 1 {
+                        // A list set through AT+QSSLCFG or the C API is shown joined by ':' (as there).
+                        let shown = if ids.contains(&0xFFFF) {
                             "0XFFFF".to_string()
                         } else {
-                            format!("0X{:04X}", ids[0])
+                            ids.iter().map(|i| format!("0X{i:04X}")).collect::<Vec<_>>().join(":")
                         };
                         format!("\"ciphersuite\",{ctx},{shown}")
                     }
