@@ -5,6 +5,7 @@
 #   - cargo test --release --lib at::         (parser, --map rules, checksum, clock)
 #   - tests/at/test_at.py                     (pyserial over a real pty, and TCP, against
 #                                              qlssl-server, openssl s_server and gnutls-serv)
+#   - tests/at/test_air724.py                 (the same for --dialect air724)
 # Installs pyserial when missing (Debian python3-serial, else pip --user). Exit status non-zero on
 # any failure. Usage: scripts/at_tests.sh [-k SUBSTRING]   (-k selects Python tests by name)
 set -euo pipefail
@@ -28,3 +29,4 @@ cargo build --release
 cargo test --release --lib at::
 cargo test --release --test at_engine --test at_client
 timeout 900 "$python" tests/at/test_at.py "$@"
+timeout 600 "$python" tests/at/test_air724.py "$@"

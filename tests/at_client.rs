@@ -117,15 +117,10 @@ fn pki(dir: &Path) -> PathBuf {
     dir.to_path_buf()
 }
 
-#[test]
-fn https_get_driven_by_the_at_commands_crate() {
-    let work = std::env::temp_dir().join(format!("qlssl-at-client-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).unwrap();
-    let pki = pki(&work.join("pki"));
-
+/// `openssl s_server -www` on loopback (its status page names the negotiated cipher).
+fn s_server_www(pki: &Path) -> (Proc, u16) {
     let port = free_port();
-    let _server = Proc(
+    let server = Proc(
         Command::new("openssl")
             .args(["s_server", "-quiet", "-www", "-accept", &format!("127.0.0.1:{port}")])
             .arg("-cert")
@@ -138,15 +133,24 @@ fn https_get_driven_by_the_at_commands_crate() {
             .unwrap(),
     );
     wait_for("s_server", Duration::from_secs(10), || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+    (server, port)
+}
 
+/// A fresh work directory with a PKI, and `qlssl-at` on a pty there (`extra`: e.g. the dialect).
+fn module(name: &str, extra: &[&str]) -> (PathBuf, PathBuf, Proc, Port) {
+    let work = std::env::temp_dir().join(format!("qlssl-at-client-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap();
+    let pki = pki(&work.join("pki"));
     let link = work.join("modem");
     let err = work.join("at.stderr");
-    let mut module = Proc(
+    let module = Proc(
         Command::new(env!("CARGO_BIN_EXE_qlssl-at"))
             .arg("--pty")
             .arg(&link)
             .arg("--ufs")
             .arg(work.join("ufs"))
+            .args(extra)
             .stderr(File::create(&err).unwrap())
             .spawn()
             .unwrap(),
@@ -154,7 +158,23 @@ fn https_get_driven_by_the_at_commands_crate() {
     wait_for("qlssl-at ready", Duration::from_secs(10), || {
         std::fs::read_to_string(&err).is_ok_and(|s| s.contains("ready"))
     });
-    let mut m = Port::open(&link);
+    let port = Port::open(&link);
+    (work, pki, module, port)
+}
+
+/// SIGTERM: the module exits with status 0.
+fn stop(mut module: Proc, work: &Path) {
+    // SAFETY: signalling the child we spawned.
+    unsafe { libc::kill(module.0.id() as libc::pid_t, libc::SIGTERM) };
+    let status = module.0.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(work);
+}
+
+#[test]
+fn https_get_driven_by_the_at_commands_crate() {
+    let (work, pki, module, mut m) = module("quectel", &[]);
+    let (_server, port) = s_server_www(&pki);
 
     // Echo off (a basic command: the builder's execute form).
     m.send(&built(|b| CommandBuilder::create_execute(b, true).named("E0").finish().unwrap()));
@@ -313,10 +333,162 @@ fn https_get_driven_by_the_at_commands_crate() {
     m.send(&built(|b| CommandBuilder::create_set(b, true).named("+QSSLCLOSE").with_int_parameter(2).finish().unwrap()));
     assert_eq!(m.final_result(), b"\r\nOK\r\n");
 
-    // SIGTERM: exit status 0.
-    // SAFETY: signalling the child we spawned.
-    unsafe { libc::kill(module.0.id() as libc::pid_t, libc::SIGTERM) };
-    let status = module.0.wait().unwrap();
-    assert_eq!(status.code(), Some(0));
-    let _ = std::fs::remove_dir_all(&work);
+    stop(module, &work);
+}
+
+/// The Air724 dialect driven the same way: bearer, a CA written with AT+FSCREATE/AT+FSWRITE,
+/// AT+SSLCFG, AT+CIPSSL=1, a multi-link AT+CIPSTART, AT+CIPSEND under CIPQSEND=1 and manual
+/// receive with AT+CIPRXGET, then AT+CIPSHUT.
+#[test]
+fn air724_https_get_driven_by_the_at_commands_crate() {
+    let (work, pki, module, mut m) = module("air724", &["--dialect", "air724"]);
+    let (_server, port) = s_server_www(&pki);
+    let set = |name: &'static str, ints: &'static [i32]| {
+        built(move |b| {
+            let mut c = CommandBuilder::create_set(b, true).named(name);
+            for &i in ints {
+                c = c.with_int_parameter(i);
+            }
+            c.finish().unwrap()
+        })
+    };
+    m.send(&built(|b| CommandBuilder::create_execute(b, true).named("E0").finish().unwrap()));
+    assert!(m.final_result().ends_with(b"\r\nOK\r\n"));
+    for (name, v) in [("+CIPMUX", 1), ("+CIPQSEND", 1), ("+CIPRXGET", 1), ("+CIPSSL", 1)] {
+        m.send(&set(name, if v == 1 { &[1] } else { &[0] }));
+        assert_eq!(m.final_result(), b"\r\nOK\r\n", "{name}");
+    }
+    for name in ["+CSTT", "+CIICR"] {
+        m.send(&built(|b| CommandBuilder::create_execute(b, true).named(name).finish().unwrap()));
+        assert_eq!(m.final_result(), b"\r\nOK\r\n", "{name}");
+    }
+    m.send(&built(|b| CommandBuilder::create_execute(b, true).named("+CIFSR").finish().unwrap()));
+    let r = m.until("the address", |b| through(b, b"127.0.0.1\r\n"));
+    assert_eq!(r, b"\r\n127.0.0.1\r\n");
+
+    let ca = std::fs::read(pki.join("ca.pem")).unwrap();
+    m.send(&built(|b| CommandBuilder::create_set(b, true).named("+FSCREATE").with_string_parameter("ca.pem").finish().unwrap()));
+    assert_eq!(m.final_result(), b"\r\nOK\r\n");
+    m.send(&built(|b| {
+        CommandBuilder::create_set(b, true)
+            .named("+FSWRITE")
+            .with_string_parameter("ca.pem")
+            .with_int_parameter(0)
+            .with_int_parameter(ca.len() as i32)
+            .with_int_parameter(10)
+            .finish()
+            .unwrap()
+    }));
+    m.until("the > prompt", |b| through(b, b"\r\n> "));
+    m.file.write_all(&ca).unwrap();
+    assert_eq!(m.final_result(), b"\r\nOK\r\n");
+    m.send(&built(|b| {
+        CommandBuilder::create_set(b, true)
+            .named("+SSLCFG")
+            .with_string_parameter("cacert")
+            .with_int_parameter(2)
+            .with_string_parameter("ca.pem")
+            .finish()
+            .unwrap()
+    }));
+    assert_eq!(m.final_result(), b"\r\nOK\r\n");
+    m.send(&built(|b| {
+        CommandBuilder::create_set(b, true).named("+SSLCFG").with_string_parameter("seclevel").with_int_parameter(2).with_int_parameter(1).finish().unwrap()
+    }));
+    assert_eq!(m.final_result(), b"\r\nOK\r\n");
+    m.send(&built(|b| CommandBuilder::create_set(b, true).named("+SSLCFG").with_string_parameter("cacert").with_int_parameter(2).finish().unwrap()));
+    let r = m.final_result();
+    let (item, ctx, path) = CommandParser::parse(&r)
+        .expect_identifier(b"\r\n+SSLCFG: ")
+        .expect_string_parameter()
+        .expect_int_parameter()
+        .expect_string_parameter()
+        .expect_identifier(b"\r\n\r\nOK\r\n")
+        .finish()
+        .unwrap();
+    assert_eq!((item, ctx, path), ("cacert", 2, "ca.pem"));
+
+    m.send(&built(|b| {
+        CommandBuilder::create_set(b, true)
+            .named("+CIPSTART")
+            .with_int_parameter(2)
+            .with_string_parameter("TCP")
+            .with_string_parameter("localhost")
+            .with_int_parameter(port as i32)
+            .finish()
+            .unwrap()
+    }));
+    let r = m.until("CONNECT OK", |b| line_end(b, b", CONNECT "));
+    let (link,) = CommandParser::parse(&r)
+        .expect_identifier(b"\r\nOK\r\n\r\n")
+        .expect_int_parameter()
+        // The parser skips the separator and the space after the number.
+        .expect_identifier(b"CONNECT OK\r\n")
+        .finish()
+        .unwrap();
+    assert_eq!(link, 2);
+
+    let request = b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n";
+    m.send(&built(|b| {
+        CommandBuilder::create_set(b, true).named("+CIPSEND").with_int_parameter(2).with_int_parameter(request.len() as i32).finish().unwrap()
+    }));
+    m.until("the > prompt", |b| through(b, b"\r\n> "));
+    m.file.write_all(request).unwrap();
+    let r = m.until("DATA ACCEPT", |b| line_end(b, b"DATA ACCEPT:"));
+    let (link, accepted) = CommandParser::parse(&r)
+        .expect_identifier(b"\r\nDATA ACCEPT:")
+        .expect_int_parameter()
+        .expect_int_parameter()
+        .expect_identifier(b"\r\n")
+        .finish()
+        .unwrap();
+    assert_eq!((link, accepted as usize), (2, request.len()));
+    let r = m.until("+CIPRXGET: 1", |b| line_end(b, b"+CIPRXGET: 1,"));
+    let (mode, link) = CommandParser::parse(&r)
+        .expect_identifier(b"\r\n+CIPRXGET: ")
+        .expect_int_parameter()
+        .expect_int_parameter()
+        .expect_identifier(b"\r\n")
+        .finish()
+        .unwrap();
+    assert_eq!((mode, link), (1, 2));
+
+    // Read until the module holds nothing more and the link has closed.
+    let mut body = Vec::new();
+    let mut closed = false;
+    for _ in 0..200 {
+        m.send(&set("+CIPRXGET", &[2, 2, 1460]));
+        let mut r = m.until("+CIPRXGET: 2", |b| line_end(b, b"+CIPRXGET: 2,"));
+        closed |= find(&r, b"2, CLOSED\r\n").is_some();
+        let start = find(&r, b"+CIPRXGET: 2,").unwrap();
+        let (mode, link, n, _left) = CommandParser::parse(&r[start - 2..])
+            .expect_identifier(b"\r\n+CIPRXGET: ")
+            .expect_int_parameter()
+            .expect_int_parameter()
+            .expect_int_parameter()
+            .expect_int_parameter()
+            .expect_identifier(b"\r\n")
+            .finish()
+            .unwrap();
+        assert_eq!((mode, link), (2, 2));
+        let tail = n as usize + 6;
+        r.extend(m.until("the data and OK", |b| (b.len() >= tail).then_some(tail)));
+        assert!(r.ends_with(b"\r\nOK\r\n"), "{r:?}");
+        let head_end = start + find(&r[start..], b"\r\n").unwrap();
+        body.extend_from_slice(&r[head_end + 2..head_end + 2 + n as usize]);
+        if n == 0 {
+            if closed {
+                break;
+            }
+            let more = m.until("CLOSED", |b| line_end(b, b"CLOSED"));
+            closed |= find(&more, b"2, CLOSED\r\n").is_some();
+        }
+    }
+    let text = String::from_utf8_lossy(&body);
+    assert!(text.starts_with("HTTP/1.0 200"), "{text}");
+    assert!(text.contains("Ciphers supported in s_server binary"), "not s_server's status page: {text}");
+
+    m.send(&built(|b| CommandBuilder::create_execute(b, true).named("+CIPSHUT").finish().unwrap()));
+    assert_eq!(m.until("SHUT OK", |b| through(b, b"SHUT OK\r\n")), b"\r\nSHUT OK\r\n");
+    stop(module, &work);
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use qlssl::capi::abi::ql_ssl_config_type_e as T;
-use qlssl::at::engine::{Engine, Options};
+use qlssl::at::engine::{Dialect, Engine, Options};
 use qlssl::at::remap::Remap;
 use qlssl::at::service::{LibService, TlsService};
 
@@ -73,6 +73,46 @@ fn qsslcfg_and_the_c_api_share_contexts() {
     assert_eq!(at(&mut e, "AT+QSSLCFG=\"negotiatetime\",3,5000"), "\r\n+CME ERROR: 552\r\n");
 }
 
+/// `AT+SSLCFG` (Air724), `AT+QSSLCFG` (Quectel) and the C API change the same six contexts; the
+/// Air724 erase (a trailing comma) restores the library's default.
+#[test]
+fn sslcfg_qsslcfg_and_the_c_api_share_contexts() {
+    let (tx, _rx) = mpsc::channel();
+    let svc: Arc<dyn TlsService> = Arc::new(LibService::default());
+    let opts = Options { ufs: std::env::temp_dir(), map: Remap::default(), prompt_timeout: Duration::from_secs(5) };
+    let mut air = Engine::with_dialect(svc, tx, opts, Dialect::Air724);
+    assert_eq!(at(&mut air, "ATE0"), "ATE0\r\r\nOK\r\n");
+    let mut q = engine();
+    assert_eq!(at(&mut air, "AT+SSLCFG=\"negotiatetimeout\",4,45"), "\r\nOK\r\n");
+    assert_eq!(at(&mut air, "AT+SSLCFG=\"seclevel\",4,2"), "\r\nOK\r\n");
+    assert_eq!(at(&mut air, "AT+SSLCFG=\"cacert\",4,\"ca4.pem\""), "\r\nOK\r\n");
+    let (mut timeout, mut auth): (c_int, c_int) = (-1, -1);
+    // SAFETY: int out-pointers, as the items document.
+    unsafe {
+        assert_eq!(ql_ssl_conf_get_by_id(4, T::QL_SSL_CONF_HS_TIMEOUT as c_int, &mut timeout), 0);
+        assert_eq!(ql_ssl_conf_get_by_id(4, T::QL_SSL_CONF_AUTHMODE as c_int, &mut auth), 0);
+    }
+    assert_eq!((timeout, auth), (45, 2));
+    assert_eq!(at(&mut q, "AT+QSSLCFG=\"negotiatetime\",4"), "\r\n+QSSLCFG: \"negotiatetime\",4,45\r\n\r\nOK\r\n");
+    assert_eq!(at(&mut q, "AT+QSSLCFG=\"cacert\",4"), "\r\n+QSSLCFG: \"cacert\",4,\"UFS:ca4.pem\"\r\n\r\nOK\r\n");
+    // C → AT+SSLCFG.
+    // SAFETY: int argument.
+    unsafe { assert_eq!(ql_ssl_conf_set_by_id(4, T::QL_SSL_CONF_VERSION as c_int, 2 as c_int), 0) };
+    assert_eq!(at(&mut air, "AT+SSLCFG=\"sslversion\",4"), "\r\n+SSLCFG: \"sslversion\",4,2\r\n\r\nOK\r\n");
+    // Erase: back to the defaults, seen by the C API.
+    for name in ["negotiatetimeout", "seclevel", "cacert", "sslversion"] {
+        assert_eq!(at(&mut air, &format!("AT+SSLCFG=\"{name}\",4,")), "\r\nOK\r\n", "{name}");
+    }
+    // SAFETY: as above.
+    unsafe {
+        assert_eq!(ql_ssl_conf_get_by_id(4, T::QL_SSL_CONF_HS_TIMEOUT as c_int, &mut timeout), 0);
+        assert_eq!(ql_ssl_conf_get_by_id(4, T::QL_SSL_CONF_AUTHMODE as c_int, &mut auth), 0);
+    }
+    assert_eq!((timeout, auth), (300, 0));
+    assert_eq!(at(&mut q, "AT+QSSLCFG=\"cacert\",4"), "\r\n+QSSLCFG: \"cacert\",4,\"\"\r\n\r\nOK\r\n");
+    assert_eq!(at(&mut q, "AT+QSSLCFG=\"sslversion\",4"), "\r\n+QSSLCFG: \"sslversion\",4,4\r\n\r\nOK\r\n");
+}
+
 #[test]
 fn urcs_wait_while_a_prompt_or_response_is_open() {
     let mut e = engine();
@@ -88,7 +128,7 @@ fn urcs_wait_while_a_prompt_or_response_is_open() {
 #[test]
 fn garbage_never_wedges_the_engine() {
     use qlssl::at::parser;
-    let alphabet: &[u8] = b"AT+QSSLCFGRECVSENDFUPLIACTE01=?,\";\r\n\x1a\x1b\x08+ \xff\x00\"sslversion\"0x";
+    let alphabet: &[u8] = b"AT+QSSLCFGRECVSENDFUPLIACTE01=?,\";\r\n\x1a\x1b\x08+ \xff\x00\"sslversion\"0xCIPRXGETMUXFSWRITE234";
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = || {
         seed ^= seed << 13;
@@ -104,7 +144,7 @@ fn garbage_never_wedges_the_engine() {
             .map(|_| if round % 3 == 0 { next() as u8 } else { alphabet[(next() % alphabet.len() as u64) as usize] })
             .collect();
         // No network and no deletions (as in the fuzz target).
-        for w in [b"QSSLOPEN".as_slice(), b"QFDEL"] {
+        for w in [b"QSSLOPEN".as_slice(), b"QFDEL", b"CIPSTART", b"FSDEL"] {
             for i in 0..data.len().saturating_sub(w.len() - 1) {
                 if data[i..i + w.len()].eq_ignore_ascii_case(w) {
                     data[i] = b'#';
@@ -116,7 +156,9 @@ fn garbage_never_wedges_the_engine() {
         // A service that changes nothing: the other tests of this binary use the shared contexts.
         let svc: Arc<dyn TlsService> = Arc::new(Refuse);
         let opts = Options { ufs: ufs.clone(), map: Remap::default(), prompt_timeout: Duration::from_millis(1) };
-        let mut e = Engine::new(svc, tx, opts);
+        // Odd rounds play the Air724 dialect.
+        let dialect = if round % 2 == 1 { Dialect::Air724 } else { Dialect::Quectel };
+        let mut e = Engine::with_dialect(svc, tx, opts, dialect);
         let mut now = Instant::now();
         for chunk in data.chunks(1 + (next() % 40) as usize) {
             e.feed(chunk, now);

@@ -3,8 +3,9 @@
 //! The input is split at its first 0xFF byte (or not): the first part goes to
 //! `at::parser::parse_line` directly; the whole input is fed to an `Engine` in chunks whose sizes
 //! come from the input, with a `TlsService` that refuses every call (no network, no TLS: the target
-//! is the AT layer). Commands that would reach the network or delete files (`QSSLOPEN`, `QFDEL`)
-//! are blanked out; uploads go to a scratch directory.
+//! is the AT layer). The first byte's high bit picks the dialect (Quectel or Air724). Commands that
+//! would reach the network or delete files (`QSSLOPEN`, `QFDEL`, `CIPSTART`, `FSDEL`) are blanked
+//! out; uploads go to a scratch directory.
 //!
 //! Oracles: no panic, no sanitizer report; every output ends at a line boundary or a prompt; the
 //! engine keeps answering `AT` afterwards (nothing wedges it beyond its timeouts: an upload may
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use libfuzzer_sys::fuzz_target;
-use qlssl::at::engine::{Engine, Options};
+use qlssl::at::engine::{Dialect, Engine, Options};
 use qlssl::at::parser;
 use qlssl::at::remap::Remap;
 use qlssl::at::service::{ConfigItem, ConfigKey, ConnId, ConnInfo, FailKind, ServiceError, SvcResult, TlsService};
@@ -70,11 +71,15 @@ fuzz_target!(|input: &[u8]| {
     let mut data = input.to_vec();
     blank(&mut data, b"QSSLOPEN");
     blank(&mut data, b"QFDEL");
+    blank(&mut data, b"CIPSTART");
+    blank(&mut data, b"FSDEL");
     let ufs = std::env::temp_dir().join(format!("qlssl-at-fuzz-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&ufs);
     let (tx, _rx) = mpsc::channel();
     let opts = Options { ufs: ufs.clone(), map: Remap::default(), prompt_timeout: Duration::from_millis(1) };
-    let mut e = Engine::new(Arc::new(Refuse), tx, opts);
+    // The first byte's high bit picks the dialect.
+    let dialect = if input.first().is_some_and(|b| b & 0x80 != 0) { Dialect::Air724 } else { Dialect::Quectel };
+    let mut e = Engine::with_dialect(Arc::new(Refuse), tx, opts, dialect);
     let mut rest = &data[..];
     let mut now = Instant::now();
     while !rest.is_empty() {

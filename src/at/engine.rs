@@ -18,6 +18,19 @@ use super::parser::{self, Arg, Cmd, Kind};
 use super::remap::{Refusal, Remap};
 use super::service::{ConfigItem, ConfigKey, ConnId, FailKind, TlsService};
 
+/// The Air724 / SIMCom command set (`--dialect air724`): a child module, so it drives this
+/// engine's line handling, prompts, URC holding, file store and connections instead of copying them.
+mod air724;
+
+/// Which module the engine plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// Quectel EC200U: `AT+QSSL*` (seeds 001/003).
+    Quectel,
+    /// Air724UG / SIMCom SIM800 family: `AT+CIPSSL`, `AT+SSLCFG`, `AT+CIP*`, `AT+FS*` (seed 004).
+    Air724,
+}
+
 /// Number of SSL sockets (`<clientID>` 0..=11).
 pub(crate) const SOCKETS: usize = 12;
 /// Number of SSL contexts (`<SSL_ctxID>` 0..=5).
@@ -76,6 +89,8 @@ pub(crate) mod err {
     pub(crate) const F_TIMEOUT: u16 = 421;
     pub(crate) const F_TOO_LARGE: u16 = 423;
     // General (3GPP 27.007).
+    pub(crate) const CME_NOT_ALLOWED: u16 = 3;
+    pub(crate) const CME_NOT_SUPPORTED: u16 = 4;
     pub(crate) const CME_BAD_PARAM: u16 = 50;
 }
 
@@ -119,6 +134,8 @@ pub fn err_text(code: u16) -> &'static str {
         421 => "Time out",
         423 => "File too large",
         50 => "Incorrect parameters",
+        3 => "Operation not allowed",
+        4 => "Operation not supported",
         _ => "Unknown error",
     }
 }
@@ -139,7 +156,8 @@ pub enum Sock {
 }
 
 pub struct Established {
-    pub conn: ConnId,
+    /// None for a plain TCP link (Air724 with `AT+CIPSSL=0`).
+    pub conn: Option<ConnId>,
     pub sock: Sock,
     pub local_port: u16,
 }
@@ -209,6 +227,18 @@ struct Pdp {
     dns: (String, String),
 }
 
+/// What became of the data typed at a `>` prompt.
+enum SendOutcome {
+    Sent(usize),
+    /// More than the prompt takes.
+    TooLong,
+    /// The link is not connected (any more).
+    Closed,
+    /// The peer reset the connection during the write.
+    Reset,
+    Failed,
+}
+
 /// Socket id, its generation, and the bytes a written URC releases from its backlog.
 type Release = (usize, u64, usize);
 
@@ -216,8 +246,8 @@ enum Mode {
     Command,
     /// `>` prompt of `AT+QSSLSEND`.
     Prompt { id: usize, fixed: Option<usize>, buf: Vec<u8>, deadline: Instant, overflow: bool },
-    /// Raw bytes of `AT+QFUPL`.
-    Upload { path: PathBuf, size: usize, buf: Vec<u8>, deadline: Instant },
+    /// Raw bytes of `AT+QFUPL` (`fs_write` None) or Air724's `AT+FSWRITE` (Some(append)).
+    Upload { path: PathBuf, size: usize, buf: Vec<u8>, deadline: Instant, fs_write: Option<bool> },
     /// `AT+QSSLOPEN` in transparent mode, waiting for the handshake.
     WaitConnect { id: usize },
     /// Transparent data mode.
@@ -241,9 +271,15 @@ enum Final {
     Cme(u16),
     /// The command produced its own final result (CONNECT, prompt...) or none yet.
     None,
+    /// The command answered without a final result and the line goes on (SIMCom's `AT+CIFSR`,
+    /// which hosts chain as `AT+CIFSR;E0` to get an `OK`); alone on its line it ends it silently.
+    Quiet,
 }
 
 pub struct Engine {
+    dialect: Dialect,
+    /// The Air724 dialect's session state (unused by Quectel).
+    air: air724::AirState,
     svc: Arc<dyn TlsService>,
     tx: Sender<Event>,
     opts: Options,
@@ -315,15 +351,22 @@ pub(crate) const COMMANDS: &[&str] = &[
 ];
 
 impl Engine {
+    /// A Quectel session.
     pub fn new(svc: Arc<dyn TlsService>, tx: Sender<Event>, opts: Options) -> Engine {
+        Engine::with_dialect(svc, tx, opts, Dialect::Quectel)
+    }
+
+    pub fn with_dialect(svc: Arc<dyn TlsService>, tx: Sender<Event>, opts: Options, dialect: Dialect) -> Engine {
         Engine {
+            dialect,
+            air: air724::AirState::default(),
             svc,
             tx,
             opts,
             out: Vec::new(),
             urcs: VecDeque::new(),
             echo: true,
-            cmee: 1,
+            cmee: Self::default_cmee(dialect),
             line: Vec::new(),
             line_overflow: false,
             mode: Mode::Command,
@@ -334,6 +377,14 @@ impl Engine {
             last_transparent: None,
             clock_offset_s: 0,
             gen: 0,
+        }
+    }
+
+    /// `AT+CMEE`'s power-on value: Quectel reports numbers, SIMCom modules plain `ERROR`.
+    fn default_cmee(dialect: Dialect) -> u8 {
+        match dialect {
+            Dialect::Quectel => 1,
+            Dialect::Air724 => 0,
         }
     }
 
@@ -367,12 +418,12 @@ impl Engine {
         match &mut self.mode {
             Mode::Prompt { deadline, .. } if now >= *deadline => {
                 // The host never finished its data: the send is cancelled.
-                self.mode = Mode::Command;
-                self.final_result(Final::Cme(err::CANCEL_SEND), true);
+                self.cancel_send();
             }
-            Mode::Upload { deadline, .. } if now >= *deadline => {
+            Mode::Upload { deadline, fs_write, .. } if now >= *deadline => {
+                let code = if fs_write.is_some() { err::CME_BAD_PARAM } else { err::F_TIMEOUT };
                 self.mode = Mode::Command;
-                self.final_result(Final::Cme(err::F_TIMEOUT), false);
+                self.final_result(Final::Cme(code), false);
             }
             Mode::Data { id, plus, last_rx, plus_at } => {
                 let id = *id;
@@ -436,10 +487,7 @@ impl Engine {
                         }
                         None => match b {
                             0x1A => self.finish_send(),
-                            0x1B => {
-                                self.mode = Mode::Command;
-                                self.final_result(Final::Cme(err::CANCEL_SEND), true);
-                            }
+                            0x1B => self.cancel_send(),
                             _ => {
                                 if buf.len() < SEND_MAX {
                                     buf.push(b);
@@ -530,9 +578,33 @@ impl Engine {
     }
 
     fn send_transparent(&mut self, id: usize, data: &[u8]) {
-        let Some(conn) = self.slots[id].conn.filter(|_| self.slots[id].state == State::Connected) else { return };
-        if self.svc.write(conn, data).is_ok() {
+        if self.link_write(id, data).is_ok() {
             self.slots[id].total_sent += data.len() as u64;
+        }
+    }
+
+    /// Write to a connected link: through the library (TLS) or straight to the socket (plain TCP).
+    fn link_write(&mut self, id: usize, data: &[u8]) -> Result<(), FailKind> {
+        let slot = &mut self.slots[id];
+        if slot.state != State::Connected {
+            return Err(FailKind::PeerClosed);
+        }
+        match (slot.conn, &mut slot.sock) {
+            (Some(conn), _) => self.svc.write(conn, data).map_err(|e| e.kind),
+            (None, Some(Sock::Tcp(s))) => s.write_all(data).map_err(|e| match e.kind() {
+                std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset => FailKind::Reset,
+                _ => FailKind::Other,
+            }),
+            _ => Err(FailKind::Other),
+        }
+    }
+
+    /// ESC at a `>` prompt, or the prompt timed out: nothing is sent.
+    fn cancel_send(&mut self) {
+        let Mode::Prompt { id, .. } = std::mem::replace(&mut self.mode, Mode::Command) else { return };
+        match self.dialect {
+            Dialect::Quectel => self.final_result(Final::Cme(err::CANCEL_SEND), true),
+            Dialect::Air724 => self.air_send_cancelled(id),
         }
     }
 
@@ -565,7 +637,7 @@ impl Engine {
                 };
                 line(&mut self.out, &text);
             }
-            Final::None => {}
+            Final::None | Final::Quiet => {}
         }
     }
 
@@ -582,7 +654,7 @@ impl Engine {
             let ssl = c.name.starts_with("+QSSL") || (c.name.starts_with("+QI") && c.name != "+QIGETERROR");
             let f = self.command(&c, now);
             match f {
-                Final::Ok if k + 1 < n => continue,
+                Final::Ok | Final::Quiet if k + 1 < n => continue,
                 Final::Ok => return self.final_result(Final::Ok, ssl),
                 // A command that switched modes (prompt, CONNECT) ends the line.
                 other => return self.final_result(other, ssl),
@@ -596,9 +668,22 @@ impl Engine {
     }
 
     fn command(&mut self, c: &Cmd, now: Instant) -> Final {
+        if self.dialect == Dialect::Air724 {
+            if let Some(f) = self.air_command(c, now) {
+                return f;
+            }
+            // The Quectel command set does not exist on this module.
+            if c.name.starts_with("+Q") {
+                return Final::Error;
+            }
+        }
         let set = |c: &Cmd| match &c.kind {
             Kind::Set(a) => Some(a.clone()),
             _ => None,
+        };
+        let (maker, model) = match self.dialect {
+            Dialect::Quectel => ("Quectel", "EC200U"),
+            Dialect::Air724 => ("AirM2M", "Air724UG"),
         };
         match (c.name.as_str(), &c.kind) {
             ("E", _) => match c.num.unwrap_or(0) {
@@ -616,13 +701,13 @@ impl Engine {
             ("V", _) if c.num.unwrap_or(1) == 1 => Final::Ok,
             ("Z", _) | ("&F", _) => {
                 self.echo = true;
-                self.cmee = 1;
+                self.cmee = Self::default_cmee(self.dialect);
                 Final::Ok
             }
             ("&W", _) => Final::Ok,
             ("&D", _) if c.num.unwrap_or(0) <= 2 => Final::Ok,
             ("I", _) => {
-                self.info(&format!("Quectel\r\nEC200U\r\nRevision: QLSSLAT_{}", env!("CARGO_PKG_VERSION")));
+                self.info(&format!("{maker}\r\n{model}\r\nRevision: QLSSLAT_{}", env!("CARGO_PKG_VERSION")));
                 Final::Ok
             }
             ("O", _) => self.ato(),
@@ -643,11 +728,11 @@ impl Engine {
                 _ => Final::Cme(err::CME_BAD_PARAM),
             },
             ("+CGMI" | "+GMI", Kind::Exec) => {
-                self.info("Quectel");
+                self.info(maker);
                 Final::Ok
             }
             ("+CGMM" | "+GMM", Kind::Exec) => {
-                self.info("EC200U");
+                self.info(model);
                 Final::Ok
             }
             ("+CGMR" | "+GMR", Kind::Exec) => {
@@ -912,12 +997,16 @@ impl Engine {
             size: size as usize,
             buf: Vec::with_capacity(size as usize),
             deadline: now + Duration::from_secs(timeout),
+            fs_write: None,
         };
         Final::None
     }
 
     fn finish_upload(&mut self) {
-        let Mode::Upload { path, buf, .. } = std::mem::replace(&mut self.mode, Mode::Command) else { return };
+        let Mode::Upload { path, buf, fs_write, .. } = std::mem::replace(&mut self.mode, Mode::Command) else { return };
+        if let Some(append) = fs_write {
+            return self.air_fswrite_done(&path, &buf, append);
+        }
         let written = fs::File::create_new(&path).and_then(|mut f| f.write_all(&buf));
         match written {
             Ok(()) => {
@@ -1213,12 +1302,12 @@ impl Engine {
         slot.mode = mode;
         let (svc, tx, opening_fd) = (self.svc.clone(), self.tx.clone(), slot.opening_fd.clone());
         let spawned = std::thread::Builder::new().name(format!("at-open-{id}")).spawn(move || {
-            let result = open_connection(&*svc, ctx, dtls, &host, dest, &opening_fd);
+            let result = open_connection(&*svc, Some(ctx), dtls, &host, dest, &opening_fd);
             // The session may be gone (client vanished): then nobody else can release it.
-            if let Err(std::sync::mpsc::SendError(Event::Opened { result: Ok(est), .. })) =
+            if let Err(std::sync::mpsc::SendError(Event::Opened { result: Ok(Established { conn: Some(c), .. }), .. })) =
                 tx.send(Event::Opened { id, gen, result })
             {
-                svc.close(est.conn);
+                svc.close(c);
             }
         });
         if spawned.is_err() {
@@ -1237,8 +1326,8 @@ impl Engine {
         let current = id < SOCKETS && self.slots[id].gen == gen && self.slots[id].state == State::Opening;
         if !current {
             // Closed while opening: release what the opener made.
-            if let Ok(est) = result {
-                self.svc.close(est.conn);
+            if let Ok(Established { conn: Some(c), .. }) = result {
+                self.svc.close(c);
             }
             return;
         }
@@ -1247,16 +1336,24 @@ impl Engine {
             Ok(est) => {
                 let slot = &mut self.slots[id];
                 slot.state = State::Connected;
-                slot.conn = Some(est.conn);
-                slot.sock = Some(est.sock);
+                slot.conn = est.conn;
                 slot.lport = est.local_port;
-                let (svc, tx, stop, backlog, conn) =
-                    (self.svc.clone(), self.tx.clone(), slot.stop.clone(), slot.backlog.clone(), est.conn);
-                let _ = std::thread::Builder::new()
-                    .name(format!("at-read-{id}"))
-                    .spawn(move || reader(&*svc, conn, id, gen, &tx, &stop, &backlog));
+                let (svc, tx, stop, backlog) = (self.svc.clone(), self.tx.clone(), slot.stop.clone(), slot.backlog.clone());
+                let source = match (est.conn, &est.sock) {
+                    (Some(conn), _) => Some(Source::Tls(svc, conn)),
+                    (None, Sock::Tcp(s)) => s.try_clone().ok().map(Source::Plain),
+                    (None, Sock::Udp(_)) => None,
+                };
+                slot.sock = Some(est.sock);
+                if let Some(source) = source {
+                    let _ = std::thread::Builder::new()
+                        .name(format!("at-read-{id}"))
+                        .spawn(move || reader(source, id, gen, &tx, &stop, &backlog));
+                }
                 self.last_error = 0;
-                if waiting {
+                if self.dialect == Dialect::Air724 {
+                    self.air_opened(id, None);
+                } else if waiting {
                     self.enter_data(id);
                 } else {
                     self.urc(&format!("+QSSLOPEN: {id},0"));
@@ -1265,7 +1362,9 @@ impl Engine {
             Err((code, _why)) => {
                 self.slots[id] = Slot::new();
                 self.last_error = code;
-                if waiting {
+                if self.dialect == Dialect::Air724 {
+                    self.air_opened(id, Some(code));
+                } else if waiting {
                     self.mode = Mode::Command;
                     self.final_result(Final::Cme(code), true);
                 } else {
@@ -1288,6 +1387,10 @@ impl Engine {
             self.out.extend_from_slice(&bytes);
             return;
         }
+        if self.dialect == Dialect::Air724 {
+            return self.air_data(id, gen, bytes);
+        }
+        let slot = &mut self.slots[id];
         match slot.mode {
             1 => {
                 slot.total_read += bytes.len() as u64;
@@ -1316,7 +1419,9 @@ impl Engine {
             return;
         }
         self.slots[id].state = State::Closing;
-        if matches!(self.mode, Mode::Data { id: d, .. } if d == id) {
+        if self.dialect == Dialect::Air724 {
+            self.air_closed(id);
+        } else if matches!(self.mode, Mode::Data { id: d, .. } if d == id) {
             self.mode = Mode::Command;
             line(&mut self.out, "NO CARRIER");
         } else {
@@ -1337,6 +1442,9 @@ impl Engine {
         }
         if let Some(conn) = slot.conn {
             self.svc.close(conn);
+        } else if let Some(Sock::Tcp(s)) = &slot.sock {
+            // A plain link's reader blocks on its own handle of the socket: wake it.
+            let _ = s.shutdown(std::net::Shutdown::Both);
         }
         drop(slot.sock);
         if self.last_transparent == Some(id) {
@@ -1386,29 +1494,42 @@ impl Engine {
 
     fn finish_send(&mut self) {
         let Mode::Prompt { id, buf, overflow, .. } = std::mem::replace(&mut self.mode, Mode::Command) else { return };
-        if overflow {
-            return self.final_result(Final::Cme(err::INVALID_PARAM), true);
-        }
-        let slot = &self.slots[id];
-        let Some(conn) = slot.conn.filter(|_| slot.state == State::Connected) else {
-            return self.final_result(Final::Cme(err::CLOSED), true);
+        let outcome = if overflow {
+            SendOutcome::TooLong
+        } else if self.slots[id].state != State::Connected {
+            SendOutcome::Closed
+        } else if buf.is_empty() {
+            SendOutcome::Sent(0)
+        } else {
+            match self.link_write(id, &buf) {
+                Ok(()) => {
+                    self.slots[id].total_sent += buf.len() as u64;
+                    SendOutcome::Sent(buf.len())
+                }
+                Err(FailKind::Reset) => SendOutcome::Reset,
+                Err(FailKind::PeerClosed) => SendOutcome::Closed,
+                Err(_) => SendOutcome::Failed,
+            }
         };
-        if buf.is_empty() {
-            line(&mut self.out, "SEND OK");
-            self.last_error = 0;
-            return;
+        match self.dialect {
+            Dialect::Quectel => self.qsslsend_result(outcome),
+            Dialect::Air724 => self.air_send_result(id, outcome),
         }
-        match self.svc.write(conn, &buf) {
-            Ok(()) => {
-                self.slots[id].total_sent += buf.len() as u64;
+    }
+
+    fn qsslsend_result(&mut self, outcome: SendOutcome) {
+        match outcome {
+            SendOutcome::TooLong => self.final_result(Final::Cme(err::INVALID_PARAM), true),
+            SendOutcome::Closed => self.final_result(Final::Cme(err::CLOSED), true),
+            SendOutcome::Sent(_) => {
                 self.last_error = 0;
                 line(&mut self.out, "SEND OK");
             }
-            Err(e) if e.kind == FailKind::Reset => {
+            SendOutcome::Reset => {
                 self.last_error = err::CLOSED;
                 line(&mut self.out, "ERROR");
             }
-            Err(_) => {
+            SendOutcome::Failed => {
                 self.last_error = err::WRITE_FAILED;
                 line(&mut self.out, "SEND FAIL");
             }
@@ -1515,9 +1636,10 @@ impl Engine {
 }
 
 /// Resolve, connect and handshake (runs on a helper thread).
+/// `ctx` None: a plain TCP link (Air724 with `AT+CIPSSL=0`), no TLS.
 fn open_connection(
     svc: &dyn TlsService,
-    ctx: u8,
+    ctx: Option<u8>,
     dtls: bool,
     host: &str,
     dest: Result<SocketAddr, u16>,
@@ -1541,6 +1663,7 @@ fn open_connection(
         let fd = s.as_raw_fd();
         (Sock::Tcp(s), fd, lp)
     };
+    let Some(ctx) = ctx else { return Ok(Established { conn: None, sock, local_port }) };
     let conn = svc.open(ctx, fd, host).map_err(|e| (err::INVALID_PARAM, e.text))?;
     *opening_fd.lock().unwrap_or_else(|e| e.into_inner()) = Some(fd);
     let shaken = svc.handshake(conn);
@@ -1551,13 +1674,34 @@ fn open_connection(
         let code = if e.kind == FailKind::Timeout { err::TIMEOUT } else { err::HANDSHAKE };
         return Err((code, e.text));
     }
-    Ok(Established { conn, sock, local_port })
+    Ok(Established { conn: Some(conn), sock, local_port })
+}
+
+/// Where a reader thread takes a link's data from.
+enum Source {
+    Tls(Arc<dyn TlsService>, ConnId),
+    Plain(TcpStream),
+}
+
+impl Source {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, String> {
+        match self {
+            Source::Tls(svc, conn) => svc.read(*conn, buf).map_err(|e| e.text),
+            Source::Plain(s) => {
+                use std::io::Read as _;
+                match s.read(buf) {
+                    Ok(0) => Err("peer closed".into()),
+                    Ok(n) => Ok(n),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+        }
+    }
 }
 
 /// Read a connection until it ends (runs on a helper thread).
 fn reader(
-    svc: &dyn TlsService,
-    conn: ConnId,
+    mut source: Source,
     id: usize,
     gen: u64,
     tx: &Sender<Event>,
@@ -1572,15 +1716,15 @@ fn reader(
             std::thread::sleep(Duration::from_millis(20));
             continue;
         }
-        match svc.read(conn, &mut buf) {
+        match source.read(&mut buf) {
             Ok(n) => {
                 backlog.fetch_add(n, Ordering::SeqCst);
                 if tx.send(Event::Data { id, gen, bytes: buf[..n].to_vec() }).is_err() {
                     return;
                 }
             }
-            Err(e) => {
-                let _ = tx.send(Event::Closed { id, gen, reason: e.text });
+            Err(reason) => {
+                let _ = tx.send(Event::Closed { id, gen, reason });
                 return;
             }
         }
@@ -1692,6 +1836,28 @@ mod tests {
             });
             assert!(answered, "{name} is not answered");
         }
+    }
+
+    /// The same for the Air724 dialect's own commands, and its Quectel commands are gone.
+    #[test]
+    fn every_air724_command_is_answered() {
+        let (tx, _rx) = std::sync::mpsc::channel();
+        let opts = Options { ufs: std::env::temp_dir(), map: Remap::default(), prompt_timeout: Duration::from_secs(1) };
+        let mut e = Engine::with_dialect(Arc::new(Stub), tx, opts, Dialect::Air724);
+        e.echo = false;
+        // Numbered errors: a known command refused in this state is not the unknown-command ERROR.
+        e.cmee = 1;
+        for name in air724::AIR_COMMANDS {
+            let answered = ["=?", "?", "", "=", "=0", "=\"x\",0"].iter().any(|f| {
+                e.feed(format!("{name}{f}\r").as_bytes(), Instant::now());
+                let out = e.take_output();
+                e.mode = Mode::Command;
+                out != b"\r\nERROR\r\n"
+            });
+            assert!(answered, "{name} is not answered");
+        }
+        e.feed(b"AT+QSSLCFG=\"sslversion\",0\r", Instant::now());
+        assert_eq!(e.take_output(), b"\r\nERROR\r\n");
     }
 
     #[test]

@@ -10,11 +10,11 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::engine::{Engine, Event, Options};
+use super::engine::{Dialect, Engine, Event, Options};
 use super::remap::Remap;
 use super::service::{LibService, TlsService};
 
@@ -60,10 +60,11 @@ struct Args {
     ufs: Option<PathBuf>,
     log: Option<PathBuf>,
     prompt_timeout: Duration,
+    dialect: Dialect,
 }
 
 fn parse_args(argv: Vec<String>) -> Result<Args, String> {
-    let mut a = Args { pty: None, tcp: None, map: Remap::default(), ufs: None, log: None, prompt_timeout: Duration::from_secs(60) };
+    let mut a = Args { pty: None, tcp: None, map: Remap::default(), ufs: None, log: None, prompt_timeout: Duration::from_secs(60), dialect: Dialect::Quectel };
     let mut it = argv.into_iter();
     while let Some(k) = it.next() {
         if k == "-h" || k == "--help" {
@@ -72,8 +73,8 @@ fn parse_args(argv: Vec<String>) -> Result<Args, String> {
         let v = it.next().ok_or_else(|| format!("{k} needs a value\n{USAGE}"))?;
         match k.as_str() {
             "--dialect" => match v.as_str() {
-                "quectel" => {}
-                "air724" => return Err("--dialect air724 is not implemented yet (docs/AT.md)".into()),
+                "quectel" => a.dialect = Dialect::Quectel,
+                "air724" => a.dialect = Dialect::Air724,
                 _ => return Err(format!("unknown dialect {v:?}")),
             },
             "--pty" => a.pty = Some(PathBuf::from(v)),
@@ -135,8 +136,8 @@ pub fn main_with_args(argv: Vec<String>) -> i32 {
     let opts = Options { ufs, map: args.map.clone(), prompt_timeout: args.prompt_timeout };
     let svc: Arc<dyn TlsService> = Arc::new(LibService::default());
     let rc = match (&args.pty, &args.tcp) {
-        (Some(link), _) => serve_pty(link, svc, opts, transcript),
-        (_, Some(addr)) => serve_tcp(*addr, svc, opts, transcript),
+        (Some(link), _) => serve_pty(link, svc, opts, args.dialect, transcript),
+        (_, Some(addr)) => serve_tcp(*addr, svc, opts, args.dialect, transcript),
         _ => 2,
     };
     eprintln!("qlssl-at: stopped");
@@ -146,14 +147,11 @@ pub fn main_with_args(argv: Vec<String>) -> i32 {
 /// Run one session until the client goes away (`ClientGone`) or a stop is requested.
 fn run_session(
     session: u64,
-    svc: Arc<dyn TlsService>,
-    opts: Options,
-    tx: Sender<Event>,
+    mut engine: Engine,
     rx: mpsc::Receiver<Event>,
     mut write: impl FnMut(&[u8]) -> bool,
     log: &Transcript,
 ) {
-    let mut engine = Engine::new(svc, tx, opts);
     while !STOP.load(Ordering::SeqCst) {
         let now = Instant::now();
         let wait = engine.next_deadline().map_or(POLL, |d| d.saturating_duration_since(now).min(POLL));
@@ -181,7 +179,7 @@ fn run_session(
 
 // ------------------------------------------------------------------------------------- TCP
 
-fn serve_tcp(addr: SocketAddr, svc: Arc<dyn TlsService>, opts: Options, log: Transcript) -> i32 {
+fn serve_tcp(addr: SocketAddr, svc: Arc<dyn TlsService>, opts: Options, dialect: Dialect, log: Transcript) -> i32 {
     let listener = match TcpListener::bind(addr) {
         Ok(l) => l,
         Err(e) => {
@@ -200,7 +198,7 @@ fn serve_tcp(addr: SocketAddr, svc: Arc<dyn TlsService>, opts: Options, log: Tra
                 session += 1;
                 let (svc, opts, log) = (svc.clone(), opts.clone(), log.clone());
                 let id = session;
-                threads.push(std::thread::spawn(move || tcp_session(id, stream, svc, opts, &log)));
+                threads.push(std::thread::spawn(move || tcp_session(id, stream, svc, opts, dialect, &log)));
                 threads.retain(|t| !t.is_finished());
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(POLL),
@@ -217,7 +215,7 @@ fn serve_tcp(addr: SocketAddr, svc: Arc<dyn TlsService>, opts: Options, log: Tra
     0
 }
 
-fn tcp_session(session: u64, stream: TcpStream, svc: Arc<dyn TlsService>, opts: Options, log: &Transcript) {
+fn tcp_session(session: u64, stream: TcpStream, svc: Arc<dyn TlsService>, opts: Options, dialect: Dialect, log: &Transcript) {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
@@ -241,7 +239,8 @@ fn tcp_session(session: u64, stream: TcpStream, svc: Arc<dyn TlsService>, opts: 
         }
     });
     let mut w = stream.try_clone().ok();
-    run_session(session, svc, opts, tx, rx, |b| w.as_mut().is_some_and(|w| w.write_all(b).is_ok()), log);
+    let engine = Engine::with_dialect(svc, tx, opts, dialect);
+    run_session(session, engine, rx, |b| w.as_mut().is_some_and(|w| w.write_all(b).is_ok()), log);
     // Wakes the reader thread.
     let _ = stream.shutdown(std::net::Shutdown::Both);
 }
@@ -310,7 +309,7 @@ fn pty_write(fd: RawFd, mut b: &[u8]) -> bool {
     true
 }
 
-fn serve_pty(link: &Path, svc: Arc<dyn TlsService>, opts: Options, log: Transcript) -> i32 {
+fn serve_pty(link: &Path, svc: Arc<dyn TlsService>, opts: Options, dialect: Dialect, log: Transcript) -> i32 {
     let pty = match open_pty() {
         Ok(p) => p,
         Err(e) => {
@@ -348,7 +347,8 @@ fn serve_pty(link: &Path, svc: Arc<dyn TlsService>, opts: Options, log: Transcri
         }
     });
     eprintln!("qlssl-at: ready on {} -> {}", link.display(), pty.path);
-    run_session(1, svc, opts, tx, rx, |b| pty_write(fd, b), &log);
+    let engine = Engine::with_dialect(svc, tx, opts, dialect);
+    run_session(1, engine, rx, |b| pty_write(fd, b), &log);
     let _ = reader.join();
     let _ = fs::remove_file(link);
     drop(pty);
