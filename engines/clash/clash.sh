@@ -53,3 +53,13 @@ echo "   exit status $?; $(grep -c 'multiple definition' "$out/ld_prefixed.txt")
      "undefined: $(grep -c 'undefined reference' "$out/ld_prefixed.txt")"
 grep 'undefined reference' "$out/ld_prefixed.txt" | sed 's/.*undefined reference to/   undefined:/' | sort -u | head -5
 [ -x "$out/both_prefixed" ] && "$out/both_prefixed"
+
+echo "== 4. cargo + ld, mbedtls 2.28 (mbedtls 0.13.6 / mbedtls-sys-auto 2.28.15) beside rustls 0.23 + ring"
+# ring's C and assembly symbols carry a version prefix (ring_core_0_17_N_*), rustls is Rust: no
+# global C name in common with mbedtls. One program using both: the linker's answer, then a run.
+(cd engines/clash/cargo-rustls && CARGO_TARGET_DIR=$root/target/engines cargo build --release -q 2>&1 | tail -5 &&
+    "$root/target/engines/release/probe-clash-rustls")
+# shellcheck disable=SC2086
+echo "   global C symbols defined by both mbedtls 2.28 and ring: $( (nm -g --defined-only $l2 2>/dev/null |
+    awk 'NF==3{print $3}' | sort -u) | comm -12 - <(nm -g --defined-only target/engines/release/libprobe_rustls.a 2>/dev/null |
+    awk 'NF==3{print $3}' | grep -v '^_ZN\|^_R' | sort -u) | wc -l)"
