@@ -3,7 +3,9 @@
 # (docs/ENGINES.md): each probe crate built no_std with -Zbuild-std=core,alloc (the compiler and
 # std sources of cross/baremetal/build.sh: Debian's rustc-web + rust-web-src), then a minimal
 # verifying client (engines/baremetal/client_*.c) linked with arm-none-eabi-gcc + newlib
-# (--specs=nosys.specs) and --gc-sections. Prints `arm-none-eabi-size` of each stripped image.
+# (--specs=nosys.specs) and --gc-sections. mbedtls-rs-sys compiles mbedtls with clang -Os and, on
+# *-none-eabi targets only, -fshort-enums: the C client must use the same enum size. Prints
+# `arm-none-eabi-size` of each stripped image.
 # Size only: the images are never run (their platform functions are stubs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,12 +20,26 @@ build() { # crate dir, target dir
         /usr/bin/cargo build --release --target $target -Zbuild-std=core,alloc -q)
 }
 build engines/probe-mbedtls3 "$root/target/engines"
+# ring 0.17 assembles its ARM code (the crate's pregenerated `linux32` ELF assembly) only for
+# Linux-like OSes and "horizon", yet its Rust code calls those functions on every ARM target: for
+# target_os = "none" the link fails with 15 undefined ring_core_* functions. A copy of the
+# registry crate with "none" added to that assembly row (plain ELF/AAPCS code, the same on bare
+# metal) fixes it; probe-rustls-nostd's [patch] points at the copy. Nothing of it is committed.
+ring_src=$(ls -d "$HOME"/.cargo/registry/src/*/ring-0.17.14 | head -1)
+ring_copy=$root/target/engines-nostd/vendor/ring-0.17.14
+if [ ! -f "$ring_copy/.qlssl-patched" ]; then
+    rm -rf "$ring_copy" && mkdir -p "$(dirname "$ring_copy")" && cp -r "$ring_src" "$ring_copy"
+    perl -0pi -e 's/(oss: &\["horizon"\],\n\s*arch: ARM,\n\s*perlasm_format: "linux32",\n\s*\},)/$1\n    AsmTarget {\n        oss: &["none"],\n        arch: ARM,\n        perlasm_format: "linux32",\n    },/' \
+        "$ring_copy/build.rs"
+    grep -q 'oss: &\["none"\]' "$ring_copy/build.rs" || { echo "ring's build.rs changed: patch does not apply" >&2; exit 1; }
+    touch "$ring_copy/.qlssl-patched"
+fi
 build engines/probe-rustls-nostd "$root/target/engines-nostd"
 
 m3=$(ls -td target/engines/$target/release/build/mbedtls-rs-sys-*/out/mbedtls 2>/dev/null | head -1)
 inc=$(sed -n 's/^cargo::metadata=include=//p' target/engines/$target/release/build/mbedtls-rs-sys-*/output | head -1)
 # shellcheck disable=SC2086
-arm-none-eabi-gcc $cflags $(echo "$inc" | tr ':' '\n' | sed 's/^/-I/') -o "$out/client_mbedtls3.elf" \
+arm-none-eabi-gcc $cflags -fshort-enums $(echo "$inc" | tr ':' '\n' | sed 's/^/-I/') -o "$out/client_mbedtls3.elf" \
     engines/baremetal/client_mbedtls3.c engines/baremetal/platform.c --specs=nosys.specs -Wl,--gc-sections \
     -Wl,--start-group "$m3"/lib/*.a target/engines/$target/release/libprobe_mbedtls3.a -Wl,--end-group
 # shellcheck disable=SC2086

@@ -17,4 +17,3 @@ int probe_entropy(void *ctx, unsigned char *out, size_t len, size_t *olen)
 }
 int probe_random(uint8_t *out, size_t len) { memset(out, 0x5a, len); return 0; }
 uint64_t probe_unix_time(void) { return 1795000000u; }
-void mbedtls_platform_zeroize(void *p, size_t n) { volatile unsigned char *q = p; while (n--) *q++ = 0; }

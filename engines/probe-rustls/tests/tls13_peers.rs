@@ -1,7 +1,8 @@
-//! The modern engine's protocol core against a real peer: rustls 0.23 + ring client, TLS 1.3 only,
-//! against `openssl s_server -tls1_3` on 127.0.0.1, for each of the three TLS 1.3 suites the issue
-//! names: a verified full handshake, then a resumption with the server's TLS 1.3 ticket, proven by
-//! the server ("Reused session-id" in its output) and by the ticket store our session cache would
+//! The modern engine's protocol core against real peers: rustls 0.23 + ring client, TLS 1.3 only,
+//! against `openssl s_server -tls1_3` and `gnutls-serv` (TLS 1.3-only priority) on 127.0.0.1, for
+//! each of the three TLS 1.3 suites the issue names: a verified full handshake, then a resumption
+//! with the server's TLS 1.3 ticket, proven by the server ("Reused session-id" /
+//! "This is a resumed session" in its output) and by the ticket store our session cache would
 //! implement (one TLS 1.3 ticket stored). The PKI comes from tests/hardening/gen_pki.sh.
 //! Run: `cd engines/probe-rustls && cargo test --release`.
 
@@ -74,42 +75,87 @@ impl Server {
     }
 }
 
+/// The test PKI, generated once per test process (the tests run in parallel).
 fn pki() -> std::path::PathBuf {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dir = root.join("target/engines/test-pki");
-    let ok = Command::new("bash").arg(root.join("tests/hardening/gen_pki.sh")).arg(&dir).stdout(Stdio::null()).status();
-    assert!(ok.map(|s| s.success()).unwrap_or(false), "gen_pki.sh failed");
-    dir
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let dir = root.join("target/engines/test-pki");
+        let ok = Command::new("bash").arg(root.join("tests/hardening/gen_pki.sh")).arg(&dir).stdout(Stdio::null()).status();
+        assert!(ok.map(|s| s.success()).unwrap_or(false), "gen_pki.sh failed");
+        dir
+    })
+    .clone()
 }
 
-fn start_server(pki: &std::path::Path, suite: &str) -> Server {
-    // A free loopback port: bind, read it, release it for s_server.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = Command::new("openssl")
-        .args(["s_server", "-tls1_3", "-ciphersuites", suite, "-accept"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("-cert")
-        .arg(pki.join("rsa_server.pem"))
-        .arg("-key")
-        .arg(pki.join("rsa_server.key"))
-        .args(["-naccept", "2"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("openssl s_server");
-    let out = child.stdout.take().unwrap();
-    let (tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for l in BufReader::new(out).lines().map_while(Result::ok) {
-            if tx.send(l).is_err() {
-                break;
-            }
+/// The two TLS 1.3 peers of the issue, each with the line that proves a resumption.
+#[derive(Clone, Copy)]
+enum Peer {
+    OpenSsl,
+    GnuTls,
+}
+impl Peer {
+    fn resumed_marker(self) -> &'static str {
+        match self {
+            Peer::OpenSsl => "Reused session-id",
+            Peer::GnuTls => "This is a resumed session",
         }
-    });
+    }
+}
+
+/// A free loopback port: bind, read it, release it for the server.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn spawn(mut cmd: Command, ready: &str, port: u16) -> Server {
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("server program");
+    // Both streams, one channel: gnutls-serv reports on stderr, s_server on stdout.
+    let (tx, lines) = mpsc::channel();
+    let streams: [Box<dyn Read + Send>; 2] =
+        [Box::new(child.stdout.take().unwrap()), Box::new(child.stderr.take().unwrap())];
+    for stream in streams {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for l in BufReader::new(stream).lines().map_while(Result::ok) {
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+    }
     let server = Server { child, lines, port };
-    assert!(server.expect("ACCEPT", Duration::from_secs(10)), "s_server did not start");
+    assert!(server.expect(ready, Duration::from_secs(10)), "server did not start");
     server
+}
+
+/// `suite`: the OpenSSL TLS 1.3 suite name, or for gnutls the priority's cipher (e.g. AES-128-GCM).
+fn start_server(peer: Peer, pki: &std::path::Path, suite: &str) -> Server {
+    let port = free_port();
+    let (cert, key) = (pki.join("rsa_server.pem"), pki.join("rsa_server.key"));
+    match peer {
+        Peer::OpenSsl => {
+            let mut c = Command::new("openssl");
+            c.args(["s_server", "-tls1_3", "-ciphersuites", suite, "-naccept", "2", "-accept"])
+                .arg(format!("127.0.0.1:{port}"))
+                .arg("-cert")
+                .arg(cert)
+                .arg("-key")
+                .arg(key);
+            spawn(c, "ACCEPT", port)
+        }
+        Peer::GnuTls => {
+            // Line-buffered: its output is a pipe here and would otherwise be held back.
+            let mut c = Command::new("stdbuf");
+            c.args(["-oL", "-eL", "gnutls-serv", "-p", &port.to_string(), "--echo", "--priority"])
+                .arg(format!("NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+{suite}"))
+                .arg("--x509certfile")
+                .arg(cert)
+                .arg("--x509keyfile")
+                .arg(key);
+            spawn(c, "listening on IPv4", port)
+        }
+    }
 }
 
 /// One connection: handshake, send a line, then read (bounded) until the server's tickets are in.
@@ -143,9 +189,9 @@ fn connect(config: &Arc<ClientConfig>, port: u16, store: &CountingStore, want_ti
     (kind, suite)
 }
 
-fn run(suite_name: &str, iana: u16) {
+fn run(peer: Peer, suite_name: &str, iana: u16) {
     let pki = pki();
-    let server = start_server(&pki, suite_name);
+    let server = start_server(peer, &pki, suite_name);
     let mut roots = RootCertStore::empty();
     for c in CertificateDer::pem_file_iter(pki.join("rsa_ca.pem")).unwrap() {
         roots.add(c.unwrap()).unwrap();
@@ -168,29 +214,44 @@ fn run(suite_name: &str, iana: u16) {
     let (kind, suite) = connect(&config, server.port, &store, 2);
     assert_eq!(kind, HandshakeKind::Resumed, "second handshake did not resume");
     assert_eq!(suite, iana);
-    assert!(server.expect("Reused session-id", Duration::from_secs(5)), "server does not report the resumption");
+    assert!(server.expect(peer.resumed_marker(), Duration::from_secs(5)), "server does not report the resumption");
 }
 
 #[test]
 fn tls13_aes_128_gcm_sha256() {
-    run("TLS_AES_128_GCM_SHA256", 0x1301);
+    run(Peer::OpenSsl, "TLS_AES_128_GCM_SHA256", 0x1301);
 }
 
 #[test]
 fn tls13_aes_256_gcm_sha384() {
-    run("TLS_AES_256_GCM_SHA384", 0x1302);
+    run(Peer::OpenSsl, "TLS_AES_256_GCM_SHA384", 0x1302);
 }
 
 #[test]
 fn tls13_chacha20_poly1305_sha256() {
-    run("TLS_CHACHA20_POLY1305_SHA256", 0x1303);
+    run(Peer::OpenSsl, "TLS_CHACHA20_POLY1305_SHA256", 0x1303);
+}
+
+#[test]
+fn tls13_gnutls_aes_128_gcm_sha256() {
+    run(Peer::GnuTls, "AES-128-GCM", 0x1301);
+}
+
+#[test]
+fn tls13_gnutls_aes_256_gcm_sha384() {
+    run(Peer::GnuTls, "AES-256-GCM", 0x1302);
+}
+
+#[test]
+fn tls13_gnutls_chacha20_poly1305_sha256() {
+    run(Peer::GnuTls, "CHACHA20-POLY1305", 0x1303);
 }
 
 /// A server whose chain does not lead to the configured CA is refused (the test can fail).
 #[test]
 fn tls13_unknown_ca_refused() {
     let pki = pki();
-    let server = start_server(&pki, "TLS_AES_128_GCM_SHA256");
+    let server = start_server(Peer::OpenSsl, &pki, "TLS_AES_128_GCM_SHA256");
     let mut roots = RootCertStore::empty();
     for c in CertificateDer::pem_file_iter(pki.join("ec_ca.pem")).unwrap() {
         roots.add(c.unwrap()).unwrap();
