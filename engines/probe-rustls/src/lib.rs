@@ -8,6 +8,9 @@
 //! driver expects.
 #![deny(unsafe_op_in_unsafe_fn)]
 
+/// The modern engine's core as it would sit behind the seam (docs/ENGINES.md, plan step 2).
+pub mod modern;
+
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::io::{Read, Write};
 use std::mem::ManuallyDrop;
