@@ -11,7 +11,7 @@ names = {"qlssl": "qlssl (2.28)", "mbedtls": "raw 2.28", "mbedtls3": "raw 3.6.5"
          "openssl": "OpenSSL 3"}
 metrics = [("ir_hs_rsa", "Instructions / full handshake, RSA-2048 cert", "M"),
            ("ir_hs_ecdsa", "Instructions / full handshake, ECDSA-P256 cert", "M"),
-           ("ir_resume", "Instructions / resumed handshake (ticket), RSA server", "M"),
+           ("ir_resume", "Instructions / resumed handshake (ticket), RSA server", "K"),
            ("ir_mib_gcm", "Instructions / MiB received, AES-128-GCM", "M"),
            ("heap_steady", "Heap / open connection (16 open)", "KiB"),
            ("heap_peak1", "Peak heap of one connection", "KiB"),
@@ -21,7 +21,11 @@ metrics = [("ir_hs_rsa", "Instructions / full handshake, RSA-2048 cert", "M"),
 def fmt(v, unit):
     if v is None:
         return "–"
-    return f"{v / 1e6:.2f} M" if unit == "M" else f"{v / 1024:.1f} KiB"
+    if unit == "M":
+        return f"{v / 1e6:.2f} M"
+    if unit == "K":
+        return f"{v / 1e3:.0f} K"
+    return f"{v / 1024:.1f} KiB"
 
 
 print("| metric | " + " | ".join(f"{names[c]} TLS {v}" for c, v in cols) + " |")
