@@ -206,6 +206,26 @@ impl ModernConnection {
         }
     }
 
+    /// Collects what rustls still has to send after a failure (its fatal alert), a few turns at most.
+    fn queue_alert(&mut self) {
+        for _ in 0..4 {
+            let status = self.conn.process_tls_records(&mut self.incoming[..0]);
+            match status.state {
+                Ok(ConnectionState::EncodeTlsData(mut e)) => {
+                    if self.outgoing.len() < self.out_end + 64 {
+                        self.outgoing.resize(self.out_end + 64, 0);
+                    }
+                    match e.encode(&mut self.outgoing[self.out_end..]) {
+                        Ok(n) => self.out_end += n,
+                        Err(_) => return,
+                    }
+                }
+                Ok(ConnectionState::TransmitTlsData(t)) => t.done(),
+                _ => return,
+            }
+        }
+    }
+
     fn discard(&mut self, n: usize) {
         if n > 0 {
             self.incoming.copy_within(n..self.in_len, 0);
@@ -291,7 +311,9 @@ impl ModernConnection {
                 Action::Continue => {}
                 Action::Reached => return Ok(Step::Done(())),
                 Action::Fail(e) => {
-                    // An alert rustls queued (e.g. bad_certificate) still goes out, best effort.
+                    // The fatal alert rustls queued for this failure (bad_certificate, ...) is
+                    // handed out by the next call(s); it goes out best effort, then the error.
+                    self.queue_alert();
                     let _ = self.flush(io);
                     return Err(e);
                 }

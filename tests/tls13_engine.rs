@@ -1,0 +1,162 @@
+//! The TLS 1.3 engine prototype (feature `tls13`, docs/ENGINES.md) through the library's seam:
+//! a per-id style config with `QL_SSL_CONF_VERSION` = 5 becomes `Settings`, a `Connection` picks
+//! the rustls engine at setup, and the blocking `Context` drives it with the same wait plans as
+//! the 2.28 engine, against `openssl s_server -tls1_3 -www` on 127.0.0.1 (one server per suite;
+//! its page names the protocol and suite it negotiated). Run:
+//! `cargo test --release --features tls13 --test tls13_engine`.
+#![cfg(feature = "tls13")]
+
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use qlssl::capi::abi::{ql_ssl_config, ql_ssl_config_type_e as T, qlssl_va_args};
+use qlssl::capi::config;
+use qlssl::tls::connection::Connection;
+use qlssl::tls::context::Context;
+use qlssl::tls::error::Error;
+
+struct Server(Child);
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn pki() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = root.join("target/tls13-engine-pki");
+        let ok = Command::new("bash").arg(root.join("tests/hardening/gen_pki.sh")).arg(&dir).stdout(Stdio::null()).status();
+        assert!(ok.map(|s| s.success()).unwrap_or(false), "gen_pki.sh failed");
+        dir
+    })
+    .clone()
+}
+
+fn start_server(suite: &str) -> (Server, u16) {
+    let pki = pki();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-tls1_3", "-ciphersuites", suite, "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-cert")
+        .arg(pki.join("rsa_server.pem"))
+        .arg("-key")
+        .arg(pki.join("rsa_server.key"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server(child);
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(10), "s_server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, port)
+}
+
+fn new_config() -> Box<ql_ssl_config> {
+    // SAFETY: all-zero is a valid ql_ssl_config before init.
+    let mut c: Box<ql_ssl_config> = Box::new(unsafe { std::mem::zeroed() });
+    config::init(&mut c).unwrap();
+    c
+}
+
+fn set_int(c: &mut ql_ssl_config, t: T, v: i32) -> Result<(), Error> {
+    let a = qlssl_va_args { i: v, j: 0, u: v as u32, p: [std::ptr::null_mut(); 5], n: [0; 2] };
+    // SAFETY: an initialised config and an argument record of the item's shape.
+    unsafe { config::set(c, t as i32, &a) }
+}
+
+fn set_ca_path(c: &mut ql_ssl_config, path: &std::ffi::CStr) {
+    let mut paths = [path.as_ptr() as *mut std::ffi::c_char];
+    let mut a = qlssl_va_args { i: 1, j: 0, u: 0, p: [std::ptr::null_mut(); 5], n: [0; 2] };
+    a.p[0] = paths.as_mut_ptr() as *mut _;
+    // SAFETY: as in set_int; `paths` outlives the call (the config copies the path).
+    unsafe { config::set(c, T::QL_SSL_CONF_CACERT as i32, &a) }.unwrap();
+}
+
+/// A TLS 1.3 connection to 127.0.0.1:port verified against `ca`, handshaken through the Context.
+fn connect(port: u16, ca: &str, host: &[u8]) -> (Context, TcpStream, Result<(), Error>) {
+    let mut conf = new_config();
+    set_int(&mut conf, T::QL_SSL_CONF_VERSION, 5).expect("version 5 = TLS 1.3 with the feature");
+    set_int(&mut conf, T::QL_SSL_CONF_AUTHMODE, 1).unwrap();
+    set_int(&mut conf, T::QL_SSL_CONF_HS_TIMEOUT, 10).unwrap();
+    let ca = std::ffi::CString::new(pki().join(ca).to_str().unwrap()).unwrap();
+    set_ca_path(&mut conf, &ca);
+    // SAFETY: an initialised config.
+    let settings = unsafe { config::settings_of(&mut conf) }.unwrap();
+    config::free(&mut conf).unwrap();
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut conn = Connection::new();
+    conn.set_socket_fd(sock.as_raw_fd()).unwrap();
+    conn.set_hostname(host).unwrap();
+    conn.setup(settings).unwrap();
+    let conn = Context::from(conn);
+    let (r, _) = conn.handshake();
+    (conn, sock, r)
+}
+
+fn http_get(conn: &Context) -> String {
+    let req = b"GET / HTTP/1.0\r\n\r\n";
+    assert_eq!(conn.write(req).unwrap(), req.len());
+    let mut out = Vec::new();
+    let mut buf = [0u8; 512];
+    for _ in 0..10_000 {
+        match conn.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            // s_server -www closes TCP after its close_notify.
+            Err(Error::SocketReset) => break,
+            Err(e) => panic!("read failed: {e}"),
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn suite(name: &str, iana: u16) {
+    let (_server, port) = start_server(name);
+    let (conn, _sock, r) = connect(port, "rsa_ca.pem", b"localhost");
+    r.expect("TLS 1.3 handshake through the seam");
+    assert_eq!(conn.with(|c| Ok(c.ciphersuite())).unwrap(), Some(iana));
+    assert_eq!(conn.with(|c| Ok(c.protocol_version())).unwrap(), Some("TLSv1.3"));
+    assert_eq!(conn.with(|c| c.bytes_avail()).unwrap(), 0);
+    let page = http_get(&conn);
+    assert!(page.starts_with("HTTP/1.0 200"), "unexpected response: {page:.80}");
+    assert!(page.contains(&format!("New, TLSv1.3, Cipher is {name}")), "server page: {page:.400}");
+}
+
+#[test]
+fn tls13_aes_128_gcm_sha256_through_the_seam() {
+    suite("TLS_AES_128_GCM_SHA256", 0x1301);
+}
+
+#[test]
+fn tls13_aes_256_gcm_sha384_through_the_seam() {
+    suite("TLS_AES_256_GCM_SHA384", 0x1302);
+}
+
+#[test]
+fn tls13_chacha20_poly1305_sha256_through_the_seam() {
+    suite("TLS_CHACHA20_POLY1305_SHA256", 0x1303);
+}
+
+/// Verification is on: a chain from another CA and a wrong name both fail the handshake.
+#[test]
+fn tls13_verification_failures_fail_the_handshake() {
+    let (_server, port) = start_server("TLS_AES_128_GCM_SHA256");
+    let (conn, sock, r) = connect(port, "ec_ca.pem", b"localhost");
+    assert!(matches!(r, Err(Error::Handshake(ref m)) if m.contains("UnknownIssuer")), "{r:?}");
+    assert!(conn.read(&mut [0u8; 4]).is_err());
+    // s_server serves one connection at a time: end this one before the next.
+    drop(conn);
+    drop(sock);
+    let (_conn, _sock, r) = connect(port, "rsa_ca.pem", b"wrong.example");
+    assert!(matches!(r, Err(Error::Handshake(ref m)) if m.contains("not valid for name")), "{r:?}");
+}
