@@ -160,3 +160,63 @@ fn tls13_verification_failures_fail_the_handshake() {
     let (_conn, _sock, r) = connect(port, "rsa_ca.pem", b"wrong.example");
     assert!(matches!(r, Err(Error::Handshake(ref m)) if m.contains("not valid for name")), "{r:?}");
 }
+
+extern "C" {
+    // The exported C API, called as a QuecOpen application does (ql_ssl_conf_set is C-variadic).
+    fn ql_ssl_conf_init(conf: *mut ql_ssl_config) -> i32;
+    fn ql_ssl_conf_set(conf: *mut ql_ssl_config, ty: i32, ...) -> i32;
+    fn ql_ssl_conf_free(conf: *mut ql_ssl_config) -> i32;
+    fn ql_ssl_new(ssl: *mut i32) -> i32;
+    fn ql_ssl_setup(ssl: *mut i32, conf: *mut ql_ssl_config) -> i32;
+    fn ql_ssl_set_socket_fd(ssl: *mut i32, fd: i32) -> i32;
+    fn ql_ssl_set_hostname(ssl: *mut i32, host: *const std::ffi::c_char) -> i32;
+    fn ql_ssl_handshake(ssl: *mut i32) -> i32;
+    fn ql_ssl_get_ciphersuite(ssl: *mut i32) -> i32;
+    fn ql_ssl_write(ssl: *mut i32, buf: *const u8, len: usize) -> i32;
+    fn ql_ssl_read(ssl: *mut i32, buf: *mut u8, len: usize) -> i32;
+    fn ql_ssl_close_notify(ssl: *mut i32) -> i32;
+    fn ql_ssl_free(ssl: *mut i32) -> i32;
+}
+
+/// The whole `ql_ssl_*` sequence of the SDK demo, with `QL_SSL_CONF_VERSION` = 5.
+#[test]
+fn tls13_through_the_c_api() {
+    let (_server, port) = start_server("TLS_CHACHA20_POLY1305_SHA256");
+    let ca = std::ffi::CString::new(pki().join("rsa_ca.pem").to_str().unwrap()).unwrap();
+    let host = std::ffi::CString::new("localhost").unwrap();
+    // SAFETY: the C API with valid pointers that outlive each call, as the header documents.
+    unsafe {
+        let mut conf: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
+        assert_eq!(ql_ssl_conf_init(&mut *conf), 0);
+        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_VERSION as i32, 5i32), 0);
+        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_AUTHMODE as i32, 1i32), 0);
+        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_HS_TIMEOUT as i32, 10i32), 0);
+        let mut paths = [ca.as_ptr() as *mut std::ffi::c_char];
+        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_CACERT as i32, paths.as_mut_ptr(), 1i32), 0);
+        let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let mut ssl: i32 = 0;
+        assert_eq!(ql_ssl_new(&mut ssl), 0);
+        assert_eq!(ql_ssl_setup(&mut ssl, &mut *conf), 0);
+        assert_eq!(ql_ssl_set_socket_fd(&mut ssl, sock.as_raw_fd()), 0);
+        assert_eq!(ql_ssl_set_hostname(&mut ssl, host.as_ptr()), 0);
+        assert_eq!(ql_ssl_handshake(&mut ssl), 0);
+        assert_eq!(ql_ssl_get_ciphersuite(&mut ssl), 0x1303);
+        let req = b"GET / HTTP/1.0\r\n\r\n";
+        assert_eq!(ql_ssl_write(&mut ssl, req.as_ptr(), req.len()), req.len() as i32);
+        let mut page = Vec::new();
+        let mut buf = [0u8; 512];
+        for _ in 0..10_000 {
+            let n = ql_ssl_read(&mut ssl, buf.as_mut_ptr(), buf.len());
+            if n <= 0 {
+                break;
+            }
+            page.extend_from_slice(&buf[..n as usize]);
+        }
+        let page = String::from_utf8_lossy(&page);
+        assert!(page.contains("New, TLSv1.3, Cipher is TLS_CHACHA20_POLY1305_SHA256"), "server page: {page:.400}");
+        let _ = ql_ssl_close_notify(&mut ssl);
+        assert_eq!(ql_ssl_free(&mut ssl), 0);
+        assert_eq!(ql_ssl_conf_free(&mut *conf), 0);
+        drop(sock);
+    }
+}
