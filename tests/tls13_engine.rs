@@ -220,3 +220,62 @@ fn tls13_through_the_c_api() {
         drop(sock);
     }
 }
+
+/// One connection through the C API on `conf`: handshake, GET, the page, close_notify, free.
+///
+/// # Safety
+/// `conf` is an initialised config.
+unsafe fn c_api_fetch(conf: &mut ql_ssl_config, port: u16) -> String {
+    let host = std::ffi::CString::new("localhost").unwrap();
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut ssl: i32 = 0;
+    let mut page = Vec::new();
+    // SAFETY: the C API with valid pointers that outlive each call (caller's contract for conf).
+    unsafe {
+        assert_eq!(ql_ssl_new(&mut ssl), 0);
+        assert_eq!(ql_ssl_setup(&mut ssl, conf), 0);
+        assert_eq!(ql_ssl_set_socket_fd(&mut ssl, sock.as_raw_fd()), 0);
+        assert_eq!(ql_ssl_set_hostname(&mut ssl, host.as_ptr()), 0);
+        assert_eq!(ql_ssl_handshake(&mut ssl), 0);
+        let req = b"GET / HTTP/1.0\r\n\r\n";
+        assert_eq!(ql_ssl_write(&mut ssl, req.as_ptr(), req.len()), req.len() as i32);
+        let mut buf = [0u8; 512];
+        for _ in 0..10_000 {
+            let n = ql_ssl_read(&mut ssl, buf.as_mut_ptr(), buf.len());
+            if n <= 0 {
+                break;
+            }
+            page.extend_from_slice(&buf[..n as usize]);
+        }
+        let _ = ql_ssl_close_notify(&mut ssl);
+        assert_eq!(ql_ssl_free(&mut ssl), 0);
+    }
+    String::from_utf8_lossy(&page).into_owned()
+}
+
+/// With `QL_SSL_CONF_SESSION_CACHE` on, the second connection of one config resumes with the
+/// server's TLS 1.3 ticket, and the server says so ("Reused, TLSv1.3" on its page); with it off,
+/// it does not.
+#[test]
+fn tls13_resumption_through_the_c_api() {
+    let (_server, port) = start_server("TLS_AES_128_GCM_SHA256");
+    let ca = std::ffi::CString::new(pki().join("rsa_ca.pem").to_str().unwrap()).unwrap();
+    for cache in [1i32, 0] {
+        // SAFETY: the C API with valid pointers that outlive each call.
+        unsafe {
+            let mut conf: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
+            assert_eq!(ql_ssl_conf_init(&mut *conf), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_VERSION as i32, 5i32), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_AUTHMODE as i32, 1i32), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_SESSION_CACHE as i32, cache), 0);
+            let mut paths = [ca.as_ptr() as *mut std::ffi::c_char];
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_CACERT as i32, paths.as_mut_ptr(), 1i32), 0);
+            let first = c_api_fetch(&mut conf, port);
+            assert!(first.contains("New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256"), "server page: {first:.300}");
+            let second = c_api_fetch(&mut conf, port);
+            let want = if cache == 1 { "Reused, TLSv1.3" } else { "New, TLSv1.3" };
+            assert!(second.contains(want), "session cache {cache}: server page: {second:.300}");
+            assert_eq!(ql_ssl_conf_free(&mut *conf), 0);
+        }
+    }
+}

@@ -6,7 +6,8 @@
 //! without std): bytes in, bytes out, typed outcomes (`Step`) like `engine::advance`.
 //!
 //! Prototype limits (docs/ENGINES.md, "Plan"): server verification against the configured CAs
-//! only (no ignore bits, no VERIFY_NULL), no client certificate, no session cache, TLS only.
+//! only (no ignore bits, no VERIFY_NULL), no client certificate, session resumption through a
+//! shared rustls configuration per `ql_ssl_config` (not yet `session.rs`), TLS only.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -22,6 +23,7 @@ use rustls::{ClientConfig, HandshakeKind, ProtocolVersion, RootCertStore};
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::platform::sync::{Lazy, Mutex};
 use crate::tls::certs;
 use crate::tls::error::{Error, Result};
 use crate::tls::settings::Settings;
@@ -31,8 +33,32 @@ use crate::tls::transport::FdTransport;
 /// the vendor's `QL_SSL_VERSION_ALL` (4); docs/ENGINES.md, "ABI extension for TLS 1.3".
 pub(crate) const VERSION_TLS13: c_int = 5;
 
+/// Configurations kept for session resumption: connections of one `ql_ssl_config` with the
+/// session cache on share one rustls configuration, whose in-memory store holds the server's
+/// TLS 1.2 sessions and TLS 1.3 tickets (per server name). Keyed by the config's handle and its
+/// CA sources, so a changed CA list builds a new one. Bounded (`SHARED_CONFIGS`), newest first.
+/// (Prototype: `session.rs`'s cache is the plan's home for this, docs/ENGINES.md step 4.)
+type SharedKey = (c_int, Vec<Vec<u8>>, Vec<Vec<u8>>);
+static SHARED: Lazy<Mutex<Vec<(SharedKey, Arc<ClientConfig>)>>> = Lazy::new(|| Mutex::new(Vec::new()));
+const SHARED_CONFIGS: usize = 8;
+
 /// The rustls configuration for a connection's settings (built at `ql_ssl_setup`).
 pub(crate) fn client_config(s: &Settings) -> Result<Arc<ClientConfig>> {
+    if !s.session_cache {
+        return build_config(s);
+    }
+    let key: SharedKey = (s.config_handle, s.ca_paths.iter().map(|p| p.as_bytes().to_vec()).collect(), s.ca_buffers.clone());
+    if let Some((_, c)) = SHARED.lock().iter().find(|(k, _)| *k == key) {
+        return Ok(c.clone());
+    }
+    let config = build_config(s)?;
+    let mut shared = SHARED.lock();
+    shared.insert(0, (key, config.clone()));
+    shared.truncate(SHARED_CONFIGS);
+    Ok(config)
+}
+
+fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
     if s.dtls {
         return Err(Error::BadRequest("TLS 1.3 (version 5) is TLS only: no DTLS 1.3".into()));
     }
@@ -54,11 +80,14 @@ pub(crate) fn client_config(s: &Settings) -> Result<Arc<ClientConfig>> {
     if roots.is_empty() {
         return Err(Error::BadRequest("server verification needs a CA certificate (QL_SSL_CONF_CACERT)".into()));
     }
-    let config = ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+    let mut config = ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_protocol_versions(&[&rustls::version::TLS13])
         .map_err(|e| Error::Internal(format!("TLS 1.3 engine: {e}")))?
         .with_root_certificates(roots)
         .with_no_client_auth();
+    if !s.session_cache {
+        config.resumption = rustls::client::Resumption::disabled();
+    }
     Ok(Arc::new(config))
 }
 
