@@ -279,3 +279,57 @@ fn tls13_resumption_through_the_c_api() {
         }
     }
 }
+
+/// The second peer of the issue: `gnutls-serv --http` with a TLS 1.3-only priority per suite,
+/// through the C API. Its page describes each session: the first a full handshake signed with the
+/// server's key ("(TLS1.3-X.509)-(ECDHE-X25519)-(RSA-PSS-…)-(<cipher>)"), the second, resumed with
+/// the ticket, one without key exchange or signature ("(TLS1.3-X.509)--(<cipher>)"): the server
+/// accepted the ticket and did not authenticate again.
+#[test]
+fn tls13_gnutls_serv_through_the_c_api() {
+    let pki = pki();
+    let ca = std::ffi::CString::new(pki.join("rsa_ca.pem").to_str().unwrap()).unwrap();
+    // gnutls names the TLS 1.3 suites by their cipher (TLS_AES_128_GCM_SHA256 = AES-128-GCM, ...).
+    for cipher in ["AES-128-GCM", "AES-256-GCM", "CHACHA20-POLY1305"] {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        // gnutls-serv has no listen-address option; the test only connects to 127.0.0.1.
+        let child = Command::new("gnutls-serv")
+            .args(["-p", &port.to_string(), "--http", "--priority"])
+            .arg(format!("NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+{cipher}"))
+            .arg("--x509certfile")
+            .arg(pki.join("rsa_server.pem"))
+            .arg("--x509keyfile")
+            .arg(pki.join("rsa_server.key"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let _server = Server(child);
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(start.elapsed() < Duration::from_secs(10), "gnutls-serv did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // SAFETY: the C API with valid pointers that outlive each call.
+        unsafe {
+            let mut conf: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
+            assert_eq!(ql_ssl_conf_init(&mut *conf), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_VERSION as i32, 5i32), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_AUTHMODE as i32, 1i32), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_SESSION_CACHE as i32, 1i32), 0);
+            let mut paths = [ca.as_ptr() as *mut std::ffi::c_char];
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_CACERT as i32, paths.as_mut_ptr(), 1i32), 0);
+            for (round, description) in [
+                (0, format!("<TD>(TLS1.3-X.509)-(ECDHE-X25519)-(RSA-PSS-RSAE-SHA512)-({cipher})</TD>")),
+                (1, format!("<TD>(TLS1.3-X.509)--({cipher})</TD>")),
+            ] {
+                let page = c_api_fetch(&mut conf, port);
+                let seen = page.contains("<TD>Protocol version:</TD><TD>TLS1.3</TD>")
+                    && page.contains(&format!("<TD>Cipher</TD><TD>{cipher}</TD>"))
+                    && page.contains(&description);
+                assert!(seen, "{cipher} round {round}: expected {description}; page {page}");
+            }
+            assert_eq!(ql_ssl_conf_free(&mut *conf), 0);
+        }
+    }
+}
