@@ -25,6 +25,20 @@ pub use crate::tls::settings::*;
 
 /// Longest CA buffer or other certificate data accepted.
 const MAX_CERT_DATA: usize = 1 << 20;
+/// Highest `QL_SSL_CONF_VERSION`: the vendor's `QL_SSL_VERSION_ALL`, or with the TLS 1.3 engine
+/// prototype (feature `tls13`, docs/ENGINES.md) its TLS 1.3 value after it.
+#[cfg(not(feature = "tls13"))]
+const MAX_VERSION: c_int = 4;
+#[cfg(not(feature = "tls13"))]
+const VERSION_ITEM_RANGE: &str = "version must be 0..=4";
+#[cfg(not(feature = "tls13"))]
+const VERSION_FIELD_RANGE: &str = "ssl_version must be 0..=4";
+#[cfg(feature = "tls13")]
+const MAX_VERSION: c_int = crate::tls::engine_modern::VERSION_TLS13;
+#[cfg(feature = "tls13")]
+const VERSION_ITEM_RANGE: &str = "version must be 0..=5";
+#[cfg(feature = "tls13")]
+const VERSION_FIELD_RANGE: &str = "ssl_version must be 0..=5";
 /// The settings the SDK's struct has no member for. One `Clone` value: a struct copy's new
 /// extension (`ConfigExt::fork`) clones it whole, so a setting added here cannot be forgotten there.
 #[derive(Clone)]
@@ -383,7 +397,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
     // SAFETY: every pointer read below is an argument of `a`, which is what the documentation of
     // `ty` says (this function's contract); each one is checked for NULL before it is read.
     unsafe { match ty {
-        t if t == QL_SSL_CONF_VERSION as c_int => conf.ssl_version = in_range(a.i, 0, 4, "version must be 0..=4")?,
+        t if t == QL_SSL_CONF_VERSION as c_int => conf.ssl_version = in_range(a.i, 0, MAX_VERSION, VERSION_ITEM_RANGE)?,
         t if t == QL_SSL_CONF_TRANSPORT as c_int => conf.transport = flag(a.i)?,
         t if t == QL_SSL_CONF_CIPHERSUITE as c_int => {
             let p = a.p[0] as *const c_int;
@@ -860,7 +874,7 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
     let (_, config_handle) = conf.ssl_session_cache.ssl_session.private();
     Ok(Settings {
         config_handle,
-        version: in_range(conf.ssl_version, 0, 4, "ssl_version must be 0..=4")?,
+        version: in_range(conf.ssl_version, 0, MAX_VERSION, VERSION_FIELD_RANGE)?,
         dtls: flag(conf.transport)? == 1,
         dtls_version: ext.dtls_version,
         ciphers,

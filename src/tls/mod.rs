@@ -7,6 +7,8 @@ pub mod ciphers;
 pub mod connection;
 pub mod context;
 pub mod engine;
+#[cfg(feature = "tls13")]
+pub mod engine_modern;
 pub mod error;
 pub mod gate;
 pub mod handle;

@@ -1,0 +1,1 @@
+//! Never built: cargo refuses the dependency graph (see clash.sh).

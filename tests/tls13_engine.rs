@@ -1,0 +1,335 @@
+//! The TLS 1.3 engine prototype (feature `tls13`, docs/ENGINES.md) through the library's seam:
+//! a per-id style config with `QL_SSL_CONF_VERSION` = 5 becomes `Settings`, a `Connection` picks
+//! the rustls engine at setup, and the blocking `Context` drives it with the same wait plans as
+//! the 2.28 engine, against `openssl s_server -tls1_3 -www` on 127.0.0.1 (one server per suite;
+//! its page names the protocol and suite it negotiated). Run:
+//! `cargo test --release --features tls13 --test tls13_engine`.
+#![cfg(feature = "tls13")]
+
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use qlssl::capi::abi::{ql_ssl_config, ql_ssl_config_type_e as T, qlssl_va_args};
+use qlssl::capi::config;
+use qlssl::tls::connection::Connection;
+use qlssl::tls::context::Context;
+use qlssl::tls::error::Error;
+
+struct Server(Child);
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn pki() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = root.join("target/tls13-engine-pki");
+        let ok = Command::new("bash").arg(root.join("tests/hardening/gen_pki.sh")).arg(&dir).stdout(Stdio::null()).status();
+        assert!(ok.map(|s| s.success()).unwrap_or(false), "gen_pki.sh failed");
+        dir
+    })
+    .clone()
+}
+
+fn start_server(suite: &str) -> (Server, u16) {
+    let pki = pki();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-tls1_3", "-ciphersuites", suite, "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-cert")
+        .arg(pki.join("rsa_server.pem"))
+        .arg("-key")
+        .arg(pki.join("rsa_server.key"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server(child);
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(10), "s_server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, port)
+}
+
+fn new_config() -> Box<ql_ssl_config> {
+    // SAFETY: all-zero is a valid ql_ssl_config before init.
+    let mut c: Box<ql_ssl_config> = Box::new(unsafe { std::mem::zeroed() });
+    config::init(&mut c).unwrap();
+    c
+}
+
+fn set_int(c: &mut ql_ssl_config, t: T, v: i32) -> Result<(), Error> {
+    let a = qlssl_va_args { i: v, j: 0, u: v as u32, p: [std::ptr::null_mut(); 5], n: [0; 2] };
+    // SAFETY: an initialised config and an argument record of the item's shape.
+    unsafe { config::set(c, t as i32, &a) }
+}
+
+fn set_ca_path(c: &mut ql_ssl_config, path: &std::ffi::CStr) {
+    let mut paths = [path.as_ptr() as *mut std::ffi::c_char];
+    let mut a = qlssl_va_args { i: 1, j: 0, u: 0, p: [std::ptr::null_mut(); 5], n: [0; 2] };
+    a.p[0] = paths.as_mut_ptr() as *mut _;
+    // SAFETY: as in set_int; `paths` outlives the call (the config copies the path).
+    unsafe { config::set(c, T::QL_SSL_CONF_CACERT as i32, &a) }.unwrap();
+}
+
+/// A TLS 1.3 connection to 127.0.0.1:port verified against `ca`, handshaken through the Context.
+fn connect(port: u16, ca: &str, host: &[u8]) -> (Context, TcpStream, Result<(), Error>) {
+    let mut conf = new_config();
+    set_int(&mut conf, T::QL_SSL_CONF_VERSION, 5).expect("version 5 = TLS 1.3 with the feature");
+    set_int(&mut conf, T::QL_SSL_CONF_AUTHMODE, 1).unwrap();
+    set_int(&mut conf, T::QL_SSL_CONF_HS_TIMEOUT, 10).unwrap();
+    let ca = std::ffi::CString::new(pki().join(ca).to_str().unwrap()).unwrap();
+    set_ca_path(&mut conf, &ca);
+    // SAFETY: an initialised config.
+    let settings = unsafe { config::settings_of(&mut conf) }.unwrap();
+    config::free(&mut conf).unwrap();
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut conn = Connection::new();
+    conn.set_socket_fd(sock.as_raw_fd()).unwrap();
+    conn.set_hostname(host).unwrap();
+    conn.setup(settings).unwrap();
+    let conn = Context::from(conn);
+    let (r, _) = conn.handshake();
+    (conn, sock, r)
+}
+
+fn http_get(conn: &Context) -> String {
+    let req = b"GET / HTTP/1.0\r\n\r\n";
+    assert_eq!(conn.write(req).unwrap(), req.len());
+    let mut out = Vec::new();
+    let mut buf = [0u8; 512];
+    for _ in 0..10_000 {
+        match conn.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            // s_server -www closes TCP after its close_notify.
+            Err(Error::SocketReset) => break,
+            Err(e) => panic!("read failed: {e}"),
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn suite(name: &str, iana: u16) {
+    let (_server, port) = start_server(name);
+    let (conn, _sock, r) = connect(port, "rsa_ca.pem", b"localhost");
+    r.expect("TLS 1.3 handshake through the seam");
+    assert_eq!(conn.with(|c| Ok(c.ciphersuite())).unwrap(), Some(iana));
+    assert_eq!(conn.with(|c| Ok(c.protocol_version())).unwrap(), Some("TLSv1.3"));
+    assert_eq!(conn.with(|c| c.bytes_avail()).unwrap(), 0);
+    let page = http_get(&conn);
+    assert!(page.starts_with("HTTP/1.0 200"), "unexpected response: {page:.80}");
+    assert!(page.contains(&format!("New, TLSv1.3, Cipher is {name}")), "server page: {page:.400}");
+}
+
+#[test]
+fn tls13_aes_128_gcm_sha256_through_the_seam() {
+    suite("TLS_AES_128_GCM_SHA256", 0x1301);
+}
+
+#[test]
+fn tls13_aes_256_gcm_sha384_through_the_seam() {
+    suite("TLS_AES_256_GCM_SHA384", 0x1302);
+}
+
+#[test]
+fn tls13_chacha20_poly1305_sha256_through_the_seam() {
+    suite("TLS_CHACHA20_POLY1305_SHA256", 0x1303);
+}
+
+/// Verification is on: a chain from another CA and a wrong name both fail the handshake.
+#[test]
+fn tls13_verification_failures_fail_the_handshake() {
+    let (_server, port) = start_server("TLS_AES_128_GCM_SHA256");
+    let (conn, sock, r) = connect(port, "ec_ca.pem", b"localhost");
+    assert!(matches!(r, Err(Error::Handshake(ref m)) if m.contains("UnknownIssuer")), "{r:?}");
+    assert!(conn.read(&mut [0u8; 4]).is_err());
+    // s_server serves one connection at a time: end this one before the next.
+    drop(conn);
+    drop(sock);
+    let (_conn, _sock, r) = connect(port, "rsa_ca.pem", b"wrong.example");
+    assert!(matches!(r, Err(Error::Handshake(ref m)) if m.contains("not valid for name")), "{r:?}");
+}
+
+extern "C" {
+    // The exported C API, called as a QuecOpen application does (ql_ssl_conf_set is C-variadic).
+    fn ql_ssl_conf_init(conf: *mut ql_ssl_config) -> i32;
+    fn ql_ssl_conf_set(conf: *mut ql_ssl_config, ty: i32, ...) -> i32;
+    fn ql_ssl_conf_free(conf: *mut ql_ssl_config) -> i32;
+    fn ql_ssl_new(ssl: *mut i32) -> i32;
+    fn ql_ssl_setup(ssl: *mut i32, conf: *mut ql_ssl_config) -> i32;
+    fn ql_ssl_set_socket_fd(ssl: *mut i32, fd: i32) -> i32;
+    fn ql_ssl_set_hostname(ssl: *mut i32, host: *const std::ffi::c_char) -> i32;
+    fn ql_ssl_handshake(ssl: *mut i32) -> i32;
+    fn ql_ssl_get_ciphersuite(ssl: *mut i32) -> i32;
+    fn ql_ssl_write(ssl: *mut i32, buf: *const u8, len: usize) -> i32;
+    fn ql_ssl_read(ssl: *mut i32, buf: *mut u8, len: usize) -> i32;
+    fn ql_ssl_close_notify(ssl: *mut i32) -> i32;
+    fn ql_ssl_free(ssl: *mut i32) -> i32;
+}
+
+/// The whole `ql_ssl_*` sequence of the SDK demo, with `QL_SSL_CONF_VERSION` = 5.
+#[test]
+fn tls13_through_the_c_api() {
+    let (_server, port) = start_server("TLS_CHACHA20_POLY1305_SHA256");
+    let ca = std::ffi::CString::new(pki().join("rsa_ca.pem").to_str().unwrap()).unwrap();
+    let host = std::ffi::CString::new("localhost").unwrap();
+    // SAFETY: the C API with valid pointers that outlive each call, as the header documents.
+    unsafe {
+        let mut conf: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
+        assert_eq!(ql_ssl_conf_init(&mut *conf), 0);
+        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_VERSION as i32, 5i32), 0);
+        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_AUTHMODE as i32, 1i32), 0);
+        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_HS_TIMEOUT as i32, 10i32), 0);
+        let mut paths = [ca.as_ptr() as *mut std::ffi::c_char];
+        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_CACERT as i32, paths.as_mut_ptr(), 1i32), 0);
+        let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let mut ssl: i32 = 0;
+        assert_eq!(ql_ssl_new(&mut ssl), 0);
+        assert_eq!(ql_ssl_setup(&mut ssl, &mut *conf), 0);
+        assert_eq!(ql_ssl_set_socket_fd(&mut ssl, sock.as_raw_fd()), 0);
+        assert_eq!(ql_ssl_set_hostname(&mut ssl, host.as_ptr()), 0);
+        assert_eq!(ql_ssl_handshake(&mut ssl), 0);
+        assert_eq!(ql_ssl_get_ciphersuite(&mut ssl), 0x1303);
+        let req = b"GET / HTTP/1.0\r\n\r\n";
+        assert_eq!(ql_ssl_write(&mut ssl, req.as_ptr(), req.len()), req.len() as i32);
+        let mut page = Vec::new();
+        let mut buf = [0u8; 512];
+        for _ in 0..10_000 {
+            let n = ql_ssl_read(&mut ssl, buf.as_mut_ptr(), buf.len());
+            if n <= 0 {
+                break;
+            }
+            page.extend_from_slice(&buf[..n as usize]);
+        }
+        let page = String::from_utf8_lossy(&page);
+        assert!(page.contains("New, TLSv1.3, Cipher is TLS_CHACHA20_POLY1305_SHA256"), "server page: {page:.400}");
+        let _ = ql_ssl_close_notify(&mut ssl);
+        assert_eq!(ql_ssl_free(&mut ssl), 0);
+        assert_eq!(ql_ssl_conf_free(&mut *conf), 0);
+        drop(sock);
+    }
+}
+
+/// One connection through the C API on `conf`: handshake, GET, the page, close_notify, free.
+///
+/// # Safety
+/// `conf` is an initialised config.
+unsafe fn c_api_fetch(conf: &mut ql_ssl_config, port: u16) -> String {
+    let host = std::ffi::CString::new("localhost").unwrap();
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut ssl: i32 = 0;
+    let mut page = Vec::new();
+    // SAFETY: the C API with valid pointers that outlive each call (caller's contract for conf).
+    unsafe {
+        assert_eq!(ql_ssl_new(&mut ssl), 0);
+        assert_eq!(ql_ssl_setup(&mut ssl, conf), 0);
+        assert_eq!(ql_ssl_set_socket_fd(&mut ssl, sock.as_raw_fd()), 0);
+        assert_eq!(ql_ssl_set_hostname(&mut ssl, host.as_ptr()), 0);
+        assert_eq!(ql_ssl_handshake(&mut ssl), 0);
+        let req = b"GET / HTTP/1.0\r\n\r\n";
+        assert_eq!(ql_ssl_write(&mut ssl, req.as_ptr(), req.len()), req.len() as i32);
+        let mut buf = [0u8; 512];
+        for _ in 0..10_000 {
+            let n = ql_ssl_read(&mut ssl, buf.as_mut_ptr(), buf.len());
+            if n <= 0 {
+                break;
+            }
+            page.extend_from_slice(&buf[..n as usize]);
+        }
+        let _ = ql_ssl_close_notify(&mut ssl);
+        assert_eq!(ql_ssl_free(&mut ssl), 0);
+    }
+    String::from_utf8_lossy(&page).into_owned()
+}
+
+/// With `QL_SSL_CONF_SESSION_CACHE` on, the second connection of one config resumes with the
+/// server's TLS 1.3 ticket, and the server says so ("Reused, TLSv1.3" on its page); with it off,
+/// it does not.
+#[test]
+fn tls13_resumption_through_the_c_api() {
+    let (_server, port) = start_server("TLS_AES_128_GCM_SHA256");
+    let ca = std::ffi::CString::new(pki().join("rsa_ca.pem").to_str().unwrap()).unwrap();
+    for cache in [1i32, 0] {
+        // SAFETY: the C API with valid pointers that outlive each call.
+        unsafe {
+            let mut conf: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
+            assert_eq!(ql_ssl_conf_init(&mut *conf), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_VERSION as i32, 5i32), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_AUTHMODE as i32, 1i32), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_SESSION_CACHE as i32, cache), 0);
+            let mut paths = [ca.as_ptr() as *mut std::ffi::c_char];
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_CACERT as i32, paths.as_mut_ptr(), 1i32), 0);
+            let first = c_api_fetch(&mut conf, port);
+            assert!(first.contains("New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256"), "server page: {first:.300}");
+            let second = c_api_fetch(&mut conf, port);
+            let want = if cache == 1 { "Reused, TLSv1.3" } else { "New, TLSv1.3" };
+            assert!(second.contains(want), "session cache {cache}: server page: {second:.300}");
+            assert_eq!(ql_ssl_conf_free(&mut *conf), 0);
+        }
+    }
+}
+
+/// The second peer of the issue: `gnutls-serv --http` with a TLS 1.3-only priority per suite,
+/// through the C API. Its page describes each session: the first a full handshake signed with the
+/// server's key ("(TLS1.3-X.509)-(ECDHE-X25519)-(RSA-PSS-…)-(<cipher>)"), the second, resumed with
+/// the ticket, one without key exchange or signature ("(TLS1.3-X.509)--(<cipher>)"): the server
+/// accepted the ticket and did not authenticate again.
+#[test]
+fn tls13_gnutls_serv_through_the_c_api() {
+    let pki = pki();
+    let ca = std::ffi::CString::new(pki.join("rsa_ca.pem").to_str().unwrap()).unwrap();
+    // gnutls names the TLS 1.3 suites by their cipher (TLS_AES_128_GCM_SHA256 = AES-128-GCM, ...).
+    for cipher in ["AES-128-GCM", "AES-256-GCM", "CHACHA20-POLY1305"] {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        // gnutls-serv has no listen-address option; the test only connects to 127.0.0.1.
+        let child = Command::new("gnutls-serv")
+            .args(["-p", &port.to_string(), "--http", "--priority"])
+            .arg(format!("NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+{cipher}"))
+            .arg("--x509certfile")
+            .arg(pki.join("rsa_server.pem"))
+            .arg("--x509keyfile")
+            .arg(pki.join("rsa_server.key"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let _server = Server(child);
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(start.elapsed() < Duration::from_secs(10), "gnutls-serv did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // SAFETY: the C API with valid pointers that outlive each call.
+        unsafe {
+            let mut conf: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
+            assert_eq!(ql_ssl_conf_init(&mut *conf), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_VERSION as i32, 5i32), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_AUTHMODE as i32, 1i32), 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_SESSION_CACHE as i32, 1i32), 0);
+            let mut paths = [ca.as_ptr() as *mut std::ffi::c_char];
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_CACERT as i32, paths.as_mut_ptr(), 1i32), 0);
+            for (round, description) in [
+                (0, format!("<TD>(TLS1.3-X.509)-(ECDHE-X25519)-(RSA-PSS-RSAE-SHA512)-({cipher})</TD>")),
+                (1, format!("<TD>(TLS1.3-X.509)--({cipher})</TD>")),
+            ] {
+                let page = c_api_fetch(&mut conf, port);
+                let seen = page.contains("<TD>Protocol version:</TD><TD>TLS1.3</TD>")
+                    && page.contains(&format!("<TD>Cipher</TD><TD>{cipher}</TD>"))
+                    && page.contains(&description);
+                assert!(seen, "{cipher} round {round}: expected {description}; page {page}");
+            }
+            assert_eq!(ql_ssl_conf_free(&mut *conf), 0);
+        }
+    }
+}
