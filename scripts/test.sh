@@ -38,6 +38,10 @@ cargo build --release
 
 phase "cargo test --release" cargo test --release
 phase "qlssl-at (AT engine over a pty, real TLS)" bash scripts/at_tests.sh
+# The TLS 1.3 prototype engine (rustls, feature tls13; docs/ENGINES.md) against openssl s_server and
+# gnutls-serv -- in its own target dir, so target/release stays the default build the later phases use.
+phase "TLS 1.3 prototype engine (feature tls13)" \
+    env CARGO_TARGET_DIR=target/tls13 cargo test --release --features tls13 --test tls13_engine
 phase "ctest (plain)" ctest_variant plain ""
 phase "ctest (ASan+UBSan)" ctest_variant asan "-fsanitize=address,undefined -fno-omit-frame-pointer"
 
