@@ -28,6 +28,7 @@ APP=""
 LOOPS=""
 LIB_ONLY=0
 CHECKS=0
+USER_CFLAGS=
 PASS=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -35,6 +36,8 @@ while [ $# -gt 0 ]; do
     --loops) LOOPS=$2; shift 2 ;;
     --lib-only) LIB_ONLY=1; shift ;;
     --checks) CHECKS=1; shift ;;
+    # Added to the port's own include flag (qlrt-run keeps only the last --cflags it is given).
+    --cflags) USER_CFLAGS=$2; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) PASS+=("$1"); shift ;;
     esac
@@ -58,7 +61,7 @@ bash scripts/static_lib.sh --baremetal "$OUT/$TARGET/release/libqlssl_baremetal.
 [ $LIB_ONLY = 1 ] && { echo "host_run: $LIB"; exit 0; }
 make -s -C runtime
 
-CFLAGS="-I $ROOT/port/quecopen${LOOPS:+ -DDEMO_LOOPS=$LOOPS}"
+CFLAGS="-I $ROOT/port/quecopen${LOOPS:+ -DDEMO_LOOPS=$LOOPS}${USER_CFLAGS:+ $USER_CFLAGS}"
 if [ $CHECKS = 1 ]; then
     exec runtime/qlrt-run --qlssl-lib "$LIB" --init qlssl_port_boot --cflags "$CFLAGS -DPORT_APP_INIT=port_checks_init" \
         --time-scale 100 --timeout 120 --map '192.0.2.44:443=@https' \
