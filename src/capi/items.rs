@@ -76,28 +76,16 @@ pub struct Item {
     pub get_doc: &'static str,
 }
 
+/// An item set with one `int` and read back through one `int *`, with nothing more to say (most
+/// of the vendor's switches and numbers).
+const fn int_item(id: i32, name: &'static str, set_doc: &'static str) -> Item {
+    Item { id, name, set: Shape::Int, get: Shape::Ptr1, set_doc, set_more: &[], notes: &[], get_doc: "int *" }
+}
+
 /// Every item, in id order.
 pub const ITEMS: &[Item] = &[
-    Item {
-        id: 1,
-        name: "VERSION",
-        set: Shape::Int,
-        get: Shape::Ptr1,
-        set_doc: "int  ql_ssl_version_type_e (0..4)",
-        set_more: &[],
-        notes: &[],
-        get_doc: "int *",
-    },
-    Item {
-        id: 2,
-        name: "TRANSPORT",
-        set: Shape::Int,
-        get: Shape::Ptr1,
-        set_doc: "int  0 TLS, 1 DTLS",
-        set_more: &[],
-        notes: &[],
-        get_doc: "int *",
-    },
+    int_item(1, "VERSION", "int  ql_ssl_version_type_e (0..4)"),
+    int_item(2, "TRANSPORT", "int  0 TLS, 1 DTLS"),
     Item {
         id: 3,
         name: "CIPHERSUITE",
@@ -127,16 +115,7 @@ pub const ITEMS: &[Item] = &[
         ],
         get_doc: "int ** (the config's zero-terminated list; valid until the next set or free)",
     },
-    Item {
-        id: 4,
-        name: "AUTHMODE",
-        set: Shape::Int,
-        get: Shape::Ptr1,
-        set_doc: "int  ql_ssl_authmode_e (0..3)",
-        set_more: &[],
-        notes: &[],
-        get_doc: "int *",
-    },
+    int_item(4, "AUTHMODE", "int  ql_ssl_authmode_e (0..3)"),
     Item {
         id: 5,
         name: "CACERT",
@@ -167,16 +146,7 @@ pub const ITEMS: &[Item] = &[
         notes: &[],
         get_doc: "char **cert_path, char **key_path, char **key_pwd",
     },
-    Item {
-        id: 7,
-        name: "SNI",
-        set: Shape::Int,
-        get: Shape::Ptr1,
-        set_doc: "int  0/1",
-        set_more: &[],
-        notes: &[],
-        get_doc: "int *",
-    },
+    int_item(7, "SNI", "int  0/1"),
     Item {
         id: 8,
         name: "HS_TIMEOUT",
@@ -187,16 +157,7 @@ pub const ITEMS: &[Item] = &[
         notes: &[],
         get_doc: "int *",
     },
-    Item {
-        id: 9,
-        name: "IGNORE_LOCALTM",
-        set: Shape::Int,
-        get: Shape::Ptr1,
-        set_doc: "int  0/1 (default 1): accept expired/not-yet-valid certs",
-        set_more: &[],
-        notes: &[],
-        get_doc: "int *",
-    },
+    int_item(9, "IGNORE_LOCALTM", "int  0/1 (default 1): accept expired/not-yet-valid certs"),
     Item {
         id: 10,
         name: "HS_TIMEOUT_FUNC",
@@ -207,16 +168,7 @@ pub const ITEMS: &[Item] = &[
         notes: &[],
         get_doc: "ql_ssl_handshake_timeout_cb *cb, void **arg",
     },
-    Item {
-        id: 11,
-        name: "IGNORE_INVALID_CERT_SIGN",
-        set: Shape::Int,
-        get: Shape::Ptr1,
-        set_doc: "int 0/1: forgive MBEDTLS_X509_BADCERT_NOT_TRUSTED",
-        set_more: &[],
-        notes: &[],
-        get_doc: "int *",
-    },
+    int_item(11, "IGNORE_INVALID_CERT_SIGN", "int 0/1: forgive MBEDTLS_X509_BADCERT_NOT_TRUSTED"),
     Item {
         id: 12,
         name: "IGNORE_CERT_ITEM",
@@ -227,26 +179,8 @@ pub const ITEMS: &[Item] = &[
         notes: &[],
         get_doc: "uint32_t *",
     },
-    Item {
-        id: 13,
-        name: "IGNORE_MULTI_CERTCHAIN_VERIFY",
-        set: Shape::Int,
-        get: Shape::Ptr1,
-        set_doc: "int 0/1",
-        set_more: &[],
-        notes: &[],
-        get_doc: "int *",
-    },
-    Item {
-        id: 14,
-        name: "SESSION_CACHE",
-        set: Shape::Int,
-        get: Shape::Ptr1,
-        set_doc: "int  0/1",
-        set_more: &[],
-        notes: &[],
-        get_doc: "int *",
-    },
+    int_item(13, "IGNORE_MULTI_CERTCHAIN_VERIFY", "int 0/1"),
+    int_item(14, "SESSION_CACHE", "int  0/1"),
     Item {
         id: 15,
         name: "CACERT_BUFFER",
@@ -274,16 +208,7 @@ pub const ITEMS: &[Item] = &[
         notes: &[],
         get_doc: "write-only, QL_SSL_ERROR_NOT_SUPPORT (see ca_cert_buffer[])",
     },
-    Item {
-        id: 17,
-        name: "DTLSVERSION",
-        set: Shape::Int,
-        get: Shape::Ptr1,
-        set_doc: "int  0 DTLS 1.0, 1 DTLS 1.2",
-        set_more: &[],
-        notes: &[],
-        get_doc: "int *",
-    },
+    int_item(17, "DTLSVERSION", "int  0 DTLS 1.0, 1 DTLS 1.2"),
     Item {
         id: 18,
         name: "PSK_IDENTITY",
@@ -304,16 +229,7 @@ pub const ITEMS: &[Item] = &[
         notes: &[],
         get_doc: "char ** (owned by the config; PSK_KEY as hex)",
     },
-    Item {
-        id: 20,
-        name: "RENEGOTIATION",
-        set: Shape::Int,
-        get: Shape::Ptr1,
-        set_doc: "int  0/1",
-        set_more: &[],
-        notes: &[],
-        get_doc: "int *",
-    },
+    int_item(20, "RENEGOTIATION", "int  0/1"),
     Item {
         id: 21,
         name: "PSK",
