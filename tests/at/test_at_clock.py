@@ -137,8 +137,8 @@ class TlsPeer:
     close_notify, then either answers it at once (`polite`: close_notify + TCP close) or stalls
     (keeps the connection open and silent until stop()). Records what it saw."""
 
-    def __init__(self, pki, polite):
-        self.polite = polite
+    def __init__(self, pki, polite, greet_after=None):
+        self.polite, self.greet_after = polite, greet_after
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ctx.load_cert_chain(os.path.join(pki, "server.pem"), os.path.join(pki, "server.key"))
         self.lsock = socket.socket()
@@ -172,6 +172,14 @@ class TlsPeer:
             conn = self.ctx.wrap_socket(raw, server_side=True)
             with self.lock:
                 self.handshakes += 1
+            if self.greet_after is not None:
+                # Speak first, later, then close: events for a host that may not be there.
+                time.sleep(self.greet_after)
+                conn.sendall(b"hello")
+                with self.lock:
+                    self.answered += 1
+                conn.close()  # TCP close (no close_notify: unwrap would wait for the client's)
+                return
             while conn.recv(4096):
                 pass
             with self.lock:
@@ -244,6 +252,48 @@ def qsslclose_waits_for_the_peer_bounded_by_the_timeout_and_closetimemode(t):
     assert stall.handshakes == 3 and stall.close_notifies == 3, (stall.handshakes, stall.close_notifies)
     assert polite.handshakes == 2 and polite.answered == 2, (polite.handshakes, polite.answered)
     print("  close figures (s):", {k: round(v, 3) for k, v in figures.items()})
+
+
+# --------------------------------------------------------------------------- pty without a client
+
+
+@test
+def pty_output_while_no_client_is_dropped_not_read_by_the_next_client(t):
+    peer = TlsPeer(t.pki, polite=True, greet_after=1.0)
+    try:
+        m = t.module()
+        c = m.client()
+        c.ok("ATE0")
+        c.ok("AT+QIACT=1")
+        open_ok(c, 0, 0, "127.0.0.1", peer.port)
+        # A command whose response the client never reads: it leaves it in the device.
+        c.write(b"AT+CSQ\r")
+        time.sleep(0.3)
+        c.close()
+        # While nobody has the device open, the peer sends data and closes: the module's
+        # "recv" and "closed" URCs have no reader.
+        end = time.time() + 10
+        while time.time() < end and peer.answered < 1:
+            time.sleep(0.05)
+        assert peer.answered == 1, "the peer never spoke"
+        time.sleep(0.5)
+        c = m.client()
+        c.drain(0.5)
+        assert c.buf == b"" and c.urcs == [], (c.buf, c.urcs)
+        # The events did happen: the socket is closing (4) and its data is still readable.
+        (state,) = c.ok("AT+QSSLSTATE=0")
+        assert state.split(b",")[5] == b"4", state
+        final, infos, payloads = c.cmd("AT+QSSLRECV=0,1500")
+        assert final == b"OK" and payloads == [b"hello"], (final, infos, payloads)
+        c.ok("AT+QSSLCLOSE=0")
+        c.close()
+        m.errfile.seek(0)
+        err = m.errfile.read().decode(errors="replace")
+        assert "no client on the pty" in err and "bytes of output dropped" in err, err
+        log = open(m.log, "rb").read()
+        assert b'+QSSLURC: \\"closed\\",0' in log or b'+QSSLURC: "closed",0' in log, log[-600:]
+    finally:
+        peer.stop()
 
 
 def main():
