@@ -41,9 +41,9 @@ impl CertTime {
 }
 
 /// MBEDTLS_X509_BADCERT_EXPIRED.
-pub const EXPIRED: u32 = 0x01;
+pub(crate) const EXPIRED: u32 = 0x01;
 /// MBEDTLS_X509_BADCERT_FUTURE.
-pub const FUTURE: u32 = 0x200;
+pub(crate) const FUTURE: u32 = 0x200;
 
 /// The validity findings of a certificate valid from `from` to `to` (both inclusive, as mbedtls
 /// treats them) at time `now`.
