@@ -6,6 +6,7 @@
 #   - tests/at/test_at.py                     (pyserial over a real pty, and TCP, against
 #                                              qlssl-server, openssl s_server and gnutls-serv)
 #   - tests/at/test_air724.py                 (the same for --dialect air724)
+#   - tests/at/test_at_clock.py               (AT+CCLK drives certificate validity; AT+QSSLCLOSE timeout)
 # Installs pyserial when missing (Debian python3-serial, else pip --user). Exit status non-zero on
 # any failure. Usage: scripts/at_tests.sh [-k SUBSTRING]   (-k selects Python tests by name)
 set -euo pipefail
@@ -30,3 +31,4 @@ cargo test --release --lib at::
 cargo test --release --test at_engine --test at_client
 timeout 900 "$python" tests/at/test_at.py "$@"
 timeout 600 "$python" tests/at/test_air724.py "$@"
+timeout 300 "$python" tests/at/test_at_clock.py "$@"

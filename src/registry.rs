@@ -19,6 +19,7 @@ use crate::capi::abi::{ql_ssl_config, ql_ssl_context, ql_ssl_handshake_timeout_c
 use crate::capi::config;
 use crate::platform::sync::{Lazy, Mutex};
 use crate::tls::ciphers;
+use crate::tls::clock::ValidityClock;
 use crate::tls::connection::{Connection, TimeoutNotice};
 use crate::tls::context::Context;
 use crate::tls::error::{Error, Result};
@@ -381,8 +382,15 @@ impl Contexts {
     /// A connection set up from config `ctx_id` on the application's connected socket, with the
     /// host name for SNI and the name check. The handshake has not started.
     pub fn open(&self, ctx_id: i32, socket_fd: i32, hostname: Option<&str>) -> Result<ConnId> {
+        self.open_with_clock(ctx_id, socket_fd, hostname, ValidityClock::Host)
+    }
+
+    /// `open`, with the certificate validity period judged against `clock` when the config does
+    /// not ignore the local time (a front end modelling a device clock: AT's `AT+CCLK`).
+    pub fn open_with_clock(&self, ctx_id: i32, socket_fd: i32, hostname: Option<&str>, clock: ValidityClock) -> Result<ConnId> {
         // SAFETY: a library-owned config's pointer members point only into its own extension.
-        let settings = self.with_config(ctx_id, |c| unsafe { config::settings_of(c) })?;
+        let mut settings = self.with_config(ctx_id, |c| unsafe { config::settings_of(c) })?;
+        settings.validity_clock = clock;
         let mut conn = Connection::new();
         conn.setup(settings)?;
         conn.set_socket_fd(socket_fd)?;

@@ -195,7 +195,7 @@ impl TlsService for Refuse {
     fn get(&self, _: u8, key: qlssl::at::service::ConfigKey) -> qlssl::at::service::SvcResult<qlssl::at::service::ConfigItem> {
         Ok(qlssl::at::service::ConfigItem::Int(key, 0))
     }
-    fn open(&self, _: u8, _: std::os::fd::RawFd, _: &str) -> qlssl::at::service::SvcResult<c_int> {
+    fn open(&self, _: u8, _: std::os::fd::RawFd, _: &str, _: i64) -> qlssl::at::service::SvcResult<c_int> {
         no()
     }
     fn handshake(&self, _: c_int) -> qlssl::at::service::SvcResult<()> {
@@ -211,4 +211,5 @@ impl TlsService for Refuse {
         Default::default()
     }
     fn close(&self, _: c_int) {}
+    fn close_notify(&self, _: c_int) {}
 }

@@ -54,6 +54,11 @@ fn pki(dir: &Path) -> (PathBuf, PathBuf) {
     (cert, key)
 }
 
+/// The module time the engine passes when AT+CCLK was never set: the host's.
+fn host_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -138,7 +143,7 @@ fn verification_failure_is_typed_with_its_flags() {
 
     // The AT seam: kind Verify, the C API's code, the reason in the text.
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let conn = svc.open(0, sock.as_raw_fd(), "wrong.example").unwrap();
+    let conn = svc.open(0, sock.as_raw_fd(), "wrong.example", host_now()).unwrap();
     let e = svc.handshake(conn).unwrap_err();
     assert_eq!((e.kind, e.code), (FailKind::Verify, HS_FAILURE), "{e:?}");
     assert!(e.text.contains("certificate verification failed: CN/SAN mismatch"), "{}", e.text);
@@ -148,7 +153,7 @@ fn verification_failure_is_typed_with_its_flags() {
 
     // The right name passes: the failure above was the name, nothing else.
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let conn = svc.open(0, sock.as_raw_fd(), "localhost").unwrap();
+    let conn = svc.open(0, sock.as_raw_fd(), "localhost", host_now()).unwrap();
     svc.handshake(conn).unwrap();
     let info = svc.info(conn);
     assert_eq!((info.ciphersuite, info.verify_flags), (0xC02B, Some(0)));
@@ -173,7 +178,7 @@ fn peer_alert_and_reset_are_typed() {
 
     let svc = LibService::default();
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let conn = svc.open(1, sock.as_raw_fd(), "localhost").unwrap();
+    let conn = svc.open(1, sock.as_raw_fd(), "localhost", host_now()).unwrap();
     let e = svc.handshake(conn).unwrap_err();
     assert_eq!((e.kind, e.code), (FailKind::Handshake, HS_FAILURE), "{e:?}");
     svc.close(conn);
@@ -189,7 +194,7 @@ fn peer_alert_and_reset_are_typed() {
         drop(s);
     });
     let sock = TcpStream::connect(("127.0.0.1", rport)).unwrap();
-    let conn = svc.open(1, sock.as_raw_fd(), "localhost").unwrap();
+    let conn = svc.open(1, sock.as_raw_fd(), "localhost", host_now()).unwrap();
     let e = svc.handshake(conn).unwrap_err();
     assert_eq!(e.kind, FailKind::Reset, "{e:?}");
     svc.close(conn);
@@ -206,7 +211,7 @@ fn silent_peer_times_out_with_kind_timeout() {
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
     // Accepted (so the ClientHello is taken) and never answered.
     let (_peer, _) = listener.accept().unwrap();
-    let conn = svc.open(2, sock.as_raw_fd(), "").unwrap();
+    let conn = svc.open(2, sock.as_raw_fd(), "", host_now()).unwrap();
     let start = Instant::now();
     let e = svc.handshake(conn).unwrap_err();
     let took = start.elapsed();
@@ -233,7 +238,7 @@ fn read_waits_while_another_thread_writes_and_close_wakes_it() {
     verifying_config(3, &cert);
     let svc: Arc<dyn TlsService> = Arc::new(LibService::default());
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let conn = svc.open(3, sock.as_raw_fd(), "localhost").unwrap();
+    let conn = svc.open(3, sock.as_raw_fd(), "localhost", host_now()).unwrap();
     svc.handshake(conn).unwrap();
 
     // The reader blocks in `read` and reports each result.

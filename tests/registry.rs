@@ -11,6 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use qlssl::registry::{contexts, ConfigItem, ConfigKind, ConnState, HandshakeStep};
+use qlssl::tls::clock::ValidityClock;
 
 extern "C" {
     // The exported C-variadic functions (src/capi/shim.c), called as an application would.
@@ -118,6 +119,45 @@ fn typed_front_end_runs_a_verified_exchange() {
     reg.set(3, ConfigItem::AuthMode(0)).unwrap();
     reg.set(3, ConfigItem::CaCertPaths(Vec::new())).unwrap();
     reg.set(3, ConfigItem::Ciphersuites(vec![0xFFFF])).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `open_with_clock` (the AT engine's module clock): with `ignore_localtime` off the validity
+/// period is judged against the given time, not the host's; `open` keeps the host clock.
+#[test]
+fn validity_clock_judges_the_period_when_local_time_is_not_ignored() {
+    let dir = std::env::temp_dir().join(format!("qlssl-registry-clock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = pki(&dir); // valid from now to now + 2 days
+    let (_server, port) = start_server(&cert, &key);
+    let reg = contexts();
+    reg.set(5, ConfigItem::AuthMode(1)).unwrap();
+    reg.set(5, ConfigItem::CaCertPaths(vec![cert.to_str().unwrap().into()])).unwrap();
+    reg.set(5, ConfigItem::HandshakeTimeout(10)).unwrap();
+    let host_now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let year_2000 = 946_684_800;
+    let in_ten_days = host_now + 10 * 86_400;
+    // (ignore_localtime, clock, expected handshake success, expected unforgiven-or-seen flags)
+    let cases = [
+        (false, ValidityClock::Host, true, 0),
+        (false, ValidityClock::At(host_now), true, 0),
+        (false, ValidityClock::At(year_2000), false, 0x200), // not yet valid
+        (false, ValidityClock::At(in_ten_days), false, 0x01), // expired
+        (true, ValidityClock::At(year_2000), true, 0x200),   // found, forgiven
+        (true, ValidityClock::At(in_ten_days), true, 0x01),
+    ];
+    for (ignore, clock, ok, flags) in cases {
+        reg.set(5, ConfigItem::IgnoreLocalTime(ignore)).unwrap();
+        let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let id = reg.open_with_clock(5, sock.as_raw_fd(), Some("localhost"), clock).unwrap();
+        let shaken = reg.handshake(id);
+        assert_eq!(shaken.is_ok(), ok, "ignore_localtime {ignore}, {clock:?}: {shaken:?}");
+        assert_eq!(reg.info(id).unwrap().verify_flags, Some(flags), "ignore_localtime {ignore}, {clock:?}");
+        reg.close(id).unwrap();
+    }
+    reg.set(5, ConfigItem::AuthMode(0)).unwrap();
+    reg.set(5, ConfigItem::CaCertPaths(Vec::new())).unwrap();
+    reg.set(5, ConfigItem::IgnoreLocalTime(true)).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -36,7 +36,7 @@ impl TlsService for Refuse {
     fn get(&self, _: u8, key: ConfigKey) -> SvcResult<ConfigItem> {
         Ok(ConfigItem::Int(key, 0))
     }
-    fn open(&self, _: u8, _: RawFd, _: &str) -> SvcResult<ConnId> {
+    fn open(&self, _: u8, _: RawFd, _: &str, _: i64) -> SvcResult<ConnId> {
         no()
     }
     fn handshake(&self, _: ConnId) -> SvcResult<()> {
@@ -52,6 +52,7 @@ impl TlsService for Refuse {
         ConnInfo::default()
     }
     fn close(&self, _: ConnId) {}
+    fn close_notify(&self, _: ConnId) {}
 }
 
 fn blank(data: &mut [u8], word: &[u8]) {

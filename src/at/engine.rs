@@ -51,6 +51,8 @@ pub(crate) const GUARD: Duration = Duration::from_secs(1);
 const LINE_MAX: usize = parser::MAX_LINE + 2;
 /// Connect timeout for the TCP part of `AT+QSSLOPEN`.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// `AT+QSSLCLOSE=<id>`'s `<close_timeout>` when omitted (both seeds: 10).
+const CLOSE_TIMEOUT_DEFAULT: u64 = 10;
 
 /// Result codes of the SSL/TCP command family (003, chapter 5). The whole table is listed; some
 /// codes have no cause in a virtual module (docs/AT.md says which).
@@ -252,6 +254,9 @@ enum Mode {
     WaitConnect { id: usize },
     /// Transparent data mode.
     Data { id: usize, last_rx: Instant, plus: usize, plus_at: Instant },
+    /// `AT+QSSLCLOSE=<id>,<timeout>`: close_notify sent, waiting for the peer's close until
+    /// `deadline`; OK either way, then the socket is free.
+    WaitClose { id: usize, gen: u64, deadline: Instant },
 }
 
 /// Command-line options the engine needs.
@@ -406,7 +411,9 @@ impl Engine {
     /// When `tick` must run next.
     pub fn next_deadline(&self) -> Option<Instant> {
         match &self.mode {
-            Mode::Prompt { deadline, .. } | Mode::Upload { deadline, .. } => Some(*deadline),
+            Mode::Prompt { deadline, .. } | Mode::Upload { deadline, .. } | Mode::WaitClose { deadline, .. } => {
+                Some(*deadline)
+            }
             Mode::Data { plus, last_rx, plus_at, .. } if *plus > 0 => {
                 Some(if *plus == 3 { *last_rx + GUARD } else { *plus_at + GUARD })
             }
@@ -424,6 +431,12 @@ impl Engine {
                 let code = if fs_write.is_some() { err::CME_BAD_PARAM } else { err::F_TIMEOUT };
                 self.mode = Mode::Command;
                 self.final_result(Final::Cme(code), false);
+            }
+            Mode::WaitClose { id, deadline, .. } if now >= *deadline => {
+                // The peer did not close in time: closed anyway (the module's behaviour: the
+                // timeout bounds the command, it does not fail it).
+                let id = *id;
+                self.finish_close(id);
             }
             Mode::Data { id, plus, last_rx, plus_at } => {
                 let id = *id;
@@ -509,8 +522,9 @@ impl Engine {
                         self.finish_upload();
                     }
                 }
-                Mode::WaitConnect { .. } => {
-                    // Nothing is accepted until CONNECT (or the error) is out.
+                Mode::WaitConnect { .. } | Mode::WaitClose { .. } => {
+                    // Nothing is accepted until CONNECT (or the error) is out, nor while a close
+                    // waits for the peer: the command has not finished.
                     i = bytes.len();
                 }
                 Mode::Data { .. } => {
@@ -853,10 +867,8 @@ impl Engine {
             }
             ("+QSSLCLOSE", Kind::Set(a)) => {
                 match (int_in(a.first(), 0, SOCKETS as i64 - 1), a.get(1).map(|t| int_in(Some(t), 0, 65535))) {
-                    (Some(id), None | Some(Some(_))) if a.len() <= 2 => {
-                        self.release(id as usize);
-                        Final::Ok
-                    }
+                    (Some(id), None) if a.len() == 1 => self.qsslclose(id as usize, CLOSE_TIMEOUT_DEFAULT, now),
+                    (Some(id), Some(Some(t))) if a.len() == 2 => self.qsslclose(id as usize, t as u64, now),
                     _ => Final::Cme(err::INVALID_PARAM),
                 }
             }
@@ -865,8 +877,14 @@ impl Engine {
         }
     }
 
+    /// The module clock (`AT+CCLK`), seconds since the epoch. Certificate validity periods are
+    /// judged against it when `ignorelocaltime` is 0.
+    pub(crate) fn module_time(&self) -> i64 {
+        unix_now() + self.clock_offset_s
+    }
+
     fn clock_text(&self) -> String {
-        let t = unix_now() + self.clock_offset_s;
+        let t = self.module_time();
         let (y, mo, d, h, mi, s) = civil(t);
         format!("{:02}/{:02}/{:02},{:02}:{:02}:{:02}+00", y % 100, mo, d, h, mi, s)
     }
@@ -1301,8 +1319,9 @@ impl Engine {
         slot.ctx = ctx;
         slot.mode = mode;
         let (svc, tx, opening_fd) = (self.svc.clone(), self.tx.clone(), slot.opening_fd.clone());
+        let module_time = self.module_time();
         let spawned = std::thread::Builder::new().name(format!("at-open-{id}")).spawn(move || {
-            let result = open_connection(&*svc, Some(ctx), dtls, &host, dest, &opening_fd);
+            let result = open_connection(&*svc, Some(ctx), dtls, &host, dest, &opening_fd, module_time);
             // The session may be gone (client vanished): then nobody else can release it.
             if let Err(std::sync::mpsc::SendError(Event::Opened { result: Ok(Established { conn: Some(c), .. }), .. })) =
                 tx.send(Event::Opened { id, gen, result })
@@ -1378,6 +1397,12 @@ impl Engine {
         if id >= SOCKETS || self.slots[id].gen != gen || self.slots[id].state != State::Connected {
             return;
         }
+        if matches!(self.mode, Mode::WaitClose { id: w, .. } if w == id) {
+            // The host is closing this socket: what the peer still sends is dropped, and the
+            // reader keeps reading so it sees the peer's close.
+            self.slots[id].backlog.store(0, Ordering::SeqCst);
+            return;
+        }
         let in_data = matches!(self.mode, Mode::Data { id: d, .. } if d == id);
         let slot = &mut self.slots[id];
         slot.total_rx += bytes.len() as u64;
@@ -1418,6 +1443,10 @@ impl Engine {
         if id >= SOCKETS || self.slots[id].gen != gen || self.slots[id].state != State::Connected {
             return;
         }
+        if matches!(self.mode, Mode::WaitClose { id: w, gen: g, .. } if w == id && g == gen) {
+            // The peer answered the close: the command ends now, without a "closed" URC.
+            return self.finish_close(id);
+        }
         self.slots[id].state = State::Closing;
         if self.dialect == Dialect::Air724 {
             self.air_closed(id);
@@ -1427,6 +1456,47 @@ impl Engine {
         } else {
             self.urc(&format!("+QSSLURC: \"closed\",{id}"));
         }
+    }
+
+    /// `AT+QSSLCLOSE=<id>,<timeout>`: an established connection sends close_notify and waits up
+    /// to `timeout` (seconds, or milliseconds with the context's `closetimemode` 1) for the peer
+    /// to close; 0, or a socket that is not established, closes at once.
+    fn qsslclose(&mut self, id: usize, timeout: u64, now: Instant) -> Final {
+        let slot = &mut self.slots[id];
+        if timeout == 0 || slot.state != State::Connected {
+            self.release(id);
+            return Final::Ok;
+        }
+        let wait = match self.closetimemode[usize::from(slot.ctx)] {
+            1 => Duration::from_millis(timeout),
+            _ => Duration::from_secs(timeout),
+        };
+        match (slot.conn, &slot.sock) {
+            (Some(conn), _) => self.svc.close_notify(conn),
+            (None, Some(Sock::Tcp(s))) => {
+                let _ = s.shutdown(std::net::Shutdown::Write);
+            }
+            // A datagram link has no close to wait for.
+            _ => {
+                self.release(id);
+                return Final::Ok;
+            }
+        }
+        let slot = &mut self.slots[id];
+        slot.buf.clear();
+        slot.backlog.store(0, Ordering::SeqCst);
+        if self.last_transparent == Some(id) {
+            self.last_transparent = None;
+        }
+        self.mode = Mode::WaitClose { id, gen: slot.gen, deadline: now + wait };
+        Final::None
+    }
+
+    /// The end of a waiting `AT+QSSLCLOSE`: the socket is freed and the command answers OK.
+    fn finish_close(&mut self, id: usize) {
+        self.release(id);
+        self.mode = Mode::Command;
+        self.final_result(Final::Ok, true);
     }
 
     /// Free socket `id` and everything under it.
@@ -1644,6 +1714,7 @@ fn open_connection(
     host: &str,
     dest: Result<SocketAddr, u16>,
     opening_fd: &Mutex<Option<RawFd>>,
+    module_time: i64,
 ) -> Result<Established, (u16, String)> {
     let addr = dest.map_err(|c| (c, "refused by --map".to_string()))?;
     let (sock, fd, local_port) = if dtls {
@@ -1664,7 +1735,7 @@ fn open_connection(
         (Sock::Tcp(s), fd, lp)
     };
     let Some(ctx) = ctx else { return Ok(Established { conn: None, sock, local_port }) };
-    let conn = svc.open(ctx, fd, host).map_err(|e| (err::INVALID_PARAM, e.text))?;
+    let conn = svc.open(ctx, fd, host, module_time).map_err(|e| (err::INVALID_PARAM, e.text))?;
     *opening_fd.lock().unwrap_or_else(|e| e.into_inner()) = Some(fd);
     let shaken = svc.handshake(conn);
     // From here on `sock` may be closed: nobody may shut the descriptor down any more.
@@ -1795,7 +1866,7 @@ mod tests {
         fn get(&self, _: u8, key: ConfigKey) -> SvcResult<ConfigItem> {
             Ok(ConfigItem::Int(key, 0))
         }
-        fn open(&self, _: u8, _: std::os::fd::RawFd, _: &str) -> SvcResult<ConnId> {
+        fn open(&self, _: u8, _: std::os::fd::RawFd, _: &str, _: i64) -> SvcResult<ConnId> {
             Err(ServiceError { kind: FailKind::Other, code: -1, text: String::new() })
         }
         fn handshake(&self, _: ConnId) -> SvcResult<()> {
@@ -1811,6 +1882,7 @@ mod tests {
             ConnInfo::default()
         }
         fn close(&self, _: ConnId) {}
+        fn close_notify(&self, _: ConnId) {}
     }
 
     /// Every command in COMMANDS (the list docs/AT.md is checked against) is known to the engine:

@@ -249,8 +249,6 @@ fn tcp_session(session: u64, stream: TcpStream, svc: Arc<dyn TlsService>, opts: 
 
 struct Pty {
     master: OwnedFd,
-    /// Held open so the device stays usable (and the master sees no hang-up) between clients.
-    _slave: OwnedFd,
     path: String,
 }
 
@@ -280,20 +278,51 @@ fn open_pty() -> Result<Pty, String> {
         }
         let slave = OwnedFd::from_raw_fd(s);
         // Raw: no line discipline echo or CR/LF translation; the engine echoes like a module.
+        // The settings stay with the device (the master keeps it) after this descriptor closes.
         let mut t: libc::termios = core::mem::zeroed();
         if libc::tcgetattr(s, &mut t) == 0 {
             libc::cfmakeraw(&mut t);
             libc::tcsetattr(s, libc::TCSANOW, &t);
         }
+        // Not held open: the master then reports a hang-up exactly while no client has the
+        // device open, which is how output for nobody is recognised (pty_write).
+        drop(slave);
         let flags = libc::fcntl(m, libc::F_GETFL);
         libc::fcntl(m, libc::F_SETFL, flags | libc::O_NONBLOCK);
-        Ok(Pty { master, _slave: slave, path })
+        Ok(Pty { master, path })
     }
 }
 
+/// Throw away the output a client left unread in the pty's device (its input queue).
+fn discard_unread(device: &str) {
+    let Ok(path) = std::ffi::CString::new(device) else { return };
+    // SAFETY: a NUL-terminated path; the descriptor is ours and closed here.
+    unsafe {
+        let s = libc::open(path.as_ptr(), libc::O_RDWR | libc::O_NOCTTY | libc::O_NONBLOCK);
+        if s >= 0 {
+            libc::tcflush(s, libc::TCIFLUSH);
+            libc::close(s);
+        }
+    }
+}
+
+/// No client has the pty's device open (the master reports a hang-up).
+fn pty_unattended(fd: RawFd) -> bool {
+    let mut p = libc::pollfd { fd, events: libc::POLLOUT, revents: 0 };
+    // SAFETY: one valid pollfd; a zero timeout only reads the state.
+    unsafe { libc::poll(&mut p, 1, 0) };
+    p.revents & libc::POLLHUP != 0
+}
+
 /// Write all of `b` to the non-blocking master, waiting at most 2 s for room (a client that
-/// stopped reading loses output, as on a UART, instead of stalling the module).
+/// stopped reading loses output, as on a UART, instead of stalling the module). Output while no
+/// client has the device open is dropped with a log line, as a UART's output with no host on the
+/// line is lost: the next client does not read stale responses or URCs.
 fn pty_write(fd: RawFd, mut b: &[u8]) -> bool {
+    if pty_unattended(fd) {
+        eprintln!("qlssl-at: no client on the pty: {} bytes of output dropped", b.len());
+        return true;
+    }
     let deadline = Instant::now() + Duration::from_secs(2);
     while !b.is_empty() && Instant::now() < deadline {
         // SAFETY: b is a readable buffer of its length; fd is the open master.
@@ -327,18 +356,28 @@ fn serve_pty(link: &Path, svc: Arc<dyn TlsService>, opts: Options, dialect: Dial
     let (tx, rx) = mpsc::channel();
     let fd = pty.master.as_raw_fd();
     let rtx = tx.clone();
+    let device = pty.path.clone();
     let reader = std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
+        let mut attended = false;
         while !STOP.load(Ordering::SeqCst) {
             let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
             // SAFETY: one valid pollfd.
             let r = unsafe { libc::poll(&mut p, 1, 100) };
             if r <= 0 || p.revents & libc::POLLIN == 0 {
                 if p.revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+                    if std::mem::replace(&mut attended, false) {
+                        // The client closed the device: what it left unread is not the next
+                        // client's (pty_write drops what comes while nobody is there).
+                        discard_unread(&device);
+                    }
                     std::thread::sleep(POLL);
+                } else {
+                    attended = true;
                 }
                 continue;
             }
+            attended = true;
             // SAFETY: buf is writable for its length.
             let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
             if n > 0 && rtx.send(Event::Client(buf[..n as usize].to_vec())).is_err() {

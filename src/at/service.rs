@@ -11,6 +11,7 @@ use std::sync::Mutex;
 
 use crate::capi::codes::ErrorCode;
 use crate::registry::{self, contexts, ConfigKind, ConnState, HandshakeStep};
+use crate::tls::clock::ValidityClock;
 use crate::tls::error::Error;
 
 /// Handle of one open TLS/DTLS connection.
@@ -99,8 +100,10 @@ pub trait TlsService: Send + Sync {
     fn get(&self, ctx: u8, key: ConfigKey) -> SvcResult<ConfigItem>;
     /// A connection over the connected socket `fd` (TCP, or connected UDP when the context says
     /// DTLS) configured from context `ctx`, checking the server against `hostname`. The socket stays
-    /// the caller's: it is closed by the caller after `close`.
-    fn open(&self, ctx: u8, fd: RawFd, hostname: &str) -> SvcResult<ConnId>;
+    /// the caller's: it is closed by the caller after `close`. `module_time` (seconds since the
+    /// epoch, the module clock `AT+CCLK` sets) is the time certificate validity periods are
+    /// judged against when the context's `ignorelocaltime` is 0.
+    fn open(&self, ctx: u8, fd: RawFd, hostname: &str, module_time: i64) -> SvcResult<ConnId>;
     /// Run the handshake to completion (blocking, bounded by the context's negotiate time).
     fn handshake(&self, conn: ConnId) -> SvcResult<()>;
     /// Blocking read; Ok(0) never happens (end of stream is `FailKind::PeerClosed`).
@@ -111,6 +114,9 @@ pub trait TlsService: Send + Sync {
     /// Send close_notify (best effort) and release the connection; a blocked `read` on another
     /// thread returns with an error.
     fn close(&self, conn: ConnId);
+    /// Send close_notify (best effort) and keep the connection: a `read` then sees the peer's
+    /// answer (its close_notify or TCP close) as `PeerClosed`/`Reset`.
+    fn close_notify(&self, conn: ConnId);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,9 +333,9 @@ impl TlsService for LibService {
         }
     }
 
-    fn open(&self, ctx: u8, fd: RawFd, hostname: &str) -> SvcResult<ConnId> {
+    fn open(&self, ctx: u8, fd: RawFd, hostname: &str, module_time: i64) -> SvcResult<ConnId> {
         let hostname = (!hostname.is_empty()).then_some(hostname);
-        guarded(|| contexts().open(i32::from(ctx), fd, hostname))
+        guarded(|| contexts().open_with_clock(i32::from(ctx), fd, hostname, ValidityClock::At(module_time)))
     }
 
     fn handshake(&self, conn: ConnId) -> SvcResult<()> {
@@ -375,5 +381,9 @@ impl TlsService for LibService {
             let _ = guarded(|| contexts().close_notify(conn));
         }
         let _ = guarded(|| contexts().close(conn));
+    }
+
+    fn close_notify(&self, conn: ConnId) {
+        let _ = guarded(|| contexts().close_notify(conn));
     }
 }

@@ -894,6 +894,8 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
             .negotiate_timeout_cb
             .map(|f| TimeoutHook { func: f as usize, arg: conf.negotiate_timeout_cb_arg as usize }),
         ignore_localtime: ext.ignore_localtime,
+        // The C API keeps mbedtls's check against the host clock.
+        validity_clock: crate::tls::clock::ValidityClock::Host,
         ignore_invalid_certsign: flag(conf.ignore_invalid_certsign)? == 1,
         ignore_certitem: if conf.ignore_certitem > CERTITEM_ALL {
             return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));

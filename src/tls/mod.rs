@@ -4,6 +4,7 @@
 pub mod boundary;
 pub mod certs;
 pub mod ciphers;
+pub mod clock;
 pub mod connection;
 pub mod context;
 pub mod engine;

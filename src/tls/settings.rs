@@ -65,6 +65,8 @@ pub struct Settings {
     /// The application's handshake-timeout callback, called once when the timeout expires.
     pub timeout_hook: Option<TimeoutHook>,
     pub ignore_localtime: bool,
+    /// The clock the validity period is judged against when `ignore_localtime` is off.
+    pub validity_clock: crate::tls::clock::ValidityClock,
     pub ignore_invalid_certsign: bool,
     pub ignore_certitem: u32,
     pub ignore_multi_certchain_verify: bool,

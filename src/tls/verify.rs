@@ -13,6 +13,7 @@ use crate::prelude::*;
 
 use mbedtls::ssl::Context;
 
+use crate::tls::clock::{validity_findings, CertTime, ValidityClock};
 use crate::tls::settings::Settings;
 use crate::hostname::CertNames;
 use crate::tls::boundary::catch_status_panic;
@@ -38,6 +39,9 @@ const OID_SERVER_AUTH: &[u8] = b"\x2b\x06\x01\x05\x05\x07\x03\x01";
 
 pub struct VerifyPolicy {
     ignored: u32,
+    /// The time the validity period is judged against: with `At`, mbedtls's host-clock findings
+    /// are replaced by findings against that time (before any ignore rule).
+    clock: ValidityClock,
     /// `ignore_multi_certchain_verify`: the certificates above the server's own (depth > 0) are
     /// not judged for themselves (validity period, revocation), but every signature of the path
     /// from the leaf to a trusted CA still must verify (PATH_SIGNATURE_FLAGS).
@@ -62,12 +66,15 @@ impl VerifyPolicy {
         if s.ignore_invalid_certsign {
             ignored |= SIGNATURE_FLAGS;
         }
-        Self::new(ignored, s.ignore_multi_certchain_verify)
+        let mut p = Self::new(ignored, s.ignore_multi_certchain_verify);
+        p.clock = s.validity_clock;
+        p
     }
 
     fn new(ignored: u32, leaf_only: bool) -> Self {
         VerifyPolicy {
             ignored,
+            clock: ValidityClock::Host,
             leaf_only,
             seen: AtomicU32::new(0),
             unforgiven: AtomicU32::new(0),
@@ -88,6 +95,18 @@ impl VerifyPolicy {
         match (depth, crt, self.hostname.lock().as_deref()) {
             // SAFETY: crt is the certificate mbedtls is verifying.
             (0, Some(crt), Some(host)) if !unsafe { CertNames::from_crt(crt) }.matches(host) => flags | CN_MISMATCH,
+            _ => flags,
+        }
+    }
+
+    /// mbedtls's validity findings (against the host clock) replaced by findings against the
+    /// policy's clock, when it has one.
+    fn clock_flags(&self, crt: Option<&mbedtls_sys::x509_crt>, flags: u32) -> u32 {
+        match (self.clock, crt) {
+            (ValidityClock::At(now), Some(crt)) => {
+                let time = |t: &mbedtls_sys::x509_time| CertTime { year: t.year, mon: t.mon, day: t.day, hour: t.hour, min: t.min, sec: t.sec };
+                (flags & !VALIDITY_FLAGS) | validity_findings(now, time(&crt.valid_from), time(&crt.valid_to))
+            }
             _ => flags,
         }
     }
@@ -117,7 +136,7 @@ impl VerifyPolicy {
     /// One verify-callback call: the flags that remain for this certificate, and whether the
     /// whole verification must be refused right now (a renegotiation with unforgiven findings).
     fn on_certificate(&self, depth: c_int, crt: Option<&mbedtls_sys::x509_crt>, flags: u32) -> (u32, bool) {
-        let found = self.name_flags(depth, crt, flags);
+        let found = self.name_flags(depth, crt, self.clock_flags(crt, flags));
         let remaining = self.apply(depth, found);
         let so_far = self.current.fetch_or(remaining, Ordering::Relaxed) | remaining;
         if depth != 0 {

@@ -602,8 +602,9 @@ impl Engine {
         slot.rport = port;
         slot.ctx = ctx;
         let (svc, tx, opening_fd) = (self.svc.clone(), self.tx.clone(), slot.opening_fd.clone());
+        let module_time = self.module_time();
         let spawned = std::thread::Builder::new().name(format!("at-open-{id}")).spawn(move || {
-            let result = open_connection(&*svc, tls.then_some(ctx), false, &name, dest, &opening_fd);
+            let result = open_connection(&*svc, tls.then_some(ctx), false, &name, dest, &opening_fd, module_time);
             if let Err(std::sync::mpsc::SendError(Event::Opened { result: Ok(Established { conn: Some(c), .. }), .. })) =
                 tx.send(Event::Opened { id, gen, result })
             {
