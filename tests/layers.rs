@@ -25,10 +25,22 @@ fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// `crate::<name>` of one of them is still the core.
 fn core_modules(root: &Path) -> BTreeSet<String> {
     let text = std::fs::read_to_string(root.join("src/tls/mod.rs")).unwrap();
-    text.lines()
+    let mut names: BTreeSet<String> = text
+        .lines()
         .filter_map(|l| l.trim().strip_prefix("pub mod "))
         .map(|l| l.trim_end_matches(';').trim().to_owned())
-        .collect()
+        .collect();
+    // The engine's modules re-exported under core paths (`pub use engine::{transport, ...};`,
+    // `pub use engine::modern as engine_modern;`).
+    for l in text.lines().filter_map(|l| l.trim().strip_prefix("pub use engine::")) {
+        let l = l.trim_end_matches(';');
+        if let Some((_, alias)) = l.split_once(" as ") {
+            names.insert(alias.trim().to_owned());
+        } else {
+            names.extend(l.trim_matches(|c| c == '{' || c == '}').split(',').map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
+        }
+    }
+    names
 }
 
 /// Every `crate::<root>` / `$crate::<root>` of `text` (comments skipped) whose root is not allowed,

@@ -241,7 +241,7 @@ fn build_config(
     let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
     if mbedtls_debug {
         // SAFETY: `raw` is the config being built here.
-        unsafe { crate::log::install_mbedtls_debug(raw) };
+        unsafe { crate::tls::engine::debug::install(raw) };
     }
     // SAFETY: as above. (The key log exists on Linux and in bare-metal builds with `keylog`.)
     #[cfg(any(feature = "std", feature = "keylog"))]
