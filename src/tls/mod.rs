@@ -1,7 +1,6 @@
 //! The TLS core: settings, the connection state machine, verification, sessions, certificate
 //! loading, transport and timers. It does not speak C.
 
-pub mod ciphers;
 pub mod connection;
 pub mod context;
 pub mod engine;
@@ -16,7 +15,7 @@ pub mod verify;
 
 // The engine's bridges under their old core paths (`crate::tls::transport`, `crate::transport`):
 // they live in `engine/` because they name mbedtls; callers above the seam use their typed API.
-pub use engine::{boundary, certs, rng, session, timer, transport};
+pub use engine::{boundary, certs, ciphers, rng, session, timer, transport};
 #[cfg(any(feature = "std", feature = "keylog"))]
 pub use engine::keylog;
 #[cfg(feature = "tls13")]

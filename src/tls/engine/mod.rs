@@ -7,6 +7,8 @@
 //! - `transport`, `timer`: the I/O and timer bridges mbedtls's bio/timer callbacks call.
 //! - `rng`: the shared CTR-DRBG over the platform's entropy.
 //! - `session`: the session cache (mbedtls session objects).
+//! - `ciphers`: the suite facts (the SDK's ids, asked from the linked mbedtls's suite table) and
+//!   the one-time fill of mbedtls's lazily built global tables.
 //! - `certs`: certificate/key loading and the CA cache (parsed mbedtls certificate lists).
 //! - `boundary`: panic containment for the callbacks mbedtls calls.
 //! - `errors`: mbedtls error codes as the core's `Error` classes, and their text.
@@ -19,6 +21,7 @@
 
 pub mod boundary;
 pub mod certs;
+pub mod ciphers;
 pub mod debug;
 pub mod errors;
 #[cfg(any(feature = "std", feature = "keylog"))]
