@@ -18,6 +18,7 @@ use crate::tls::ciphers;
 use crate::tls::error::{describe, Error, Result};
 use crate::tls::rng::SharedRng;
 use crate::tls::settings::{CipherChoice, Settings};
+use crate::tls::transport::{bio_recv, bio_send, FdTransport};
 
 /// TLS alert descriptions (RFC 5246 §7.2, RFC 6066, RFC 7507).
 pub(crate) fn alert_name(desc: u8) -> &'static str {
@@ -470,5 +471,76 @@ pub(crate) unsafe fn read_decrypted(raw: *mut mbedtls_sys::ssl_context, buf: &mu
         }
         let n = mbedtls_sys::ssl_read(raw, buf.as_mut_ptr(), buf.len());
         (n > 0).then_some(n as usize)
+    }
+}
+
+/// The engine's handle on one connection's context, as the functions above and below take it
+/// (`Context::into()`).
+pub(crate) type RawContext = *mut mbedtls_sys::ssl_context;
+
+/// The bad_certificate alert (sent when the verification policy refuses the chain).
+pub(crate) const ALERT_BAD_CERTIFICATE: u8 = mbedtls_sys::SSL_ALERT_MSG_BAD_CERT as u8;
+
+/// Bind a set-up context to its transport (mbedtls's bio callbacks) and, when given, the host
+/// name mbedtls sends as SNI (it copies the name).
+///
+/// # Safety
+/// `raw` is a set-up context; `transport` must outlive it, or be detached before it is freed.
+pub(crate) unsafe fn bind(raw: RawContext, sni: Option<&core::ffi::CStr>, transport: &mut FdTransport) -> Result<()> {
+    if let Some(h) = sni {
+        // SAFETY: a set-up context (the caller's contract); `h` is NUL-terminated, copied.
+        let r = unsafe { mbedtls_sys::ssl_set_hostname(raw, h.as_ptr()) };
+        if r != 0 {
+            return Err(Error::Internal(describe(&mbedtls::Error::from(r))));
+        }
+    }
+    // SAFETY: as above; the transport outlives the context (the caller's contract).
+    unsafe {
+        mbedtls_sys::ssl_set_bio(
+            raw,
+            transport as *mut FdTransport as *mut mbedtls_sys::types::raw_types::c_void,
+            Some(bio_send),
+            Some(bio_recv),
+            None,
+        )
+    };
+    Ok(())
+}
+
+/// One of mbedtls's static strings (None for NULL or non-UTF-8).
+fn static_str(p: *const core::ffi::c_char) -> Option<&'static str> {
+    // SAFETY: mbedtls's name getters return NUL-terminated static strings (NULL checked).
+    (!p.is_null()).then(|| unsafe { core::ffi::CStr::from_ptr(p) }.to_str().ok()).flatten()
+}
+
+/// The protocol version's name ("TLSv1.2", "DTLSv1.2", ...).
+///
+/// # Safety
+/// `raw` is an established context.
+pub(crate) unsafe fn version_name(raw: RawContext) -> Option<&'static str> {
+    // SAFETY: the caller's contract; the getter returns a static string.
+    static_str(unsafe { mbedtls_sys::ssl_get_version(raw) })
+}
+
+/// The negotiated suite's name.
+///
+/// # Safety
+/// `raw` is an established context.
+pub(crate) unsafe fn suite_name(raw: RawContext) -> Option<&'static str> {
+    // SAFETY: the caller's contract; the getter returns a static string.
+    static_str(unsafe { mbedtls_sys::ssl_get_ciphersuite(raw) })
+}
+
+/// Send close_notify.
+///
+/// # Safety
+/// `raw` is a set-up context bound to its transport.
+pub(crate) unsafe fn close_notify(raw: RawContext) -> core::result::Result<(), mbedtls::Error> {
+    // SAFETY: the caller's contract.
+    let r = unsafe { mbedtls_sys::ssl_close_notify(raw) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(mbedtls::Error::from(r))
     }
 }
