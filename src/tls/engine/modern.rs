@@ -134,7 +134,7 @@ pub(crate) enum IoError {
     Failed,
 }
 
-/// The socket as the engine sees it: `tls/transport.rs` (std) or the hook table (bare metal).
+/// The socket as the engine sees it: `tls/engine/transport.rs` (std) or the hook table (bare metal).
 pub(crate) trait Transport {
     /// Bytes taken (> 0), or an error.
     fn send(&mut self, data: &[u8]) -> core::result::Result<usize, IoError>;
