@@ -8,7 +8,7 @@ use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::tls::engine::x509::PeerCert;
+use crate::tls::hostname::CertNames;
 use crate::tls::settings::Settings;
 
 /// MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE: the validity period.
@@ -29,6 +29,16 @@ pub(crate) const EXT_KEY_USAGE: u32 = 0x1000;
 pub(crate) const PATH_SIGNATURE_FLAGS: u32 = SIGNATURE_FLAGS | 0x4000 | 0x8000 | 0x10000;
 /// DER contents of id-kp-serverAuth (1.3.6.1.5.5.7.3.1).
 pub(crate) const OID_SERVER_AUTH: &[u8] = b"\x2b\x06\x01\x05\x05\x07\x03\x01";
+
+/// The certificate being verified, as the policy needs it (the engine's `PeerCert`,
+/// src/tls/engine/x509.rs, implements it).
+pub trait CertView {
+    /// The names the certificate was issued for.
+    fn names(&self) -> CertNames;
+    /// keyUsage / extendedKeyUsage findings (KEY_USAGE, EXT_KEY_USAGE) for a server leaf whose key
+    /// exchange is not known.
+    fn usage_flags(&self) -> u32;
+}
 
 pub struct VerifyPolicy {
     ignored: u32,
@@ -76,8 +86,8 @@ impl VerifyPolicy {
         *self.hostname.lock() = host;
     }
 
-    /// mbedtls's own name finding is replaced by ours (see src/tls/hostname.rs; the certificate is the engine's `PeerCert`).
-    fn name_flags(&self, depth: c_int, crt: Option<&PeerCert<'_>>, flags: u32) -> u32 {
+    /// mbedtls's own name finding is replaced by ours (see src/tls/hostname.rs; the certificate is a `CertView`).
+    fn name_flags(&self, depth: c_int, crt: Option<&dyn CertView>, flags: u32) -> u32 {
         let flags = flags & !CN_MISMATCH;
         match (depth, crt, self.hostname.lock().as_deref()) {
             (0, Some(crt), Some(host)) if !crt.names().matches(host) => flags | CN_MISMATCH,
@@ -109,7 +119,7 @@ impl VerifyPolicy {
 
     /// One verify-callback call: the flags that remain for this certificate, and whether the
     /// whole verification must be refused right now (a renegotiation with unforgiven findings).
-    pub(crate) fn on_certificate(&self, depth: c_int, crt: Option<&PeerCert<'_>>, flags: u32) -> (u32, bool) {
+    pub(crate) fn on_certificate(&self, depth: c_int, crt: Option<&dyn CertView>, flags: u32) -> (u32, bool) {
         let found = self.name_flags(depth, crt, flags);
         let remaining = self.apply(depth, found);
         let so_far = self.current.fetch_or(remaining, Ordering::Relaxed) | remaining;

@@ -11,21 +11,20 @@ use mbedtls::ssl::Context;
 use crate::prelude::*;
 use crate::tls::boundary::catch_status_panic;
 use crate::tls::hostname::CertNames;
-use crate::tls::verify::{VerifyPolicy, EXT_KEY_USAGE, KEY_USAGE, OID_SERVER_AUTH};
+use crate::tls::verify::{CertView, VerifyPolicy, EXT_KEY_USAGE, KEY_USAGE, OID_SERVER_AUTH};
 
 /// The certificate the engine is verifying, as the verification policy sees it.
 pub struct PeerCert<'a>(&'a mbedtls_sys::x509_crt);
 
-impl PeerCert<'_> {
-    /// The names the certificate was issued for.
-    pub fn names(&self) -> CertNames {
+impl CertView for PeerCert<'_> {
+    fn names(&self) -> CertNames {
         // SAFETY: a certificate mbedtls parsed (the one it is verifying).
         unsafe { CertNames::from_crt(self.0) }
     }
 
-    /// keyUsage / extendedKeyUsage findings for a server leaf whose key exchange is not known: the
-    /// leaf must be usable for serverAuth, and its keyUsage (if any) must allow some TLS server use.
-    pub fn usage_flags(&self) -> u32 {
+    /// The leaf must be usable for serverAuth, and its keyUsage (if any) must allow some TLS
+    /// server use.
+    fn usage_flags(&self) -> u32 {
         let crt = self.0;
         // SAFETY: read-only queries on a parsed certificate.
         unsafe {
@@ -63,7 +62,7 @@ unsafe extern "C" fn verify_bridge(data: *mut c_void, crt: *mut mbedtls_sys::x50
         };
         // SAFETY: crt is the certificate mbedtls is verifying (or NULL).
         let crt = unsafe { crt.as_ref() }.map(PeerCert);
-        let (remaining, refuse) = policy.on_certificate(depth, crt.as_ref(), *flags);
+        let (remaining, refuse) = policy.on_certificate(depth, crt.as_ref().map(|c| c as &dyn CertView), *flags);
         *flags = remaining;
         // Not X509_CERT_VERIFY_FAILED: under authmode Optional mbedtls would ignore that one.
         if refuse {
