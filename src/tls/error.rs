@@ -60,8 +60,7 @@ pub fn alert_text(desc: Option<u8>) -> String {
     }
 }
 
-// The engine's text for its errors (mbedtls's text and code), and `Error::from_handshake`/
-// `from_read`/`from_write`: src/tls/engine/errors.rs.
-pub use crate::tls::engine::errors::describe;
+// The engine's text for its errors (`describe`, mbedtls's text and code) and the classification
+// `Error::from_handshake`/`from_read`/`from_write`: src/tls/engine/errors.rs.
 
 pub type Result<T> = core::result::Result<T, Error>;

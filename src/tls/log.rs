@@ -156,7 +156,7 @@ pub fn set(cb: ql_ssl_log_cb, max_level: c_int, arg: *mut c_void) {
     {
         // SAFETY: sets mbedtls's global debug threshold (an int it reads before each debug line);
         // done under the sink's lock so that concurrent registrations leave matching values.
-        unsafe { crate::tls::engine::debug::set_threshold(mbedtls_threshold(max_level)) };
+        unsafe { crate::tls::engine::set_debug_threshold(mbedtls_threshold(max_level)) };
     }
     drop(sink);
 }

@@ -51,13 +51,3 @@ unsafe extern "C" fn mbedtls_debug(
         emit(level, format_args!("mbedtls {file}:{line}: {text}"));
     });
 }
-
-/// Set mbedtls's global debug threshold.
-///
-/// # Safety
-/// Writes mbedtls's global threshold (a plain int); the caller serialises concurrent setters.
-#[cfg(any(feature = "std", feature = "tls-debug"))]
-pub unsafe fn set_threshold(threshold: c_int) {
-    // SAFETY: a plain store into mbedtls's global; serialised by the caller.
-    unsafe { mbedtls_sys::debug_set_threshold(threshold) };
-}

@@ -15,7 +15,8 @@ use crate::prelude::*;
 use crate::platform::sync::{Lazy, Mutex};
 use crate::tls::certs;
 use crate::tls::ciphers;
-use crate::tls::error::{describe, Error, Result};
+use crate::tls::engine::errors::describe;
+use crate::tls::error::{Error, Result};
 use crate::tls::rng::SharedRng;
 use crate::tls::settings::{CipherChoice, Settings};
 use crate::tls::transport::{bio_recv, bio_send, FdTransport};
@@ -508,8 +509,11 @@ pub(crate) unsafe fn bind(raw: RawContext, sni: Option<&core::ffi::CStr>, transp
 }
 
 /// One of mbedtls's static strings (None for NULL or non-UTF-8).
-fn static_str(p: *const core::ffi::c_char) -> Option<&'static str> {
-    // SAFETY: mbedtls's name getters return NUL-terminated static strings (NULL checked).
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated string that lives for the whole program.
+unsafe fn static_str(p: *const core::ffi::c_char) -> Option<&'static str> {
+    // SAFETY: NULL is checked; otherwise a static NUL-terminated string (the caller's contract).
     (!p.is_null()).then(|| unsafe { core::ffi::CStr::from_ptr(p) }.to_str().ok()).flatten()
 }
 
@@ -518,8 +522,8 @@ fn static_str(p: *const core::ffi::c_char) -> Option<&'static str> {
 /// # Safety
 /// `raw` is an established context.
 pub(crate) unsafe fn version_name(raw: RawContext) -> Option<&'static str> {
-    // SAFETY: the caller's contract; the getter returns a static string.
-    static_str(unsafe { mbedtls_sys::ssl_get_version(raw) })
+    // SAFETY: the caller's contract; mbedtls's getter returns one of its static strings.
+    unsafe { static_str(mbedtls_sys::ssl_get_version(raw)) }
 }
 
 /// The negotiated suite's name.
@@ -527,8 +531,8 @@ pub(crate) unsafe fn version_name(raw: RawContext) -> Option<&'static str> {
 /// # Safety
 /// `raw` is an established context.
 pub(crate) unsafe fn suite_name(raw: RawContext) -> Option<&'static str> {
-    // SAFETY: the caller's contract; the getter returns a static string.
-    static_str(unsafe { mbedtls_sys::ssl_get_ciphersuite(raw) })
+    // SAFETY: the caller's contract; mbedtls's getter returns one of its static strings.
+    unsafe { static_str(mbedtls_sys::ssl_get_ciphersuite(raw)) }
 }
 
 /// Send close_notify.

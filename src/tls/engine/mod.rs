@@ -36,3 +36,14 @@ pub mod transport;
 pub mod x509;
 
 pub(crate) use mbedtls28::*;
+
+/// Set mbedtls's global debug threshold (here, not in `debug.rs`, which uses the log: the log
+/// calls this, so no import circle).
+///
+/// # Safety
+/// Writes mbedtls's global threshold (a plain int); the caller serialises concurrent setters.
+#[cfg(any(feature = "std", feature = "tls-debug"))]
+pub unsafe fn set_debug_threshold(threshold: core::ffi::c_int) {
+    // SAFETY: a plain store into mbedtls's global; serialised by the caller.
+    unsafe { mbedtls_sys::debug_set_threshold(threshold) };
+}
