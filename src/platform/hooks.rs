@@ -10,7 +10,6 @@
 //! call `task_yield` while they wait.
 
 use alloc::string::String;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
 use core::ffi::{c_int, c_uchar, c_void, CStr};
@@ -18,7 +17,6 @@ use core::fmt::Write;
 use core::ops::{Add, Sub};
 use core::time::Duration;
 
-use mbedtls::rng::EntropyCallback;
 
 use super::{Dir, IoErr, MemOrigin, NotUsable, SocketKind};
 use crate::abi::*;
@@ -373,25 +371,15 @@ pub unsafe fn c_free(p: *mut c_void) {
 
 // ---- entropy, fork -------------------------------------------------------------------------------------
 
-/// The `entropy` hook as an mbedtls entropy source.
-pub struct HookEntropy;
-
-impl EntropyCallback for HookEntropy {
-    unsafe extern "C" fn call(_user_data: *mut mbedtls_sys::types::raw_types::c_void, data: *mut c_uchar, len: usize) -> c_int {
-        match hooks().and_then(|h| h.entropy) {
-            // SAFETY: mbedtls passes `len` writable bytes at `data`.
-            Some(f) if unsafe { f(data, len) } == 0 => 0,
-            _ => mbedtls_sys::ERR_ENTROPY_SOURCE_FAILED,
-        }
-    }
-
-    fn data_ptr(&self) -> *mut mbedtls_sys::types::raw_types::c_void {
-        core::ptr::null_mut()
-    }
-}
-
-pub fn entropy_source() -> Result<Arc<HookEntropy>> {
-    Ok(Arc::new(HookEntropy))
+/// Fill `len` bytes at `data` from the `entropy` hook; false when there is no hook or it failed.
+///
+/// # Safety
+/// `data` must be valid for `len` bytes of writes.
+pub unsafe fn fill_entropy(data: *mut c_uchar, len: usize) -> bool {
+    let Some(f) = hooks().and_then(|h| h.entropy) else { return false };
+    // SAFETY: `len` writable bytes at `data` (this function's contract).
+    let status = unsafe { f(data, len) };
+    status == 0
 }
 
 /// No processes on bare metal.

@@ -6,7 +6,6 @@ use core::ffi::{c_int, c_void, CStr};
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::string::String;
-use std::sync::Arc;
 use std::vec::Vec;
 
 pub use std::time::Instant;
@@ -14,7 +13,6 @@ pub use std::time::Instant;
 /// mbedtls checks certificate validity periods against the time of day (`time` feature).
 pub const HAS_CALENDAR: bool = true;
 
-use mbedtls::rng::OsEntropy;
 
 use super::{Dir, IoErr, MemOrigin, NotUsable, SocketKind};
 use crate::error::{Error, Result};
@@ -382,10 +380,7 @@ pub unsafe fn c_free(p: *mut c_void) {
 
 // ---- entropy, fork ------------------------------------------------------------------------------
 
-/// The entropy source the shared CTR_DRBG is seeded from.
-pub fn entropy_source() -> Result<Arc<OsEntropy>> {
-    Ok(Arc::new(OsEntropy::new()))
-}
+// Entropy: the OS's, gathered by the engine itself (src/tls/engine/rng.rs).
 
 /// Run `child` in the child after every `fork()` (it must be async-signal-safe).
 pub fn on_fork(child: extern "C" fn()) {

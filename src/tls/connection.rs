@@ -22,13 +22,13 @@ use crate::tls::engine;
 #[cfg(feature = "tls13")]
 use crate::tls::engine_modern::{self, ModernConnection, Step as ModernStep};
 use crate::tls::settings::{Settings, TimeoutHook, MAX_HOSTNAME};
-use crate::error::{alert_text, describe, Error, Result};
+use crate::error::{alert_text, Error, Result};
 use crate::gate::WaitPlan;
 use crate::log::qlog;
 use crate::session::{self, CachedSession, SessionKey};
 use crate::sockcheck;
 use crate::timer::{DtlsTimer, TimerState};
-use crate::transport::{bio_recv, bio_send, FdTransport, SocketEvent};
+use crate::transport::{FdTransport, SocketEvent};
 use crate::verify::VerifyPolicy;
 
 /// Most bytes one `ql_ssl_write` takes: one TLS record's plaintext.
@@ -377,24 +377,11 @@ impl Connection {
         // Datagrams must keep their boundaries; only a stream's flights are collected.
         transport.set_coalescing(!s.dtls);
         transport.set_datagram(s.dtls);
-        let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut().expect("context exists after setup").into();
+        let raw: engine::RawContext = self.tls.as_mut().expect("context exists after setup").into();
         // SAFETY: `raw` is our set-up context; the transport box lives in `self` next to the
         // context and is only dropped after it (field order, and Drop detaches it first).
         unsafe {
-            if let Some(h) = self.mbedtls_hostname(s) {
-                // mbedtls copies the name.
-                let r = mbedtls_sys::ssl_set_hostname(raw, h.as_ptr());
-                if r != 0 {
-                    return Err(Error::Internal(describe(&mbedtls::Error::from(r))));
-                }
-            }
-            mbedtls_sys::ssl_set_bio(
-                raw,
-                &mut *transport as *mut FdTransport as *mut mbedtls_sys::types::raw_types::c_void,
-                Some(bio_send),
-                Some(bio_recv),
-                None,
-            );
+            engine::bind(raw, self.mbedtls_hostname(s).map(|h| h.as_c_str()), &mut transport)?;
             if let Some(k) = &self.cache_key {
                 self.offered_session = session::offer(k, raw);
                 qlog!(DEBUG, "fd {fd}: {}", if self.offered_session { "offering a cached session" } else { "no cached session" });
@@ -442,7 +429,7 @@ impl Connection {
     fn step(&mut self) -> core::result::Result<(), mbedtls::Error> {
         let dtls = self.settings.as_ref().is_some_and(|s| s.dtls);
         let tls = self.tls.as_mut().expect("context exists after setup");
-        let raw: *mut mbedtls_sys::ssl_context = tls.into();
+        let raw: engine::RawContext = tls.into();
         let mut progress = engine::Progress::new(dtls, self.chain_judged);
         // Bounded: a TLS 1.2 handshake has fewer than 20 states; each outcome but the one
         // certificate report advances at least one. Dropped DTLS records do not count here: each
@@ -456,7 +443,7 @@ impl Connection {
                     if let Some(policy) = &self.policy {
                         if policy.judge(verify_flags) != 0 {
                             // SAFETY: as above.
-                            unsafe { engine::send_fatal_alert(raw, mbedtls_sys::SSL_ALERT_MSG_BAD_CERT as u8) };
+                            unsafe { engine::send_fatal_alert(raw, engine::ALERT_BAD_CERTIFICATE) };
                             return Err(codes::X509CertVerifyFailed.into());
                         }
                     }
@@ -475,14 +462,11 @@ impl Connection {
 
     fn after_established(&mut self) {
         let tls = self.tls.as_mut().expect("context exists when established");
-        let raw: *mut mbedtls_sys::ssl_context = tls.into();
+        let raw: engine::RawContext = tls.into();
         qlog!(INFO, "fd {}: handshake done: {}", self.fd.unwrap_or(-1), {
-            // SAFETY: as above; both return static strings of mbedtls (never NULL).
-            let (version, suite) = unsafe { (mbedtls_sys::ssl_get_version(raw), mbedtls_sys::ssl_get_ciphersuite(raw)) };
-            let text = |p: *const core::ffi::c_char| {
-                // SAFETY: NUL-terminated static strings (checked for NULL).
-                if p.is_null() { "?" } else { unsafe { core::ffi::CStr::from_ptr(p) }.to_str().unwrap_or("?") }
-            };
+            // SAFETY: as above.
+            let (version, suite) = unsafe { (engine::version_name(raw), engine::suite_name(raw)) };
+            let text = |n: Option<&'static str>| n.unwrap_or("?");
             format!("{}, {}, {}", text(version), text(suite), if self.resumed { "session resumed" } else { "full handshake" })
         });
         self.offered_session = false;
@@ -499,7 +483,7 @@ impl Connection {
         if e.high_level() != Some(codes::SslFatalAlertMessage) {
             return None;
         }
-        let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut()?.into();
+        let raw: engine::RawContext = self.tls.as_mut()?.into();
         // SAFETY: our context, whose last call returned MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE.
         Some(unsafe { engine::received_alert(raw) })
     }
@@ -644,7 +628,7 @@ impl Connection {
         if self.phase != Phase::Established || self.peer_closed || s.dtls || s.renegotiation || buf.is_empty() {
             return None;
         }
-        let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut()?.into();
+        let raw: engine::RawContext = self.tls.as_mut()?.into();
         // SAFETY: our established context, under the connection's lock like every call; buf is
         // writable for its length.
         unsafe { engine::read_decrypted(raw, buf) }
@@ -796,13 +780,15 @@ impl Connection {
         }
         let tls = self.established()?;
         // SAFETY: the context is set up and bound to its transport.
-        let r = unsafe { mbedtls_sys::ssl_close_notify(tls.into()) };
-        if r == 0 {
-            qlog!(INFO, "fd {}: close_notify sent", self.fd.unwrap_or(-1));
-            self.phase = Phase::Closed;
-            return Ok(());
-        }
-        let err = Error::from_write(&mbedtls::Error::from(r));
+        let e = match unsafe { engine::close_notify(tls.into()) } {
+            Ok(()) => {
+                qlog!(INFO, "fd {}: close_notify sent", self.fd.unwrap_or(-1));
+                self.phase = Phase::Closed;
+                return Ok(());
+            }
+            Err(e) => e,
+        };
+        let err = Error::from_write(&e);
         if !matches!(err, Error::WantRead | Error::WantWrite) {
             self.phase = Phase::Closed;
         }
@@ -818,11 +804,9 @@ impl Connection {
         if let Some(m) = self.modern.as_ref() {
             return m.protocol_version();
         }
-        let raw: *mut mbedtls_sys::ssl_context = self.tls.as_mut()?.into();
-        // SAFETY: an established context; mbedtls returns one of its static strings.
-        let p = unsafe { mbedtls_sys::ssl_get_version(raw) };
-        // SAFETY: NUL-terminated static string (checked for NULL).
-        (!p.is_null()).then(|| unsafe { core::ffi::CStr::from_ptr(p) }.to_str().ok()).flatten()
+        let raw: engine::RawContext = self.tls.as_mut()?.into();
+        // SAFETY: an established context.
+        unsafe { engine::version_name(raw) }
     }
 
     /// The negotiated cipher-suite id, once established.
@@ -857,7 +841,7 @@ impl Drop for Connection {
         // transport to refuse it. mbedtls writes that alert only in the HANDSHAKE_OVER state, and
         // mbedtls_ssl_free does not look at the state: leaving that state skips the wasted record.
         if let Some(tls) = self.tls.as_mut() {
-            let raw: *mut mbedtls_sys::ssl_context = tls.into();
+            let raw: engine::RawContext = tls.into();
             // SAFETY: our context, freed right below; nothing else reads the state in between.
             unsafe { engine::skip_close_notify_on_free(raw) };
         }

@@ -12,12 +12,6 @@ use core::net::IpAddr;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// ASN.1 context-specific tags of GeneralName in a SubjectAltName.
-const SAN_DNS: i32 = 0x82;
-const SAN_IP: i32 = 0x87;
-/// OID 2.5.4.3 (commonName).
-const OID_CN: [u8; 3] = [0x55, 0x04, 0x03];
-
 fn dns_matches(pattern: &[u8], host: &str) -> bool {
     let Ok(pattern) = core::str::from_utf8(pattern) else { return false };
     let (p, h) = (pattern.to_ascii_lowercase(), host.trim_end_matches('.').to_ascii_lowercase());
@@ -39,7 +33,8 @@ fn ip_bytes(ip: &IpAddr) -> Vec<u8> {
     }
 }
 
-/// The name entries of a certificate, as (kind, bytes).
+/// The name entries of a certificate, as (kind, bytes). The engine reads them out of its parsed
+/// certificate (`CertNames::from_crt`, src/tls/engine/x509.rs).
 pub struct CertNames {
     pub dns: Vec<Vec<u8>>,
     pub ips: Vec<Vec<u8>>,
@@ -47,43 +42,6 @@ pub struct CertNames {
 }
 
 impl CertNames {
-    /// Read the names out of a parsed certificate.
-    ///
-    /// # Safety
-    /// `crt` must be a certificate parsed by mbedtls.
-    pub unsafe fn from_crt(crt: &mbedtls_sys::x509_crt) -> CertNames {
-        let mut names = CertNames { dns: Vec::new(), ips: Vec::new(), cns: Vec::new() };
-        let bytes = |b: &mbedtls_sys::asn1_buf| -> Vec<u8> {
-            if b.p.is_null() {
-                Vec::new()
-            } else {
-                // SAFETY: an ASN.1 buffer of a parsed certificate: `len` bytes at `p`.
-                unsafe { core::slice::from_raw_parts(b.p, b.len) }.to_vec()
-            }
-        };
-        let mut seq: *const mbedtls_sys::x509_sequence = &crt.subject_alt_names;
-        // SAFETY: the SAN list of a parsed certificate: NULL-terminated, owned by `crt`.
-        while let Some(s) = unsafe { seq.as_ref() } {
-            if s.buf.len > 0 {
-                match s.buf.tag {
-                    SAN_DNS => names.dns.push(bytes(&s.buf)),
-                    SAN_IP => names.ips.push(bytes(&s.buf)),
-                    _ => {}
-                }
-            }
-            seq = s.next;
-        }
-        let mut n: *const mbedtls_sys::x509_name = &crt.subject;
-        // SAFETY: the subject name list of a parsed certificate: NULL-terminated, owned by `crt`.
-        while let Some(name) = unsafe { n.as_ref() } {
-            if bytes(&name.oid) == OID_CN {
-                names.cns.push(bytes(&name.val));
-            }
-            n = name.next;
-        }
-        names
-    }
-
     /// True when `host` is a name this certificate was issued for.
     pub fn matches(&self, host: &str) -> bool {
         let host_ip = host.parse::<IpAddr>().ok();

@@ -139,55 +139,11 @@ fn mbedtls_threshold(max_level: c_int) -> c_int {
 
 /// True when configs built now get mbedtls's debug hook: the log is at DEBUG or VERBOSE and mbedtls
 /// has debug output (Linux; bare metal with `tls-debug`). Part of the shared-config key
-/// (src/tls/engine.rs), so a config without the hook is never handed to a context set up while
+/// (src/tls/engine/mbedtls28.rs), so a config without the hook is never handed to a context set up while
 /// debugging, and while the log is below DEBUG no config has it: mbedtls's debug functions, which
 /// it calls at every debug site either way, then return at their first test.
 pub fn mbedtls_debug_wanted() -> bool {
     cfg!(any(feature = "std", feature = "tls-debug")) && enabled(QL_SSL_LOG_DEBUG)
-}
-
-/// Install the debug hook on a config being built (where mbedtls has debug output).
-///
-/// # Safety
-/// `cfg` must point to an initialised mbedtls config the caller is building.
-#[cfg(any(feature = "std", feature = "tls-debug"))]
-pub unsafe fn install_mbedtls_debug(cfg: *mut mbedtls_sys::ssl_config) {
-    // SAFETY: plain setter on a config the caller owns and is building; the hook takes no context
-    // pointer (NULL), so it is valid for every context that shares the config.
-    unsafe { mbedtls_sys::ssl_conf_dbg(cfg, Some(mbedtls_debug), core::ptr::null_mut()) };
-}
-
-/// Bare metal without `tls-debug`: no mbedtls debug output (not reached: `mbedtls_debug_wanted`
-/// is false).
-///
-/// # Safety
-/// Nothing is done with `_cfg`.
-#[cfg(not(any(feature = "std", feature = "tls-debug")))]
-pub unsafe fn install_mbedtls_debug(_cfg: *mut mbedtls_sys::ssl_config) {}
-
-/// mbedtls's debug hook: `file:line: text` at DEBUG (mbedtls levels 1-2) or VERBOSE (3-4).
-#[cfg(any(feature = "std", feature = "tls-debug"))]
-unsafe extern "C" fn mbedtls_debug(
-    _ctx: *mut mbedtls_sys::types::raw_types::c_void,
-    mbed_level: c_int,
-    file: *const c_char,
-    line: c_int,
-    text: *const c_char,
-) {
-    let level = if mbed_level <= 2 { QL_SSL_LOG_DEBUG } else { QL_SSL_LOG_VERBOSE };
-    if !enabled(level) {
-        return;
-    }
-    let _ = crate::platform::catch(|| {
-        // SAFETY: mbedtls passes NUL-terminated strings (__FILE__ and its formatted line), valid
-        // for the call; NULL is checked.
-        let (file, text) = unsafe {
-            let s = |p: *const c_char| if p.is_null() { "" } else { core::ffi::CStr::from_ptr(p).to_str().unwrap_or("?") };
-            (s(file), s(text))
-        };
-        let file = file.rsplit('/').next().unwrap_or(file);
-        emit(level, format_args!("mbedtls {file}:{line}: {text}"));
-    });
 }
 
 /// Register `cb` (NULL: log off) for every message up to `max_level`.
@@ -200,7 +156,7 @@ pub fn set(cb: ql_ssl_log_cb, max_level: c_int, arg: *mut c_void) {
     {
         // SAFETY: sets mbedtls's global debug threshold (an int it reads before each debug line);
         // done under the sink's lock so that concurrent registrations leave matching values.
-        unsafe { mbedtls_sys::debug_set_threshold(mbedtls_threshold(max_level)) };
+        unsafe { crate::tls::engine::set_debug_threshold(mbedtls_threshold(max_level)) };
     }
     drop(sink);
 }

@@ -1,26 +1,23 @@
 //! The TLS core: settings, the connection state machine, verification, sessions, certificate
 //! loading, transport and timers. It does not speak C.
 
-pub mod boundary;
-pub mod certs;
-pub mod ciphers;
 pub mod clock;
 pub mod connection;
 pub mod context;
 pub mod engine;
-#[cfg(feature = "tls13")]
-pub mod engine_modern;
 pub mod error;
 pub mod gate;
 pub mod handle;
 pub mod hostname;
-#[cfg(any(feature = "std", feature = "keylog"))]
-pub mod keylog;
 pub mod log;
-pub mod rng;
-pub mod session;
 pub mod settings;
 pub mod sockcheck;
-pub mod timer;
-pub mod transport;
 pub mod verify;
+
+// The engine's bridges under their old core paths (`crate::tls::transport`, `crate::transport`):
+// they live in `engine/` because they name mbedtls; callers above the seam use their typed API.
+pub use engine::{boundary, certs, ciphers, rng, session, timer, transport};
+#[cfg(any(feature = "std", feature = "keylog"))]
+pub use engine::keylog;
+#[cfg(feature = "tls13")]
+pub use engine::modern as engine_modern;

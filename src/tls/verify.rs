@@ -3,20 +3,14 @@
 //! remembers what it saw so the application can ask why a handshake failed.
 
 use core::ffi::c_int;
-// mbedtls-sys's own c_void (not core's on no_std targets): the callback signatures use it.
-use mbedtls_sys::types::raw_types::c_void;
-use alloc::sync::Arc;
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use mbedtls::ssl::Context;
-
 use crate::tls::clock::{validity_findings, CertTime, ValidityClock};
+use crate::tls::hostname::CertNames;
 use crate::tls::settings::Settings;
-use crate::hostname::CertNames;
-use crate::tls::boundary::catch_status_panic;
 
 /// MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE: the validity period.
 pub(crate) const VALIDITY_FLAGS: u32 = 0x01 | 0x200;
@@ -25,8 +19,8 @@ pub(crate) const CN_MISMATCH: u32 = 0x04;
 /// MBEDTLS_X509_BADCERT_NOT_TRUSTED: the chain does not verify up to a trusted CA (bad or unknown signer).
 pub(crate) const SIGNATURE_FLAGS: u32 = 0x08;
 /// MBEDTLS_X509_BADCERT_KEY_USAGE / _EXT_KEY_USAGE (checked by mbedtls after the verify callback).
-const KEY_USAGE: u32 = 0x800;
-const EXT_KEY_USAGE: u32 = 0x1000;
+pub(crate) const KEY_USAGE: u32 = 0x800;
+pub(crate) const EXT_KEY_USAGE: u32 = 0x1000;
 /// The findings that say a link of the path from the leaf to a trusted CA is not an acceptable
 /// signature: NOT_TRUSTED (unknown or wrong signer, a parent that is not a CA or breaks a path
 /// length), BAD_MD, BAD_PK and BAD_KEY (a signature the certificate profile refuses). mbedtls
@@ -35,7 +29,19 @@ const EXT_KEY_USAGE: u32 = 0x1000;
 /// never forgives these: appending certificates must not buy an attacker anything.
 pub(crate) const PATH_SIGNATURE_FLAGS: u32 = SIGNATURE_FLAGS | 0x4000 | 0x8000 | 0x10000;
 /// DER contents of id-kp-serverAuth (1.3.6.1.5.5.7.3.1).
-const OID_SERVER_AUTH: &[u8] = b"\x2b\x06\x01\x05\x05\x07\x03\x01";
+pub(crate) const OID_SERVER_AUTH: &[u8] = b"\x2b\x06\x01\x05\x05\x07\x03\x01";
+
+/// The certificate being verified, as the policy needs it (the engine's `PeerCert`,
+/// src/tls/engine/x509.rs, implements it).
+pub trait CertView {
+    /// The names the certificate was issued for.
+    fn names(&self) -> CertNames;
+    /// keyUsage / extendedKeyUsage findings (KEY_USAGE, EXT_KEY_USAGE) for a server leaf whose key
+    /// exchange is not known.
+    fn usage_flags(&self) -> u32;
+    /// The validity period (notBefore, notAfter), for a check against a clock other than the host's.
+    fn validity(&self) -> (CertTime, CertTime);
+}
 
 pub struct VerifyPolicy {
     ignored: u32,
@@ -89,23 +95,22 @@ impl VerifyPolicy {
         *self.hostname.lock() = host;
     }
 
-    /// mbedtls's own name finding is replaced by ours (see src/tls/hostname.rs).
-    fn name_flags(&self, depth: c_int, crt: Option<&mbedtls_sys::x509_crt>, flags: u32) -> u32 {
+    /// mbedtls's own name finding is replaced by ours (see src/tls/hostname.rs; the certificate is a `CertView`).
+    fn name_flags(&self, depth: c_int, crt: Option<&dyn CertView>, flags: u32) -> u32 {
         let flags = flags & !CN_MISMATCH;
         match (depth, crt, self.hostname.lock().as_deref()) {
-            // SAFETY: crt is the certificate mbedtls is verifying.
-            (0, Some(crt), Some(host)) if !unsafe { CertNames::from_crt(crt) }.matches(host) => flags | CN_MISMATCH,
+            (0, Some(crt), Some(host)) if !crt.names().matches(host) => flags | CN_MISMATCH,
             _ => flags,
         }
     }
 
     /// mbedtls's validity findings (against the host clock) replaced by findings against the
     /// policy's clock, when it has one.
-    fn clock_flags(&self, crt: Option<&mbedtls_sys::x509_crt>, flags: u32) -> u32 {
+    fn clock_flags(&self, crt: Option<&dyn CertView>, flags: u32) -> u32 {
         match (self.clock, crt) {
             (ValidityClock::At(now), Some(crt)) => {
-                let time = |t: &mbedtls_sys::x509_time| CertTime { year: t.year, mon: t.mon, day: t.day, hour: t.hour, min: t.min, sec: t.sec };
-                (flags & !VALIDITY_FLAGS) | validity_findings(now, time(&crt.valid_from), time(&crt.valid_to))
+                let (from, to) = crt.validity();
+                (flags & !VALIDITY_FLAGS) | validity_findings(now, from, to)
             }
             _ => flags,
         }
@@ -135,7 +140,7 @@ impl VerifyPolicy {
 
     /// One verify-callback call: the flags that remain for this certificate, and whether the
     /// whole verification must be refused right now (a renegotiation with unforgiven findings).
-    fn on_certificate(&self, depth: c_int, crt: Option<&mbedtls_sys::x509_crt>, flags: u32) -> (u32, bool) {
+    pub(crate) fn on_certificate(&self, depth: c_int, crt: Option<&dyn CertView>, flags: u32) -> (u32, bool) {
         let found = self.name_flags(depth, crt, self.clock_flags(crt, flags));
         let remaining = self.apply(depth, found);
         let so_far = self.current.fetch_or(remaining, Ordering::Relaxed) | remaining;
@@ -152,7 +157,7 @@ impl VerifyPolicy {
         // authmode Optional, so they are made here. mbedtls keeps the leaf byte-identical across
         // renegotiation, so extendedKeyUsage cannot change; keyUsage depends on the new key
         // exchange, which is not known here: the leaf must allow one a TLS server can use.
-        let usage = crt.map_or(0, |c| self.apply(0, usage_flags(c)));
+        let usage = crt.map_or(0, |c| self.apply(0, c.usage_flags()));
         (remaining, so_far | usage != 0)
     }
 
@@ -171,52 +176,7 @@ impl VerifyPolicy {
         let left = self.unforgiven_flags();
         (left != 0).then(|| format!("certificate verification failed: {}", describe_flags(left)))
     }
-
-    /// Register as the verify callback of one context (not of its config, which contexts may
-    /// share). `self` must outlive the context.
-    pub fn install<T>(self: &Arc<Self>, ctx: &mut Context<T>) {
-        let data = Arc::as_ptr(self) as *mut c_void;
-        // SAFETY: the connection keeps the Arc alive as long as its mbedtls context.
-        unsafe { mbedtls_sys::ssl_set_verify(ctx.into(), Some(verify_bridge), data) };
-    }
-}
-
-unsafe extern "C" fn verify_bridge(data: *mut c_void, crt: *mut mbedtls_sys::x509_crt, depth: c_int, flags: *mut u32) -> c_int {
-    catch_status_panic(mbedtls_sys::ERR_X509_FATAL_ERROR, || {
-        // SAFETY: data is the policy registered in install(); flags is mbedtls's out-parameter.
-        let (Some(policy), Some(flags)) = (unsafe { (data as *const VerifyPolicy).as_ref() }, unsafe { flags.as_mut() }) else {
-            return mbedtls_sys::ERR_X509_FATAL_ERROR;
-        };
-        // SAFETY: crt is the certificate mbedtls is verifying (or NULL).
-        let (remaining, refuse) = policy.on_certificate(depth, unsafe { crt.as_ref() }, *flags);
-        *flags = remaining;
-        // Not X509_CERT_VERIFY_FAILED: under authmode Optional mbedtls would ignore that one.
-        if refuse {
-            mbedtls_sys::ERR_SSL_PEER_VERIFY_FAILED
-        } else {
-            0
-        }
-    })
-}
-
-/// keyUsage / extendedKeyUsage findings for a server leaf whose key exchange is not known: the
-/// leaf must be usable for serverAuth, and its keyUsage (if any) must allow some TLS server use.
-fn usage_flags(crt: &mbedtls_sys::x509_crt) -> u32 {
-    // SAFETY: read-only queries on a parsed certificate.
-    unsafe {
-        let mut flags = 0;
-        let usable = [mbedtls_sys::X509_KU_DIGITAL_SIGNATURE, mbedtls_sys::X509_KU_KEY_ENCIPHERMENT, mbedtls_sys::X509_KU_KEY_AGREEMENT]
-            .iter()
-            .any(|&ku| mbedtls_sys::x509_crt_check_key_usage(crt, ku as _) == 0);
-        if !usable {
-            flags |= KEY_USAGE;
-        }
-        let eku = mbedtls_sys::x509_crt_check_extended_key_usage(crt, OID_SERVER_AUTH.as_ptr() as *const _, OID_SERVER_AUTH.len());
-        if eku != 0 {
-            flags |= EXT_KEY_USAGE;
-        }
-        flags
-    }
+    // `install` (registering as the engine's verify callback): src/tls/engine/x509.rs.
 }
 
 /// Names of MBEDTLS_X509_BADCERT_* bits.

@@ -1,5 +1,5 @@
 //! The modern engine (feature `tls13`, prototype; docs/ENGINES.md): rustls 0.23 + ring for
-//! TLS 1.3, beside the mbedtls 2.28 engine (`engine.rs`). `connection.rs` picks it at setup when
+//! TLS 1.3, beside the mbedtls 2.28 engine (`engine/mbedtls28.rs`). `connection.rs` picks it at setup when
 //! the configuration asks for TLS 1.3 (`QL_SSL_CONF_VERSION` = `VERSION_TLS13`) and drives it
 //! through the same phases, socket transport (`transport.rs`: deadlines, non-blocking) and wait
 //! plans as the 2.28 engine. rustls's *unbuffered* client is used (the API that also exists
@@ -134,7 +134,7 @@ pub(crate) enum IoError {
     Failed,
 }
 
-/// The socket as the engine sees it: `tls/transport.rs` (std) or the hook table (bare metal).
+/// The socket as the engine sees it: `tls/engine/transport.rs` (std) or the hook table (bare metal).
 pub(crate) trait Transport {
     /// Bytes taken (> 0), or an error.
     fn send(&mut self, data: &[u8]) -> core::result::Result<usize, IoError>;

@@ -8,6 +8,7 @@ use core::ffi::{c_int, c_uchar};
 // mbedtls-sys's own c_void (not core's on no_std targets): the callback signatures use it.
 use mbedtls_sys::types::raw_types::c_void;
 use core::sync::atomic::{AtomicBool, Ordering};
+use alloc::sync::Arc;
 
 use mbedtls::rng::{CtrDrbg, RngCallback};
 
@@ -16,6 +17,38 @@ use crate::platform::{
     self,
     sync::{Lazy, Mutex},
 };
+
+/// The entropy the generator is seeded from: the OS's (mbedtls's platform source) on Linux.
+#[cfg(feature = "std")]
+fn entropy_source() -> Arc<mbedtls::rng::OsEntropy> {
+    Arc::new(mbedtls::rng::OsEntropy::new())
+}
+
+/// Bare metal: the platform's `entropy` hook.
+#[cfg(not(feature = "std"))]
+fn entropy_source() -> Arc<HookEntropy> {
+    Arc::new(HookEntropy)
+}
+
+/// The platform's `entropy` hook as an mbedtls entropy source.
+#[cfg(not(feature = "std"))]
+struct HookEntropy;
+
+#[cfg(not(feature = "std"))]
+impl mbedtls::rng::EntropyCallback for HookEntropy {
+    unsafe extern "C" fn call(_user_data: *mut c_void, data: *mut c_uchar, len: usize) -> c_int {
+        // SAFETY: mbedtls passes `len` writable bytes at `data`.
+        if unsafe { platform::fill_entropy(data, len) } {
+            0
+        } else {
+            mbedtls_sys::ERR_ENTROPY_SOURCE_FAILED
+        }
+    }
+
+    fn data_ptr(&self) -> *mut c_void {
+        core::ptr::null_mut()
+    }
+}
 
 static DRBG: Lazy<Mutex<Option<CtrDrbg>>> = Lazy::new(|| {
     // The fork handler only stores to an atomic (async-signal-safe).
@@ -37,8 +70,7 @@ impl SharedRng {
     fn fill(data: *mut c_uchar, len: usize) -> c_int {
         let mut guard = DRBG.lock();
         if guard.is_none() || FORKED.swap(false, Ordering::SeqCst) {
-            let seeded = platform::entropy_source().map_err(|_| mbedtls_sys::ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
-            match seeded.and_then(|src| CtrDrbg::new(src, None).map_err(|e| e.to_int())) {
+            match CtrDrbg::new(entropy_source(), None).map_err(|e| e.to_int()) {
                 Ok(drbg) => *guard = Some(drbg),
                 Err(code) => return code,
             }

@@ -15,9 +15,11 @@ use crate::prelude::*;
 use crate::platform::sync::{Lazy, Mutex};
 use crate::tls::certs;
 use crate::tls::ciphers;
-use crate::tls::error::{describe, Error, Result};
+use crate::tls::engine::errors::describe;
+use crate::tls::error::{Error, Result};
 use crate::tls::rng::SharedRng;
 use crate::tls::settings::{CipherChoice, Settings};
+use crate::tls::transport::{bio_recv, bio_send, FdTransport};
 
 /// TLS alert descriptions (RFC 5246 §7.2, RFC 6066, RFC 7507).
 pub(crate) fn alert_name(desc: u8) -> &'static str {
@@ -241,7 +243,7 @@ fn build_config(
     let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
     if mbedtls_debug {
         // SAFETY: `raw` is the config being built here.
-        unsafe { crate::log::install_mbedtls_debug(raw) };
+        unsafe { crate::tls::engine::debug::install(raw) };
     }
     // SAFETY: as above. (The key log exists on Linux and in bare-metal builds with `keylog`.)
     #[cfg(any(feature = "std", feature = "keylog"))]
@@ -470,5 +472,79 @@ pub(crate) unsafe fn read_decrypted(raw: *mut mbedtls_sys::ssl_context, buf: &mu
         }
         let n = mbedtls_sys::ssl_read(raw, buf.as_mut_ptr(), buf.len());
         (n > 0).then_some(n as usize)
+    }
+}
+
+/// The engine's handle on one connection's context, as the functions above and below take it
+/// (`Context::into()`).
+pub(crate) type RawContext = *mut mbedtls_sys::ssl_context;
+
+/// The bad_certificate alert (sent when the verification policy refuses the chain).
+pub(crate) const ALERT_BAD_CERTIFICATE: u8 = mbedtls_sys::SSL_ALERT_MSG_BAD_CERT as u8;
+
+/// Bind a set-up context to its transport (mbedtls's bio callbacks) and, when given, the host
+/// name mbedtls sends as SNI (it copies the name).
+///
+/// # Safety
+/// `raw` is a set-up context; `transport` must outlive it, or be detached before it is freed.
+pub(crate) unsafe fn bind(raw: RawContext, sni: Option<&core::ffi::CStr>, transport: &mut FdTransport) -> Result<()> {
+    if let Some(h) = sni {
+        // SAFETY: a set-up context (the caller's contract); `h` is NUL-terminated, copied.
+        let r = unsafe { mbedtls_sys::ssl_set_hostname(raw, h.as_ptr()) };
+        if r != 0 {
+            return Err(Error::Internal(describe(&mbedtls::Error::from(r))));
+        }
+    }
+    // SAFETY: as above; the transport outlives the context (the caller's contract).
+    unsafe {
+        mbedtls_sys::ssl_set_bio(
+            raw,
+            transport as *mut FdTransport as *mut mbedtls_sys::types::raw_types::c_void,
+            Some(bio_send),
+            Some(bio_recv),
+            None,
+        )
+    };
+    Ok(())
+}
+
+/// One of mbedtls's static strings (None for NULL or non-UTF-8).
+///
+/// # Safety
+/// `p` is NULL or a NUL-terminated string that lives for the whole program.
+unsafe fn static_str(p: *const core::ffi::c_char) -> Option<&'static str> {
+    // SAFETY: NULL is checked; otherwise a static NUL-terminated string (the caller's contract).
+    (!p.is_null()).then(|| unsafe { core::ffi::CStr::from_ptr(p) }.to_str().ok()).flatten()
+}
+
+/// The protocol version's name ("TLSv1.2", "DTLSv1.2", ...).
+///
+/// # Safety
+/// `raw` is an established context.
+pub(crate) unsafe fn version_name(raw: RawContext) -> Option<&'static str> {
+    // SAFETY: the caller's contract; mbedtls's getter returns one of its static strings.
+    unsafe { static_str(mbedtls_sys::ssl_get_version(raw)) }
+}
+
+/// The negotiated suite's name.
+///
+/// # Safety
+/// `raw` is an established context.
+pub(crate) unsafe fn suite_name(raw: RawContext) -> Option<&'static str> {
+    // SAFETY: the caller's contract; mbedtls's getter returns one of its static strings.
+    unsafe { static_str(mbedtls_sys::ssl_get_ciphersuite(raw)) }
+}
+
+/// Send close_notify.
+///
+/// # Safety
+/// `raw` is a set-up context bound to its transport.
+pub(crate) unsafe fn close_notify(raw: RawContext) -> core::result::Result<(), mbedtls::Error> {
+    // SAFETY: the caller's contract.
+    let r = unsafe { mbedtls_sys::ssl_close_notify(raw) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(mbedtls::Error::from(r))
     }
 }

@@ -16,7 +16,7 @@
 //! mbedtls 2.28 hands the master secret and both randoms to the extended key-export callback
 //! (MBEDTLS_SSL_EXPORT_KEYS) each time it derives keys, for full and resumed handshakes. The
 //! callback takes no per-context pointer (NULL): one callback fits every context that shares a
-//! cached config (src/tls/engine.rs), and the decision is the same for all configs of a process.
+//! cached config (src/tls/engine/mbedtls28.rs), and the decision is the same for all configs of a process.
 
 use core::ffi::c_int;
 

@@ -11,7 +11,8 @@ use mbedtls::pk::Pk;
 use mbedtls::x509::Certificate;
 
 use crate::tls::settings::Settings;
-use crate::error::{describe, Error, Result};
+use crate::error::{Error, Result};
+use crate::tls::engine::errors::describe;
 use crate::platform::{
     self,
     sync::{Lazy, Mutex},
