@@ -47,6 +47,9 @@ pub enum ConfigItem {
     CaCertPaths(Vec<String>),
     /// `QL_SSL_CONF_OWNCERT`: client certificate and key files.
     OwnCert { cert: String, key: String, password: Option<String> },
+    /// No client certificate files: clears what `OwnCert` set. The typed API's own item (the C API
+    /// cannot clear `QL_SSL_CONF_OWNCERT`); the AT engine's erase of `clientcert`/`clientkey`.
+    NoOwnCert,
     /// `QL_SSL_CONF_SNI`.
     Sni(bool),
     /// `QL_SSL_CONF_HS_TIMEOUT`: seconds, >= 1.
@@ -115,7 +118,7 @@ impl ConfigItem {
             ConfigItem::Ciphersuites(_) => ConfigKind::Ciphersuites,
             ConfigItem::AuthMode(_) => ConfigKind::AuthMode,
             ConfigItem::CaCertPaths(_) => ConfigKind::CaCertPaths,
-            ConfigItem::OwnCert { .. } => ConfigKind::OwnCert,
+            ConfigItem::OwnCert { .. } | ConfigItem::NoOwnCert => ConfigKind::OwnCert,
             ConfigItem::Sni(_) => ConfigKind::Sni,
             ConfigItem::HandshakeTimeout(_) => ConfigKind::HandshakeTimeout,
             ConfigItem::IgnoreLocalTime(_) => ConfigKind::IgnoreLocalTime,

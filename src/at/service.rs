@@ -247,13 +247,22 @@ impl LibService {
     }
 
     /// One half of the client certificate/key pair: stored with the other half (current or
-    /// pending), or kept pending until that arrives.
+    /// pending), or kept pending until that arrives. Erasing a half (None) clears the pair in the
+    /// library, which holds them together; the other half waits as pending for a new partner.
     fn set_client_half(&self, ctx: u8, key: ConfigKey, path: Option<&String>) -> SvcResult<()> {
-        let path = path.cloned().ok_or_else(|| invalid("a client certificate or key path cannot be cleared"))?;
         // Checks `ctx` too, before a pending slot is chosen.
         let (cur_cert, cur_key) = Self::own_cert(i32::from(ctx))?;
         let mut pending = self.pending_client.lock().unwrap_or_else(|e| e.into_inner());
         let slot = &mut pending[usize::from(ctx)];
+        let Some(path) = path.cloned() else {
+            guarded(|| contexts().set(i32::from(ctx), registry::ConfigItem::NoOwnCert))?;
+            *slot = if key == ConfigKey::ClientCert {
+                (None, slot.1.clone().or(cur_key))
+            } else {
+                (slot.0.clone().or(cur_cert), None)
+            };
+            return Ok(());
+        };
         let (cert, keyp) = if key == ConfigKey::ClientCert {
             (Some(path), slot.1.clone().or(cur_key))
         } else {

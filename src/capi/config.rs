@@ -554,6 +554,13 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
     let mut a = empty_args();
     let cstr = |s: &[u8]| CString::new(s).map_err(|_| Error::InvalidParam("string contains a NUL byte"));
     let ty = match &item {
+        ConfigItem::NoOwnCert => {
+            // The strings stay kept by the config's extras until it is freed or set again.
+            conf.own_cert_path = core::ptr::null_mut();
+            conf.own_key_path = core::ptr::null_mut();
+            conf.own_key_pwd = core::ptr::null_mut();
+            return Ok(());
+        }
         ConfigItem::Ciphersuites(ids) => {
             // Not through `set`: a Rust vector must never be taken for an adoptable malloc block.
             if ids.is_empty() || ids.len() + 1 > cipherlist::MAX_LIST {

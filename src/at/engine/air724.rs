@@ -463,8 +463,8 @@ impl Engine {
         }
         if let Some(&(_, key)) = AIR_PATH_ITEMS.iter().find(|i| i.0 == item) {
             return match value {
-                // The library takes the client certificate and key as a pair and cannot clear one
-                // half (TlsService refuses): an erase of those is refused rather than ignored.
+                // An erase of `clientcert`/`clientkey` clears the library's pair; the other half
+                // stays shown and is used again once its partner is set (TlsService::set).
                 None => set(ConfigItem::Path(key, None)),
                 Some(v) => match Self::ufs_name(Some(v)) {
                     Ok(name) => set(ConfigItem::Path(key, Some(format!("UFS:{name}")))),
