@@ -5,10 +5,14 @@ every process started here is stopped by Peers.stop_all()."""
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
+import traceback
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AT_BIN = os.environ.get("QLSSL_AT_BIN", os.path.join(ROOT, "target", "release", "qlssl-at"))
@@ -76,8 +80,7 @@ class Module:
         self.tcp_port = None
         end = time.time() + 10
         while time.time() < end:
-            self.errfile.seek(0)
-            text = self.errfile.read().decode(errors="replace")
+            text = self.stderr_text()
             if "ready" in text:
                 m = re.search(r"ready on tcp 127\.0\.0\.1:(\d+)", text)
                 if m:
@@ -87,6 +90,13 @@ class Module:
                 raise RuntimeError("qlssl-at exited: " + text)
             time.sleep(0.02)
         raise Timeout("qlssl-at never printed ready")
+
+    def stderr_text(self):
+        """What the module wrote on stderr so far. Read through a file of its own: seeking
+        self.errfile would move the offset the child writes at (it is one open file), and a line
+        the child writes in pieces would then land on top of itself."""
+        with open(self.errfile.name, "rb") as f:
+            return f.read().decode(errors="replace")
 
     def stop(self):
         """SIGTERM; returns the exit status (must be 0)."""
@@ -330,3 +340,67 @@ class QlsslServer:
             self.proc.wait(timeout=10)
         text = open(self.stats_file).read()
         return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", text)}
+
+
+def cme(final):
+    """The code of a `+CME ERROR: <n>` final line, or None."""
+    m = re.match(rb"^\+CME ERROR: (\d+)$", final)
+    return int(m.group(1)) if m else None
+
+
+class SuiteCtx:
+    """What one test gets: a work directory, the peers it starts, the modules it runs; `cleanup`
+    stops them all and checks each module exits 0 on SIGTERM. `stops`: extra stop callbacks."""
+
+    def __init__(self, base, pki):
+        self.base, self.pki = base, pki
+        self.work = tempfile.mkdtemp(dir=base)
+        self.peers = Peers(self.work)
+        self.modules = []
+        self.stops = []
+
+    def cleanup(self):
+        for stop in self.stops:
+            stop()
+        self.peers.stop_all()
+        for m in self.modules:
+            rc = m.stop()
+            assert rc == 0, "qlssl-at exit status %r on SIGTERM" % rc
+
+
+def run_suite(label, tests, make_ctx, prefix):
+    """Run `tests` (functions of one context each; `-k SUBSTRING` on the command line selects),
+    each with a fresh `make_ctx(base, pki)` and its cleanup; print PASS/FAIL lines and a summary
+    `<label>: N passed, M failed`; exit 1 when any failed. The PKI comes from scripts/gen_pki.sh."""
+    only = sys.argv[sys.argv.index("-k") + 1] if "-k" in sys.argv else None
+    base = tempfile.mkdtemp(prefix=prefix)
+    pki = os.path.join(base, "pki")
+    subprocess.run(["bash", os.path.join(ROOT, "scripts", "gen_pki.sh"), pki], check=True,
+                   stdout=subprocess.DEVNULL, timeout=120)
+    passed, failed = 0, []
+    for fn in tests:
+        if only and only not in fn.__name__:
+            continue
+        t = make_ctx(base, pki)
+        t0 = time.time()
+        try:
+            try:
+                fn(t)
+            finally:
+                t.cleanup()
+            passed += 1
+            print("PASS %s (%.1f s)" % (fn.__name__, time.time() - t0), flush=True)
+        except Exception:
+            failed.append(fn.__name__)
+            print("FAIL %s (%.1f s)" % (fn.__name__, time.time() - t0), flush=True)
+            traceback.print_exc()
+            for mod in t.modules:
+                try:
+                    print("--- qlssl-at log tail:", open(mod.log, "rb").read()[-1500:])
+                except OSError:
+                    pass
+    if failed:
+        print("%s: %d passed, %d failed: %s" % (label, passed, len(failed), " ".join(failed)))
+        sys.exit(1)
+    shutil.rmtree(base, ignore_errors=True)
+    print("%s: %d passed, 0 failed" % (label, passed))

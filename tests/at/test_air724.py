@@ -8,17 +8,14 @@ counters, the bytes that came back, exact response lines.
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from atlib import ROOT, AtClient, Module, Peers, Timeout  # noqa: E402
+from atlib import ROOT, AtClient, Module, SuiteCtx, Timeout, cme, run_suite  # noqa: E402
 
 TESTS = []
 GET = b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n"
@@ -113,14 +110,7 @@ class AirClient(AtClient):
             self.expect_state_urc = True
 
 
-class Ctx:
-    def __init__(self, base, pki):
-        self.base, self.pki = base, pki
-        self.work = tempfile.mkdtemp(dir=base)
-        self.peers = Peers(self.work)
-        self.modules = []
-        self.stops = []
-
+class Ctx(SuiteCtx):
     def client(self, cmee=1):
         m = Module(self.work, extra=("--dialect", "air724"))
         self.modules.append(m)
@@ -129,19 +119,6 @@ class Ctx:
         if cmee is not None:
             c.ok("AT+CMEE=%d" % cmee)
         return m, c
-
-    def cleanup(self):
-        for s in self.stops:
-            s()
-        self.peers.stop_all()
-        for m in self.modules:
-            rc = m.stop()
-            assert rc == 0, "qlssl-at exit status %r on SIGTERM" % rc
-
-
-def cme(final):
-    m = re.match(rb"^\+CME ERROR: (\d+)$", final)
-    return int(m.group(1)) if m else None
 
 
 def bearer(c, mux=0, qsend=0, rxget=0):
@@ -691,37 +668,7 @@ test(docs_cover_the_dialect)
 
 
 def main():
-    only = sys.argv[sys.argv.index("-k") + 1] if "-k" in sys.argv else None
-    base = tempfile.mkdtemp(prefix="qlssl-air-tests-")
-    pki = os.path.join(base, "pki")
-    subprocess.run(["bash", os.path.join(ROOT, "scripts", "gen_pki.sh"), pki], check=True, stdout=subprocess.DEVNULL)
-    passed, failed = 0, []
-    for fn in TESTS:
-        if only and only not in fn.__name__:
-            continue
-        t = Ctx(base, pki)
-        t0 = time.time()
-        try:
-            try:
-                fn(t)
-            finally:
-                t.cleanup()
-            passed += 1
-            print("PASS %s (%.1f s)" % (fn.__name__, time.time() - t0), flush=True)
-        except Exception:
-            failed.append(fn.__name__)
-            print("FAIL %s (%.1f s)" % (fn.__name__, time.time() - t0), flush=True)
-            traceback.print_exc()
-            for mod in t.modules:
-                try:
-                    print("--- qlssl-at log tail:", open(mod.log, "rb").read()[-1500:])
-                except OSError:
-                    pass
-    if failed:
-        print("air724 tests: %d passed, %d failed: %s" % (passed, len(failed), " ".join(failed)))
-        sys.exit(1)
-    shutil.rmtree(base, ignore_errors=True)
-    print("air724 tests: %d passed, 0 failed" % passed)
+    run_suite("air724 tests", TESTS, Ctx, "qlssl-air-tests-")
 
 
 if __name__ == "__main__":

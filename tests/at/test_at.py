@@ -8,16 +8,13 @@ exact response lines.
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from atlib import ROOT, AtClient, Module, Peers, Timeout, checksum, free_port  # noqa: E402
+from atlib import ROOT, Module, SuiteCtx, Timeout, checksum, cme, free_port, run_suite  # noqa: E402
 
 TESTS = []
 
@@ -27,13 +24,7 @@ def test(fn):
     return fn
 
 
-class Ctx:
-    def __init__(self, base, pki):
-        self.base, self.pki = base, pki
-        self.work = tempfile.mkdtemp(dir=base)
-        self.peers = Peers(self.work)
-        self.modules = []
-
+class Ctx(SuiteCtx):
     def module(self, **kw):
         m = Module(self.work, **kw)
         self.modules.append(m)
@@ -45,17 +36,6 @@ class Ctx:
         c = m.client()
         c.ok("ATE0")
         return m, c
-
-    def cleanup(self):
-        self.peers.stop_all()
-        for m in self.modules:
-            rc = m.stop()
-            assert rc == 0, "qlssl-at exit status %r on SIGTERM" % rc
-
-
-def cme(final):
-    m = re.match(rb"^\+CME ERROR: (\d+)$", final)
-    return int(m.group(1)) if m else None
 
 
 def upload(c, name, data):
@@ -777,37 +757,7 @@ def docs_tables_match_the_code(t):
 
 
 def main():
-    only = sys.argv[sys.argv.index("-k") + 1] if "-k" in sys.argv else None
-    base = tempfile.mkdtemp(prefix="qlssl-at-tests-")
-    pki = os.path.join(base, "pki")
-    subprocess.run(["bash", os.path.join(ROOT, "scripts", "gen_pki.sh"), pki], check=True, stdout=subprocess.DEVNULL)
-    passed, failed = 0, []
-    for fn in TESTS:
-        if only and only not in fn.__name__:
-            continue
-        t = Ctx(base, pki)
-        t0 = time.time()
-        try:
-            try:
-                fn(t)
-            finally:
-                t.cleanup()
-            passed += 1
-            print("PASS %s (%.1f s)" % (fn.__name__, time.time() - t0), flush=True)
-        except Exception:
-            failed.append(fn.__name__)
-            print("FAIL %s (%.1f s)" % (fn.__name__, time.time() - t0), flush=True)
-            traceback.print_exc()
-            for mod in t.modules:
-                try:
-                    print("--- qlssl-at log tail:", open(mod.log, "rb").read()[-1500:])
-                except OSError:
-                    pass
-    if failed:
-        print("at tests: %d passed, %d failed: %s" % (passed, len(failed), " ".join(failed)))
-        sys.exit(1)
-    shutil.rmtree(base, ignore_errors=True)
-    print("at tests: %d passed, 0 failed" % passed)
+    run_suite("at tests", TESTS, Ctx, "qlssl-at-tests-")
 
 
 if __name__ == "__main__":

@@ -12,13 +12,12 @@ import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_at import Ctx, cme, open_ok, upload  # noqa: E402
+from atlib import cme, run_suite  # noqa: E402
+from test_at import Ctx, open_ok, upload  # noqa: E402
 
 TESTS = []
 
@@ -287,8 +286,7 @@ def pty_output_while_no_client_is_dropped_not_read_by_the_next_client(t):
         assert final == b"OK" and payloads == [b"hello"], (final, infos, payloads)
         c.ok("AT+QSSLCLOSE=0")
         c.close()
-        m.errfile.seek(0)
-        err = m.errfile.read().decode(errors="replace")
+        err = m.stderr_text()
         assert "no client on the pty" in err and "bytes of output dropped" in err, err
         log = open(m.log, "rb").read()
         assert b'+QSSLURC: \\"closed\\",0' in log or b'+QSSLURC: "closed",0' in log, log[-600:]
@@ -297,38 +295,7 @@ def pty_output_while_no_client_is_dropped_not_read_by_the_next_client(t):
 
 
 def main():
-    only = sys.argv[sys.argv.index("-k") + 1] if "-k" in sys.argv else None
-    base = tempfile.mkdtemp(prefix="qlssl-at-clock-")
-    pki = os.path.join(base, "pki")
-    subprocess.run(["bash", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
-                    "gen_pki.sh"), pki], check=True, stdout=subprocess.DEVNULL, timeout=120)
-    passed, failed = 0, []
-    for fn in TESTS:
-        if only and only not in fn.__name__:
-            continue
-        t = Ctx(base, pki)
-        t0 = time.time()
-        try:
-            try:
-                fn(t)
-            finally:
-                t.cleanup()
-            passed += 1
-            print("PASS %s (%.1f s)" % (fn.__name__, time.time() - t0), flush=True)
-        except Exception:
-            failed.append(fn.__name__)
-            print("FAIL %s (%.1f s)" % (fn.__name__, time.time() - t0), flush=True)
-            traceback.print_exc()
-            for mod in t.modules:
-                try:
-                    print("--- qlssl-at log tail:", open(mod.log, "rb").read()[-1500:])
-                except OSError:
-                    pass
-    if failed:
-        print("at clock tests: %d passed, %d failed: %s" % (passed, len(failed), " ".join(failed)))
-        sys.exit(1)
-    shutil.rmtree(base, ignore_errors=True)
-    print("at clock tests: %d passed, 0 failed" % passed)
+    run_suite("at clock tests", TESTS, Ctx, "qlssl-at-clock-")
 
 
 if __name__ == "__main__":
