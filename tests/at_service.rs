@@ -316,7 +316,14 @@ fn client_cert_and_key_pair_up_and_psk_is_all_or_nothing() {
     // Later, one half alone is paired with the other half the config holds.
     svc.set(4, &ConfigItem::Path(ConfigKey::ClientCert, Some("UFS:c2.pem".into()))).unwrap();
     assert_eq!(owncert(), ("UFS:c2.pem".into(), "UFS:k1.pem".into()));
-    assert!(svc.set(4, &ConfigItem::Path(ConfigKey::ClientKey, None)).is_err(), "a half cannot be cleared");
+    // Erasing a half clears the pair in the config (nothing is presented); the other half waits,
+    // shown by AT, and pairs again with the next partner.
+    svc.set(4, &ConfigItem::Path(ConfigKey::ClientKey, None)).unwrap();
+    assert_eq!(owncert(), (String::new(), String::new()));
+    assert_eq!(svc.get(4, ConfigKey::ClientCert).unwrap(), ConfigItem::Path(ConfigKey::ClientCert, Some("UFS:c2.pem".into())));
+    assert_eq!(svc.get(4, ConfigKey::ClientKey).unwrap(), ConfigItem::Path(ConfigKey::ClientKey, None));
+    svc.set(4, &path("UFS:k2.pem")).unwrap();
+    assert_eq!(owncert(), ("UFS:c2.pem".into(), "UFS:k2.pem".into()));
 
     // Cipher lists: the registry keeps its own copy of the engine's vector.
     svc.set(4, &ConfigItem::Ciphersuites(vec![0xC02F, 0x009C])).unwrap();
