@@ -89,6 +89,9 @@ class Module:
             if self.proc.poll() is not None:
                 raise RuntimeError("qlssl-at exited: " + text)
             time.sleep(0.02)
+        # Not yet in any context's module list: stop it here, or it would outlive the test.
+        self.proc.kill()
+        self.proc.wait()
         raise Timeout("qlssl-at never printed ready")
 
     def stderr_text(self):
