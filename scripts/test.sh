@@ -9,15 +9,24 @@ cd "$(dirname "$0")/.."
 ensure_deps
 
 results=()
+failures=()
 failed=0
+logs=target/test-logs
+rm -rf "$logs" && mkdir -p "$logs"
+# Each phase's output goes to the terminal and to its own log; for a failed phase, the lines that
+# name what failed are repeated under the summary (a CI page often keeps only the end of a run).
 phase() { # name command...
-    local name=$1 start=$SECONDS
+    local name=$1 start=$SECONDS log="$logs/phase-$((${#results[@]} + 1)).log"
     shift
     echo "==== $name ===="
-    if "$@"; then
+    if "$@" 2>&1 | tee "$log"; then
         results+=("PASS  $name ($((SECONDS - start)) s)")
     else
         results+=("FAIL  $name ($((SECONDS - start)) s)")
+        failures+=("---- $name (whole output: $log)")
+        local lines
+        lines=$(grep -E "FAILED|FAIL[ :]|panicked|assertion|[Ee]rror[: ]|Timeout|timed out" "$log" | tail -n 25 || true)
+        failures+=("${lines:-(no line matched; see the log)}")
         failed=1
     fi
 }
@@ -59,4 +68,8 @@ phase "glibc floor x86_64 + aarch64 (libqlssl.so for glibc < 2.34, run on glibc 
 
 echo "==== summary ===="
 printf '%s\n' "${results[@]}"
+if ((${#failures[@]})); then
+    echo "==== what failed ===="
+    printf '%s\n' "${failures[@]}"
+fi
 exit "$failed"
