@@ -280,8 +280,8 @@ fn read_waits_while_another_thread_writes_and_close_wakes_it() {
     // `close` sends: only `close` itself can wake the reader, with an error, promptly.
     std::thread::sleep(Duration::from_millis(100));
     assert!(rx.try_recv().is_err());
-    let pid = server.0.id().to_string();
-    assert!(Command::new("kill").args(["-STOP", &pid]).status().unwrap().success());
+    // SAFETY: signalling the child this test spawned and still owns (not yet reaped).
+    assert_eq!(unsafe { libc::kill(server.0.id() as libc::pid_t, libc::SIGSTOP) }, 0);
     let closed_at = Instant::now();
     svc.close(conn);
     let (r, woke_at) = rx.recv_timeout(Duration::from_secs(5)).expect("close did not wake the reader");
