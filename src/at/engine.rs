@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use super::parser::{self, Arg, Cmd, Kind};
 use super::remap::{Refusal, Remap};
 use super::service::{ConfigItem, ConfigKey, ConnId, FailKind, TlsService};
+use crate::tls::clock::{civil_from_unix, days_from_civil};
 
 /// The Air724 / SIMCom command set (`--dialect air724`): a child module, so it drives this
 /// engine's line handling, prompts, URC holding, file store and connections instead of copying them.
@@ -162,6 +163,21 @@ pub struct Established {
     pub conn: Option<ConnId>,
     pub sock: Sock,
     pub local_port: u16,
+}
+
+/// A link a dialect's open command asks for, its arguments checked.
+struct OpenRequest {
+    /// The host as given: resolved through `--map` and shown by the state commands.
+    host: String,
+    /// The name the TLS layer sends as SNI and checks the certificate against.
+    tls_name: String,
+    port: u16,
+    ctx: u8,
+    /// False: a plain TCP link (Air724 with `AT+CIPSSL=0`), `ctx` unused.
+    tls: bool,
+    dtls: bool,
+    pdp: u8,
+    mode: u8,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -335,6 +351,46 @@ const INT_ITEMS: &[(&str, Option<ConfigKey>, i64, i64)] = &[
     ("session_cache", Some(ConfigKey::SessionCache), 0, 1),
     ("closetimemode", None, 0, 1),
 ];
+
+/// Commands whose answer is one fixed line and OK: the command as typed after `AT` (`?` the
+/// read form, `=?` the test form, neither the execute form), and the line.
+const FIXED_ANSWERS: &[(&str, &str)] = &[
+    ("+CMEE=?", "+CMEE: (0-2)"),
+    ("+GSN", "866000000000009"),
+    ("+CGSN", "866000000000009"),
+    ("+CPIN?", "+CPIN: READY"),
+    ("+CSQ", "+CSQ: 28,99"),
+    ("+CGATT?", "+CGATT: 1"),
+    ("+CFUN?", "+CFUN: 1"),
+    ("+IPR?", "+IPR: 115200"),
+    ("+QICSGP=?", "+QICSGP: (1-15),(1-3),\"APN\",\"USERNAME\",\"PASSWORD\",(0-3)"),
+    ("+QIACT=?", "+QIACT: (1-15)"),
+    ("+QSSLOPEN=?", "+QSSLOPEN: (1-15),(0-5),(0-11),\"<serveraddr>\",(1-65535),(0-2)"),
+    ("+QSSLSEND=?", "+QSSLSEND: (0-11),(1-1460)"),
+    ("+QSSLRECV=?", "+QSSLRECV: (0-11),(1-1500)"),
+    ("+QSSLCLOSE=?", "+QSSLCLOSE: (0-11),(0-65535)"),
+];
+
+/// The fixed answer `table` has for command `c`, if any.
+fn fixed_answer(table: &[(&str, &'static str)], c: &Cmd) -> Option<&'static str> {
+    let form = match c.kind {
+        Kind::Exec => "",
+        Kind::Read => "?",
+        Kind::Test => "=?",
+        Kind::Set(_) => return None,
+    };
+    table.iter().find(|(typed, _)| typed.strip_prefix(c.name.as_str()) == Some(form)).map(|&(_, line)| line)
+}
+
+/// A context's cipher suites as both dialects show them: `0XFFFF` for all, else the ids joined
+/// by ':' (the form `AT+QSSLCFG` accepts).
+fn suites_text(ids: &[u16]) -> String {
+    if ids.contains(&0xFFFF) {
+        "0XFFFF".to_string()
+    } else {
+        ids.iter().map(|i| format!("0X{i:04X}")).collect::<Vec<_>>().join(":")
+    }
+}
 
 /// `AT+QSSLCFG` path items.
 const PATH_ITEMS: &[(&str, ConfigKey)] = &[
@@ -691,6 +747,10 @@ impl Engine {
                 return Final::Error;
             }
         }
+        if let Some(text) = fixed_answer(FIXED_ANSWERS, c) {
+            self.info(text);
+            return Final::Ok;
+        }
         let set = |c: &Cmd| match &c.kind {
             Kind::Set(a) => Some(a.clone()),
             _ => None,
@@ -730,10 +790,6 @@ impl Engine {
                 self.info(&format!("+CMEE: {v}"));
                 Final::Ok
             }
-            ("+CMEE", Kind::Test) => {
-                self.info("+CMEE: (0-2)");
-                Final::Ok
-            }
             ("+CMEE", Kind::Set(a)) => match int_in(a.first(), 0, 2) {
                 Some(v) if a.len() == 1 => {
                     self.cmee = v as u8;
@@ -753,36 +809,12 @@ impl Engine {
                 self.info(&format!("QLSSLAT_{}", env!("CARGO_PKG_VERSION")));
                 Final::Ok
             }
-            ("+GSN" | "+CGSN", Kind::Exec) => {
-                self.info("866000000000009");
-                Final::Ok
-            }
-            ("+CPIN", Kind::Read) => {
-                self.info("+CPIN: READY");
-                Final::Ok
-            }
             ("+CREG" | "+CGREG" | "+CEREG", Kind::Read) => {
                 self.info(&format!("{}: 0,1", c.name));
                 Final::Ok
             }
             ("+CREG" | "+CGREG" | "+CEREG", Kind::Set(a)) if int_in(a.first(), 0, 2).is_some() => Final::Ok,
-            ("+CSQ", Kind::Exec) => {
-                self.info("+CSQ: 28,99");
-                Final::Ok
-            }
-            ("+CGATT", Kind::Read) => {
-                self.info("+CGATT: 1");
-                Final::Ok
-            }
-            ("+CFUN", Kind::Read) => {
-                self.info("+CFUN: 1");
-                Final::Ok
-            }
             ("+CFUN", Kind::Set(a)) if int_in(a.first(), 0, 1).is_some() || a.first().and_then(Arg::int) == Some(4) => {
-                Final::Ok
-            }
-            ("+IPR", Kind::Read) => {
-                self.info("+IPR: 115200");
                 Final::Ok
             }
             ("+IPR", Kind::Set(a)) if a.first().and_then(Arg::int).is_some() => Final::Ok,
@@ -838,20 +870,8 @@ impl Engine {
             ("+QFDEL", Kind::Set(a)) => self.qfdel(a),
             ("+QFDWL", Kind::Set(a)) => self.qfdwl(a),
             ("+QSSLCFG", _) => self.qsslcfg(c),
-            ("+QSSLOPEN", Kind::Test) => {
-                self.info("+QSSLOPEN: (1-15),(0-5),(0-11),\"<serveraddr>\",(1-65535),(0-2)");
-                Final::Ok
-            }
             ("+QSSLOPEN", Kind::Set(a)) => self.qsslopen(a),
-            ("+QSSLSEND", Kind::Test) => {
-                self.info("+QSSLSEND: (0-11),(1-1460)");
-                Final::Ok
-            }
             ("+QSSLSEND", Kind::Set(a)) => self.qsslsend(a, now),
-            ("+QSSLRECV", Kind::Test) => {
-                self.info("+QSSLRECV: (0-11),(1-1500)");
-                Final::Ok
-            }
             ("+QSSLRECV", Kind::Set(a)) => self.qsslrecv(a),
             ("+QSSLSTATE", Kind::Test) => Final::Ok,
             ("+QSSLSTATE", Kind::Exec) => {
@@ -861,10 +881,6 @@ impl Engine {
                 Final::Ok
             }
             ("+QSSLSTATE", Kind::Set(a)) => self.qsslstate(a),
-            ("+QSSLCLOSE", Kind::Test) => {
-                self.info("+QSSLCLOSE: (0-11),(0-65535)");
-                Final::Ok
-            }
             ("+QSSLCLOSE", Kind::Set(a)) => {
                 match (int_in(a.first(), 0, SOCKETS as i64 - 1), a.get(1).map(|t| int_in(Some(t), 0, 65535))) {
                     (Some(id), None) if a.len() == 1 => self.qsslclose(id as usize, CLOSE_TIMEOUT_DEFAULT, now),
@@ -885,7 +901,7 @@ impl Engine {
 
     fn clock_text(&self) -> String {
         let t = self.module_time();
-        let (y, mo, d, h, mi, s) = civil(t);
+        let (y, mo, d, h, mi, s) = civil_from_unix(t);
         format!("{:02}/{:02}/{:02},{:02}:{:02}:{:02}+00", y % 100, mo, d, h, mi, s)
     }
 
@@ -905,9 +921,7 @@ impl Engine {
     fn enter_data(&mut self, id: usize) {
         line(&mut self.out, "CONNECT");
         // Data that arrived while in command mode comes first.
-        let pending: Vec<u8> = self.slots[id].buf.drain(..).collect();
-        self.slots[id].total_read += pending.len() as u64;
-        self.slots[id].backlog.fetch_sub(pending.len(), Ordering::SeqCst);
+        let pending = self.take_held(id, usize::MAX);
         self.out.extend_from_slice(&pending);
         let now = Instant::now();
         self.mode = Mode::Data { id, last_rx: now, plus: 0, plus_at: now };
@@ -915,13 +929,8 @@ impl Engine {
     }
 
     fn qicsgp(&mut self, c: &Cmd) -> Final {
-        let Kind::Set(a) = &c.kind else {
-            if c.kind == Kind::Test {
-                self.info("+QICSGP: (1-15),(1-3),\"APN\",\"USERNAME\",\"PASSWORD\",(0-3)");
-                return Final::Ok;
-            }
-            return Final::Error;
-        };
+        // The test form is one of the FIXED_ANSWERS.
+        let Kind::Set(a) = &c.kind else { return Final::Error };
         let Some(p) = int_in(a.first(), 1, i64::from(PDP_MAX)) else { return Final::Cme(err::INVALID_PARAM) };
         let p = p as usize;
         if a.len() == 1 {
@@ -958,10 +967,6 @@ impl Engine {
                 }
                 Final::Ok
             }
-            Kind::Test => {
-                self.info("+QIACT: (1-15)");
-                Final::Ok
-            }
             Kind::Set(a) => match int_in(a.first(), 1, i64::from(PDP_MAX)) {
                 Some(p) if a.len() == 1 => {
                     self.pdp[p as usize].active = true;
@@ -969,7 +974,8 @@ impl Engine {
                 }
                 _ => Final::Cme(err::INVALID_PARAM),
             },
-            Kind::Exec => Final::Error,
+            // The test form is one of the FIXED_ANSWERS.
+            Kind::Test | Kind::Exec => Final::Error,
         }
     }
 
@@ -1010,13 +1016,14 @@ impl Engine {
             return Final::Cme(err::F_EXISTS);
         }
         line(&mut self.out, "CONNECT");
-        self.mode = Mode::Upload {
-            path,
-            size: size as usize,
-            buf: Vec::with_capacity(size as usize),
-            deadline: now + Duration::from_secs(timeout),
-            fs_write: None,
-        };
+        self.start_upload(path, size as usize, timeout, now, None)
+    }
+
+    /// Take exactly `size` raw bytes for the file at `path` within `timeout_s` seconds (`fs_write`:
+    /// see `Mode::Upload`).
+    fn start_upload(&mut self, path: PathBuf, size: usize, timeout_s: u64, now: Instant, fs_write: Option<bool>) -> Final {
+        let deadline = now + Duration::from_secs(timeout_s);
+        self.mode = Mode::Upload { path, size, buf: Vec::with_capacity(size), deadline, fs_write };
         Final::None
     }
 
@@ -1182,11 +1189,7 @@ impl Engine {
                     self.closetimemode[usize::from(ctx)] = v as u8;
                     Final::Ok
                 }
-                Some(k) => match self.svc.set(ctx, &ConfigItem::Int(k, v)) {
-                    Ok(()) => Final::Ok,
-                    Err(e) if e.code == -5 => Final::Cme(err::NOT_SUPPORTED),
-                    Err(_) => Final::Cme(err::INVALID_PARAM),
-                },
+                Some(k) => self.set_item(ctx, ConfigItem::Int(k, v), err::NOT_SUPPORTED, err::INVALID_PARAM),
             };
         }
         if item == "ciphersuite" {
@@ -1202,11 +1205,7 @@ impl Engine {
             if ids.is_empty() || a.len() != 3 {
                 return Final::Cme(err::INVALID_PARAM);
             }
-            return match self.svc.set(ctx, &ConfigItem::Ciphersuites(ids)) {
-                Ok(()) => Final::Ok,
-                Err(e) if e.code == -5 => Final::Cme(err::NOT_SUPPORTED),
-                Err(_) => Final::Cme(err::INVALID_PARAM),
-            };
+            return self.set_item(ctx, ConfigItem::Ciphersuites(ids), err::NOT_SUPPORTED, err::INVALID_PARAM);
         }
         if let Some(&(_, key)) = PATH_ITEMS.iter().find(|i| i.0 == item) {
             let Arg::Str(_) = value else { return Final::Cme(err::INVALID_PARAM) };
@@ -1217,21 +1216,26 @@ impl Engine {
             if a.len() != 3 {
                 return Final::Cme(err::INVALID_PARAM);
             }
-            return match self.svc.set(ctx, &ConfigItem::Path(key, Some(format!("UFS:{name}")))) {
-                Ok(()) => Final::Ok,
-                Err(_) => Final::Cme(err::INVALID_PARAM),
-            };
+            let path = ConfigItem::Path(key, Some(format!("UFS:{name}")));
+            return self.set_item(ctx, path, err::INVALID_PARAM, err::INVALID_PARAM);
         }
         if item == "psk" {
             let (Some(id), Some(key)) = (value.text(), a.get(3).and_then(Arg::text)) else {
                 return Final::Cme(err::INVALID_PARAM);
             };
-            return match self.svc.set(ctx, &ConfigItem::Psk(Some((id, key)))) {
-                Ok(()) => Final::Ok,
-                Err(_) => Final::Cme(err::INVALID_PARAM),
-            };
+            return self.set_item(ctx, ConfigItem::Psk(Some((id, key))), err::INVALID_PARAM, err::INVALID_PARAM);
         }
         Final::Cme(err::INVALID_PARAM)
+    }
+
+    /// Set `item` of context `ctx` in the library: OK, `unsupported` for a feature this build
+    /// lacks (the library's NOT_SUPPORT), `invalid` for anything else it refuses.
+    fn set_item(&self, ctx: u8, item: ConfigItem, unsupported: u16, invalid: u16) -> Final {
+        match self.svc.set(ctx, &item) {
+            Ok(()) => Final::Ok,
+            Err(e) if e.code == -5 => Final::Cme(unsupported),
+            Err(_) => Final::Cme(invalid),
+        }
     }
 
     /// Print one `+QSSLCFG:` query line; false for an unknown item.
@@ -1247,11 +1251,7 @@ impl Engine {
             format!("+QSSLCFG: \"{name}\",{ctx},{v}")
         } else if item == "ciphersuite" {
             match self.svc.get(ctx, ConfigKey::Ciphersuite) {
-                Ok(ConfigItem::Ciphersuites(ids)) => {
-                    let list: Vec<String> = ids.iter().map(|i| format!("0X{i:04X}")).collect();
-                    let shown = if ids.contains(&0xFFFF) { "0XFFFF".to_string() } else { list.join(":") };
-                    format!("+QSSLCFG: \"ciphersuite\",{ctx},{shown}")
-                }
+                Ok(ConfigItem::Ciphersuites(ids)) => format!("+QSSLCFG: \"ciphersuite\",{ctx},{}", suites_text(&ids)),
                 _ => return false,
             }
         } else if let Some(&(name, key)) = PATH_ITEMS.iter().find(|i| i.0 == item) {
@@ -1303,6 +1303,22 @@ impl Engine {
             return Final::Cme(err::PDP_OPEN);
         }
         let dtls = matches!(self.svc.get(ctx, ConfigKey::Dtls), Ok(ConfigItem::Int(_, 1)));
+        let req = OpenRequest { tls_name: host.clone(), host, port, ctx, tls: true, dtls, pdp, mode };
+        if !self.start_open(id, req) {
+            return Final::Cme(err::NO_MEMORY);
+        }
+        if mode == 2 {
+            self.mode = Mode::WaitConnect { id };
+            Final::None
+        } else {
+            Final::Ok
+        }
+    }
+
+    /// Claim socket `id` for `req` and start its opener thread (its verdict comes back as
+    /// `Event::Opened`). False when no thread could be started: the socket is free again.
+    fn start_open(&mut self, id: usize, req: OpenRequest) -> bool {
+        let OpenRequest { host, tls_name, port, ctx, tls, dtls, pdp, mode } = req;
         let dest = self.opts.map.resolve(&host, port).map_err(|r| match r {
             Refusal::UnknownName => err::DNS_PARSE,
             Refusal::NotLoopback => err::CONNECT,
@@ -1313,7 +1329,7 @@ impl Engine {
         *slot = Slot::new();
         slot.state = State::Opening;
         slot.gen = gen;
-        slot.host = host.clone();
+        slot.host = host;
         slot.rport = port;
         slot.pdp = pdp;
         slot.ctx = ctx;
@@ -1321,7 +1337,7 @@ impl Engine {
         let (svc, tx, opening_fd) = (self.svc.clone(), self.tx.clone(), slot.opening_fd.clone());
         let module_time = self.module_time();
         let spawned = std::thread::Builder::new().name(format!("at-open-{id}")).spawn(move || {
-            let result = open_connection(&*svc, Some(ctx), dtls, &host, dest, &opening_fd, module_time);
+            let result = open_connection(&*svc, tls.then_some(ctx), dtls, &tls_name, dest, &opening_fd, module_time);
             // The session may be gone (client vanished): then nobody else can release it.
             if let Err(std::sync::mpsc::SendError(Event::Opened { result: Ok(Established { conn: Some(c), .. }), .. })) =
                 tx.send(Event::Opened { id, gen, result })
@@ -1331,14 +1347,8 @@ impl Engine {
         });
         if spawned.is_err() {
             self.slots[id] = Slot::new();
-            return Final::Cme(err::NO_MEMORY);
         }
-        if mode == 2 {
-            self.mode = Mode::WaitConnect { id };
-            Final::None
-        } else {
-            Final::Ok
-        }
+        spawned.is_ok()
     }
 
     fn on_opened(&mut self, id: usize, gen: u64, result: Result<Established, (u16, String)>) {
@@ -1403,39 +1413,63 @@ impl Engine {
             self.slots[id].backlog.store(0, Ordering::SeqCst);
             return;
         }
-        let in_data = matches!(self.mode, Mode::Data { id: d, .. } if d == id);
-        let slot = &mut self.slots[id];
-        slot.total_rx += bytes.len() as u64;
-        if in_data {
-            slot.total_read += bytes.len() as u64;
-            slot.backlog.fetch_sub(bytes.len(), Ordering::SeqCst);
+        self.slots[id].total_rx += bytes.len() as u64;
+        if matches!(self.mode, Mode::Data { id: d, .. } if d == id) {
+            self.note_read(id, bytes.len());
             self.out.extend_from_slice(&bytes);
             return;
         }
         if self.dialect == Dialect::Air724 {
             return self.air_data(id, gen, bytes);
         }
-        let slot = &mut self.slots[id];
-        match slot.mode {
-            1 => {
-                slot.total_read += bytes.len() as u64;
-                // The backlog is released when the URC is written (held URCs keep the reader back).
-                for chunk in bytes.chunks(RECV_MAX) {
-                    let mut v = format!("\r\n+QSSLURC: \"recv\",{id},{}\r\n", chunk.len()).into_bytes();
-                    v.extend_from_slice(chunk);
-                    v.extend_from_slice(b"\r\n");
-                    self.urcs.push_back((v, Some((id, gen, chunk.len()))));
-                }
-            }
+        match self.slots[id].mode {
+            1 => self.push_data(id, gen, &bytes, RECV_MAX, |n| format!("\r\n+QSSLURC: \"recv\",{id},{n}\r\n"), b"\r\n"),
             0 => {
-                let was_empty = slot.buf.is_empty();
-                slot.buf.extend(bytes);
-                if was_empty {
+                if self.hold(id, bytes) {
                     self.urc(&format!("+QSSLURC: \"recv\",{id}"));
                 }
             }
             // Transparent connection while in command mode: kept for ATO (or AT+QSSLRECV).
-            _ => slot.buf.extend(bytes),
+            _ => {
+                self.hold(id, bytes);
+            }
+        }
+    }
+
+    /// `n` bytes of socket `id` reached the host: counted as read and released from its backlog.
+    fn note_read(&mut self, id: usize, n: usize) {
+        let slot = &mut self.slots[id];
+        slot.total_read += n as u64;
+        slot.backlog.fetch_sub(n, Ordering::SeqCst);
+    }
+
+    /// Up to `max` of the bytes socket `id` holds for the host, taken out and counted as read.
+    fn take_held(&mut self, id: usize, max: usize) -> Vec<u8> {
+        let n = max.min(self.slots[id].buf.len());
+        let data: Vec<u8> = self.slots[id].buf.drain(..n).collect();
+        self.note_read(id, n);
+        data
+    }
+
+    /// Keep `bytes` of socket `id` until the host asks for them; true when it held nothing before
+    /// (the moment both dialects announce data).
+    fn hold(&mut self, id: usize, bytes: Vec<u8>) -> bool {
+        let buf = &mut self.slots[id].buf;
+        let was_empty = buf.is_empty();
+        buf.extend(bytes);
+        was_empty
+    }
+
+    /// Push `bytes` of socket `id` to the host as URCs of at most `chunk` bytes each, every one
+    /// framed as `head(len)`, the bytes, `tail`. The backlog is released as each URC is written
+    /// (held URCs keep the reader back).
+    fn push_data(&mut self, id: usize, gen: u64, bytes: &[u8], chunk: usize, head: impl Fn(usize) -> String, tail: &[u8]) {
+        self.slots[id].total_read += bytes.len() as u64;
+        for part in bytes.chunks(chunk) {
+            let mut v = head(part.len()).into_bytes();
+            v.extend_from_slice(part);
+            v.extend_from_slice(tail);
+            self.urcs.push_back((v, Some((id, gen, part.len()))));
         }
     }
 
@@ -1558,6 +1592,12 @@ impl Engine {
             _ => return Final::Cme(err::NOT_ALLOWED),
         }
         self.out.extend_from_slice(b"\r\n> ");
+        self.start_prompt(id, fixed, now)
+    }
+
+    /// Take the data of a send to socket `id` (`fixed` bytes, or up to Ctrl-Z) until the prompt
+    /// timeout.
+    fn start_prompt(&mut self, id: usize, fixed: Option<usize>, now: Instant) -> Final {
         self.mode = Mode::Prompt { id, fixed, buf: Vec::new(), deadline: now + self.opts.prompt_timeout, overflow: false };
         Final::None
     }
@@ -1614,7 +1654,7 @@ impl Engine {
             return Final::Cme(err::INVALID_PARAM);
         }
         let id = id as usize;
-        let slot = &mut self.slots[id];
+        let slot = &self.slots[id];
         if matches!(slot.state, State::Free | State::Opening) {
             return Final::Cme(err::NOT_ALLOWED);
         }
@@ -1623,10 +1663,8 @@ impl Engine {
             self.info(&format!("+QSSLRECV: {t},{r},{}", t - r));
             return Final::Ok;
         }
-        let n = (len as usize).min(slot.buf.len());
-        let data: Vec<u8> = slot.buf.drain(..n).collect();
-        slot.total_read += n as u64;
-        slot.backlog.fetch_sub(n, Ordering::SeqCst);
+        let data = self.take_held(id, len as usize);
+        let n = data.len();
         let mut v = format!("\r\n+QSSLRECV: {n}\r\n").into_bytes();
         if n > 0 {
             v.extend_from_slice(&data);
@@ -1806,33 +1844,6 @@ fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Days-from-civil inverse (proleptic Gregorian, UTC).
-fn civil(t: i64) -> (i64, u32, u32, u32, u32, u32) {
-    let days = t.div_euclid(86400);
-    let secs = t.rem_euclid(86400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = if m <= 2 { y + 1 } else { y };
-    (y, m, d, (secs / 3600) as u32, (secs % 3600 / 60) as u32, (secs % 60) as u32)
-}
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// `"yy/MM/dd,hh:mm:ss±zz"` (zz in quarter hours) → seconds since the epoch.
 fn parse_cclk(s: &str) -> Option<i64> {
     let b = s.as_bytes();
@@ -1942,7 +1953,7 @@ mod tests {
     #[test]
     fn clock() {
         let t = parse_cclk("24/02/29,12:34:56+00").unwrap();
-        assert_eq!(civil(t), (2024, 2, 29, 12, 34, 56));
+        assert_eq!(civil_from_unix(t), (2024, 2, 29, 12, 34, 56));
         assert_eq!(parse_cclk("24/02/29,12:34:56+08").unwrap(), t - 2 * 3600);
         assert!(parse_cclk("24/13/29,12:34:56+00").is_none());
     }

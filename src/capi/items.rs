@@ -76,175 +76,111 @@ pub struct Item {
     pub get_doc: &'static str,
 }
 
+impl Item {
+    /// A row whose argument docs are one line each and which has no notes; `more` and `notes`
+    /// add the rest.
+    pub const fn new(
+        id: i32,
+        name: &'static str,
+        set: Shape,
+        get: Shape,
+        set_doc: &'static str,
+        get_doc: &'static str,
+    ) -> Item {
+        Item { id, name, set, get, set_doc, set_more: &[], notes: &[], get_doc }
+    }
+
+    /// The row with further lines of set-argument docs.
+    pub const fn more(self, set_more: &'static [&'static str]) -> Item {
+        Item { set_more, ..self }
+    }
+
+    /// The row with a paragraph of notes.
+    pub const fn notes(self, notes: &'static [&'static str]) -> Item {
+        Item { notes, ..self }
+    }
+}
+
 /// An item set with one `int` and read back through one `int *`, with nothing more to say (most
 /// of the vendor's switches and numbers).
 const fn int_item(id: i32, name: &'static str, set_doc: &'static str) -> Item {
-    Item { id, name, set: Shape::Int, get: Shape::Ptr1, set_doc, set_more: &[], notes: &[], get_doc: "int *" }
+    Item::new(id, name, Shape::Int, Shape::Ptr1, set_doc, "int *")
 }
+
+/// The get docs of the items that cannot be read back.
+const WRITE_ONLY: &str = "write-only, QL_SSL_ERROR_NOT_SUPPORT (see ca_cert_buffer[])";
 
 /// Every item, in id order.
 pub const ITEMS: &[Item] = &[
     int_item(1, "VERSION", "int  ql_ssl_version_type_e (0..4)"),
     int_item(2, "TRANSPORT", "int  0 TLS, 1 DTLS"),
-    Item {
-        id: 3,
-        name: "CIPHERSUITE",
-        set: Shape::Ptr1,
-        get: Shape::Ptr1,
-        set_doc: "int *list",
-        set_more: &[],
-        notes: &[
-            "The config keeps its own zero-terminated copy (visible in conf->ciphersuites).",
-            "A list in static storage or on the calling thread's stack is borrowed: it must end with 0",
-            "(or with 0xFFFF, \"all\") and is never freed by the library. Any other list is taken to come",
-            "from malloc(), as in the SDK demo: it is read up to the first 0, the end of its malloc block",
-            "or the first value that is not a cipher-suite id (so the demo's unterminated two-int list",
-            "works), and the config adopts it: it is freed by the next CIPHERSUITE set or by",
-            "ql_ssl_conf_free(); the application must not free it.",
-            "Every QL_SSL_TLS_* id is accepted; a suite this build cannot negotiate (the ones",
-            "ql_ssl_ciphersuit_is_valid() answers 0 for: NULL, single-DES, EC J-PAKE) makes the set fail",
-            "with QL_SSL_ERROR_NOT_SUPPORT, keeps the previous list and leaves a refused malloc'd list",
-            "to the application; ql_ssl_last_error() names the suite. Other values: INVALID_PARAM.",
-            "An explicit list is offered exactly (RC4 and 3DES included when listed); ql_ssl_setup()",
-            "fails with QL_SSL_ERROR_BAD_REQUEST when none of its suites fits the configured",
-            "version/transport/PSK (PSK suites without a PSK: the text names the PSK items).",
-            "VERIFY_SERVER with only PSK, DHE-PSK or ECDHE-PSK suites needs no CA (no certificate).",
-            "0xFFFF (or NULL) selects \"all\": mbedtls's default list, which covers the module's table",
-            "except RC4 and 3DES (mbedtls 2.28 offers those only when listed explicitly) and adds",
-            "newer suites (AES-GCM with ECDSA, ChaCha20-Poly1305, ...).",
-        ],
-        get_doc: "int ** (the config's zero-terminated list; valid until the next set or free)",
-    },
+    Item::new(3, "CIPHERSUITE", Shape::Ptr1, Shape::Ptr1, "int *list", "int ** (the config's zero-terminated list; valid until the next set or free)")
+    .notes(&[
+        "The config keeps its own zero-terminated copy (visible in conf->ciphersuites).",
+        "A list in static storage or on the calling thread's stack is borrowed: it must end with 0",
+        "(or with 0xFFFF, \"all\") and is never freed by the library. Any other list is taken to come",
+        "from malloc(), as in the SDK demo: it is read up to the first 0, the end of its malloc block",
+        "or the first value that is not a cipher-suite id (so the demo's unterminated two-int list",
+        "works), and the config adopts it: it is freed by the next CIPHERSUITE set or by",
+        "ql_ssl_conf_free(); the application must not free it.",
+        "Every QL_SSL_TLS_* id is accepted; a suite this build cannot negotiate (the ones",
+        "ql_ssl_ciphersuit_is_valid() answers 0 for: NULL, single-DES, EC J-PAKE) makes the set fail",
+        "with QL_SSL_ERROR_NOT_SUPPORT, keeps the previous list and leaves a refused malloc'd list",
+        "to the application; ql_ssl_last_error() names the suite. Other values: INVALID_PARAM.",
+        "An explicit list is offered exactly (RC4 and 3DES included when listed); ql_ssl_setup()",
+        "fails with QL_SSL_ERROR_BAD_REQUEST when none of its suites fits the configured",
+        "version/transport/PSK (PSK suites without a PSK: the text names the PSK items).",
+        "VERIFY_SERVER with only PSK, DHE-PSK or ECDHE-PSK suites needs no CA (no certificate).",
+        "0xFFFF (or NULL) selects \"all\": mbedtls's default list, which covers the module's table",
+        "except RC4 and 3DES (mbedtls 2.28 offers those only when listed explicitly) and adds",
+        "newer suites (AES-GCM with ECDSA, ChaCha20-Poly1305, ...).",
+    ]),
     int_item(4, "AUTHMODE", "int  ql_ssl_authmode_e (0..3)"),
-    Item {
-        id: 5,
-        name: "CACERT",
-        set: Shape::PtrInt,
-        get: Shape::Ptr2,
-        set_doc: "char **paths, int count   (the SDK demo's shape:",
-        set_more: &[
-            "char *p = \"UFS:cacert.pem\"; ...(&cfg, QL_SSL_CONF_CACERT, &p, 1))",
-            "count 1..QL_MAX_CA_CERT_CNT non-NULL paths, copied; they",
-            "REPLACE the whole CA path list (setting it again on the",
-            "same config never overflows). paths NULL clears the list.",
-            "PEM or DER; \"UFS:name\" resolves under $QLSSL_UFS_DIR",
-            "(default: working directory).",
-        ],
-        notes: &[],
-        get_doc: "char ***paths, int *count: *paths = conf->ca_cert_path (the config's own array, NULL-padded), *count = slots up to the last non-NULL path (0 = none)",
-    },
-    Item {
-        id: 6,
-        name: "OWNCERT",
-        set: Shape::Ptr3,
-        get: Shape::Ptr3,
-        set_doc: "const char *cert_path, const char *key_path,",
-        set_more: &[
-            "const char *key_pwd (NULL if the key is not encrypted);",
-            "client_cert_type = QL_SSL_CLIENT_CERT_FILE",
-        ],
-        notes: &[],
-        get_doc: "char **cert_path, char **key_path, char **key_pwd",
-    },
+    Item::new(5, "CACERT", Shape::PtrInt, Shape::Ptr2, "char **paths, int count   (the SDK demo's shape:", "char ***paths, int *count: *paths = conf->ca_cert_path (the config's own array, NULL-padded), *count = slots up to the last non-NULL path (0 = none)")
+    .more(&[
+        "char *p = \"UFS:cacert.pem\"; ...(&cfg, QL_SSL_CONF_CACERT, &p, 1))",
+        "count 1..QL_MAX_CA_CERT_CNT non-NULL paths, copied; they",
+        "REPLACE the whole CA path list (setting it again on the",
+        "same config never overflows). paths NULL clears the list.",
+        "PEM or DER; \"UFS:name\" resolves under $QLSSL_UFS_DIR",
+        "(default: working directory).",
+    ]),
+    Item::new(6, "OWNCERT", Shape::Ptr3, Shape::Ptr3, "const char *cert_path, const char *key_path,", "char **cert_path, char **key_path, char **key_pwd")
+    .more(&[
+        "const char *key_pwd (NULL if the key is not encrypted);",
+        "client_cert_type = QL_SSL_CLIENT_CERT_FILE",
+    ]),
     int_item(7, "SNI", "int  0/1"),
-    Item {
-        id: 8,
-        name: "HS_TIMEOUT",
-        set: Shape::Int,
-        get: Shape::Ptr1,
-        set_doc: "int  seconds, any value >= 1 (default",
-        set_more: &["QL_SSL_NEGOTIATE_TIME_DEF = 300; SDK code passes 60, 5000)"],
-        notes: &[],
-        get_doc: "int *",
-    },
+    Item::new(8, "HS_TIMEOUT", Shape::Int, Shape::Ptr1, "int  seconds, any value >= 1 (default", "int *")
+    .more(&["QL_SSL_NEGOTIATE_TIME_DEF = 300; SDK code passes 60, 5000)"]),
     int_item(9, "IGNORE_LOCALTM", "int  0/1 (default 1): accept expired/not-yet-valid certs"),
-    Item {
-        id: 10,
-        name: "HS_TIMEOUT_FUNC",
-        set: Shape::Ptr2,
-        get: Shape::Ptr2,
-        set_doc: "ql_ssl_handshake_timeout_cb cb, void *arg",
-        set_more: &[],
-        notes: &[],
-        get_doc: "ql_ssl_handshake_timeout_cb *cb, void **arg",
-    },
+    Item::new(10, "HS_TIMEOUT_FUNC", Shape::Ptr2, Shape::Ptr2, "ql_ssl_handshake_timeout_cb cb, void *arg", "ql_ssl_handshake_timeout_cb *cb, void **arg"),
     int_item(11, "IGNORE_INVALID_CERT_SIGN", "int 0/1: forgive MBEDTLS_X509_BADCERT_NOT_TRUSTED"),
-    Item {
-        id: 12,
-        name: "IGNORE_CERT_ITEM",
-        set: Shape::U32,
-        get: Shape::Ptr1,
-        set_doc: "uint32_t mask of MBEDTLS_X509_BADCERT_* bits, 0..0xFFFFF",
-        set_more: &[],
-        notes: &[],
-        get_doc: "uint32_t *",
-    },
+    Item::new(12, "IGNORE_CERT_ITEM", Shape::U32, Shape::Ptr1, "uint32_t mask of MBEDTLS_X509_BADCERT_* bits, 0..0xFFFFF", "uint32_t *"),
     int_item(13, "IGNORE_MULTI_CERTCHAIN_VERIFY", "int 0/1"),
     int_item(14, "SESSION_CACHE", "int  0/1"),
-    Item {
-        id: 15,
-        name: "CACERT_BUFFER",
-        set: Shape::Buf,
-        get: Shape::None,
-        set_doc: "const unsigned char *buf, size_t len (copied, appended,",
-        set_more: &[
-            "up to QL_MAX_CA_CERT_CNT; (NULL, 0) clears them); the copy,",
-            "NUL-terminated, is in conf->ca_cert_buffer[]",
-        ],
-        notes: &[],
-        get_doc: "write-only, QL_SSL_ERROR_NOT_SUPPORT (see ca_cert_buffer[])",
-    },
-    Item {
-        id: 16,
-        name: "OWNCERT_BUFFER",
-        set: Shape::OwnBuf,
-        get: Shape::None,
-        set_doc: "const unsigned char *cert, size_t cert_len,",
-        set_more: &[
-            "const unsigned char *key, size_t key_len,",
-            "const char *key_pwd (copied);",
-            "client_cert_type = QL_SSL_CLIENT_CERT_BUFFER",
-        ],
-        notes: &[],
-        get_doc: "write-only, QL_SSL_ERROR_NOT_SUPPORT (see ca_cert_buffer[])",
-    },
+    Item::new(15, "CACERT_BUFFER", Shape::Buf, Shape::None, "const unsigned char *buf, size_t len (copied, appended,", WRITE_ONLY)
+    .more(&[
+        "up to QL_MAX_CA_CERT_CNT; (NULL, 0) clears them); the copy,",
+        "NUL-terminated, is in conf->ca_cert_buffer[]",
+    ]),
+    Item::new(16, "OWNCERT_BUFFER", Shape::OwnBuf, Shape::None, "const unsigned char *cert, size_t cert_len,", WRITE_ONLY)
+    .more(&[
+        "const unsigned char *key, size_t key_len,",
+        "const char *key_pwd (copied);",
+        "client_cert_type = QL_SSL_CLIENT_CERT_BUFFER",
+    ]),
     int_item(17, "DTLSVERSION", "int  0 DTLS 1.0, 1 DTLS 1.2"),
-    Item {
-        id: 18,
-        name: "PSK_IDENTITY",
-        set: Shape::Ptr1,
-        get: Shape::Ptr1,
-        set_doc: "const char *identity (copied)",
-        set_more: &[],
-        notes: &[],
-        get_doc: "char ** (owned by the config; PSK_KEY as hex)",
-    },
-    Item {
-        id: 19,
-        name: "PSK_KEY",
-        set: Shape::Ptr1,
-        get: Shape::Ptr1,
-        set_doc: "const char *hex (copied; even number of hex digits, 2..128)",
-        set_more: &[],
-        notes: &[],
-        get_doc: "char ** (owned by the config; PSK_KEY as hex)",
-    },
+    Item::new(18, "PSK_IDENTITY", Shape::Ptr1, Shape::Ptr1, "const char *identity (copied)", "char ** (owned by the config; PSK_KEY as hex)"),
+    Item::new(19, "PSK_KEY", Shape::Ptr1, Shape::Ptr1, "const char *hex (copied; even number of hex digits, 2..128)", "char ** (owned by the config; PSK_KEY as hex)"),
     int_item(20, "RENEGOTIATION", "int  0/1"),
-    Item {
-        id: 21,
-        name: "PSK",
-        set: Shape::PtrIntPtrInt,
-        get: Shape::Ptr4,
-        set_doc: "(21, the older SDK's item 7)",
-        set_more: &[
-            "const unsigned char *key, int key_len,",
-            "const unsigned char *identity, int identity_len",
-            "RAW key bytes (1..64), identity bytes (1..255, no NUL);",
-            "the same PSK as PSK_IDENTITY + PSK_KEY (last set wins)",
-        ],
-        notes: &[],
-        get_doc: "const unsigned char **key, int *key_len, const unsigned char **identity, int *identity_len (raw bytes owned by the config; NULL/0 when no PSK is set)",
-    },
+    Item::new(21, "PSK", Shape::PtrIntPtrInt, Shape::Ptr4, "(21, the older SDK's item 7)", "const unsigned char **key, int *key_len, const unsigned char **identity, int *identity_len (raw bytes owned by the config; NULL/0 when no PSK is set)")
+    .more(&[
+        "const unsigned char *key, int key_len,",
+        "const unsigned char *identity, int identity_len",
+        "RAW key bytes (1..64), identity bytes (1..255, no NUL);",
+        "the same PSK as PSK_IDENTITY + PSK_KEY (last set wins)",
+    ]),
 ];
 
 /// The row of config type `id`.

@@ -33,19 +33,24 @@ fn ok() -> Result<c_int> {
     Ok(ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int)
 }
 
-/// The handle behind `ssl`, read once at the top of an export (the error is reported inside
-/// the export's panic boundary).
+/// The body of export `func` on one context: the handle behind `ssl` is read once, and `f` runs
+/// on it inside the export's panic boundary (which also reports a bad handle).
 ///
 /// # Safety
 /// `ssl` must be NULL or point to a readable `ql_ssl_context`.
-unsafe fn handle_of(ssl: *const ql_ssl_context) -> Result<ConnId> {
+unsafe fn on_context(func: &'static str, ssl: *const ql_ssl_context, f: impl FnOnce(ConnId) -> Result<c_int>) -> c_int {
     // SAFETY: the caller's contract is `try_handle`'s.
-    unsafe { try_handle(ssl) }
+    let handle = unsafe { try_handle(ssl) };
+    ffi_guard(func, || f(handle?))
 }
 
-/// Run `f` on the connection `handle` (calls that never wait for the socket).
-fn with_conn<R>(handle: Result<ConnId>, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
-    contexts().with_conn(handle?, f)
+/// `on_context` for calls that never wait for the socket: `f` runs on the connection itself.
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
+unsafe fn on_conn(func: &'static str, ssl: *const ql_ssl_context, f: impl FnOnce(&mut Connection) -> Result<c_int>) -> c_int {
+    // SAFETY: the caller's contract is `on_context`'s.
+    unsafe { on_context(func, ssl, |h| contexts().with_conn(h, f)) }
 }
 
 /// Initialise `conf` with the defaults of the AT manual: version ALL, TLS, all cipher suites
@@ -181,14 +186,15 @@ pub unsafe extern "C" fn ql_ssl_new(ssl: *mut ql_ssl_context) -> c_int {
 /// `conf` must be NULL or point to a `ql_ssl_config`, whose pointer members are NULL or what their documentation says, and no other call may use it at the same time.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_setup(ssl: *mut ql_ssl_context, conf: *mut ql_ssl_config) -> c_int {
-    // SAFETY: `ssl` and `conf` as the contract says; the config's pointer members are NULL or
-    // what the struct's documentation says.
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_setup", || {
+    let body = |h: ConnId| {
+        // SAFETY: `conf` as the contract says; the config's pointer members are NULL or
+        // what the struct's documentation says.
         let settings = unsafe { config::settings_of(try_config(conf)?) }?;
-        with_conn(handle, |c| c.setup(settings))?;
+        contexts().with_conn(h, |c| c.setup(settings))?;
         ok()
-    })
+    };
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    unsafe { on_context("ql_ssl_setup", ssl, body) }
 }
 
 /// Bind the application's connected socket: a connected TCP (stream) socket for TLS, a connected
@@ -209,11 +215,12 @@ pub unsafe extern "C" fn ql_ssl_setup(ssl: *mut ql_ssl_context, conf: *mut ql_ss
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_set_socket_fd(ssl: *mut ql_ssl_context, sock_fd: c_int) -> c_int {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_set_socket_fd", || {
-        with_conn(handle, |c| c.set_socket_fd(sock_fd))?;
-        ok()
-    })
+    unsafe {
+        on_conn("ql_ssl_set_socket_fd", ssl, |c| {
+            c.set_socket_fd(sock_fd)?;
+            ok()
+        })
+    }
 }
 
 /// Set the server's host name (1..255 bytes): sent as SNI only when `sni_enable` is 1, and checked
@@ -227,14 +234,14 @@ pub unsafe extern "C" fn ql_ssl_set_socket_fd(ssl: *mut ql_ssl_context, sock_fd:
 /// `hostname` must be NULL or point to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname: *const c_char) -> c_int {
-    // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_set_hostname", || {
+    let body = |h: ConnId| {
         // SAFETY: NULL or a C string (contract); no more than MAX_HOSTNAME + 1 bytes are read.
         let name = unsafe { try_cstr(hostname, config::MAX_HOSTNAME + 1) }?;
-        with_conn(handle, |c| c.set_hostname(name))?;
+        contexts().with_conn(h, |c| c.set_hostname(name))?;
         ok()
-    })
+    };
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    unsafe { on_context("ql_ssl_set_hostname", ssl, body) }
 }
 
 /// Run the handshake. Blocking socket: returns when done, failed, or after `ssl_negotiate_timeout`
@@ -248,10 +255,8 @@ pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname:
 /// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_handshake(ssl: *mut ql_ssl_context) -> c_int {
-    // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_handshake", || {
-        let (result, notice) = contexts().handshake_step(handle?)?;
+    let body = |h: ConnId| {
+        let (result, notice) = contexts().handshake_step(h)?;
         // The context's lock and gate are released: the callback may free the context.
         if let Some(n) = notice {
             // SAFETY: the hook's address is a `ql_ssl_handshake_timeout_cb` (only `settings_of`
@@ -260,7 +265,9 @@ pub unsafe extern "C" fn ql_ssl_handshake(ssl: *mut ql_ssl_context) -> c_int {
         }
         result?;
         ok()
-    })
+    };
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    unsafe { on_context("ql_ssl_handshake", ssl, body) }
 }
 
 /// Historic spelling of `ql_ssl_handshake` kept as a symbol so objects built against old SDK
@@ -283,11 +290,12 @@ pub unsafe extern "C" fn ql_ssl_handshark(ssl: *mut ql_ssl_context) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_close_notify(ssl: *mut ql_ssl_context) -> c_int {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_close_notify", || {
-        contexts().close_notify(handle?)?;
-        ok()
-    })
+    unsafe {
+        on_context("ql_ssl_close_notify", ssl, |h| {
+            contexts().close_notify(h)?;
+            ok()
+        })
+    }
 }
 
 /// Number of decrypted bytes ready to be read without touching the socket (>= 0), or an error
@@ -298,8 +306,7 @@ pub unsafe extern "C" fn ql_ssl_close_notify(ssl: *mut ql_ssl_context) -> c_int 
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_int {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_get_bytes_avail", || with_conn(handle, |c| c.bytes_avail()).map(|n| n.min(i32::MAX as usize) as c_int))
+    unsafe { on_conn("ql_ssl_get_bytes_avail", ssl, |c| c.bytes_avail().map(|n| n.min(i32::MAX as usize) as c_int)) }
 }
 
 /// Read up to `len` bytes into `buf`. Returns the count (> 0); 0 once the peer has closed the
@@ -318,23 +325,25 @@ pub unsafe extern "C" fn ql_ssl_get_bytes_avail(ssl: *mut ql_ssl_context) -> c_i
 /// `buf` must be NULL or point to `len` writable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar, len: usize) -> c_int {
-    // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
     // Fast path: bytes mbedtls has already decrypted (Contexts::read_buffered). Success only, so
     // the last error is left alone as ffi_guard would; anything else takes the full path.
     let fast = crate::platform::ready().then(|| crate::platform::catch(|| {
+        // SAFETY: NULL or a readable ql_ssl_context (contract).
+        let handle = unsafe { try_handle(ssl) }.ok()?;
         // SAFETY: NULL or `len` writable bytes, lent for this call (contract).
         let buf = unsafe { try_slice_mut(buf, len) }.ok()?;
-        contexts().read_buffered(*handle.as_ref().ok()?, buf)
+        contexts().read_buffered(handle, buf)
     }));
     if let Some(Some(Some(n))) = fast {
         return n.min(c_int::MAX as usize) as c_int;
     }
-    ffi_guard("ql_ssl_read", || {
+    let body = |h: ConnId| {
         // SAFETY: NULL or `len` writable bytes, lent for this call (contract).
         let buf = unsafe { try_slice_mut(buf, len) }?;
-        contexts().read(handle?, buf).map(|n| n as c_int)
-    })
+        contexts().read(h, buf).map(|n| n as c_int)
+    };
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    unsafe { on_context("ql_ssl_read", ssl, body) }
 }
 
 /// Write up to `len` bytes from `buf`; returns how many were taken (may be fewer than `len`: at
@@ -348,13 +357,13 @@ pub unsafe extern "C" fn ql_ssl_read(ssl: *mut ql_ssl_context, buf: *mut c_uchar
 /// `buf` must be NULL or point to `len` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const c_uchar, len: usize) -> c_int {
-    // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_write", || {
+    let body = |h: ConnId| {
         // SAFETY: NULL or `len` readable bytes (contract).
         let buf = unsafe { try_slice(buf, len) }?;
-        contexts().write(handle?, buf).map(|n| n as c_int)
-    })
+        contexts().write(h, buf).map(|n| n as c_int)
+    };
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    unsafe { on_context("ql_ssl_write", ssl, body) }
 }
 
 /// Release the context. The socket is left open and nothing more is sent on it. NULL, garbage,
@@ -369,13 +378,14 @@ pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const c_uc
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_free(ssl: *mut ql_ssl_context) -> c_int {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_free", || {
-        // Tasks inside the context (one waiting for its socket, say) are woken and leave with
-        // FREED_DURING_CALL; free waits for them, so nothing touches the descriptor once it returns.
-        contexts().close(handle?)?;
-        ok()
-    })
+    unsafe {
+        on_context("ql_ssl_free", ssl, |h| {
+            // Tasks inside the context (one waiting for its socket, say) are woken and leave with
+            // FREED_DURING_CALL; free waits for them, so nothing touches the descriptor once it returns.
+            contexts().close(h)?;
+            ok()
+        })
+    }
 }
 
 /// 1 when the handshake has completed, 0 when not (yet), < 0 for a bad handle.
@@ -385,8 +395,7 @@ pub unsafe extern "C" fn ql_ssl_free(ssl: *mut ql_ssl_context) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_handshake_finished(ssl: *mut ql_ssl_context) -> c_int {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_handshake_finished", || with_conn(handle, |c| Ok(c.handshake_finished() as c_int)))
+    unsafe { on_conn("ql_ssl_handshake_finished", ssl, |c| Ok(c.handshake_finished() as c_int)) }
 }
 
 /// Historic spelling of `ql_ssl_handshake_finished` (see `ql_ssl_handshark`).
@@ -416,10 +425,11 @@ pub extern "C" fn ql_ssl_ciphersuit_is_valid(cs_id: c_int) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_get_ciphersuite(ssl: *mut ql_ssl_context) -> c_int {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_get_ciphersuite", || {
-        with_conn(handle, |c| c.ciphersuite().map(c_int::from).ok_or(Error::WrongState("no handshake has completed")))
-    })
+    unsafe {
+        on_conn("ql_ssl_get_ciphersuite", ssl, |c| {
+            c.ciphersuite().map(c_int::from).ok_or(Error::WrongState("no handshake has completed"))
+        })
+    }
 }
 
 /// Extension: 1 when the completed handshake resumed a session from the session cache
@@ -430,8 +440,7 @@ pub unsafe extern "C" fn ql_ssl_get_ciphersuite(ssl: *mut ql_ssl_context) -> c_i
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_session_resumed(ssl: *mut ql_ssl_context) -> c_int {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_session_resumed", || with_conn(handle, |c| Ok(c.resumed() as c_int)))
+    unsafe { on_conn("ql_ssl_session_resumed", ssl, |c| Ok(c.resumed() as c_int)) }
 }
 
 /// Extension: write the certificate verification findings of the last handshake to `*flags`
@@ -443,14 +452,15 @@ pub unsafe extern "C" fn ql_ssl_session_resumed(ssl: *mut ql_ssl_context) -> c_i
 /// `flags` must be NULL or point to a writable `uint32_t`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_get_verify_result(ssl: *mut ql_ssl_context, flags: *mut u32) -> c_int {
-    // SAFETY: NULL or a readable ql_ssl_context (contract).
-    let handle = unsafe { handle_of(ssl) };
-    ffi_guard("ql_ssl_get_verify_result", || {
+    let body = |h: ConnId| {
         // SAFETY: NULL or a writable u32 (contract).
         let out = unsafe { flags.as_mut() }.ok_or(Error::InvalidParam("flags is NULL"))?;
-        *out = with_conn(handle, |c| c.verify_flags().ok_or(Error::WrongState("verification is not configured")))?;
+        *out = contexts()
+            .with_conn(h, |c| c.verify_flags().ok_or(Error::WrongState("verification is not configured")))?;
         ok()
-    })
+    };
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    unsafe { on_context("ql_ssl_get_verify_result", ssl, body) }
 }
 
 /// Extension: write a description of result code `code` into `buf` (`len` bytes, always

@@ -73,45 +73,26 @@ static void read_args(int shape, va_list ap, qlssl_va_args *a)
     }
 }
 
-int qlssl_shim_conf_set(void *conf, int type, ...)
-{
-    qlssl_va_args a = {0};
-    va_list ap;
-    va_start(ap, type);
-    read_args(set_shape(type), ap, &a);
-    va_end(ap);
-    return qlssl_conf_set_args(conf, 0, 0, type, &a);
-}
+/*
+ * One exported entry point: `first` is its parameter before `type` (the caller's config, or the
+ * library-owned config's id); the arguments `type` takes (`shape_of`) are read into a record that
+ * goes to `rust` with the config (conf, by_id, ctx_id) it names.
+ */
+#define QLSSL_SHIM_ENTRY(name, first, conf, by_id, ctx_id, shape_of, rust) \
+    int name(first, int type, ...)                                          \
+    {                                                                       \
+        qlssl_va_args a = {0};                                              \
+        va_list ap;                                                         \
+        va_start(ap, type);                                                 \
+        read_args(shape_of(type), ap, &a);                                  \
+        va_end(ap);                                                         \
+        return rust(conf, by_id, ctx_id, type, &a);                         \
+    }
 
-int qlssl_shim_conf_get(void *conf, int type, ...)
-{
-    qlssl_va_args a = {0};
-    va_list ap;
-    va_start(ap, type);
-    read_args(get_shape(type), ap, &a);
-    va_end(ap);
-    return qlssl_conf_get_args(conf, 0, 0, type, &a);
-}
-
-int qlssl_shim_conf_set_by_id(int ctx_id, int type, ...)
-{
-    qlssl_va_args a = {0};
-    va_list ap;
-    va_start(ap, type);
-    read_args(set_shape(type), ap, &a);
-    va_end(ap);
-    return qlssl_conf_set_args(NULL, 1, ctx_id, type, &a);
-}
-
-int qlssl_shim_conf_get_by_id(int ctx_id, int type, ...)
-{
-    qlssl_va_args a = {0};
-    va_list ap;
-    va_start(ap, type);
-    read_args(get_shape(type), ap, &a);
-    va_end(ap);
-    return qlssl_conf_get_args(NULL, 1, ctx_id, type, &a);
-}
+QLSSL_SHIM_ENTRY(qlssl_shim_conf_set, void *conf, conf, 0, 0, set_shape, qlssl_conf_set_args)
+QLSSL_SHIM_ENTRY(qlssl_shim_conf_get, void *conf, conf, 0, 0, get_shape, qlssl_conf_get_args)
+QLSSL_SHIM_ENTRY(qlssl_shim_conf_set_by_id, int id, NULL, 1, id, set_shape, qlssl_conf_set_args)
+QLSSL_SHIM_ENTRY(qlssl_shim_conf_get_by_id, int id, NULL, 1, id, get_shape, qlssl_conf_get_args)
 
 #if defined(__linux__)
 /* Linux only: on bare metal the integrator's mem_origin hook answers these questions. */

@@ -28,16 +28,38 @@ pub struct CertTime {
 impl CertTime {
     /// Seconds since the Unix epoch (proleptic Gregorian calendar).
     pub fn unix(&self) -> i64 {
-        let (y, m, d) = (i64::from(self.year), i64::from(self.mon), i64::from(self.day));
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - 719_468;
+        let days = days_from_civil(i64::from(self.year), i64::from(self.mon), i64::from(self.day));
         days * 86_400 + i64::from(self.hour) * 3600 + i64::from(self.min) * 60 + i64::from(self.sec)
     }
+}
+
+/// Days since the Unix epoch of a date (proleptic Gregorian calendar; month 1..=12).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The inverse of `days_from_civil` with the time of day: seconds since the Unix epoch (UTC) as
+/// (year, month, day, hour, minute, second).
+pub fn civil_from_unix(t: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = t.div_euclid(86400);
+    let secs = t.rem_euclid(86400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = if m <= 2 { y + 1 } else { y };
+    (y, m, d, (secs / 3600) as u32, (secs % 3600 / 60) as u32, (secs % 60) as u32)
 }
 
 /// MBEDTLS_X509_BADCERT_EXPIRED.
@@ -71,6 +93,19 @@ mod tests {
         assert_eq!(t(1970, 1, 1, 0, 0, 0).unix(), 0);
         assert_eq!(t(2000, 3, 1, 0, 0, 0).unix(), 951_868_800);
         assert_eq!(t(2024, 2, 29, 12, 34, 56).unix(), 1_709_210_096);
+    }
+
+    #[test]
+    fn calendar_round_trip() {
+        for t in [0, 951_868_800, 1_709_210_096, -86_400, 4_102_444_799] {
+            let (y, mo, d, h, mi, s) = civil_from_unix(t);
+            let back = days_from_civil(y, i64::from(mo), i64::from(d)) * 86_400
+                + i64::from(h) * 3600
+                + i64::from(mi) * 60
+                + i64::from(s);
+            assert_eq!(back, t);
+        }
+        assert_eq!(civil_from_unix(1_709_210_096), (2024, 2, 29, 12, 34, 56));
     }
 
     #[test]

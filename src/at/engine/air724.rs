@@ -10,8 +10,7 @@
 use std::fs;
 use std::io::Write as _;
 use std::path::Path;
-use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::*;
 
@@ -80,6 +79,79 @@ impl Default for AirState {
         }
     }
 }
+
+/// The dialect's one-number switches: `AT+<name>?` answers `+<name>: <value>`, `AT+<name>=?` the
+/// range, `AT+<name>=<v>` sets it.
+#[derive(Clone, Copy)]
+enum Switch {
+    /// `AT+CIPSSL`.
+    Ssl,
+    /// `AT+CIPMUX`.
+    Mux,
+    /// `AT+CIPQSEND`.
+    QSend,
+    /// `AT+CIPHEAD`.
+    Head,
+    /// `AT+CIPSPRT`.
+    Sprt,
+}
+
+impl Switch {
+    fn of(name: &str) -> Option<Switch> {
+        Some(match name {
+            "+CIPSSL" => Switch::Ssl,
+            "+CIPMUX" => Switch::Mux,
+            "+CIPQSEND" => Switch::QSend,
+            "+CIPHEAD" => Switch::Head,
+            "+CIPSPRT" => Switch::Sprt,
+            _ => return None,
+        })
+    }
+
+    /// The largest value, and the range as the test form answers it (the family's manuals
+    /// spell it differently per command).
+    fn range(self) -> (i64, &'static str) {
+        match self {
+            Switch::Ssl => (1, "(0-1)"),
+            Switch::Mux | Switch::QSend | Switch::Head => (1, "(0,1)"),
+            Switch::Sprt => (2, "(0-2)"),
+        }
+    }
+
+    fn get(self, s: &AirState) -> u8 {
+        match self {
+            Switch::Ssl => u8::from(s.ssl),
+            Switch::Mux => u8::from(s.mux),
+            Switch::QSend => u8::from(s.qsend),
+            Switch::Head => u8::from(s.head),
+            Switch::Sprt => s.sprt,
+        }
+    }
+
+    fn set(self, s: &mut AirState, v: u8) {
+        match self {
+            Switch::Ssl => s.ssl = v == 1,
+            Switch::Mux => s.mux = v == 1,
+            Switch::QSend => s.qsend = v == 1,
+            Switch::Head => s.head = v == 1,
+            Switch::Sprt => s.sprt = v,
+        }
+    }
+
+    /// Seed 004: `AT+CIPMUX` and `AT+CIPQSEND` only before the bearer is activated, "otherwise
+    /// it fails".
+    fn before_bearer_only(self) -> bool {
+        matches!(self, Switch::Mux | Switch::QSend)
+    }
+}
+
+/// The dialect's commands answered by one fixed line and OK (as `FIXED_ANSWERS`).
+const AIR_FIXED_ANSWERS: &[(&str, &str)] = &[
+    ("+CSTT=?", "+CSTT: \"APN\",\"USER\",\"PWD\""),
+    ("+CIPRXGET=?", "+CIPRXGET: (0-4),(0-7),(1-1460)"),
+    ("+CIPMODE?", "+CIPMODE: 0"),
+    ("+CIPMODE=?", "+CIPMODE: (0,1)"),
+];
 
 /// `AT+SSLCFG` integer items kept by the library: name, key, range, value the erase restores.
 const AIR_INT_ITEMS: &[(&str, ConfigKey, i64, i64, i64)] = &[
@@ -173,59 +245,52 @@ impl Engine {
         }
     }
 
-    /// Commands of the Air724 dialect; None = not one of them (the shared basic commands).
-    pub(super) fn air_command(&mut self, c: &Cmd, now: Instant) -> Option<Final> {
-        let bad = Final::Cme(err::CME_BAD_PARAM);
-        let f = match (c.name.as_str(), &c.kind) {
-            ("+CIPSSL", Kind::Read) => {
-                let v = u8::from(self.air.ssl);
-                self.info(&format!("+CIPSSL: {v}"));
+    /// Read, test or set one of the switches; None for the other forms (not commands of it).
+    fn switch(&mut self, sw: Switch, c: &Cmd) -> Option<Final> {
+        let (max, range) = sw.range();
+        Some(match &c.kind {
+            Kind::Read => {
+                let v = sw.get(&self.air);
+                self.info(&format!("{}: {v}", c.name));
                 Final::Ok
             }
-            ("+CIPSSL", Kind::Test) => {
-                self.info("+CIPSSL: (0-1)");
+            Kind::Test => {
+                self.info(&format!("{}: {range}", c.name));
                 Final::Ok
             }
-            ("+CIPSSL", Kind::Set(a)) => match int_in(a.first(), 0, 1) {
-                Some(v) if a.len() == 1 => {
-                    self.air.ssl = v == 1;
-                    Final::Ok
-                }
-                _ => bad,
-            },
-            ("+SSLCFG", Kind::Test) => Final::Ok,
-            ("+SSLCFG", Kind::Set(a)) => self.sslcfg(a),
-            ("+CIPMUX" | "+CIPQSEND", Kind::Read) => {
-                let v = if c.name == "+CIPMUX" { self.air.mux } else { self.air.qsend };
-                self.info(&format!("{}: {}", c.name, u8::from(v)));
-                Final::Ok
-            }
-            ("+CIPMUX" | "+CIPQSEND", Kind::Test) => {
-                self.info(&format!("{}: (0,1)", c.name));
-                Final::Ok
-            }
-            ("+CIPMUX" | "+CIPQSEND", Kind::Set(a)) => match int_in(a.first(), 0, 1) {
-                // Seed 004: both before the bearer is activated, "otherwise it fails".
-                Some(_) if self.any_link_open() || !matches!(self.air.bearer, Bearer::Initial | Bearer::Start) => {
+            Kind::Set(a) => match int_in(a.first(), 0, max) {
+                Some(_)
+                    if sw.before_bearer_only()
+                        && (self.any_link_open() || !matches!(self.air.bearer, Bearer::Initial | Bearer::Start)) =>
+                {
                     Final::Cme(err::CME_NOT_ALLOWED)
                 }
                 Some(v) if a.len() == 1 => {
-                    if c.name == "+CIPMUX" {
-                        self.air.mux = v == 1;
-                    } else {
-                        self.air.qsend = v == 1;
-                    }
+                    sw.set(&mut self.air, v as u8);
                     Final::Ok
                 }
-                _ => bad,
+                _ => Final::Cme(err::CME_BAD_PARAM),
             },
+            Kind::Exec => return None,
+        })
+    }
+
+    /// Commands of the Air724 dialect; None = not one of them (the shared basic commands).
+    pub(super) fn air_command(&mut self, c: &Cmd, now: Instant) -> Option<Final> {
+        if let Some(sw) = Switch::of(&c.name) {
+            return self.switch(sw, c);
+        }
+        if let Some(text) = fixed_answer(AIR_FIXED_ANSWERS, c) {
+            self.info(text);
+            return Some(Final::Ok);
+        }
+        let bad = Final::Cme(err::CME_BAD_PARAM);
+        let f = match (c.name.as_str(), &c.kind) {
+            ("+SSLCFG", Kind::Test) => Final::Ok,
+            ("+SSLCFG", Kind::Set(a)) => self.sslcfg(a),
             ("+CSTT", Kind::Read) => {
                 let (apn, user, pass) = self.air.apn.clone();
                 self.info(&format!("+CSTT: \"{apn}\",\"{user}\",\"{pass}\""));
-                Final::Ok
-            }
-            ("+CSTT", Kind::Test) => {
-                self.info("+CSTT: \"APN\",\"USER\",\"PWD\"");
                 Final::Ok
             }
             ("+CSTT", Kind::Exec | Kind::Set(_)) => {
@@ -297,47 +362,11 @@ impl Engine {
                 self.info(&format!("+CIPRXGET: {v}"));
                 Final::Ok
             }
-            ("+CIPRXGET", Kind::Test) => {
-                self.info("+CIPRXGET: (0-4),(0-7),(1-1460)");
-                Final::Ok
-            }
             ("+CIPRXGET", Kind::Set(a)) => self.ciprxget(a),
-            ("+CIPHEAD" | "+CIPMODE", Kind::Read) => {
-                let v = if c.name == "+CIPHEAD" { u8::from(self.air.head) } else { 0 };
-                self.info(&format!("{}: {v}", c.name));
-                Final::Ok
-            }
-            ("+CIPHEAD" | "+CIPMODE", Kind::Test) => {
-                self.info(&format!("{}: (0,1)", c.name));
-                Final::Ok
-            }
-            ("+CIPHEAD", Kind::Set(a)) => match int_in(a.first(), 0, 1) {
-                Some(v) if a.len() == 1 => {
-                    self.air.head = v == 1;
-                    Final::Ok
-                }
-                _ => bad,
-            },
             // Transparent mode (CIPMODE=1) is not offered by this dialect.
             ("+CIPMODE", Kind::Set(a)) => match int_in(a.first(), 0, 1) {
                 Some(0) if a.len() == 1 => Final::Ok,
                 Some(1) => Final::Cme(err::CME_NOT_SUPPORTED),
-                _ => bad,
-            },
-            ("+CIPSPRT", Kind::Read) => {
-                let v = self.air.sprt;
-                self.info(&format!("+CIPSPRT: {v}"));
-                Final::Ok
-            }
-            ("+CIPSPRT", Kind::Test) => {
-                self.info("+CIPSPRT: (0-2)");
-                Final::Ok
-            }
-            ("+CIPSPRT", Kind::Set(a)) => match int_in(a.first(), 0, 2) {
-                Some(v) if a.len() == 1 => {
-                    self.air.sprt = v as u8;
-                    Final::Ok
-                }
                 _ => bad,
             },
             ("+CIPCLOSE", Kind::Exec) => self.cipclose(&[]),
@@ -446,12 +475,7 @@ impl Engine {
             Some(Arg::Str(s)) if s.is_empty() => None,
             Some(v) => Some(v),
         };
-        let svc = self.svc.clone();
-        let set = |item: ConfigItem| match svc.set(ctx, &item) {
-            Ok(()) => Final::Ok,
-            Err(e) if e.code == -5 => Final::Cme(err::CME_NOT_SUPPORTED),
-            Err(_) => Final::Cme(err::CME_BAD_PARAM),
-        };
+        let set = |item: ConfigItem| self.set_item(ctx, item, err::CME_NOT_SUPPORTED, err::CME_BAD_PARAM);
         if let Some(&(_, key, lo, hi, default)) = AIR_INT_ITEMS.iter().find(|i| i.0 == item) {
             return match value {
                 None => set(ConfigItem::Int(key, default)),
@@ -528,15 +552,8 @@ impl Engine {
         } else {
             match item {
                 "ciphersuite" => match get(ConfigKey::Ciphersuite) {
-                    Ok(ConfigItem::Ciphersuites(ids)) => {
-                        // A list set through AT+QSSLCFG or the C API is shown joined by ':' (as there).
-                        let shown = if ids.contains(&0xFFFF) {
-                            "0XFFFF".to_string()
-                        } else {
-                            ids.iter().map(|i| format!("0X{i:04X}")).collect::<Vec<_>>().join(":")
-                        };
-                        format!("\"ciphersuite\",{ctx},{shown}")
-                    }
+                    // A list set through AT+QSSLCFG or the C API is shown joined by ':' (as there).
+                    Ok(ConfigItem::Ciphersuites(ids)) => format!("\"ciphersuite\",{ctx},{}", suites_text(&ids)),
                     _ => return Final::Cme(err::CME_BAD_PARAM),
                 },
                 "hostname" => format!("\"hostname\",{ctx},\"{}\"", self.air.hostname[usize::from(ctx)]),
@@ -586,33 +603,11 @@ impl Engine {
         // The first connection brings the bearer up, as the family does from IP INITIAL.
         self.air.bearer = Bearer::Status;
         self.air.closed_state = None;
-        let ctx = id as u8;
-        let name = if tls && !self.air.hostname[id].is_empty() { self.air.hostname[id].clone() } else { host.clone() };
-        let dest = self.opts.map.resolve(&host, port).map_err(|r| match r {
-            Refusal::UnknownName => err::DNS_PARSE,
-            Refusal::NotLoopback => err::CONNECT,
-        });
-        self.gen += 1;
-        let gen = self.gen;
-        let slot = &mut self.slots[id];
-        *slot = Slot::new();
-        slot.state = State::Opening;
-        slot.gen = gen;
-        slot.host = host;
-        slot.rport = port;
-        slot.ctx = ctx;
-        let (svc, tx, opening_fd) = (self.svc.clone(), self.tx.clone(), slot.opening_fd.clone());
-        let module_time = self.module_time();
-        let spawned = std::thread::Builder::new().name(format!("at-open-{id}")).spawn(move || {
-            let result = open_connection(&*svc, tls.then_some(ctx), false, &name, dest, &opening_fd, module_time);
-            if let Err(std::sync::mpsc::SendError(Event::Opened { result: Ok(Established { conn: Some(c), .. }), .. })) =
-                tx.send(Event::Opened { id, gen, result })
-            {
-                svc.close(c);
-            }
-        });
-        if spawned.is_err() {
-            self.slots[id] = Slot::new();
+        // Link n uses SSL context n; `AT+SSLCFG="hostname"` replaces the host as the TLS name.
+        let tls_name = if tls && !self.air.hostname[id].is_empty() { self.air.hostname[id].clone() } else { host.clone() };
+        // No PDP context or access mode in this dialect: a socket's defaults (1, buffer access).
+        let req = OpenRequest { host, tls_name, port, ctx: id as u8, tls, dtls: false, pdp: 1, mode: 0 };
+        if !self.start_open(id, req) {
             return Final::Cme(err::CME_NOT_ALLOWED);
         }
         Final::Ok
@@ -637,14 +632,7 @@ impl Engine {
     fn cipsend(&mut self, a: &[Arg], now: Instant) -> Final {
         let bad = Final::Cme(err::CME_BAD_PARAM);
         // `AT+CIPSEND` alone is the single-link, Ctrl-Z form.
-        let (id, rest) = if a.is_empty() && !self.air.mux {
-            (0, a)
-        } else {
-            match self.link_arg(a) {
-                Some(x) => x,
-                None => return bad,
-            }
-        };
+        let Some((id, rest)) = self.link_arg(a) else { return bad };
         let fixed = match rest {
             [] => None,
             [n] => match int_in(Some(n), 1, CIP_MAX as i64) {
@@ -659,8 +647,7 @@ impl Engine {
         if self.air.sprt == 1 {
             self.out.extend_from_slice(b"\r\n> ");
         }
-        self.mode = Mode::Prompt { id, fixed, buf: Vec::new(), deadline: now + self.opts.prompt_timeout, overflow: false };
-        Final::None
+        self.start_prompt(id, fixed, now)
     }
 
     pub(super) fn air_send_result(&mut self, id: usize, outcome: SendOutcome) {
@@ -684,14 +671,7 @@ impl Engine {
 
     fn cipclose(&mut self, a: &[Arg]) -> Final {
         let bad = Final::Cme(err::CME_BAD_PARAM);
-        let (id, rest) = if a.is_empty() && !self.air.mux {
-            (0, a)
-        } else {
-            match self.link_arg(a) {
-                Some(x) => x,
-                None => return bad,
-            }
-        };
+        let Some((id, rest)) = self.link_arg(a) else { return bad };
         // An optional <mode> (0 slow, 1 quick close): closing here is always immediate.
         if rest.len() > 1 || (rest.len() == 1 && int_in(rest.first(), 0, 1).is_none()) {
             return bad;
@@ -740,12 +720,8 @@ impl Engine {
         }
         let max = if mode == 3 { CIP_MAX / 2 } else { CIP_MAX };
         let Some(len) = int_in(rest.first(), 1, max as i64).filter(|_| rest.len() == 1) else { return bad };
-        let slot = &mut self.slots[id];
-        let n = (len as usize).min(slot.buf.len());
-        let data: Vec<u8> = slot.buf.drain(..n).collect();
-        slot.total_read += n as u64;
-        slot.backlog.fetch_sub(n, Ordering::SeqCst);
-        let left = slot.buf.len();
+        let data = self.take_held(id, len as usize);
+        let (n, left) = (data.len(), self.slots[id].buf.len());
         let mut v = format!("\r\n+CIPRXGET: {mode},{p}{n},{left}\r\n").into_bytes();
         if mode == 3 {
             for b in &data {
@@ -762,28 +738,23 @@ impl Engine {
     /// or pushed (`+RECEIVE,<n>,<len>:` in multi-link mode; `+IPD,<len>:` or bare in single-link).
     pub(super) fn air_data(&mut self, id: usize, gen: u64, bytes: Vec<u8>) {
         if self.air.manual_rx {
-            let slot = &mut self.slots[id];
-            let was_empty = slot.buf.is_empty();
-            slot.buf.extend(bytes);
-            if was_empty {
+            if self.hold(id, bytes) {
                 let u = if self.air.mux { format!("+CIPRXGET: 1,{id}") } else { "+CIPRXGET: 1".to_string() };
                 self.urc(&u);
             }
             return;
         }
-        self.slots[id].total_read += bytes.len() as u64;
-        for chunk in bytes.chunks(CIP_MAX) {
-            let mut v = if self.air.mux {
-                format!("\r\n+RECEIVE,{id},{}:\r\n", chunk.len()).into_bytes()
-            } else if self.air.head {
-                format!("\r\n+IPD,{}:", chunk.len()).into_bytes()
+        let (mux, head) = (self.air.mux, self.air.head);
+        let frame = move |n: usize| {
+            if mux {
+                format!("\r\n+RECEIVE,{id},{n}:\r\n")
+            } else if head {
+                format!("\r\n+IPD,{n}:")
             } else {
-                Vec::new()
-            };
-            v.extend_from_slice(chunk);
-            // The backlog is released when the URC is written (held URCs keep the reader back).
-            self.urcs.push_back((v, Some((id, gen, chunk.len()))));
-        }
+                String::new()
+            }
+        };
+        self.push_data(id, gen, &bytes, CIP_MAX, frame, b"");
     }
 
     /// The peer closed a link: `[<n>, ]CLOSED`. Unread `AT+CIPRXGET` data stays readable until
@@ -830,14 +801,7 @@ impl Engine {
             return Final::Cme(err::CME_NOT_ALLOWED);
         }
         self.out.extend_from_slice(b"\r\n> ");
-        self.mode = Mode::Upload {
-            path,
-            size: size as usize,
-            buf: Vec::with_capacity(size as usize),
-            deadline: now + Duration::from_secs(timeout as u64),
-            fs_write: Some(mode == 1),
-        };
-        Final::None
+        self.start_upload(path, size as usize, timeout as u64, now, Some(mode == 1))
     }
 
     pub(super) fn air_fswrite_done(&mut self, path: &Path, data: &[u8], append: bool) {
