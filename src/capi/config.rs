@@ -211,6 +211,8 @@ static OWNERS: Lazy<Mutex<BTreeMap<usize, c_int>>> = Lazy::new(|| Mutex::new(BTr
 fn release_ext(handle: c_int) {
     if EXTS.remove(handle).is_ok() {
         crate::session::forget_config(handle);
+        #[cfg(feature = "tls13")]
+        crate::tls::engine_modern::forget_config(handle);
     }
 }
 
