@@ -225,6 +225,7 @@ fn tls13_through_the_c_api() {
 }
 
 /// One connection through the C API on `conf`: handshake, GET, the page, close_notify, free.
+/// `ql_ssl_get_ciphersuite` after the handshake goes to `SUITE_SEEN`.
 ///
 /// # Safety
 /// `conf` is an initialised config.
@@ -240,6 +241,7 @@ unsafe fn c_api_fetch(conf: &mut ql_ssl_config, port: u16) -> String {
         assert_eq!(ql_ssl_set_socket_fd(&mut ssl, sock.as_raw_fd()), 0);
         assert_eq!(ql_ssl_set_hostname(&mut ssl, host.as_ptr()), 0);
         assert_eq!(ql_ssl_handshake(&mut ssl), 0);
+        SUITE_SEEN.with(|s| s.set(ql_ssl_get_ciphersuite(&mut ssl)));
         let req = b"GET / HTTP/1.0\r\n\r\n";
         assert_eq!(ql_ssl_write(&mut ssl, req.as_ptr(), req.len()), req.len() as i32);
         let mut buf = [0u8; 512];
@@ -256,9 +258,32 @@ unsafe fn c_api_fetch(conf: &mut ql_ssl_config, port: u16) -> String {
     String::from_utf8_lossy(&page).into_owned()
 }
 
+thread_local! {
+    static SUITE_SEEN: std::cell::Cell<i32> = const { std::cell::Cell::new(0) };
+}
+
+/// A config as the SDK demo makes it: TLS 1.3, verify the server against rsa_ca.pem, session
+/// cache `cache`.
+///
+/// # Safety
+/// `conf` points to writable memory for a config.
+unsafe fn c_api_config(conf: &mut ql_ssl_config, ca: &std::ffi::CStr, cache: i32) {
+    // SAFETY: the C API with valid pointers that outlive each call (caller's contract for conf).
+    unsafe {
+        assert_eq!(ql_ssl_conf_init(conf), 0);
+        assert_eq!(ql_ssl_conf_set(conf, T::QL_SSL_CONF_VERSION as i32, 5i32), 0);
+        assert_eq!(ql_ssl_conf_set(conf, T::QL_SSL_CONF_AUTHMODE as i32, 1i32), 0);
+        assert_eq!(ql_ssl_conf_set(conf, T::QL_SSL_CONF_SESSION_CACHE as i32, cache), 0);
+        let mut paths = [ca.as_ptr() as *mut std::ffi::c_char];
+        assert_eq!(ql_ssl_conf_set(conf, T::QL_SSL_CONF_CACERT as i32, paths.as_mut_ptr(), 1i32), 0);
+    }
+}
+
 /// With `QL_SSL_CONF_SESSION_CACHE` on, the second connection of one config resumes with the
 /// server's TLS 1.3 ticket, and the server says so ("Reused, TLSv1.3" on its page); with it off,
-/// it does not.
+/// it does not. Tickets are kept per config, as session.rs keeps TLS 1.2 sessions: a second
+/// config to the same server starts with a full handshake, and its first connection does not
+/// take the first config's ticket (which still resumes afterwards).
 #[test]
 fn tls13_resumption_through_the_c_api() {
     let (_server, port) = start_server("TLS_AES_128_GCM_SHA256");
@@ -267,18 +292,20 @@ fn tls13_resumption_through_the_c_api() {
         // SAFETY: the C API with valid pointers that outlive each call.
         unsafe {
             let mut conf: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
-            assert_eq!(ql_ssl_conf_init(&mut *conf), 0);
-            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_VERSION as i32, 5i32), 0);
-            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_AUTHMODE as i32, 1i32), 0);
-            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_SESSION_CACHE as i32, cache), 0);
-            let mut paths = [ca.as_ptr() as *mut std::ffi::c_char];
-            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_CACERT as i32, paths.as_mut_ptr(), 1i32), 0);
+            let mut other: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
+            c_api_config(&mut conf, &ca, cache);
+            c_api_config(&mut other, &ca, cache);
             let first = c_api_fetch(&mut conf, port);
             assert!(first.contains("New, TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256"), "server page: {first:.300}");
+            let other_first = c_api_fetch(&mut other, port);
+            assert!(other_first.contains("New, TLSv1.3"), "another config: server page: {other_first:.300}");
             let second = c_api_fetch(&mut conf, port);
             let want = if cache == 1 { "Reused, TLSv1.3" } else { "New, TLSv1.3" };
             assert!(second.contains(want), "session cache {cache}: server page: {second:.300}");
+            let other_second = c_api_fetch(&mut other, port);
+            assert!(other_second.contains(want), "another config, session cache {cache}: server page: {other_second:.300}");
             assert_eq!(ql_ssl_conf_free(&mut *conf), 0);
+            assert_eq!(ql_ssl_conf_free(&mut *other), 0);
         }
     }
 }
@@ -293,7 +320,7 @@ fn tls13_gnutls_serv_through_the_c_api() {
     let pki = pki();
     let ca = std::ffi::CString::new(pki.join("rsa_ca.pem").to_str().unwrap()).unwrap();
     // gnutls names the TLS 1.3 suites by their cipher (TLS_AES_128_GCM_SHA256 = AES-128-GCM, ...).
-    for cipher in ["AES-128-GCM", "AES-256-GCM", "CHACHA20-POLY1305"] {
+    for (cipher, iana) in [("AES-128-GCM", 0x1301), ("AES-256-GCM", 0x1302), ("CHACHA20-POLY1305", 0x1303)] {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         // gnutls-serv has no listen-address option; the test only connects to 127.0.0.1.
         let child = Command::new("gnutls-serv")
@@ -331,6 +358,7 @@ fn tls13_gnutls_serv_through_the_c_api() {
                     && page.contains(&format!("<TD>Cipher</TD><TD>{cipher}</TD>"))
                     && page.contains(&description);
                 assert!(seen, "{cipher} round {round}: expected {description}; page {page}");
+                assert_eq!(SUITE_SEEN.with(|s| s.get()), iana, "{cipher}: ql_ssl_get_ciphersuite");
             }
             assert_eq!(ql_ssl_conf_free(&mut *conf), 0);
         }
@@ -367,7 +395,7 @@ fn matrix_issuer(profile: &str) -> Option<&'static str> {
 }
 
 /// `openssl s_server -www` for a matrix profile, speaking exactly TLS 1.2 or TLS 1.3.
-fn matrix_server(profile: &str, nochain: bool, tls13: bool) -> (Server, u16) {
+fn matrix_server(profile: &str, nochain: bool, seclevel0: bool, tls13: bool) -> (Server, u16) {
     let pki = matrix_pki();
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut cmd = Command::new("openssl");
@@ -379,6 +407,10 @@ fn matrix_server(profile: &str, nochain: bool, tls13: bool) -> (Server, u16) {
         .arg(pki.join(format!("{profile}.key")));
     if let Some(issuer) = matrix_issuer(profile).filter(|_| !nochain) {
         cmd.arg("-cert_chain").arg(pki.join(format!("{issuer}.pem")));
+    }
+    if seclevel0 {
+        // The weak-key and SHA-1 leaves: OpenSSL refuses to serve them at its default level.
+        cmd.args(["-cipher", "DEFAULT:@SECLEVEL=0"]);
     }
     let server = Server(cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
     let start = Instant::now();
@@ -451,12 +483,15 @@ fn matrix_handshake(port: u16, version: i32, tokens: &[&str]) -> Result<(), Erro
     r
 }
 
-/// The rows of tests/certs/matrix.txt whose server is `s_server PROFILE [nochain]` and whose
+/// The rows of tests/certs/matrix.txt whose server is `s_server PROFILE [nochain|seclevel0]` and whose
 /// client uses only auth/ca (plain file names)/host/sni/localtm/certsign/certitem/multi, and whose
 /// expectation is SUCCESS or HS_FAILURE: each runs on the 2.28 engine against `s_server -tls1_2`
 /// and on the TLS 1.3 engine against `s_server -tls1_3`. Both must give the matrix's outcome, and
 /// the same result: the same `Error` (so the same C code and text), with the same unforgiven
-/// `X509_BADCERT_*` flags when verification refuses.
+/// `X509_BADCERT_*` flags when verification refuses. One documented exception
+/// (`KNOWN_DIFFERENCES`): a 1024-bit RSA server key forgiven with `certitem=65536`
+/// (X509_BADCERT_BAD_KEY) still fails on TLS 1.3, because the handshake signature is verified
+/// by ring, which refuses RSA keys below 2048 bits whatever the policy says.
 #[test]
 fn tls13_verification_matrix_matches_tls12() {
     let matrix = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/certs/matrix.txt")).unwrap();
@@ -470,27 +505,37 @@ fn tls13_verification_matrix_matches_tls12() {
         let (name, server, client, expected) = (f[0], f[1], f[2], f[3]);
         let s: Vec<&str> = server.split_whitespace().collect();
         let tokens: Vec<&str> = client.split_whitespace().collect();
-        let server_ok = s.first() == Some(&"s_server") && s.len() <= 3 && s.get(2).is_none_or(|o| *o == "nochain");
+        let server_ok = s.first() == Some(&"s_server") && s.len() <= 3 && s.get(2).is_none_or(|o| *o == "nochain" || *o == "seclevel0");
         let outcome_ok = (expected.starts_with("SUCCESS") || expected.starts_with("HS_FAILURE")) && !expected.contains("defect");
-        if server_ok && outcome_ok && tokens.iter().all(|t| simple(t)) {
-            rows.push((name.to_string(), s[1].to_string(), s.len() == 3, tokens.iter().map(|t| t.to_string()).collect::<Vec<_>>(), expected.starts_with("SUCCESS")));
+        if server_ok && outcome_ok && tokens.iter().all(simple) {
+            rows.push((name.to_string(), s[1].to_string(), s.get(2).copied(), tokens.iter().map(|t| t.to_string()).collect::<Vec<_>>(), expected.starts_with("SUCCESS")));
         }
     }
     assert!(rows.len() >= 60, "only {} matrix rows selected", rows.len());
-    let mut servers: std::collections::HashMap<(String, bool, bool), (Server, u16)> = std::collections::HashMap::new();
+    const KNOWN_DIFFERENCES: [&str; 1] = ["weakkey.certitem_65536"];
+    let mut servers: std::collections::HashMap<(String, Option<&str>, bool), (Server, u16)> = std::collections::HashMap::new();
     let mut failures = Vec::new();
     let mut summary = Vec::new();
-    for (name, profile, nochain, tokens, success) in &rows {
+    for (name, profile, option, tokens, success) in &rows {
         let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        let (nochain, seclevel0) = (*option == Some("nochain"), *option == Some("seclevel0"));
         let mut results = Vec::new();
         for tls13 in [false, true] {
-            let port = servers.entry((profile.clone(), *nochain, tls13)).or_insert_with(|| matrix_server(profile, *nochain, tls13)).1;
+            let port = servers.entry((profile.clone(), *option, tls13)).or_insert_with(|| matrix_server(profile, nochain, seclevel0, tls13)).1;
             results.push(matrix_handshake(port, if tls13 { 5 } else { 3 }, &tokens));
         }
         let (r12, r13) = (&results[0], &results[1]);
         summary.push(format!("{name}: 1.2 {r12:?} / 1.3 {r13:?}"));
+        if KNOWN_DIFFERENCES.contains(&name.as_str()) {
+            // TLS 1.2 as the matrix says; TLS 1.3 refused in the handshake signature, not by the policy.
+            let ring_refused = matches!(r13, Err(Error::Handshake(m)) if m.contains("TLS 1.3 engine"));
+            if r12.is_ok() != *success || !ring_refused {
+                failures.push(format!("{name} (known difference): TLS 1.2 {r12:?}, TLS 1.3 {r13:?}"));
+            }
+            continue;
+        }
         if r12 != r13 || r13.is_ok() != *success {
-            failures.push(format!("{name} ({profile}{} {tokens:?}): want {}, TLS 1.2 {r12:?}, TLS 1.3 {r13:?}", if *nochain { " nochain" } else { "" }, if *success { "success" } else { "failure" }));
+            failures.push(format!("{name} ({profile} {option:?} {tokens:?}): want {}, TLS 1.2 {r12:?}, TLS 1.3 {r13:?}", if *success { "success" } else { "failure" }));
         }
     }
     eprintln!("{} rows:\n{}", rows.len(), summary.join("\n"));

@@ -67,7 +67,8 @@ impl SharedKey {
 }
 
 /// Shared configurations (session cache on), newest first, bounded.
-static SHARED: Lazy<Mutex<Vec<(SharedKey, Arc<ClientConfig>)>>> = Lazy::new(|| Mutex::new(Vec::new()));
+type SharedConfigs = Vec<(SharedKey, Arc<ClientConfig>)>;
+static SHARED: Lazy<Mutex<SharedConfigs>> = Lazy::new(|| Mutex::new(Vec::new()));
 const SHARED_CONFIGS: usize = 8;
 
 /// The rustls configuration for a connection's settings (built at `ql_ssl_setup`). With the
@@ -334,10 +335,6 @@ pub fn forget_config(config: c_int) {
     SHARED.lock().retain(|(k, _)| k.config != config);
 }
 
-/// Sessions held for config `config` (TLS 1.3 tickets, TLS 1.2 sessions): for tests.
-pub fn held_sessions(config: c_int) -> usize {
-    TICKETS.lock().entries.iter().filter(|(k, _)| k.0 == config).map(|(_, e)| e.tls13.len() + usize::from(e.tls12.is_some())).sum()
-}
 
 /// The server name rustls sends as SNI (with `QL_SSL_CONF_SNI`) and hands to the verifier, which
 /// checks the certificate against it. Without a host name the handshake goes on with no name
