@@ -34,8 +34,8 @@ use crate::tls::settings::Settings;
 use crate::tls::transport::FdTransport;
 use crate::tls::verify::{VerifyPolicy, EXT_KEY_USAGE, KEY_USAGE, OID_SERVER_AUTH};
 
-/// `QL_SSL_CONF_VERSION` value that selects this engine: TLS 1.3 exactly. The first value after
-/// the vendor's `QL_SSL_VERSION_ALL` (4); docs/ENGINES.md, "ABI extension for TLS 1.3".
+/// `QL_SSL_CONF_VERSION` value that selects this engine: TLS 1.3 exactly (`QL_SSL_VERSION_4`, the
+/// first value after the vendor's `QL_SSL_VERSION_ALL` = 4); docs/ENGINES.md, "ABI extension".
 pub(crate) const VERSION_TLS13: c_int = 5;
 
 /// What a rustls configuration is built from; connections whose settings agree in all of it share
