@@ -181,46 +181,22 @@ extern "C" {
     fn ql_ssl_free(ssl: *mut i32) -> i32;
 }
 
-/// The whole `ql_ssl_*` sequence of the SDK demo, with `QL_SSL_CONF_VERSION` = 5.
+/// The whole `ql_ssl_*` sequence of the SDK demo through the exported C functions (c_api_fetch:
+/// new, setup, set_socket_fd, set_hostname, handshake, get_ciphersuite, write, read, close_notify,
+/// free), with `QL_SSL_CONF_VERSION` = 5 set through the C-variadic `ql_ssl_conf_set`.
 #[test]
 fn tls13_through_the_c_api() {
     let (_server, port) = start_server("TLS_CHACHA20_POLY1305_SHA256");
     let ca = std::ffi::CString::new(pki().join("rsa_ca.pem").to_str().unwrap()).unwrap();
-    let host = std::ffi::CString::new("localhost").unwrap();
     // SAFETY: the C API with valid pointers that outlive each call, as the header documents.
     unsafe {
         let mut conf: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
-        assert_eq!(ql_ssl_conf_init(&mut *conf), 0);
-        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_VERSION as i32, 5i32), 0);
-        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_AUTHMODE as i32, 1i32), 0);
+        c_api_config(&mut conf, &ca, 0);
         assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_HS_TIMEOUT as i32, 10i32), 0);
-        let mut paths = [ca.as_ptr() as *mut std::ffi::c_char];
-        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_CACERT as i32, paths.as_mut_ptr(), 1i32), 0);
-        let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let mut ssl: i32 = 0;
-        assert_eq!(ql_ssl_new(&mut ssl), 0);
-        assert_eq!(ql_ssl_setup(&mut ssl, &mut *conf), 0);
-        assert_eq!(ql_ssl_set_socket_fd(&mut ssl, sock.as_raw_fd()), 0);
-        assert_eq!(ql_ssl_set_hostname(&mut ssl, host.as_ptr()), 0);
-        assert_eq!(ql_ssl_handshake(&mut ssl), 0);
-        assert_eq!(ql_ssl_get_ciphersuite(&mut ssl), 0x1303);
-        let req = b"GET / HTTP/1.0\r\n\r\n";
-        assert_eq!(ql_ssl_write(&mut ssl, req.as_ptr(), req.len()), req.len() as i32);
-        let mut page = Vec::new();
-        let mut buf = [0u8; 512];
-        for _ in 0..10_000 {
-            let n = ql_ssl_read(&mut ssl, buf.as_mut_ptr(), buf.len());
-            if n <= 0 {
-                break;
-            }
-            page.extend_from_slice(&buf[..n as usize]);
-        }
-        let page = String::from_utf8_lossy(&page);
+        let page = c_api_fetch(&mut conf, port);
+        assert_eq!(SUITE_SEEN.with(|s| s.get()), 0x1303);
         assert!(page.contains("New, TLSv1.3, Cipher is TLS_CHACHA20_POLY1305_SHA256"), "server page: {page:.400}");
-        let _ = ql_ssl_close_notify(&mut ssl);
-        assert_eq!(ql_ssl_free(&mut ssl), 0);
         assert_eq!(ql_ssl_conf_free(&mut *conf), 0);
-        drop(sock);
     }
 }
 
@@ -540,4 +516,91 @@ fn tls13_verification_matrix_matches_tls12() {
     }
     eprintln!("{} rows:\n{}", rows.len(), summary.join("\n"));
     assert!(failures.is_empty(), "{} of {} rows differ:\n{}", failures.len(), rows.len(), failures.join("\n"));
+}
+
+/// Waits until `fd` is readable (`write` false) or writable, at most 2 s.
+fn poll_fd(fd: i32, write: bool) {
+    let mut p = libc::pollfd { fd, events: if write { libc::POLLOUT } else { libc::POLLIN }, revents: 0 };
+    // SAFETY: one valid pollfd for the duration of the call.
+    unsafe { libc::poll(&mut p, 1, 2000) };
+}
+
+/// Repeats `call` while it returns WANT_READ / WANT_WRITE (waiting for the socket each time), at
+/// most 10 s; counts the waits.
+fn until_done(fd: i32, waits: &mut u32, mut call: impl FnMut() -> i32) -> i32 {
+    let end = Instant::now() + Duration::from_secs(10);
+    loop {
+        let rc = call();
+        if rc != QL_SSL_ERROR_WANT_READ && rc != QL_SSL_ERROR_WANT_WRITE {
+            return rc;
+        }
+        assert!(Instant::now() < end, "still waiting after 10 s");
+        *waits += 1;
+        poll_fd(fd, rc == QL_SSL_ERROR_WANT_WRITE);
+    }
+}
+
+const QL_SSL_ERROR_WANT_READ: i32 = qlssl::capi::abi::ql_ssl_error_code_e::QL_SSL_ERROR_WANT_READ as i32;
+const QL_SSL_ERROR_WANT_WRITE: i32 = qlssl::capi::abi::ql_ssl_error_code_e::QL_SSL_ERROR_WANT_WRITE as i32;
+
+/// The engine over a **non-blocking** socket through the C API: every call that would block
+/// returns WANT_READ / WANT_WRITE, the application waits on the socket and calls again. A full
+/// handshake (it had to wait at least once), then a resumption with the ticket the engine took in
+/// while reading page 1; the server's pages say "New" and then "Reused". The value is the ABI's
+/// `QL_SSL_VERSION_4`.
+#[test]
+fn tls13_nonblocking_socket_full_then_resumed() {
+    use qlssl::capi::abi::ql_ssl_version_type_e::QL_SSL_VERSION_4;
+    let (_server, port) = start_server("TLS_AES_256_GCM_SHA384");
+    let ca = std::ffi::CString::new(pki().join("rsa_ca.pem").to_str().unwrap()).unwrap();
+    let host = std::ffi::CString::new("localhost").unwrap();
+    // SAFETY: the C API with valid pointers that outlive each call.
+    unsafe {
+        let mut conf: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
+        c_api_config(&mut conf, &ca, 1);
+        assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_VERSION as i32, QL_SSL_VERSION_4 as i32), 0);
+        for (round, want) in [(0, "New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384"), (1, "Reused, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384")] {
+            let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            sock.set_nonblocking(true).unwrap();
+            let fd = sock.as_raw_fd();
+            let mut ssl: i32 = 0;
+            let mut waits = 0;
+            assert_eq!(ql_ssl_new(&mut ssl), 0);
+            assert_eq!(ql_ssl_setup(&mut ssl, &mut *conf), 0);
+            assert_eq!(ql_ssl_set_socket_fd(&mut ssl, fd), 0);
+            assert_eq!(ql_ssl_set_hostname(&mut ssl, host.as_ptr()), 0);
+            assert_eq!(until_done(fd, &mut waits, || ql_ssl_handshake(&mut ssl)), 0, "round {round}: handshake");
+            assert!(waits >= 1, "round {round}: a non-blocking handshake that never waited");
+            assert_eq!(ql_ssl_get_ciphersuite(&mut ssl), 0x1302);
+            let req = b"GET / HTTP/1.0\r\n\r\n";
+            assert_eq!(until_done(fd, &mut waits, || ql_ssl_write(&mut ssl, req.as_ptr(), req.len())), req.len() as i32);
+            let mut page = Vec::new();
+            let mut buf = [0u8; 512];
+            for _ in 0..10_000 {
+                let n = until_done(fd, &mut waits, || ql_ssl_read(&mut ssl, buf.as_mut_ptr(), buf.len()));
+                if n <= 0 {
+                    break;
+                }
+                page.extend_from_slice(&buf[..n as usize]);
+            }
+            let page = String::from_utf8_lossy(&page);
+            assert!(page.contains(want), "round {round}: server page: {page:.400}");
+            let _ = ql_ssl_close_notify(&mut ssl);
+            assert_eq!(ql_ssl_free(&mut ssl), 0);
+        }
+        assert_eq!(ql_ssl_conf_free(&mut *conf), 0);
+    }
+}
+
+/// The ABI's TLS 1.3 values: 5 is this engine, 6 (TLS 1.2–1.3) is refused with NOT_SUPPORT until
+/// the routing serves it, other values stay INVALID_PARAM.
+#[test]
+fn tls13_version_values() {
+    use qlssl::capi::abi::ql_ssl_version_type_e::{QL_SSL_VERSION_4, QL_SSL_VERSION_ALL, QL_SSL_VERSION_TLS12_TLS13};
+    assert_eq!((QL_SSL_VERSION_ALL as i32, QL_SSL_VERSION_4 as i32, QL_SSL_VERSION_TLS12_TLS13 as i32), (4, 5, 6));
+    let mut conf = new_config();
+    assert_eq!(set_int(&mut conf, T::QL_SSL_CONF_VERSION, QL_SSL_VERSION_4 as i32), Ok(()));
+    assert!(matches!(set_int(&mut conf, T::QL_SSL_CONF_VERSION, QL_SSL_VERSION_TLS12_TLS13 as i32), Err(Error::NotSupported(_))));
+    assert!(matches!(set_int(&mut conf, T::QL_SSL_CONF_VERSION, 7), Err(Error::InvalidParam(_))));
+    config::free(&mut conf).unwrap();
 }

@@ -9,7 +9,6 @@
 //! are kept like `session.rs`'s (`TicketStore`). Prototype limits (docs/ENGINES.md, "Plan"): no
 //! client certificate, no PSK, TLS 1.3 only, TLS only.
 
-use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::ffi::c_int;
@@ -260,43 +259,38 @@ struct TicketEntry {
     tls13: Vec<Tls13ClientSessionValue>,
     tls12: Option<Tls12ClientSessionValue>,
     kx_hint: Option<NamedGroup>,
-    stamp: u64,
-}
-
-struct Tickets {
-    entries: BTreeMap<(c_int, String), TicketEntry>,
-    clock: u64,
 }
 
 /// Most servers kept in the process (session.rs keeps as many sessions) and tickets per server.
 const MAX_TICKET_ENTRIES: usize = 64;
 const TICKETS_PER_SERVER: usize = 4;
 
-static TICKETS: Lazy<Mutex<Tickets>> = Lazy::new(|| Mutex::new(Tickets { entries: BTreeMap::new(), clock: 0 }));
+/// (config, server name) and its sessions, most recently stored first.
+type TicketKey = (c_int, String);
+static TICKETS: Lazy<Mutex<Vec<(TicketKey, TicketEntry)>>> = Lazy::new(|| Mutex::new(Vec::new()));
 
 impl TicketStore {
-    fn key(&self, name: &ServerName<'_>) -> (c_int, String) {
+    fn key(&self, name: &ServerName<'_>) -> TicketKey {
         (self.config, String::from(&*name.to_str()))
     }
 
-    /// Runs `f` on the entry of `name`, made (and stamped) if absent, evicting the oldest when full.
+    /// Runs `f` on the entry of `name` (made if absent), which becomes the most recent one; the
+    /// least recently stored server goes when the store is full.
     fn update(&self, name: &ServerName<'_>, f: impl FnOnce(&mut TicketEntry)) {
         let key = self.key(name);
         let mut t = TICKETS.lock();
-        t.clock += 1;
-        let stamp = t.clock;
-        if t.entries.len() >= MAX_TICKET_ENTRIES && !t.entries.contains_key(&key) {
-            if let Some(oldest) = t.entries.iter().min_by_key(|(_, e)| e.stamp).map(|(k, _)| k.clone()) {
-                t.entries.remove(&oldest);
-            }
-        }
-        let e = t.entries.entry(key).or_default();
-        e.stamp = stamp;
-        f(e);
+        let mut entry = match t.iter().position(|(k, _)| *k == key) {
+            Some(i) => t.remove(i),
+            None => (key, TicketEntry::default()),
+        };
+        f(&mut entry.1);
+        t.insert(0, entry);
+        t.truncate(MAX_TICKET_ENTRIES);
     }
 
     fn read<T>(&self, name: &ServerName<'_>, f: impl FnOnce(&mut TicketEntry) -> Option<T>) -> Option<T> {
-        TICKETS.lock().entries.get_mut(&self.key(name)).and_then(f)
+        let key = self.key(name);
+        TICKETS.lock().iter_mut().find(|(k, _)| *k == key).and_then(|(_, e)| f(e))
     }
 }
 
@@ -331,7 +325,7 @@ impl ClientSessionStore for TicketStore {
 
 /// Drop every session of config `config` (when the config is freed), as `session::forget_config`.
 pub fn forget_config(config: c_int) {
-    TICKETS.lock().entries.retain(|k, _| k.0 != config);
+    TICKETS.lock().retain(|(k, _)| k.0 != config);
     SHARED.lock().retain(|(k, _)| k.config != config);
 }
 
