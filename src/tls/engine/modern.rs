@@ -125,8 +125,8 @@ fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
 struct PolicyVerifier {
     /// None: `QL_SSL_VERIFY_NULL` (auth mode 0) accepts any chain, as the 2.28 engine does.
     /// Else the settings each verification's policy is made from (a fresh `VerifyPolicy` per
-    /// handshake, as each 2.28 connection has its own), and the trusted CAs.
-    check: Option<(Settings, Arc<MbedtlsList<Certificate>>)>,
+    /// handshake, as each 2.28 connection has its own) and its CA sources.
+    check: Option<Settings>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
@@ -160,8 +160,9 @@ impl PolicyVerifier {
             return Ok(PolicyVerifier { check: None, algorithms });
         }
         crate::tls::ciphers::init_mbedtls_globals();
-        let cas = certs::ca_list(&s.ca_paths, &s.ca_buffers)?;
-        Ok(PolicyVerifier { check: Some((s.clone(), cas)), algorithms })
+        // Loaded here so that a bad CA source fails ql_ssl_setup, as on the 2.28 engine.
+        certs::ca_list(&s.ca_paths, &s.ca_buffers)?;
+        Ok(PolicyVerifier { check: Some(s.clone()), algorithms })
     }
 
     /// The unforgiven findings on `chain` (leaf first) for a server called `host`.
@@ -212,10 +213,13 @@ impl ServerCertVerifier for PolicyVerifier {
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> core::result::Result<ServerCertVerified, rustls::Error> {
-        let Some((settings, cas)) = &self.check else {
+        let Some(settings) = &self.check else {
             return Ok(ServerCertVerified::assertion());
         };
         let policy = Arc::new(VerifyPolicy::from_settings(settings));
+        // From the CA cache at each handshake (a configuration may be shared for long): a CA file
+        // replaced on disk is seen as the 2.28 engine sees it at each setup.
+        let cas = certs::ca_list(&settings.ca_paths, &settings.ca_buffers).map_err(|e| rustls::Error::General(format!("CA certificates: {e}")))?;
         let mut chain = MbedtlsList::<Certificate>::new();
         for der in core::iter::once(end_entity).chain(intermediates) {
             // mbedtls fails a handshake whose Certificate message does not parse; so does this.
@@ -225,7 +229,7 @@ impl ServerCertVerifier for PolicyVerifier {
             n if *n == no_name() => None,
             n => Some(String::from(&*n.to_str())),
         };
-        match Self::findings(&policy, cas, &chain, host)? {
+        match Self::findings(&policy, &cas, &chain, host)? {
             0 => Ok(ServerCertVerified::assertion()),
             left => Err(rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(Unforgiven(left)))))),
         }
