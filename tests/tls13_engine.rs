@@ -652,3 +652,19 @@ fn tls13_ignore_sweeps_match_tls12() {
     assert!(rows >= 15, "only {rows} sweeps selected");
     assert!(failures.is_empty(), "{} differ:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// A server that does not speak the engine's version answers with a fatal protocol_version alert
+/// (70); both engines report it alike: `Error::HandshakeAlert(Some(70))`, i.e. HS_FAILURE with
+/// the text "the server sent fatal alert 70 (protocol_version)". TLS 1.3 engine against
+/// `s_server -tls1_2`, 2.28 engine (TLS 1.2) against `s_server -tls1_3`.
+#[test]
+fn tls13_version_mismatch_alert_as_on_tls12() {
+    let mut results = Vec::new();
+    for (server_tls13, version) in [(true, 3), (false, 5)] {
+        let (_server, port) = matrix_server("good", false, false, server_tls13);
+        results.push(matrix_handshake(port, version, &[]));
+    }
+    assert_eq!(results[0], Err(Error::HandshakeAlert(Some(70))), "2.28 engine against a TLS 1.3-only server");
+    assert_eq!(results[1], results[0], "TLS 1.3 engine against a TLS 1.2-only server");
+    assert!(results[1].as_ref().unwrap_err().to_string().contains("protocol_version"));
+}

@@ -354,6 +354,9 @@ pub(crate) fn error_of(e: &EngineError, handshake: bool) -> Error {
             Some(Unforgiven(flags)) => Error::VerifyFailed { flags: *flags },
             None => Error::Handshake(format!("TLS 1.3 engine: {why}")),
         },
+        // A fatal alert from the server, named as the 2.28 engine names it.
+        EngineError::Tls(rustls::Error::AlertReceived(a)) if handshake => Error::HandshakeAlert(Some(u8::from(*a))),
+        EngineError::Tls(rustls::Error::AlertReceived(a)) => Error::PeerAlert(crate::tls::error::alert_text(Some(u8::from(*a)))),
         EngineError::Tls(e) if handshake => Error::Handshake(format!("TLS 1.3 engine: {e}")),
         EngineError::Tls(e) => Error::Decrypt(format!("TLS 1.3 engine: {e}")),
         EngineError::Io | EngineError::Eof => Error::SocketReset,
