@@ -1,6 +1,7 @@
 /* Benchmark backend: libqlssl through the ql_ssl_* API (see backend.h). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "backend.h"
 #include "ql_ssl.h"
@@ -47,6 +48,13 @@ int be_global_init(const char *ca_file, const char *hostname, int session_cache)
         (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_HS_TIMEOUT, 30)) != QL_SSL_SUCCESS ||
         (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_SESSION_CACHE, session_cache ? 1 : 0)) != QL_SSL_SUCCESS) {
         report("config", rc);
+        return -1;
+    }
+    /* BE_TLS_VERSION=1.3 (engines/measure.sh): the TLS 1.3 engine, in a libqlssl built with it. */
+    const char *version = getenv("BE_TLS_VERSION");
+    if (version != NULL && strcmp(version, "1.3") == 0 &&
+        (rc = ql_ssl_conf_set(&g_conf, QL_SSL_CONF_VERSION, QL_SSL_VERSION_4)) != QL_SSL_SUCCESS) {
+        report("QL_SSL_CONF_VERSION QL_SSL_VERSION_4", rc);
         return -1;
     }
     return 0;

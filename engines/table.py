@@ -6,8 +6,8 @@ import sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 val = {(r["client"], r["tls"], r["metric"]): r["value"] for r in rows}
 cols = [("qlssl", "1.2"), ("mbedtls", "1.2"), ("mbedtls3", "1.2"), ("mbedtls3", "1.3"),
-        ("rustls", "1.2"), ("rustls", "1.3"), ("openssl", "1.2")]
-names = {"qlssl": "qlssl (2.28)", "mbedtls": "raw 2.28", "mbedtls3": "raw 3.6.5", "rustls": "rustls 0.23",
+        ("rustls", "1.2"), ("rustls", "1.3"), ("qlssl13", "1.3"), ("openssl", "1.2")]
+names = {"qlssl": "qlssl (2.28)", "qlssl13": "qlssl (rustls engine)", "mbedtls": "raw 2.28", "mbedtls3": "raw 3.6.5", "rustls": "rustls 0.23",
          "openssl": "OpenSSL 3"}
 metrics = [("ir_hs_rsa", "Instructions / full handshake, RSA-2048 cert", "M"),
            ("ir_hs_ecdsa", "Instructions / full handshake, ECDSA-P256 cert", "M"),

@@ -1320,6 +1320,19 @@ typedef enum {
    * Every version this build offers (TLS 1.0 to TLS 1.2).
    */
   QL_SSL_VERSION_ALL = 4,
+  /**
+   * qlssl extension: TLS 1.3 only (the SDK header reserves this name in a comment; the value is
+   * the first after `QL_SSL_VERSION_ALL`, whose value 4 stays). Served by the TLS 1.3 engine of
+   * builds with cargo feature `tls13`; any other build refuses it in `ql_ssl_conf_set` (and a
+   * struct holding it in `ql_ssl_setup`) with QL_SSL_ERROR_NOT_SUPPORT. docs/ENGINES.md.
+   */
+  QL_SSL_VERSION_4 = 5,
+  /**
+   * qlssl extension: TLS 1.2 or TLS 1.3, whichever the server picks (TLS 1.3's downgrade
+   * protection applies). Refused with QL_SSL_ERROR_NOT_SUPPORT by every build until the engine
+   * routing serves it. docs/ENGINES.md.
+   */
+  QL_SSL_VERSION_TLS12_TLS13 = 6,
 } ql_ssl_version_type_e;
 
 /**

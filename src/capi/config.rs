@@ -25,20 +25,21 @@ pub use crate::tls::settings::*;
 
 /// Longest CA buffer or other certificate data accepted.
 const MAX_CERT_DATA: usize = 1 << 20;
-/// Highest `QL_SSL_CONF_VERSION`: the vendor's `QL_SSL_VERSION_ALL`, or with the TLS 1.3 engine
-/// prototype (feature `tls13`, docs/ENGINES.md) its TLS 1.3 value after it.
-#[cfg(not(feature = "tls13"))]
-const MAX_VERSION: c_int = 4;
-#[cfg(not(feature = "tls13"))]
-const VERSION_ITEM_RANGE: &str = "version must be 0..=4";
-#[cfg(not(feature = "tls13"))]
-const VERSION_FIELD_RANGE: &str = "ssl_version must be 0..=4";
-#[cfg(feature = "tls13")]
-const MAX_VERSION: c_int = crate::tls::engine_modern::VERSION_TLS13;
-#[cfg(feature = "tls13")]
-const VERSION_ITEM_RANGE: &str = "version must be 0..=5";
-#[cfg(feature = "tls13")]
-const VERSION_FIELD_RANGE: &str = "ssl_version must be 0..=5";
+/// A `QL_SSL_CONF_VERSION` value (`what` names the item or the struct field): the vendor's 0..=4
+/// (`QL_SSL_VERSION_ALL` = 4), or one of qlssl's TLS 1.3 values after it (docs/ENGINES.md, "ABI
+/// extension for TLS 1.3"), which are refused with NOT_SUPPORT where this build cannot serve them,
+/// never mapped to an older version.
+fn version_value(v: c_int, what: &'static str) -> Result<c_int> {
+    use ql_ssl_version_type_e::{QL_SSL_VERSION_4, QL_SSL_VERSION_TLS12_TLS13};
+    match v {
+        0..=4 => Ok(v),
+        #[cfg(feature = "tls13")]
+        v if v == QL_SSL_VERSION_4 as c_int => Ok(v),
+        v if v == QL_SSL_VERSION_4 as c_int => Err(Error::NotSupported("QL_SSL_VERSION_4 (TLS 1.3) needs a build with the TLS 1.3 engine (cargo feature tls13)")),
+        v if v == QL_SSL_VERSION_TLS12_TLS13 as c_int => Err(Error::NotSupported("QL_SSL_VERSION_TLS12_TLS13 is not served yet (docs/ENGINES.md)")),
+        _ => Err(Error::InvalidParam(what)),
+    }
+}
 /// The settings the SDK's struct has no member for. One `Clone` value: a struct copy's new
 /// extension (`ConfigExt::fork`) clones it whole, so a setting added here cannot be forgotten there.
 #[derive(Clone)]
@@ -211,6 +212,8 @@ static OWNERS: Lazy<Mutex<BTreeMap<usize, c_int>>> = Lazy::new(|| Mutex::new(BTr
 fn release_ext(handle: c_int) {
     if EXTS.remove(handle).is_ok() {
         crate::session::forget_config(handle);
+        #[cfg(feature = "tls13")]
+        crate::tls::engine_modern::forget_config(handle);
     }
 }
 
@@ -397,7 +400,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
     // SAFETY: every pointer read below is an argument of `a`, which is what the documentation of
     // `ty` says (this function's contract); each one is checked for NULL before it is read.
     unsafe { match ty {
-        t if t == QL_SSL_CONF_VERSION as c_int => conf.ssl_version = in_range(a.i, 0, MAX_VERSION, VERSION_ITEM_RANGE)?,
+        t if t == QL_SSL_CONF_VERSION as c_int => conf.ssl_version = version_value(a.i, "version must be 0..=4, QL_SSL_VERSION_4 or QL_SSL_VERSION_TLS12_TLS13")?,
         t if t == QL_SSL_CONF_TRANSPORT as c_int => conf.transport = flag(a.i)?,
         t if t == QL_SSL_CONF_CIPHERSUITE as c_int => {
             let p = a.p[0] as *const c_int;
@@ -881,7 +884,7 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
     let (_, config_handle) = conf.ssl_session_cache.ssl_session.private();
     Ok(Settings {
         config_handle,
-        version: in_range(conf.ssl_version, 0, MAX_VERSION, VERSION_FIELD_RANGE)?,
+        version: version_value(conf.ssl_version, "ssl_version must be 0..=4, QL_SSL_VERSION_4 or QL_SSL_VERSION_TLS12_TLS13")?,
         dtls: flag(conf.transport)? == 1,
         dtls_version: ext.dtls_version,
         ciphers,

@@ -343,7 +343,15 @@ static void test_invalid(void)
         CHECK(out == 4242, "get of unknown type %d wrote its output", unknown_types[i]);
     }
 
-    CHECK_SET_REJECTED(&cfg, QL_SSL_CONF_VERSION, 5);
+    CHECK_SET_REJECTED(&cfg, QL_SSL_CONF_VERSION, 7);
+    /* The TLS 1.3 values (docs/ENGINES.md): refused, not mapped, by a build without the engine. */
+    {
+        ql_ssl_config before;
+        memcpy(&before, &cfg, sizeof before);
+        CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_VERSION, QL_SSL_VERSION_4), QL_SSL_ERROR_NOT_SUPPORT);
+        CHECK_RC(ql_ssl_conf_set(&cfg, QL_SSL_CONF_VERSION, QL_SSL_VERSION_TLS12_TLS13), QL_SSL_ERROR_NOT_SUPPORT);
+        CHECK(memcmp(&before, &cfg, sizeof before) == 0, "a refused version changed the config");
+    }
     CHECK_SET_REJECTED(&cfg, QL_SSL_CONF_VERSION, -1);
     CHECK_SET_REJECTED(&cfg, QL_SSL_CONF_TRANSPORT, 2);
     CHECK_SET_REJECTED(&cfg, QL_SSL_CONF_AUTHMODE, 4);

@@ -556,7 +556,12 @@ static void argument_table(void)
     arg_row("ql_ssl_conf_set(conf, 21, 1)", INV, ql_ssl_conf_set(&c, 21, 1));
     arg_row("ql_ssl_conf_set(conf, -1, 1)", INV, ql_ssl_conf_set(&c, -1, 1));
     arg_row("ql_ssl_conf_set(conf, INT_MAX, 1)", INV, ql_ssl_conf_set(&c, INT_MAX, 1));
-    arg_row("ql_ssl_conf_set(conf, QL_SSL_CONF_VERSION, 5)", INV, ql_ssl_conf_set(&c, QL_SSL_CONF_VERSION, 5));
+    arg_row("ql_ssl_conf_set(conf, QL_SSL_CONF_VERSION, 7)", INV, ql_ssl_conf_set(&c, QL_SSL_CONF_VERSION, 7));
+    /* The TLS 1.3 values after QL_SSL_VERSION_ALL (docs/ENGINES.md): NOT_SUPPORT without the engine. */
+    arg_row("ql_ssl_conf_set(conf, QL_SSL_CONF_VERSION, QL_SSL_VERSION_4)", QL_SSL_ERROR_NOT_SUPPORT,
+            ql_ssl_conf_set(&c, QL_SSL_CONF_VERSION, QL_SSL_VERSION_4));
+    arg_row("ql_ssl_conf_set(conf, QL_SSL_CONF_VERSION, QL_SSL_VERSION_TLS12_TLS13)", QL_SSL_ERROR_NOT_SUPPORT,
+            ql_ssl_conf_set(&c, QL_SSL_CONF_VERSION, QL_SSL_VERSION_TLS12_TLS13));
     arg_row("ql_ssl_conf_set(conf, QL_SSL_CONF_VERSION, -1)", INV, ql_ssl_conf_set(&c, QL_SSL_CONF_VERSION, -1));
     arg_row("ql_ssl_conf_set(conf, QL_SSL_CONF_TRANSPORT, 2)", INV, ql_ssl_conf_set(&c, QL_SSL_CONF_TRANSPORT, 2));
     arg_row("ql_ssl_conf_set(conf, QL_SSL_CONF_AUTHMODE, 4)", INV, ql_ssl_conf_set(&c, QL_SSL_CONF_AUTHMODE, 4));

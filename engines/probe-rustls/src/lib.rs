@@ -8,9 +8,6 @@
 //! driver expects.
 #![deny(unsafe_op_in_unsafe_fn)]
 
-/// The modern engine's core as it would sit behind the seam (docs/ENGINES.md, plan step 2).
-pub mod modern;
-
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::io::{Read, Write};
 use std::mem::ManuallyDrop;
@@ -121,6 +118,14 @@ pub extern "C" fn be_open(fd: c_int) -> *mut BeConn {
         }
     }
     Box::into_raw(Box::new(BeConn { tls }))
+}
+
+/// The driver's `count-rotate` mode (one config per CA file) is qlssl's CA-cache measurement;
+/// not measured here.
+#[no_mangle]
+pub extern "C" fn be_ca_rotation(_ca_pattern: *const c_char, _n: c_int) -> c_int {
+    eprintln!("rustls: count-rotate is not measured for this backend");
+    -1
 }
 
 /// # Safety

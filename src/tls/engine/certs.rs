@@ -46,12 +46,6 @@ fn read_file(p: &CStr) -> Result<Vec<u8>> {
     platform::read_file(p, MAX_FILE)
 }
 
-/// A CA file's bytes for the TLS 1.3 engine (feature `tls13`), with the same size limit.
-#[cfg(feature = "tls13")]
-pub(crate) fn read_ca_file(p: &CStr) -> Result<Vec<u8>> {
-    read_file(p)
-}
-
 fn is_pem(data: &[u8]) -> bool {
     data.windows(11).any(|w| w == b"-----BEGIN ")
 }

@@ -5,9 +5,9 @@
 //! plans as the 2.28 engine. rustls's *unbuffered* client is used (the API that also exists
 //! without std): bytes in, bytes out, typed outcomes (`Step`) like `engine::advance`.
 //!
-//! Prototype limits (docs/ENGINES.md, "Plan"): server verification against the configured CAs
-//! only (no ignore bits, no VERIFY_NULL), no client certificate, session resumption through a
-//! shared rustls configuration per `ql_ssl_config` (not yet `session.rs`), TLS only.
+//! Server verification is the 2.28 engine's policy, flags and error (`PolicyVerifier`); sessions
+//! are kept like `session.rs`'s (`TicketStore`). Prototype limits (docs/ENGINES.md, "Plan"): no
+//! client certificate, no PSK, TLS 1.3 only, TLS only.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -15,11 +15,14 @@ use core::ffi::c_int;
 
 use mbedtls::error::codes;
 use mbedtls::ssl::io::Io;
-use rustls::client::UnbufferedClientConnection;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
+use mbedtls::x509::Certificate;
+use mbedtls::alloc::List as MbedtlsList;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue, UnbufferedClientConnection};
+use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::unbuffered::{ConnectionState, EncodeError, EncryptError};
-use rustls::{ClientConfig, HandshakeKind, ProtocolVersion, RootCertStore};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, HandshakeKind, NamedGroup, OtherError, ProtocolVersion, SignatureScheme};
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -28,26 +31,53 @@ use crate::tls::certs;
 use crate::tls::error::{Error, Result};
 use crate::tls::settings::Settings;
 use crate::tls::transport::FdTransport;
+use crate::tls::verify::{VerifyPolicy, EXT_KEY_USAGE, KEY_USAGE, OID_SERVER_AUTH};
 
-/// `QL_SSL_CONF_VERSION` value that selects this engine: TLS 1.3 exactly. The first value after
-/// the vendor's `QL_SSL_VERSION_ALL` (4); docs/ENGINES.md, "ABI extension for TLS 1.3".
+/// `QL_SSL_CONF_VERSION` value that selects this engine: TLS 1.3 exactly (`QL_SSL_VERSION_4`, the
+/// first value after the vendor's `QL_SSL_VERSION_ALL` = 4); docs/ENGINES.md, "ABI extension".
 pub(crate) const VERSION_TLS13: c_int = 5;
 
-/// Configurations kept for session resumption: connections of one `ql_ssl_config` with the
-/// session cache on share one rustls configuration, whose in-memory store holds the server's
-/// TLS 1.2 sessions and TLS 1.3 tickets (per server name). Keyed by the config's handle and its
-/// CA sources, so a changed CA list builds a new one. Bounded (`SHARED_CONFIGS`), newest first.
-/// (Prototype: `session.rs`'s cache is the plan's home for this, docs/ENGINES.md step 4.)
-type SharedKey = (c_int, Vec<Vec<u8>>, Vec<Vec<u8>>);
-static SHARED: Lazy<Mutex<Vec<(SharedKey, Arc<ClientConfig>)>>> = Lazy::new(|| Mutex::new(Vec::new()));
+/// What a rustls configuration is built from; connections whose settings agree in all of it share
+/// one configuration (with the session cache on), because rustls resumes a session only with the
+/// very verifier and client-credential objects that made it.
+#[derive(PartialEq)]
+struct SharedKey {
+    config: c_int,
+    auth_mode: c_int,
+    sni: bool,
+    ca_paths: Vec<alloc::ffi::CString>,
+    ca_buffers: Vec<Vec<u8>>,
+    ignore: (bool, bool, u32, bool),
+    clock: crate::tls::clock::ValidityClock,
+}
+
+impl SharedKey {
+    fn of(s: &Settings) -> Self {
+        SharedKey {
+            config: s.config_handle,
+            auth_mode: s.auth_mode,
+            sni: s.sni,
+            ca_paths: s.ca_paths.clone(),
+            ca_buffers: s.ca_buffers.clone(),
+            ignore: (s.ignore_localtime, s.ignore_invalid_certsign, s.ignore_certitem, s.ignore_multi_certchain_verify),
+            clock: s.validity_clock,
+        }
+    }
+}
+
+/// Shared configurations (session cache on), newest first, bounded.
+type SharedConfigs = Vec<(SharedKey, Arc<ClientConfig>)>;
+static SHARED: Lazy<Mutex<SharedConfigs>> = Lazy::new(|| Mutex::new(Vec::new()));
 const SHARED_CONFIGS: usize = 8;
 
-/// The rustls configuration for a connection's settings (built at `ql_ssl_setup`).
+/// The rustls configuration for a connection's settings (built at `ql_ssl_setup`). With the
+/// session cache on, the connections of one `ql_ssl_config` with equal settings share it and
+/// its ticket store entries (`TicketStore`).
 pub(crate) fn client_config(s: &Settings) -> Result<Arc<ClientConfig>> {
     if !s.session_cache {
         return build_config(s);
     }
-    let key: SharedKey = (s.config_handle, s.ca_paths.iter().map(|p| p.as_bytes().to_vec()).collect(), s.ca_buffers.clone());
+    let key = SharedKey::of(s);
     if let Some((_, c)) = SHARED.lock().iter().find(|(k, _)| *k == key) {
         return Ok(c.clone());
     }
@@ -62,44 +92,271 @@ fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
     if s.dtls {
         return Err(Error::BadRequest("TLS 1.3 (version 5) is TLS only: no DTLS 1.3".into()));
     }
-    if s.auth_mode == 0 {
-        return Err(Error::BadRequest("the TLS 1.3 engine prototype verifies the server: set QL_SSL_CONF_AUTHMODE and a CA".into()));
+    if s.auth_mode == 3 || s.psk.is_some() {
+        return Err(Error::BadRequest("the TLS 1.3 engine has no PSK key exchange: use QL_SSL_VERSION_3 or _ALL for PSK".into()));
     }
-    let mut roots = RootCertStore::empty();
-    let files = s.ca_paths.iter().map(|p| certs::read_ca_file(p)).collect::<Result<Vec<_>>>()?;
-    for data in files.iter().chain(s.ca_buffers.iter()) {
-        if data.windows(11).any(|w| w == b"-----BEGIN ") {
-            for cert in CertificateDer::pem_slice_iter(data) {
-                let cert = cert.map_err(|e| Error::BadRequest(format!("CA certificate: {e}")))?;
-                roots.add(cert).map_err(|e| Error::BadRequest(format!("CA certificate: {e}")))?;
-            }
-        } else {
-            roots.add(CertificateDer::from(data.clone())).map_err(|e| Error::BadRequest(format!("CA certificate: {e}")))?;
-        }
-    }
-    if roots.is_empty() {
-        return Err(Error::BadRequest("server verification needs a CA certificate (QL_SSL_CONF_CACERT)".into()));
-    }
-    let mut config = ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = PolicyVerifier::of(s, provider.signature_verification_algorithms)?;
+    let mut config = ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])
         .map_err(|e| Error::Internal(format!("TLS 1.3 engine: {e}")))?
-        .with_root_certificates(roots)
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
-    if !s.session_cache {
-        config.resumption = rustls::client::Resumption::disabled();
-    }
+    // As on the 2.28 engine: the host name goes out as SNI only with QL_SSL_CONF_SNI.
+    config.enable_sni = s.sni;
+    config.resumption = if s.session_cache {
+        rustls::client::Resumption::store(Arc::new(TicketStore { config: s.config_handle }))
+    } else {
+        rustls::client::Resumption::disabled()
+    };
     Ok(Arc::new(config))
 }
 
-/// The server name rustls checks the certificate against and sends as SNI.
-pub(crate) fn server_name(host: Option<&str>) -> Result<ServerName<'static>> {
-    let host = host.ok_or_else(|| Error::BadRequest("the TLS 1.3 engine needs the server's name (ql_ssl_set_hostname)".into()))?;
-    ServerName::try_from(String::from(host)).map_err(|e| Error::BadRequest(format!("server name {host:?}: {e}")))
+/// The server-certificate check of this engine, made the 2.28 engine's by construction
+/// (docs/ENGINES.md, plan step 3 (b)): the chain the server sent is verified by mbedtls's
+/// `x509_crt_verify` against the same shared CA list (`certs::ca_list`), the same
+/// `VerifyPolicy` runs as its per-certificate callback (validity against the policy's clock, our
+/// name check, `ignore_multi_certchain_verify`), the leaf's usage findings are added as mbedtls
+/// adds them after the callback, and `judge` applies the ignore bits. So every finding has the
+/// same `X509_BADCERT_*` bit, every ignore rule the same effect, and a refusal becomes
+/// `Error::VerifyFailed` with the same flags as on TLS 1.2. rustls (ring) checks the handshake
+/// signature with the leaf's key, which mbedtls's verification does not cover.
+struct PolicyVerifier {
+    /// None: `QL_SSL_VERIFY_NULL` (auth mode 0) accepts any chain, as the 2.28 engine does.
+    /// Else the settings each verification's policy is made from (a fresh `VerifyPolicy` per
+    /// handshake, as each 2.28 connection has its own) and its CA sources.
+    check: Option<Settings>,
+    algorithms: WebPkiSupportedAlgorithms,
 }
 
-/// What a TLS failure of this engine is, in the core's terms.
+impl core::fmt::Debug for PolicyVerifier {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(if self.check.is_some() { "PolicyVerifier(verify)" } else { "PolicyVerifier(none)" })
+    }
+}
+
+/// The findings a verification did not forgive, carried through rustls's error to `error_of`.
+#[derive(Debug)]
+struct Unforgiven(u32);
+
+impl core::fmt::Display for Unforgiven {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&crate::tls::verify::describe_flags(self.0))
+    }
+}
+
+impl std::error::Error for Unforgiven {}
+
+/// A name rustls needs when the application set none; it sends no SNI for an address, and the
+/// verifier checks no name for it (as the 2.28 engine does without a host name).
+fn no_name() -> ServerName<'static> {
+    ServerName::IpAddress(rustls::pki_types::IpAddr::V6(rustls::pki_types::Ipv6Addr::from([0u16; 8])))
+}
+
+impl PolicyVerifier {
+    fn of(s: &Settings, algorithms: WebPkiSupportedAlgorithms) -> Result<Self> {
+        if !(s.auth_mode == 1 || s.auth_mode == 2) {
+            return Ok(PolicyVerifier { check: None, algorithms });
+        }
+        crate::tls::ciphers::init_mbedtls_globals();
+        // Loaded here so that a bad CA source fails ql_ssl_setup, as on the 2.28 engine.
+        certs::ca_list(&s.ca_paths, &s.ca_buffers)?;
+        Ok(PolicyVerifier { check: Some(s.clone()), algorithms })
+    }
+
+    /// The unforgiven findings on `chain` (leaf first) for a server called `host`.
+    fn findings(policy: &Arc<VerifyPolicy>, cas: &MbedtlsList<Certificate>, chain: &MbedtlsList<Certificate>, host: Option<String>) -> core::result::Result<u32, rustls::Error> {
+        policy.set_hostname(host);
+        let mut flags = 0u32;
+        let leaf: *const mbedtls_sys::x509_crt = chain.into();
+        let trusted: *const mbedtls_sys::x509_crt = cas.into();
+        // SAFETY: both lists are parsed certificates that live across the call, which only reads
+        // them (mbedtls 2.28 takes them as non-const pointers); the callback data is the policy,
+        // kept alive by `policy` for the call; no CRL, no expected name (the policy checks names).
+        let r = unsafe {
+            mbedtls_sys::x509_crt_verify(
+                leaf as *mut _,
+                trusted as *mut _,
+                core::ptr::null_mut(),
+                core::ptr::null(),
+                &mut flags,
+                Some(crate::tls::engine::x509::verify_bridge),
+                Arc::as_ptr(policy) as *mut _,
+            )
+        };
+        if r != 0 && r != mbedtls_sys::ERR_X509_CERT_VERIFY_FAILED {
+            return Err(rustls::Error::General(format!("certificate verification: mbedtls error -0x{:04X}", -r)));
+        }
+        // What mbedtls's TLS layer checks after the chain (ssl_check_cert_usage): a TLS 1.3
+        // server signs with its key (RFC 8446 4.4.2.2), as in TLS 1.2's ECDHE suites, so keyUsage
+        // must allow digitalSignature; extendedKeyUsage must allow serverAuth.
+        // SAFETY: read-only queries on the parsed leaf.
+        unsafe {
+            if mbedtls_sys::x509_crt_check_key_usage(leaf, mbedtls_sys::X509_KU_DIGITAL_SIGNATURE as _) != 0 {
+                flags |= KEY_USAGE;
+            }
+            if mbedtls_sys::x509_crt_check_extended_key_usage(leaf, OID_SERVER_AUTH.as_ptr() as *const _, OID_SERVER_AUTH.len()) != 0 {
+                flags |= EXT_KEY_USAGE;
+            }
+        }
+        Ok(policy.judge(flags))
+    }
+}
+
+impl ServerCertVerifier for PolicyVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> core::result::Result<ServerCertVerified, rustls::Error> {
+        let Some(settings) = &self.check else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        let policy = Arc::new(VerifyPolicy::from_settings(settings));
+        // From the CA cache at each handshake (a configuration may be shared for long): a CA file
+        // replaced on disk is seen as the 2.28 engine sees it at each setup.
+        let cas = certs::ca_list(&settings.ca_paths, &settings.ca_buffers).map_err(|e| rustls::Error::General(format!("CA certificates: {e}")))?;
+        let mut chain = MbedtlsList::<Certificate>::new();
+        for der in core::iter::once(end_entity).chain(intermediates) {
+            // mbedtls fails a handshake whose Certificate message does not parse; so does this.
+            chain.push(Certificate::from_der(der).map_err(|_| rustls::Error::InvalidCertificate(CertificateError::BadEncoding))?);
+        }
+        let host = match server_name {
+            n if *n == no_name() => None,
+            n => Some(String::from(&*n.to_str())),
+        };
+        match Self::findings(&policy, &cas, &chain, host)? {
+            0 => Ok(ServerCertVerified::assertion()),
+            left => Err(rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(Unforgiven(left)))))),
+        }
+    }
+
+    fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> core::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> core::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+/// Sessions kept for `QL_SSL_CONF_SESSION_CACHE`, like `session.rs`'s for the 2.28 engine:
+/// under (config handle, server name), bounded, least recently stored out first, dropped with
+/// the config (`forget_config`). TLS 1.3 tickets are single-use (RFC 8446 C.4): each is taken
+/// once; the newest few of a server are kept. (session.rs also keys by the peer's address, which
+/// reaches this engine when the seam passes it; until then two servers with one name share.)
+#[derive(Debug)]
+struct TicketStore {
+    config: c_int,
+}
+
+#[derive(Default)]
+struct TicketEntry {
+    tls13: Vec<Tls13ClientSessionValue>,
+    tls12: Option<Tls12ClientSessionValue>,
+    kx_hint: Option<NamedGroup>,
+}
+
+/// Most servers kept in the process (session.rs keeps as many sessions) and tickets per server.
+const MAX_TICKET_ENTRIES: usize = 64;
+const TICKETS_PER_SERVER: usize = 4;
+
+/// (config, server name) and its sessions, most recently stored first.
+type TicketKey = (c_int, String);
+static TICKETS: Lazy<Mutex<Vec<(TicketKey, TicketEntry)>>> = Lazy::new(|| Mutex::new(Vec::new()));
+
+impl TicketStore {
+    fn key(&self, name: &ServerName<'_>) -> TicketKey {
+        (self.config, String::from(&*name.to_str()))
+    }
+
+    /// Runs `f` on the entry of `name` (made if absent), which becomes the most recent one; the
+    /// least recently stored server goes when the store is full.
+    fn update(&self, name: &ServerName<'_>, f: impl FnOnce(&mut TicketEntry)) {
+        let key = self.key(name);
+        let mut t = TICKETS.lock();
+        let mut entry = match t.iter().position(|(k, _)| *k == key) {
+            Some(i) => t.remove(i),
+            None => (key, TicketEntry::default()),
+        };
+        f(&mut entry.1);
+        t.insert(0, entry);
+        t.truncate(MAX_TICKET_ENTRIES);
+    }
+
+    fn read<T>(&self, name: &ServerName<'_>, f: impl FnOnce(&mut TicketEntry) -> Option<T>) -> Option<T> {
+        let key = self.key(name);
+        TICKETS.lock().iter_mut().find(|(k, _)| *k == key).and_then(|(_, e)| f(e))
+    }
+}
+
+impl ClientSessionStore for TicketStore {
+    fn set_kx_hint(&self, server_name: ServerName<'static>, group: NamedGroup) {
+        self.update(&server_name, |e| e.kx_hint = Some(group));
+    }
+    fn kx_hint(&self, server_name: &ServerName<'_>) -> Option<NamedGroup> {
+        self.read(server_name, |e| e.kx_hint)
+    }
+    fn set_tls12_session(&self, server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
+        self.update(&server_name, |e| e.tls12 = Some(value));
+    }
+    fn tls12_session(&self, server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
+        self.read(server_name, |e| e.tls12.clone())
+    }
+    fn remove_tls12_session(&self, server_name: &ServerName<'static>) {
+        self.read(server_name, |e| e.tls12.take());
+    }
+    fn insert_tls13_ticket(&self, server_name: ServerName<'static>, value: Tls13ClientSessionValue) {
+        self.update(&server_name, |e| {
+            if e.tls13.len() >= TICKETS_PER_SERVER {
+                e.tls13.remove(0);
+            }
+            e.tls13.push(value);
+        });
+    }
+    fn take_tls13_ticket(&self, server_name: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
+        self.read(server_name, |e| e.tls13.pop())
+    }
+}
+
+/// Drop every session of config `config` (when the config is freed), as `session::forget_config`.
+pub fn forget_config(config: c_int) {
+    TICKETS.lock().retain(|(k, _)| k.0 != config);
+    SHARED.lock().retain(|(k, _)| k.config != config);
+}
+
+
+/// The server name rustls sends as SNI (with `QL_SSL_CONF_SNI`) and hands to the verifier, which
+/// checks the certificate against it. Without a host name the handshake goes on with no name
+/// check, as on the 2.28 engine.
+pub(crate) fn server_name(host: Option<&str>) -> Result<ServerName<'static>> {
+    let Some(host) = host else { return Ok(no_name()) };
+    let name = ServerName::try_from(String::from(host)).map_err(|e| Error::BadRequest(format!("server name {host:?}: {e}")))?;
+    if name == no_name() {
+        return Err(Error::BadRequest(format!("server name {host:?}: the unspecified address names no server")));
+    }
+    Ok(name)
+}
+
+/// What a TLS failure of this engine is, in the core's terms: a chain the verification policy
+/// refused is `Error::VerifyFailed` with the unforgiven flags, exactly as on the 2.28 engine.
 pub(crate) fn error_of(e: &EngineError, handshake: bool) -> Error {
     match e {
+        EngineError::Tls(rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(why)))) => match why.downcast_ref::<Unforgiven>() {
+            Some(Unforgiven(flags)) => Error::VerifyFailed { flags: *flags },
+            None => Error::Handshake(format!("TLS 1.3 engine: {why}")),
+        },
+        // A fatal alert from the server, named as the 2.28 engine names it.
+        EngineError::Tls(rustls::Error::AlertReceived(a)) if handshake => Error::HandshakeAlert(Some(u8::from(*a))),
+        EngineError::Tls(rustls::Error::AlertReceived(a)) => Error::PeerAlert(crate::tls::error::alert_text(Some(u8::from(*a)))),
         EngineError::Tls(e) if handshake => Error::Handshake(format!("TLS 1.3 engine: {e}")),
         EngineError::Tls(e) => Error::Decrypt(format!("TLS 1.3 engine: {e}")),
         EngineError::Io | EngineError::Eof => Error::SocketReset,

@@ -60,7 +60,9 @@ impl VerifyPolicy {
     }
 }
 
-unsafe extern "C" fn verify_bridge(data: *mut c_void, crt: *mut mbedtls_sys::x509_crt, depth: c_int, flags: *mut u32) -> c_int {
+/// The policy as mbedtls's verify callback (`data` = the `VerifyPolicy`); also used by the TLS
+/// 1.3 engine around `x509_crt_verify` (engine/modern.rs).
+pub(crate) unsafe extern "C" fn verify_bridge(data: *mut c_void, crt: *mut mbedtls_sys::x509_crt, depth: c_int, flags: *mut u32) -> c_int {
     catch_status_panic(mbedtls_sys::ERR_X509_FATAL_ERROR, || {
         // SAFETY: data is the policy registered in install(); flags is mbedtls's out-parameter.
         let (Some(policy), Some(flags)) = (unsafe { (data as *const VerifyPolicy).as_ref() }, unsafe { flags.as_mut() }) else {
