@@ -169,15 +169,9 @@ fn the_front_end_check_catches_c_paths() {
     assert!(front_end_violations(fine, &core, true).is_empty(), "{:?}", front_end_violations(fine, &core, true));
 }
 
-/// The engine seam (docs/DESIGN.md, "Layers"): only the modules under `src/tls/engine/` name
-/// mbedtls (`mbedtls_sys`, the `mbedtls` wrapper crate). A file elsewhere in `src/` that does fails
-/// this check, unless it is listed here with the one form it may still use and why.
-const SEAM_EXCEPTIONS: &[(&str, &str, &str)] = &[(
-    "src/tls/connection.rs",
-    "mbedtls::",
-    "holds the wrapper's `Context<FdTransport>` and reads records through `Io::recv`/`Io::send`, \
-     classifying `mbedtls::Error` by `codes` (docs/DESIGN.md, \"Not done yet\": typed read/write outcomes)",
-)];
+// The engine seam (docs/DESIGN.md, "Layers"): only the modules under `src/tls/engine/` name
+// mbedtls (`mbedtls_sys`, the `mbedtls` wrapper crate); a file elsewhere in `src/` that does fails
+// `only_the_engine_names_mbedtls`. No exceptions.
 
 /// Every naming of mbedtls in `text` (comments skipped), as (form, "line: text"). A form counts
 /// only as a path of its own (`mbedtls::x`, `mbedtls_sys::x`, `use mbedtls_sys;`), not inside
@@ -209,25 +203,14 @@ fn only_the_engine_names_mbedtls() {
     let mut files = Vec::new();
     rs_files(&root.join("src"), &mut files);
     let mut report = Vec::new();
-    let mut used_exceptions = BTreeSet::new();
     for f in files.iter().filter(|f| !f.starts_with(&engine)) {
         let rel = f.strip_prefix(root).unwrap().display().to_string();
         let text = std::fs::read_to_string(f).unwrap();
         for (form, at) in engine_names(&text) {
-            if SEAM_EXCEPTIONS.iter().any(|(file, allowed, _)| *file == rel && *allowed == form) {
-                used_exceptions.insert((rel.clone(), form));
-            } else {
-                report.push(format!("{rel}:{at}: names {form} outside src/tls/engine/"));
-            }
+            report.push(format!("{rel}:{at}: names {form} outside src/tls/engine/"));
         }
     }
     assert!(report.is_empty(), "mbedtls named outside the engine seam:\n{}", report.join("\n"));
-    for (file, form, why) in SEAM_EXCEPTIONS {
-        assert!(
-            used_exceptions.contains(&(file.to_string(), *form)),
-            "stale exception: {file} no longer names {form} ({why}); remove it from SEAM_EXCEPTIONS"
-        );
-    }
 }
 
 #[test]
@@ -239,10 +222,12 @@ fn the_seam_check_catches_a_planted_use() {
     let fine = "// mbedtls_sys::ssl_context in a comment\nuse crate::tls::engine::mbedtls28::advance;\n\
                 ciphers::init_mbedtls_globals();\nfn mbedtls_hostname() {}\nlet s = my_mbedtls_sys_like;\n";
     assert!(engine_names(fine).is_empty(), "{:?}", engine_names(fine));
-    // A planted use in a real core file is caught (and an exception covers only its own form).
+    // A planted use in a real core file is caught.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let verify = std::fs::read_to_string(root.join("src/tls/verify.rs")).unwrap();
-    assert!(engine_names(&verify).is_empty(), "src/tls/verify.rs names mbedtls");
-    let planted = format!("{verify}\nfn planted(c: &mbedtls_sys::x509_crt) {{}}\n");
-    assert_eq!(engine_names(&planted).len(), 1);
+    for file in ["src/tls/verify.rs", "src/tls/connection.rs"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        assert!(engine_names(&text).is_empty(), "{file} names mbedtls");
+        let planted = format!("{text}\nfn planted(c: &mbedtls_sys::x509_crt, e: mbedtls::Error) {{}}\n");
+        assert_eq!(engine_names(&planted).len(), 2, "{file}");
+    }
 }

@@ -297,7 +297,7 @@ fn protocol_name(dtls: bool, min: Version, max: Version) -> String {
 
 // ---- the handshake state machine ----
 
-/// Most malformed DTLS records one handshake step discards (a backstop: every one was read
+/// Most malformed DTLS records discarded in one handshake state (a backstop: every one was read
 /// through the transport, which enforces the deadline on each read).
 const MAX_DROPPED_DTLS_RECORDS: u32 = 1 << 20;
 
@@ -313,17 +313,18 @@ pub(crate) enum Step {
     Advanced { resumed: Option<bool> },
 }
 
-/// What `advance` keeps between its calls within one drive of the handshake.
+/// What `advance` keeps between its calls within one handshake.
 pub(crate) struct Progress {
     dtls: bool,
+    /// The server's certificate was reported in this handshake.
     certificate_reported: bool,
+    /// Malformed DTLS records discarded in the current handshake state.
     dropped: u32,
 }
 
 impl Progress {
-    /// `certificate_reported`: the server's certificate was already reported in this handshake.
-    pub(crate) fn new(dtls: bool, certificate_reported: bool) -> Self {
-        Progress { dtls, certificate_reported, dropped: 0 }
+    pub(crate) fn new(dtls: bool) -> Self {
+        Progress { dtls, certificate_reported: false, dropped: 0 }
     }
 }
 
@@ -348,6 +349,7 @@ pub(crate) unsafe fn advance(raw: *mut mbedtls_sys::ssl_context, p: &mut Progres
         // SAFETY: as above.
         let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
         if r == 0 {
+            p.dropped = 0;
             // SAFETY: as above.
             return Ok(Step::Advanced { resumed: unsafe { resume_verdict(raw) } });
         }
