@@ -14,7 +14,10 @@ compile_error!("features `std` and `baremetal` exclude each other: build bare me
 #[cfg(not(any(feature = "std", feature = "baremetal")))]
 compile_error!("enable `std` (Linux, the default) or `baremetal` (no_std + hook table)");
 
+pub mod files;
 pub mod sync;
+
+pub use files::{ufs_name, FileError, MAX_FILE};
 
 #[cfg(feature = "std")]
 mod posix;

@@ -13,7 +13,7 @@ use core::time::Duration;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::platform::{self, Dir, Instant};
-use crate::tls::engine::{self, EngineSession, HandshakeStep, ReadStep, WriteStep};
+use crate::tls::engine::{self, EngineSession, HandshakeStep, IoStop, ReadStep};
 #[cfg(feature = "tls13")]
 use crate::tls::engine_modern::{self, ModernConnection, Step as ModernStep};
 use crate::tls::settings::{Settings, TimeoutHook, MAX_HOSTNAME};
@@ -404,6 +404,19 @@ impl Connection {
         self.transport.as_ref().is_some_and(|t| t.would_block())
     }
 
+    /// After a read or write step stopped: None when the engine only asks to be called again (a
+    /// WANT_* the socket did not cause), otherwise the call's error. A fatal alert from the peer
+    /// ends the connection like a reset, with the alert named.
+    fn io_stopped(&mut self, stop: IoStop) -> Option<Error> {
+        match stop {
+            IoStop::WantRead | IoStop::WantWrite if !self.want_from_socket() => None,
+            IoStop::WantRead => Some(Error::WantRead),
+            IoStop::WantWrite => Some(Error::WantWrite),
+            IoStop::Alert(alert) => Some(self.fail(Error::PeerAlert(alert_text(alert)))),
+            IoStop::Failed(e) => Some(self.fail(e)),
+        }
+    }
+
     /// Run the engine's handshake until it is over, blocks, or fails. When the server's
     /// certificate has been processed the verification policy judges the chain once.
     fn step(&mut self) -> HandshakeStep {
@@ -509,6 +522,29 @@ impl Connection {
         }
     }
 
+    /// One read or write on the TLS 1.3 engine, when established on it (None otherwise), in the
+    /// core's terms: a failure fails the connection.
+    #[cfg(feature = "tls13")]
+    fn modern_io(
+        &mut self,
+        op: impl FnOnce(&mut ModernConnection, &mut FdTransport) -> core::result::Result<ModernStep<usize>, engine_modern::EngineError>,
+    ) -> Option<Result<usize>> {
+        let (m, t) = match self.modern_established()? {
+            Ok(pair) => pair,
+            Err(e) => return Some(Err(e)),
+        };
+        t.clear_would_block();
+        Some(match op(m, t) {
+            Ok(ModernStep::Done(n)) => Ok(n),
+            Ok(ModernStep::WantRead) => Err(Error::WantRead),
+            Ok(ModernStep::WantWrite) => Err(Error::WantWrite),
+            Err(e) => {
+                let err = engine_modern::error_of(&e, false);
+                Err(self.fail(err))
+            }
+        })
+    }
+
     #[cfg(feature = "tls13")]
     fn phase_allows_io(&self) -> Result<()> {
         match self.phase {
@@ -588,22 +624,10 @@ impl Connection {
             return Ok(0);
         }
         #[cfg(feature = "tls13")]
-        if let Some(r) = self.modern_established() {
-            let (m, t) = r?;
-            t.clear_would_block();
-            return match m.read(t, buf) {
-                Ok(ModernStep::Done(0)) => {
-                    self.peer_closed = true;
-                    Ok(0)
-                }
-                Ok(ModernStep::Done(n)) => Ok(n),
-                Ok(ModernStep::WantRead) => Err(Error::WantRead),
-                Ok(ModernStep::WantWrite) => Err(Error::WantWrite),
-                Err(e) => {
-                    let err = engine_modern::error_of(&e, false);
-                    Err(self.fail(err))
-                }
-            };
+        if let Some(r) = self.modern_io(|m, t| m.read(t, buf)) {
+            let n = r?;
+            self.peer_closed |= n == 0;
+            return Ok(n);
         }
         self.established()?;
         if buf.is_empty() {
@@ -618,9 +642,9 @@ impl Connection {
                 t.clear_would_block();
             }
             let tls = self.tls.as_mut().expect("context exists when established");
-            match tls.read(buf) {
-                ReadStep::Data(n) => return Ok(n),
-                ReadStep::Nothing if self.transport.as_ref().is_some_and(|t| t.saw_eof()) => {
+            let stop = match tls.read(buf) {
+                Ok(ReadStep::Data(n)) => return Ok(n),
+                Ok(ReadStep::Nothing) if self.transport.as_ref().is_some_and(|t| t.saw_eof()) => {
                     // The peer closed TCP without close_notify (mbedtls: 0 for MBEDTLS_ERR_SSL_CONN_EOF).
                     return Err(self.fail(Error::SocketReset));
                 }
@@ -628,18 +652,18 @@ impl Connection {
                 // records, 1/n-1 splitting makes them); a malformed DTLS record discarded (RFC
                 // 6347 §4.1.2.7, as in the handshake). mbedtls itself refuses a fourth empty
                 // record in a row.
-                ReadStep::Nothing => {}
-                ReadStep::ClosedByPeer => {
+                Ok(ReadStep::Nothing) => continue,
+                Ok(ReadStep::ClosedByPeer) => {
                     qlog!(INFO, "fd {}: the peer sent close_notify", self.fd.unwrap_or(-1));
                     self.peer_closed = true;
                     return Ok(0);
                 }
-                // A warning alert mbedtls passes up (no_renegotiation) or a refused HelloRequest.
-                ReadStep::WantRead | ReadStep::WantWrite if !self.want_from_socket() => {}
-                ReadStep::WantRead => return Err(Error::WantRead),
-                ReadStep::WantWrite => return Err(Error::WantWrite),
-                ReadStep::Alert(alert) => return Err(self.fail(Error::PeerAlert(alert_text(alert)))),
-                ReadStep::Failed(e) => return Err(self.fail(e)),
+                Err(stop) => stop,
+            };
+            // A WANT_* without the socket: a warning alert mbedtls passes up (no_renegotiation)
+            // or a refused HelloRequest.
+            if let Some(err) = self.io_stopped(stop) {
+                return Err(err);
             }
         }
         Err(self.fail(Error::Decrypt(format!(
@@ -650,21 +674,13 @@ impl Connection {
     /// One step of a write (the call's start is the caller's, as for `read`).
     pub fn write(&mut self, buf: &[u8]) -> Result<usize> {
         #[cfg(feature = "tls13")]
-        if let Some(r) = self.modern_established() {
-            let (m, t) = r?;
+        if let Some(r) = self.modern_io(|m, t| {
             if buf.is_empty() {
-                return Ok(0);
+                return Ok(ModernStep::Done(0));
             }
-            t.clear_would_block();
-            return match m.write(t, &buf[..buf.len().min(MAX_WRITE)]) {
-                Ok(ModernStep::Done(n)) => Ok(n),
-                Ok(ModernStep::WantRead) => Err(Error::WantRead),
-                Ok(ModernStep::WantWrite) => Err(Error::WantWrite),
-                Err(e) => {
-                    let err = engine_modern::error_of(&e, false);
-                    Err(self.fail(err))
-                }
-            };
+            m.write(t, &buf[..buf.len().min(MAX_WRITE)])
+        }) {
+            return r;
         }
         self.established()?;
         if buf.is_empty() {
@@ -680,12 +696,12 @@ impl Connection {
             }
             let tls = self.tls.as_mut().expect("context exists when established");
             match tls.write(buf) {
-                WriteStep::Written(n) => return Ok(n),
-                WriteStep::WantRead | WriteStep::WantWrite if !self.want_from_socket() => {}
-                WriteStep::WantRead => return Err(Error::WantRead),
-                WriteStep::WantWrite => return Err(Error::WantWrite),
-                WriteStep::Alert(alert) => return Err(self.fail(Error::PeerAlert(alert_text(alert)))),
-                WriteStep::Failed(e) => return Err(self.fail(e)),
+                Ok(n) => return Ok(n),
+                Err(stop) => {
+                    if let Some(err) = self.io_stopped(stop) {
+                        return Err(err);
+                    }
+                }
             }
         }
         Err(self.fail(Error::Encrypt(format!("no progress after {MAX_RECORDS_WITHOUT_DATA} attempts"))))

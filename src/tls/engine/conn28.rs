@@ -47,7 +47,7 @@ pub(crate) enum HandshakeStep {
     Failed(Error),
 }
 
-/// What one read step found.
+/// What one read step found, when it did not stop (`IoStop`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ReadStep {
     /// `n` > 0 bytes of application data.
@@ -55,21 +55,17 @@ pub(crate) enum ReadStep {
     /// A record that carries nothing for the caller (an empty record; a DTLS record discarded).
     /// The transport's end of stream tells a closed TCP connection apart.
     Nothing,
-    WantRead,
-    WantWrite,
     /// The peer sent close_notify.
     ClosedByPeer,
-    /// The peer sent a fatal alert (its description byte, when known).
-    Alert(Option<u8>),
-    Failed(Error),
 }
 
-/// What one write step found.
+/// Why a read or write step stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum WriteStep {
-    /// `n` bytes taken.
-    Written(usize),
+pub(crate) enum IoStop {
+    /// The engine needs the socket readable (or, when the transport did not block, only to be
+    /// called again: a record that carried nothing, a refused HelloRequest).
     WantRead,
+    /// As `WantRead`, for writing.
     WantWrite,
     /// The peer sent a fatal alert (its description byte, when known).
     Alert(Option<u8>),
@@ -178,33 +174,32 @@ impl EngineSession {
     }
 
     /// One read of application data.
-    pub(crate) fn read(&mut self, buf: &mut [u8]) -> ReadStep {
+    pub(crate) fn read(&mut self, buf: &mut [u8]) -> core::result::Result<ReadStep, IoStop> {
         match Io::recv(&mut self.ctx, buf) {
-            Ok(0) => ReadStep::Nothing,
-            Ok(n) => ReadStep::Data(n),
+            Ok(0) => Ok(ReadStep::Nothing),
+            Ok(n) => Ok(ReadStep::Data(n)),
             Err(e) => match e.high_level() {
-                Some(codes::SslPeerCloseNotify) => ReadStep::ClosedByPeer,
-                Some(codes::SslWantRead) => ReadStep::WantRead,
-                Some(codes::SslWantWrite) => ReadStep::WantWrite,
+                Some(codes::SslPeerCloseNotify) => Ok(ReadStep::ClosedByPeer),
                 // RFC 6347 §4.1.2.7, as in `engine::advance`: the record is discarded, the
                 // association goes on.
-                Some(codes::SslInvalidRecord) if self.dtls => ReadStep::Nothing,
-                Some(codes::SslFatalAlertMessage) => ReadStep::Alert(self.received_alert()),
-                _ => ReadStep::Failed(Error::from_read(&e)),
+                Some(codes::SslInvalidRecord) if self.dtls => Ok(ReadStep::Nothing),
+                _ => Err(self.io_stop(&e, Error::from_read)),
             },
         }
     }
 
-    /// One write of at most one record's plaintext.
-    pub(crate) fn write(&mut self, buf: &[u8]) -> WriteStep {
-        match Io::send(&mut self.ctx, buf) {
-            Ok(n) => WriteStep::Written(n),
-            Err(e) => match e.high_level() {
-                Some(codes::SslWantRead) => WriteStep::WantRead,
-                Some(codes::SslWantWrite) => WriteStep::WantWrite,
-                Some(codes::SslFatalAlertMessage) => WriteStep::Alert(self.received_alert()),
-                _ => WriteStep::Failed(Error::from_write(&e)),
-            },
+    /// One write of at most one record's plaintext: the bytes taken.
+    pub(crate) fn write(&mut self, buf: &[u8]) -> core::result::Result<usize, IoStop> {
+        Io::send(&mut self.ctx, buf).map_err(|e| self.io_stop(&e, Error::from_write))
+    }
+
+    /// An mbedtls error of a read or write as an `IoStop`; `classify` names the other failures.
+    fn io_stop(&mut self, e: &mbedtls::Error, classify: fn(&mbedtls::Error) -> Error) -> IoStop {
+        match e.high_level() {
+            Some(codes::SslWantRead) => IoStop::WantRead,
+            Some(codes::SslWantWrite) => IoStop::WantWrite,
+            Some(codes::SslFatalAlertMessage) => IoStop::Alert(self.received_alert()),
+            _ => IoStop::Failed(classify(e)),
         }
     }
 

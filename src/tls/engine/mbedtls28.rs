@@ -21,37 +21,6 @@ use crate::tls::rng::SharedRng;
 use crate::tls::settings::{CipherChoice, Settings};
 use crate::tls::transport::{bio_recv, bio_send, FdTransport};
 
-/// TLS alert descriptions (RFC 5246 §7.2, RFC 6066, RFC 7507).
-pub(crate) fn alert_name(desc: u8) -> &'static str {
-    match desc {
-        0 => "close_notify",
-        10 => "unexpected_message",
-        20 => "bad_record_mac",
-        22 => "record_overflow",
-        40 => "handshake_failure",
-        42 => "bad_certificate",
-        43 => "unsupported_certificate",
-        44 => "certificate_revoked",
-        45 => "certificate_expired",
-        46 => "certificate_unknown",
-        47 => "illegal_parameter",
-        48 => "unknown_ca",
-        49 => "access_denied",
-        50 => "decode_error",
-        51 => "decrypt_error",
-        70 => "protocol_version",
-        71 => "insufficient_security",
-        80 => "internal_error",
-        86 => "inappropriate_fallback",
-        90 => "user_canceled",
-        100 => "no_renegotiation",
-        110 => "unsupported_extension",
-        112 => "unrecognized_name",
-        115 => "unknown_psk_identity",
-        _ => "unknown alert",
-    }
-}
-
 /// The settings that reach the mbedtls configuration. `build_config` is given these and nothing
 /// else of `Settings` (the client certificate aside, which is never shared), and the
 /// shared-config key is this struct itself: a setting cannot reach mbedtls without being part of

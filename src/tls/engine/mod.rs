@@ -2,7 +2,7 @@
 //! `mbedtls` wrapper crate). Everything above sees typed outcomes and the core's own types.
 //!
 //! - `conn28`: one connection on the 2.28 engine, `EngineSession`: the mbedtls context behind
-//!   typed step outcomes (`HandshakeStep`, `ReadStep`, `WriteStep`); `connection.rs` drives it.
+//!   typed step outcomes (`HandshakeStep`; `ReadStep`, the bytes written, or `IoStop`); `connection.rs` drives it.
 //! - `mbedtls28`: the mbedtls 2.28 TLS engine: config building and sharing, the context's private
 //!   fields (handshake state, alerts, resumption verdict).
 //! - `transport`, `timer`: the I/O and timer bridges mbedtls's bio/timer callbacks call.
@@ -37,7 +37,7 @@ pub mod timer;
 pub mod transport;
 pub mod x509;
 
-pub(crate) use conn28::{flush_flight, EngineSession, HandshakeStep, ReadStep, WriteStep};
+pub(crate) use conn28::{flush_flight, EngineSession, HandshakeStep, IoStop, ReadStep};
 pub(crate) use mbedtls28::*;
 
 /// Set mbedtls's global debug threshold (here, not in `debug.rs`, which uses the log: the log
