@@ -6,6 +6,7 @@
 //!   the C exports;
 //! - only `src/tls/engine/` names mbedtls (`mbedtls_sys`, the `mbedtls` crate), without exception;
 //! - no import circle among `src/` files (module-level imports, `#[cfg]`'d code included).
+//!
 //! Each check has a test that plants a violation and sees it caught.
 
 use std::collections::BTreeSet;
