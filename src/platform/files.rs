@@ -7,7 +7,7 @@
 use crate::prelude::*;
 
 /// Largest certificate or key file read.
-pub const MAX_FILE: u64 = 1 << 20;
+pub(crate) const MAX_FILE: u64 = 1 << 20;
 
 /// Why a file could not be read: the text names the file and the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,7 +17,8 @@ compile_error!("enable `std` (Linux, the default) or `baremetal` (no_std + hook 
 pub mod files;
 pub mod sync;
 
-pub use files::{ufs_name, FileError, MAX_FILE};
+pub(crate) use files::MAX_FILE;
+pub use files::{ufs_name, FileError};
 
 #[cfg(feature = "std")]
 mod posix;
