@@ -1,7 +1,8 @@
 //! The mbedtls 2.28 engine: building and sharing the mbedtls configuration, and every read or
 //! write of mbedtls's private context fields the connection needs (handshake state, the alert
-//! record, the resumption verdict). `connection.rs` drives the state machine through these; a
-//! second engine (mbedtls 3.6 for TLS 1.3) would provide the same functions.
+//! record, the resumption verdict). `conn28.rs` (`EngineSession`) turns these into the typed steps
+//! `connection.rs` drives; a second engine (mbedtls 3.6 for TLS 1.3) would provide a session type
+//! with the same steps.
 
 use core::ffi::c_int;
 use alloc::ffi::CString;
