@@ -1,8 +1,13 @@
-//! The layering docs/DESIGN.md promises, checked on the source: the TLS core (`src/tls/`) never
-//! names the C adapter (`src/capi/`), the contexts service (`src/registry.rs`) or any other
-//! module outside itself except the platform layer and the prelude, and exports nothing to C.
-//! A core file that imports the C layer fails this test. Also: the AT front end (`src/at/`) is the
-//! C API's peer over the contexts service, never a client of the C exports.
+//! The layering docs/DESIGN.md promises, checked on the source:
+//! - the TLS core (`src/tls/`) never names the C adapter (`src/capi/`), the contexts service
+//!   (`src/registry.rs`) or any other module outside itself except the platform layer and the
+//!   prelude, and exports nothing to C;
+//! - the AT front end (`src/at/`) is the C API's peer over the contexts service, never a client of
+//!   the C exports;
+//! - only `src/tls/engine/` names mbedtls (`mbedtls_sys`, the `mbedtls` crate), without exception;
+//! - no import circle among `src/` files (module-level imports, `#[cfg]`'d code included).
+//!
+//! Each check has a test that plants a violation and sees it caught.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -169,15 +174,9 @@ fn the_front_end_check_catches_c_paths() {
     assert!(front_end_violations(fine, &core, true).is_empty(), "{:?}", front_end_violations(fine, &core, true));
 }
 
-/// The engine seam (docs/DESIGN.md, "Layers"): only the modules under `src/tls/engine/` name
-/// mbedtls (`mbedtls_sys`, the `mbedtls` wrapper crate). A file elsewhere in `src/` that does fails
-/// this check, unless it is listed here with the one form it may still use and why.
-const SEAM_EXCEPTIONS: &[(&str, &str, &str)] = &[(
-    "src/tls/connection.rs",
-    "mbedtls::",
-    "holds the wrapper's `Context<FdTransport>` and reads records through `Io::recv`/`Io::send`, \
-     classifying `mbedtls::Error` by `codes` (docs/DESIGN.md, \"Not done yet\": typed read/write outcomes)",
-)];
+// The engine seam (docs/DESIGN.md, "Layers"): only the modules under `src/tls/engine/` name
+// mbedtls (`mbedtls_sys`, the `mbedtls` wrapper crate); a file elsewhere in `src/` that does fails
+// `only_the_engine_names_mbedtls`. No exceptions.
 
 /// Every naming of mbedtls in `text` (comments skipped), as (form, "line: text"). A form counts
 /// only as a path of its own (`mbedtls::x`, `mbedtls_sys::x`, `use mbedtls_sys;`), not inside
@@ -209,25 +208,14 @@ fn only_the_engine_names_mbedtls() {
     let mut files = Vec::new();
     rs_files(&root.join("src"), &mut files);
     let mut report = Vec::new();
-    let mut used_exceptions = BTreeSet::new();
     for f in files.iter().filter(|f| !f.starts_with(&engine)) {
         let rel = f.strip_prefix(root).unwrap().display().to_string();
         let text = std::fs::read_to_string(f).unwrap();
         for (form, at) in engine_names(&text) {
-            if SEAM_EXCEPTIONS.iter().any(|(file, allowed, _)| *file == rel && *allowed == form) {
-                used_exceptions.insert((rel.clone(), form));
-            } else {
-                report.push(format!("{rel}:{at}: names {form} outside src/tls/engine/"));
-            }
+            report.push(format!("{rel}:{at}: names {form} outside src/tls/engine/"));
         }
     }
     assert!(report.is_empty(), "mbedtls named outside the engine seam:\n{}", report.join("\n"));
-    for (file, form, why) in SEAM_EXCEPTIONS {
-        assert!(
-            used_exceptions.contains(&(file.to_string(), *form)),
-            "stale exception: {file} no longer names {form} ({why}); remove it from SEAM_EXCEPTIONS"
-        );
-    }
 }
 
 #[test]
@@ -239,10 +227,416 @@ fn the_seam_check_catches_a_planted_use() {
     let fine = "// mbedtls_sys::ssl_context in a comment\nuse crate::tls::engine::mbedtls28::advance;\n\
                 ciphers::init_mbedtls_globals();\nfn mbedtls_hostname() {}\nlet s = my_mbedtls_sys_like;\n";
     assert!(engine_names(fine).is_empty(), "{:?}", engine_names(fine));
-    // A planted use in a real core file is caught (and an exception covers only its own form).
+    // A planted use in a real core file is caught.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let verify = std::fs::read_to_string(root.join("src/tls/verify.rs")).unwrap();
-    assert!(engine_names(&verify).is_empty(), "src/tls/verify.rs names mbedtls");
-    let planted = format!("{verify}\nfn planted(c: &mbedtls_sys::x509_crt) {{}}\n");
-    assert_eq!(engine_names(&planted).len(), 1);
+    for file in ["src/tls/verify.rs", "src/tls/connection.rs"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        assert!(engine_names(&text).is_empty(), "{file} names mbedtls");
+        let planted = format!("{text}\nfn planted(c: &mbedtls_sys::x509_crt, e: mbedtls::Error) {{}}\n");
+        assert_eq!(engine_names(&planted).len(), 2, "{file}");
+    }
+}
+
+// ---- import circles -------------------------------------------------------------------------------
+
+/// The crate's modules: module path ("crate::tls::engine") → (file, its text with comments and
+/// string literals blanked). `files` holds (path relative to the crate root, text).
+struct ModuleTree {
+    modules: std::collections::BTreeMap<String, (String, String)>,
+}
+
+/// `text` with `//` comments, `/* */` comments and the contents of string and char literals
+/// replaced by spaces (line structure kept), so that only code is searched.
+fn code_only(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i] as char;
+        if text[i..].starts_with("//") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if text[i..].starts_with("/*") {
+            let end = text[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+            out.extend(text[i..end].chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
+            i = end;
+        } else if c == '"' || (c == 'r' && text[i..].starts_with("r#\"")) || (c == 'r' && text[i..].starts_with("r\"")) {
+            // A (raw) string literal: blank it whole.
+            let hashes = if c == 'r' { text[i + 1..].chars().take_while(|&h| h == '#').count() } else { 0 };
+            let open = if c == 'r' { 1 + hashes + 1 } else { 1 };
+            let close: String = core::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
+            let mut j = i + open;
+            loop {
+                match text[j..].find(&close) {
+                    Some(k) if hashes == 0 && text[..j + k].ends_with('\\') && !text[..j + k].ends_with("\\\\") => j += k + 1,
+                    Some(k) => {
+                        j += k + close.len();
+                        break;
+                    }
+                    None => {
+                        j = b.len();
+                        break;
+                    }
+                }
+            }
+            out.push(' ');
+            out.extend(text[i + 1..j].chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
+            i = j;
+        } else if c == '\'' && text[i..].len() >= 3 && (text[i + 1..].starts_with("\\") || text[i + 2..].starts_with('\'')) {
+            // A char literal ('x', '\n', '\''); lifetimes ('a) have no closing quote next.
+            let end = text[i + 2..].find('\'').map_or(b.len(), |e| i + 2 + e + 1);
+            out.extend(std::iter::repeat_n(' ', text[i..end].chars().count()));
+            i = end;
+        } else {
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+impl ModuleTree {
+    fn new(files: &[(String, String)]) -> Self {
+        let mut modules = std::collections::BTreeMap::new();
+        for (path, text) in files {
+            let Some(rel) = path.strip_prefix("src/").and_then(|p| p.strip_suffix(".rs")) else { continue };
+            let rel = rel.strip_suffix("/mod").unwrap_or(rel);
+            let module = if rel == "lib" { "crate".to_owned() } else { format!("crate::{}", rel.replace('/', "::")) };
+            if rel.starts_with("bin/") || rel == "main" {
+                continue;
+            }
+            modules.insert(module, (path.clone(), code_only(text)));
+        }
+        ModuleTree { modules }
+    }
+
+    /// The full paths of every `use` tree of `code` (`a::{b, c::{d}}` → `a::b`, `a::c::d`), and
+    /// whether the `use` is a re-export (`pub use`, `pub(crate) use`).
+    fn uses(code: &str) -> Vec<(String, bool)> {
+        let mut found = Vec::new();
+        let mut rest = code;
+        while let Some(i) = rest.find("use ") {
+            let before = &rest[..i];
+            let word_start = before.chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            let stmt_start = before.trim_end_matches([' ', '\t']);
+            let line_prefix = stmt_start.rsplit(['\n', ';', '{', '}']).next().unwrap_or("").trim();
+            let reexport = line_prefix.starts_with("pub");
+            let is_use = word_start && (line_prefix.is_empty() || line_prefix.starts_with("pub") || line_prefix.starts_with("#["));
+            let Some(end) = rest[i..].find(';') else { break };
+            if is_use {
+                // Whitespace to single spaces, none around `::`, braces and commas: `a as b` stays.
+                let mut tree = rest[i + 4..i + end].split_whitespace().collect::<Vec<_>>().join(" ");
+                for sep in ["::", "{", "}", ","] {
+                    tree = tree.replace(&format!(" {sep}"), sep).replace(&format!("{sep} "), sep);
+                }
+                found.extend(expand_use_tree(&tree).into_iter().map(|p| (p, reexport)));
+            }
+            rest = &rest[i + end + 1..];
+        }
+        found
+    }
+
+    fn children(&self, module: &str) -> impl Iterator<Item = &str> {
+        let prefix = format!("{module}::");
+        self.modules.keys().filter_map(move |m| m.strip_prefix(&prefix).filter(|r| !r.contains("::")))
+    }
+
+    /// `path` as written in `module` (`crate::`, `super::`, `self::`, or a child's name first),
+    /// made absolute; None for paths into other crates.
+    fn absolute(&self, module: &str, path: &str) -> Option<String> {
+        let mut segs: Vec<&str> = path.split("::").collect();
+        let mut base: Vec<&str> = module.split("::").collect();
+        match segs.first().copied() {
+            Some("crate") | Some("$crate") => {
+                segs.remove(0);
+                base = vec!["crate"];
+            }
+            Some("self") => {
+                segs.remove(0);
+            }
+            Some("super") => {
+                while segs.first() == Some(&"super") {
+                    segs.remove(0);
+                    base.pop();
+                }
+            }
+            Some(first) if self.children(module).any(|c| c == first) => {}
+            _ => return None,
+        }
+        base.extend(segs);
+        Some(base.join("::"))
+    }
+
+    /// The modules `path` (absolute) leads to: modules are walked down, re-exports (`pub use`)
+    /// followed to what they name, an item ends the walk in the module that defines it. A name
+    /// that several glob re-exports provide (`platform::read_file`: `posix` or `hooks`, by
+    /// `#[cfg]`) leads to each of them. Bounded against re-export loops.
+    fn resolve(&self, path: &str, depth: u32) -> Vec<String> {
+        if depth > 16 {
+            return Vec::new();
+        }
+        let segs: Vec<&str> = path.split("::").collect();
+        let mut module = "crate".to_owned();
+        for (k, seg) in segs.iter().enumerate().skip(1) {
+            if *seg == "*" || *seg == "self" {
+                break;
+            }
+            let child = format!("{module}::{seg}");
+            if self.modules.contains_key(&child) {
+                module = child;
+                continue;
+            }
+            // A name re-exported by `module`: follow it (with the rest of the path).
+            let (_, code) = &self.modules[&module];
+            let rest = segs[k + 1..].join("::");
+            let mut found = Vec::new();
+            for (target, reexport) in Self::uses(code) {
+                if !reexport {
+                    continue;
+                }
+                let Some(abs) = self.absolute(&module, &target) else { continue };
+                let last = abs.rsplit("::").next().unwrap_or("");
+                let renamed = target.split_once(" as ").map(|(_, a)| a);
+                let hit = if let Some((t, alias)) = abs.split_once(" as ") {
+                    (alias == *seg).then(|| t.to_owned())
+                } else if last == *seg && renamed.is_none() {
+                    Some(abs.clone())
+                } else if last == "*" {
+                    let inner = abs.trim_end_matches("::*");
+                    self.defines(inner, seg).then(|| format!("{inner}::{seg}"))
+                } else {
+                    None
+                };
+                if let Some(t) = hit {
+                    let t = if rest.is_empty() { t } else { format!("{t}::{rest}") };
+                    found.extend(self.resolve(&t, depth + 1));
+                }
+            }
+            return if found.is_empty() { vec![module] } else { found };
+        }
+        vec![module]
+    }
+
+    /// True when `module` defines `name` itself (or re-exports it).
+    fn defines(&self, module: &str, name: &str) -> bool {
+        let Some((_, code)) = self.modules.get(module) else { return false };
+        let kinds = ["fn ", "struct ", "enum ", "const ", "static ", "type ", "trait ", "mod ", "macro_rules! ", "union "];
+        let own = code.match_indices(name).any(|(i, _)| {
+            let before = code[..i].trim_end();
+            let after = code[i + name.len()..].chars().next();
+            kinds.iter().any(|k| before.ends_with(k.trim_end())) && !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+        });
+        own || Self::uses(code).iter().any(|(p, re)| *re && (p.ends_with(&format!("::{name}")) || p.ends_with(&format!(" as {name}"))))
+    }
+
+    /// Every module's imports of other modules of the crate: `use` statements (re-exports
+    /// excepted: they are followed, not counted) and paths written in the code (`crate::x::f()`),
+    /// `#[cfg]`'d code included. Edges to the module itself or to a module containing it (its
+    /// parents: `mod` declarations are not imports) are left out.
+    fn edges(&self) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+        let mut graph = std::collections::BTreeMap::new();
+        for (module, (_, code)) in &self.modules {
+            let mut paths: Vec<String> = Self::uses(code).into_iter().filter(|(_, re)| !re).map(|(p, _)| p).collect();
+            for start in ["crate::", "super::"] {
+                for (i, _) in code.match_indices(start) {
+                    let before = code[..i].chars().next_back();
+                    if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') && !code[..i].ends_with('$') {
+                        continue;
+                    }
+                    let p: String = code[i..].chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+                    paths.push(p.trim_end_matches(':').to_owned());
+                }
+            }
+            let targets: &mut BTreeSet<String> = graph.entry(module.clone()).or_default();
+            for p in paths {
+                let p = p.split(" as ").next().unwrap_or(&p).to_owned();
+                let Some(abs) = self.absolute(module, &p) else { continue };
+                for target in self.resolve(&abs, 0) {
+                    let contains_us = module == &target || module.starts_with(&format!("{target}::"));
+                    if !contains_us {
+                        targets.insert(target);
+                    }
+                }
+            }
+        }
+        graph
+    }
+
+    /// The import circles: every group of modules that reach each other (Tarjan's strongly
+    /// connected components of more than one module), as file names.
+    fn circles(&self) -> Vec<Vec<String>> {
+        let graph = self.edges();
+        let names: Vec<&String> = graph.keys().collect();
+        let index_of = |m: &str| names.iter().position(|n| n.as_str() == m);
+        let adj: Vec<Vec<usize>> = names.iter().map(|n| graph[*n].iter().filter_map(|t| index_of(t)).collect()).collect();
+        // Iterative Tarjan.
+        let n = names.len();
+        let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
+        let (mut stack, mut next, mut out) = (Vec::new(), 0, Vec::new());
+        for root in 0..n {
+            if index[root] != usize::MAX {
+                continue;
+            }
+            let mut work = vec![(root, 0usize)];
+            while let Some(&mut (v, ref mut child)) = work.last_mut() {
+                if *child == 0 && index[v] == usize::MAX {
+                    index[v] = next;
+                    low[v] = next;
+                    next += 1;
+                    stack.push(v);
+                    on_stack[v] = true;
+                }
+                if *child < adj[v].len() {
+                    let w = adj[v][*child];
+                    *child += 1;
+                    if index[w] == usize::MAX {
+                        work.push((w, 0));
+                    } else if on_stack[w] {
+                        low[v] = low[v].min(index[w]);
+                    }
+                    continue;
+                }
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut group = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        group.push(self.modules[names[w]].0.clone());
+                        if w == v {
+                            break;
+                        }
+                    }
+                    if group.len() > 1 {
+                        group.sort();
+                        out.push(group);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// One path through a circle, for the message: `a → b → … → a`.
+    fn describe(&self, group: &[String]) -> String {
+        let graph = self.edges();
+        let module_of = |file: &String| self.modules.iter().find(|(_, (f, _))| f == file).map(|(m, _)| m.clone()).unwrap();
+        let members: BTreeSet<String> = group.iter().map(module_of).collect();
+        let start = members.iter().next().unwrap().clone();
+        // Breadth-first from `start` back to it, inside the group.
+        let mut prev: std::collections::BTreeMap<String, String> = Default::default();
+        let mut queue = std::collections::VecDeque::from([start.clone()]);
+        while let Some(m) = queue.pop_front() {
+            for t in graph[&m].iter().filter(|t| members.contains(*t)) {
+                if *t == start {
+                    let mut chain = vec![start.clone(), m.clone()];
+                    let mut cur = m.clone();
+                    while let Some(p) = prev.get(&cur) {
+                        chain.push(p.clone());
+                        cur = p.clone();
+                    }
+                    chain.reverse();
+                    chain.push(start.clone());
+                    chain.dedup();
+                    return chain.iter().map(|m| self.modules[m].0.clone()).collect::<Vec<_>>().join(" → ");
+                }
+                if *t != start && !prev.contains_key(t) {
+                    prev.insert(t.clone(), m.clone());
+                    queue.push_back(t.clone());
+                }
+            }
+        }
+        group.join(", ")
+    }
+}
+
+/// `a::{b, c::{d, e as f}}` → `a::b`, `a::c::d`, `a::c::e as f` (no whitespace but in ` as `).
+fn expand_use_tree(tree: &str) -> Vec<String> {
+    let Some(open) = tree.find('{') else { return vec![tree.to_owned()] };
+    let prefix = &tree[..open];
+    let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&inner[start..]);
+    parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .flat_map(|p| expand_use_tree(p).into_iter().map(move |e| if e == "self" { prefix.trim_end_matches("::").to_owned() } else { format!("{prefix}{e}") }))
+        .collect()
+}
+
+fn crate_files(root: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    rs_files(&root.join("src"), &mut files);
+    files
+        .into_iter()
+        .map(|f| (f.strip_prefix(root).unwrap().display().to_string(), std::fs::read_to_string(&f).unwrap()))
+        .collect()
+}
+
+#[test]
+fn no_import_circles_among_src_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tree = ModuleTree::new(&crate_files(root));
+    assert!(tree.modules.len() >= 40, "src/ not found: {} modules", tree.modules.len());
+    let circles = tree.circles();
+    let report: Vec<String> =
+        circles.iter().map(|g| format!("{} files ({}), for one: {}", g.len(), g.join(", "), tree.describe(g))).collect();
+    assert!(report.is_empty(), "import circles among src/ files:\n{}", report.join("\n"));
+}
+
+#[test]
+fn the_circle_check_catches_a_planted_circle() {
+    let files = |extra: &[(&str, &str)]| {
+        let mut f: Vec<(String, String)> = [
+            ("src/lib.rs", "pub mod a;\npub mod b;\npub(crate) use b::leaf;\n"),
+            ("src/a.rs", "use crate::b::Thing;\nuse super::leaf::{self, f as g};\n"),
+            ("src/b/mod.rs", "pub mod leaf;\npub use leaf::*;\npub struct Thing;\n"),
+            ("src/b/leaf.rs", "pub fn f() {}\n// use crate::a; in a comment\nconst S: &str = \"crate::a::x\";\n"),
+        ]
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+        for (p, t) in extra {
+            let file = f.iter_mut().find(|(q, _)| q == p).unwrap();
+            file.1.push_str(t);
+        }
+        f
+    };
+    assert!(ModuleTree::new(&files(&[])).circles().is_empty());
+    // Through a re-export (`crate::leaf` is `crate::b::leaf`), a glob (`crate::b::f` is in leaf.rs),
+    // an inline path and a `#[cfg]`'d use.
+    for (file, line) in [
+        ("src/b/leaf.rs", "#[cfg(feature = \"x\")]\nuse crate::a::{self};\n"),
+        ("src/b/leaf.rs", "fn h() { crate::a::go() }\n"),
+        ("src/b/mod.rs", "use crate::a::Other;\n"),
+    ] {
+        let tree = ModuleTree::new(&files(&[(file, line)]));
+        let c = tree.circles();
+        assert_eq!(c.len(), 1, "{file}: {line}: {c:?}");
+        assert!(c[0].contains(&"src/a.rs".to_owned()), "{c:?}");
+    }
+    // A circle planted into the real tree is found: the settings (a core leaf) naming the registry,
+    // which imports them.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut real = crate_files(root);
+    let settings = real.iter_mut().find(|(p, _)| p == "src/tls/settings.rs").unwrap();
+    settings.1.push_str("\n#[cfg(any())]\nuse crate::registry::contexts;\n");
+    let tree = ModuleTree::new(&real);
+    let c = tree.circles();
+    assert!(c.iter().any(|g| g.contains(&"src/tls/settings.rs".to_owned()) && g.contains(&"src/registry.rs".to_owned())), "{c:?}");
 }

@@ -20,7 +20,7 @@ use crate::cipherlist::{self, AdoptedBlock};
 use crate::ciphers;
 use crate::error::{Error, Result};
 use crate::handle::HandleTable;
-use crate::registry::ConfigItem;
+use crate::tls::config_item::{ConfigItem, ConfigKind};
 pub use crate::tls::settings::*;
 
 /// Longest CA buffer or other certificate data accepted.
@@ -918,6 +918,180 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
         renegotiation: ext.renegotiation,
     })
 }
+// ---- the library-owned configs 0..=5 ---------------------------------------------------------
+
+/// One library-owned config (`ctx_id` 0..=5 of `ql_ssl_conf_set_by_id`, AT's `<SSL_ctxID>`), as
+/// the contexts service keeps it: the SDK's struct, so that `ql_ssl_conf_get_by_id` can hand out
+/// pointers into it exactly as `ql_ssl_conf_get` does for an application's struct. Read and
+/// written in typed items (`ConfigItem`) by the service, through the same validation as the C
+/// API; its pointers never leave this module but through `c_struct`, for the C API.
+pub struct IdConfig(Box<ql_ssl_config>);
+
+// SAFETY: the raw pointers inside point to memory owned by the config's extension (or, for an
+// adopted cipher list, to a block the config owns); access is serialised by the mutex around it.
+unsafe impl Send for IdConfig {}
+
+impl IdConfig {
+    /// A config with the defaults of `ql_ssl_conf_init`. Boxed: the config store knows a config
+    /// by its address, so it must not move.
+    pub fn new() -> Result<IdConfig> {
+        // SAFETY: an all-zero ql_ssl_config is a valid value (NULL pointers, None callback).
+        let mut c: Box<ql_ssl_config> = Box::new(unsafe { core::mem::zeroed() });
+        init(&mut c)?;
+        Ok(IdConfig(c))
+    }
+
+    /// The SDK struct, for the C API's `ql_ssl_conf_set_by_id`/`ql_ssl_conf_get_by_id`.
+    pub fn c_struct(&mut self) -> &mut ql_ssl_config {
+        &mut self.0
+    }
+
+    /// Set one item (`set_item`); on error the config is unchanged.
+    pub fn set_item(&mut self, item: ConfigItem) -> Result<()> {
+        set_item(&mut self.0, item)
+    }
+
+    /// The settings a connection is set up from.
+    pub fn settings(&mut self) -> Result<Settings> {
+        // SAFETY: a library-owned config's pointer members point only into its own extension.
+        unsafe { settings_of(&mut self.0) }
+    }
+
+    /// Read one item: the same `get` as the C API, its values copied out. The certificate buffers
+    /// are write-only (NotSupported).
+    pub fn get_item(&mut self, kind: ConfigKind) -> Result<ConfigItem> {
+        let c = &mut *self.0;
+        // The get runs through the same `config::get` as the C API; the values it points to
+        // belong to this locked config and are copied out before the lock is released.
+        let mut a = empty_args();
+        let mut ints = [0 as c_int; 4];
+        let mut ptrs: [*mut c_void; 4] = [core::ptr::null_mut(); 4];
+        // `kind as c_int` is the SDK's config type (ConfigKind's discriminants are its numbers).
+        let mut getp = |kind: ConfigKind, a: &mut qlssl_va_args| -> Result<()> {
+            // SAFETY: every output pointer points to a local of the type `config::get` writes
+            // for `kind` (an int, an unsigned int or a pointer).
+            unsafe { get(c, kind as c_int, a) }
+        };
+        let item = match kind {
+            ConfigKind::Version | ConfigKind::Transport | ConfigKind::AuthMode | ConfigKind::Sni
+            | ConfigKind::HandshakeTimeout | ConfigKind::IgnoreLocalTime | ConfigKind::IgnoreInvalidCertSign
+            | ConfigKind::IgnoreMultiCertChainVerify | ConfigKind::SessionCache | ConfigKind::DtlsVersion
+            | ConfigKind::Renegotiation | ConfigKind::IgnoreCertItem => {
+                a.p[0] = &mut ints[0] as *mut c_int as *mut c_void;
+                getp(kind, &mut a)?;
+                let v = ints[0];
+                match kind {
+                    ConfigKind::Version => ConfigItem::Version(v),
+                    ConfigKind::Transport => ConfigItem::Transport(v),
+                    ConfigKind::AuthMode => ConfigItem::AuthMode(v),
+                    ConfigKind::Sni => ConfigItem::Sni(v != 0),
+                    ConfigKind::HandshakeTimeout => ConfigItem::HandshakeTimeout(v),
+                    ConfigKind::IgnoreLocalTime => ConfigItem::IgnoreLocalTime(v != 0),
+                    ConfigKind::IgnoreInvalidCertSign => ConfigItem::IgnoreInvalidCertSign(v != 0),
+                    ConfigKind::IgnoreMultiCertChainVerify => ConfigItem::IgnoreMultiCertChainVerify(v != 0),
+                    ConfigKind::SessionCache => ConfigItem::SessionCache(v != 0),
+                    ConfigKind::DtlsVersion => ConfigItem::DtlsVersion(v),
+                    ConfigKind::Renegotiation => ConfigItem::Renegotiation(v != 0),
+                    _ => ConfigItem::IgnoreCertItem(v as u32),
+                }
+            }
+            ConfigKind::Ciphersuites => {
+                a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
+                getp(kind, &mut a)?;
+                let mut ids = Vec::new();
+                let mut p = ptrs[0] as *const c_int;
+                // SAFETY: the config's own zero-terminated copy (every set makes one), at
+                // most MAX_LIST entries long.
+                while !p.is_null() && ids.len() < cipherlist::MAX_LIST && unsafe { *p } != 0 {
+                    ids.push(unsafe { *p } as u16);
+                    // SAFETY: still inside the terminated list.
+                    p = unsafe { p.add(1) };
+                }
+                if ids.is_empty() {
+                    ids.push(ciphers::QL_SSL_CIPHERSUITE_ALL as u16);
+                }
+                ConfigItem::Ciphersuites(ids)
+            }
+            ConfigKind::CaCertPaths => {
+                a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
+                a.p[1] = &mut ints[0] as *mut c_int as *mut c_void;
+                getp(kind, &mut a)?;
+                let arr = ptrs[0] as *const *const c_char;
+                let paths = (0..ints[0].max(0) as usize)
+                    // SAFETY: the config's own ca_cert_path array; `ints[0]` <= its length.
+                    .filter_map(|i| unsafe { owned_str(*arr.add(i)) })
+                    .collect();
+                ConfigItem::CaCertPaths(paths)
+            }
+            ConfigKind::OwnCert => {
+                for (arg, out) in a.p.iter_mut().zip(ptrs.iter_mut()).take(3) {
+                    *arg = out as *mut *mut c_void as *mut c_void;
+                }
+                getp(kind, &mut a)?;
+                // SAFETY: NULL or strings the locked config owns.
+                let (cert, key, password) = unsafe {
+                    (owned_str(ptrs[0] as _), owned_str(ptrs[1] as _), owned_str(ptrs[2] as _))
+                };
+                ConfigItem::OwnCert { cert: cert.unwrap_or_default(), key: key.unwrap_or_default(), password }
+            }
+            ConfigKind::TimeoutCallback => {
+                let mut cb: ql_ssl_handshake_timeout_cb = None;
+                a.p[0] = &mut cb as *mut ql_ssl_handshake_timeout_cb as *mut c_void;
+                a.p[1] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
+                getp(kind, &mut a)?;
+                ConfigItem::TimeoutCallback { cb: cb.map_or(0, |f| f as usize), arg: ptrs[0] as usize }
+            }
+            ConfigKind::PskIdentity | ConfigKind::PskKeyHex => {
+                a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
+                getp(kind, &mut a)?;
+                // SAFETY: NULL or a string the locked config owns.
+                let s = unsafe { owned_str(ptrs[0] as _) }.unwrap_or_default();
+                if kind == ConfigKind::PskIdentity {
+                    ConfigItem::PskIdentity(s.into_bytes())
+                } else {
+                    ConfigItem::PskKeyHex(s)
+                }
+            }
+            ConfigKind::Psk => {
+                a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
+                a.p[1] = &mut ints[0] as *mut c_int as *mut c_void;
+                a.p[2] = &mut ptrs[1] as *mut *mut c_void as *mut c_void;
+                a.p[3] = &mut ints[1] as *mut c_int as *mut c_void;
+                getp(kind, &mut a)?;
+                let bytes = |p: *mut c_void, n: c_int| -> Vec<u8> {
+                    if p.is_null() || n <= 0 {
+                        Vec::new()
+                    } else {
+                        // SAFETY: `n` bytes the locked config owns.
+                        unsafe { core::slice::from_raw_parts(p as *const u8, n as usize) }.to_vec()
+                    }
+                };
+                ConfigItem::Psk { key: bytes(ptrs[0], ints[0]), identity: bytes(ptrs[1], ints[1]) }
+            }
+            ConfigKind::CaCertBuffer | ConfigKind::OwnCertBuffer => {
+                return Err(Error::NotSupported("certificate buffers are write-only"))
+            }
+        };
+        Ok(item)
+    }
+}
+
+impl Drop for IdConfig {
+    fn drop(&mut self) {
+        // Releases the extension (a scratch config of `Contexts::set_all`; the six live forever).
+        let _ = free(&mut self.0);
+    }
+}
+
+/// A C string of ours (NULL → None), copied out.
+///
+/// # Safety
+/// `p` must be NULL or a NUL-terminated string that stays valid during the call.
+unsafe fn owned_str(p: *const c_char) -> Option<String> {
+    // SAFETY: the caller's contract.
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

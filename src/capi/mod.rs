@@ -99,7 +99,7 @@ unsafe fn conf_call(
         let args = unsafe { args.as_ref() }.ok_or(Error::Internal("shim passed no arguments".into()))?;
         if by_id != 0 {
             // SAFETY: the arguments are what `ty` documents (contract); the config is ours.
-            contexts().with_config(ctx_id, |c| unsafe { op(c, ty, args) })?;
+            contexts().with_config(ctx_id, |c| unsafe { op(c.c_struct(), ty, args) })?;
         } else {
             // SAFETY: `conf` and the arguments as the contract says.
             unsafe { op(try_config(conf)?, ty, args) }?;
@@ -535,7 +535,7 @@ pub unsafe extern "C" fn ql_ssl_platform_init(hooks: *const ql_ssl_platform_hook
     // SAFETY: NULL or a readable hook table (contract).
     let result = match unsafe { hooks.as_ref() } {
         None => Err(Error::InvalidParam("hooks is NULL")),
-        Some(h) => crate::platform::hooks::install(h),
+        Some(h) => crate::platform::hooks::install(h).map_err(Error::from),
     };
     match result {
         Ok(()) => ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int,

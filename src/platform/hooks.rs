@@ -20,7 +20,7 @@ use core::time::Duration;
 
 use super::{Dir, IoErr, MemOrigin, NotUsable, SocketKind};
 use crate::abi::*;
-use crate::error::{Error, Result};
+use super::files::{path_text, ufs_name, FileError, MAX_FILE};
 
 static HOOKS: spin::Once<ql_ssl_platform_hooks> = spin::Once::new();
 
@@ -32,10 +32,19 @@ fn hooks() -> Option<&'static ql_ssl_platform_hooks> {
     HOOKS.get()
 }
 
+/// Why `install` refused a hook table (the core maps these to its `Error`: InvalidParam, WrongState).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstallError {
+    /// The table is unusable (the text says why).
+    Invalid(&'static str),
+    /// A table is already registered.
+    AlreadyInstalled,
+}
+
 /// Register the table (see `ql_ssl_platform_init`).
-pub fn install(h: &ql_ssl_platform_hooks) -> Result<()> {
+pub fn install(h: &ql_ssl_platform_hooks) -> Result<(), InstallError> {
     if h.version != QL_SSL_PLATFORM_HOOKS_VERSION {
-        return Err(Error::InvalidParam("ql_ssl_platform_hooks.version is not QL_SSL_PLATFORM_HOOKS_VERSION"));
+        return Err(InstallError::Invalid("ql_ssl_platform_hooks.version is not QL_SSL_PLATFORM_HOOKS_VERSION"));
     }
     let required = [
         h.alloc.is_some(),
@@ -48,10 +57,10 @@ pub fn install(h: &ql_ssl_platform_hooks) -> Result<()> {
         h.is_nonblocking.is_some(),
     ];
     if required.contains(&false) {
-        return Err(Error::InvalidParam("a required platform hook is NULL"));
+        return Err(InstallError::Invalid("a required platform hook is NULL"));
     }
     if HOOKS.is_completed() {
-        return Err(Error::WrongState("platform hooks are already registered"));
+        return Err(InstallError::AlreadyInstalled);
     }
     HOOKS.call_once(|| *h);
     Ok(())
@@ -132,7 +141,9 @@ pub fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
     Some(f())
 }
 
-static LAST_ERROR: super::sync::Mutex<String> = super::sync::Mutex::new(String::new());
+// spin's lock with the yielding relax strategy: `sync::Mutex` on bare metal, spelled out here
+// because `sync` builds on this module.
+static LAST_ERROR: spin::mutex::Mutex<String, YieldRelax> = spin::mutex::Mutex::new(String::new());
 /// The text in LAST_ERROR is current. Clearing is a store to this flag, not a lock: it runs on
 /// every WANT_* of every task.
 static LAST_ERROR_SET: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
@@ -312,22 +323,22 @@ pub fn peer_addr(fd: c_int) -> Option<Vec<u8>> {
 
 /// The whole file through the `read_file` hook (the path goes to the SDK as configured, so
 /// `"UFS:name"` reaches the module file system unchanged), at most `max` bytes.
-pub fn read_file(p: &CStr, max: u64) -> Result<Vec<u8>> {
-    let name = p.to_str().map_err(|_| Error::BadRequest("certificate path is not UTF-8".into()))?;
-    crate::certs::ufs_name(name)?;
+pub fn read_file(p: &CStr, max: u64) -> Result<Vec<u8>, FileError> {
+    let name = path_text(p)?;
+    ufs_name(name)?;
     let Some(f) = hooks().and_then(|h| h.read_file) else {
-        return Err(Error::BadRequest(alloc::format!("{name}: no read_file platform hook registered")));
+        return Err(FileError(alloc::format!("{name}: no read_file platform hook registered")));
     };
     // SAFETY: a size query with no buffer.
     let size = unsafe { f(p.as_ptr(), core::ptr::null_mut(), 0) };
     if size < 0 || size as u64 > max {
-        return Err(Error::BadRequest(alloc::format!("{name}: cannot be read, or larger than {} KiB", max / 1024)));
+        return Err(FileError(alloc::format!("{name}: cannot be read, or larger than {} KiB", max / 1024)));
     }
     let mut data = alloc::vec![0u8; size as usize];
     // SAFETY: data is writable for its length.
     let n = unsafe { f(p.as_ptr(), data.as_mut_ptr(), data.len()) };
     if n != size {
-        return Err(Error::BadRequest(alloc::format!("{name}: read {n} of {size} bytes")));
+        return Err(FileError(alloc::format!("{name}: read {n} of {size} bytes")));
     }
     Ok(data)
 }
@@ -335,8 +346,8 @@ pub fn read_file(p: &CStr, max: u64) -> Result<Vec<u8>> {
 /// Without `stat`, a file is identified by its content: a changed file is parsed again.
 pub type FileId = Vec<u8>;
 
-pub fn file_id(p: &CStr) -> Result<FileId> {
-    read_file(p, crate::certs::MAX_FILE)
+pub fn file_id(p: &CStr) -> Result<FileId, FileError> {
+    read_file(p, MAX_FILE)
 }
 
 // ---- memory --------------------------------------------------------------------------------------------

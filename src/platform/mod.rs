@@ -14,7 +14,11 @@ compile_error!("features `std` and `baremetal` exclude each other: build bare me
 #[cfg(not(any(feature = "std", feature = "baremetal")))]
 compile_error!("enable `std` (Linux, the default) or `baremetal` (no_std + hook table)");
 
+pub mod files;
 pub mod sync;
+
+pub(crate) use files::MAX_FILE;
+pub use files::{ufs_name, FileError};
 
 #[cfg(feature = "std")]
 mod posix;

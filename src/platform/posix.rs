@@ -15,7 +15,7 @@ pub const HAS_CALENDAR: bool = true;
 
 
 use super::{Dir, IoErr, MemOrigin, NotUsable, SocketKind};
-use crate::error::{Error, Result};
+use super::files::{path_text, ufs_name, FileError};
 
 // ---- time ---------------------------------------------------------------------------------------
 
@@ -272,21 +272,21 @@ pub const UFS_DIR_ENV: &str = "QLSSL_UFS_DIR";
 
 /// Map a config path to a file system path (`"UFS:name"` → `$QLSSL_UFS_DIR/name`).
 ///
-/// `certs::ufs_name` admits only plain relative names. Symbolic links inside the store are
+/// `files::ufs_name` admits only plain relative names. Symbolic links inside the store are
 /// followed only while they lead to a file inside it: the store directory and the file are
 /// resolved (`realpath`) and the file must lie below the store, else BAD_REQUEST. The result is
 /// the resolved path, so what is checked is what is read.
-pub fn resolve_path(p: &CStr) -> Result<PathBuf> {
-    let s = p.to_str().map_err(|_| Error::BadRequest("certificate path is not UTF-8".into()))?;
-    match crate::certs::ufs_name(s)? {
+pub fn resolve_path(p: &CStr) -> Result<PathBuf, FileError> {
+    let s = path_text(p)?;
+    match ufs_name(s)? {
         Some(name) => {
             let dir = std::env::var_os(UFS_DIR_ENV).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
             let store = std::fs::canonicalize(&dir)
-                .map_err(|e| Error::BadRequest(format!("{s}: UFS directory {}: {e}", dir.display())))?;
+                .map_err(|e| FileError(format!("{s}: UFS directory {}: {e}", dir.display())))?;
             let joined = store.join(name);
-            let file = std::fs::canonicalize(&joined).map_err(|e| Error::BadRequest(format!("{}: {e}", joined.display())))?;
+            let file = std::fs::canonicalize(&joined).map_err(|e| FileError(format!("{}: {e}", joined.display())))?;
             if !file.starts_with(&store) || file == store {
-                return Err(Error::BadRequest(format!("{s}: leads outside the UFS directory {} (to {})", store.display(), file.display())));
+                return Err(FileError(format!("{s}: leads outside the UFS directory {} (to {})", store.display(), file.display())));
             }
             Ok(file)
         }
@@ -295,13 +295,13 @@ pub fn resolve_path(p: &CStr) -> Result<PathBuf> {
 }
 
 /// The whole file, at most `max` bytes (larger files and non-files are refused).
-pub fn read_file(p: &CStr, max: u64) -> Result<Vec<u8>> {
+pub fn read_file(p: &CStr, max: u64) -> Result<Vec<u8>, FileError> {
     let path = resolve_path(p)?;
-    let meta = std::fs::metadata(&path).map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
+    let meta = std::fs::metadata(&path).map_err(|e| FileError(format!("{}: {e}", path.display())))?;
     if !meta.is_file() || meta.len() > max {
-        return Err(Error::BadRequest(format!("{}: not a regular file of at most {} KiB", path.display(), max / 1024)));
+        return Err(FileError(format!("{}: not a regular file of at most {} KiB", path.display(), max / 1024)));
     }
-    std::fs::read(&path).map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))
+    std::fs::read(&path).map_err(|e| FileError(format!("{}: {e}", path.display())))
 }
 
 /// What identifies a file's current content cheaply: what `stat` says. A changed file gets a new
@@ -314,10 +314,10 @@ pub struct FileId {
     mtime_ns: i128,
 }
 
-pub fn file_id(p: &CStr) -> Result<FileId> {
+pub fn file_id(p: &CStr) -> Result<FileId, FileError> {
     use std::os::unix::fs::MetadataExt;
     let path = resolve_path(p)?;
-    let m = std::fs::metadata(&path).map_err(|e| Error::BadRequest(format!("{}: {e}", path.display())))?;
+    let m = std::fs::metadata(&path).map_err(|e| FileError(format!("{}: {e}", path.display())))?;
     Ok(FileId { dev: m.dev(), ino: m.ino(), len: m.len(), mtime_ns: m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128 })
 }
 

@@ -10,24 +10,19 @@ use alloc::ffi::CString;
 use alloc::sync::Arc;
 use core::time::Duration;
 
-use mbedtls::error::codes;
-use mbedtls::ssl::io::Io;
-use mbedtls::ssl::Context;
-
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::platform::{self, Dir, Instant};
-use crate::ciphers;
-use crate::tls::engine;
+use crate::tls::engine::{self, EngineSession, HandshakeStep, IoStop, ReadStep};
 #[cfg(feature = "tls13")]
 use crate::tls::engine_modern::{self, ModernConnection, Step as ModernStep};
 use crate::tls::settings::{Settings, TimeoutHook, MAX_HOSTNAME};
 use crate::error::{alert_text, Error, Result};
 use crate::gate::WaitPlan;
 use crate::log::qlog;
-use crate::session::{self, CachedSession, SessionKey};
+use crate::session::SessionKey;
 use crate::sockcheck;
-use crate::timer::{DtlsTimer, TimerState};
+use crate::timer::TimerState;
 use crate::transport::{FdTransport, SocketEvent};
 use crate::verify::VerifyPolicy;
 
@@ -39,10 +34,6 @@ pub const MAX_WRITE: usize = 16384;
 /// the peer. Only a blocking socket can get here: a non-blocking one answers WANT_READ after its
 /// slice (`transport::NONBLOCKING_READ_SLICE`).
 const MAX_RECORDS_WITHOUT_DATA: u32 = 4096;
-
-fn is_want(e: &mbedtls::Error) -> bool {
-    matches!(e.high_level(), Some(codes::SslWantRead) | Some(codes::SslWantWrite))
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -96,11 +87,12 @@ pub struct Connection {
     socket_kind: platform::SocketKind,
     hostname: Option<CString>,
     settings: Option<HandshakeSettings>,
-    tls: Option<Context<FdTransport>>,
-    /// The socket transport mbedtls's bio callbacks point at. Declared after `tls` so it is
+    /// The engine's side of the connection (the mbedtls context).
+    tls: Option<EngineSession>,
+    /// The socket transport the engine's I/O callbacks point at. Declared after `tls` so it is
     /// dropped after it.
     transport: Option<Box<FdTransport>>,
-    /// Must outlive `tls`: mbedtls's verify callback holds a pointer to it.
+    /// The verification policy (the engine session holds it as its verify callback too).
     policy: Option<Arc<VerifyPolicy>>,
     /// DTLS retransmission timer shared by the context and the transport (DTLS only: a TLS
     /// connection does not allocate one).
@@ -112,8 +104,6 @@ pub struct Connection {
     resumed: bool,
     /// Why the connection failed; every later operation reports it again.
     failure: Option<Error>,
-    /// The verification policy has judged the server's chain in this handshake.
-    chain_judged: bool,
     /// Where this connection's session goes in the session cache (computed when the handshake starts).
     cache_key: Option<SessionKey>,
     /// TLS 1.3 engine (feature `tls13`): its configuration from setup until the handshake starts,
@@ -147,7 +137,6 @@ impl Connection {
             offered_session: false,
             resumed: false,
             failure: None,
-            chain_judged: false,
             cache_key: None,
             #[cfg(feature = "tls13")]
             modern_config: None,
@@ -227,19 +216,12 @@ impl Connection {
             self.phase = Phase::Ready;
             return Ok(());
         }
-        ciphers::init_mbedtls_globals();
-        let config = engine::shared_config(&settings)?;
-        let mut tls = Context::new(config);
-        if engine::verifies_server_certificate(settings.auth_mode, &settings.ciphers) {
-            let policy = Arc::new(VerifyPolicy::from_settings(&settings));
-            policy.install(&mut tls);
-            self.policy = Some(policy);
-        }
-        if settings.dtls {
-            let timer = TimerState::default();
-            tls.set_timer_callback(Box::new(DtlsTimer(timer.clone())));
-            self.timer = Some(timer);
-        }
+        let policy = engine::verifies_server_certificate(settings.auth_mode, &settings.ciphers)
+            .then(|| Arc::new(VerifyPolicy::from_settings(&settings)));
+        let timer = settings.dtls.then(TimerState::default);
+        let tls = EngineSession::new(&settings, policy.clone(), timer.clone())?;
+        self.policy = policy;
+        self.timer = timer;
         qlog!(
             DEBUG,
             "setup: {}, verify server {}, SNI {}, session cache {}",
@@ -253,13 +235,6 @@ impl Connection {
         self.settings = Some(HandshakeSettings::of(&settings));
         self.phase = Phase::Ready;
         Ok(())
-    }
-
-    /// The name handed to mbedtls, which sends it as SNI: only with `sni_enable`. The certificate
-    /// name check is ours (VerifyPolicy), with or without SNI. `set_hostname` already checked that
-    /// it is UTF-8 without NUL, so it is handed over as it is, without a copy.
-    fn mbedtls_hostname(&self, s: &HandshakeSettings) -> Option<&CString> {
-        self.hostname.as_ref().filter(|_| s.sni)
     }
 
     /// Drive the handshake as far as it goes without waiting for the socket. Returns the result
@@ -314,15 +289,15 @@ impl Connection {
         // The last flight may still sit in the transport: it leaves before the handshake counts as
         // done (a fatal alert after a failure is sent on a best-effort basis).
         let result = match (result, self.transport.as_mut()) {
-            (Ok(()), Some(t)) => t.flush(),
-            (Err(e), Some(t)) => {
-                let _ = t.flush();
-                Err(e)
+            (HandshakeStep::Done, Some(t)) => engine::flush_flight(t),
+            (r, Some(t)) => {
+                let _ = engine::flush_flight(t);
+                r
             }
             (r, None) => r,
         };
         match result {
-            Ok(()) => {
+            HandshakeStep::Done => {
                 if let Some(t) = self.transport.as_mut() {
                     t.set_coalescing(false);
                     t.set_deadline(None);
@@ -331,15 +306,19 @@ impl Connection {
                 self.after_established();
                 (Ok(()), None)
             }
-            Err(e) => {
+            end => {
                 let event = self.transport.as_mut().map(|io| io.take_event());
-                if event == Some(SocketEvent::DeadlineExpired) || e.high_level() == Some(codes::SslTimeout) {
+                if event == Some(SocketEvent::DeadlineExpired) || end == HandshakeStep::TimedOut {
                     return self.fail_timeout(&settings);
                 }
-                let mut err = Error::from_handshake(&e);
-                if let Some(alert) = self.received_alert(&e) {
-                    err = Error::HandshakeAlert(alert);
-                }
+                let mut err = match end {
+                    HandshakeStep::WantRead => Error::WantRead,
+                    HandshakeStep::WantWrite => Error::WantWrite,
+                    HandshakeStep::AlertReceived(alert) => Error::HandshakeAlert(alert),
+                    HandshakeStep::Failed(e) => e,
+                    // `drive` ends on none of the others.
+                    other => Error::Internal(format!("the handshake stopped at {other:?}")),
+                };
                 // Unforgiven certificate findings explain the failure better than the alert or
                 // error they caused.
                 let unforgiven = self.policy.as_ref().map_or(0, |p| p.unforgiven_flags());
@@ -377,15 +356,16 @@ impl Connection {
         // Datagrams must keep their boundaries; only a stream's flights are collected.
         transport.set_coalescing(!s.dtls);
         transport.set_datagram(s.dtls);
-        let raw: engine::RawContext = self.tls.as_mut().expect("context exists after setup").into();
-        // SAFETY: `raw` is our set-up context; the transport box lives in `self` next to the
-        // context and is only dropped after it (field order, and Drop detaches it first).
-        unsafe {
-            engine::bind(raw, self.mbedtls_hostname(s).map(|h| h.as_c_str()), &mut transport)?;
-            if let Some(k) = &self.cache_key {
-                self.offered_session = session::offer(k, raw);
-                qlog!(DEBUG, "fd {fd}: {}", if self.offered_session { "offering a cached session" } else { "no cached session" });
-            }
+        // The name the engine sends as SNI: only with `sni_enable`. The certificate name check is
+        // ours (VerifyPolicy), with or without SNI. `set_hostname` already checked that it is
+        // UTF-8 without NUL, so it is handed over as it is, without a copy.
+        let sni = self.hostname.as_ref().filter(|_| s.sni).map(|h| h.as_c_str());
+        let tls = self.tls.as_mut().expect("context exists after setup");
+        // SAFETY: the transport box lives in `self` next to the engine session and is only
+        // dropped after it (field order, and Drop detaches it first).
+        self.offered_session = unsafe { tls.bind(&mut transport, sni, self.cache_key.as_ref())? };
+        if self.cache_key.is_some() {
+            qlog!(DEBUG, "fd {fd}: {}", if self.offered_session { "offering a cached session" } else { "no cached session" });
         }
         self.transport = Some(transport);
         Ok(())
@@ -398,7 +378,7 @@ impl Connection {
     /// returns WANT_*. The transport never waits: a WANT_* from the socket goes to the caller, which
     /// waits for a blocking socket without the context's lock (src/tls/context.rs, src/tls/gate.rs) until it
     /// is ready, the DTLS timer fires or the deadline passes, and calls again.
-    fn drive(&mut self) -> core::result::Result<(), mbedtls::Error> {
+    fn drive(&mut self) -> HandshakeStep {
         // Each round consumed peer data or sent a retransmission, and every socket read checks the
         // deadline; the count is a second bound.
         for _ in 0..64 {
@@ -406,92 +386,75 @@ impl Connection {
                 t.clear_would_block();
             }
             match self.step() {
-                Err(e) if is_want(&e) && !self.want_from_socket() => {
+                HandshakeStep::WantRead | HandshakeStep::WantWrite if !self.want_from_socket() => {
                     if self.transport.as_ref().is_some_and(|t| t.deadline_passed()) {
-                        return Err(codes::SslTimeout.into());
+                        return HandshakeStep::TimedOut;
                     }
                 }
                 r => return r,
             }
         }
-        Err(codes::SslTimeout.into())
+        HandshakeStep::TimedOut
     }
 
-    /// After mbedtls answered WANT_READ/WANT_WRITE: true when the socket caused it (non-blocking
+    /// After the engine answered WANT_READ/WANT_WRITE: true when the socket caused it (non-blocking
     /// and nothing to read / no room, or the call's slice is spent), so the application must wait
-    /// for the socket. False when mbedtls only asks to be called again.
+    /// for the socket. False when the engine only asks to be called again.
     fn want_from_socket(&self) -> bool {
         self.transport.as_ref().is_some_and(|t| t.would_block())
     }
 
-    /// Run mbedtls's handshake state machine until it is over, blocks, or fails. After the
-    /// server-certificate state the verification policy judges the chain once.
-    fn step(&mut self) -> core::result::Result<(), mbedtls::Error> {
-        let dtls = self.settings.as_ref().is_some_and(|s| s.dtls);
+    /// After a read or write step stopped: None when the engine only asks to be called again (a
+    /// WANT_* the socket did not cause), otherwise the call's error. A fatal alert from the peer
+    /// ends the connection like a reset, with the alert named.
+    fn io_stopped(&mut self, stop: IoStop) -> Option<Error> {
+        match stop {
+            IoStop::WantRead | IoStop::WantWrite if !self.want_from_socket() => None,
+            IoStop::WantRead => Some(Error::WantRead),
+            IoStop::WantWrite => Some(Error::WantWrite),
+            IoStop::Alert(alert) => Some(self.fail(Error::PeerAlert(alert_text(alert)))),
+            IoStop::Failed(e) => Some(self.fail(e)),
+        }
+    }
+
+    /// Run the engine's handshake until it is over, blocks, or fails. When the server's
+    /// certificate has been processed the verification policy judges the chain once.
+    fn step(&mut self) -> HandshakeStep {
         let tls = self.tls.as_mut().expect("context exists after setup");
-        let raw: engine::RawContext = tls.into();
-        let mut progress = engine::Progress::new(dtls, self.chain_judged);
         // Bounded: a TLS 1.2 handshake has fewer than 20 states; each outcome but the one
         // certificate report advances at least one. Dropped DTLS records do not count here: each
         // one is peer input, read through the transport (which enforces the deadline and slice).
         for _ in 0..64 {
-            // SAFETY: `raw` is our set-up context, bound to its transport.
-            match unsafe { engine::advance(raw, &mut progress) }? {
-                engine::Step::Done => return Ok(()),
-                engine::Step::ServerCertificate { verify_flags } => {
-                    self.chain_judged = true;
+            match tls.handshake_step() {
+                HandshakeStep::CertificateSeen { verify_flags } => {
                     if let Some(policy) = &self.policy {
                         if policy.judge(verify_flags) != 0 {
-                            // SAFETY: as above.
-                            unsafe { engine::send_fatal_alert(raw, engine::ALERT_BAD_CERTIFICATE) };
-                            return Err(codes::X509CertVerifyFailed.into());
+                            tls.refuse_certificate();
+                            return HandshakeStep::Failed(Error::VerifyFailed { flags: policy.unforgiven_flags() });
                         }
                     }
                 }
-                engine::Step::Advanced { resumed } => {
-                    // mbedtls's verdict on resumption; the last one (before the wrap-up frees
-                    // the handshake parameters) is final.
-                    if let Some(resumed) = resumed {
-                        self.resumed = self.offered_session && resumed;
-                    }
-                }
+                // The engine's verdict on resumption; the last one (before the wrap-up frees the
+                // handshake parameters) is final.
+                HandshakeStep::Resumed(resumed) => self.resumed = self.offered_session && resumed,
+                HandshakeStep::Advanced => {}
+                end => return end,
             }
         }
-        Err(codes::SslInternalError.into())
+        HandshakeStep::Failed(Error::Handshake("the handshake did not end within 64 states".into()))
     }
 
     fn after_established(&mut self) {
         let tls = self.tls.as_mut().expect("context exists when established");
-        let raw: engine::RawContext = tls.into();
         qlog!(INFO, "fd {}: handshake done: {}", self.fd.unwrap_or(-1), {
-            // SAFETY: as above.
-            let (version, suite) = unsafe { (engine::version_name(raw), engine::suite_name(raw)) };
             let text = |n: Option<&'static str>| n.unwrap_or("?");
-            format!("{}, {}, {}", text(version), text(suite), if self.resumed { "session resumed" } else { "full handshake" })
+            let how = if self.resumed { "session resumed" } else { "full handshake" };
+            format!("{}, {}, {how}", text(tls.version_name()), text(tls.suite_name()))
         });
         self.offered_session = false;
         if let Some(key) = self.cache_key.take() {
-            // SAFETY: as above.
-            if let Some(sess) = unsafe { CachedSession::from_context(raw) } {
-                session::store(key, sess);
-            }
+            tls.store_session(key);
         }
-    }
-
-    /// For mbedtls's "fatal alert received" error: Some(the alert's description, when known).
-    fn received_alert(&mut self, e: &mbedtls::Error) -> Option<Option<u8>> {
-        if e.high_level() != Some(codes::SslFatalAlertMessage) {
-            return None;
-        }
-        let raw: engine::RawContext = self.tls.as_mut()?.into();
-        // SAFETY: our context, whose last call returned MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE.
-        Some(unsafe { engine::received_alert(raw) })
-    }
-
-    /// A fatal alert from the peer during read/write ends the connection like a reset, with the
-    /// alert named; any other error keeps its classification.
-    fn alert_or(&mut self, e: &mbedtls::Error, other: Error) -> Error {
-        self.received_alert(e).map(|a| Error::PeerAlert(alert_text(a))).unwrap_or(other)
     }
 
     /// True when the completed handshake resumed a cached session.
@@ -559,6 +522,29 @@ impl Connection {
         }
     }
 
+    /// One read or write on the TLS 1.3 engine, when established on it (None otherwise), in the
+    /// core's terms: a failure fails the connection.
+    #[cfg(feature = "tls13")]
+    fn modern_io(
+        &mut self,
+        op: impl FnOnce(&mut ModernConnection, &mut FdTransport) -> core::result::Result<ModernStep<usize>, engine_modern::EngineError>,
+    ) -> Option<Result<usize>> {
+        let (m, t) = match self.modern_established()? {
+            Ok(pair) => pair,
+            Err(e) => return Some(Err(e)),
+        };
+        t.clear_would_block();
+        Some(match op(m, t) {
+            Ok(ModernStep::Done(n)) => Ok(n),
+            Ok(ModernStep::WantRead) => Err(Error::WantRead),
+            Ok(ModernStep::WantWrite) => Err(Error::WantWrite),
+            Err(e) => {
+                let err = engine_modern::error_of(&e, false);
+                Err(self.fail(err))
+            }
+        })
+    }
+
     #[cfg(feature = "tls13")]
     fn phase_allows_io(&self) -> Result<()> {
         match self.phase {
@@ -604,7 +590,7 @@ impl Connection {
         matches!(self.phase, Phase::Established | Phase::Closed)
     }
 
-    fn established(&mut self) -> Result<&mut Context<FdTransport>> {
+    fn established(&mut self) -> Result<&mut EngineSession> {
         match self.phase {
             Phase::Established => Ok(self.tls.as_mut().expect("context exists when established")),
             Phase::Ready | Phase::Handshaking => Err(Error::HandshakeInProgress),
@@ -628,10 +614,7 @@ impl Connection {
         if self.phase != Phase::Established || self.peer_closed || s.dtls || s.renegotiation || buf.is_empty() {
             return None;
         }
-        let raw: engine::RawContext = self.tls.as_mut()?.into();
-        // SAFETY: our established context, under the connection's lock like every call; buf is
-        // writable for its length.
-        unsafe { engine::read_decrypted(raw, buf) }
+        self.tls.as_mut()?.read_decrypted(buf)
     }
 
     /// One step of a read. The API call's start (`begin_call`) is the caller's (src/tls/context.rs):
@@ -641,28 +624,15 @@ impl Connection {
             return Ok(0);
         }
         #[cfg(feature = "tls13")]
-        if let Some(r) = self.modern_established() {
-            let (m, t) = r?;
-            t.clear_would_block();
-            return match m.read(t, buf) {
-                Ok(ModernStep::Done(0)) => {
-                    self.peer_closed = true;
-                    Ok(0)
-                }
-                Ok(ModernStep::Done(n)) => Ok(n),
-                Ok(ModernStep::WantRead) => Err(Error::WantRead),
-                Ok(ModernStep::WantWrite) => Err(Error::WantWrite),
-                Err(e) => {
-                    let err = engine_modern::error_of(&e, false);
-                    Err(self.fail(err))
-                }
-            };
+        if let Some(r) = self.modern_io(|m, t| m.read(t, buf)) {
+            let n = r?;
+            self.peer_closed |= n == 0;
+            return Ok(n);
         }
         self.established()?;
         if buf.is_empty() {
             return Ok(0);
         }
-        let dtls = self.settings.as_ref().is_some_and(|s| s.dtls);
         // mbedtls_ssl_read answers 0 or WANT_READ after a record that carries no data for the
         // caller; only a close_notify or the transport's end of stream end the read stream, and
         // only the socket makes a WANT_READ. Bounded: each round consumed at least one record,
@@ -672,28 +642,28 @@ impl Connection {
                 t.clear_would_block();
             }
             let tls = self.tls.as_mut().expect("context exists when established");
-            match Io::recv(tls, buf) {
-                Ok(0) if self.transport.as_ref().is_some_and(|t| t.saw_eof()) => {
+            let stop = match tls.read(buf) {
+                Ok(ReadStep::Data(n)) => return Ok(n),
+                Ok(ReadStep::Nothing) if self.transport.as_ref().is_some_and(|t| t.saw_eof()) => {
                     // The peer closed TCP without close_notify (mbedtls: 0 for MBEDTLS_ERR_SSL_CONN_EOF).
                     return Err(self.fail(Error::SocketReset));
                 }
                 // Empty application-data records (TLS allows them; OpenSSL sends them before CBC
-                // records, 1/n-1 splitting makes them). mbedtls itself refuses a fourth in a row.
-                Ok(0) => {}
-                Ok(n) => return Ok(n),
-                Err(e) if e.high_level() == Some(codes::SslPeerCloseNotify) => {
+                // records, 1/n-1 splitting makes them); a malformed DTLS record discarded (RFC
+                // 6347 §4.1.2.7, as in the handshake). mbedtls itself refuses a fourth empty
+                // record in a row.
+                Ok(ReadStep::Nothing) => continue,
+                Ok(ReadStep::ClosedByPeer) => {
                     qlog!(INFO, "fd {}: the peer sent close_notify", self.fd.unwrap_or(-1));
                     self.peer_closed = true;
                     return Ok(0);
                 }
-                // A warning alert mbedtls passes up (no_renegotiation) or a refused HelloRequest.
-                Err(e) if is_want(&e) && !self.want_from_socket() => {}
-                // RFC 6347 §4.1.2.7, as in `step`.
-                Err(e) if dtls && e.high_level() == Some(codes::SslInvalidRecord) => {}
-                Err(e) => {
-                    let err = self.alert_or(&e, Error::from_read(&e));
-                    return Err(self.fail(err));
-                }
+                Err(stop) => stop,
+            };
+            // A WANT_* without the socket: a warning alert mbedtls passes up (no_renegotiation)
+            // or a refused HelloRequest.
+            if let Some(err) = self.io_stopped(stop) {
+                return Err(err);
             }
         }
         Err(self.fail(Error::Decrypt(format!(
@@ -704,21 +674,13 @@ impl Connection {
     /// One step of a write (the call's start is the caller's, as for `read`).
     pub fn write(&mut self, buf: &[u8]) -> Result<usize> {
         #[cfg(feature = "tls13")]
-        if let Some(r) = self.modern_established() {
-            let (m, t) = r?;
+        if let Some(r) = self.modern_io(|m, t| {
             if buf.is_empty() {
-                return Ok(0);
+                return Ok(ModernStep::Done(0));
             }
-            t.clear_would_block();
-            return match m.write(t, &buf[..buf.len().min(MAX_WRITE)]) {
-                Ok(ModernStep::Done(n)) => Ok(n),
-                Ok(ModernStep::WantRead) => Err(Error::WantRead),
-                Ok(ModernStep::WantWrite) => Err(Error::WantWrite),
-                Err(e) => {
-                    let err = engine_modern::error_of(&e, false);
-                    Err(self.fail(err))
-                }
-            };
+            m.write(t, &buf[..buf.len().min(MAX_WRITE)])
+        }) {
+            return r;
         }
         self.established()?;
         if buf.is_empty() {
@@ -733,12 +695,12 @@ impl Connection {
                 t.clear_would_block();
             }
             let tls = self.tls.as_mut().expect("context exists when established");
-            match Io::send(tls, buf) {
+            match tls.write(buf) {
                 Ok(n) => return Ok(n),
-                Err(e) if is_want(&e) && !self.want_from_socket() => {}
-                Err(e) => {
-                    let err = self.alert_or(&e, Error::from_write(&e));
-                    return Err(self.fail(err));
+                Err(stop) => {
+                    if let Some(err) = self.io_stopped(stop) {
+                        return Err(err);
+                    }
                 }
             }
         }
@@ -778,9 +740,7 @@ impl Connection {
                 }
             };
         }
-        let tls = self.established()?;
-        // SAFETY: the context is set up and bound to its transport.
-        let e = match unsafe { engine::close_notify(tls.into()) } {
+        let err = match self.established()?.close_notify() {
             Ok(()) => {
                 qlog!(INFO, "fd {}: close_notify sent", self.fd.unwrap_or(-1));
                 self.phase = Phase::Closed;
@@ -788,7 +748,6 @@ impl Connection {
             }
             Err(e) => e,
         };
-        let err = Error::from_write(&e);
         if !matches!(err, Error::WantRead | Error::WantWrite) {
             self.phase = Phase::Closed;
         }
@@ -804,9 +763,7 @@ impl Connection {
         if let Some(m) = self.modern.as_ref() {
             return m.protocol_version();
         }
-        let raw: engine::RawContext = self.tls.as_mut()?.into();
-        // SAFETY: an established context.
-        unsafe { engine::version_name(raw) }
+        self.tls.as_mut()?.version_name()
     }
 
     /// The negotiated cipher-suite id, once established.
@@ -816,7 +773,7 @@ impl Connection {
             return if self.handshake_finished() { m.ciphersuite() } else { None };
         }
         if self.handshake_finished() {
-            self.tls.as_ref()?.ciphersuite().ok()
+            self.tls.as_ref()?.ciphersuite()
         } else {
             None
         }
@@ -832,18 +789,10 @@ impl Connection {
 impl Drop for Connection {
     fn drop(&mut self) {
         // The descriptor belongs to the application and may already be closed (and its number
-        // reused), so dropping the mbedtls context must not send a close_notify through it.
+        // reused), so dropping the engine's context must not send a close_notify through it
+        // (the engine session also skips encrypting the alert, see its Drop).
         if let Some(io) = self.transport.as_mut() {
             io.detach();
-        }
-        // The wrapper's Drop calls mbedtls_ssl_close_notify, which would encrypt an alert record
-        // (~3 K instructions, as much as the application's own close_notify) only for the detached
-        // transport to refuse it. mbedtls writes that alert only in the HANDSHAKE_OVER state, and
-        // mbedtls_ssl_free does not look at the state: leaving that state skips the wasted record.
-        if let Some(tls) = self.tls.as_mut() {
-            let raw: engine::RawContext = tls.into();
-            // SAFETY: our context, freed right below; nothing else reads the state in between.
-            unsafe { engine::skip_close_notify_on_free(raw) };
         }
         // The context goes first.
         self.tls = None;

@@ -55,8 +55,57 @@ pub enum Error {
 /// A received fatal alert, named: "fatal alert 40 (handshake_failure)".
 pub fn alert_text(desc: Option<u8>) -> String {
     match desc {
-        Some(d) => format!("fatal alert {d} ({})", crate::tls::engine::alert_name(d)),
+        Some(d) => format!("fatal alert {d} ({})", alert_name(d)),
         None => "a fatal alert".into(),
+    }
+}
+
+/// TLS alert descriptions (RFC 5246 §7.2, RFC 6066, RFC 7507).
+pub(crate) fn alert_name(desc: u8) -> &'static str {
+    match desc {
+        0 => "close_notify",
+        10 => "unexpected_message",
+        20 => "bad_record_mac",
+        22 => "record_overflow",
+        40 => "handshake_failure",
+        42 => "bad_certificate",
+        43 => "unsupported_certificate",
+        44 => "certificate_revoked",
+        45 => "certificate_expired",
+        46 => "certificate_unknown",
+        47 => "illegal_parameter",
+        48 => "unknown_ca",
+        49 => "access_denied",
+        50 => "decode_error",
+        51 => "decrypt_error",
+        70 => "protocol_version",
+        71 => "insufficient_security",
+        80 => "internal_error",
+        86 => "inappropriate_fallback",
+        90 => "user_canceled",
+        100 => "no_renegotiation",
+        110 => "unsupported_extension",
+        112 => "unrecognized_name",
+        115 => "unknown_psk_identity",
+        _ => "unknown alert",
+    }
+}
+
+/// A file the platform layer could not read: a bad setup.
+impl From<crate::platform::FileError> for Error {
+    fn from(e: crate::platform::FileError) -> Self {
+        Error::BadRequest(e.0)
+    }
+}
+
+/// A hook table the platform layer refused.
+#[cfg(feature = "baremetal")]
+impl From<crate::platform::hooks::InstallError> for Error {
+    fn from(e: crate::platform::hooks::InstallError) -> Self {
+        match e {
+            crate::platform::hooks::InstallError::Invalid(why) => Error::InvalidParam(why),
+            crate::platform::hooks::InstallError::AlreadyInstalled => Error::WrongState("platform hooks are already registered"),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! loading, transport and timers. It does not speak C.
 
 pub mod clock;
+pub mod config_item;
 pub mod connection;
 pub mod context;
 pub mod engine;

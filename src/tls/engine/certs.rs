@@ -20,30 +20,8 @@ use crate::platform::{
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// Largest certificate or key file read.
-pub(crate) const MAX_FILE: u64 = 1 << 20;
-
-/// For a module file-system path `"UFS:name"`: the checked name, else None (not a UFS path).
-///
-/// A UFS name is a plain relative name inside the store, whoever supplies it (an app, or an AT
-/// command's argument): one or more components separated by single `/`, none of them empty, `.`
-/// or `..`, and no backslash (a separator on some file systems) or control character anywhere. So
-/// `"UFS:/etc/x"`, `"UFS:a//b"`, `"UFS:./a"` and `"UFS:a/../b"` are refused with BAD_REQUEST,
-/// on every platform, before any file system is asked.
-pub fn ufs_name(path: &str) -> Result<Option<&str>> {
-    let Some(name) = path.strip_prefix("UFS:") else { return Ok(None) };
-    let plain = !name.is_empty()
-        && !name.chars().any(|c| c == '\\' || c.is_control())
-        && name.split('/').all(|part| !matches!(part, "" | "." | ".."));
-    if plain {
-        Ok(Some(name))
-    } else {
-        Err(Error::BadRequest(format!("bad UFS file name {path:?}: a UFS name is a relative name inside the store")))
-    }
-}
-
 fn read_file(p: &CStr) -> Result<Vec<u8>> {
-    platform::read_file(p, MAX_FILE)
+    Ok(platform::read_file(p, platform::MAX_FILE)?)
 }
 
 fn is_pem(data: &[u8]) -> bool {
@@ -170,7 +148,7 @@ pub fn ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<Arc<MbedtlsList
         if let Some(i) = cache.iter().position(|e| e.paths == paths && e.buffers == buffers) {
             let fresh = now < cache[i].checked + CA_RECHECK;
             let same = fresh || {
-                let ids = paths.iter().map(|p| platform::file_id(p)).collect::<Result<Vec<_>>>();
+                let ids = paths.iter().map(|p| platform::file_id(p).map_err(Error::from)).collect::<Result<Vec<_>>>();
                 match ids {
                     Ok(ids) if ids == cache[i].ids => true,
                     Ok(_) => false,
@@ -194,7 +172,7 @@ pub fn ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<Arc<MbedtlsList
     }
     // The identities are taken before the files are read: a file replaced in between is seen
     // as changed at the next check, never the other way round.
-    let ids = paths.iter().map(|p| platform::file_id(p)).collect::<Result<Vec<_>>>()?;
+    let ids = paths.iter().map(|p| platform::file_id(p).map_err(Error::from)).collect::<Result<Vec<_>>>()?;
     let files = paths.iter().map(|p| read_file(p)).collect::<Result<Vec<_>>>()?;
     let parts: Vec<&[u8]> = files.iter().map(Vec::as_slice).chain(buffers.iter().map(Vec::as_slice)).collect();
     let digest = digest_of(&parts)?;
@@ -221,15 +199,7 @@ pub fn ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<Arc<MbedtlsList
 /// list shared by several entries counts once.
 fn evict(cache: &mut Vec<CaEntry>) {
     loop {
-        let mut seen: Vec<*const MbedtlsList<Certificate>> = Vec::new();
-        let mut total = 0;
-        for e in cache.iter() {
-            let p = Arc::as_ptr(&e.list.0);
-            if !seen.contains(&p) {
-                seen.push(p);
-                total += e.bytes;
-            }
-        }
+        let (_, total) = distinct_lists(cache);
         if cache.len() > 1 && (cache.len() > CA_CACHE_ENTRIES || total > CA_CACHE_BYTES) {
             cache.pop();
         } else {
@@ -242,16 +212,23 @@ fn evict(cache: &mut Vec<CaEntry>) {
 /// bound counts it (tests, benchmarks).
 pub fn ca_cache_stats() -> (usize, usize, usize) {
     let cache = CA_CACHE.lock();
+    let (lists, total) = distinct_lists(&cache);
+    (cache.len(), lists, total)
+}
+
+/// The distinct parsed lists among the cache's entries and their bytes (a list shared by several
+/// entries counts once).
+fn distinct_lists(cache: &[CaEntry]) -> (usize, usize) {
     let mut seen: Vec<*const MbedtlsList<Certificate>> = Vec::new();
     let mut total = 0;
-    for e in cache.iter() {
+    for e in cache {
         let p = Arc::as_ptr(&e.list.0);
         if !seen.contains(&p) {
             seen.push(p);
             total += e.bytes;
         }
     }
-    (cache.len(), seen.len(), total)
+    (seen.len(), total)
 }
 
 fn parse_ca_list(paths: &[CString], files: &[Vec<u8>], buffers: &[Vec<u8>]) -> Result<MbedtlsList<Certificate>> {
@@ -316,20 +293,6 @@ pub fn load_own_cert(s: &Settings) -> Result<Option<(MbedtlsList<Certificate>, P
 
 #[cfg(test)]
 mod tests {
-    use super::ufs_name;
-
-    #[test]
-    fn ufs_names_are_plain_relative_names() {
-        for ok in ["ca.pem", "certs/ca.pem", "a..b.pem", "..pem", "x.", "dir.d/ca.pem"] {
-            assert_eq!(ufs_name(&format!("UFS:{ok}")).ok().flatten(), Some(ok), "{ok}");
-        }
-        for bad in ["", "/", "/etc/passwd", "//etc/passwd", "a//b", "a/", "./a", "a/./b", "..", "../a", "a/..", "a/../b", "a\\b", "\\a", "a\nb", "a\tb"] {
-            assert!(ufs_name(&format!("UFS:{bad}")).is_err(), "{bad:?}");
-        }
-        assert_eq!(ufs_name("/etc/ssl/ca.pem").ok().flatten(), None);
-        assert_eq!(ufs_name("ufs:ca.pem").ok().flatten(), None);
-    }
-
     /// A self-signed CA certificate (PEM) made by `openssl req` in `dir`.
     fn self_signed(dir: &std::path::Path, name: &str) -> std::vec::Vec<u8> {
         let (key, pem) = (dir.join(format!("{name}.key")), dir.join(format!("{name}.pem")));

@@ -1,7 +1,8 @@
 //! The mbedtls 2.28 engine: building and sharing the mbedtls configuration, and every read or
 //! write of mbedtls's private context fields the connection needs (handshake state, the alert
-//! record, the resumption verdict). `connection.rs` drives the state machine through these; a
-//! second engine (mbedtls 3.6 for TLS 1.3) would provide the same functions.
+//! record, the resumption verdict). `conn28.rs` (`EngineSession`) turns these into the typed steps
+//! `connection.rs` drives; a second engine (mbedtls 3.6 for TLS 1.3) would provide a session type
+//! with the same steps.
 
 use core::ffi::c_int;
 use alloc::ffi::CString;
@@ -20,37 +21,6 @@ use crate::tls::error::{Error, Result};
 use crate::tls::rng::SharedRng;
 use crate::tls::settings::{CipherChoice, Settings};
 use crate::tls::transport::{bio_recv, bio_send, FdTransport};
-
-/// TLS alert descriptions (RFC 5246 §7.2, RFC 6066, RFC 7507).
-pub(crate) fn alert_name(desc: u8) -> &'static str {
-    match desc {
-        0 => "close_notify",
-        10 => "unexpected_message",
-        20 => "bad_record_mac",
-        22 => "record_overflow",
-        40 => "handshake_failure",
-        42 => "bad_certificate",
-        43 => "unsupported_certificate",
-        44 => "certificate_revoked",
-        45 => "certificate_expired",
-        46 => "certificate_unknown",
-        47 => "illegal_parameter",
-        48 => "unknown_ca",
-        49 => "access_denied",
-        50 => "decode_error",
-        51 => "decrypt_error",
-        70 => "protocol_version",
-        71 => "insufficient_security",
-        80 => "internal_error",
-        86 => "inappropriate_fallback",
-        90 => "user_canceled",
-        100 => "no_renegotiation",
-        110 => "unsupported_extension",
-        112 => "unrecognized_name",
-        115 => "unknown_psk_identity",
-        _ => "unknown alert",
-    }
-}
 
 /// The settings that reach the mbedtls configuration. `build_config` is given these and nothing
 /// else of `Settings` (the client certificate aside, which is never shared), and the
@@ -297,7 +267,7 @@ fn protocol_name(dtls: bool, min: Version, max: Version) -> String {
 
 // ---- the handshake state machine ----
 
-/// Most malformed DTLS records one handshake step discards (a backstop: every one was read
+/// Most malformed DTLS records discarded in one handshake state (a backstop: every one was read
 /// through the transport, which enforces the deadline on each read).
 const MAX_DROPPED_DTLS_RECORDS: u32 = 1 << 20;
 
@@ -313,17 +283,18 @@ pub(crate) enum Step {
     Advanced { resumed: Option<bool> },
 }
 
-/// What `advance` keeps between its calls within one drive of the handshake.
+/// What `advance` keeps between its calls within one handshake.
 pub(crate) struct Progress {
     dtls: bool,
+    /// The server's certificate was reported in this handshake.
     certificate_reported: bool,
+    /// Malformed DTLS records discarded in the current handshake state.
     dropped: u32,
 }
 
 impl Progress {
-    /// `certificate_reported`: the server's certificate was already reported in this handshake.
-    pub(crate) fn new(dtls: bool, certificate_reported: bool) -> Self {
-        Progress { dtls, certificate_reported, dropped: 0 }
+    pub(crate) fn new(dtls: bool) -> Self {
+        Progress { dtls, certificate_reported: false, dropped: 0 }
     }
 }
 
@@ -348,6 +319,7 @@ pub(crate) unsafe fn advance(raw: *mut mbedtls_sys::ssl_context, p: &mut Progres
         // SAFETY: as above.
         let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
         if r == 0 {
+            p.dropped = 0;
             // SAFETY: as above.
             return Ok(Step::Advanced { resumed: unsafe { resume_verdict(raw) } });
         }

@@ -1,7 +1,8 @@
 //! The engine seam: the only modules of the core that name mbedtls (`mbedtls_sys` and the
-//! `mbedtls` wrapper crate). Everything above (`connection`'s state machine aside, see
-//! docs/DESIGN.md "Not done yet") sees typed outcomes and the core's own types.
+//! `mbedtls` wrapper crate). Everything above sees typed outcomes and the core's own types.
 //!
+//! - `conn28`: one connection on the 2.28 engine, `EngineSession`: the mbedtls context behind
+//!   typed step outcomes (`HandshakeStep`; `ReadStep`, the bytes written, or `IoStop`); `connection.rs` drives it.
 //! - `mbedtls28`: the mbedtls 2.28 TLS engine: config building and sharing, the context's private
 //!   fields (handshake state, alerts, resumption verdict).
 //! - `transport`, `timer`: the I/O and timer bridges mbedtls's bio/timer callbacks call.
@@ -22,6 +23,7 @@
 pub mod boundary;
 pub mod certs;
 pub mod ciphers;
+pub mod conn28;
 pub mod debug;
 pub mod errors;
 #[cfg(any(feature = "std", feature = "keylog"))]
@@ -35,6 +37,7 @@ pub mod timer;
 pub mod transport;
 pub mod x509;
 
+pub(crate) use conn28::{flush_flight, EngineSession, HandshakeStep, IoStop, ReadStep};
 pub(crate) use mbedtls28::*;
 
 /// Set mbedtls's global debug threshold (here, not in `debug.rs`, which uses the log: the log

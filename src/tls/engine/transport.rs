@@ -467,21 +467,31 @@ impl Io for FdTransport {
     }
 }
 
+/// What both bio callbacks do around their transfer: find the registered transport (NULL `p` or
+/// a NULL buffer: MBEDTLS_ERR_NET_INVALID_CONTEXT) and hand the result back as mbedtls's int.
+///
+/// # Safety
+/// `p` is NULL or the `FdTransport` registered with `mbedtls_ssl_set_bio`, used by this context only.
+#[inline(always)]
+unsafe fn bio_call(p: *mut c_void, buf_is_null: bool, transfer: impl FnOnce(&mut FdTransport) -> mbedtls::Result<usize>) -> c_int {
+    // SAFETY: `p` is NULL or the registered `FdTransport` (the caller's contract).
+    let (Some(t), false) = (unsafe { (p as *mut FdTransport).as_mut() }, buf_is_null) else {
+        return mbedtls_sys::ERR_NET_INVALID_CONTEXT;
+    };
+    match transfer(t) {
+        Ok(n) => n as c_int,
+        Err(e) => e.to_int(),
+    }
+}
+
 /// mbedtls send callback over an `FdTransport` (our own bridge, so it runs inside the panic boundary).
 ///
 /// # Safety
 /// `p` must be the `FdTransport` registered with `mbedtls_ssl_set_bio`, alive for the context's use.
 pub unsafe extern "C" fn bio_send(p: *mut c_void, buf: *const c_uchar, len: usize) -> c_int {
-    // SAFETY: `p` is NULL or the registered `FdTransport`, used by this context only (contract).
-    let (Some(t), false) = (unsafe { (p as *mut FdTransport).as_mut() }, buf.is_null()) else {
-        return mbedtls_sys::ERR_NET_INVALID_CONTEXT;
-    };
-    // SAFETY: mbedtls passes `len` readable bytes at `buf` (checked non-NULL above).
-    let data = unsafe { core::slice::from_raw_parts(buf, len.min(c_int::MAX as usize)) };
-    match Io::send(t, data) {
-        Ok(n) => n as c_int,
-        Err(e) => e.to_int(),
-    }
+    // SAFETY: `p` as `bio_call` needs it (this function's contract); mbedtls passes `len` readable
+    // bytes at `buf`, which `bio_call` checked is not NULL before the transfer runs.
+    unsafe { bio_call(p, buf.is_null(), |t| Io::send(t, core::slice::from_raw_parts(buf, len.min(c_int::MAX as usize)))) }
 }
 
 /// mbedtls receive callback over an `FdTransport`.
@@ -489,16 +499,8 @@ pub unsafe extern "C" fn bio_send(p: *mut c_void, buf: *const c_uchar, len: usiz
 /// # Safety
 /// As for `bio_send`.
 pub unsafe extern "C" fn bio_recv(p: *mut c_void, buf: *mut c_uchar, len: usize) -> c_int {
-    // SAFETY: as in `bio_send`.
-    let (Some(t), false) = (unsafe { (p as *mut FdTransport).as_mut() }, buf.is_null()) else {
-        return mbedtls_sys::ERR_NET_INVALID_CONTEXT;
-    };
-    // SAFETY: mbedtls passes `len` writable bytes at `buf` (checked non-NULL above).
-    let data = unsafe { core::slice::from_raw_parts_mut(buf, len.min(c_int::MAX as usize)) };
-    match Io::recv(t, data) {
-        Ok(n) => n as c_int,
-        Err(e) => e.to_int(),
-    }
+    // SAFETY: as in `bio_send`, with `len` writable bytes at `buf`.
+    unsafe { bio_call(p, buf.is_null(), |t| Io::recv(t, core::slice::from_raw_parts_mut(buf, len.min(c_int::MAX as usize)))) }
 }
 
 #[cfg(test)]
