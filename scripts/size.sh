@@ -107,16 +107,22 @@ linux_target() { # x86_64 | armv7
         [ -f "$d/config.h" ] && [ -f "$d/lib/libmbedtls.a" ] && { echo "$d"; break; }; done)
     [ -f "$lib" ] && [ -f "$mbed/lib/libmbedtls.a" ] || die "$1: build output missing"
     local cflags=(-Os -ffunction-sections -fdata-sections -Wall -Wextra)
+    # Link flags for both clients: libgcc linked statically (with libgcc_s.so on the link line, ld
+    # keeps compiler-builtins' f128 routines that libgcc_s also defines, ≈ 8 KiB, although nothing
+    # calls them); on x86_64 the relative relocations of the PIE packed into DT_RELR (glibc >= 2.36,
+    # binutils >= 2.38; the ARM linker of binutils 2.40 ignores the flag, so it is not passed there).
+    local ldflags=(-static-libgcc)
+    [ "$1" = x86_64 ] && ldflags+=(-Wl,-z,pack-relative-relocs)
     # No -lm: nothing in the module build needs libm, and linking it makes the linker export
     # compiler-builtins' f128 routines that libm also defines (≈ 16 KiB kept despite --gc-sections).
     link_both() { # suffix extra-flags...
         local sfx=$1
         shift
         "$cc" "${cflags[@]}" "$@" -I include bench/min_client.c "$lib" -lpthread -ldl \
-            -Wl,--gc-sections -Wl,-Map="$dir/min_client$sfx.map" -o "$dir/min_client$sfx"
+            "${ldflags[@]}" -Wl,--gc-sections -Wl,-Map="$dir/min_client$sfx.map" -o "$dir/min_client$sfx"
         "$cc" "${cflags[@]}" "$@" -DMBEDTLS_CONFIG_FILE="\"$mbed/config.h\"" -I "$mbed/include" \
             bench/min_client_mbedtls.c "$mbed/lib/libmbedtls.a" "$mbed/lib/libmbedx509.a" "$mbed/lib/libmbedcrypto.a" \
-            -Wl,--gc-sections -Wl,-Map="$dir/min_client_mbedtls$sfx.map" -o "$dir/min_client_mbedtls$sfx"
+            "${ldflags[@]}" -Wl,--gc-sections -Wl,-Map="$dir/min_client_mbedtls$sfx.map" -o "$dir/min_client_mbedtls$sfx"
         for b in "min_client$sfx" "min_client_mbedtls$sfx"; do
             "$strip" -o "$dir/$b.stripped" "$dir/$b"
         done
