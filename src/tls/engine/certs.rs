@@ -38,7 +38,7 @@ pub fn ufs_name(path: &str) -> Result<Option<&str>> {
     if plain {
         Ok(Some(name))
     } else {
-        Err(Error::BadRequest(format!("bad UFS file name {path:?}: a UFS name is a relative name inside the store")))
+        Err(Error::BadRequest(format!("bad UFS file name \"{}\": a UFS name is a relative name inside the store", path.escape_default())))
     }
 }
 
