@@ -112,8 +112,8 @@ mod tests {
         assert_eq!(m.remove(&1), None);
         assert!(m.contains_key(&5) && !m.contains_key(&1));
         m.retain(|k, _| k % 2 == 1);
-        assert_eq!(m.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(), [(5, 50), (7, 70), (9, 91)]);
-        assert_eq!(m.len(), 3);
+        assert_eq!(m.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(), [(3, 33), (5, 50), (7, 70), (9, 91)]);
+        assert_eq!(m.len(), 4);
         assert!(!m.is_empty());
     }
 }
