@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Minimal-client sizes per target, qlssl beside raw mbedtls of the same build (docs/PERFORMANCE.md,
 # "Size"). For each Linux target: libqlssl.a built with the `module` profile (Cargo.toml: panic =
-# abort, opt-level z, fat LTO, one codegen unit), -Cpanic=immediate-abort -Cforce-unwind-tables=no,
+# abort, opt-level z, fat LTO, one codegen unit), -Cpanic=immediate-abort -Cforce-unwind-tables=no
+# -Zplt=yes -Zrelax-elf-relocations=yes -Zlocation-detail=none (armv7: the Rust code in Thumb-2),
 # and the standard library rebuilt without the backtrace symbolizer (-Zbuild-std=std,panic_abort
 # -Zbuild-std-features=optimize_for_size); bare metal: cross/baremetal's own profile (panic = abort,
-# opt-level s, LTO) with core,alloc rebuilt as cross/baremetal/build.sh does; then the same minimal client twice, once on
-# libqlssl.a and once on the raw mbedtls libraries of that very build (its config.h), both
-# compiled -Os -ffunction-sections -fdata-sections, linked with -Wl,--gc-sections and stripped.
+# LTO) with opt-level z, the Rust code in Thumb-2 and core,alloc rebuilt; then the same minimal
+# client twice, once on libqlssl.a and once on the raw mbedtls libraries of that very build (its
+# config.h), both compiled -Os -ffunction-sections -fdata-sections, linked with -Wl,--gc-sections
+# (Linux: -static-libgcc; x86_64: -z pack-relative-relocs) and stripped.
 # Each client is run once against `openssl s_server -www` on 127.0.0.1 (armv7 under qemu-arm,
 # bare metal under qemu-arm with semihosting), so a size is only recorded for a client that works.
 #
@@ -158,7 +160,7 @@ linux_target() { # x86_64 | armv7
     fi
     stop_server
     record "$1 Linux" "$dir/min_client.stripped" "$dir/min_client_mbedtls.stripped" $((150 * 1024)) \
-        "module profile, -Os, --gc-sections, PIE, stripped, glibc dynamic"
+        "module build, -Os, --gc-sections, -static-libgcc$([ "$1" = x86_64 ] && echo ', DT_RELR')$([ "$1" = armv7 ] && echo ', Rust in Thumb-2'), PIE, stripped, glibc dynamic"
     log "$1 done in $((SECONDS - t)) s"
 }
 
@@ -214,7 +216,7 @@ baremetal_target() {
     done
     stop_server
     record "armv7a-none-eabi" "$dir/minimal_client.stripped.elf" "$dir/minimal_client_mbedtls.stripped.elf" \
-        $((100 * 1024)) "cross/baremetal profile, -Os, --gc-sections, stripped ELF, newlib"
+        $((100 * 1024)) "cross/baremetal profile with opt-level z, Rust in Thumb-2, -Os, --gc-sections, stripped ELF, newlib"
     log "baremetal done in $((SECONDS - t)) s"
 }
 
