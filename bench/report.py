@@ -210,13 +210,13 @@ def build(rows):
         limit = SIZE_REGRESSION_LIMIT.get(r["target"])
         regressed = limit is not None and diff > limit
         if not goal:
-            shortfalls.append(f"size {r['target']}: +{diff / 1024:.0f} KiB over raw (goal +{r['limit'] // 1024} KiB)")
+            shortfalls.append(f"size {r['target']}: +{diff / 1024:.1f} KiB over raw (goal +{r['limit'] // 1024} KiB)")
         if regressed:
             DETERMINISTIC_FAILURES.append(f"size {r['target']}: +{diff / 1024:.0f} KiB over raw, "
                                           f"regression limit +{limit / 1024:.0f} KiB")
         out.append(
             f"| Minimal client, {r['target']} ({r['how']}) | bytes | {r['qlssl']:,} | {r['mbedtls']:,} | – | "
-            f"+{diff / 1024:.0f} KiB | – | goal ≤ raw + {r['limit'] // 1024} KiB {'✅' if goal else '❌'}"
+            f"+{diff / 1024:.1f} KiB | – | goal ≤ raw + {r['limit'] // 1024} KiB {'✅' if goal else '❌'}"
             + ("" if limit is None else f"; no regression (≤ +{limit / 1024:.0f} KiB) {'❌' if regressed else '✅'}")
             + " |"
         )

@@ -70,12 +70,13 @@ record() { # target qlssl_file raw_file limit how
     python3 -c "import json,sys; print(json.dumps({'kind':'min_size','target':'$1','qlssl':$q,'mbedtls':$r,
         'limit':$4,'how':'$5','git':'$(git rev-parse --short HEAD)','date':'$(date -u +%Y-%m-%dT%H:%MZ)'}))" \
         >> "$OUT/sizes.jsonl"
-    local verdict="goal met"
-    [ $((q - r)) -le "$4" ] || verdict="GOAL MISSED by $(((q - r - $4 + 1023) / 1024)) KiB"
-    SUMMARY+=("$(printf '%-22s | %9d | %9d | %+5d KiB | <= +%d KiB: %s' \
-        "$1" "$q" "$r" $(((q - r) / 1024)) $(($4 / 1024)) "$verdict")")
-    printf '   %-22s qlssl %9d bytes   raw mbedtls %9d bytes   +%d KiB (goal <= +%d KiB: %s)\n' \
-        "$1" "$q" "$r" $(((q - r) / 1024)) $(($4 / 1024)) "$verdict"
+    local verdict="goal met" kib
+    kib=$(awk -v d=$((q - r)) 'BEGIN { printf "%+.1f", d / 1024 }')
+    [ $((q - r)) -le "$4" ] || verdict="GOAL MISSED by $(awk -v d=$((q - r - $4)) 'BEGIN { printf "%.1f", d / 1024 }') KiB"
+    SUMMARY+=("$(printf '%-22s | %9d | %9d | %7s KiB | <= +%d KiB: %s' \
+        "$1" "$q" "$r" "$kib" $(($4 / 1024)) "$verdict")")
+    printf '   %-22s qlssl %9d bytes   raw mbedtls %9d bytes   %s KiB (goal <= +%d KiB: %s)\n' \
+        "$1" "$q" "$r" "$kib" $(($4 / 1024)) "$verdict"
 }
 SUMMARY=()
 
