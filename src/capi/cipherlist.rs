@@ -18,7 +18,7 @@
 
 use core::ffi::c_int;
 
-use alloc::collections::BTreeMap;
+use crate::tls::vecmap::VecMap;
 
 use crate::ciphers;
 use crate::error::{Error, Result};
@@ -97,14 +97,14 @@ pub unsafe fn read(p: *const c_int) -> Result<ReadList> {
 
 /// Adopted blocks and how many configs hold each: the same malloc'd list handed to two configs
 /// is freed once, by the last one to let go.
-static ADOPTED: Lazy<Mutex<BTreeMap<usize, usize>>> = Lazy::new(Default::default);
+static ADOPTED: Lazy<Mutex<VecMap<usize, usize>>> = Lazy::new(Default::default);
 
 /// A malloc block a config adopted; freed when the last config holding it drops it.
 pub struct AdoptedBlock(*mut c_int);
 
 impl AdoptedBlock {
     pub fn adopt(p: *mut c_int) -> Self {
-        *ADOPTED.lock().entry(p as usize).or_insert(0) += 1;
+        *ADOPTED.lock().get_or_insert_with(p as usize, || 0) += 1;
         AdoptedBlock(p)
     }
 

@@ -7,7 +7,6 @@
 //! `Settings` is the validated, safe snapshot that `ql_ssl_setup()` builds a connection from.
 
 use core::ffi::{c_char, c_int, c_void, CStr};
-use alloc::collections::BTreeMap;
 use alloc::ffi::CString;
 use alloc::sync::Arc;
 
@@ -21,6 +20,7 @@ use crate::ciphers;
 use crate::error::{Error, Result};
 use crate::handle::HandleTable;
 use crate::tls::config_item::{ConfigItem, ConfigKind};
+use crate::tls::vecmap::VecMap;
 pub use crate::tls::settings::*;
 
 /// Longest CA buffer or other certificate data accepted.
@@ -207,7 +207,7 @@ static EXTS: Lazy<HandleTable<ConfigExt>> = Lazy::new(|| HandleTable::new(0x2000
 
 /// Which extension each struct address owns, so `ql_ssl_conf_init` can release a previous one
 /// without reading the (possibly uninitialised) struct.
-static OWNERS: Lazy<Mutex<BTreeMap<usize, c_int>>> = Lazy::new(|| Mutex::new(BTreeMap::new()));
+static OWNERS: Lazy<Mutex<VecMap<usize, c_int>>> = Lazy::new(|| Mutex::new(VecMap::new()));
 
 fn release_ext(handle: c_int) {
     if EXTS.remove(handle).is_ok() {

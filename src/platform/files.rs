@@ -28,7 +28,7 @@ pub fn ufs_name(path: &str) -> Result<Option<&str>, FileError> {
     if plain {
         Ok(Some(name))
     } else {
-        Err(FileError(format!("bad UFS file name {path:?}: a UFS name is a relative name inside the store")))
+        Err(FileError(format!("bad UFS file name \"{}\": a UFS name is a relative name inside the store", path.escape_default())))
     }
 }
 

@@ -2,7 +2,7 @@
 //! monotonic clock, socket I/O, files, memory classification, entropy, per-thread error text and
 //! the panic boundary. Two implementations with the same functions:
 //!
-//! * `posix` (feature `std`, Linux): libc sockets and `poll`, `std::fs`, `parking_lot`, OS entropy;
+//! * `posix` (feature `std`, Linux): libc sockets and `poll`, `std::fs`, std's locks, OS entropy;
 //! * `hooks` (feature `baremetal`, `no_std` + `alloc`): a table of C function pointers the SDK
 //!   integrator registers once with `ql_ssl_platform_init` (lwIP calls, the RTOS heap, a TRNG, ...).
 //!

@@ -431,7 +431,7 @@ pub const ERROR_LOG_ENV: &str = "QLSSL_ERROR_LOG";
 
 /// The error log, opened for appending at the first failure; None when the variable is unset or
 /// empty or the file cannot be opened. The environment is read once per process.
-static ERROR_LOG: once_cell::sync::OnceCell<Option<std::fs::File>> = once_cell::sync::OnceCell::new();
+static ERROR_LOG: std::sync::OnceLock<Option<std::fs::File>> = std::sync::OnceLock::new();
 
 /// Append one line for a failed call to the file named by `QLSSL_ERROR_LOG` (nothing if unset).
 /// Only failures come here, so the success and WANT_* paths cost nothing. One `write` per line on

@@ -1,13 +1,55 @@
-//! Locks and one-time initialisation. On Linux `parking_lot` and `once_cell`; on bare metal the
-//! `spin` crate, whose spin loop calls the integrator's `yield` hook (if any) so that a waiting
-//! task lets a lower-priority lock holder run on a single-core RTOS.
+//! Locks and one-time initialisation. On Linux the standard library's (futex based, already in
+//! every std program: `parking_lot` and `once_cell` were ≈ 6 KiB more in a module build,
+//! docs/PERFORMANCE.md "Size"); on bare metal the `spin` crate, whose spin loop calls the
+//! integrator's `yield` hook (if any) so that a waiting task lets a lower-priority lock holder run
+//! on a single-core RTOS.
 
 #[cfg(feature = "std")]
-pub use once_cell::sync::Lazy;
-#[cfg(feature = "std")]
-pub use parking_lot::Mutex;
+pub use std::sync::LazyLock as Lazy;
 #[cfg(feature = "std")]
 pub use std::sync::Once as RunOnce;
+#[cfg(feature = "std")]
+pub use std::sync::OnceLock;
+#[cfg(feature = "std")]
+pub use std_mutex::Mutex;
+
+/// `std::sync::Mutex` with the lock API the library was written against (parking_lot's): `lock`
+/// returns the guard, no poisoning. A panic inside a lock cannot leave a half-updated value that
+/// matters here: panics are bugs, caught at the C boundary (release) or aborting (module build).
+#[cfg(feature = "std")]
+mod std_mutex {
+    use std::sync::{MutexGuard, PoisonError, TryLockError};
+
+    #[derive(Default, Debug)]
+    pub struct Mutex<T: ?Sized>(std::sync::Mutex<T>);
+
+    impl<T> Mutex<T> {
+        pub const fn new(value: T) -> Self {
+            Mutex(std::sync::Mutex::new(value))
+        }
+    }
+
+    impl<T: ?Sized> Mutex<T> {
+        pub fn lock(&self) -> MutexGuard<'_, T> {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        }
+
+        /// The guard, or None when another thread holds the lock.
+        pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+            match self.0.try_lock() {
+                Ok(guard) => Some(guard),
+                Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+                Err(TryLockError::WouldBlock) => None,
+            }
+        }
+    }
+
+    impl<T> From<T> for Mutex<T> {
+        fn from(value: T) -> Self {
+            Mutex::new(value)
+        }
+    }
+}
 
 #[cfg(feature = "baremetal")]
 pub type Mutex<T> = spin::mutex::Mutex<T, crate::platform::hooks::YieldRelax>;

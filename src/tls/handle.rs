@@ -4,13 +4,13 @@
 //! its own lock. The stored type `S` is `Mutex<T>` unless a table needs more next to the lock (a
 //! context also has its gate, src/tls/gate.rs, which must be reachable without the lock).
 
-use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use core::marker::PhantomData;
 
 use crate::platform::sync::Mutex;
 
 use crate::error::{Error, Result};
+use crate::tls::vecmap::VecMap;
 
 pub struct HandleTable<T, S = Mutex<T>> {
     inner: Mutex<TableInner<S>>,
@@ -22,7 +22,7 @@ struct TableInner<S> {
     /// values are never valid, and only grows.
     next: i64,
     base: i64,
-    live: BTreeMap<i32, Arc<S>>,
+    live: VecMap<i32, Arc<S>>,
 }
 
 impl<T, S: From<T>> HandleTable<T, S> {
@@ -30,7 +30,7 @@ impl<T, S: From<T>> HandleTable<T, S> {
     /// valid handle of another.
     pub fn new(base: i32) -> Self {
         HandleTable {
-            inner: Mutex::new(TableInner { next: 0, base: base as i64, live: BTreeMap::new() }),
+            inner: Mutex::new(TableInner { next: 0, base: base as i64, live: VecMap::new() }),
             stored: PhantomData,
         }
     }

@@ -13,6 +13,7 @@ pub mod hostname;
 pub mod log;
 pub mod settings;
 pub mod sockcheck;
+pub mod vecmap;
 pub mod verify;
 
 // The engine's bridges under their old core paths (`crate::tls::transport`, `crate::transport`):

@@ -29,12 +29,11 @@ use file_sink::keylog_file;
 mod file_sink {
     use std::fs::File;
 
-    use once_cell::sync::OnceCell;
-    use parking_lot::Mutex;
+    use crate::platform::sync::{Mutex, OnceLock};
 
     use crate::log::qlog;
 
-    static KEYLOG: OnceCell<Option<Mutex<File>>> = OnceCell::new();
+    static KEYLOG: OnceLock<Option<Mutex<File>>> = OnceLock::new();
 
     pub(super) fn keylog_file() -> Option<&'static Mutex<File>> {
         KEYLOG

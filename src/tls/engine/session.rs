@@ -3,11 +3,10 @@
 //! connection made from the same config to the same peer offers it, and the server decides whether
 //! to resume. Entries go away with their config (`ql_ssl_conf_free`) and the cache is bounded.
 
-use alloc::collections::BTreeMap;
-
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::platform::sync::{Lazy, Mutex};
+use crate::tls::vecmap::VecMap;
 
 /// Most sessions kept in the process.
 const MAX_ENTRIES: usize = 64;
@@ -67,11 +66,11 @@ struct Entry {
 }
 
 struct Cache {
-    entries: BTreeMap<SessionKey, Entry>,
+    entries: VecMap<SessionKey, Entry>,
     clock: u64,
 }
 
-static CACHE: Lazy<Mutex<Cache>> = Lazy::new(|| Mutex::new(Cache { entries: BTreeMap::new(), clock: 0 }));
+static CACHE: Lazy<Mutex<Cache>> = Lazy::new(|| Mutex::new(Cache { entries: VecMap::new(), clock: 0 }));
 
 /// Store `session` under `key`, evicting the least recently stored entry when full.
 pub fn store(key: SessionKey, session: CachedSession) {
