@@ -50,6 +50,10 @@ pub struct Extras {
     /// The PSK key: raw bytes and the hex text QL_SSL_CONF_PSK_KEY reads back.
     pub psk_key: Option<PskKey>,
     pub own_cert_buffer: Option<OwnCertBuffer>,
+    /// The extension items (src/capi/iot_items.rs).
+    pub iot: crate::tls::iot::IotOptions,
+    /// What the last get of QL_SSL_CONF_ALPN handed out.
+    pub alpn_view: super::iot_items::AlpnView,
 }
 
 impl Default for Extras {
@@ -62,6 +66,8 @@ impl Default for Extras {
             psk_identity: None,
             psk_key: None,
             own_cert_buffer: None,
+            iot: Default::default(),
+            alpn_view: Default::default(),
         }
     }
 }
@@ -536,7 +542,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             ext.psk_key = Some(PskKey { raw, hex });
         }
         t if t == QL_SSL_CONF_RENEGOTIATION as c_int => ext.renegotiation = flag(a.i)? == 1,
-        _ => return Err(Error::InvalidParam("unknown config type")),
+        t => return super::iot_items::set(&mut ext, t, a).unwrap_or(Err(Error::InvalidParam("unknown config type"))),
     } }
     Ok(())
 }
@@ -719,7 +725,7 @@ fn out<T>(p: *mut c_void) -> Result<*mut T> {
 pub unsafe fn get(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Result<()> {
     use ql_ssl_config_type_e::*;
     let ext = ext_of(conf)?;
-    let ext = ext.lock();
+    let mut ext = ext.lock();
     // SAFETY: every output pointer is non-NULL (`out` checks it before anything is written) and
     // points to a writable object of the type the documentation of `ty` names (this function's
     // contract).
@@ -786,7 +792,7 @@ pub unsafe fn get(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             }
         }
         t if t == QL_SSL_CONF_RENEGOTIATION as c_int => *out::<c_int>(a.p[0])? = ext.renegotiation as c_int,
-        _ => return Err(Error::InvalidParam("unknown config type")),
+        t => return super::iot_items::get(&mut ext, t, a).unwrap_or(Err(Error::InvalidParam("unknown config type"))),
     } }
     Ok(())
 }
@@ -913,6 +919,7 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
         session_cache: conf.ssl_session_cache.session_cache_enable != 0,
         psk,
         renegotiation: ext.renegotiation,
+        iot: ext.iot.clone(),
     })
 }
 #[cfg(test)]

@@ -116,6 +116,12 @@ pub struct Connection {
     chain_judged: bool,
     /// Where this connection's session goes in the session cache (computed when the handshake starts).
     cache_key: Option<SessionKey>,
+    /// `QL_SSL_CONF_PIN_SHA256`: the server's leaf key must hash to one of these (docs/IOT.md).
+    pins: Vec<[u8; crate::tls::iot::PIN_LEN]>,
+    /// `iot::PIN_MISMATCH` once the server's key matched no pin.
+    pin_flags: u32,
+    /// `QL_SSL_CONF_SESSION_STORE`: the file sessions are resumed from and saved to.
+    store: Option<crate::tls::store::SessionStore>,
     /// TLS 1.3 engine (feature `tls13`): its configuration from setup until the handshake starts,
     /// then the connection. When either is set, `tls` stays None.
     #[cfg(feature = "tls13")]
@@ -149,6 +155,9 @@ impl Connection {
             failure: None,
             chain_judged: false,
             cache_key: None,
+            pins: Vec::new(),
+            pin_flags: 0,
+            store: None,
             #[cfg(feature = "tls13")]
             modern_config: None,
             #[cfg(feature = "tls13")]
@@ -248,6 +257,17 @@ impl Connection {
             if settings.sni { "on" } else { "off" },
             if settings.session_cache { "on" } else { "off" }
         );
+        self.pins = settings.iot.pins.clone();
+        self.store = match &settings.iot.session_store {
+            Some(path) if settings.session_cache => {
+                Some(crate::tls::store::SessionStore::new(path.clone(), crate::tls::store::config_digest(&settings)))
+            }
+            Some(_) => {
+                qlog!(WARN, "setup: QL_SSL_CONF_SESSION_STORE is unused: QL_SSL_CONF_SESSION_CACHE is off");
+                None
+            }
+            None => None,
+        };
         self.tls = Some(tls);
         // Certificates and keys now live in the mbedtls config: keep only what the handshake needs.
         self.settings = Some(HandshakeSettings::of(&settings));
@@ -342,7 +362,7 @@ impl Connection {
                 }
                 // Unforgiven certificate findings explain the failure better than the alert or
                 // error they caused.
-                let unforgiven = self.policy.as_ref().map_or(0, |p| p.unforgiven_flags());
+                let unforgiven = self.policy.as_ref().map_or(0, |p| p.unforgiven_flags()) | self.pin_flags;
                 if matches!(err, Error::Handshake(_) | Error::HandshakeAlert(_)) && unforgiven != 0 {
                     err = Error::VerifyFailed { flags: unforgiven };
                 }
@@ -385,6 +405,19 @@ impl Connection {
             if let Some(k) = &self.cache_key {
                 self.offered_session = session::offer(k, raw);
                 qlog!(DEBUG, "fd {fd}: {}", if self.offered_session { "offering a cached session" } else { "no cached session" });
+            }
+            if let (false, Some(store)) = (self.offered_session, self.store.as_mut()) {
+                let peer = platform::peer_addr(fd);
+                store.bind(self.hostname.as_ref().and_then(|h| h.to_str().ok()), peer.as_deref());
+                if let Some(saved) = store.load() {
+                    match engine::iot::offer_saved_session(raw, &saved) {
+                        Ok(()) => {
+                            self.offered_session = true;
+                            qlog!(DEBUG, "fd {fd}: offering the session from the session store");
+                        }
+                        Err(why) => qlog!(WARN, "fd {fd}: session store: saved session refused by mbedtls: {why}"),
+                    }
+                }
             }
         }
         self.transport = Some(transport);
@@ -447,6 +480,14 @@ impl Connection {
                             return Err(codes::X509CertVerifyFailed.into());
                         }
                     }
+                    // Pins are checked in addition to the chain (or alone without verification).
+                    // SAFETY: as above; the state machine is past the server's certificate.
+                    if !self.pins.is_empty() && !unsafe { engine::iot::leaf_key_digest(raw) }.is_some_and(|d| crate::tls::iot::pin_matches(&self.pins, &d)) {
+                        self.pin_flags = crate::tls::iot::PIN_MISMATCH;
+                        // SAFETY: as above.
+                        unsafe { engine::send_fatal_alert(raw, engine::ALERT_BAD_CERTIFICATE) };
+                        return Err(codes::X509CertVerifyFailed.into());
+                    }
                 }
                 engine::Step::Advanced { resumed } => {
                     // mbedtls's verdict on resumption; the last one (before the wrap-up frees
@@ -476,6 +517,13 @@ impl Connection {
                 session::store(key, sess);
             }
         }
+        if let (false, Some(store)) = (self.resumed, self.store.as_ref()) {
+            // SAFETY: as above.
+            match unsafe { engine::iot::save_session(raw) } {
+                Some(saved) => store.save(&saved, unsafe { engine::iot::ticket_lifetime(raw) }),
+                None => qlog!(WARN, "fd {}: session store: the session could not be serialised", self.fd.unwrap_or(-1)),
+            }
+        }
     }
 
     /// For mbedtls's "fatal alert received" error: Some(the alert's description, when known).
@@ -492,6 +540,18 @@ impl Connection {
     /// alert named; any other error keeps its classification.
     fn alert_or(&mut self, e: &mbedtls::Error, other: Error) -> Error {
         self.received_alert(e).map(|a| Error::PeerAlert(alert_text(a))).unwrap_or(other)
+    }
+
+    /// The ALPN protocol the server selected (None before the handshake, without ALPN, or when the
+    /// server answered none). Valid as long as the connection.
+    pub fn alpn(&mut self) -> Option<&core::ffi::CStr> {
+        if self.phase != Phase::Established {
+            return None;
+        }
+        let raw: engine::RawContext = self.tls.as_mut()?.into();
+        // SAFETY: our established context; the name lives in its configuration's list, which
+        // the context keeps alive.
+        unsafe { engine::iot::negotiated_alpn(raw) }
     }
 
     /// True when the completed handshake resumed a cached session.
@@ -825,7 +885,11 @@ impl Connection {
     /// Verification flags of the last handshake (MBEDTLS_X509_BADCERT_* bits before any ignore
     /// rule), if verification ran.
     pub fn verify_flags(&self) -> Option<u32> {
-        self.policy.as_ref().map(|p| p.seen_flags())
+        match (&self.policy, self.pins.is_empty()) {
+            (Some(p), _) => Some(p.seen_flags() | self.pin_flags),
+            (None, false) => Some(self.pin_flags),
+            (None, true) => None,
+        }
     }
 }
 

@@ -9,6 +9,8 @@ pub mod error;
 pub mod gate;
 pub mod handle;
 pub mod hostname;
+pub mod iot;
+pub mod store;
 pub mod log;
 pub mod settings;
 pub mod sockcheck;

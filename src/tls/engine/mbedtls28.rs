@@ -48,6 +48,7 @@ pub(crate) fn alert_name(desc: u8) -> &'static str {
         110 => "unsupported_extension",
         112 => "unrecognized_name",
         115 => "unknown_psk_identity",
+        120 => "no_application_protocol",
         _ => "unknown alert",
     }
 }
@@ -66,6 +67,9 @@ struct EngineSettings {
     psk: Option<(CString, Vec<u8>)>,
     renegotiation: bool,
     negotiate_timeout_s: c_int,
+    /// `QL_SSL_CONF_ALPN` and `QL_SSL_CONF_MAX_FRAG_LEN` (src/tls/engine/iot.rs).
+    alpn: Vec<CString>,
+    max_frag_len: u16,
     /// Built with mbedtls's debug hook (the log was at DEBUG or VERBOSE then).
     mbedtls_debug: bool,
 }
@@ -81,6 +85,8 @@ impl EngineSettings {
             psk: s.psk.clone(),
             renegotiation: s.renegotiation,
             negotiate_timeout_s: s.negotiate_timeout_s,
+            alpn: s.iot.alpn.clone(),
+            max_frag_len: s.iot.max_frag_len,
             mbedtls_debug: crate::log::mbedtls_debug_wanted(),
         }
     }
@@ -239,6 +245,7 @@ fn build_config(
             mbedtls_sys::ssl_conf_handshake_timeout(raw, 1000, max_ms);
         }
     }
+    crate::tls::engine::iot::apply(&mut cfg, &s.alpn, s.max_frag_len)?;
     // Both hooks take no per-context pointer, so they suit every context sharing this config.
     let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
     if mbedtls_debug {

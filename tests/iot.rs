@@ -1,0 +1,300 @@
+//! The IoT extension items (issue 20, docs/IOT.md) through the C API against `openssl s_server` on
+//! loopback: ALPN, public-key pinning, the maximum fragment length (record sizes seen on the wire
+//! by a relay), and the session store across two processes.
+
+use std::ffi::{c_char, c_int, CStr, CString};
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use qlssl::capi::abi::{ql_ssl_config, ql_ssl_config_type_e as T, ql_ssl_context, ql_ssl_error_code_e as E};
+use qlssl::capi::*;
+
+extern "C" {
+    // The exported C-variadic function (src/capi/shim.c), called as an application would.
+    fn ql_ssl_conf_set(conf: *mut ql_ssl_config, ty: c_int, ...) -> c_int;
+    fn ql_ssl_conf_get(conf: *mut ql_ssl_config, ty: c_int, ...) -> c_int;
+}
+
+struct Server(Child);
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn tempdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("qlssl-iot-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A self-signed EC certificate for localhost (its own trust anchor) and its key.
+fn pki(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join(format!("{name}.pem")), dir.join(format!("{name}.key")));
+    let ok = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"])
+        .args(["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "openssl req failed");
+    (cert, key)
+}
+
+/// SHA-256 of the certificate's DER SubjectPublicKeyInfo, computed by openssl
+/// (`openssl x509 -pubkey | openssl pkey -pubin -outform der | sha256`).
+fn spki_pin(cert: &Path) -> [u8; 32] {
+    let script = format!(
+        "openssl x509 -in '{}' -noout -pubkey | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary",
+        cert.display()
+    );
+    let out = Command::new("sh").args(["-c", &script]).output().unwrap();
+    assert!(out.status.success() && out.stdout.len() == 32, "pin computation failed");
+    out.stdout.try_into().unwrap()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `openssl s_server -www` (TLS 1.2) with `extra` arguments; waits until it accepts.
+fn s_server(cert: &Path, key: &Path, extra: &[&str]) -> (Server, u16) {
+    let port = free_port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-tls1_2", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-cert")
+        .arg(cert)
+        .arg("-key")
+        .arg(key)
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server(child);
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(10), "s_server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, port)
+}
+
+/// An initialised config, freed on drop.
+struct Conf(Box<ql_ssl_config>);
+impl Conf {
+    fn new() -> Conf {
+        // SAFETY: all-zero is a valid ql_ssl_config before init.
+        let mut c: Box<ql_ssl_config> = Box::new(unsafe { std::mem::zeroed() });
+        assert_eq!(unsafe { ql_ssl_conf_init(&mut *c) }, 0);
+        Conf(c)
+    }
+    fn ptr(&mut self) -> *mut ql_ssl_config {
+        &mut *self.0
+    }
+    fn int(&mut self, t: T, v: c_int) -> c_int {
+        unsafe { ql_ssl_conf_set(self.ptr(), t as c_int, v) }
+    }
+    fn ca(&mut self, cert: &Path) {
+        let path = CString::new(cert.to_str().unwrap()).unwrap();
+        let p = path.as_ptr();
+        assert_eq!(unsafe { ql_ssl_conf_set(self.ptr(), T::QL_SSL_CONF_CACERT as c_int, &p as *const *const c_char, 1 as c_int) }, 0);
+    }
+    fn alpn(&mut self, names: &[&str]) -> c_int {
+        let owned: Vec<CString> = names.iter().map(|n| CString::new(*n).unwrap()).collect();
+        let ptrs: Vec<*const c_char> = owned.iter().map(|n| n.as_ptr()).collect();
+        unsafe { ql_ssl_conf_set(self.ptr(), T::QL_SSL_CONF_ALPN as c_int, ptrs.as_ptr(), ptrs.len() as c_int) }
+    }
+    fn pins(&mut self, pins: &[[u8; 32]]) -> c_int {
+        unsafe { ql_ssl_conf_set(self.ptr(), T::QL_SSL_CONF_PIN_SHA256 as c_int, pins.as_ptr() as *const u8, pins.len() as c_int) }
+    }
+}
+impl Drop for Conf {
+    fn drop(&mut self) {
+        unsafe { ql_ssl_conf_free(self.ptr()) };
+    }
+}
+
+/// A context, freed on drop (after the socket it uses).
+struct Conn {
+    ctx: ql_ssl_context,
+    _sock: TcpStream,
+}
+impl Drop for Conn {
+    fn drop(&mut self) {
+        unsafe { ql_ssl_free(&mut self.ctx) };
+    }
+}
+
+/// Connect to `port` (through nothing but loopback), set up with `conf`, and run the handshake:
+/// the connection and the handshake's result code.
+fn connect(conf: &mut Conf, port: u16) -> (Conn, c_int) {
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut conn = Conn { ctx: 0, _sock: sock };
+    unsafe {
+        assert_eq!(ql_ssl_new(&mut conn.ctx), 0);
+        assert_eq!(ql_ssl_setup(&mut conn.ctx, conf.ptr()), 0);
+        assert_eq!(ql_ssl_set_socket_fd(&mut conn.ctx, conn._sock.as_raw_fd()), 0);
+        let host = CString::new("localhost").unwrap();
+        assert_eq!(ql_ssl_set_hostname(&mut conn.ctx, host.as_ptr()), 0);
+    }
+    let rc = unsafe { ql_ssl_handshake(&mut conn.ctx) };
+    (conn, rc)
+}
+
+fn alpn_of(conn: &mut Conn) -> Option<String> {
+    let p = unsafe { ql_ssl_get_alpn(&mut conn.ctx) };
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned())
+}
+
+fn last_error() -> String {
+    let mut buf = [0 as c_char; 512];
+    unsafe { ql_ssl_last_error(buf.as_mut_ptr(), buf.len()) };
+    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+}
+
+/// `GET /` over the connection: s_server -www's status page.
+fn status_page(conn: &mut Conn) -> String {
+    let req = b"GET / HTTP/1.0\r\n\r\n";
+    assert_eq!(unsafe { ql_ssl_write(&mut conn.ctx, req.as_ptr(), req.len()) }, req.len() as c_int);
+    let mut out = Vec::new();
+    let mut buf = [0u8; 512];
+    for _ in 0..1000 {
+        let n = unsafe { ql_ssl_read(&mut conn.ctx, buf.as_mut_ptr(), buf.len()) };
+        if n <= 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n as usize]);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn alpn_is_negotiated_with_s_server() {
+    let dir = tempdir("alpn");
+    let (cert, key) = pki(&dir, "srv");
+    let (_server, port) = s_server(&cert, &key, &["-alpn", "h2,x-amzn-mqtt-ca"]);
+    let mut conf = Conf::new();
+    assert_eq!(conf.alpn(&["x-amzn-mqtt-ca", "http/1.1"]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    assert_eq!(alpn_of(&mut conn).as_deref(), Some("x-amzn-mqtt-ca"));
+    let page = status_page(&mut conn);
+    assert!(page.contains("HTTP/1.0 200"), "{page:.200}");
+    drop(conn);
+
+    // The server's preference decides among protocols both offer (OpenSSL picks its own first).
+    assert_eq!(conf.alpn(&["x-amzn-mqtt-ca", "h2"]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    assert_eq!(alpn_of(&mut conn).as_deref(), Some("h2"));
+}
+
+#[test]
+fn alpn_without_a_common_protocol_is_refused_by_the_server() {
+    let dir = tempdir("alpn-none");
+    let (cert, key) = pki(&dir, "srv");
+    // OpenSSL 3.0's s_server (TLS 1.2) ends a handshake whose ClientHello offers no protocol it
+    // has with the fatal alert no_application_protocol (120): HS_FAILURE, the alert named.
+    let (server, port) = s_server(&cert, &key, &["-alpn", "h2"]);
+    let mut conf = Conf::new();
+    assert_eq!(conf.alpn(&["mqtt"]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int);
+    let text = last_error();
+    assert!(text.contains("fatal alert 120 (no_application_protocol)"), "{text}");
+    assert_eq!(alpn_of(&mut conn), None);
+    drop(conn);
+    drop(server);
+    // A server without ALPN ignores the extension: the handshake completes, no protocol.
+    let (_server, port) = s_server(&cert, &key, &[]);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    assert_eq!(alpn_of(&mut conn), None);
+    assert!(status_page(&mut conn).contains("HTTP/1.0 200"));
+}
+
+#[test]
+fn alpn_arguments_are_checked_and_read_back() {
+    let mut conf = Conf::new();
+    assert_eq!(conf.alpn(&[]), E::QL_SSL_ERROR_INVALID_PARAM as c_int, "count 0");
+    assert_eq!(conf.alpn(&[""]), E::QL_SSL_ERROR_INVALID_PARAM as c_int, "empty name");
+    let long = "x".repeat(256);
+    assert_eq!(conf.alpn(&[&long]), E::QL_SSL_ERROR_INVALID_PARAM as c_int, "256-byte name");
+    assert_eq!(conf.alpn(&["h2", "mqtt"]), 0);
+    let mut list: *const *const c_char = std::ptr::null();
+    let mut count: c_int = 0;
+    assert_eq!(unsafe { ql_ssl_conf_get(conf.ptr(), T::QL_SSL_CONF_ALPN as c_int, &mut list, &mut count) }, 0);
+    assert_eq!(count, 2);
+    let names: Vec<String> =
+        (0..2).map(|i| unsafe { CStr::from_ptr(*list.add(i)) }.to_str().unwrap().to_owned()).collect();
+    assert_eq!(names, ["h2", "mqtt"]);
+    assert!(unsafe { *list.add(2) }.is_null(), "NULL-terminated");
+    // NULL clears.
+    assert_eq!(unsafe { ql_ssl_conf_set(conf.ptr(), T::QL_SSL_CONF_ALPN as c_int, std::ptr::null::<*const c_char>(), 0 as c_int) }, 0);
+    assert_eq!(unsafe { ql_ssl_conf_get(conf.ptr(), T::QL_SSL_CONF_ALPN as c_int, &mut list, &mut count) }, 0);
+    assert_eq!(count, 0);
+    // A bad handle has no protocol.
+    let mut bogus: ql_ssl_context = 12345;
+    assert!(unsafe { ql_ssl_get_alpn(&mut bogus) }.is_null());
+    assert!(unsafe { ql_ssl_get_alpn(std::ptr::null_mut()) }.is_null());
+}
+
+#[test]
+fn the_right_pin_is_enough_without_verification() {
+    let dir = tempdir("pin-ok");
+    let (cert, key) = pki(&dir, "srv");
+    let (_server, port) = s_server(&cert, &key, &[]);
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 0), 0);
+    assert_eq!(conf.pins(&[[0x55; 32], spki_pin(&cert)]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    let mut flags = u32::MAX;
+    assert_eq!(unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) }, 0);
+    assert_eq!(flags, 0);
+    assert!(status_page(&mut conn).contains("HTTP/1.0 200"));
+}
+
+#[test]
+fn a_wrong_pin_fails_even_with_a_trusted_chain() {
+    let dir = tempdir("pin-bad");
+    let (cert, key) = pki(&dir, "srv");
+    let (other, _) = pki(&dir, "other");
+    let (_server, port) = s_server(&cert, &key, &[]);
+    // The chain alone is trusted: the handshake succeeds without pins.
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 1), 0);
+    conf.ca(&cert);
+    let (conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    drop(conn);
+    // Pinned to another key: refused, with the pin flag and text.
+    assert_eq!(conf.pins(&[spki_pin(&other)]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int);
+    let text = last_error();
+    assert!(text.contains("pin"), "{text}");
+    let mut flags = 0u32;
+    assert_eq!(unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) }, 0);
+    assert_eq!(flags, 0x10_0000, "only the pin finding: the chain itself is fine");
+    drop(conn);
+    // And under VERIFY_NULL the pin is the check.
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 0), 0);
+    let (_conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int);
+    // Bad arguments.
+    assert_eq!(conf.pins(&[]), E::QL_SSL_ERROR_INVALID_PARAM as c_int);
+    assert_eq!(conf.pins(&[[0; 32]; 17]), E::QL_SSL_ERROR_INVALID_PARAM as c_int);
+}
