@@ -298,3 +298,204 @@ fn a_wrong_pin_fails_even_with_a_trusted_chain() {
     assert_eq!(conf.pins(&[]), E::QL_SSL_ERROR_INVALID_PARAM as c_int);
     assert_eq!(conf.pins(&[[0; 32]; 17]), E::QL_SSL_ERROR_INVALID_PARAM as c_int);
 }
+
+/// A TCP relay from a local port to `port` that records the length of every TLS record the
+/// server sends (the 5-byte record headers of the server-to-client stream). One connection.
+fn record_relay(port: u16) -> (u16, std::thread::JoinHandle<Vec<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let relay_port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (client, _) = listener.accept().unwrap();
+        let server = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        for s in [&client, &server] {
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        }
+        let (mut c_in, mut s_out) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+        let up = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = c_in.read(&mut buf) {
+                if n == 0 || s_out.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+            let _ = s_out.shutdown(std::net::Shutdown::Write);
+        });
+        let (mut s_in, mut c_out) = (server, client);
+        let mut stream = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = s_in.read(&mut buf) {
+            if n == 0 || c_out.write_all(&buf[..n]).is_err() {
+                break;
+            }
+            stream.extend_from_slice(&buf[..n]);
+        }
+        let _ = c_out.shutdown(std::net::Shutdown::Write);
+        let _ = up.join();
+        let mut lens = Vec::new();
+        let mut at = 0;
+        while at + 5 <= stream.len() {
+            let len = u16::from_be_bytes([stream[at + 3], stream[at + 4]]) as usize;
+            lens.push(len);
+            at += 5 + len;
+        }
+        lens
+    });
+    (relay_port, handle)
+}
+
+/// Largest record the server sent for a 20 KB file, with `mfl` requested.
+fn largest_server_record(mfl: c_int) -> usize {
+    let dir = tempdir(&format!("mfl{mfl}"));
+    let (cert, key) = pki(&dir, "srv");
+    std::fs::write(dir.join("big.txt"), "0123456789abcdef".repeat(1280)).unwrap();
+    let port = free_port();
+    let child = Command::new("openssl")
+        .args(["s_server", "-quiet", "-WWW", "-tls1_2", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-cert")
+        .arg(&cert)
+        .arg("-key")
+        .arg(&key)
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _server = Server(child);
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(10), "s_server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (relay_port, relay) = record_relay(port);
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, mfl), 0);
+    let (mut conn, rc) = connect(&mut conf, relay_port);
+    assert_eq!(rc, 0, "{}", last_error());
+    let req = b"GET /big.txt HTTP/1.0\r\n\r\n";
+    assert_eq!(unsafe { ql_ssl_write(&mut conn.ctx, req.as_ptr(), req.len()) }, req.len() as c_int);
+    let mut got = 0usize;
+    let mut buf = [0u8; 1024];
+    for _ in 0..1000 {
+        let n = unsafe { ql_ssl_read(&mut conn.ctx, buf.as_mut_ptr(), buf.len()) };
+        if n <= 0 {
+            break;
+        }
+        got += n as usize;
+    }
+    assert!(got > 20480, "the whole file came through ({got} bytes)");
+    drop(conn);
+    let lens = relay.join().unwrap();
+    assert!(lens.len() > 5, "records seen: {lens:?}");
+    *lens.iter().max().unwrap()
+}
+
+#[test]
+fn max_fragment_length_bounds_the_servers_records() {
+    // Record length on the wire = plaintext fragment + the suite's expansion (AES-GCM: 24 bytes;
+    // at most 256 + a MAC for CBC): bounded by the limit + 300.
+    let off = largest_server_record(0);
+    assert!(off > 4096 + 300, "without MFL s_server sends large records ({off})");
+    for mfl in [512, 1024, 2048, 4096] {
+        let largest = largest_server_record(mfl);
+        assert!(largest <= mfl as usize + 300, "MFL {mfl}: largest record {largest}");
+        assert!(largest > mfl as usize / 2, "MFL {mfl}: records are filled ({largest})");
+        eprintln!("MFL {mfl}: largest server record {largest} bytes (off: {off})");
+    }
+}
+
+#[test]
+fn max_fragment_length_values_are_checked() {
+    let mut conf = Conf::new();
+    for bad in [-1, 1, 256, 513, 8192, 16384] {
+        assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, bad), E::QL_SSL_ERROR_INVALID_PARAM as c_int, "{bad}");
+    }
+    assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, 2048), 0);
+    let mut v: c_int = 0;
+    assert_eq!(unsafe { ql_ssl_conf_get(conf.ptr(), T::QL_SSL_CONF_MAX_FRAG_LEN as c_int, &mut v) }, 0);
+    assert_eq!(v, 2048);
+}
+
+/// glibc's `struct mallinfo2` (ten `size_t`s).
+#[repr(C)]
+#[derive(Default)]
+struct MallInfo2 {
+    arena: usize,
+    ordblks: usize,
+    smblks: usize,
+    hblks: usize,
+    hblkhd: usize,
+    usmblks: usize,
+    fsmblks: usize,
+    uordblks: usize,
+    fordblks: usize,
+    keepcost: usize,
+}
+extern "C" {
+    fn mallinfo2() -> MallInfo2;
+}
+
+/// Bytes of heap in use (small blocks and mmapped ones).
+fn heap_in_use() -> usize {
+    // SAFETY: glibc's mallinfo2 reads allocator statistics, no arguments.
+    let m = unsafe { mallinfo2() };
+    m.uordblks + m.hblkhd
+}
+
+/// Run as a child process (`heap_child`): heap of one established connection with the MFL of
+/// `QLSSL_IOT_MFL`, printed as `heap <mfl> <bytes>`. Alone in its process, so no other test's
+/// allocations are counted.
+#[test]
+#[ignore = "run by heap_per_connection_with_and_without_mfl in a process of its own"]
+fn heap_child() {
+    let Ok(mfl) = std::env::var("QLSSL_IOT_MFL") else { return };
+    let port: u16 = std::env::var("QLSSL_IOT_PORT").unwrap().parse().unwrap();
+    let mfl: c_int = mfl.parse().unwrap();
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, mfl), 0);
+    // A first connection builds the shared mbedtls config and the library's lazy state.
+    let (conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    drop(conn);
+    let before = heap_in_use();
+    let (conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    let during = heap_in_use();
+    drop(conn);
+    println!("heap {mfl} {}", during.saturating_sub(before));
+}
+
+#[test]
+fn heap_per_connection_with_and_without_mfl() {
+    let dir = tempdir("heap");
+    let (cert, key) = pki(&dir, "srv");
+    let (_server, port) = s_server(&cert, &key, &[]);
+    let mut figures = Vec::new();
+    for mfl in [0, 512, 4096] {
+        let out = Command::new(std::env::current_exe().unwrap())
+            .args(["heap_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .env("QLSSL_IOT_MFL", mfl.to_string())
+            .env("QLSSL_IOT_PORT", port.to_string())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "child failed: {text}");
+        // The libtest harness prints the test's name on the same line.
+        let tag = format!("heap {mfl} ");
+        let bytes: usize = text
+            .find(&tag)
+            .and_then(|i| text[i + tag.len()..].split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no figure in: {text}"));
+        eprintln!("heap per established connection, MFL {mfl}: {bytes} bytes");
+        figures.push(bytes);
+    }
+    // mbedtls 2.28 as built here (MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH off) allocates both record
+    // buffers at their compile-time size whatever the negotiated MFL: the figures stay within a
+    // few hundred bytes of each other, and each holds the two ~16.7 KB buffers.
+    for &f in &figures {
+        assert!(f > 2 * 16 * 1024, "both record buffers are allocated ({f})");
+        assert!(f.abs_diff(figures[0]) < 2048, "MFL does not change the buffers in this build: {figures:?}");
+    }
+}
