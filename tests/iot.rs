@@ -499,3 +499,84 @@ fn heap_per_connection_with_and_without_mfl() {
         assert!(f.abs_diff(figures[0]) < 2048, "MFL does not change the buffers in this build: {figures:?}");
     }
 }
+
+/// The library's log, printed as `LOG <level> <message>` lines for the parent to read.
+unsafe extern "C" fn print_log(level: c_int, msg: *const c_char, _: *mut std::ffi::c_void) {
+    // SAFETY: the library passes a NUL-terminated message.
+    println!("LOG {level} {}", unsafe { CStr::from_ptr(msg) }.to_string_lossy());
+}
+
+/// Run as a child process (`store_child`): one connection with SESSION_CACHE and
+/// SESSION_STORE "UFS:session.bin" (QLSSL_UFS_DIR set by the parent) to port QLSSL_IOT_PORT;
+/// prints `resumed <0|1>`, whether s_server's status page says `Reused`, and the log.
+#[test]
+#[ignore = "run by the session-store tests in processes of their own"]
+fn store_child() {
+    let Ok(port) = std::env::var("QLSSL_IOT_STORE_PORT") else { return };
+    let port: u16 = port.parse().unwrap();
+    qlssl::capi::logging::ql_ssl_set_log_callback(Some(print_log), 3, std::ptr::null_mut());
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_SESSION_CACHE, 1), 0);
+    let path = CString::new("UFS:session.bin").unwrap();
+    assert_eq!(unsafe { ql_ssl_conf_set(conf.ptr(), T::QL_SSL_CONF_SESSION_STORE as c_int, path.as_ptr()) }, 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    let resumed = unsafe { ql_ssl_session_resumed(&mut conn.ctx) };
+    let page = status_page(&mut conn);
+    assert!(page.contains("HTTP/1.0 200"), "{page:.200}");
+    println!("resumed {resumed}");
+    println!("server-reused {}", page.contains("Reused,"));
+}
+
+/// One "power cycle": a new process connects with the store in `dir`.
+fn store_process(dir: &Path, port: u16) -> (bool, bool, String) {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["store_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .env("QLSSL_IOT_STORE_PORT", port.to_string())
+        .env("QLSSL_UFS_DIR", dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "child failed: {text}{}", String::from_utf8_lossy(&out.stderr));
+    (text.contains("resumed 1"), text.contains("server-reused true"), text)
+}
+
+#[test]
+fn a_new_process_resumes_from_the_session_store() {
+    let dir = tempdir("store");
+    let (cert, key) = pki(&dir, "srv");
+    let (_server, port) = s_server(&cert, &key, &[]);
+    let store = dir.join("session.bin");
+    // Process A: full handshake, the session saved.
+    let (resumed, reused, log) = store_process(&dir, port);
+    assert!(!resumed && !reused, "{log}");
+    let saved = std::fs::read(&store).unwrap();
+    assert!(saved.starts_with(b"QLSSLSS1") && saved.len() > 100, "{} bytes", saved.len());
+    // Process B: resumes (our verdict and the server's own page agree).
+    let (resumed, reused, log) = store_process(&dir, port);
+    assert!(resumed && reused, "{log}");
+    assert_eq!(std::fs::read(&store).unwrap(), saved, "a resumed handshake does not rewrite the file");
+    assert!(!dir.read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".tmp")), "no temporary left");
+
+    // A damaged file is ignored with a reason, and replaced by the next full handshake.
+    let mut bad = saved.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 0xFF;
+    std::fs::write(&store, &bad).unwrap();
+    let (resumed, reused, log) = store_process(&dir, port);
+    assert!(!resumed && !reused, "{log}");
+    assert!(log.contains("ignored: checksum mismatch"), "{log}");
+    let (resumed, reused, log) = store_process(&dir, port);
+    assert!(resumed && reused, "the next full handshake saved a good file again: {log}");
+
+    // A file saved for another server (another port) is foreign: ignored, never offered.
+    let (_other, other_port) = s_server(&cert, &key, &[]);
+    let (resumed, _, log) = store_process(&dir, other_port);
+    assert!(!resumed, "{log}");
+    assert!(log.contains("saved for another host, port or configuration"), "{log}");
+
+    // Not a store file at all.
+    std::fs::write(&store, b"garbage").unwrap();
+    let (resumed, _, log) = store_process(&dir, port);
+    assert!(!resumed && log.contains("not a session store file"), "{log}");
+}
