@@ -552,6 +552,8 @@ fn a_new_process_resumes_from_the_session_store() {
     assert!(!resumed && !reused, "{log}");
     let saved = std::fs::read(&store).unwrap();
     assert!(saved.starts_with(b"QLSSLSS1") && saved.len() > 100, "{} bytes", saved.len());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&store).unwrap().permissions().mode() & 0o777, 0o600, "owner-only: it holds the master secret");
     // Process B: resumes (our verdict and the server's own page agree).
     let (resumed, reused, log) = store_process(&dir, port);
     assert!(resumed && reused, "{log}");
