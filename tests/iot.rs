@@ -582,3 +582,123 @@ fn a_new_process_resumes_from_the_session_store() {
     let (resumed, _, log) = store_process(&dir, port);
     assert!(!resumed && log.contains("not a session store file"), "{log}");
 }
+
+/// A CA (its own root) and a localhost leaf it signed, in `dir` under `name`: (root, leaf, key).
+fn ca_and_leaf(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let root = dir.join(format!("{name}-root.pem"));
+    let root_key = dir.join(format!("{name}-root.key"));
+    let (leaf, key, csr, ext) = (
+        dir.join(format!("{name}-leaf.pem")),
+        dir.join(format!("{name}-leaf.key")),
+        dir.join(format!("{name}.csr")),
+        dir.join(format!("{name}.ext")),
+    );
+    std::fs::write(&ext, "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n").unwrap();
+    let run = |args: &[std::ffi::OsString]| {
+        let ok = Command::new("openssl").args(args).stderr(Stdio::null()).stdout(Stdio::null()).status().unwrap().success();
+        assert!(ok, "openssl {args:?}");
+    };
+    let s = |t: &str| std::ffi::OsString::from(t);
+    run(&[s("req"), s("-x509"), s("-newkey"), s("ec"), s("-pkeyopt"), s("ec_paramgen_curve:prime256v1"), s("-nodes"),
+        s("-days"), s("2"), s("-subj"), s(&format!("/CN={name} test root")), s("-addext"), s("basicConstraints=critical,CA:TRUE"),
+        s("-addext"), s("keyUsage=critical,keyCertSign,cRLSign"), s("-keyout"), root_key.clone().into(), s("-out"), root.clone().into()]);
+    run(&[s("req"), s("-newkey"), s("ec"), s("-pkeyopt"), s("ec_paramgen_curve:prime256v1"), s("-nodes"), s("-subj"),
+        s("/CN=localhost"), s("-keyout"), key.clone().into(), s("-out"), csr.clone().into()]);
+    run(&[s("x509"), s("-req"), s("-in"), csr.into(), s("-CA"), root.clone().into(), s("-CAkey"), root_key.into(),
+        s("-CAcreateserial"), s("-days"), s("2"), s("-extfile"), ext.into(), s("-out"), leaf.clone().into()]);
+    (root, leaf, key)
+}
+
+/// Run as a child process (`bundle_child`, QLSSL_CA_BUNDLE naming a bundle file): VERIFY_SERVER
+/// with CA_BUNDLE on and no CA configured, to QLSSL_IOT_BUNDLE_PORT; prints `rc <code> flags <f>`.
+#[test]
+#[ignore = "run by the bundle test in processes of their own"]
+fn bundle_child() {
+    let Ok(port) = std::env::var("QLSSL_IOT_BUNDLE_PORT") else { return };
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 1), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_CA_BUNDLE, 1), 0, "{}", last_error());
+    let (mut conn, rc) = connect(&mut conf, port.parse().unwrap());
+    let mut flags = 0u32;
+    unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) };
+    println!("rc {rc} flags {flags:#x} text {}", if rc == 0 { String::new() } else { last_error() });
+}
+
+fn bundle_process(bundle: &Path, port: u16) -> String {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["bundle_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .env("QLSSL_IOT_BUNDLE_PORT", port.to_string())
+        .env("QLSSL_CA_BUNDLE", bundle)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "child failed: {text}{}", String::from_utf8_lossy(&out.stderr));
+    text
+}
+
+#[test]
+fn a_bundle_built_from_a_test_root_verifies_its_servers_only() {
+    let dir = tempdir("bundle");
+    let (root, leaf, key) = ca_and_leaf(&dir, "trusted");
+    let (_, other_leaf, other_key) = ca_and_leaf(&dir, "stranger");
+    // The bundle: the test root's DER behind its 2-byte length (the built-in bundle's format),
+    // after an unrelated root (another self-signed certificate), so the lookup walks the list.
+    let der = |pem: &Path| {
+        let out = Command::new("openssl").args(["x509", "-outform", "der", "-in"]).arg(pem).output().unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let (unrelated, _) = pki(&dir, "unrelated");
+    let mut blob = Vec::new();
+    for d in [der(&unrelated), der(&root)] {
+        blob.extend_from_slice(&(d.len() as u16).to_be_bytes());
+        blob.extend_from_slice(&d);
+    }
+    let bundle = dir.join("bundle.bin");
+    std::fs::write(&bundle, &blob).unwrap();
+
+    let (server, port) = s_server(&leaf, &key, &[]);
+    let text = bundle_process(&bundle, port);
+    assert!(text.contains("rc 0 flags 0x0"), "{text}");
+    drop(server);
+    let (_server, port) = s_server(&other_leaf, &other_key, &[]);
+    let text = bundle_process(&bundle, port);
+    assert!(text.contains("rc -6 flags 0x8 "), "a root outside the bundle is not trusted: {text}");
+}
+
+#[cfg(not(feature = "ca-bundle"))]
+#[test]
+fn without_the_feature_there_is_no_bundle() {
+    if std::env::var_os("QLSSL_CA_BUNDLE").is_some() {
+        return;
+    }
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_CA_BUNDLE, 1), E::QL_SSL_ERROR_NOT_SUPPORT as c_int);
+    assert_eq!(conf.int(T::QL_SSL_CONF_CA_BUNDLE, 0), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_CA_BUNDLE, 2), E::QL_SSL_ERROR_INVALID_PARAM as c_int);
+}
+
+/// The real bundle (feature `ca-bundle`): every root parses, and a context verifying with it alone
+/// sets up (ql_ssl_setup parses the whole list).
+#[cfg(feature = "ca-bundle")]
+#[test]
+fn the_built_in_bundle_parses() {
+    let certs = qlssl::tls::bundle::certificates().unwrap();
+    assert_eq!(certs.len(), qlssl::tls::bundle::BUNDLE_CERTS);
+    assert!(certs.len() > 100, "Debian ships well over 100 roots ({})", certs.len());
+    eprintln!(
+        "built-in bundle: {} roots, {} bytes (from {})",
+        qlssl::tls::bundle::BUNDLE_CERTS,
+        qlssl::tls::bundle::BUNDLE_BYTES,
+        qlssl::tls::bundle::BUNDLE_SOURCE
+    );
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 1), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_CA_BUNDLE, 1), 0);
+    let mut ctx: ql_ssl_context = 0;
+    unsafe {
+        assert_eq!(ql_ssl_new(&mut ctx), 0);
+        assert_eq!(ql_ssl_setup(&mut ctx, conf.ptr()), 0, "{}", last_error());
+        ql_ssl_free(&mut ctx);
+    }
+}

@@ -89,11 +89,11 @@ pub unsafe fn set(x: &mut Extras, ty: c_int, a: &qlssl_va_args) -> Option<Result
             Ok(())
         })(),
         t if t == QL_SSL_CONF_CA_BUNDLE as c_int => match a.i {
-            0 | 1 if a.i == 0 || crate::tls::iot::BUNDLE_AVAILABLE => {
+            0 | 1 if a.i == 0 || crate::tls::bundle::available() => {
                 x.iot.ca_bundle = a.i == 1;
                 Ok(())
             }
-            1 => Err(Error::NotSupported("this build has no built-in root bundle (cargo feature ca-bundle)")),
+            1 => Err(Error::NotSupported("this build has no built-in root bundle (cargo feature ca-bundle; or QLSSL_CA_BUNDLE)")),
             _ => Err(Error::InvalidParam("value must be 0 or 1")),
         },
         // SAFETY: NULL or a C string (contract).

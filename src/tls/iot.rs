@@ -18,8 +18,6 @@ pub const PIN_LEN: usize = 32;
 /// The verify flag a pin mismatch sets: one bit above the 20 MBEDTLS_X509_BADCERT_* bits, so no
 /// `ignore_certitem` mask can forgive it.
 pub const PIN_MISMATCH: u32 = 0x10_0000;
-/// This build carries the built-in root bundle (`QL_SSL_CONF_CA_BUNDLE` can be switched on).
-pub const BUNDLE_AVAILABLE: bool = false;
 
 /// The extension settings of one config. Empty/zero/false is "not configured".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! The TLS core: settings, the connection state machine, verification, sessions, certificate
 //! loading, transport and timers. It does not speak C.
 
+pub mod bundle;
 pub mod clock;
 pub mod connection;
 pub mod context;

@@ -116,7 +116,12 @@ static CONFIG_CACHE: Lazy<Mutex<ConfigCache>> = Lazy::new(Default::default);
 pub(crate) fn shared_config(s: &Settings) -> Result<Arc<Config>> {
     let engine = EngineSettings::of(s);
     let verify = verifies_server_certificate(engine.auth_mode, &engine.ciphers);
-    let cas = if verify { Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?) } else { None };
+    let cas = match (verify, s.iot.ca_bundle) {
+        (false, _) => None,
+        (true, false) => Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?),
+        // The bundle's roots join the configured CAs as buffers: the CA cache parses them once.
+        (true, true) => Some(certs::ca_list(&s.ca_paths, &[s.ca_buffers.clone(), crate::tls::bundle::certificates()?].concat())?),
+    };
     let own_cert = s.auth_mode == 2 && (s.own_cert_path.is_some() || s.own_cert_buffer.is_some());
     let key = ConfigKey { ca: cas.as_ref().map(|a| Arc::as_ptr(a) as usize), engine };
     if !own_cert {
