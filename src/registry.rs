@@ -81,6 +81,16 @@ pub enum ConfigItem {
     Psk { key: Vec<u8>, identity: Vec<u8> },
     /// `QL_SSL_CONF_RENEGOTIATION`.
     Renegotiation(bool),
+    /// Extension `QL_SSL_CONF_ALPN` (docs/IOT.md): protocol names in order; empty clears.
+    Alpn(Vec<String>),
+    /// Extension `QL_SSL_CONF_MAX_FRAG_LEN`: 0, 512, 1024, 2048 or 4096.
+    MaxFragLen(i32),
+    /// Extension `QL_SSL_CONF_PIN_SHA256`: SHA-256 digests of SubjectPublicKeyInfos; empty clears.
+    PinSha256(Vec<[u8; 32]>),
+    /// Extension `QL_SSL_CONF_CA_BUNDLE`.
+    CaBundle(bool),
+    /// Extension `QL_SSL_CONF_SESSION_STORE`: the file (`UFS:name` allowed); None clears.
+    SessionStore(Option<String>),
 }
 
 /// Which config item (the `type` of `ql_ssl_conf_get`); `as i32` is the SDK's number.
@@ -108,6 +118,11 @@ pub enum ConfigKind {
     PskKeyHex = 19,
     Renegotiation = 20,
     Psk = 21,
+    Alpn = 100,
+    MaxFragLen = 101,
+    PinSha256 = 102,
+    CaBundle = 103,
+    SessionStore = 104,
 }
 
 impl ConfigItem {
@@ -134,6 +149,11 @@ impl ConfigItem {
             ConfigItem::PskKeyHex(_) => ConfigKind::PskKeyHex,
             ConfigItem::Psk { .. } => ConfigKind::Psk,
             ConfigItem::Renegotiation(_) => ConfigKind::Renegotiation,
+            ConfigItem::Alpn(_) => ConfigKind::Alpn,
+            ConfigItem::MaxFragLen(_) => ConfigKind::MaxFragLen,
+            ConfigItem::PinSha256(_) => ConfigKind::PinSha256,
+            ConfigItem::CaBundle(_) => ConfigKind::CaBundle,
+            ConfigItem::SessionStore(_) => ConfigKind::SessionStore,
         }
     }
 }
@@ -359,6 +379,16 @@ impl Contexts {
                 }
                 ConfigKind::CaCertBuffer | ConfigKind::OwnCertBuffer => {
                     return Err(Error::NotSupported("certificate buffers are write-only"))
+                }
+                ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore => {
+                    let iot = config::iot_of(c)?;
+                    match kind {
+                        ConfigKind::Alpn => ConfigItem::Alpn(iot.alpn.iter().map(|n| n.to_string_lossy().into_owned()).collect()),
+                        ConfigKind::MaxFragLen => ConfigItem::MaxFragLen(i32::from(iot.max_frag_len)),
+                        ConfigKind::PinSha256 => ConfigItem::PinSha256(iot.pins),
+                        ConfigKind::CaBundle => ConfigItem::CaBundle(iot.ca_bundle),
+                        _ => ConfigItem::SessionStore(iot.session_store.map(|p| p.to_string_lossy().into_owned())),
+                    }
                 }
             };
             Ok(item)

@@ -702,3 +702,68 @@ fn the_built_in_bundle_parses() {
         ql_ssl_free(&mut ctx);
     }
 }
+
+extern "C" {
+    fn ql_ssl_conf_get_by_id(ctx_id: c_int, ty: c_int, ...) -> c_int;
+    fn ql_ssl_conf_set_by_id(ctx_id: c_int, ty: c_int, ...) -> c_int;
+}
+
+/// The extension items as `AT+QSSLCFG` names (docs/IOT.md): what AT sets, the C API reads on the
+/// same per-id config, and the other way round. Context 5 (no other test of this binary uses
+/// the per-id configs).
+#[test]
+fn the_extension_items_are_qsslcfg_names_too() {
+    use qlssl::at::engine::{Engine, Options};
+    use qlssl::at::remap::Remap;
+    use qlssl::at::service::{LibService, TlsService};
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let svc: std::sync::Arc<dyn TlsService> = std::sync::Arc::new(LibService::default());
+    let opts = Options { ufs: std::env::temp_dir(), map: Remap::default(), prompt_timeout: Duration::from_secs(5) };
+    let mut e = Engine::new(svc, tx, opts);
+    let mut at = |line: &str| {
+        e.feed(format!("{line}\r").as_bytes(), Instant::now());
+        String::from_utf8(e.take_output()).unwrap()
+    };
+    at("ATE0");
+    let ok = "\r\nOK\r\n";
+    let pin = "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF";
+    assert_eq!(at("AT+QSSLCFG=\"alpn\",5,\"x-amzn-mqtt-ca,h2\""), ok);
+    assert_eq!(at("AT+QSSLCFG=\"maxfraglen\",5,1024"), ok);
+    assert_eq!(at(&format!("AT+QSSLCFG=\"pinsha256\",5,\"{pin}\"")), ok);
+    assert_eq!(at("AT+QSSLCFG=\"sessionstore\",5,\"UFS:sess5.bin\""), ok);
+    assert_eq!(at("AT+QSSLCFG=\"cabundle\",5,0"), ok);
+    // Refused values: the library's checks.
+    for bad in ["AT+QSSLCFG=\"maxfraglen\",5,1000", "AT+QSSLCFG=\"alpn\",5,\"h2,,x\"", "AT+QSSLCFG=\"pinsha256\",5,\"00\""] {
+        assert!(at(bad).contains("+CME ERROR"), "{bad}");
+    }
+    // AT → C.
+    let (mut list, mut count): (*const *const c_char, c_int) = (std::ptr::null(), 0);
+    let (mut mfl, mut pins, mut npins, mut store): (c_int, *const u8, c_int, *const c_char) = (0, std::ptr::null(), 0, std::ptr::null());
+    unsafe {
+        assert_eq!(ql_ssl_conf_get_by_id(5, T::QL_SSL_CONF_ALPN as c_int, &mut list, &mut count), 0);
+        assert_eq!(count, 2);
+        assert_eq!(CStr::from_ptr(*list).to_str().unwrap(), "x-amzn-mqtt-ca");
+        assert_eq!(CStr::from_ptr(*list.add(1)).to_str().unwrap(), "h2");
+        assert_eq!(ql_ssl_conf_get_by_id(5, T::QL_SSL_CONF_MAX_FRAG_LEN as c_int, &mut mfl), 0);
+        assert_eq!(ql_ssl_conf_get_by_id(5, T::QL_SSL_CONF_PIN_SHA256 as c_int, &mut pins, &mut npins), 0);
+        assert_eq!((mfl, npins), (1024, 1));
+        assert_eq!(std::slice::from_raw_parts(pins, 32)[..3], [0x00, 0x11, 0x22]);
+        assert_eq!(ql_ssl_conf_get_by_id(5, T::QL_SSL_CONF_SESSION_STORE as c_int, &mut store), 0);
+        assert_eq!(CStr::from_ptr(store).to_str().unwrap(), "UFS:sess5.bin");
+    }
+    // C → AT.
+    let names = [CString::new("mqtt").unwrap()];
+    let ptrs = [names[0].as_ptr()];
+    unsafe {
+        assert_eq!(ql_ssl_conf_set_by_id(5, T::QL_SSL_CONF_ALPN as c_int, ptrs.as_ptr(), 1 as c_int), 0);
+        assert_eq!(ql_ssl_conf_set_by_id(5, T::QL_SSL_CONF_MAX_FRAG_LEN as c_int, 512 as c_int), 0);
+    }
+    assert_eq!(at("AT+QSSLCFG=\"alpn\",5"), "\r\n+QSSLCFG: \"alpn\",5,\"mqtt\"\r\n\r\nOK\r\n");
+    assert_eq!(at("AT+QSSLCFG=\"maxfraglen\",5"), "\r\n+QSSLCFG: \"maxfraglen\",5,512\r\n\r\nOK\r\n");
+    assert_eq!(at("AT+QSSLCFG=\"pinsha256\",5"), format!("\r\n+QSSLCFG: \"pinsha256\",5,\"{pin}\"\r\n\r\nOK\r\n"));
+    assert_eq!(at("AT+QSSLCFG=\"sessionstore\",5"), "\r\n+QSSLCFG: \"sessionstore\",5,\"UFS:sess5.bin\"\r\n\r\nOK\r\n");
+    assert_eq!(at("AT+QSSLCFG=\"cabundle\",5"), "\r\n+QSSLCFG: \"cabundle\",5,0\r\n\r\nOK\r\n");
+    // Empty texts clear the lists.
+    assert_eq!(at("AT+QSSLCFG=\"alpn\",5,\"\""), ok);
+    assert_eq!(at("AT+QSSLCFG=\"alpn\",5"), "\r\n+QSSLCFG: \"alpn\",5,\"\"\r\n\r\nOK\r\n");
+}

@@ -547,6 +547,11 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
     Ok(())
 }
 
+/// The extension items of `conf` (the registry's typed get).
+pub fn iot_of(conf: &mut ql_ssl_config) -> Result<crate::tls::iot::IotOptions> {
+    Ok(ext_of(conf)?.lock().iot.clone())
+}
+
 /// A shim argument record with every member zero / NULL.
 pub fn empty_args() -> qlssl_va_args {
     qlssl_va_args { i: 0, j: 0, u: 0, p: [core::ptr::null_mut(); 5], n: [0; 2] }
@@ -602,6 +607,8 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
         ConfigItem::SessionCache(v) => (QL_SSL_CONF_SESSION_CACHE, a.i = *v as c_int).0,
         ConfigItem::DtlsVersion(v) => (QL_SSL_CONF_DTLSVERSION, a.i = *v).0,
         ConfigItem::Renegotiation(v) => (QL_SSL_CONF_RENEGOTIATION, a.i = *v as c_int).0,
+        ConfigItem::MaxFragLen(v) => (QL_SSL_CONF_MAX_FRAG_LEN, a.i = *v).0,
+        ConfigItem::CaBundle(v) => (QL_SSL_CONF_CA_BUNDLE, a.i = *v as c_int).0,
         ConfigItem::TimeoutCallback { cb, arg } => {
             a.p[0] = *cb as *mut c_void;
             a.p[1] = *arg as *mut c_void;
@@ -667,6 +674,28 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
             strings.push(cstr(hex.as_bytes())?);
             a.p[0] = strings[0].as_ptr() as *mut c_void;
             QL_SSL_CONF_PSK_KEY
+        }
+        ConfigItem::Alpn(names) => {
+            for n in names {
+                strings.push(cstr(n.as_bytes())?);
+            }
+            path_ptrs = strings.iter().map(|s| s.as_ptr()).collect();
+            // An empty list clears, as NULL does.
+            a.p[0] = if names.is_empty() { core::ptr::null_mut() } else { path_ptrs.as_ptr() as *mut c_void };
+            a.i = c_int::try_from(names.len()).unwrap_or(c_int::MAX);
+            QL_SSL_CONF_ALPN
+        }
+        ConfigItem::PinSha256(pins) => {
+            a.p[0] = if pins.is_empty() { core::ptr::null_mut() } else { pins.as_ptr() as *mut c_void };
+            a.i = c_int::try_from(pins.len()).unwrap_or(c_int::MAX);
+            QL_SSL_CONF_PIN_SHA256
+        }
+        ConfigItem::SessionStore(path) => {
+            if let Some(p) = path {
+                strings.push(cstr(p.as_bytes())?);
+                a.p[0] = strings[0].as_ptr() as *mut c_void;
+            }
+            QL_SSL_CONF_SESSION_STORE
         }
         ConfigItem::Psk { key, identity } => {
             a.p[0] = key.as_ptr() as *mut c_void;
