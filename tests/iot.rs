@@ -804,7 +804,7 @@ fn delay_relay(relay_port: u16, port: u16, one_way: Duration) -> std::thread::Jo
         let _ = writer.join();
         total
     }
-    let handle = std::thread::spawn(move || {
+    std::thread::spawn(move || {
         let (client, _) = listener.accept().unwrap();
         let server = TcpStream::connect(("127.0.0.1", port)).unwrap();
         for s in [&client, &server] {
@@ -815,8 +815,7 @@ fn delay_relay(relay_port: u16, port: u16, one_way: Duration) -> std::thread::Jo
         let up = std::thread::spawn(move || pipe(c2, s2, one_way));
         let down = pipe(server, client, one_way);
         (up.join().unwrap(), down)
-    });
-    handle
+    })
 }
 
 /// The "power cycle" measured on a 150 ms round-trip link (a delaying relay: the kernel here has
