@@ -729,6 +729,10 @@ fn the_extension_items_are_qsslcfg_names_too() {
     };
     at("ATE0");
     let ok = "\r\nOK\r\n";
+    let listing = at("AT+QSSLCFG=?");
+    for name in ["alpn", "maxfraglen", "pinsha256", "cabundle", "sessionstore"] {
+        assert!(listing.contains(&format!("+QSSLCFG: \"{name}\",(0-5),")), "{name} in {listing}");
+    }
     let pin = "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF";
     assert_eq!(at("AT+QSSLCFG=\"alpn\",5,\"x-amzn-mqtt-ca,h2\""), ok);
     assert_eq!(at("AT+QSSLCFG=\"maxfraglen\",5,1024"), ok);

@@ -1149,6 +1149,12 @@ impl Engine {
                     "+QSSLCFG: \"dtlsversion\",(0-5),(0,1)".into(),
                 ];
                 lines.push("+QSSLCFG: \"psk\",(0-5),<identity>,<hexkey>".into());
+                // This library's extension items (docs/IOT.md).
+                lines.push("+QSSLCFG: \"alpn\",(0-5),\"<protocol>[,<protocol>...]\"".into());
+                lines.push("+QSSLCFG: \"maxfraglen\",(0-5),(0,512,1024,2048,4096)".into());
+                lines.push("+QSSLCFG: \"pinsha256\",(0-5),\"<sha256 hex>[:<sha256 hex>...]\"".into());
+                lines.push("+QSSLCFG: \"cabundle\",(0-5),(0,1)".into());
+                lines.push("+QSSLCFG: \"sessionstore\",(0-5),<store_path>".into());
                 for l in lines {
                     self.info(&l);
                 }
