@@ -18,12 +18,11 @@ extern "C" {
     fn ql_ssl_conf_get(conf: *mut ql_ssl_config, ty: c_int, ...) -> c_int;
 }
 
-struct Server(Child);
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+/// A shell script's standard output (openssl pipelines); panics with its errors on failure.
+fn sh(script: &str) -> Vec<u8> {
+    let out = Command::new("sh").args(["-c", script]).output().unwrap();
+    assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
 }
 
 fn tempdir(tag: &str) -> PathBuf {
@@ -33,61 +32,81 @@ fn tempdir(tag: &str) -> PathBuf {
     d
 }
 
+/// The P-256 key and localhost certificate options every certificate here is made with.
+const EC_LOCALHOST: &str = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost";
+
 /// A self-signed EC certificate for localhost (its own trust anchor) and its key.
 fn pki(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
     let (cert, key) = (dir.join(format!("{name}.pem")), dir.join(format!("{name}.key")));
-    let ok = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"])
-        .args(["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout"])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stderr(Stdio::null())
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "openssl req failed");
+    sh(&format!(
+        "openssl req -x509 {EC_LOCALHOST} -days 2 -addext subjectAltName=DNS:localhost -keyout '{}' -out '{}' 2>/dev/null",
+        key.display(),
+        cert.display()
+    ));
     (cert, key)
+}
+
+/// A fresh directory for test `tag` with a self-signed server certificate and key in it.
+fn srv_pki(tag: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = tempdir(tag);
+    let (cert, key) = pki(&dir, "srv");
+    (dir, cert, key)
 }
 
 /// SHA-256 of the certificate's DER SubjectPublicKeyInfo, computed by openssl
 /// (`openssl x509 -pubkey | openssl pkey -pubin -outform der | sha256`).
 fn spki_pin(cert: &Path) -> [u8; 32] {
-    let script = format!(
+    sh(&format!(
         "openssl x509 -in '{}' -noout -pubkey | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary",
         cert.display()
-    );
-    let out = Command::new("sh").args(["-c", &script]).output().unwrap();
-    assert!(out.status.success() && out.stdout.len() == 32, "pin computation failed");
-    out.stdout.try_into().unwrap()
+    ))
+    .try_into()
+    .expect("a 32-byte digest")
 }
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// `openssl s_server -www` (TLS 1.2) with `extra` arguments; waits until it accepts.
-fn s_server(cert: &Path, key: &Path, extra: &[&str]) -> (Server, u16) {
-    let port = free_port();
-    let child = Command::new("openssl")
-        .args(["s_server", "-quiet", "-www", "-tls1_2", "-accept"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("-cert")
-        .arg(cert)
-        .arg("-key")
-        .arg(key)
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server(child);
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(10), "s_server did not start");
-        std::thread::sleep(Duration::from_millis(50));
+/// An `openssl s_server` (TLS 1.2) this test started: killed and reaped on drop.
+struct Peer {
+    child: Child,
+    port: u16,
+}
+
+impl Peer {
+    /// `s_server` with `cert`/`key`, its mode (`-www`, `-WWW`) and `extra` arguments, run in `dir`;
+    /// returns once it accepts connections (at most 10 s).
+    fn start(dir: &Path, cert: &Path, key: &Path, mode: &str, extra: &[&str]) -> Peer {
+        let port = free_port();
+        let accept = format!("127.0.0.1:{port}");
+        let mut args = vec!["s_server", "-quiet", mode, "-tls1_2", "-accept", &accept];
+        let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+        args.extend(["-cert", cert, "-key", key]);
+        args.extend(extra);
+        let child = Command::new("openssl").args(&args).current_dir(dir).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let peer = Peer { child, port };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "s_server {args:?} did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        peer
     }
-    (server, port)
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `openssl s_server -www` with `extra` arguments: the server (stopped on drop) and its port.
+fn s_server(cert: &Path, key: &Path, extra: &[&str]) -> (Peer, u16) {
+    let peer = Peer::start(cert.parent().unwrap(), cert, key, "-www", extra);
+    let port = peer.port;
+    (peer, port)
 }
 
 /// An initialised config, freed on drop.
@@ -182,8 +201,7 @@ fn status_page(conn: &mut Conn) -> String {
 
 #[test]
 fn alpn_is_negotiated_with_s_server() {
-    let dir = tempdir("alpn");
-    let (cert, key) = pki(&dir, "srv");
+    let (_, cert, key) = srv_pki("alpn");
     let (_server, port) = s_server(&cert, &key, &["-alpn", "h2,x-amzn-mqtt-ca"]);
     let mut conf = Conf::new();
     assert_eq!(conf.alpn(&["x-amzn-mqtt-ca", "http/1.1"]), 0);
@@ -203,8 +221,7 @@ fn alpn_is_negotiated_with_s_server() {
 
 #[test]
 fn alpn_without_a_common_protocol_is_refused_by_the_server() {
-    let dir = tempdir("alpn-none");
-    let (cert, key) = pki(&dir, "srv");
+    let (_, cert, key) = srv_pki("alpn-none");
     // OpenSSL 3.0's s_server (TLS 1.2) ends a handshake whose ClientHello offers no protocol it
     // has with the fatal alert no_application_protocol (120): HS_FAILURE, the alert named.
     let (server, port) = s_server(&cert, &key, &["-alpn", "h2"]);
@@ -253,8 +270,7 @@ fn alpn_arguments_are_checked_and_read_back() {
 
 #[test]
 fn the_right_pin_is_enough_without_verification() {
-    let dir = tempdir("pin-ok");
-    let (cert, key) = pki(&dir, "srv");
+    let (_, cert, key) = srv_pki("pin-ok");
     let (_server, port) = s_server(&cert, &key, &[]);
     let mut conf = Conf::new();
     assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 0), 0);
@@ -269,8 +285,7 @@ fn the_right_pin_is_enough_without_verification() {
 
 #[test]
 fn a_wrong_pin_fails_even_with_a_trusted_chain() {
-    let dir = tempdir("pin-bad");
-    let (cert, key) = pki(&dir, "srv");
+    let (dir, cert, key) = srv_pki("pin-bad");
     let (other, _) = pki(&dir, "other");
     let (_server, port) = s_server(&cert, &key, &[]);
     // The chain alone is trusted: the handshake succeeds without pins.
@@ -346,28 +361,10 @@ fn record_relay(port: u16) -> (u16, std::thread::JoinHandle<Vec<usize>>) {
 
 /// Largest record the server sent for a 20 KB file, with `mfl` requested.
 fn largest_server_record(mfl: c_int) -> usize {
-    let dir = tempdir(&format!("mfl{mfl}"));
-    let (cert, key) = pki(&dir, "srv");
+    let (dir, cert, key) = srv_pki(&format!("mfl{mfl}"));
     std::fs::write(dir.join("big.txt"), "0123456789abcdef".repeat(1280)).unwrap();
-    let port = free_port();
-    let child = Command::new("openssl")
-        .args(["s_server", "-quiet", "-WWW", "-tls1_2", "-accept"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("-cert")
-        .arg(&cert)
-        .arg("-key")
-        .arg(&key)
-        .current_dir(&dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let _server = Server(child);
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(10), "s_server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let server = Peer::start(&dir, &cert, &key, "-WWW", &[]);
+    let port = server.port;
     let (relay_port, relay) = record_relay(port);
     let mut conf = Conf::new();
     assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, mfl), 0);
@@ -468,20 +465,12 @@ fn heap_child() {
 
 #[test]
 fn heap_per_connection_with_and_without_mfl() {
-    let dir = tempdir("heap");
-    let (cert, key) = pki(&dir, "srv");
+    let (_, cert, key) = srv_pki("heap");
     let (_server, port) = s_server(&cert, &key, &[]);
     let mut figures = Vec::new();
     for mfl in [0, 512, 4096] {
-        let out = Command::new(std::env::current_exe().unwrap())
-            .args(["heap_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
-            .env("QLSSL_IOT_MFL", mfl.to_string())
-            .env("QLSSL_IOT_PORT", port.to_string())
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "child failed: {text}");
-        // The libtest harness prints the test's name on the same line.
+        let (mfl_text, port_text) = (mfl.to_string(), port.to_string());
+        let text = child("heap_child", &[("QLSSL_IOT_MFL", mfl_text.as_ref()), ("QLSSL_IOT_PORT", port_text.as_ref())]);
         let tag = format!("heap {mfl} ");
         let bytes: usize = text
             .find(&tag)
@@ -531,23 +520,28 @@ fn store_child() {
     println!("server-reused {}", page.contains("Reused,"));
 }
 
+/// Run the ignored test `name` of this binary in a process of its own, with `env` added; its
+/// standard output (the test harness prints the test's name on the line of its first output).
+fn child(name: &str, env: &[(&str, &std::ffi::OsStr)]) -> String {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([name, "--exact", "--ignored", "--nocapture", "--test-threads=1"]);
+    cmd.envs(env.iter().copied());
+    let out = cmd.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{name} failed: {text}{}", String::from_utf8_lossy(&out.stderr));
+    text
+}
+
 /// One "power cycle": a new process connects with the store in `dir`.
 fn store_process(dir: &Path, port: u16) -> (bool, bool, String) {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(["store_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
-        .env("QLSSL_IOT_STORE_PORT", port.to_string())
-        .env("QLSSL_UFS_DIR", dir)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "child failed: {text}{}", String::from_utf8_lossy(&out.stderr));
+    let port = port.to_string();
+    let text = child("store_child", &[("QLSSL_IOT_STORE_PORT", port.as_ref()), ("QLSSL_UFS_DIR", dir.as_os_str())]);
     (text.contains("resumed 1"), text.contains("server-reused true"), text)
 }
 
 #[test]
 fn a_new_process_resumes_from_the_session_store() {
-    let dir = tempdir("store");
-    let (cert, key) = pki(&dir, "srv");
+    let (dir, cert, key) = srv_pki("store");
     let (_server, port) = s_server(&cert, &key, &[]);
     let store = dir.join("session.bin");
     // Process A: full handshake, the session saved.
@@ -588,27 +582,18 @@ fn a_new_process_resumes_from_the_session_store() {
 
 /// A CA (its own root) and a localhost leaf it signed, in `dir` under `name`: (root, leaf, key).
 fn ca_and_leaf(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
-    let root = dir.join(format!("{name}-root.pem"));
-    let root_key = dir.join(format!("{name}-root.key"));
-    let (leaf, key, csr, ext) = (
-        dir.join(format!("{name}-leaf.pem")),
-        dir.join(format!("{name}-leaf.key")),
-        dir.join(format!("{name}.csr")),
-        dir.join(format!("{name}.ext")),
-    );
-    std::fs::write(&ext, "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n").unwrap();
-    let run = |args: &[std::ffi::OsString]| {
-        let ok = Command::new("openssl").args(args).stderr(Stdio::null()).stdout(Stdio::null()).status().unwrap().success();
-        assert!(ok, "openssl {args:?}");
-    };
-    let s = |t: &str| std::ffi::OsString::from(t);
-    run(&[s("req"), s("-x509"), s("-newkey"), s("ec"), s("-pkeyopt"), s("ec_paramgen_curve:prime256v1"), s("-nodes"),
-        s("-days"), s("2"), s("-subj"), s(&format!("/CN={name} test root")), s("-addext"), s("basicConstraints=critical,CA:TRUE"),
-        s("-addext"), s("keyUsage=critical,keyCertSign,cRLSign"), s("-keyout"), root_key.clone().into(), s("-out"), root.clone().into()]);
-    run(&[s("req"), s("-newkey"), s("ec"), s("-pkeyopt"), s("ec_paramgen_curve:prime256v1"), s("-nodes"), s("-subj"),
-        s("/CN=localhost"), s("-keyout"), key.clone().into(), s("-out"), csr.clone().into()]);
-    run(&[s("x509"), s("-req"), s("-in"), csr.into(), s("-CA"), root.clone().into(), s("-CAkey"), root_key.into(),
-        s("-CAcreateserial"), s("-days"), s("2"), s("-extfile"), ext.into(), s("-out"), leaf.clone().into()]);
+    let file = |suffix: &str| dir.join(format!("{name}-{suffix}"));
+    let (root, leaf, key) = (file("root.pem"), file("leaf.pem"), file("leaf.key"));
+    std::fs::write(file("leaf.ext"), "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n").unwrap();
+    sh(&format!(
+        "cd '{dir}' && \
+         openssl req -x509 {EC_LOCALHOST}-root -days 2 -addext basicConstraints=critical,CA:TRUE \
+           -addext keyUsage=critical,keyCertSign,cRLSign -keyout {name}-root.key -out {name}-root.pem 2>/dev/null && \
+         openssl req {EC_LOCALHOST} -keyout {name}-leaf.key -out {name}-leaf.csr 2>/dev/null && \
+         openssl x509 -req -in {name}-leaf.csr -CA {name}-root.pem -CAkey {name}-root.key -CAcreateserial -days 2 \
+           -extfile {name}-leaf.ext -out {name}-leaf.pem 2>/dev/null",
+        dir = dir.display()
+    ));
     (root, leaf, key)
 }
 
@@ -628,15 +613,8 @@ fn bundle_child() {
 }
 
 fn bundle_process(bundle: &Path, port: u16) -> String {
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args(["bundle_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
-        .env("QLSSL_IOT_BUNDLE_PORT", port.to_string())
-        .env("QLSSL_CA_BUNDLE", bundle)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "child failed: {text}{}", String::from_utf8_lossy(&out.stderr));
-    text
+    let port = port.to_string();
+    child("bundle_child", &[("QLSSL_IOT_BUNDLE_PORT", port.as_ref()), ("QLSSL_CA_BUNDLE", bundle.as_os_str())])
 }
 
 #[test]
@@ -829,8 +807,7 @@ fn delay_relay(relay_port: u16, port: u16, one_way: Duration) -> std::thread::Jo
 /// (handshake plus one `GET /` of s_server's status page). Figures: docs/PERFORMANCE.md.
 #[test]
 fn resumption_after_restart_saves_a_round_trip_and_bytes() {
-    let dir = tempdir("rtt");
-    let (cert, key) = pki(&dir, "srv");
+    let (dir, cert, key) = srv_pki("rtt");
     let (_server, port) = s_server(&cert, &key, &[]);
     let one_way = Duration::from_millis(75);
     let mut rows = Vec::new();

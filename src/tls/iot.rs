@@ -7,18 +7,6 @@ use alloc::ffi::CString;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// Most ALPN protocol names in one list.
-pub const ALPN_MAX_PROTOCOLS: usize = 16;
-/// Longest ALPN protocol name (RFC 7301: 1..=255 bytes).
-pub const ALPN_MAX_NAME: usize = 255;
-/// Most SHA-256 public-key pins in one list.
-pub const PIN_MAX: usize = 16;
-/// Length of one pin (a SHA-256 digest of a DER SubjectPublicKeyInfo).
-pub const PIN_LEN: usize = 32;
-/// The verify flag a pin mismatch sets: one bit above the 20 MBEDTLS_X509_BADCERT_* bits, so no
-/// `ignore_certitem` mask can forgive it.
-pub const PIN_MISMATCH: u32 = 0x10_0000;
-
 /// The extension settings of one config. Empty/zero/false is "not configured".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IotOptions {
@@ -34,6 +22,13 @@ pub struct IotOptions {
     pub session_store: Option<CString>,
 }
 
+/// Limits of the list items, checked when they are set (src/capi/iot_items.rs).
+pub const ALPN_MAX_PROTOCOLS: usize = 16;
+/// Longest ALPN protocol name (RFC 7301: 1..=255 bytes).
+pub const ALPN_MAX_NAME: usize = 255;
+/// Most SHA-256 public-key pins in one list.
+pub const PIN_MAX: usize = 16;
+
 /// The MFL extension's code for `bytes` (RFC 6066 §4: 1..=4 for 512..=4096); None for a value
 /// the extension cannot express. 0 (off) maps to 0.
 pub fn max_frag_len_code(bytes: i32) -> Option<u8> {
@@ -46,6 +41,12 @@ pub fn max_frag_len_code(bytes: i32) -> Option<u8> {
         _ => None,
     }
 }
+
+/// Length of one pin (a SHA-256 digest of a DER SubjectPublicKeyInfo).
+pub const PIN_LEN: usize = 32;
+/// The verify flag a pin mismatch sets: one bit above the 20 MBEDTLS_X509_BADCERT_* bits, so no
+/// `ignore_certitem` mask can forgive it.
+pub const PIN_MISMATCH: u32 = 0x10_0000;
 
 /// True when `digest` is one of `pins`; compared without early exit on the first differing byte.
 pub fn pin_matches(pins: &[[u8; PIN_LEN]], digest: &[u8; PIN_LEN]) -> bool {
