@@ -20,6 +20,7 @@ static BUILT_IN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/ca_bundle.bin
 pub const BUNDLE_ENV: &str = "QLSSL_CA_BUNDLE";
 
 /// Largest bundle file read.
+#[cfg(feature = "std")]
 const MAX_BUNDLE_FILE: u64 = 4 << 20;
 
 /// The bundle in use: the file named by `QLSSL_CA_BUNDLE`, else the built-in one; None when
