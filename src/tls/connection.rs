@@ -230,6 +230,10 @@ impl Connection {
         // The engine is chosen here, from the configuration alone (docs/ENGINES.md).
         #[cfg(feature = "tls13")]
         if settings.version == engine_modern::VERSION_TLS13 {
+            if settings.iot != crate::tls::iot::IotOptions::default() {
+                // Pins in particular must never be skipped silently.
+                return Err(Error::NotSupported("the IoT extension items (docs/IOT.md) are not available with the TLS 1.3 engine"));
+            }
             self.modern_config = Some(engine_modern::client_config(&settings)?);
             qlog!(DEBUG, "setup: TLS 1.3 engine (rustls)");
             self.settings = Some(HandshakeSettings::of(&settings));
