@@ -1,6 +1,40 @@
 // Compiles the variadic C shim (src/capi/shim.c) into the library, and keeps the shared library's
 // dynamic symbol table to the ql_ssl_* API.
+include!("src/tls/bundle_format.rs");
+
+/// Feature `ca-bundle`: the built-in root bundle (src/tls/bundle.rs) from Debian's
+/// ca-certificates (or the PEM file named by QLSSL_CA_BUNDLE_PEM), as OUT_DIR/ca_bundle.bin and
+/// its facts in OUT_DIR/ca_bundle.rs. Without the feature both are empty.
+fn ca_bundle() {
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
+    println!("cargo:rerun-if-env-changed=QLSSL_CA_BUNDLE_PEM");
+    println!("cargo:rerun-if-changed=src/tls/bundle_format.rs");
+    let (blob, count, source) = if std::env::var_os("CARGO_FEATURE_CA_BUNDLE").is_some() {
+        let source = std::env::var("QLSSL_CA_BUNDLE_PEM").unwrap_or_else(|_| "/etc/ssl/certs/ca-certificates.crt".into());
+        println!("cargo:rerun-if-changed={source}");
+        let pem = std::fs::read_to_string(&source)
+            .unwrap_or_else(|e| panic!("feature ca-bundle: {source}: {e} (install ca-certificates or set QLSSL_CA_BUNDLE_PEM)"));
+        let certs = pem_certificates(&pem).unwrap_or_else(|e| panic!("{source}: {e}"));
+        assert!(!certs.is_empty(), "{source}: no certificates");
+        (encode_bundle(&certs).unwrap_or_else(|e| panic!("{source}: {e}")), certs.len(), source)
+    } else {
+        (Vec::new(), 0, String::new())
+    };
+    std::fs::write(out.join("ca_bundle.bin"), &blob).expect("writing ca_bundle.bin");
+    std::fs::write(
+        out.join("ca_bundle.rs"),
+        format!(
+            "/// Certificates in the built-in bundle.\npub const BUNDLE_CERTS: usize = {count};\n\
+             /// Bytes of the built-in bundle (DER with 2-byte lengths).\npub const BUNDLE_BYTES: usize = {};\n\
+             /// The PEM file it was generated from.\npub const BUNDLE_SOURCE: &str = {source:?};\n",
+            blob.len()
+        ),
+    )
+    .expect("writing ca_bundle.rs");
+}
+
 fn main() {
+    ca_bundle();
     println!("cargo:rerun-if-changed=src/capi/shim.c");
     println!("cargo:rerun-if-changed=src/capi/shim_shapes.h");
     cc::Build::new().file("src/capi/shim.c").warnings(true).extra_warnings(true).compile("qlssl_shim");

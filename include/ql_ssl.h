@@ -1294,6 +1294,35 @@ typedef enum {
    * int *identity_len` (the config's copies; NULL and 0 when no PSK is set).
    */
   QL_SSL_CONF_PSK = 21,
+  /**
+   * Extension (this library's, not the vendor's; docs/IOT.md). set: `const char **protocols,
+   * int count` (1..16 names of 1..255 bytes, copied, offered in order; `protocols` NULL clears);
+   * get: `const char *const **protocols, int *count` (the config's NULL-terminated copy).
+   * After the handshake ql_ssl_get_alpn() names the protocol the server selected.
+   */
+  QL_SSL_CONF_ALPN = 100,
+  /**
+   * Extension. set: `int` bytes: 0 (off), 512, 1024, 2048 or 4096 (RFC 6066 max_fragment_length);
+   * get: `int *`.
+   */
+  QL_SSL_CONF_MAX_FRAG_LEN = 101,
+  /**
+   * Extension. set: `const unsigned char *hashes, int count`: `count` (1..16) SHA-256 digests of
+   * a DER SubjectPublicKeyInfo, 32 bytes each, back to back (copied; `hashes` NULL clears). The
+   * server's leaf key must match one: besides the chain under VERIFY_SERVER, alone under
+   * VERIFY_NULL. get: `const unsigned char **hashes, int *count`.
+   */
+  QL_SSL_CONF_PIN_SHA256 = 102,
+  /**
+   * Extension. set: `int` 0/1: trust the built-in root bundle as well; get: `int *`.
+   */
+  QL_SSL_CONF_CA_BUNDLE = 103,
+  /**
+   * Extension. set: `const char *path` (`"UFS:name"` allowed; copied; NULL clears): with
+   * QL_SSL_CONF_SESSION_CACHE on, a full handshake's session is saved there and the next
+   * process resumes from it. get: `char **`.
+   */
+  QL_SSL_CONF_SESSION_STORE = 104,
 } ql_ssl_config_type_e;
 
 /**
@@ -1932,6 +1961,16 @@ int ql_ssl_get_ciphersuite(ql_ssl_context *ssl);
 int ql_ssl_session_resumed(ql_ssl_context *ssl);
 
 /**
+ * Extension (docs/IOT.md): the ALPN protocol the server selected in the completed handshake
+ * (`QL_SSL_CONF_ALPN`), or NULL: no handshake yet, no ALPN configured, the server answered none,
+ * or a bad handle. The string belongs to the context and stays valid until `ql_ssl_free()`.
+ *
+ * # Safety
+ * `ssl` must be NULL or point to a readable `ql_ssl_context`.
+ */
+const char *ql_ssl_get_alpn(ql_ssl_context *ssl);
+
+/**
  * Extension: write the certificate verification findings of the last handshake to `*flags`
  * (MBEDTLS_X509_BADCERT_* bits as found, before `ignore_*` settings forgave any; 0 = clean).
  * `QL_SSL_ERROR_INVALID_PARAM` when verification was not configured.
@@ -2096,6 +2135,18 @@ const char *qlssl_version_string(void);
  *                                       const unsigned char *identity, int identity_len
  *                                       RAW key bytes (1..64), identity bytes (1..255, no NUL);
  *                                       the same PSK as PSK_IDENTITY + PSK_KEY (last set wins)
+ *   QL_SSL_CONF_ALPN                    const char **protocols, int count (extension: 1..16
+ *                                       names of 1..255 bytes, copied, offered in order; NULL clears)
+ *       ql_ssl_get_alpn() names the protocol the server selected (NULL: none).
+ *   QL_SSL_CONF_MAX_FRAG_LEN            int  extension: 0 (off), 512, 1024, 2048, 4096
+ *   QL_SSL_CONF_PIN_SHA256              const unsigned char *hashes, int count (extension:
+ *                                       count 1..16 SHA-256 digests of a DER SubjectPublicKeyInfo,
+ *                                       32 bytes each, back to back; copied; NULL clears)
+ *       The server's leaf key must match one: besides the chain under VERIFY_SERVER, alone
+ *       under VERIFY_NULL; a mismatch fails the handshake (verify flag 0x100000).
+ *   QL_SSL_CONF_CA_BUNDLE               int  extension: 0/1, trust the built-in root bundle too
+ *   QL_SSL_CONF_SESSION_STORE           const char *path (extension; "UFS:name" allowed; copied;
+ *                                       NULL clears; needs QL_SSL_CONF_SESSION_CACHE on)
  * The client certificate presented is the source client_cert_type names (the last OWNCERT or
  * OWNCERT_BUFFER set), falling back to the other one when that one is not configured.
  * Unknown types and out-of-range values return QL_SSL_ERROR_INVALID_PARAM.
@@ -2106,7 +2157,8 @@ int ql_ssl_conf_set(ql_ssl_config *conf, int type, ...);
  * Read one configuration item of `conf`. Arguments after `type` are output pointers, written
  * only on success:
  *   VERSION, TRANSPORT, AUTHMODE, SNI, HS_TIMEOUT, IGNORE_LOCALTM, IGNORE_INVALID_CERT_SIGN,
- *       IGNORE_MULTI_CERTCHAIN_VERIFY, SESSION_CACHE, DTLSVERSION, RENEGOTIATION: int *
+ *       IGNORE_MULTI_CERTCHAIN_VERIFY, SESSION_CACHE, DTLSVERSION, RENEGOTIATION, MAX_FRAG_LEN,
+ *       CA_BUNDLE: int *
  *   CIPHERSUITE: int ** (the config's zero-terminated list; valid until the next set or free)
  *   CACERT: char ***paths, int *count: *paths = conf->ca_cert_path (the config's own array,
  *       NULL-padded), *count = slots up to the last non-NULL path (0 = none)
@@ -2117,6 +2169,9 @@ int ql_ssl_conf_set(ql_ssl_config *conf, int type, ...);
  *   PSK_IDENTITY, PSK_KEY: char ** (owned by the config; PSK_KEY as hex)
  *   PSK: const unsigned char **key, int *key_len, const unsigned char **identity, int *identity_len
  *       (raw bytes owned by the config; NULL/0 when no PSK is set)
+ *   ALPN: const char *const **protocols, int *count (the config's NULL-terminated copy)
+ *   PIN_SHA256: const unsigned char **hashes, int *count
+ *   SESSION_STORE: char ** (owned by the config; NULL when unset)
  * Pointers returned stay valid until the item is set again or the config is freed.
  */
 int ql_ssl_conf_get(ql_ssl_config *conf, int type, ...);

@@ -313,6 +313,31 @@ impl World {
                     (call!(p, n, k, kn, pwd), None)
                 }
             }
+            100 => {
+                // ALPN: NULL, or names from the string pool (NULL, empty, long ones included);
+                // the count never exceeds the array (the caller's contract), may be negative.
+                let n = inp.u8() as usize % 18;
+                let names: Vec<*const c_char> = (0..n).map(|_| self.strings.string(inp, true)).collect();
+                let count = if inp.u8() % 8 == 0 { -(inp.u8() as c_int) } else { inp.u8() as c_int % (n as c_int + 1) };
+                let list = if inp.u8() % 4 == 0 { core::ptr::null() } else { names.as_ptr() };
+                let rc = call!(list, count);
+                core::hint::black_box(&names);
+                (rc, None)
+            }
+            102 => {
+                // Pins: NULL, or input bytes as 32-byte digests (the count never past them).
+                let n = inp.u8() as usize % 18;
+                let bytes = inp.bytes(n * 32).to_vec();
+                let have = (bytes.len() / 32) as c_int;
+                let count = if inp.u8() % 8 == 0 { -(inp.u8() as c_int) } else { inp.u8() as c_int % (have + 1) };
+                let p = if inp.u8() % 4 == 0 { core::ptr::null() } else { bytes.as_ptr() };
+                self.bufs.push(bytes);
+                (call!(p, count), None)
+            }
+            104 => {
+                let s = self.strings.string(inp, true);
+                (call!(s), None)
+            }
             _ => (call!(inp.int()), None), // unknown type: the shim reads nothing
         }
     }
@@ -335,8 +360,8 @@ impl World {
         let out = |p: *mut c_void| if null_out { core::ptr::null_mut() } else { p };
         let rc = match ty {
             t if conf_shapes::GET_INT.contains(&t) => call!(out(&mut i as *mut c_int as *mut c_void)),
-            3 | 18 | 19 => call!(out(&mut p1 as *mut *mut c_void as *mut c_void)),
-            5 => call!(out(&mut p1 as *mut _ as *mut c_void), out(&mut i as *mut c_int as *mut c_void)),
+            3 | 18 | 19 | 104 => call!(out(&mut p1 as *mut *mut c_void as *mut c_void)),
+            5 | 100 | 102 => call!(out(&mut p1 as *mut _ as *mut c_void), out(&mut i as *mut c_int as *mut c_void)),
             21 => call!(
                 out(&mut p1 as *mut _ as *mut c_void),
                 out(&mut i as *mut c_int as *mut c_void),
@@ -382,7 +407,17 @@ impl World {
                     assert!((0..=64).contains(&i) && (0..=255).contains(&i2), "PSK lengths {i} {i2}");
                     assert_eq!(p1.is_null(), i == 0);
                 }
-                18 | 19 => {
+                100 | 102 => {
+                    // The extension lists (docs/IOT.md): at most 16 entries, NULL when empty.
+                    assert!((0..=16).contains(&i), "type {ty}: count {i}");
+                    assert_eq!(p1.is_null(), i == 0);
+                    if ty == 100 {
+                        for k in 0..i as usize {
+                            assert!(libc::strlen(*(p1 as *const *const c_char).add(k)) <= 255);
+                        }
+                    }
+                }
+                18 | 19 | 104 => {
                     if !p1.is_null() {
                         assert!(libc::strlen(p1 as *const c_char) <= 5000);
                     }

@@ -350,6 +350,9 @@ const INT_ITEMS: &[(&str, Option<ConfigKey>, i64, i64)] = &[
     ("ignoremulticertchainverify", Some(ConfigKey::IgnoreMultiCertChainVerify), 0, 1),
     ("session_cache", Some(ConfigKey::SessionCache), 0, 1),
     ("closetimemode", None, 0, 1),
+    // This library's extension items (docs/IOT.md); the library checks the values.
+    ("maxfraglen", Some(ConfigKey::MaxFragLen), 0, 4096),
+    ("cabundle", Some(ConfigKey::CaBundle), 0, 1),
 ];
 
 /// Commands whose answer is one fixed line and OK: the command as typed after `AT` (`?` the
@@ -398,7 +401,12 @@ const PATH_ITEMS: &[(&str, ConfigKey)] = &[
     ("cacertex", ConfigKey::CaCert),
     ("clientcert", ConfigKey::ClientCert),
     ("clientkey", ConfigKey::ClientKey),
+    // Extension (docs/IOT.md): the session store file.
+    ("sessionstore", ConfigKey::SessionStore),
 ];
+
+/// `AT+QSSLCFG` extension items whose value is a list in one string (docs/IOT.md).
+const TEXT_ITEMS: &[(&str, ConfigKey)] = &[("alpn", ConfigKey::Alpn), ("pinsha256", ConfigKey::PinSha256)];
 
 /// Every command the engine answers (docs/AT.md's table is checked against this list by
 /// tests/at/test_at.py, and the engine against it by `every_listed_command_is_answered`).
@@ -1148,6 +1156,12 @@ impl Engine {
                     "+QSSLCFG: \"dtlsversion\",(0-5),(0,1)".into(),
                 ];
                 lines.push("+QSSLCFG: \"psk\",(0-5),<identity>,<hexkey>".into());
+                // This library's extension items (docs/IOT.md).
+                lines.push("+QSSLCFG: \"alpn\",(0-5),\"<protocol>[,<protocol>...]\"".into());
+                lines.push("+QSSLCFG: \"maxfraglen\",(0-5),(0,512,1024,2048,4096)".into());
+                lines.push("+QSSLCFG: \"pinsha256\",(0-5),\"<sha256 hex>[:<sha256 hex>...]\"".into());
+                lines.push("+QSSLCFG: \"cabundle\",(0-5),(0,1)".into());
+                lines.push("+QSSLCFG: \"sessionstore\",(0-5),<store_path>".into());
                 for l in lines {
                     self.info(&l);
                 }
@@ -1219,6 +1233,14 @@ impl Engine {
             let path = ConfigItem::Path(key, Some(format!("UFS:{name}")));
             return self.set_item(ctx, path, err::INVALID_PARAM, err::INVALID_PARAM);
         }
+        if let Some(&(_, key)) = TEXT_ITEMS.iter().find(|i| i.0 == item) {
+            let (Arg::Str(_), Some(text), 3) = (value, value.text(), a.len()) else { return Final::Cme(err::INVALID_PARAM) };
+            return match self.svc.set(ctx, &ConfigItem::Text(key, text)) {
+                Ok(()) => Final::Ok,
+                Err(e) if e.code == -5 => Final::Cme(err::NOT_SUPPORTED),
+                Err(_) => Final::Cme(err::INVALID_PARAM),
+            };
+        }
         if item == "psk" {
             let (Some(id), Some(key)) = (value.text(), a.get(3).and_then(Arg::text)) else {
                 return Final::Cme(err::INVALID_PARAM);
@@ -1257,6 +1279,11 @@ impl Engine {
         } else if let Some(&(name, key)) = PATH_ITEMS.iter().find(|i| i.0 == item) {
             match self.svc.get(ctx, key) {
                 Ok(ConfigItem::Path(_, p)) => format!("+QSSLCFG: \"{name}\",{ctx},\"{}\"", p.unwrap_or_default()),
+                _ => return false,
+            }
+        } else if let Some(&(name, key)) = TEXT_ITEMS.iter().find(|i| i.0 == item) {
+            match self.svc.get(ctx, key) {
+                Ok(ConfigItem::Text(_, t)) => format!("+QSSLCFG: \"{name}\",{ctx},\"{t}\""),
                 _ => return false,
             }
         } else if item == "psk" {

@@ -9,6 +9,7 @@
 //! * `remap`: `--map` rules. `server`: the command line, pty/TCP front ends and transcript.
 
 pub mod engine;
+pub mod iot;
 pub mod parser;
 pub mod remap;
 pub mod server;

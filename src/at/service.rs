@@ -36,6 +36,12 @@ pub enum ConfigKey {
     IgnoreMultiCertChainVerify,
     SessionCache,
     Psk,
+    // The extension items (docs/IOT.md).
+    Alpn,
+    MaxFragLen,
+    PinSha256,
+    CaBundle,
+    SessionStore,
 }
 
 /// A setting with its value. Integers are passed as the library stores them; strings are paths
@@ -49,6 +55,8 @@ pub enum ConfigItem {
     Path(ConfigKey, Option<String>),
     /// PSK identity and key (hex); None = not set.
     Psk(Option<(String, String)>),
+    /// A list setting in its AT text form (Alpn: "h2,mqtt"; PinSha256: hex digests joined by ':').
+    Text(ConfigKey, String),
 }
 
 /// What the engine needs to know about a failure.
@@ -195,6 +203,8 @@ fn int_item(key: ConfigKey, v: i64) -> SvcResult<registry::ConfigItem> {
         ConfigKey::IgnoreInvalidCertSign => R::IgnoreInvalidCertSign(flag()?),
         ConfigKey::IgnoreMultiCertChainVerify => R::IgnoreMultiCertChainVerify(flag()?),
         ConfigKey::SessionCache => R::SessionCache(flag()?),
+        ConfigKey::MaxFragLen => R::MaxFragLen(int()?),
+        ConfigKey::CaBundle => R::CaBundle(flag()?),
         _ => return Err(invalid("not an integer setting")),
     })
 }
@@ -213,6 +223,8 @@ fn int_kind(key: ConfigKey) -> Option<ConfigKind> {
         ConfigKey::IgnoreInvalidCertSign => ConfigKind::IgnoreInvalidCertSign,
         ConfigKey::IgnoreMultiCertChainVerify => ConfigKind::IgnoreMultiCertChainVerify,
         ConfigKey::SessionCache => ConfigKind::SessionCache,
+        ConfigKey::MaxFragLen => ConfigKind::MaxFragLen,
+        ConfigKey::CaBundle => ConfigKind::CaBundle,
         _ => return None,
     })
 }
@@ -221,13 +233,16 @@ fn int_kind(key: ConfigKey) -> Option<ConfigKind> {
 fn int_value(item: registry::ConfigItem) -> Option<i64> {
     use registry::ConfigItem as R;
     Some(match item {
-        R::Version(v) | R::Transport(v) | R::DtlsVersion(v) | R::AuthMode(v) | R::HandshakeTimeout(v) => i64::from(v),
+        R::Version(v) | R::Transport(v) | R::DtlsVersion(v) | R::AuthMode(v) | R::HandshakeTimeout(v) | R::MaxFragLen(v) => {
+            i64::from(v)
+        }
         R::IgnoreCertItem(v) => i64::from(v),
         R::Sni(b)
         | R::IgnoreLocalTime(b)
         | R::IgnoreInvalidCertSign(b)
         | R::IgnoreMultiCertChainVerify(b)
-        | R::SessionCache(b) => i64::from(b),
+        | R::SessionCache(b)
+        | R::CaBundle(b) => i64::from(b),
         _ => return None,
     })
 }
@@ -299,6 +314,9 @@ impl TlsService for LibService {
                 let items = vec![R::PskIdentity(identity.clone().into_bytes()), R::PskKeyHex(key_hex.clone())];
                 return guarded(|| contexts().set_all(id, items));
             }
+            ConfigItem::Path(ConfigKey::SessionStore, path) => R::SessionStore(path.clone()),
+            ConfigItem::Text(ConfigKey::Alpn, text) => crate::at::iot::alpn_item(text).map_err(invalid)?,
+            ConfigItem::Text(ConfigKey::PinSha256, text) => crate::at::iot::pins_item(text).map_err(invalid)?,
             _ => return Err(invalid("unsupported setting")),
         };
         guarded(|| contexts().set(id, item))
@@ -338,6 +356,15 @@ impl TlsService for LibService {
                 }
                 _ => Err(unexpected(ConfigKind::Psk)),
             },
+            ConfigKey::SessionStore => match get(ConfigKind::SessionStore)? {
+                R::SessionStore(p) => Ok(ConfigItem::Path(key, p)),
+                _ => Err(unexpected(ConfigKind::SessionStore)),
+            },
+            ConfigKey::Alpn | ConfigKey::PinSha256 => {
+                let kind = if key == ConfigKey::Alpn { ConfigKind::Alpn } else { ConfigKind::PinSha256 };
+                let text = crate::at::iot::show(&get(kind)?).ok_or_else(|| unexpected(kind))?;
+                Ok(ConfigItem::Text(key, text))
+            }
             _ => Err(invalid("unsupported setting")),
         }
     }

@@ -150,6 +150,25 @@ pub enum ql_ssl_config_type_e {
     /// get: `const unsigned char **key, int *key_len, const unsigned char **identity,
     /// int *identity_len` (the config's copies; NULL and 0 when no PSK is set).
     QL_SSL_CONF_PSK = 21,
+    /// Extension (this library's, not the vendor's; docs/IOT.md). set: `const char **protocols,
+    /// int count` (1..16 names of 1..255 bytes, copied, offered in order; `protocols` NULL clears);
+    /// get: `const char *const **protocols, int *count` (the config's NULL-terminated copy).
+    /// After the handshake ql_ssl_get_alpn() names the protocol the server selected.
+    QL_SSL_CONF_ALPN = 100,
+    /// Extension. set: `int` bytes: 0 (off), 512, 1024, 2048 or 4096 (RFC 6066 max_fragment_length);
+    /// get: `int *`.
+    QL_SSL_CONF_MAX_FRAG_LEN = 101,
+    /// Extension. set: `const unsigned char *hashes, int count`: `count` (1..16) SHA-256 digests of
+    /// a DER SubjectPublicKeyInfo, 32 bytes each, back to back (copied; `hashes` NULL clears). The
+    /// server's leaf key must match one: besides the chain under VERIFY_SERVER, alone under
+    /// VERIFY_NULL. get: `const unsigned char **hashes, int *count`.
+    QL_SSL_CONF_PIN_SHA256 = 102,
+    /// Extension. set: `int` 0/1: trust the built-in root bundle as well; get: `int *`.
+    QL_SSL_CONF_CA_BUNDLE = 103,
+    /// Extension. set: `const char *path` (`"UFS:name"` allowed; copied; NULL clears): with
+    /// QL_SSL_CONF_SESSION_CACHE on, a full handshake's session is saved there and the next
+    /// process resumes from it. get: `char **`.
+    QL_SSL_CONF_SESSION_STORE = 104,
 }
 
 /// Protocol versions for `QL_SSL_CONF_VERSION`.

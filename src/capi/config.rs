@@ -51,6 +51,10 @@ pub struct Extras {
     /// The PSK key: raw bytes and the hex text QL_SSL_CONF_PSK_KEY reads back.
     pub psk_key: Option<PskKey>,
     pub own_cert_buffer: Option<OwnCertBuffer>,
+    /// The extension items (src/capi/iot_items.rs).
+    pub iot: crate::tls::iot::IotOptions,
+    /// What the last get of QL_SSL_CONF_ALPN handed out.
+    pub alpn_view: super::iot_items::AlpnView,
 }
 
 impl Default for Extras {
@@ -63,6 +67,8 @@ impl Default for Extras {
             psk_identity: None,
             psk_key: None,
             own_cert_buffer: None,
+            iot: Default::default(),
+            alpn_view: Default::default(),
         }
     }
 }
@@ -539,9 +545,14 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             ext.psk_key = Some(PskKey { raw, hex });
         }
         t if t == QL_SSL_CONF_RENEGOTIATION as c_int => ext.renegotiation = flag(a.i)? == 1,
-        _ => return Err(Error::InvalidParam("unknown config type")),
+        t => return super::iot_items::set(&mut ext.iot, t, a).unwrap_or(Err(Error::InvalidParam("unknown config type"))),
     } }
     Ok(())
+}
+
+/// The extension items of `conf` (the registry's typed get).
+pub fn iot_of(conf: &mut ql_ssl_config) -> Result<crate::tls::iot::IotOptions> {
+    Ok(ext_of(conf)?.lock().iot.clone())
 }
 
 /// A shim argument record with every member zero / NULL.
@@ -599,6 +610,8 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
         ConfigItem::SessionCache(v) => (QL_SSL_CONF_SESSION_CACHE, a.i = *v as c_int).0,
         ConfigItem::DtlsVersion(v) => (QL_SSL_CONF_DTLSVERSION, a.i = *v).0,
         ConfigItem::Renegotiation(v) => (QL_SSL_CONF_RENEGOTIATION, a.i = *v as c_int).0,
+        ConfigItem::MaxFragLen(v) => (QL_SSL_CONF_MAX_FRAG_LEN, a.i = *v).0,
+        ConfigItem::CaBundle(v) => (QL_SSL_CONF_CA_BUNDLE, a.i = *v as c_int).0,
         ConfigItem::TimeoutCallback { cb, arg } => {
             a.p[0] = *cb as *mut c_void;
             a.p[1] = *arg as *mut c_void;
@@ -665,6 +678,28 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
             a.p[0] = strings[0].as_ptr() as *mut c_void;
             QL_SSL_CONF_PSK_KEY
         }
+        ConfigItem::Alpn(names) => {
+            for n in names {
+                strings.push(cstr(n.as_bytes())?);
+            }
+            path_ptrs = strings.iter().map(|s| s.as_ptr()).collect();
+            // An empty list clears, as NULL does.
+            a.p[0] = if names.is_empty() { core::ptr::null_mut() } else { path_ptrs.as_ptr() as *mut c_void };
+            a.i = c_int::try_from(names.len()).unwrap_or(c_int::MAX);
+            QL_SSL_CONF_ALPN
+        }
+        ConfigItem::PinSha256(pins) => {
+            a.p[0] = if pins.is_empty() { core::ptr::null_mut() } else { pins.as_ptr() as *mut c_void };
+            a.i = c_int::try_from(pins.len()).unwrap_or(c_int::MAX);
+            QL_SSL_CONF_PIN_SHA256
+        }
+        ConfigItem::SessionStore(path) => {
+            if let Some(p) = path {
+                strings.push(cstr(p.as_bytes())?);
+                a.p[0] = strings[0].as_ptr() as *mut c_void;
+            }
+            QL_SSL_CONF_SESSION_STORE
+        }
         ConfigItem::Psk { key, identity } => {
             a.p[0] = key.as_ptr() as *mut c_void;
             a.i = c_int::try_from(key.len()).unwrap_or(c_int::MAX);
@@ -722,7 +757,7 @@ fn out<T>(p: *mut c_void) -> Result<*mut T> {
 pub unsafe fn get(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Result<()> {
     use ql_ssl_config_type_e::*;
     let ext = ext_of(conf)?;
-    let ext = ext.lock();
+    let mut ext = ext.lock();
     // SAFETY: every output pointer is non-NULL (`out` checks it before anything is written) and
     // points to a writable object of the type the documentation of `ty` names (this function's
     // contract).
@@ -789,7 +824,10 @@ pub unsafe fn get(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             }
         }
         t if t == QL_SSL_CONF_RENEGOTIATION as c_int => *out::<c_int>(a.p[0])? = ext.renegotiation as c_int,
-        _ => return Err(Error::InvalidParam("unknown config type")),
+        t => {
+            let ext: &mut Extras = &mut ext;
+            return super::iot_items::get(&ext.iot, &mut ext.alpn_view, t, a).unwrap_or(Err(Error::InvalidParam("unknown config type")));
+        }
     } }
     Ok(())
 }
@@ -916,6 +954,7 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
         session_cache: conf.ssl_session_cache.session_cache_enable != 0,
         psk,
         renegotiation: ext.renegotiation,
+        iot: ext.iot.clone(),
     })
 }
 // ---- the library-owned configs 0..=5 ---------------------------------------------------------
@@ -1070,6 +1109,16 @@ impl IdConfig {
             }
             ConfigKind::CaCertBuffer | ConfigKind::OwnCertBuffer => {
                 return Err(Error::NotSupported("certificate buffers are write-only"))
+            }
+            ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore => {
+                let iot = iot_of(c)?;
+                match kind {
+                    ConfigKind::Alpn => ConfigItem::Alpn(iot.alpn.iter().map(|n| n.to_string_lossy().into_owned()).collect()),
+                    ConfigKind::MaxFragLen => ConfigItem::MaxFragLen(i32::from(iot.max_frag_len)),
+                    ConfigKind::PinSha256 => ConfigItem::PinSha256(iot.pins),
+                    ConfigKind::CaBundle => ConfigItem::CaBundle(iot.ca_bundle),
+                    _ => ConfigItem::SessionStore(iot.session_store.map(|p| p.to_string_lossy().into_owned())),
+                }
             }
         };
         Ok(item)

@@ -181,6 +181,20 @@ pub const ITEMS: &[Item] = &[
         "RAW key bytes (1..64), identity bytes (1..255, no NUL);",
         "the same PSK as PSK_IDENTITY + PSK_KEY (last set wins)",
     ]),
+    // This library's extension items (docs/IOT.md), numbered from 100 after the vendor's range.
+    Item::new(100, "ALPN", Shape::PtrInt, Shape::Ptr2, "const char **protocols, int count (extension: 1..16", "const char *const **protocols, int *count (the config's NULL-terminated copy)")
+    .more(&["names of 1..255 bytes, copied, offered in order; NULL clears)"])
+    .notes(&["ql_ssl_get_alpn() names the protocol the server selected (NULL: none)."]),
+    int_item(101, "MAX_FRAG_LEN", "int  extension: 0 (off), 512, 1024, 2048, 4096"),
+    Item::new(102, "PIN_SHA256", Shape::PtrInt, Shape::Ptr2, "const unsigned char *hashes, int count (extension:", "const unsigned char **hashes, int *count")
+    .more(&["count 1..16 SHA-256 digests of a DER SubjectPublicKeyInfo,", "32 bytes each, back to back; copied; NULL clears)"])
+    .notes(&[
+        "The server's leaf key must match one: besides the chain under VERIFY_SERVER, alone",
+        "under VERIFY_NULL; a mismatch fails the handshake (verify flag 0x100000).",
+    ]),
+    int_item(103, "CA_BUNDLE", "int  extension: 0/1, trust the built-in root bundle too"),
+    Item::new(104, "SESSION_STORE", Shape::Ptr1, Shape::Ptr1, "const char *path (extension; \"UFS:name\" allowed; copied;", "char ** (owned by the config; NULL when unset)")
+    .more(&["NULL clears; needs QL_SSL_CONF_SESSION_CACHE on)"]),
 ];
 
 /// The row of config type `id`.
@@ -195,10 +209,15 @@ mod tests {
 
     #[test]
     fn rows_match_the_sdk_enum() {
-        for (k, row) in ITEMS.iter().enumerate() {
-            assert_eq!(row.id, k as i32 + 1, "rows are in id order without gaps");
+        let vendor: Vec<&Item> = ITEMS.iter().filter(|i| i.id < 100).collect();
+        for (k, row) in vendor.iter().enumerate() {
+            assert_eq!(row.id, k as i32 + 1, "the vendor's rows are in id order without gaps");
         }
-        assert_eq!(ITEMS.len(), T::QL_SSL_CONF_PSK as usize);
+        assert_eq!(vendor.len(), T::QL_SSL_CONF_PSK as usize);
+        for (k, row) in ITEMS.iter().filter(|i| i.id >= 100).enumerate() {
+            assert_eq!(row.id, 100 + k as i32, "the extension rows follow from 100 without gaps");
+        }
+        assert_eq!(item(T::QL_SSL_CONF_SESSION_STORE as i32).unwrap().name, "SESSION_STORE");
         assert_eq!(item(T::QL_SSL_CONF_CACERT as i32).unwrap().name, "CACERT");
         assert_eq!(item(T::QL_SSL_CONF_IGNORE_CERT_ITEM as i32).unwrap().set, Shape::U32);
         assert!(item(0).is_none() && item(22).is_none());

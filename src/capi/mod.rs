@@ -11,6 +11,7 @@ pub mod logging;
 pub mod config;
 pub mod diag;
 pub mod ffi;
+pub mod iot_items;
 pub mod items;
 pub mod panic;
 pub mod variadic;
@@ -441,6 +442,24 @@ pub unsafe extern "C" fn ql_ssl_get_ciphersuite(ssl: *mut ql_ssl_context) -> c_i
 pub unsafe extern "C" fn ql_ssl_session_resumed(ssl: *mut ql_ssl_context) -> c_int {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
     unsafe { on_conn("ql_ssl_session_resumed", ssl, |c| Ok(c.resumed() as c_int)) }
+}
+
+/// Extension (docs/IOT.md): the ALPN protocol the server selected in the completed handshake
+/// (`QL_SSL_CONF_ALPN`), or NULL: no handshake yet, no ALPN configured, the server answered none,
+/// or a bad handle. The string belongs to the context and stays valid until `ql_ssl_free()`.
+///
+/// # Safety
+/// `ssl` must be NULL or point to a readable `ql_ssl_context`.
+#[no_mangle]
+pub unsafe extern "C" fn ql_ssl_get_alpn(ssl: *mut ql_ssl_context) -> *const c_char {
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
+    let Ok(handle) = (unsafe { try_handle(ssl) }) else { return core::ptr::null() };
+    if !crate::platform::ready() {
+        return core::ptr::null();
+    }
+    // A pointer is no result code: a failure (bad handle, caught panic) is NULL.
+    let name = crate::platform::catch(|| contexts().with_conn(handle, |c| Ok(c.alpn().map_or(0, |n| n.as_ptr() as usize))));
+    name.and_then(|r| r.ok()).unwrap_or(0) as *const c_char
 }
 
 /// Extension: write the certificate verification findings of the last handshake to `*flags`

@@ -1,7 +1,7 @@
 /* Generated from src/capi/items.rs by tests/items.rs (QLSSL_BLESS=1 cargo test --release --test items); do not edit. */
 
 /* Highest config type. */
-#define LAST_TYPE 21
+#define LAST_TYPE 104
 
 /* What conf_set reads after `type`, by type. */
 static int set_shape(int type)
@@ -28,6 +28,11 @@ static int set_shape(int type)
     case 19: return ARGS_PTR1; /* QL_SSL_CONF_PSK_KEY */
     case 20: return ARGS_INT; /* QL_SSL_CONF_RENEGOTIATION */
     case 21: return ARGS_PTR_INT_PTR_INT; /* QL_SSL_CONF_PSK */
+    case 100: return ARGS_PTR_INT; /* QL_SSL_CONF_ALPN */
+    case 101: return ARGS_INT; /* QL_SSL_CONF_MAX_FRAG_LEN */
+    case 102: return ARGS_PTR_INT; /* QL_SSL_CONF_PIN_SHA256 */
+    case 103: return ARGS_INT; /* QL_SSL_CONF_CA_BUNDLE */
+    case 104: return ARGS_PTR1; /* QL_SSL_CONF_SESSION_STORE */
     default: return ARGS_NONE; /* unknown type: nothing is read, Rust answers INVALID_PARAM */
     }
 }
@@ -57,6 +62,11 @@ static int get_shape(int type)
     case 19: return ARGS_PTR1; /* QL_SSL_CONF_PSK_KEY */
     case 20: return ARGS_PTR1; /* QL_SSL_CONF_RENEGOTIATION */
     case 21: return ARGS_PTR4; /* QL_SSL_CONF_PSK */
+    case 100: return ARGS_PTR2; /* QL_SSL_CONF_ALPN */
+    case 101: return ARGS_PTR1; /* QL_SSL_CONF_MAX_FRAG_LEN */
+    case 102: return ARGS_PTR2; /* QL_SSL_CONF_PIN_SHA256 */
+    case 103: return ARGS_PTR1; /* QL_SSL_CONF_CA_BUNDLE */
+    case 104: return ARGS_PTR1; /* QL_SSL_CONF_SESSION_STORE */
     default: return ARGS_NONE; /* unknown type: nothing is read, Rust answers INVALID_PARAM */
     }
 }

@@ -13,6 +13,12 @@ pub(crate) const MAX_FILE: u64 = 1 << 20;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileError(pub String);
 
+impl core::fmt::Display for FileError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// For a module file-system path `"UFS:name"`: the checked name, else None (not a UFS path).
 ///
 /// A UFS name is a plain relative name inside the store, whoever supplies it (an app, or an AT

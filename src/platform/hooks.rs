@@ -343,6 +343,17 @@ pub fn read_file(p: &CStr, max: u64) -> Result<Vec<u8>, FileError> {
     Ok(data)
 }
 
+/// The bare-metal hook table has no file write: a session store is refused at setup.
+pub fn write_file_atomic(p: &CStr, _data: &[u8]) -> Result<(), FileError> {
+    let name = p.to_str().unwrap_or("?");
+    Err(FileError(alloc::format!("{name}: no file write platform hook (session store needs the Linux build)")))
+}
+
+/// No calendar clock without an OS hook for it.
+pub fn unix_time() -> Option<u64> {
+    None
+}
+
 /// Without `stat`, a file is identified by its content: a changed file is parsed again.
 pub type FileId = Vec<u8>;
 

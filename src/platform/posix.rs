@@ -304,6 +304,43 @@ pub fn read_file(p: &CStr, max: u64) -> Result<Vec<u8>, FileError> {
     std::fs::read(&path).map_err(|e| FileError(format!("{}: {e}", path.display())))
 }
 
+/// Replace the file at `p` with `data` atomically: written to a temporary file beside it, synced,
+/// then renamed over it, so a reader (or a power cut) sees the old file or the new one, never a
+/// part. `"UFS:name"` resolves as for `read_file` (the file itself need not exist yet).
+pub fn write_file_atomic(p: &CStr, data: &[u8]) -> Result<(), FileError> {
+    use std::io::Write;
+    let s = path_text(p)?;
+    let path = match ufs_name(s)? {
+        Some(name) => {
+            let dir = std::env::var_os(UFS_DIR_ENV).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+            let store = std::fs::canonicalize(&dir)
+                .map_err(|e| FileError(format!("{s}: UFS directory {}: {e}", dir.display())))?;
+            store.join(name)
+        }
+        None => PathBuf::from(s),
+    };
+    let mut tmp = path.clone().into_os_string();
+    tmp.push(format!(".tmp{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    let written = (|| {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Owner-only: a saved session holds its master secret.
+        let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
+        f.write_all(data)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)
+    })();
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        FileError(format!("{}: {e}", path.display()))
+    })
+}
+
+/// Seconds since 1970 by the host's calendar clock (None if it is before 1970).
+pub fn unix_time() -> Option<u64> {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs())
+}
+
 /// What identifies a file's current content cheaply: what `stat` says. A changed file gets a new
 /// identity, so caches keyed by it parse it again.
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -56,6 +56,16 @@ pub enum ConfigItem {
     Psk { key: Vec<u8>, identity: Vec<u8> },
     /// `QL_SSL_CONF_RENEGOTIATION`.
     Renegotiation(bool),
+    /// Extension `QL_SSL_CONF_ALPN` (docs/IOT.md): protocol names in order; empty clears.
+    Alpn(Vec<String>),
+    /// Extension `QL_SSL_CONF_MAX_FRAG_LEN`: 0, 512, 1024, 2048 or 4096.
+    MaxFragLen(i32),
+    /// Extension `QL_SSL_CONF_PIN_SHA256`: SHA-256 digests of SubjectPublicKeyInfos; empty clears.
+    PinSha256(Vec<[u8; 32]>),
+    /// Extension `QL_SSL_CONF_CA_BUNDLE`.
+    CaBundle(bool),
+    /// Extension `QL_SSL_CONF_SESSION_STORE`: the file (`UFS:name` allowed); None clears.
+    SessionStore(Option<String>),
 }
 
 /// Which config item (the `type` of `ql_ssl_conf_get`); `as i32` is the SDK's number.
@@ -83,6 +93,11 @@ pub enum ConfigKind {
     PskKeyHex = 19,
     Renegotiation = 20,
     Psk = 21,
+    Alpn = 100,
+    MaxFragLen = 101,
+    PinSha256 = 102,
+    CaBundle = 103,
+    SessionStore = 104,
 }
 
 impl ConfigItem {
@@ -109,6 +124,11 @@ impl ConfigItem {
             ConfigItem::PskKeyHex(_) => ConfigKind::PskKeyHex,
             ConfigItem::Psk { .. } => ConfigKind::Psk,
             ConfigItem::Renegotiation(_) => ConfigKind::Renegotiation,
+            ConfigItem::Alpn(_) => ConfigKind::Alpn,
+            ConfigItem::MaxFragLen(_) => ConfigKind::MaxFragLen,
+            ConfigItem::PinSha256(_) => ConfigKind::PinSha256,
+            ConfigItem::CaBundle(_) => ConfigKind::CaBundle,
+            ConfigItem::SessionStore(_) => ConfigKind::SessionStore,
         }
     }
 }

@@ -106,6 +106,12 @@ pub struct Connection {
     failure: Option<Error>,
     /// Where this connection's session goes in the session cache (computed when the handshake starts).
     cache_key: Option<SessionKey>,
+    /// `QL_SSL_CONF_PIN_SHA256`: the server's leaf key must hash to one of these (docs/IOT.md).
+    pins: Vec<[u8; crate::tls::iot::PIN_LEN]>,
+    /// `iot::PIN_MISMATCH` once the server's key matched no pin.
+    pin_flags: u32,
+    /// `QL_SSL_CONF_SESSION_STORE`: the file sessions are resumed from and saved to.
+    store: Option<crate::tls::store::SessionStore>,
     /// TLS 1.3 engine (feature `tls13`): its configuration from setup until the handshake starts,
     /// then the connection. When either is set, `tls` stays None.
     #[cfg(feature = "tls13")]
@@ -138,6 +144,9 @@ impl Connection {
             resumed: false,
             failure: None,
             cache_key: None,
+            pins: Vec::new(),
+            pin_flags: 0,
+            store: None,
             #[cfg(feature = "tls13")]
             modern_config: None,
             #[cfg(feature = "tls13")]
@@ -210,6 +219,10 @@ impl Connection {
         // The engine is chosen here, from the configuration alone (docs/ENGINES.md).
         #[cfg(feature = "tls13")]
         if settings.version == engine_modern::VERSION_TLS13 {
+            if settings.iot != crate::tls::iot::IotOptions::default() {
+                // Pins in particular must never be skipped silently.
+                return Err(Error::NotSupported("the IoT extension items (docs/IOT.md) are not available with the TLS 1.3 engine"));
+            }
             self.modern_config = Some(engine_modern::client_config(&settings)?);
             qlog!(DEBUG, "setup: TLS 1.3 engine (rustls)");
             self.settings = Some(HandshakeSettings::of(&settings));
@@ -230,6 +243,17 @@ impl Connection {
             if settings.sni { "on" } else { "off" },
             if settings.session_cache { "on" } else { "off" }
         );
+        self.pins = settings.iot.pins.clone();
+        self.store = match &settings.iot.session_store {
+            Some(path) if settings.session_cache => {
+                Some(crate::tls::store::SessionStore::new(path.clone(), crate::tls::store::config_digest(&settings)))
+            }
+            Some(_) => {
+                qlog!(WARN, "setup: QL_SSL_CONF_SESSION_STORE is unused: QL_SSL_CONF_SESSION_CACHE is off");
+                None
+            }
+            None => None,
+        };
         self.tls = Some(tls);
         // Certificates and keys now live in the mbedtls config: keep only what the handshake needs.
         self.settings = Some(HandshakeSettings::of(&settings));
@@ -321,7 +345,7 @@ impl Connection {
                 };
                 // Unforgiven certificate findings explain the failure better than the alert or
                 // error they caused.
-                let unforgiven = self.policy.as_ref().map_or(0, |p| p.unforgiven_flags());
+                let unforgiven = self.policy.as_ref().map_or(0, |p| p.unforgiven_flags()) | self.pin_flags;
                 if matches!(err, Error::Handshake(_) | Error::HandshakeAlert(_)) && unforgiven != 0 {
                     err = Error::VerifyFailed { flags: unforgiven };
                 }
@@ -366,6 +390,19 @@ impl Connection {
         self.offered_session = unsafe { tls.bind(&mut transport, sni, self.cache_key.as_ref())? };
         if self.cache_key.is_some() {
             qlog!(DEBUG, "fd {fd}: {}", if self.offered_session { "offering a cached session" } else { "no cached session" });
+        }
+        if let (false, Some(store)) = (self.offered_session, self.store.as_mut()) {
+            let peer = platform::peer_addr(fd);
+            store.bind(self.hostname.as_ref().and_then(|h| h.to_str().ok()), peer.as_deref());
+            if let Some(saved) = store.load() {
+                match tls.offer_saved_session(&saved) {
+                    Ok(()) => {
+                        self.offered_session = true;
+                        qlog!(DEBUG, "fd {fd}: offering the session from the session store");
+                    }
+                    Err(why) => qlog!(WARN, "fd {fd}: session store: saved session refused by mbedtls: {why}"),
+                }
+            }
         }
         self.transport = Some(transport);
         Ok(())
@@ -433,6 +470,13 @@ impl Connection {
                             return HandshakeStep::Failed(Error::VerifyFailed { flags: policy.unforgiven_flags() });
                         }
                     }
+                    // Pins are checked in addition to the chain (or alone without verification).
+                    if !self.pins.is_empty() && !tls.leaf_key_digest().is_some_and(|d| crate::tls::iot::pin_matches(&self.pins, &d)) {
+                        self.pin_flags = crate::tls::iot::PIN_MISMATCH;
+                        tls.refuse_certificate();
+                        let chain = self.policy.as_ref().map_or(0, |p| p.unforgiven_flags());
+                        return HandshakeStep::Failed(Error::VerifyFailed { flags: chain | self.pin_flags });
+                    }
                 }
                 // The engine's verdict on resumption; the last one (before the wrap-up frees the
                 // handshake parameters) is final.
@@ -455,8 +499,22 @@ impl Connection {
         if let Some(key) = self.cache_key.take() {
             tls.store_session(key);
         }
+        if let (false, Some(store)) = (self.resumed, self.store.as_ref()) {
+            match tls.saved_session() {
+                Some((saved, lifetime)) => store.save(&saved, lifetime),
+                None => qlog!(WARN, "fd {}: session store: the session could not be serialised", self.fd.unwrap_or(-1)),
+            }
+        }
     }
 
+    /// The ALPN protocol the server selected (None before the handshake, without ALPN, or when the
+    /// server answered none). Valid as long as the connection.
+    pub fn alpn(&mut self) -> Option<&core::ffi::CStr> {
+        if self.phase != Phase::Established {
+            return None;
+        }
+        self.tls.as_mut()?.negotiated_alpn()
+    }
     /// True when the completed handshake resumed a cached session.
     pub fn resumed(&self) -> bool {
         self.resumed
@@ -782,7 +840,11 @@ impl Connection {
     /// Verification flags of the last handshake (MBEDTLS_X509_BADCERT_* bits before any ignore
     /// rule), if verification ran.
     pub fn verify_flags(&self) -> Option<u32> {
-        self.policy.as_ref().map(|p| p.seen_flags())
+        match (&self.policy, self.pins.is_empty()) {
+            (Some(p), _) => Some(p.seen_flags() | self.pin_flags),
+            (None, false) => Some(self.pin_flags),
+            (None, true) => None,
+        }
     }
 }
 

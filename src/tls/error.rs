@@ -87,6 +87,7 @@ pub(crate) fn alert_name(desc: u8) -> &'static str {
         110 => "unsupported_extension",
         112 => "unrecognized_name",
         115 => "unknown_psk_identity",
+        120 => "no_application_protocol",
         _ => "unknown alert",
     }
 }

@@ -1,6 +1,7 @@
 //! The TLS core: settings, the connection state machine, verification, sessions, certificate
 //! loading, transport and timers. It does not speak C.
 
+pub mod bundle;
 pub mod clock;
 pub mod config_item;
 pub mod connection;
@@ -10,6 +11,8 @@ pub mod error;
 pub mod gate;
 pub mod handle;
 pub mod hostname;
+pub mod iot;
+pub mod store;
 pub mod log;
 pub mod settings;
 pub mod sockcheck;

@@ -73,4 +73,6 @@ pub struct Settings {
     pub session_cache: bool,
     pub psk: Option<(CString, Vec<u8>)>,
     pub renegotiation: bool,
+    /// The IoT extension items (ALPN, pins, MFL, session store, root bundle).
+    pub iot: crate::tls::iot::IotOptions,
 }

@@ -181,7 +181,7 @@ impl VerifyPolicy {
 
 /// Names of MBEDTLS_X509_BADCERT_* bits.
 pub fn describe_flags(flags: u32) -> String {
-    const NAMES: [(u32, &str); 20] = [
+    const NAMES: [(u32, &str); 21] = [
         (0x01, "expired"),
         (0x02, "revoked"),
         (0x04, "CN/SAN mismatch"),
@@ -202,6 +202,7 @@ pub fn describe_flags(flags: u32) -> String {
         (0x20000, "CRL with unacceptable hash"),
         (0x40000, "CRL with unacceptable PK algorithm"),
         (0x80000, "CRL with unacceptable key"),
+        (crate::tls::iot::PIN_MISMATCH, "public key matches no QL_SSL_CONF_PIN_SHA256 pin"),
     ];
     // Appended by hand, not `Vec::join`: one generic instantiation less in a module build.
     let mut text = String::new();

@@ -276,6 +276,8 @@ static int c_finished(fixture *f) { return ql_ssl_handshake_finished(f->ctx); }
 static int c_finished_hist(fixture *f) { return ql_ssl_handshark_finished(f->ctx); }
 static int c_ciphersuite(fixture *f) { return ql_ssl_get_ciphersuite(f->ctx); }
 static int c_resumed(fixture *f) { return ql_ssl_session_resumed(f->ctx); }
+/* A pointer, not a code: 1 when a protocol is named. No state names one (no ALPN configured). */
+static int c_alpn(fixture *f) { return ql_ssl_get_alpn(f->ctx) != NULL; }
 static int c_verify_result(fixture *f)
 {
     uint32_t flags = 0xFFFFFFFFu;
@@ -303,6 +305,7 @@ static const struct {
     {"ql_ssl_handshark_finished(ssl) (symbol)", c_finished_hist, 1, {INV, INV, INV, 0, 0, 1, 1, 0}},
     {"ql_ssl_get_ciphersuite(ssl)", c_ciphersuite, 1, {INV, INV, INV, INV, INV, X_POS, X_POS, INV}},
     {"ql_ssl_session_resumed(ssl)", c_resumed, 1, {INV, INV, INV, 0, 0, 0, 0, 0}},
+    {"ql_ssl_get_alpn(ssl) != NULL", c_alpn, 1, {0, 0, 0, 0, 0, 0, 0, 0}},
     {"ql_ssl_get_verify_result(ssl, &flags)", c_verify_result, 0, {INV, INV, INV, INV, OK, OK, OK, OK}},
     {"ql_ssl_free(ssl)", c_free, 0, {INV, INV, INV, OK, OK, OK, OK, OK}},
 };

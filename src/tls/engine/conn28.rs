@@ -157,6 +157,36 @@ impl EngineSession {
         }
     }
 
+    /// Offer a session the session store saved (docs/IOT.md) instead of a cached one.
+    pub(crate) fn offer_saved_session(&mut self, saved: &[u8]) -> core::result::Result<(), String> {
+        let raw = self.raw();
+        // SAFETY: our set-up context; the handshake not started (called from `bind`'s caller).
+        unsafe { crate::tls::engine::iot::offer_saved_session(raw, saved) }
+    }
+
+    /// SHA-256 of the server's leaf SubjectPublicKeyInfo, once its certificate has been seen.
+    pub(crate) fn leaf_key_digest(&mut self) -> Option<[u8; crate::tls::iot::PIN_LEN]> {
+        let raw = self.raw();
+        // SAFETY: our context, past the server's Certificate message (or None inside).
+        unsafe { crate::tls::engine::iot::leaf_key_digest(raw) }
+    }
+
+    /// After a full handshake: the session serialised for the session store, and its ticket
+    /// lifetime in seconds (0 = none given).
+    pub(crate) fn saved_session(&mut self) -> Option<(Vec<u8>, u32)> {
+        let raw = self.raw();
+        // SAFETY: a context whose handshake completed.
+        unsafe { crate::tls::engine::iot::save_session(raw).map(|s| (s, crate::tls::engine::iot::ticket_lifetime(raw))) }
+    }
+
+    /// The ALPN protocol the server selected; the name lives in the shared configuration, which
+    /// this session keeps alive.
+    pub(crate) fn negotiated_alpn(&mut self) -> Option<&core::ffi::CStr> {
+        let raw = self.raw();
+        // SAFETY: our context; the returned name borrows from its configuration's ALPN list.
+        unsafe { crate::tls::engine::iot::negotiated_alpn(raw) }
+    }
+
     fn received_alert(&mut self) -> Option<u8> {
         let raw = self.raw();
         // SAFETY: our context, whose last call returned MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE.

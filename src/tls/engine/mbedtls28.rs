@@ -36,6 +36,9 @@ struct EngineSettings {
     psk: Option<(CString, Vec<u8>)>,
     renegotiation: bool,
     negotiate_timeout_s: c_int,
+    /// `QL_SSL_CONF_ALPN` and `QL_SSL_CONF_MAX_FRAG_LEN` (src/tls/engine/iot.rs).
+    alpn: Vec<CString>,
+    max_frag_len: u16,
     /// Built with mbedtls's debug hook (the log was at DEBUG or VERBOSE then).
     mbedtls_debug: bool,
 }
@@ -51,6 +54,8 @@ impl EngineSettings {
             psk: s.psk.clone(),
             renegotiation: s.renegotiation,
             negotiate_timeout_s: s.negotiate_timeout_s,
+            alpn: s.iot.alpn.clone(),
+            max_frag_len: s.iot.max_frag_len,
             mbedtls_debug: crate::log::mbedtls_debug_wanted(),
         }
     }
@@ -80,7 +85,12 @@ static CONFIG_CACHE: Lazy<Mutex<ConfigCache>> = Lazy::new(Default::default);
 pub(crate) fn shared_config(s: &Settings) -> Result<Arc<Config>> {
     let engine = EngineSettings::of(s);
     let verify = verifies_server_certificate(engine.auth_mode, &engine.ciphers);
-    let cas = if verify { Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?) } else { None };
+    let cas = match (verify, s.iot.ca_bundle) {
+        (false, _) => None,
+        (true, false) => Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?),
+        // The bundle's roots join the configured CAs as buffers: the CA cache parses them once.
+        (true, true) => Some(certs::ca_list(&s.ca_paths, &[s.ca_buffers.clone(), crate::tls::bundle::certificates()?].concat())?),
+    };
     let own_cert = s.auth_mode == 2 && (s.own_cert_path.is_some() || s.own_cert_buffer.is_some());
     let key = ConfigKey { ca: cas.as_ref().map(|a| Arc::as_ptr(a) as usize), engine };
     if !own_cert {
@@ -212,6 +222,7 @@ fn build_config(
             mbedtls_sys::ssl_conf_handshake_timeout(raw, 1000, max_ms);
         }
     }
+    crate::tls::engine::iot::apply(&mut cfg, &s.alpn, s.max_frag_len)?;
     // Both hooks take no per-context pointer, so they suit every context sharing this config.
     let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();
     if mbedtls_debug {

@@ -1,0 +1,162 @@
+//! The extension config items (ids 100..=104, docs/IOT.md): the checks and storage behind
+//! `ql_ssl_conf_set`/`ql_ssl_conf_get` for ALPN, MAX_FRAG_LEN, PIN_SHA256, CA_BUNDLE and
+//! SESSION_STORE. Values live in the core's `IotOptions` (the config's `Extras::iot`), so this module needs nothing of config.rs.
+
+use core::ffi::{c_char, c_int, c_void};
+use alloc::ffi::CString;
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::abi::*;
+use crate::error::{Error, Result};
+use crate::tls::iot::{max_frag_len_code, ALPN_MAX_NAME, ALPN_MAX_PROTOCOLS, PIN_LEN, PIN_MAX};
+
+use crate::tls::iot::IotOptions;
+
+/// What `get` of ALPN hands out: the names' addresses, NULL-terminated (rebuilt by each get).
+#[derive(Clone, Default)]
+pub struct AlpnView(Vec<usize>);
+
+/// A C string argument of at most `max` bytes (NULL → None).
+///
+/// # Safety
+/// `p` is NULL or a readable NUL-terminated string.
+unsafe fn bounded_str(p: *const c_char, max: usize, what: &'static str) -> Result<Option<CString>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    let mut len = 0usize;
+    // SAFETY: a readable C string (contract), read up to its NUL and never past `max` + 1 bytes.
+    while unsafe { *p.add(len) } != 0 {
+        len += 1;
+        if len > max {
+            return Err(Error::InvalidParam(what));
+        }
+    }
+    // SAFETY: NUL-terminated, just measured.
+    Ok(Some(unsafe { core::ffi::CStr::from_ptr(p) }.to_owned()))
+}
+
+fn count_in(n: c_int, max: usize, what: &'static str) -> Result<usize> {
+    usize::try_from(n).ok().filter(|n| (1..=max).contains(n)).ok_or(Error::InvalidParam(what))
+}
+
+/// `ql_ssl_conf_set` of an extension item; None when `ty` is not one.
+///
+/// # Safety
+/// The pointer arguments in `a` are what the documentation of `ty` says.
+pub unsafe fn set(iot: &mut IotOptions, ty: c_int, a: &qlssl_va_args) -> Option<Result<()>> {
+    use ql_ssl_config_type_e::*;
+    let r = match ty {
+        t if t == QL_SSL_CONF_ALPN as c_int => (|| {
+            let list = a.p[0] as *const *const c_char;
+            if list.is_null() {
+                iot.alpn.clear();
+                return Ok(());
+            }
+            let count = count_in(a.i, ALPN_MAX_PROTOCOLS, "ALPN protocol count must be 1..=16")?;
+            let mut names = Vec::with_capacity(count);
+            for i in 0..count {
+                // SAFETY: `count` readable pointers (contract), each NULL or a C string.
+                let name = unsafe { bounded_str(*list.add(i), ALPN_MAX_NAME, "an ALPN protocol name is longer than 255 bytes") }?
+                    .filter(|n| !n.as_bytes().is_empty())
+                    .ok_or(Error::InvalidParam("an ALPN protocol name is NULL or empty"))?;
+                if name.to_str().is_err() {
+                    return Err(Error::InvalidParam("an ALPN protocol name is not UTF-8"));
+                }
+                names.push(name);
+            }
+            iot.alpn = names;
+            Ok(())
+        })(),
+        t if t == QL_SSL_CONF_MAX_FRAG_LEN as c_int => match max_frag_len_code(a.i) {
+            Some(_) => {
+                iot.max_frag_len = a.i as u16;
+                Ok(())
+            }
+            None => Err(Error::InvalidParam("max fragment length must be 0, 512, 1024, 2048 or 4096")),
+        },
+        t if t == QL_SSL_CONF_PIN_SHA256 as c_int => (|| {
+            let hashes = a.p[0] as *const u8;
+            if hashes.is_null() {
+                iot.pins.clear();
+                return Ok(());
+            }
+            let count = count_in(a.i, PIN_MAX, "pin count must be 1..=16")?;
+            // SAFETY: `count` digests of 32 bytes (contract).
+            let bytes = unsafe { core::slice::from_raw_parts(hashes, count * PIN_LEN) };
+            iot.pins = bytes.chunks_exact(PIN_LEN).map(|c| c.try_into().unwrap_or([0; PIN_LEN])).collect();
+            Ok(())
+        })(),
+        t if t == QL_SSL_CONF_CA_BUNDLE as c_int => match a.i {
+            0 | 1 if a.i == 0 || crate::tls::bundle::available() => {
+                iot.ca_bundle = a.i == 1;
+                Ok(())
+            }
+            1 => Err(Error::NotSupported("this build has no built-in root bundle (cargo feature ca-bundle; or QLSSL_CA_BUNDLE)")),
+            _ => Err(Error::InvalidParam("value must be 0 or 1")),
+        },
+        // SAFETY: NULL or a C string (contract).
+        t if t == QL_SSL_CONF_SESSION_STORE as c_int => unsafe { bounded_str(a.p[0] as *const c_char, 4096, "session store path longer than 4096 bytes") }
+            .and_then(|p| match p {
+                Some(p) if p.as_bytes().is_empty() => Err(Error::InvalidParam("session store path is empty")),
+                Some(p) => {
+                    let name = p.to_str().map_err(|_| Error::InvalidParam("session store path is not UTF-8"))?;
+                    crate::platform::ufs_name(name).map_err(|_| Error::InvalidParam("session store UFS name is not a plain file name"))?;
+                    iot.session_store = Some(p);
+                    Ok(())
+                }
+                None => {
+                    iot.session_store = None;
+                    Ok(())
+                }
+            }),
+        _ => return None,
+    };
+    Some(r)
+}
+
+/// An output argument, checked for NULL.
+fn out<T>(p: *mut c_void) -> Result<*mut T> {
+    if p.is_null() {
+        Err(Error::InvalidParam("output pointer is NULL"))
+    } else {
+        Ok(p.cast())
+    }
+}
+
+/// `ql_ssl_conf_get` of an extension item; None when `ty` is not one.
+///
+/// # Safety
+/// The output pointers in `a` are what the documentation of `ty` says.
+pub unsafe fn get(iot: &IotOptions, view: &mut AlpnView, ty: c_int, a: &qlssl_va_args) -> Option<Result<()>> {
+    use ql_ssl_config_type_e::*;
+    // SAFETY: every output pointer is checked for NULL by `out` and is writable for its type
+    // (contract); the values handed out point into the config's extension.
+    let r = unsafe {
+        match ty {
+            t if t == QL_SSL_CONF_ALPN as c_int => (|| {
+                let (list, count) = (out::<*const *const c_char>(a.p[0])?, out::<c_int>(a.p[1])?);
+                let mut list_view: Vec<usize> = iot.alpn.iter().map(|n| n.as_ptr() as usize).collect();
+                list_view.push(0);
+                *view = AlpnView(list_view);
+                *list = if iot.alpn.is_empty() { core::ptr::null() } else { view.0.as_ptr() as *const *const c_char };
+                *count = iot.alpn.len() as c_int;
+                Ok(())
+            })(),
+            t if t == QL_SSL_CONF_MAX_FRAG_LEN as c_int => out::<c_int>(a.p[0]).map(|p| *p = c_int::from(iot.max_frag_len)),
+            t if t == QL_SSL_CONF_PIN_SHA256 as c_int => (|| {
+                let (hashes, count) = (out::<*const u8>(a.p[0])?, out::<c_int>(a.p[1])?);
+                *hashes = iot.pins.first().map_or(core::ptr::null(), |p| p.as_ptr());
+                *count = iot.pins.len() as c_int;
+                Ok(())
+            })(),
+            t if t == QL_SSL_CONF_CA_BUNDLE as c_int => out::<c_int>(a.p[0]).map(|p| *p = iot.ca_bundle as c_int),
+            t if t == QL_SSL_CONF_SESSION_STORE as c_int => {
+                out::<*const c_char>(a.p[0]).map(|p| *p = iot.session_store.as_ref().map_or(core::ptr::null(), |s| s.as_ptr()))
+            }
+            _ => return None,
+        }
+    };
+    Some(r)
+}

@@ -1,0 +1,834 @@
+//! The IoT extension items (issue 20, docs/IOT.md) through the C API against `openssl s_server` on
+//! loopback: ALPN, public-key pinning, the maximum fragment length (record sizes seen on the wire
+//! by a relay), and the session store across two processes.
+
+use std::ffi::{c_char, c_int, CStr, CString};
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use qlssl::capi::abi::{ql_ssl_config, ql_ssl_config_type_e as T, ql_ssl_context, ql_ssl_error_code_e as E};
+use qlssl::capi::*;
+
+extern "C" {
+    // The exported C-variadic function (src/capi/shim.c), called as an application would.
+    fn ql_ssl_conf_set(conf: *mut ql_ssl_config, ty: c_int, ...) -> c_int;
+    fn ql_ssl_conf_get(conf: *mut ql_ssl_config, ty: c_int, ...) -> c_int;
+}
+
+/// A shell script's standard output (openssl pipelines); panics with its errors on failure.
+fn sh(script: &str) -> Vec<u8> {
+    let out = Command::new("sh").args(["-c", script]).output().unwrap();
+    assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+fn tempdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("qlssl-iot-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The P-256 key and localhost certificate options every certificate here is made with.
+const EC_LOCALHOST: &str = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost";
+
+/// A self-signed EC certificate for localhost (its own trust anchor) and its key.
+fn pki(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join(format!("{name}.pem")), dir.join(format!("{name}.key")));
+    sh(&format!(
+        "openssl req -x509 {EC_LOCALHOST} -days 2 -addext subjectAltName=DNS:localhost -keyout '{}' -out '{}' 2>/dev/null",
+        key.display(),
+        cert.display()
+    ));
+    (cert, key)
+}
+
+/// A fresh directory for test `tag` with a self-signed server certificate and key in it.
+fn srv_pki(tag: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = tempdir(tag);
+    let (cert, key) = pki(&dir, "srv");
+    (dir, cert, key)
+}
+
+/// SHA-256 of the certificate's DER SubjectPublicKeyInfo, computed by openssl
+/// (`openssl x509 -pubkey | openssl pkey -pubin -outform der | sha256`).
+fn spki_pin(cert: &Path) -> [u8; 32] {
+    sh(&format!(
+        "openssl x509 -in '{}' -noout -pubkey | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary",
+        cert.display()
+    ))
+    .try_into()
+    .expect("a 32-byte digest")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// An `openssl s_server` (TLS 1.2) this test started: killed and reaped on drop.
+struct Peer {
+    child: Child,
+    port: u16,
+}
+
+impl Peer {
+    /// `s_server` with `cert`/`key`, its mode (`-www`, `-WWW`) and `extra` arguments, run in `dir`;
+    /// returns once it accepts connections (at most 10 s).
+    fn start(dir: &Path, cert: &Path, key: &Path, mode: &str, extra: &[&str]) -> Peer {
+        let port = free_port();
+        let accept = format!("127.0.0.1:{port}");
+        let mut args = vec!["s_server", "-quiet", mode, "-tls1_2", "-accept", &accept];
+        let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+        args.extend(["-cert", cert, "-key", key]);
+        args.extend(extra);
+        let child = Command::new("openssl").args(&args).current_dir(dir).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let peer = Peer { child, port };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "s_server {args:?} did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        peer
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `openssl s_server -www` with `extra` arguments: the server (stopped on drop) and its port.
+fn s_server(cert: &Path, key: &Path, extra: &[&str]) -> (Peer, u16) {
+    let peer = Peer::start(cert.parent().unwrap(), cert, key, "-www", extra);
+    let port = peer.port;
+    (peer, port)
+}
+
+/// An initialised config, freed on drop.
+struct Conf(Box<ql_ssl_config>);
+impl Conf {
+    fn new() -> Conf {
+        // SAFETY: all-zero is a valid ql_ssl_config before init.
+        let mut c: Box<ql_ssl_config> = Box::new(unsafe { std::mem::zeroed() });
+        assert_eq!(unsafe { ql_ssl_conf_init(&mut *c) }, 0);
+        Conf(c)
+    }
+    fn ptr(&mut self) -> *mut ql_ssl_config {
+        &mut *self.0
+    }
+    fn int(&mut self, t: T, v: c_int) -> c_int {
+        unsafe { ql_ssl_conf_set(self.ptr(), t as c_int, v) }
+    }
+    fn ca(&mut self, cert: &Path) {
+        let path = CString::new(cert.to_str().unwrap()).unwrap();
+        let p = path.as_ptr();
+        assert_eq!(unsafe { ql_ssl_conf_set(self.ptr(), T::QL_SSL_CONF_CACERT as c_int, &p as *const *const c_char, 1 as c_int) }, 0);
+    }
+    fn alpn(&mut self, names: &[&str]) -> c_int {
+        let owned: Vec<CString> = names.iter().map(|n| CString::new(*n).unwrap()).collect();
+        let ptrs: Vec<*const c_char> = owned.iter().map(|n| n.as_ptr()).collect();
+        unsafe { ql_ssl_conf_set(self.ptr(), T::QL_SSL_CONF_ALPN as c_int, ptrs.as_ptr(), ptrs.len() as c_int) }
+    }
+    fn pins(&mut self, pins: &[[u8; 32]]) -> c_int {
+        unsafe { ql_ssl_conf_set(self.ptr(), T::QL_SSL_CONF_PIN_SHA256 as c_int, pins.as_ptr() as *const u8, pins.len() as c_int) }
+    }
+}
+impl Drop for Conf {
+    fn drop(&mut self) {
+        unsafe { ql_ssl_conf_free(self.ptr()) };
+    }
+}
+
+/// A context, freed on drop (after the socket it uses).
+struct Conn {
+    ctx: ql_ssl_context,
+    _sock: TcpStream,
+}
+impl Drop for Conn {
+    fn drop(&mut self) {
+        unsafe { ql_ssl_free(&mut self.ctx) };
+    }
+}
+
+/// Connect to `port` (through nothing but loopback), set up with `conf`, and run the handshake:
+/// the connection and the handshake's result code.
+fn connect(conf: &mut Conf, port: u16) -> (Conn, c_int) {
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut conn = Conn { ctx: 0, _sock: sock };
+    unsafe {
+        assert_eq!(ql_ssl_new(&mut conn.ctx), 0);
+        assert_eq!(ql_ssl_setup(&mut conn.ctx, conf.ptr()), 0);
+        assert_eq!(ql_ssl_set_socket_fd(&mut conn.ctx, conn._sock.as_raw_fd()), 0);
+        let host = CString::new("localhost").unwrap();
+        assert_eq!(ql_ssl_set_hostname(&mut conn.ctx, host.as_ptr()), 0);
+    }
+    let rc = unsafe { ql_ssl_handshake(&mut conn.ctx) };
+    (conn, rc)
+}
+
+fn alpn_of(conn: &mut Conn) -> Option<String> {
+    let p = unsafe { ql_ssl_get_alpn(&mut conn.ctx) };
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned())
+}
+
+fn last_error() -> String {
+    let mut buf = [0 as c_char; 512];
+    unsafe { ql_ssl_last_error(buf.as_mut_ptr(), buf.len()) };
+    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+}
+
+/// `GET /` over the connection: s_server -www's status page.
+fn status_page(conn: &mut Conn) -> String {
+    let req = b"GET / HTTP/1.0\r\n\r\n";
+    assert_eq!(unsafe { ql_ssl_write(&mut conn.ctx, req.as_ptr(), req.len()) }, req.len() as c_int);
+    let mut out = Vec::new();
+    let mut buf = [0u8; 512];
+    for _ in 0..1000 {
+        let n = unsafe { ql_ssl_read(&mut conn.ctx, buf.as_mut_ptr(), buf.len()) };
+        if n <= 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n as usize]);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn alpn_is_negotiated_with_s_server() {
+    let (_, cert, key) = srv_pki("alpn");
+    let (_server, port) = s_server(&cert, &key, &["-alpn", "h2,x-amzn-mqtt-ca"]);
+    let mut conf = Conf::new();
+    assert_eq!(conf.alpn(&["x-amzn-mqtt-ca", "http/1.1"]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    assert_eq!(alpn_of(&mut conn).as_deref(), Some("x-amzn-mqtt-ca"));
+    let page = status_page(&mut conn);
+    assert!(page.contains("HTTP/1.0 200"), "{page:.200}");
+    drop(conn);
+
+    // The server's preference decides among protocols both offer (OpenSSL picks its own first).
+    assert_eq!(conf.alpn(&["x-amzn-mqtt-ca", "h2"]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    assert_eq!(alpn_of(&mut conn).as_deref(), Some("h2"));
+}
+
+#[test]
+fn alpn_without_a_common_protocol_is_refused_by_the_server() {
+    let (_, cert, key) = srv_pki("alpn-none");
+    // OpenSSL 3.0's s_server (TLS 1.2) ends a handshake whose ClientHello offers no protocol it
+    // has with the fatal alert no_application_protocol (120): HS_FAILURE, the alert named.
+    let (server, port) = s_server(&cert, &key, &["-alpn", "h2"]);
+    let mut conf = Conf::new();
+    assert_eq!(conf.alpn(&["mqtt"]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int);
+    let text = last_error();
+    assert!(text.contains("fatal alert 120 (no_application_protocol)"), "{text}");
+    assert_eq!(alpn_of(&mut conn), None);
+    drop(conn);
+    drop(server);
+    // A server without ALPN ignores the extension: the handshake completes, no protocol.
+    let (_server, port) = s_server(&cert, &key, &[]);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    assert_eq!(alpn_of(&mut conn), None);
+    assert!(status_page(&mut conn).contains("HTTP/1.0 200"));
+}
+
+#[test]
+fn alpn_arguments_are_checked_and_read_back() {
+    let mut conf = Conf::new();
+    assert_eq!(conf.alpn(&[]), E::QL_SSL_ERROR_INVALID_PARAM as c_int, "count 0");
+    assert_eq!(conf.alpn(&[""]), E::QL_SSL_ERROR_INVALID_PARAM as c_int, "empty name");
+    let long = "x".repeat(256);
+    assert_eq!(conf.alpn(&[&long]), E::QL_SSL_ERROR_INVALID_PARAM as c_int, "256-byte name");
+    assert_eq!(conf.alpn(&["h2", "mqtt"]), 0);
+    let mut list: *const *const c_char = std::ptr::null();
+    let mut count: c_int = 0;
+    assert_eq!(unsafe { ql_ssl_conf_get(conf.ptr(), T::QL_SSL_CONF_ALPN as c_int, &mut list, &mut count) }, 0);
+    assert_eq!(count, 2);
+    let names: Vec<String> =
+        (0..2).map(|i| unsafe { CStr::from_ptr(*list.add(i)) }.to_str().unwrap().to_owned()).collect();
+    assert_eq!(names, ["h2", "mqtt"]);
+    assert!(unsafe { *list.add(2) }.is_null(), "NULL-terminated");
+    // NULL clears.
+    assert_eq!(unsafe { ql_ssl_conf_set(conf.ptr(), T::QL_SSL_CONF_ALPN as c_int, std::ptr::null::<*const c_char>(), 0 as c_int) }, 0);
+    assert_eq!(unsafe { ql_ssl_conf_get(conf.ptr(), T::QL_SSL_CONF_ALPN as c_int, &mut list, &mut count) }, 0);
+    assert_eq!(count, 0);
+    // A bad handle has no protocol.
+    let mut bogus: ql_ssl_context = 12345;
+    assert!(unsafe { ql_ssl_get_alpn(&mut bogus) }.is_null());
+    assert!(unsafe { ql_ssl_get_alpn(std::ptr::null_mut()) }.is_null());
+}
+
+#[test]
+fn the_right_pin_is_enough_without_verification() {
+    let (_, cert, key) = srv_pki("pin-ok");
+    let (_server, port) = s_server(&cert, &key, &[]);
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 0), 0);
+    assert_eq!(conf.pins(&[[0x55; 32], spki_pin(&cert)]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    let mut flags = u32::MAX;
+    assert_eq!(unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) }, 0);
+    assert_eq!(flags, 0);
+    assert!(status_page(&mut conn).contains("HTTP/1.0 200"));
+}
+
+#[test]
+fn a_wrong_pin_fails_even_with_a_trusted_chain() {
+    let (dir, cert, key) = srv_pki("pin-bad");
+    let (other, _) = pki(&dir, "other");
+    let (_server, port) = s_server(&cert, &key, &[]);
+    // The chain alone is trusted: the handshake succeeds without pins.
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 1), 0);
+    conf.ca(&cert);
+    let (conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    drop(conn);
+    // Pinned to another key: refused, with the pin flag and text.
+    assert_eq!(conf.pins(&[spki_pin(&other)]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int);
+    let text = last_error();
+    assert!(text.contains("pin"), "{text}");
+    let mut flags = 0u32;
+    assert_eq!(unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) }, 0);
+    assert_eq!(flags, 0x10_0000, "only the pin finding: the chain itself is fine");
+    drop(conn);
+    // And under VERIFY_NULL the pin is the check.
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 0), 0);
+    let (_conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int);
+    // Bad arguments.
+    assert_eq!(conf.pins(&[]), E::QL_SSL_ERROR_INVALID_PARAM as c_int);
+    assert_eq!(conf.pins(&[[0; 32]; 17]), E::QL_SSL_ERROR_INVALID_PARAM as c_int);
+}
+
+/// A TCP relay from a local port to `port` that records the length of every TLS record the
+/// server sends (the 5-byte record headers of the server-to-client stream). One connection.
+fn record_relay(port: u16) -> (u16, std::thread::JoinHandle<Vec<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let relay_port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (client, _) = listener.accept().unwrap();
+        let server = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        for s in [&client, &server] {
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        }
+        let (mut c_in, mut s_out) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+        let up = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = c_in.read(&mut buf) {
+                if n == 0 || s_out.write_all(&buf[..n]).is_err() {
+                    break;
+                }
+            }
+            let _ = s_out.shutdown(std::net::Shutdown::Write);
+        });
+        let (mut s_in, mut c_out) = (server, client);
+        let mut stream = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = s_in.read(&mut buf) {
+            if n == 0 || c_out.write_all(&buf[..n]).is_err() {
+                break;
+            }
+            stream.extend_from_slice(&buf[..n]);
+        }
+        let _ = c_out.shutdown(std::net::Shutdown::Write);
+        let _ = up.join();
+        let mut lens = Vec::new();
+        let mut at = 0;
+        while at + 5 <= stream.len() {
+            let len = u16::from_be_bytes([stream[at + 3], stream[at + 4]]) as usize;
+            lens.push(len);
+            at += 5 + len;
+        }
+        lens
+    });
+    (relay_port, handle)
+}
+
+/// Largest record the server sent for a 20 KB file, with `mfl` requested.
+fn largest_server_record(mfl: c_int) -> usize {
+    let (dir, cert, key) = srv_pki(&format!("mfl{mfl}"));
+    std::fs::write(dir.join("big.txt"), "0123456789abcdef".repeat(1280)).unwrap();
+    let server = Peer::start(&dir, &cert, &key, "-WWW", &[]);
+    let port = server.port;
+    let (relay_port, relay) = record_relay(port);
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, mfl), 0);
+    let (mut conn, rc) = connect(&mut conf, relay_port);
+    assert_eq!(rc, 0, "{}", last_error());
+    let req = b"GET /big.txt HTTP/1.0\r\n\r\n";
+    assert_eq!(unsafe { ql_ssl_write(&mut conn.ctx, req.as_ptr(), req.len()) }, req.len() as c_int);
+    let mut got = 0usize;
+    let mut buf = [0u8; 1024];
+    for _ in 0..1000 {
+        let n = unsafe { ql_ssl_read(&mut conn.ctx, buf.as_mut_ptr(), buf.len()) };
+        if n <= 0 {
+            break;
+        }
+        got += n as usize;
+    }
+    assert!(got > 20480, "the whole file came through ({got} bytes)");
+    drop(conn);
+    let lens = relay.join().unwrap();
+    assert!(lens.len() > 5, "records seen: {lens:?}");
+    *lens.iter().max().unwrap()
+}
+
+#[test]
+fn max_fragment_length_bounds_the_servers_records() {
+    // Record length on the wire = plaintext fragment + the suite's expansion (AES-GCM: 24 bytes;
+    // at most 256 + a MAC for CBC): bounded by the limit + 300.
+    let off = largest_server_record(0);
+    assert!(off > 4096 + 300, "without MFL s_server sends large records ({off})");
+    for mfl in [512, 1024, 2048, 4096] {
+        let largest = largest_server_record(mfl);
+        assert!(largest <= mfl as usize + 300, "MFL {mfl}: largest record {largest}");
+        assert!(largest > mfl as usize / 2, "MFL {mfl}: records are filled ({largest})");
+        eprintln!("MFL {mfl}: largest server record {largest} bytes (off: {off})");
+    }
+}
+
+#[test]
+fn max_fragment_length_values_are_checked() {
+    let mut conf = Conf::new();
+    for bad in [-1, 1, 256, 513, 8192, 16384] {
+        assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, bad), E::QL_SSL_ERROR_INVALID_PARAM as c_int, "{bad}");
+    }
+    assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, 2048), 0);
+    let mut v: c_int = 0;
+    assert_eq!(unsafe { ql_ssl_conf_get(conf.ptr(), T::QL_SSL_CONF_MAX_FRAG_LEN as c_int, &mut v) }, 0);
+    assert_eq!(v, 2048);
+}
+
+/// glibc's `struct mallinfo2` (ten `size_t`s).
+#[repr(C)]
+#[derive(Default)]
+struct MallInfo2 {
+    arena: usize,
+    ordblks: usize,
+    smblks: usize,
+    hblks: usize,
+    hblkhd: usize,
+    usmblks: usize,
+    fsmblks: usize,
+    uordblks: usize,
+    fordblks: usize,
+    keepcost: usize,
+}
+extern "C" {
+    fn mallinfo2() -> MallInfo2;
+}
+
+/// Bytes of heap in use (small blocks and mmapped ones).
+fn heap_in_use() -> usize {
+    // SAFETY: glibc's mallinfo2 reads allocator statistics, no arguments.
+    let m = unsafe { mallinfo2() };
+    m.uordblks + m.hblkhd
+}
+
+/// Run as a child process (`heap_child`): heap of one established connection with the MFL of
+/// `QLSSL_IOT_MFL`, printed as `heap <mfl> <bytes>`. Alone in its process, so no other test's
+/// allocations are counted.
+#[test]
+#[ignore = "run by heap_per_connection_with_and_without_mfl in a process of its own"]
+fn heap_child() {
+    let Ok(mfl) = std::env::var("QLSSL_IOT_MFL") else { return };
+    let port: u16 = std::env::var("QLSSL_IOT_PORT").unwrap().parse().unwrap();
+    let mfl: c_int = mfl.parse().unwrap();
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, mfl), 0);
+    // A first connection builds the shared mbedtls config and the library's lazy state.
+    let (conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    drop(conn);
+    let before = heap_in_use();
+    let (conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    let during = heap_in_use();
+    drop(conn);
+    println!("heap {mfl} {}", during.saturating_sub(before));
+}
+
+#[test]
+fn heap_per_connection_with_and_without_mfl() {
+    let (_, cert, key) = srv_pki("heap");
+    let (_server, port) = s_server(&cert, &key, &[]);
+    let mut figures = Vec::new();
+    for mfl in [0, 512, 4096] {
+        let (mfl_text, port_text) = (mfl.to_string(), port.to_string());
+        let text = child("heap_child", &[("QLSSL_IOT_MFL", mfl_text.as_ref()), ("QLSSL_IOT_PORT", port_text.as_ref())]);
+        let tag = format!("heap {mfl} ");
+        let bytes: usize = text
+            .find(&tag)
+            .and_then(|i| text[i + tag.len()..].split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no figure in: {text}"));
+        eprintln!("heap per established connection, MFL {mfl}: {bytes} bytes");
+        figures.push(bytes);
+    }
+    // mbedtls 2.28 as built here (MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH off) allocates both record
+    // buffers at their compile-time size whatever the negotiated MFL: the figures stay within a
+    // few hundred bytes of each other, and each holds the two ~16.7 KB buffers.
+    for &f in &figures {
+        assert!(f > 2 * 16 * 1024, "both record buffers are allocated ({f})");
+        assert!(f.abs_diff(figures[0]) < 2048, "MFL does not change the buffers in this build: {figures:?}");
+    }
+}
+
+/// The library's log, printed as `LOG <level> <message>` lines for the parent to read.
+unsafe extern "C" fn print_log(level: c_int, msg: *const c_char, _: *mut std::ffi::c_void) {
+    // SAFETY: the library passes a NUL-terminated message.
+    println!("LOG {level} {}", unsafe { CStr::from_ptr(msg) }.to_string_lossy());
+}
+
+/// Run as a child process (`store_child`): one connection with SESSION_CACHE and
+/// SESSION_STORE "UFS:session.bin" (QLSSL_UFS_DIR set by the parent) to port QLSSL_IOT_PORT;
+/// prints `resumed <0|1>`, whether s_server's status page says `Reused`, and the log.
+#[test]
+#[ignore = "run by the session-store tests in processes of their own"]
+fn store_child() {
+    let Ok(port) = std::env::var("QLSSL_IOT_STORE_PORT") else { return };
+    let port: u16 = port.parse().unwrap();
+    qlssl::capi::logging::ql_ssl_set_log_callback(Some(print_log), 3, std::ptr::null_mut());
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_SESSION_CACHE, 1), 0);
+    let path = CString::new("UFS:session.bin").unwrap();
+    assert_eq!(unsafe { ql_ssl_conf_set(conf.ptr(), T::QL_SSL_CONF_SESSION_STORE as c_int, path.as_ptr()) }, 0);
+    let start = Instant::now();
+    let (mut conn, rc) = connect(&mut conf, port);
+    let connect_ms = start.elapsed().as_millis();
+    assert_eq!(rc, 0, "{}", last_error());
+    println!("connect_ms {connect_ms}");
+    let resumed = unsafe { ql_ssl_session_resumed(&mut conn.ctx) };
+    let page = status_page(&mut conn);
+    assert!(page.contains("HTTP/1.0 200"), "{page:.200}");
+    println!("resumed {resumed}");
+    println!("server-reused {}", page.contains("Reused,"));
+}
+
+/// Run the ignored test `name` of this binary in a process of its own, with `env` added; its
+/// standard output (the test harness prints the test's name on the line of its first output).
+fn child(name: &str, env: &[(&str, &std::ffi::OsStr)]) -> String {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([name, "--exact", "--ignored", "--nocapture", "--test-threads=1"]);
+    cmd.envs(env.iter().copied());
+    let out = cmd.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{name} failed: {text}{}", String::from_utf8_lossy(&out.stderr));
+    text
+}
+
+/// One "power cycle": a new process connects with the store in `dir`.
+fn store_process(dir: &Path, port: u16) -> (bool, bool, String) {
+    let port = port.to_string();
+    let text = child("store_child", &[("QLSSL_IOT_STORE_PORT", port.as_ref()), ("QLSSL_UFS_DIR", dir.as_os_str())]);
+    (text.contains("resumed 1"), text.contains("server-reused true"), text)
+}
+
+#[test]
+fn a_new_process_resumes_from_the_session_store() {
+    let (dir, cert, key) = srv_pki("store");
+    let (_server, port) = s_server(&cert, &key, &[]);
+    let store = dir.join("session.bin");
+    // Process A: full handshake, the session saved.
+    let (resumed, reused, log) = store_process(&dir, port);
+    assert!(!resumed && !reused, "{log}");
+    let saved = std::fs::read(&store).unwrap();
+    assert!(saved.starts_with(b"QLSSLSS1") && saved.len() > 100, "{} bytes", saved.len());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&store).unwrap().permissions().mode() & 0o777, 0o600, "owner-only: it holds the master secret");
+    // Process B: resumes (our verdict and the server's own page agree).
+    let (resumed, reused, log) = store_process(&dir, port);
+    assert!(resumed && reused, "{log}");
+    assert_eq!(std::fs::read(&store).unwrap(), saved, "a resumed handshake does not rewrite the file");
+    assert!(!dir.read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains(".tmp")), "no temporary left");
+
+    // A damaged file is ignored with a reason, and replaced by the next full handshake.
+    let mut bad = saved.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 0xFF;
+    std::fs::write(&store, &bad).unwrap();
+    let (resumed, reused, log) = store_process(&dir, port);
+    assert!(!resumed && !reused, "{log}");
+    assert!(log.contains("ignored: checksum mismatch"), "{log}");
+    let (resumed, reused, log) = store_process(&dir, port);
+    assert!(resumed && reused, "the next full handshake saved a good file again: {log}");
+
+    // A file saved for another server (another port) is foreign: ignored, never offered.
+    let (_other, other_port) = s_server(&cert, &key, &[]);
+    let (resumed, _, log) = store_process(&dir, other_port);
+    assert!(!resumed, "{log}");
+    assert!(log.contains("saved for another host, port or configuration"), "{log}");
+
+    // Not a store file at all.
+    std::fs::write(&store, b"garbage").unwrap();
+    let (resumed, _, log) = store_process(&dir, port);
+    assert!(!resumed && log.contains("not a session store file"), "{log}");
+}
+
+/// A CA (its own root) and a localhost leaf it signed, in `dir` under `name`: (root, leaf, key).
+fn ca_and_leaf(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let file = |suffix: &str| dir.join(format!("{name}-{suffix}"));
+    let (root, leaf, key) = (file("root.pem"), file("leaf.pem"), file("leaf.key"));
+    std::fs::write(file("leaf.ext"), "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n").unwrap();
+    sh(&format!(
+        "cd '{dir}' && \
+         openssl req -x509 {EC_LOCALHOST}-root -days 2 -addext basicConstraints=critical,CA:TRUE \
+           -addext keyUsage=critical,keyCertSign,cRLSign -keyout {name}-root.key -out {name}-root.pem 2>/dev/null && \
+         openssl req {EC_LOCALHOST} -keyout {name}-leaf.key -out {name}-leaf.csr 2>/dev/null && \
+         openssl x509 -req -in {name}-leaf.csr -CA {name}-root.pem -CAkey {name}-root.key -CAcreateserial -days 2 \
+           -extfile {name}-leaf.ext -out {name}-leaf.pem 2>/dev/null",
+        dir = dir.display()
+    ));
+    (root, leaf, key)
+}
+
+/// Run as a child process (`bundle_child`, QLSSL_CA_BUNDLE naming a bundle file): VERIFY_SERVER
+/// with CA_BUNDLE on and no CA configured, to QLSSL_IOT_BUNDLE_PORT; prints `rc <code> flags <f>`.
+#[test]
+#[ignore = "run by the bundle test in processes of their own"]
+fn bundle_child() {
+    let Ok(port) = std::env::var("QLSSL_IOT_BUNDLE_PORT") else { return };
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 1), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_CA_BUNDLE, 1), 0, "{}", last_error());
+    let (mut conn, rc) = connect(&mut conf, port.parse().unwrap());
+    let mut flags = 0u32;
+    unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) };
+    println!("rc {rc} flags {flags:#x} text {}", if rc == 0 { String::new() } else { last_error() });
+}
+
+fn bundle_process(bundle: &Path, port: u16) -> String {
+    let port = port.to_string();
+    child("bundle_child", &[("QLSSL_IOT_BUNDLE_PORT", port.as_ref()), ("QLSSL_CA_BUNDLE", bundle.as_os_str())])
+}
+
+#[test]
+fn a_bundle_built_from_a_test_root_verifies_its_servers_only() {
+    let dir = tempdir("bundle");
+    let (root, leaf, key) = ca_and_leaf(&dir, "trusted");
+    let (_, other_leaf, other_key) = ca_and_leaf(&dir, "stranger");
+    // The bundle: the test root's DER behind its 2-byte length (the built-in bundle's format),
+    // after an unrelated root (another self-signed certificate), so the lookup walks the list.
+    let der = |pem: &Path| {
+        let out = Command::new("openssl").args(["x509", "-outform", "der", "-in"]).arg(pem).output().unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let (unrelated, _) = pki(&dir, "unrelated");
+    let mut blob = Vec::new();
+    for d in [der(&unrelated), der(&root)] {
+        blob.extend_from_slice(&(d.len() as u16).to_be_bytes());
+        blob.extend_from_slice(&d);
+    }
+    let bundle = dir.join("bundle.bin");
+    std::fs::write(&bundle, &blob).unwrap();
+
+    let (server, port) = s_server(&leaf, &key, &[]);
+    let text = bundle_process(&bundle, port);
+    assert!(text.contains("rc 0 flags 0x0"), "{text}");
+    drop(server);
+    let (_server, port) = s_server(&other_leaf, &other_key, &[]);
+    let text = bundle_process(&bundle, port);
+    assert!(text.contains("rc -6 flags 0x8 "), "a root outside the bundle is not trusted: {text}");
+}
+
+#[cfg(not(feature = "ca-bundle"))]
+#[test]
+fn without_the_feature_there_is_no_bundle() {
+    if std::env::var_os("QLSSL_CA_BUNDLE").is_some() {
+        return;
+    }
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_CA_BUNDLE, 1), E::QL_SSL_ERROR_NOT_SUPPORT as c_int);
+    assert_eq!(conf.int(T::QL_SSL_CONF_CA_BUNDLE, 0), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_CA_BUNDLE, 2), E::QL_SSL_ERROR_INVALID_PARAM as c_int);
+}
+
+/// The real bundle (feature `ca-bundle`): every root parses, and a context verifying with it alone
+/// sets up (ql_ssl_setup parses the whole list).
+#[cfg(feature = "ca-bundle")]
+#[test]
+fn the_built_in_bundle_parses() {
+    let certs = qlssl::tls::bundle::certificates().unwrap();
+    assert_eq!(certs.len(), qlssl::tls::bundle::BUNDLE_CERTS);
+    assert!(certs.len() > 100, "Debian ships well over 100 roots ({})", certs.len());
+    eprintln!(
+        "built-in bundle: {} roots, {} bytes (from {})",
+        qlssl::tls::bundle::BUNDLE_CERTS,
+        qlssl::tls::bundle::BUNDLE_BYTES,
+        qlssl::tls::bundle::BUNDLE_SOURCE
+    );
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 1), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_CA_BUNDLE, 1), 0);
+    let mut ctx: ql_ssl_context = 0;
+    unsafe {
+        assert_eq!(ql_ssl_new(&mut ctx), 0);
+        assert_eq!(ql_ssl_setup(&mut ctx, conf.ptr()), 0, "{}", last_error());
+        ql_ssl_free(&mut ctx);
+    }
+}
+
+extern "C" {
+    fn ql_ssl_conf_get_by_id(ctx_id: c_int, ty: c_int, ...) -> c_int;
+    fn ql_ssl_conf_set_by_id(ctx_id: c_int, ty: c_int, ...) -> c_int;
+}
+
+/// The extension items as `AT+QSSLCFG` names (docs/IOT.md): what AT sets, the C API reads on the
+/// same per-id config, and the other way round. Context 5 (no other test of this binary uses
+/// the per-id configs).
+#[test]
+fn the_extension_items_are_qsslcfg_names_too() {
+    use qlssl::at::engine::{Engine, Options};
+    use qlssl::at::remap::Remap;
+    use qlssl::at::service::{LibService, TlsService};
+    let (tx, _rx) = std::sync::mpsc::channel();
+    let svc: std::sync::Arc<dyn TlsService> = std::sync::Arc::new(LibService::default());
+    let opts = Options { ufs: std::env::temp_dir(), map: Remap::default(), prompt_timeout: Duration::from_secs(5) };
+    let mut e = Engine::new(svc, tx, opts);
+    let mut at = |line: &str| {
+        e.feed(format!("{line}\r").as_bytes(), Instant::now());
+        String::from_utf8(e.take_output()).unwrap()
+    };
+    at("ATE0");
+    let ok = "\r\nOK\r\n";
+    let listing = at("AT+QSSLCFG=?");
+    for name in ["alpn", "maxfraglen", "pinsha256", "cabundle", "sessionstore"] {
+        assert!(listing.contains(&format!("+QSSLCFG: \"{name}\",(0-5),")), "{name} in {listing}");
+    }
+    let pin = "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF";
+    assert_eq!(at("AT+QSSLCFG=\"alpn\",5,\"x-amzn-mqtt-ca,h2\""), ok);
+    assert_eq!(at("AT+QSSLCFG=\"maxfraglen\",5,1024"), ok);
+    assert_eq!(at(&format!("AT+QSSLCFG=\"pinsha256\",5,\"{pin}\"")), ok);
+    assert_eq!(at("AT+QSSLCFG=\"sessionstore\",5,\"UFS:sess5.bin\""), ok);
+    assert_eq!(at("AT+QSSLCFG=\"cabundle\",5,0"), ok);
+    // Refused values: the library's checks.
+    for bad in ["AT+QSSLCFG=\"maxfraglen\",5,1000", "AT+QSSLCFG=\"alpn\",5,\"h2,,x\"", "AT+QSSLCFG=\"pinsha256\",5,\"00\""] {
+        assert!(at(bad).contains("+CME ERROR"), "{bad}");
+    }
+    // AT → C.
+    let (mut list, mut count): (*const *const c_char, c_int) = (std::ptr::null(), 0);
+    let (mut mfl, mut pins, mut npins, mut store): (c_int, *const u8, c_int, *const c_char) = (0, std::ptr::null(), 0, std::ptr::null());
+    unsafe {
+        assert_eq!(ql_ssl_conf_get_by_id(5, T::QL_SSL_CONF_ALPN as c_int, &mut list, &mut count), 0);
+        assert_eq!(count, 2);
+        assert_eq!(CStr::from_ptr(*list).to_str().unwrap(), "x-amzn-mqtt-ca");
+        assert_eq!(CStr::from_ptr(*list.add(1)).to_str().unwrap(), "h2");
+        assert_eq!(ql_ssl_conf_get_by_id(5, T::QL_SSL_CONF_MAX_FRAG_LEN as c_int, &mut mfl), 0);
+        assert_eq!(ql_ssl_conf_get_by_id(5, T::QL_SSL_CONF_PIN_SHA256 as c_int, &mut pins, &mut npins), 0);
+        assert_eq!((mfl, npins), (1024, 1));
+        assert_eq!(std::slice::from_raw_parts(pins, 32)[..3], [0x00, 0x11, 0x22]);
+        assert_eq!(ql_ssl_conf_get_by_id(5, T::QL_SSL_CONF_SESSION_STORE as c_int, &mut store), 0);
+        assert_eq!(CStr::from_ptr(store).to_str().unwrap(), "UFS:sess5.bin");
+    }
+    // C → AT.
+    let names = [CString::new("mqtt").unwrap()];
+    let ptrs = [names[0].as_ptr()];
+    unsafe {
+        assert_eq!(ql_ssl_conf_set_by_id(5, T::QL_SSL_CONF_ALPN as c_int, ptrs.as_ptr(), 1 as c_int), 0);
+        assert_eq!(ql_ssl_conf_set_by_id(5, T::QL_SSL_CONF_MAX_FRAG_LEN as c_int, 512 as c_int), 0);
+    }
+    assert_eq!(at("AT+QSSLCFG=\"alpn\",5"), "\r\n+QSSLCFG: \"alpn\",5,\"mqtt\"\r\n\r\nOK\r\n");
+    assert_eq!(at("AT+QSSLCFG=\"maxfraglen\",5"), "\r\n+QSSLCFG: \"maxfraglen\",5,512\r\n\r\nOK\r\n");
+    assert_eq!(at("AT+QSSLCFG=\"pinsha256\",5"), format!("\r\n+QSSLCFG: \"pinsha256\",5,\"{pin}\"\r\n\r\nOK\r\n"));
+    assert_eq!(at("AT+QSSLCFG=\"sessionstore\",5"), "\r\n+QSSLCFG: \"sessionstore\",5,\"UFS:sess5.bin\"\r\n\r\nOK\r\n");
+    assert_eq!(at("AT+QSSLCFG=\"cabundle\",5"), "\r\n+QSSLCFG: \"cabundle\",5,0\r\n\r\nOK\r\n");
+    // Empty texts clear the lists.
+    assert_eq!(at("AT+QSSLCFG=\"alpn\",5,\"\""), ok);
+    assert_eq!(at("AT+QSSLCFG=\"alpn\",5"), "\r\n+QSSLCFG: \"alpn\",5,\"\"\r\n\r\nOK\r\n");
+}
+
+/// A TCP relay to `port` that delays everything by `one_way` in each direction (a link with a
+/// round-trip time of twice that, no bandwidth limit) and counts the bytes each way. One connection;
+/// the handle returns (client-to-server bytes, server-to-client bytes). The relay accepts on
+/// `relay_port` and terminates the client's TCP: the TCP handshake itself is not delayed.
+fn delay_relay(relay_port: u16, port: u16, one_way: Duration) -> std::thread::JoinHandle<(usize, usize)> {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind(("127.0.0.1", relay_port)).unwrap();
+    fn pipe(mut from: TcpStream, mut to: TcpStream, one_way: Duration) -> usize {
+        let (tx, rx) = std::sync::mpsc::channel::<(Instant, Vec<u8>)>();
+        let writer = std::thread::spawn(move || {
+            for (at, data) in rx {
+                let due = at + one_way;
+                if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                }
+                if to.write_all(&data).is_err() {
+                    break;
+                }
+            }
+            let _ = to.shutdown(std::net::Shutdown::Write);
+        });
+        let mut total = 0;
+        let mut buf = [0u8; 16384];
+        while let Ok(n) = from.read(&mut buf) {
+            if n == 0 || tx.send((Instant::now(), buf[..n].to_vec())).is_err() {
+                break;
+            }
+            total += n;
+        }
+        drop(tx);
+        let _ = writer.join();
+        total
+    }
+    std::thread::spawn(move || {
+        let (client, _) = listener.accept().unwrap();
+        let server = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        for s in [&client, &server] {
+            s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+            s.set_nodelay(true).unwrap();
+        }
+        let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+        let up = std::thread::spawn(move || pipe(c2, s2, one_way));
+        let down = pipe(server, client, one_way);
+        (up.join().unwrap(), down)
+    })
+}
+
+/// The "power cycle" measured on a 150 ms round-trip link (a delaying relay: the kernel here has
+/// no netem qdisc): process A's full handshake against process B's resumption from the session
+/// store, in time to an established connection (the TLS handshake: the relay terminates TCP
+/// locally, a real link adds one round trip for TCP to both) and bytes on the wire
+/// (handshake plus one `GET /` of s_server's status page). Figures: docs/PERFORMANCE.md.
+#[test]
+fn resumption_after_restart_saves_a_round_trip_and_bytes() {
+    let (dir, cert, key) = srv_pki("rtt");
+    let (_server, port) = s_server(&cert, &key, &[]);
+    let one_way = Duration::from_millis(75);
+    let mut rows = Vec::new();
+    // One relay port for both "boots": the saved session is tied to the server's port.
+    let relay_port = free_port();
+    for expect_resumed in [false, true] {
+        let relay = delay_relay(relay_port, port, one_way);
+        let (resumed, reused, log) = store_process(&dir, relay_port);
+        assert_eq!((resumed, reused), (expect_resumed, expect_resumed), "{log}");
+        let ms: u128 = log
+            .find("connect_ms ")
+            .and_then(|i| log[i + 11..].split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no timing in: {log}"));
+        let (up, down) = relay.join().unwrap();
+        eprintln!("{}: {ms} ms to established ({:.1} RTT), {up} bytes up, {down} bytes down", if resumed { "resumed after restart" } else { "full handshake" }, ms as f64 / 150.0);
+        rows.push((ms, up, down));
+    }
+    let (full, resumed) = (rows[0], rows[1]);
+    // TLS 1.2: a full handshake takes 2 round trips, an abbreviated one 1.
+    assert!(full.0 >= 2 * 150 && full.0 < 3 * 150, "full: {full:?}");
+    assert!(resumed.0 >= 150 && resumed.0 < 2 * 150, "resumed: {resumed:?}");
+    assert!(resumed.2 + 300 < full.2, "the server sends no certificate or key exchange when resuming: {rows:?}");
+}
