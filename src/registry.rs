@@ -245,37 +245,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn kinds_are_the_sdk_numbers() {
-        use crate::capi::abi::ql_ssl_config_type_e as T;
-        let pairs = [
-            (ConfigKind::Version as i32, T::QL_SSL_CONF_VERSION as i32),
-            (ConfigKind::Transport as i32, T::QL_SSL_CONF_TRANSPORT as i32),
-            (ConfigKind::Ciphersuites as i32, T::QL_SSL_CONF_CIPHERSUITE as i32),
-            (ConfigKind::AuthMode as i32, T::QL_SSL_CONF_AUTHMODE as i32),
-            (ConfigKind::CaCertPaths as i32, T::QL_SSL_CONF_CACERT as i32),
-            (ConfigKind::OwnCert as i32, T::QL_SSL_CONF_OWNCERT as i32),
-            (ConfigKind::Sni as i32, T::QL_SSL_CONF_SNI as i32),
-            (ConfigKind::HandshakeTimeout as i32, T::QL_SSL_CONF_HS_TIMEOUT as i32),
-            (ConfigKind::IgnoreLocalTime as i32, T::QL_SSL_CONF_IGNORE_LOCALTM as i32),
-            (ConfigKind::TimeoutCallback as i32, T::QL_SSL_CONF_HS_TIMEOUT_FUNC as i32),
-            (ConfigKind::IgnoreInvalidCertSign as i32, T::QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN as i32),
-            (ConfigKind::IgnoreCertItem as i32, T::QL_SSL_CONF_IGNORE_CERT_ITEM as i32),
-            (ConfigKind::IgnoreMultiCertChainVerify as i32, T::QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as i32),
-            (ConfigKind::SessionCache as i32, T::QL_SSL_CONF_SESSION_CACHE as i32),
-            (ConfigKind::CaCertBuffer as i32, T::QL_SSL_CONF_CACERT_BUFFER as i32),
-            (ConfigKind::OwnCertBuffer as i32, T::QL_SSL_CONF_OWNCERT_BUFFER as i32),
-            (ConfigKind::DtlsVersion as i32, T::QL_SSL_CONF_DTLSVERSION as i32),
-            (ConfigKind::PskIdentity as i32, T::QL_SSL_CONF_PSK_IDENTITY as i32),
-            (ConfigKind::PskKeyHex as i32, T::QL_SSL_CONF_PSK_KEY as i32),
-            (ConfigKind::Renegotiation as i32, T::QL_SSL_CONF_RENEGOTIATION as i32),
-            (ConfigKind::Psk as i32, T::QL_SSL_CONF_PSK as i32),
-        ];
-        for (kind, sdk) in pairs {
-            assert_eq!(kind, sdk);
-        }
-    }
-
-    #[test]
     fn typed_items_round_trip_and_are_checked() {
         let c = contexts();
         // Config 5 is not touched by the C API tests of this crate.

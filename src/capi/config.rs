@@ -966,11 +966,12 @@ impl IdConfig {
         let mut a = empty_args();
         let mut ints = [0 as c_int; 4];
         let mut ptrs: [*mut c_void; 4] = [core::ptr::null_mut(); 4];
-        // `kind as c_int` is the SDK's config type (ConfigKind's discriminants are its numbers).
-        let mut getp = |kind: ConfigKind, a: &mut qlssl_va_args| -> Result<()> {
+        // The SDK's config type of `kind`: the item table's row.
+        let ty = crate::capi::items::row_of(kind).ok_or(Error::Internal("config kind without an item row".into()))?.id;
+        let mut getp = |_: ConfigKind, a: &mut qlssl_va_args| -> Result<()> {
             // SAFETY: every output pointer points to a local of the type `config::get` writes
             // for `kind` (an int, an unsigned int or a pointer).
-            unsafe { get(c, kind as c_int, a) }
+            unsafe { get(c, ty, a) }
         };
         let item = match kind {
             ConfigKind::Version | ConfigKind::Transport | ConfigKind::AuthMode | ConfigKind::Sni

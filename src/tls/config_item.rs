@@ -1,7 +1,7 @@
 //! The typed config vocabulary: one config item with its value (`ConfigItem`) and which item
-//! (`ConfigKind`, numbered as the SDK's `ql_ssl_config_type_e`). The contexts service takes and
-//! returns these; the C adapter turns its argument records into them. Part of the core so that
-//! both can import it without an import circle (tests/layers.rs).
+//! (`ConfigKind`; the C adapter's item table gives each its `ql_ssl_config_type_e` number). The
+//! contexts service takes and returns these; the C adapter turns its argument records into them.
+//! Part of the core so that both can import it without an import circle (tests/layers.rs).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -58,31 +58,31 @@ pub enum ConfigItem {
     Renegotiation(bool),
 }
 
-/// Which config item (the `type` of `ql_ssl_conf_get`); `as i32` is the SDK's number.
+/// Which config item (the `type` of `ql_ssl_conf_get`). The SDK's numbers are the C adapter's:
+/// its item table (`src/capi/items.rs`) maps each kind to its `ql_ssl_config_type_e` value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(i32)]
 pub enum ConfigKind {
-    Version = 1,
-    Transport = 2,
-    Ciphersuites = 3,
-    AuthMode = 4,
-    CaCertPaths = 5,
-    OwnCert = 6,
-    Sni = 7,
-    HandshakeTimeout = 8,
-    IgnoreLocalTime = 9,
-    TimeoutCallback = 10,
-    IgnoreInvalidCertSign = 11,
-    IgnoreCertItem = 12,
-    IgnoreMultiCertChainVerify = 13,
-    SessionCache = 14,
-    CaCertBuffer = 15,
-    OwnCertBuffer = 16,
-    DtlsVersion = 17,
-    PskIdentity = 18,
-    PskKeyHex = 19,
-    Renegotiation = 20,
-    Psk = 21,
+    Version,
+    Transport,
+    Ciphersuites,
+    AuthMode,
+    CaCertPaths,
+    OwnCert,
+    Sni,
+    HandshakeTimeout,
+    IgnoreLocalTime,
+    TimeoutCallback,
+    IgnoreInvalidCertSign,
+    IgnoreCertItem,
+    IgnoreMultiCertChainVerify,
+    SessionCache,
+    CaCertBuffer,
+    OwnCertBuffer,
+    DtlsVersion,
+    PskIdentity,
+    PskKeyHex,
+    Renegotiation,
+    Psk,
 }
 
 impl ConfigItem {
