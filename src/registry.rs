@@ -2,11 +2,12 @@
 //! `ctx_id` of `ql_ssl_conf_set_by_id`) and the live connections, behind one typed Rust API that
 //! every front end uses. The C API (`src/capi/`) is one front end; the AT engine is the next one.
 //! Both see the same per-id configs: a value set with `ql_ssl_conf_set_by_id` is what `get`
-//! returns here, and the other way round, because both go through the same store and the same
-//! validation (`capi::config::set`).
+//! returns here, and the other way round. The configs are the core's `TypedConfig` (typed values,
+//! no pointers); the C API mirrors them in SDK structs of its own for `ql_ssl_conf_get_by_id`
+//! (`capi::config`), refreshed through `config_if_changed`.
 //!
 //! Layering: this module sits above the core (`src/tls/`) and beside the front ends; it may use
-//! the core and the config store, never a front end's exports.
+//! the core, never a front end's exports.
 
 use core::ffi::c_void;
 
