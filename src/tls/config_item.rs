@@ -21,8 +21,7 @@ use crate::tls::settings::*;
 pub fn check_version(v: c_int, what: &'static str) -> Result<c_int> {
     match v {
         0..=4 => Ok(v),
-        #[cfg(feature = "tls13")]
-        VERSION_TLS13 => Ok(v),
+        VERSION_TLS13 if cfg!(feature = "tls13") => Ok(v),
         VERSION_TLS13 => Err(Error::NotSupported("QL_SSL_VERSION_4 (TLS 1.3) needs a build with the TLS 1.3 engine (cargo feature tls13)")),
         VERSION_TLS12_TLS13 => Err(Error::NotSupported("QL_SSL_VERSION_TLS12_TLS13 is not served yet (docs/ENGINES.md)")),
         _ => Err(Error::InvalidParam(what)),
