@@ -1204,7 +1204,7 @@ mod tests {
     fn out_of_range_values_leave_config_unchanged() {
         let mut c = new_conf();
         unsafe {
-            assert!(set(&mut c, QL_SSL_CONF_VERSION as c_int, &args_i(5)).is_err());
+            assert!(set(&mut c, QL_SSL_CONF_VERSION as c_int, &args_i(7)).is_err());
             assert!(set(&mut c, QL_SSL_CONF_HS_TIMEOUT as c_int, &args_i(0)).is_err());
             assert!(set(&mut c, 99, &args_i(0)).is_err());
             assert!(set(&mut c, QL_SSL_CONF_IGNORE_CERT_ITEM as c_int, &args_i(-1)).is_err());
