@@ -2,11 +2,12 @@
 //! `ctx_id` of `ql_ssl_conf_set_by_id`) and the live connections, behind one typed Rust API that
 //! every front end uses. The C API (`src/capi/`) is one front end; the AT engine is the next one.
 //! Both see the same per-id configs: a value set with `ql_ssl_conf_set_by_id` is what `get`
-//! returns here, and the other way round, because both go through the same store and the same
-//! validation (`capi::config::set`).
+//! returns here, and the other way round. The configs are the core's `TypedConfig` (typed values,
+//! no pointers); the C API mirrors them in SDK structs of its own for `ql_ssl_conf_get_by_id`
+//! (`capi::config`), refreshed through `config_if_changed`.
 //!
 //! Layering: this module sits above the core (`src/tls/`) and beside the front ends; it may use
-//! the core and the config store, never a front end's exports.
+//! the core, never a front end's exports.
 
 use core::ffi::c_void;
 
@@ -16,7 +17,6 @@ use alloc::sync::Arc;
 use crate::prelude::*;
 
 use crate::capi::abi::ql_ssl_context;
-use crate::capi::config::{self, IdConfig};
 use crate::platform::sync::{Lazy, Mutex};
 use crate::tls::clock::ValidityClock;
 use crate::tls::connection::{Connection, TimeoutNotice};
@@ -30,7 +30,7 @@ pub type ConnId = i32;
 /// Number of library-owned configs (ids 0..=5).
 pub const CONFIG_IDS: usize = 6;
 
-pub use crate::tls::config_item::{ConfigItem, ConfigKind};
+pub use crate::tls::config_item::{ConfigItem, ConfigKind, TypedConfig};
 
 /// Where a handshake stands after one `handshake` call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,17 +60,27 @@ pub struct ConnInfo {
     pub verify_flags: Option<u32>,
 }
 
+/// One per-id config: typed values, and how often they changed.
+struct IdSlot {
+    config: TypedConfig,
+    generation: u64,
+}
+
+/// Session-cache key of per-id config `ctx_id` (`Settings::config_handle`): below the C configs'
+/// handles (from 0x2000_0000), and the same for the life of the process.
+const ID_CONFIG_HANDLE_BASE: i32 = 0x1000_0000;
+
 /// The service. One per process: `contexts()`.
 pub struct Contexts {
-    /// The per-id configs, kept by the C adapter's store (`IdConfig`).
-    configs: Vec<Mutex<IdConfig>>,
+    /// The per-id configs.
+    configs: Vec<Mutex<IdSlot>>,
     /// The base keeps connection ids apart from small integers and from config handles.
     conns: HandleTable<Connection, Context>,
 }
 
 static CONTEXTS: Lazy<Contexts> = Lazy::new(|| Contexts {
     configs: (0..CONFIG_IDS)
-        .map(|_| Mutex::new(IdConfig::new().expect("initialising a library-owned config")))
+        .map(|_| Mutex::new(IdSlot { config: TypedConfig::default(), generation: 0 }))
         .collect(),
     conns: HandleTable::new(0x0100_0000),
 });
@@ -83,9 +93,8 @@ pub fn contexts() -> &'static Contexts {
 impl Contexts {
     // ---- per-id configs --------------------------------------------------------------------
 
-    /// Run `f` on library-owned config `ctx_id` (0..=5), locked. The C adapter reads and writes
-    /// it with the shim's argument records (`IdConfig::c_struct`).
-    pub fn with_config<R>(&self, ctx_id: i32, f: impl FnOnce(&mut IdConfig) -> Result<R>) -> Result<R> {
+    /// Run `f` on per-id config `ctx_id` (0..=5), locked.
+    fn with_slot<R>(&self, ctx_id: i32, f: impl FnOnce(&mut IdSlot) -> Result<R>) -> Result<R> {
         let slot = usize::try_from(ctx_id)
             .ok()
             .filter(|&i| i < CONFIG_IDS)
@@ -94,28 +103,39 @@ impl Contexts {
         f(&mut g)
     }
 
-    /// Set one item of config `ctx_id`. Validated exactly as `ql_ssl_conf_set_by_id` validates
-    /// it (same code); on error the config is unchanged.
+    /// Set one item of config `ctx_id`, with the checks `ql_ssl_conf_set` makes; on error the
+    /// config is unchanged.
     pub fn set(&self, ctx_id: i32, item: ConfigItem) -> Result<()> {
-        self.with_config(ctx_id, |c| c.set_item(item))
+        self.with_slot(ctx_id, |s| {
+            s.config.set(item)?;
+            s.generation += 1;
+            Ok(())
+        })
     }
 
     /// Set several items of config `ctx_id` as one change: all of them, or none when one is
     /// refused. For a front end whose one command carries several items (AT's
-    /// `AT+QSSLCFG="psk",<ctx>,<identity>,<key>`). The items are first applied, in order, to a
-    /// scratch config with the defaults (the same validation `set` runs), then to config `ctx_id`
-    /// under its lock.
+    /// `AT+QSSLCFG="psk",<ctx>,<identity>,<key>`).
     pub fn set_all(&self, ctx_id: i32, items: Vec<ConfigItem>) -> Result<()> {
-        self.with_config(ctx_id, |c| {
-            let mut scratch = IdConfig::new()?;
-            items.iter().try_for_each(|item| scratch.set_item(item.clone()))?;
-            items.into_iter().try_for_each(|item| c.set_item(item))
+        self.with_slot(ctx_id, |s| {
+            let mut changed = s.config.clone();
+            items.into_iter().try_for_each(|item| changed.set(item))?;
+            s.config = changed;
+            s.generation += 1;
+            Ok(())
         })
     }
 
     /// Read one item of config `ctx_id`. The certificate buffers are write-only (NotSupported).
     pub fn get(&self, ctx_id: i32, kind: ConfigKind) -> Result<ConfigItem> {
-        self.with_config(ctx_id, |c| c.get_item(kind))
+        self.with_slot(ctx_id, |s| s.config.get(kind))
+    }
+
+    /// Config `ctx_id` and its generation (counts the changes), when the generation is not
+    /// `known`: a front end that mirrors the config (the C API's `ql_ssl_conf_get_by_id` hands out
+    /// pointers into an SDK struct) refreshes its copy only when something changed.
+    pub fn config_if_changed(&self, ctx_id: i32, known: u64) -> Result<Option<(u64, TypedConfig)>> {
+        self.with_slot(ctx_id, |s| Ok((s.generation != known).then(|| (s.generation, s.config.clone()))))
     }
 
     // ---- connections -----------------------------------------------------------------------
@@ -144,13 +164,13 @@ impl Contexts {
     /// `open`, with the certificate validity period judged against `clock` when the config does
     /// not ignore the local time (a front end modelling a device clock: AT's `AT+CCLK`).
     pub fn open_with_clock(&self, ctx_id: i32, socket_fd: i32, hostname: Option<&str>, clock: ValidityClock) -> Result<ConnId> {
-        let mut settings = self.with_config(ctx_id, |c| c.settings())?;
+        let mut settings = self.with_slot(ctx_id, |s| s.config.settings(ID_CONFIG_HANDLE_BASE + ctx_id))?;
         settings.validity_clock = clock;
         let mut conn = Connection::new();
         conn.setup(settings)?;
         conn.set_socket_fd(socket_fd)?;
         if let Some(name) = hostname {
-            if name.is_empty() || name.len() > config::MAX_HOSTNAME || name.as_bytes().contains(&0) {
+            if name.is_empty() || name.len() > crate::tls::settings::MAX_HOSTNAME || name.as_bytes().contains(&0) {
                 return Err(Error::InvalidParam("host name must be 1..=255 bytes without NUL"));
             }
             conn.set_hostname(name.as_bytes())?;
@@ -173,7 +193,7 @@ impl Contexts {
             let mut handle: ql_ssl_context = id;
             // SAFETY: hooks are made only from `ql_ssl_handshake_timeout_cb` values (the C API
             // is the only front end with callbacks); the handle pointer is valid for the call.
-            unsafe { config::timeout_callback(n.hook.func)(&mut handle, n.hook.arg as *mut c_void) };
+            unsafe { crate::capi::abi::timeout_callback(n.hook.func)(&mut handle, n.hook.arg as *mut c_void) };
         }
         match result {
             Ok(()) => Ok(HandshakeStep::Done),
@@ -243,37 +263,6 @@ impl Contexts {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn kinds_are_the_sdk_numbers() {
-        use crate::capi::abi::ql_ssl_config_type_e as T;
-        let pairs = [
-            (ConfigKind::Version as i32, T::QL_SSL_CONF_VERSION as i32),
-            (ConfigKind::Transport as i32, T::QL_SSL_CONF_TRANSPORT as i32),
-            (ConfigKind::Ciphersuites as i32, T::QL_SSL_CONF_CIPHERSUITE as i32),
-            (ConfigKind::AuthMode as i32, T::QL_SSL_CONF_AUTHMODE as i32),
-            (ConfigKind::CaCertPaths as i32, T::QL_SSL_CONF_CACERT as i32),
-            (ConfigKind::OwnCert as i32, T::QL_SSL_CONF_OWNCERT as i32),
-            (ConfigKind::Sni as i32, T::QL_SSL_CONF_SNI as i32),
-            (ConfigKind::HandshakeTimeout as i32, T::QL_SSL_CONF_HS_TIMEOUT as i32),
-            (ConfigKind::IgnoreLocalTime as i32, T::QL_SSL_CONF_IGNORE_LOCALTM as i32),
-            (ConfigKind::TimeoutCallback as i32, T::QL_SSL_CONF_HS_TIMEOUT_FUNC as i32),
-            (ConfigKind::IgnoreInvalidCertSign as i32, T::QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN as i32),
-            (ConfigKind::IgnoreCertItem as i32, T::QL_SSL_CONF_IGNORE_CERT_ITEM as i32),
-            (ConfigKind::IgnoreMultiCertChainVerify as i32, T::QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as i32),
-            (ConfigKind::SessionCache as i32, T::QL_SSL_CONF_SESSION_CACHE as i32),
-            (ConfigKind::CaCertBuffer as i32, T::QL_SSL_CONF_CACERT_BUFFER as i32),
-            (ConfigKind::OwnCertBuffer as i32, T::QL_SSL_CONF_OWNCERT_BUFFER as i32),
-            (ConfigKind::DtlsVersion as i32, T::QL_SSL_CONF_DTLSVERSION as i32),
-            (ConfigKind::PskIdentity as i32, T::QL_SSL_CONF_PSK_IDENTITY as i32),
-            (ConfigKind::PskKeyHex as i32, T::QL_SSL_CONF_PSK_KEY as i32),
-            (ConfigKind::Renegotiation as i32, T::QL_SSL_CONF_RENEGOTIATION as i32),
-            (ConfigKind::Psk as i32, T::QL_SSL_CONF_PSK as i32),
-        ];
-        for (kind, sdk) in pairs {
-            assert_eq!(kind, sdk);
-        }
-    }
 
     #[test]
     fn typed_items_round_trip_and_are_checked() {

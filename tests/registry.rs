@@ -183,3 +183,53 @@ fn c_api_and_typed_api_share_the_per_id_configs() {
     assert!(reg.set(4, ConfigItem::HandshakeTimeout(0)).is_err());
     reg.set(4, ConfigItem::HandshakeTimeout(300)).unwrap();
 }
+
+#[test]
+fn c_pointers_into_a_per_id_config_stay_valid_across_typed_changes() {
+    const CIPHERSUITE: c_int = 3;
+    const CACERT: c_int = 5;
+    const HS_TIMEOUT: c_int = 8;
+    let reg = contexts();
+    // Config 3: no other test of this binary uses it.
+    let path = std::ffi::CString::new("UFS:first.pem").unwrap();
+    let paths = [path.as_ptr()];
+    assert_eq!(unsafe { ql_ssl_conf_set_by_id(3, CACERT, paths.as_ptr(), 1 as c_int) }, 0);
+    let list: [c_int; 3] = [0xC02F, 0x009C, 0];
+    assert_eq!(unsafe { ql_ssl_conf_set_by_id(3, CIPHERSUITE, list.as_ptr()) }, 0);
+    assert_eq!(reg.get(3, ConfigKind::CaCertPaths).unwrap(), ConfigItem::CaCertPaths(vec!["UFS:first.pem".into()]));
+    assert_eq!(reg.get(3, ConfigKind::Ciphersuites).unwrap(), ConfigItem::Ciphersuites(vec![0xC02F, 0x009C]));
+    let read = |ty: c_int| {
+        let (mut p, mut n): (*mut c_void, c_int) = (std::ptr::null_mut(), 0);
+        let rc = if ty == CACERT {
+            unsafe { ql_ssl_conf_get_by_id(3, ty, &mut p as *mut *mut c_void, &mut n as *mut c_int) }
+        } else {
+            unsafe { ql_ssl_conf_get_by_id(3, ty, &mut p as *mut *mut c_void) }
+        };
+        assert_eq!(rc, 0);
+        (p, n)
+    };
+    let (ca, n) = read(CACERT);
+    assert_eq!(n, 1);
+    let first = unsafe { *(ca as *const *const i8) };
+    let (suites, _) = read(CIPHERSUITE);
+    // An unrelated typed change: the C side's pointers are the same ones.
+    reg.set(3, ConfigItem::HandshakeTimeout(45)).unwrap();
+    let mut t: c_int = 0;
+    assert_eq!(unsafe { ql_ssl_conf_get_by_id(3, HS_TIMEOUT, &mut t as *mut c_int) }, 0);
+    assert_eq!(t, 45);
+    assert_eq!(read(CIPHERSUITE).0, suites);
+    assert_eq!(unsafe { *(read(CACERT).0 as *const *const i8) }, first);
+    // The typed API replaces the CA list: C sees the new path, and the string it was handed
+    // before is still readable.
+    reg.set(3, ConfigItem::CaCertPaths(vec!["UFS:second.pem".into()])).unwrap();
+    let (ca, n) = read(CACERT);
+    assert_eq!(n, 1);
+    assert_eq!(unsafe { CStr::from_ptr(*(ca as *const *const i8)) }.to_bytes(), b"UFS:second.pem");
+    assert_eq!(unsafe { CStr::from_ptr(first) }.to_bytes(), b"UFS:first.pem");
+    reg.set(3, ConfigItem::Ciphersuites(vec![0xFFFF])).unwrap();
+    let (suites, _) = read(CIPHERSUITE);
+    assert_eq!(unsafe { *(suites as *const c_int) }, 0xFFFF);
+    // Back to the defaults.
+    reg.set(3, ConfigItem::CaCertPaths(Vec::new())).unwrap();
+    reg.set(3, ConfigItem::HandshakeTimeout(300)).unwrap();
+}

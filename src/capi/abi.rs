@@ -522,3 +522,13 @@ pub struct ql_ssl_platform_hooks {
     /// on bare metal: after this returns the calling task spins forever, so reset or stop here.
     pub panic: Option<unsafe extern "C" fn(msg: *const c_char, len: usize)>,
 }
+
+/// The C callback behind a core `TimeoutHook` address.
+///
+/// # Safety
+/// `func` must be the address of a `ql_ssl_handshake_timeout_cb` function (never 0).
+pub unsafe fn timeout_callback(func: usize) -> unsafe extern "C" fn(*mut ql_ssl_context, *mut c_void) {
+    // SAFETY: a function pointer's address converted back to the same function pointer type
+    // (contract); both are pointer-sized.
+    unsafe { core::mem::transmute::<usize, unsafe extern "C" fn(*mut ql_ssl_context, *mut c_void)>(func) }
+}

@@ -19,27 +19,14 @@ use crate::cipherlist::{self, AdoptedBlock};
 use crate::ciphers;
 use crate::error::{Error, Result};
 use crate::handle::HandleTable;
-use crate::tls::config_item::{ConfigItem, ConfigKind};
+use crate::capi::items;
+use crate::registry::contexts;
+use crate::tls::config_item::{
+    check_flag, check_psk_identity, check_range, check_version, parse_psk_hex, ConfigItem, ConfigKind, TypedConfig,
+};
 use crate::tls::vecmap::VecMap;
 pub use crate::tls::settings::*;
 
-/// Longest CA buffer or other certificate data accepted.
-const MAX_CERT_DATA: usize = 1 << 20;
-/// A `QL_SSL_CONF_VERSION` value (`what` names the item or the struct field): the vendor's 0..=4
-/// (`QL_SSL_VERSION_ALL` = 4), or one of qlssl's TLS 1.3 values after it (docs/ENGINES.md, "ABI
-/// extension for TLS 1.3"), which are refused with NOT_SUPPORT where this build cannot serve them,
-/// never mapped to an older version.
-fn version_value(v: c_int, what: &'static str) -> Result<c_int> {
-    use ql_ssl_version_type_e::{QL_SSL_VERSION_4, QL_SSL_VERSION_TLS12_TLS13};
-    match v {
-        0..=4 => Ok(v),
-        #[cfg(feature = "tls13")]
-        v if v == QL_SSL_VERSION_4 as c_int => Ok(v),
-        v if v == QL_SSL_VERSION_4 as c_int => Err(Error::NotSupported("QL_SSL_VERSION_4 (TLS 1.3) needs a build with the TLS 1.3 engine (cargo feature tls13)")),
-        v if v == QL_SSL_VERSION_TLS12_TLS13 as c_int => Err(Error::NotSupported("QL_SSL_VERSION_TLS12_TLS13 is not served yet (docs/ENGINES.md)")),
-        _ => Err(Error::InvalidParam(what)),
-    }
-}
 /// The settings the SDK's struct has no member for. One `Clone` value: a struct copy's new
 /// extension (`ConfigExt::fork`) clones it whole, so a setting added here cannot be forgotten there.
 #[derive(Clone)]
@@ -274,16 +261,6 @@ fn zero_ip() -> qlssl_ip_addr {
     qlssl_ip_addr { u_addr: qlssl_ip_addr_u { ip6: qlssl_ip6_addr { addr: [0; 4], zone: 0 } }, r#type: 0 }
 }
 
-/// The C callback behind a core `TimeoutHook` address.
-///
-/// # Safety
-/// `func` must be the address of a `ql_ssl_handshake_timeout_cb` function (never 0).
-pub unsafe fn timeout_callback(func: usize) -> unsafe extern "C" fn(*mut ql_ssl_context, *mut c_void) {
-    // SAFETY: a function pointer's address converted back to the same function pointer type
-    // (contract); both are pointer-sized.
-    unsafe { core::mem::transmute::<usize, unsafe extern "C" fn(*mut ql_ssl_context, *mut c_void)>(func) }
-}
-
 /// `ql_ssl_conf_init`: the defaults of the module's AT manual and a fresh extension.
 pub fn init(conf: &mut ql_ssl_config) -> Result<()> {
     let addr = conf as *mut _ as usize;
@@ -347,20 +324,7 @@ pub fn free(conf: &mut ql_ssl_config) -> Result<()> {
     Ok(())
 }
 
-fn flag(v: c_int) -> Result<c_int> {
-    match v {
-        0 | 1 => Ok(v),
-        _ => Err(Error::InvalidParam("value must be 0 or 1")),
-    }
-}
 
-fn in_range(v: c_int, lo: c_int, hi: c_int, what: &'static str) -> Result<c_int> {
-    if (lo..=hi).contains(&v) {
-        Ok(v)
-    } else {
-        Err(Error::InvalidParam(what))
-    }
-}
 
 /// Copy a C string argument (NULL → None), bounded to 4 KiB so garbage cannot run away.
 ///
@@ -375,7 +339,7 @@ unsafe fn arg_string(p: *const c_void) -> Result<Option<CString>> {
     // SAFETY: a readable C string (contract): read up to its NUL, and never past 4 KiB.
     while unsafe { *p.add(len) } != 0 {
         len += 1;
-        if len > 4096 {
+        if len > MAX_STRING {
             return Err(Error::InvalidParam("string argument longer than 4096 bytes"));
         }
     }
@@ -406,8 +370,8 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
     // SAFETY: every pointer read below is an argument of `a`, which is what the documentation of
     // `ty` says (this function's contract); each one is checked for NULL before it is read.
     unsafe { match ty {
-        t if t == QL_SSL_CONF_VERSION as c_int => conf.ssl_version = version_value(a.i, "version must be 0..=4, QL_SSL_VERSION_4 or QL_SSL_VERSION_TLS12_TLS13")?,
-        t if t == QL_SSL_CONF_TRANSPORT as c_int => conf.transport = flag(a.i)?,
+        t if t == QL_SSL_CONF_VERSION as c_int => conf.ssl_version = check_version(a.i, "version must be 0..=4, QL_SSL_VERSION_4 or QL_SSL_VERSION_TLS12_TLS13")?,
+        t if t == QL_SSL_CONF_TRANSPORT as c_int => conf.transport = check_flag(a.i)?,
         t if t == QL_SSL_CONF_CIPHERSUITE as c_int => {
             let p = a.p[0] as *const c_int;
             let (copy, adopted) = if p.is_null() {
@@ -428,7 +392,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
                 ext.adopted_list = None;
             }
         }
-        t if t == QL_SSL_CONF_AUTHMODE as c_int => conf.auth_mode = in_range(a.i, 0, 3, "auth mode must be 0..=3")?,
+        t if t == QL_SSL_CONF_AUTHMODE as c_int => conf.auth_mode = check_range(a.i, 0, 3, "auth mode must be 0..=3")?,
         t if t == QL_SSL_CONF_CACERT as c_int => {
             // The SDK's shape: (char **paths, int count); the list is replaced, not appended to.
             let paths = a.p[0] as *const *const c_char;
@@ -464,12 +428,12 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             conf.own_key_pwd = pwd.map_or(core::ptr::null_mut(), |p| ext.keep_str(p));
             conf.client_cert_type = qlssl_c_bool(ql_ssl_client_cert_type_e::QL_SSL_CLIENT_CERT_FILE as u8);
         }
-        t if t == QL_SSL_CONF_SNI as c_int => conf.sni_enable = flag(a.i)?,
+        t if t == QL_SSL_CONF_SNI as c_int => conf.sni_enable = check_flag(a.i)?,
         t if t == QL_SSL_CONF_HS_TIMEOUT as c_int => {
-            conf.ssl_negotiate_timeout = in_range(a.i, HS_TIMEOUT_MIN, c_int::MAX, "timeout must be at least 1 s")?
+            conf.ssl_negotiate_timeout = check_range(a.i, HS_TIMEOUT_MIN, c_int::MAX, "timeout must be at least 1 s")?
         }
         t if t == QL_SSL_CONF_IGNORE_LOCALTM as c_int => {
-            let ignore = flag(a.i)? == 1;
+            let ignore = check_flag(a.i)? == 1;
             if !ignore && !crate::platform::HAS_CALENDAR {
                 // mbedtls on bare metal has no time of day (no MBEDTLS_HAVE_TIME_DATE): it cannot
                 // check validity periods, and silently not checking is worse than saying so.
@@ -482,15 +446,15 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             conf.negotiate_timeout_cb = core::mem::transmute::<*mut c_void, ql_ssl_handshake_timeout_cb>(a.p[0]);
             conf.negotiate_timeout_cb_arg = a.p[1];
         }
-        t if t == QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN as c_int => conf.ignore_invalid_certsign = flag(a.i)?,
+        t if t == QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN as c_int => conf.ignore_invalid_certsign = check_flag(a.i)?,
         t if t == QL_SSL_CONF_IGNORE_CERT_ITEM as c_int => {
             if a.u > CERTITEM_ALL {
                 return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
             }
             conf.ignore_certitem = a.u;
         }
-        t if t == QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as c_int => conf.ignore_multi_certchain_verify = flag(a.i)?,
-        t if t == QL_SSL_CONF_SESSION_CACHE as c_int => conf.ssl_session_cache.session_cache_enable = flag(a.i)? as u8,
+        t if t == QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as c_int => conf.ignore_multi_certchain_verify = check_flag(a.i)?,
+        t if t == QL_SSL_CONF_SESSION_CACHE as c_int => conf.ssl_session_cache.session_cache_enable = check_flag(a.i)? as u8,
         t if t == QL_SSL_CONF_CACERT_BUFFER as c_int => {
             if a.p[0].is_null() && a.n[0] == 0 {
                 // (NULL, 0) clears; NULL with a length is a mistake (rejected by arg_bytes).
@@ -512,7 +476,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             ext.own_cert_buffer = Some(OwnCertBuffer { cert, key, pwd });
             conf.client_cert_type = qlssl_c_bool(ql_ssl_client_cert_type_e::QL_SSL_CLIENT_CERT_BUFFER as u8);
         }
-        t if t == QL_SSL_CONF_DTLSVERSION as c_int => ext.dtls_version = flag(a.i)?,
+        t if t == QL_SSL_CONF_DTLSVERSION as c_int => ext.dtls_version = check_flag(a.i)?,
         t if t == QL_SSL_CONF_PSK_IDENTITY as c_int => {
             let id = arg_string(a.p[0])?.ok_or(Error::InvalidParam("PSK identity is NULL"))?;
             check_psk_identity(id.as_bytes())?;
@@ -544,7 +508,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             ext.psk_identity = Some(identity);
             ext.psk_key = Some(PskKey { raw, hex });
         }
-        t if t == QL_SSL_CONF_RENEGOTIATION as c_int => ext.renegotiation = flag(a.i)? == 1,
+        t if t == QL_SSL_CONF_RENEGOTIATION as c_int => ext.renegotiation = check_flag(a.i)? == 1,
         t => return super::iot_items::set(&mut ext.iot, t, a).unwrap_or(Err(Error::InvalidParam("unknown config type"))),
     } }
     Ok(())
@@ -716,30 +680,8 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
     r
 }
 
-fn check_psk_identity(id: &[u8]) -> Result<()> {
-    if id.is_empty() || id.len() > QL_SSL_PSK_IDENTITY_LENGTH_MAX as usize || id.contains(&0) {
-        return Err(Error::InvalidParam("PSK identity must be 1..=255 bytes without NUL"));
-    }
-    Ok(())
-}
 
-fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes.iter().flat_map(|b| [DIGITS[(b >> 4) as usize] as char, DIGITS[(b & 15) as usize] as char]).collect()
-}
 
-/// The PSK key is given as a hex string (as the AT command does): 2..=128 hex digits, even count.
-pub fn parse_psk_hex(s: &[u8]) -> Result<Vec<u8>> {
-    if s.is_empty() || !s.len().is_multiple_of(2) || s.len() > 128 {
-        return Err(Error::InvalidParam("PSK key must be an even number (2..=128) of hex digits"));
-    }
-    s.chunks(2)
-        .map(|pair| {
-            let txt = core::str::from_utf8(pair).map_err(|_| Error::InvalidParam("PSK key is not hex"))?;
-            u8::from_str_radix(txt, 16).map_err(|_| Error::InvalidParam("PSK key is not hex"))
-        })
-        .collect()
-}
 
 /// An output argument of `get`, checked for NULL (writing through it is the caller's business).
 fn out<T>(p: *mut c_void) -> Result<*mut T> {
@@ -922,17 +864,17 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
     let (_, config_handle) = conf.ssl_session_cache.ssl_session.private();
     Ok(Settings {
         config_handle,
-        version: version_value(conf.ssl_version, "ssl_version must be 0..=4, QL_SSL_VERSION_4 or QL_SSL_VERSION_TLS12_TLS13")?,
-        dtls: flag(conf.transport)? == 1,
+        version: check_version(conf.ssl_version, "ssl_version must be 0..=4, QL_SSL_VERSION_4 or QL_SSL_VERSION_TLS12_TLS13")?,
+        dtls: check_flag(conf.transport)? == 1,
         dtls_version: ext.dtls_version,
         ciphers,
-        auth_mode: in_range(conf.auth_mode, 0, 3, "auth_mode must be 0..=3")?,
-        sni: flag(conf.sni_enable)? == 1,
+        auth_mode: check_range(conf.auth_mode, 0, 3, "auth_mode must be 0..=3")?,
+        sni: check_flag(conf.sni_enable)? == 1,
         ca_paths,
         ca_buffers,
         own_cert_path,
         own_cert_buffer,
-        negotiate_timeout_s: in_range(
+        negotiate_timeout_s: check_range(
             conf.ssl_negotiate_timeout,
             HS_TIMEOUT_MIN,
             c_int::MAX,
@@ -944,192 +886,320 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
         ignore_localtime: ext.ignore_localtime,
         // The C API keeps mbedtls's check against the host clock.
         validity_clock: crate::tls::clock::ValidityClock::Host,
-        ignore_invalid_certsign: flag(conf.ignore_invalid_certsign)? == 1,
+        ignore_invalid_certsign: check_flag(conf.ignore_invalid_certsign)? == 1,
         ignore_certitem: if conf.ignore_certitem > CERTITEM_ALL {
             return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
         } else {
             conf.ignore_certitem
         },
-        ignore_multi_certchain_verify: flag(conf.ignore_multi_certchain_verify)? == 1,
+        ignore_multi_certchain_verify: check_flag(conf.ignore_multi_certchain_verify)? == 1,
         session_cache: conf.ssl_session_cache.session_cache_enable != 0,
         psk,
         renegotiation: ext.renegotiation,
         iot: ext.iot.clone(),
     })
 }
-// ---- the library-owned configs 0..=5 ---------------------------------------------------------
+// ---- the library-owned configs 0..=5, as the C API sees them ------------------------------
 
-/// One library-owned config (`ctx_id` 0..=5 of `ql_ssl_conf_set_by_id`, AT's `<SSL_ctxID>`), as
-/// the contexts service keeps it: the SDK's struct, so that `ql_ssl_conf_get_by_id` can hand out
-/// pointers into it exactly as `ql_ssl_conf_get` does for an application's struct. Read and
-/// written in typed items (`ConfigItem`) by the service, through the same validation as the C
-/// API; its pointers never leave this module but through `c_struct`, for the C API.
-pub struct IdConfig(Box<ql_ssl_config>);
+/// Read one item of `c` back as a typed value: the same `get` as the C API, its values copied
+/// out. The certificate buffers are write-only (NotSupported).
+fn struct_item(c: &mut ql_ssl_config, kind: ConfigKind) -> Result<ConfigItem> {
+    // The get runs through the same `config::get` as the C API; the values it points to
+    // belong to this locked config and are copied out before the lock is released.
+    let mut a = empty_args();
+    let mut ints = [0 as c_int; 4];
+    let mut ptrs: [*mut c_void; 4] = [core::ptr::null_mut(); 4];
+    // The SDK's config type of `kind`: the item table's row.
+    let ty = crate::capi::items::row_of(kind).ok_or(Error::Internal("config kind without an item row".into()))?.id;
+    let mut getp = |_: ConfigKind, a: &mut qlssl_va_args| -> Result<()> {
+        // SAFETY: every output pointer points to a local of the type `config::get` writes
+        // for `kind` (an int, an unsigned int or a pointer).
+        unsafe { get(c, ty, a) }
+    };
+    let item = match kind {
+        ConfigKind::Version | ConfigKind::Transport | ConfigKind::AuthMode | ConfigKind::Sni
+        | ConfigKind::HandshakeTimeout | ConfigKind::IgnoreLocalTime | ConfigKind::IgnoreInvalidCertSign
+        | ConfigKind::IgnoreMultiCertChainVerify | ConfigKind::SessionCache | ConfigKind::DtlsVersion
+        | ConfigKind::Renegotiation | ConfigKind::IgnoreCertItem => {
+            a.p[0] = &mut ints[0] as *mut c_int as *mut c_void;
+            getp(kind, &mut a)?;
+            let v = ints[0];
+            match kind {
+                ConfigKind::Version => ConfigItem::Version(v),
+                ConfigKind::Transport => ConfigItem::Transport(v),
+                ConfigKind::AuthMode => ConfigItem::AuthMode(v),
+                ConfigKind::Sni => ConfigItem::Sni(v != 0),
+                ConfigKind::HandshakeTimeout => ConfigItem::HandshakeTimeout(v),
+                ConfigKind::IgnoreLocalTime => ConfigItem::IgnoreLocalTime(v != 0),
+                ConfigKind::IgnoreInvalidCertSign => ConfigItem::IgnoreInvalidCertSign(v != 0),
+                ConfigKind::IgnoreMultiCertChainVerify => ConfigItem::IgnoreMultiCertChainVerify(v != 0),
+                ConfigKind::SessionCache => ConfigItem::SessionCache(v != 0),
+                ConfigKind::DtlsVersion => ConfigItem::DtlsVersion(v),
+                ConfigKind::Renegotiation => ConfigItem::Renegotiation(v != 0),
+                _ => ConfigItem::IgnoreCertItem(v as u32),
+            }
+        }
+        ConfigKind::Ciphersuites => {
+            a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
+            getp(kind, &mut a)?;
+            let mut ids = Vec::new();
+            let mut p = ptrs[0] as *const c_int;
+            // SAFETY: the config's own zero-terminated copy (every set makes one), at
+            // most MAX_LIST entries long.
+            while !p.is_null() && ids.len() < cipherlist::MAX_LIST && unsafe { *p } != 0 {
+                ids.push(unsafe { *p } as u16);
+                // SAFETY: still inside the terminated list.
+                p = unsafe { p.add(1) };
+            }
+            if ids.is_empty() {
+                ids.push(ciphers::QL_SSL_CIPHERSUITE_ALL as u16);
+            }
+            ConfigItem::Ciphersuites(ids)
+        }
+        ConfigKind::CaCertPaths => {
+            a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
+            a.p[1] = &mut ints[0] as *mut c_int as *mut c_void;
+            getp(kind, &mut a)?;
+            let arr = ptrs[0] as *const *const c_char;
+            let paths = (0..ints[0].max(0) as usize)
+                // SAFETY: the config's own ca_cert_path array; `ints[0]` <= its length.
+                .filter_map(|i| unsafe { owned_str(*arr.add(i)) })
+                .collect();
+            ConfigItem::CaCertPaths(paths)
+        }
+        ConfigKind::OwnCert => {
+            for (arg, out) in a.p.iter_mut().zip(ptrs.iter_mut()).take(3) {
+                *arg = out as *mut *mut c_void as *mut c_void;
+            }
+            getp(kind, &mut a)?;
+            // SAFETY: NULL or strings the locked config owns.
+            let (cert, key, password) = unsafe {
+                (owned_str(ptrs[0] as _), owned_str(ptrs[1] as _), owned_str(ptrs[2] as _))
+            };
+            ConfigItem::OwnCert { cert: cert.unwrap_or_default(), key: key.unwrap_or_default(), password }
+        }
+        ConfigKind::TimeoutCallback => {
+            let mut cb: ql_ssl_handshake_timeout_cb = None;
+            a.p[0] = &mut cb as *mut ql_ssl_handshake_timeout_cb as *mut c_void;
+            a.p[1] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
+            getp(kind, &mut a)?;
+            ConfigItem::TimeoutCallback { cb: cb.map_or(0, |f| f as usize), arg: ptrs[0] as usize }
+        }
+        ConfigKind::PskIdentity | ConfigKind::PskKeyHex => {
+            a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
+            getp(kind, &mut a)?;
+            // SAFETY: NULL or a string the locked config owns.
+            let s = unsafe { owned_str(ptrs[0] as _) }.unwrap_or_default();
+            if kind == ConfigKind::PskIdentity {
+                ConfigItem::PskIdentity(s.into_bytes())
+            } else {
+                ConfigItem::PskKeyHex(s)
+            }
+        }
+        ConfigKind::Psk => {
+            a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
+            a.p[1] = &mut ints[0] as *mut c_int as *mut c_void;
+            a.p[2] = &mut ptrs[1] as *mut *mut c_void as *mut c_void;
+            a.p[3] = &mut ints[1] as *mut c_int as *mut c_void;
+            getp(kind, &mut a)?;
+            let bytes = |p: *mut c_void, n: c_int| -> Vec<u8> {
+                if p.is_null() || n <= 0 {
+                    Vec::new()
+                } else {
+                    // SAFETY: `n` bytes the locked config owns.
+                    unsafe { core::slice::from_raw_parts(p as *const u8, n as usize) }.to_vec()
+                }
+            };
+            ConfigItem::Psk { key: bytes(ptrs[0], ints[0]), identity: bytes(ptrs[1], ints[1]) }
+        }
+        ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore => {
+            iot_of(c)?.item(kind)
+        }
+        ConfigKind::CaCertBuffer | ConfigKind::OwnCertBuffer => {
+            return Err(Error::NotSupported("certificate buffers are write-only"))
+        }
+    };
+    Ok(item)
+}
+
+/// The C API's view of one of the per-id configs 0..=5 (`ql_ssl_conf_set_by_id`,
+/// `ql_ssl_conf_get_by_id`). The contexts service owns the config as typed values
+/// (`TypedConfig`); this is an SDK struct that mirrors it, so that `ql_ssl_conf_get_by_id` can
+/// hand out pointers exactly as `ql_ssl_conf_get` does for an application's struct. It is brought
+/// up to date before each by-id call, and only the items that changed (through the AT engine, say)
+/// are written again; as in any config, replaced strings and lists stay allocated until the struct
+/// is freed (never, for these six), so a pointer handed out earlier stays readable.
+struct IdMirror {
+    conf: Box<ql_ssl_config>,
+    /// The typed config `conf` reflects, and the service's generation of it.
+    shown: TypedConfig,
+    generation: u64,
+}
 
 // SAFETY: the raw pointers inside point to memory owned by the config's extension (or, for an
 // adopted cipher list, to a block the config owns); access is serialised by the mutex around it.
-unsafe impl Send for IdConfig {}
+unsafe impl Send for IdMirror {}
 
-impl IdConfig {
-    /// A config with the defaults of `ql_ssl_conf_init`. Boxed: the config store knows a config
-    /// by its address, so it must not move.
-    pub fn new() -> Result<IdConfig> {
+static ID_MIRRORS: Lazy<Vec<Mutex<Option<IdMirror>>>> =
+    Lazy::new(|| (0..crate::registry::CONFIG_IDS).map(|_| Mutex::new(None)).collect());
+
+impl IdMirror {
+    fn new() -> Result<IdMirror> {
         // SAFETY: an all-zero ql_ssl_config is a valid value (NULL pointers, None callback).
-        let mut c: Box<ql_ssl_config> = Box::new(unsafe { core::mem::zeroed() });
-        init(&mut c)?;
-        Ok(IdConfig(c))
+        let mut conf: Box<ql_ssl_config> = Box::new(unsafe { core::mem::zeroed() });
+        init(&mut conf)?;
+        Ok(IdMirror { conf, shown: TypedConfig::default(), generation: 0 })
     }
 
-    /// The SDK struct, for the C API's `ql_ssl_conf_set_by_id`/`ql_ssl_conf_get_by_id`.
-    pub fn c_struct(&mut self) -> &mut ql_ssl_config {
-        &mut self.0
+    /// Bring the struct up to the service's config `ctx_id`, writing only what changed.
+    fn refresh(&mut self, ctx_id: i32) -> Result<()> {
+        if let Some((generation, current)) = contexts().config_if_changed(ctx_id, self.generation)? {
+            for row in items::ITEMS {
+                self.show(row.kind, &current, false)?;
+            }
+            self.shown = current;
+            self.generation = generation;
+        }
+        Ok(())
     }
 
-    /// Set one item (`set_item`); on error the config is unchanged.
-    pub fn set_item(&mut self, item: ConfigItem) -> Result<()> {
-        set_item(&mut self.0, item)
-    }
-
-    /// The settings a connection is set up from.
-    pub fn settings(&mut self) -> Result<Settings> {
-        // SAFETY: a library-owned config's pointer members point only into its own extension.
-        unsafe { settings_of(&mut self.0) }
-    }
-
-    /// Read one item: the same `get` as the C API, its values copied out. The certificate buffers
-    /// are write-only (NotSupported).
-    pub fn get_item(&mut self, kind: ConfigKind) -> Result<ConfigItem> {
-        let c = &mut *self.0;
-        // The get runs through the same `config::get` as the C API; the values it points to
-        // belong to this locked config and are copied out before the lock is released.
-        let mut a = empty_args();
-        let mut ints = [0 as c_int; 4];
-        let mut ptrs: [*mut c_void; 4] = [core::ptr::null_mut(); 4];
-        // `kind as c_int` is the SDK's config type (ConfigKind's discriminants are its numbers).
-        let mut getp = |kind: ConfigKind, a: &mut qlssl_va_args| -> Result<()> {
-            // SAFETY: every output pointer points to a local of the type `config::get` writes
-            // for `kind` (an int, an unsigned int or a pointer).
-            unsafe { get(c, kind as c_int, a) }
-        };
+    /// Write item `kind` of `new` into the struct when it differs from what the struct shows
+    /// (or, with `force`, in any case).
+    fn show(&mut self, kind: ConfigKind, new: &TypedConfig, force: bool) -> Result<()> {
+        let old = &self.shown;
         let item = match kind {
-            ConfigKind::Version | ConfigKind::Transport | ConfigKind::AuthMode | ConfigKind::Sni
-            | ConfigKind::HandshakeTimeout | ConfigKind::IgnoreLocalTime | ConfigKind::IgnoreInvalidCertSign
-            | ConfigKind::IgnoreMultiCertChainVerify | ConfigKind::SessionCache | ConfigKind::DtlsVersion
-            | ConfigKind::Renegotiation | ConfigKind::IgnoreCertItem => {
-                a.p[0] = &mut ints[0] as *mut c_int as *mut c_void;
-                getp(kind, &mut a)?;
-                let v = ints[0];
-                match kind {
-                    ConfigKind::Version => ConfigItem::Version(v),
-                    ConfigKind::Transport => ConfigItem::Transport(v),
-                    ConfigKind::AuthMode => ConfigItem::AuthMode(v),
-                    ConfigKind::Sni => ConfigItem::Sni(v != 0),
-                    ConfigKind::HandshakeTimeout => ConfigItem::HandshakeTimeout(v),
-                    ConfigKind::IgnoreLocalTime => ConfigItem::IgnoreLocalTime(v != 0),
-                    ConfigKind::IgnoreInvalidCertSign => ConfigItem::IgnoreInvalidCertSign(v != 0),
-                    ConfigKind::IgnoreMultiCertChainVerify => ConfigItem::IgnoreMultiCertChainVerify(v != 0),
-                    ConfigKind::SessionCache => ConfigItem::SessionCache(v != 0),
-                    ConfigKind::DtlsVersion => ConfigItem::DtlsVersion(v),
-                    ConfigKind::Renegotiation => ConfigItem::Renegotiation(v != 0),
-                    _ => ConfigItem::IgnoreCertItem(v as u32),
-                }
-            }
-            ConfigKind::Ciphersuites => {
-                a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
-                getp(kind, &mut a)?;
-                let mut ids = Vec::new();
-                let mut p = ptrs[0] as *const c_int;
-                // SAFETY: the config's own zero-terminated copy (every set makes one), at
-                // most MAX_LIST entries long.
-                while !p.is_null() && ids.len() < cipherlist::MAX_LIST && unsafe { *p } != 0 {
-                    ids.push(unsafe { *p } as u16);
-                    // SAFETY: still inside the terminated list.
-                    p = unsafe { p.add(1) };
-                }
-                if ids.is_empty() {
-                    ids.push(ciphers::QL_SSL_CIPHERSUITE_ALL as u16);
-                }
-                ConfigItem::Ciphersuites(ids)
-            }
-            ConfigKind::CaCertPaths => {
-                a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
-                a.p[1] = &mut ints[0] as *mut c_int as *mut c_void;
-                getp(kind, &mut a)?;
-                let arr = ptrs[0] as *const *const c_char;
-                let paths = (0..ints[0].max(0) as usize)
-                    // SAFETY: the config's own ca_cert_path array; `ints[0]` <= its length.
-                    .filter_map(|i| unsafe { owned_str(*arr.add(i)) })
-                    .collect();
-                ConfigItem::CaCertPaths(paths)
-            }
-            ConfigKind::OwnCert => {
-                for (arg, out) in a.p.iter_mut().zip(ptrs.iter_mut()).take(3) {
-                    *arg = out as *mut *mut c_void as *mut c_void;
-                }
-                getp(kind, &mut a)?;
-                // SAFETY: NULL or strings the locked config owns.
-                let (cert, key, password) = unsafe {
-                    (owned_str(ptrs[0] as _), owned_str(ptrs[1] as _), owned_str(ptrs[2] as _))
-                };
-                ConfigItem::OwnCert { cert: cert.unwrap_or_default(), key: key.unwrap_or_default(), password }
-            }
-            ConfigKind::TimeoutCallback => {
-                let mut cb: ql_ssl_handshake_timeout_cb = None;
-                a.p[0] = &mut cb as *mut ql_ssl_handshake_timeout_cb as *mut c_void;
-                a.p[1] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
-                getp(kind, &mut a)?;
-                ConfigItem::TimeoutCallback { cb: cb.map_or(0, |f| f as usize), arg: ptrs[0] as usize }
-            }
-            ConfigKind::PskIdentity | ConfigKind::PskKeyHex => {
-                a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
-                getp(kind, &mut a)?;
-                // SAFETY: NULL or a string the locked config owns.
-                let s = unsafe { owned_str(ptrs[0] as _) }.unwrap_or_default();
-                if kind == ConfigKind::PskIdentity {
-                    ConfigItem::PskIdentity(s.into_bytes())
-                } else {
-                    ConfigItem::PskKeyHex(s)
-                }
-            }
-            ConfigKind::Psk => {
-                a.p[0] = &mut ptrs[0] as *mut *mut c_void as *mut c_void;
-                a.p[1] = &mut ints[0] as *mut c_int as *mut c_void;
-                a.p[2] = &mut ptrs[1] as *mut *mut c_void as *mut c_void;
-                a.p[3] = &mut ints[1] as *mut c_int as *mut c_void;
-                getp(kind, &mut a)?;
-                let bytes = |p: *mut c_void, n: c_int| -> Vec<u8> {
-                    if p.is_null() || n <= 0 {
-                        Vec::new()
-                    } else {
-                        // SAFETY: `n` bytes the locked config owns.
-                        unsafe { core::slice::from_raw_parts(p as *const u8, n as usize) }.to_vec()
+            ConfigKind::CaCertBuffer => {
+                if force || old.ca_buffers != new.ca_buffers {
+                    set_item(&mut self.conf, ConfigItem::CaCertBuffer(None))?;
+                    for b in &new.ca_buffers {
+                        set_item(&mut self.conf, ConfigItem::CaCertBuffer(Some(b.clone())))?;
                     }
-                };
-                ConfigItem::Psk { key: bytes(ptrs[0], ints[0]), identity: bytes(ptrs[1], ints[1]) }
-            }
-            ConfigKind::CaCertBuffer | ConfigKind::OwnCertBuffer => {
-                return Err(Error::NotSupported("certificate buffers are write-only"))
-            }
-            ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore => {
-                let iot = iot_of(c)?;
-                match kind {
-                    ConfigKind::Alpn => ConfigItem::Alpn(iot.alpn.iter().map(|n| n.to_string_lossy().into_owned()).collect()),
-                    ConfigKind::MaxFragLen => ConfigItem::MaxFragLen(i32::from(iot.max_frag_len)),
-                    ConfigKind::PinSha256 => ConfigItem::PinSha256(iot.pins),
-                    ConfigKind::CaBundle => ConfigItem::CaBundle(iot.ca_bundle),
-                    _ => ConfigItem::SessionStore(iot.session_store.map(|p| p.to_string_lossy().into_owned())),
                 }
+                return Ok(());
             }
+            ConfigKind::OwnCertBuffer => match &new.own_cert_buffer {
+                Some(b) if force || old.own_cert_buffer != new.own_cert_buffer => {
+                    ConfigItem::OwnCertBuffer { cert: b.cert.clone(), key: b.key.clone(), password: b.pwd.clone() }
+                }
+                None if force => {
+                    ext_of(&mut self.conf)?.lock().own_cert_buffer = None;
+                    return Ok(());
+                }
+                _ => return Ok(()),
+            },
+            ConfigKind::OwnCert if new.own_cert.is_none() => ConfigItem::NoOwnCert,
+            // Shown through PSK_IDENTITY and PSK_KEY; a PSK is never unset.
+            ConfigKind::Psk => return Ok(()),
+            ConfigKind::PskIdentity if new.psk_identity.is_none() => {
+                if force {
+                    ext_of(&mut self.conf)?.lock().psk_identity = None;
+                }
+                return Ok(());
+            }
+            ConfigKind::PskKeyHex if new.psk_key.is_none() => {
+                if force {
+                    ext_of(&mut self.conf)?.lock().psk_key = None;
+                }
+                return Ok(());
+            }
+            _ => new.get(kind)?,
         };
-        Ok(item)
+        let unchanged = !force && match kind {
+            ConfigKind::OwnCertBuffer => false,
+            ConfigKind::OwnCert => old.own_cert == new.own_cert,
+            _ => old.get(kind).as_ref() == Ok(&item),
+        };
+        if !unchanged {
+            set_item(&mut self.conf, item)?;
+        }
+        // The source set last is the one `client_cert_type` names.
+        let source = if new.cert_from_buffer {
+            ql_ssl_client_cert_type_e::QL_SSL_CLIENT_CERT_BUFFER
+        } else {
+            ql_ssl_client_cert_type_e::QL_SSL_CLIENT_CERT_FILE
+        };
+        self.conf.client_cert_type = qlssl_c_bool(source as u8);
+        Ok(())
+    }
+
+    /// The typed form of the item `ty` that `set` just wrote into the struct.
+    fn item_set(&mut self, kind: ConfigKind) -> Result<ConfigItem> {
+        match kind {
+            ConfigKind::CaCertBuffer => {
+                let ext = ext_of(&mut self.conf)?;
+                let ext = ext.lock();
+                let last = self.conf.ca_cert_buffer.iter().rev().find(|p| !p.is_null());
+                Ok(ConfigItem::CaCertBuffer(last.and_then(|&p| ext.bytes_at(p)).map(|b| b.to_vec())))
+            }
+            ConfigKind::OwnCertBuffer => {
+                let ext = ext_of(&mut self.conf)?;
+                let ext = ext.lock();
+                let b = ext.own_cert_buffer.clone().ok_or(Error::Internal("client certificate buffer not kept".into()))?;
+                Ok(ConfigItem::OwnCertBuffer { cert: b.cert, key: b.key, password: b.pwd })
+            }
+            _ => struct_item(&mut self.conf, kind),
+        }
     }
 }
 
-impl Drop for IdConfig {
-    fn drop(&mut self) {
-        // Releases the extension (a scratch config of `Contexts::set_all`; the six live forever).
-        let _ = free(&mut self.0);
+/// Run `f` on the C API's mirror of per-id config `ctx_id`, brought up to date.
+fn with_mirror<R>(ctx_id: c_int, f: impl FnOnce(&mut IdMirror) -> Result<R>) -> Result<R> {
+    let slot = usize::try_from(ctx_id)
+        .ok()
+        .and_then(|i| ID_MIRRORS.get(i))
+        .ok_or(Error::InvalidParam("ctx_id must be 0..=5"))?;
+    let mut slot = slot.lock();
+    if slot.is_none() {
+        *slot = Some(IdMirror::new()?);
     }
+    let mirror = slot.as_mut().ok_or(Error::Internal("per-id config mirror".into()))?;
+    mirror.refresh(ctx_id)?;
+    f(mirror)
+}
+
+/// `ql_ssl_conf_set_by_id`: the C arguments are read and checked as `ql_ssl_conf_set` reads
+/// them (into the mirror, so that a malloc'd cipher list is adopted as for any config), then the
+/// item goes to the contexts service as a typed value. When the service refuses it, the mirror
+/// shows the service's value again.
+///
+/// # Safety
+/// As for `set`.
+pub unsafe fn set_by_id(ctx_id: c_int, ty: c_int, a: &qlssl_va_args) -> Result<()> {
+    with_mirror(ctx_id, |m| {
+        // SAFETY: the caller's contract is `set`'s.
+        unsafe { set(&mut m.conf, ty, a) }?;
+        let kind = items::item(ty).map(|row| row.kind).ok_or(Error::InvalidParam("unknown config type"))?;
+        let item = m.item_set(kind)?;
+        match contexts().set(ctx_id, item.clone()) {
+            Ok(()) => {
+                // What the struct shows now; the service's next generation is picked up (and
+                // found equal) by the next refresh.
+                let _ = m.shown.set(item);
+                Ok(())
+            }
+            Err(e) => {
+                // Show the service's value again (PSK: both of its items).
+                let shown = m.shown.clone();
+                let kinds: &[ConfigKind] = match kind {
+                    ConfigKind::Psk => &[ConfigKind::PskIdentity, ConfigKind::PskKeyHex],
+                    _ => core::slice::from_ref(&kind),
+                };
+                for &k in kinds {
+                    let _ = m.show(k, &shown, true);
+                }
+                Err(e)
+            }
+        }
+    })
+}
+
+/// `ql_ssl_conf_get_by_id`: `get` on the mirror, so the pointers handed out are the mirror's.
+///
+/// # Safety
+/// As for `get`.
+pub unsafe fn get_by_id(ctx_id: c_int, ty: c_int, a: &qlssl_va_args) -> Result<()> {
+    // SAFETY: the caller's contract is `get`'s.
+    with_mirror(ctx_id, |m| unsafe { get(&mut m.conf, ty, a) })
 }
 
 /// A C string of ours (NULL → None), copied out.
@@ -1176,13 +1246,34 @@ mod tests {
     fn out_of_range_values_leave_config_unchanged() {
         let mut c = new_conf();
         unsafe {
-            assert!(set(&mut c, QL_SSL_CONF_VERSION as c_int, &args_i(5)).is_err());
+            assert!(set(&mut c, QL_SSL_CONF_VERSION as c_int, &args_i(7)).is_err());
             assert!(set(&mut c, QL_SSL_CONF_HS_TIMEOUT as c_int, &args_i(0)).is_err());
             assert!(set(&mut c, 99, &args_i(0)).is_err());
             assert!(set(&mut c, QL_SSL_CONF_IGNORE_CERT_ITEM as c_int, &args_i(-1)).is_err());
         }
         assert_eq!(c.ssl_version, 4);
         assert_eq!(c.ssl_negotiate_timeout, 300);
+        free(&mut c).unwrap();
+    }
+
+    #[test]
+    fn core_limits_are_the_sdk_values() {
+        use crate::tls::settings::{MAX_CA_CERTS, PSK_IDENTITY_MAX, VERSION_TLS12_TLS13, VERSION_TLS13};
+        assert_eq!(VERSION_TLS13, ql_ssl_version_type_e::QL_SSL_VERSION_4 as c_int);
+        assert_eq!(VERSION_TLS12_TLS13, ql_ssl_version_type_e::QL_SSL_VERSION_TLS12_TLS13 as c_int);
+        assert_eq!(MAX_CA_CERTS, QL_MAX_CA_CERT_CNT);
+        assert_eq!(PSK_IDENTITY_MAX, QL_SSL_PSK_IDENTITY_LENGTH_MAX as usize);
+        assert_eq!(crate::tls::settings::MAX_CIPHER_IDS + 1, cipherlist::MAX_LIST);
+    }
+
+    #[test]
+    fn typed_defaults_are_conf_init_defaults() {
+        let mut c = new_conf();
+        for row in crate::capi::items::ITEMS {
+            if let Ok(typed) = TypedConfig::default().get(row.kind) {
+                assert_eq!(struct_item(&mut c, row.kind).unwrap(), typed, "{:?}", row.kind);
+            }
+        }
         free(&mut c).unwrap();
     }
 

@@ -9,7 +9,7 @@ use alloc::ffi::CString;
 use crate::prelude::*;
 use crate::abi::*;
 use crate::error::{Error, Result};
-use crate::tls::iot::{max_frag_len_code, ALPN_MAX_NAME, ALPN_MAX_PROTOCOLS, PIN_LEN, PIN_MAX};
+use crate::tls::iot::{ALPN_MAX_NAME, ALPN_MAX_PROTOCOLS, PIN_LEN, PIN_MAX};
 
 use crate::tls::iot::IotOptions;
 
@@ -47,70 +47,39 @@ fn count_in(n: c_int, max: usize, what: &'static str) -> Result<usize> {
 /// The pointer arguments in `a` are what the documentation of `ty` says.
 pub unsafe fn set(iot: &mut IotOptions, ty: c_int, a: &qlssl_va_args) -> Option<Result<()>> {
     use ql_ssl_config_type_e::*;
+    // The arguments are read here; the value rules are the core's (`IotOptions::set_*`), shared
+    // with the typed front ends.
     let r = match ty {
         t if t == QL_SSL_CONF_ALPN as c_int => (|| {
             let list = a.p[0] as *const *const c_char;
             if list.is_null() {
-                iot.alpn.clear();
-                return Ok(());
+                return iot.set_alpn(Vec::new());
             }
             let count = count_in(a.i, ALPN_MAX_PROTOCOLS, "ALPN protocol count must be 1..=16")?;
             let mut names = Vec::with_capacity(count);
             for i in 0..count {
                 // SAFETY: `count` readable pointers (contract), each NULL or a C string.
                 let name = unsafe { bounded_str(*list.add(i), ALPN_MAX_NAME, "an ALPN protocol name is longer than 255 bytes") }?
-                    .filter(|n| !n.as_bytes().is_empty())
                     .ok_or(Error::InvalidParam("an ALPN protocol name is NULL or empty"))?;
-                if name.to_str().is_err() {
-                    return Err(Error::InvalidParam("an ALPN protocol name is not UTF-8"));
-                }
                 names.push(name);
             }
-            iot.alpn = names;
-            Ok(())
+            iot.set_alpn(names)
         })(),
-        t if t == QL_SSL_CONF_MAX_FRAG_LEN as c_int => match max_frag_len_code(a.i) {
-            Some(_) => {
-                iot.max_frag_len = a.i as u16;
-                Ok(())
-            }
-            None => Err(Error::InvalidParam("max fragment length must be 0, 512, 1024, 2048 or 4096")),
-        },
+        t if t == QL_SSL_CONF_MAX_FRAG_LEN as c_int => iot.set_max_frag_len(a.i),
         t if t == QL_SSL_CONF_PIN_SHA256 as c_int => (|| {
             let hashes = a.p[0] as *const u8;
             if hashes.is_null() {
-                iot.pins.clear();
-                return Ok(());
+                return iot.set_pins(Vec::new());
             }
             let count = count_in(a.i, PIN_MAX, "pin count must be 1..=16")?;
             // SAFETY: `count` digests of 32 bytes (contract).
             let bytes = unsafe { core::slice::from_raw_parts(hashes, count * PIN_LEN) };
-            iot.pins = bytes.chunks_exact(PIN_LEN).map(|c| c.try_into().unwrap_or([0; PIN_LEN])).collect();
-            Ok(())
+            iot.set_pins(bytes.chunks_exact(PIN_LEN).map(|c| c.try_into().unwrap_or([0; PIN_LEN])).collect())
         })(),
-        t if t == QL_SSL_CONF_CA_BUNDLE as c_int => match a.i {
-            0 | 1 if a.i == 0 || crate::tls::bundle::available() => {
-                iot.ca_bundle = a.i == 1;
-                Ok(())
-            }
-            1 => Err(Error::NotSupported("this build has no built-in root bundle (cargo feature ca-bundle; or QLSSL_CA_BUNDLE)")),
-            _ => Err(Error::InvalidParam("value must be 0 or 1")),
-        },
+        t if t == QL_SSL_CONF_CA_BUNDLE as c_int => iot.set_ca_bundle(a.i),
         // SAFETY: NULL or a C string (contract).
         t if t == QL_SSL_CONF_SESSION_STORE as c_int => unsafe { bounded_str(a.p[0] as *const c_char, 4096, "session store path longer than 4096 bytes") }
-            .and_then(|p| match p {
-                Some(p) if p.as_bytes().is_empty() => Err(Error::InvalidParam("session store path is empty")),
-                Some(p) => {
-                    let name = p.to_str().map_err(|_| Error::InvalidParam("session store path is not UTF-8"))?;
-                    crate::platform::ufs_name(name).map_err(|_| Error::InvalidParam("session store UFS name is not a plain file name"))?;
-                    iot.session_store = Some(p);
-                    Ok(())
-                }
-                None => {
-                    iot.session_store = None;
-                    Ok(())
-                }
-            }),
+            .and_then(|p| iot.set_session_store(p)),
         _ => return None,
     };
     Some(r)

@@ -72,6 +72,8 @@ pub unsafe extern "C" fn ql_ssl_conf_init(conf: *mut ql_ssl_config) -> c_int {
 
 /// A typed config operation of the shim's entry points.
 type ConfOp = unsafe fn(&mut ql_ssl_config, c_int, &qlssl_va_args) -> Result<()>;
+/// Its form for the per-id configs (`ctx_id`, `type`, arguments).
+type IdConfOp = unsafe fn(c_int, c_int, &qlssl_va_args) -> Result<()>;
 
 /// # Safety
 /// As for `config::get`.
@@ -93,14 +95,14 @@ unsafe fn conf_call(
     ctx_id: c_int,
     ty: c_int,
     args: *const qlssl_va_args,
-    op: ConfOp,
+    (op, by_id_op): (ConfOp, IdConfOp),
 ) -> c_int {
     ffi_guard(func, || {
         // SAFETY: NULL or the shim's argument record (contract).
         let args = unsafe { args.as_ref() }.ok_or(Error::Internal("shim passed no arguments".into()))?;
         if by_id != 0 {
-            // SAFETY: the arguments are what `ty` documents (contract); the config is ours.
-            contexts().with_config(ctx_id, |c| unsafe { op(c.c_struct(), ty, args) })?;
+            // SAFETY: the arguments are what `ty` documents (contract).
+            unsafe { by_id_op(ctx_id, ty, args) }?;
         } else {
             // SAFETY: `conf` and the arguments as the contract says.
             unsafe { op(try_config(conf)?, ty, args) }?;
@@ -124,7 +126,7 @@ pub unsafe extern "C" fn qlssl_conf_set_args(
 ) -> c_int {
     let func = if by_id != 0 { "ql_ssl_conf_set_by_id" } else { "ql_ssl_conf_set" };
     // SAFETY: the shim passes the exported function's arguments through (contract).
-    unsafe { conf_call(func, conf, by_id, ctx_id, r#type, args, config::set) }
+    unsafe { conf_call(func, conf, by_id, ctx_id, r#type, args, (config::set, config::set_by_id)) }
 }
 
 /// Internal: typed half of `ql_ssl_conf_get` / `ql_ssl_conf_get_by_id` (called by the C shim).
@@ -142,7 +144,7 @@ pub unsafe extern "C" fn qlssl_conf_get_args(
 ) -> c_int {
     let func = if by_id != 0 { "ql_ssl_conf_get_by_id" } else { "ql_ssl_conf_get" };
     // SAFETY: as for `qlssl_conf_set_args`.
-    unsafe { conf_call(func, conf, by_id, ctx_id, r#type, args, get_op) }
+    unsafe { conf_call(func, conf, by_id, ctx_id, r#type, args, (get_op, config::get_by_id)) }
 }
 
 /// Release everything `conf` owns: the library's copies of paths and cipher list, and a
@@ -262,7 +264,7 @@ pub unsafe extern "C" fn ql_ssl_handshake(ssl: *mut ql_ssl_context) -> c_int {
         if let Some(n) = notice {
             // SAFETY: the hook's address is a `ql_ssl_handshake_timeout_cb` (only `settings_of`
             // makes hooks), and the application registered it for exactly this call.
-            unsafe { config::timeout_callback(n.hook.func)(ssl, n.hook.arg as *mut c_void) };
+            unsafe { timeout_callback(n.hook.func)(ssl, n.hook.arg as *mut c_void) };
         }
         result?;
         ok()

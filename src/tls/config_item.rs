@@ -1,10 +1,71 @@
 //! The typed config vocabulary: one config item with its value (`ConfigItem`) and which item
-//! (`ConfigKind`, numbered as the SDK's `ql_ssl_config_type_e`). The contexts service takes and
-//! returns these; the C adapter turns its argument records into them. Part of the core so that
-//! both can import it without an import circle (tests/layers.rs).
+//! (`ConfigKind`; the C adapter's item table gives each its `ql_ssl_config_type_e` number). The
+//! contexts service takes and returns these; the C adapter turns its argument records into them.
+//! Part of the core so that both can import it without an import circle (tests/layers.rs).
+
+use core::ffi::c_int;
+
+use alloc::ffi::CString;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::tls::ciphers;
+use crate::tls::error::{Error, Result};
+use crate::tls::settings::*;
+use crate::tls::iot::{max_frag_len_code, IotOptions, ALPN_MAX_NAME, ALPN_MAX_PROTOCOLS, PIN_LEN, PIN_MAX};
+
+// ---- the checks of single values, shared with the C adapter's struct checks ----
+
+/// A version value (`what` names the item or the struct field): the vendor's 0..=4, or one of the
+/// TLS 1.3 values, refused with NotSupported where this build cannot serve them (never mapped to
+/// an older version).
+pub fn check_version(v: c_int, what: &'static str) -> Result<c_int> {
+    match v {
+        0..=4 => Ok(v),
+        VERSION_TLS13 if cfg!(feature = "tls13") => Ok(v),
+        VERSION_TLS13 => Err(Error::NotSupported("QL_SSL_VERSION_4 (TLS 1.3) needs a build with the TLS 1.3 engine (cargo feature tls13)")),
+        VERSION_TLS12_TLS13 => Err(Error::NotSupported("QL_SSL_VERSION_TLS12_TLS13 is not served yet (docs/ENGINES.md)")),
+        _ => Err(Error::InvalidParam(what)),
+    }
+}
+
+/// A 0/1 switch.
+pub fn check_flag(v: c_int) -> Result<c_int> {
+    match v {
+        0 | 1 => Ok(v),
+        _ => Err(Error::InvalidParam("value must be 0 or 1")),
+    }
+}
+
+/// `v` within `lo..=hi`, else InvalidParam naming `what`.
+pub fn check_range(v: c_int, lo: c_int, hi: c_int, what: &'static str) -> Result<c_int> {
+    if (lo..=hi).contains(&v) {
+        Ok(v)
+    } else {
+        Err(Error::InvalidParam(what))
+    }
+}
+
+/// A PSK identity: 1..=255 bytes without NUL.
+pub fn check_psk_identity(id: &[u8]) -> Result<()> {
+    if id.is_empty() || id.len() > PSK_IDENTITY_MAX || id.contains(&0) {
+        return Err(Error::InvalidParam("PSK identity must be 1..=255 bytes without NUL"));
+    }
+    Ok(())
+}
+
+/// The PSK key is given as a hex string (as the AT command does): 2..=128 hex digits, even count.
+pub fn parse_psk_hex(s: &[u8]) -> Result<Vec<u8>> {
+    if s.is_empty() || !s.len().is_multiple_of(2) || s.len() > 128 {
+        return Err(Error::InvalidParam("PSK key must be an even number (2..=128) of hex digits"));
+    }
+    s.chunks(2)
+        .map(|pair| {
+            let txt = core::str::from_utf8(pair).map_err(|_| Error::InvalidParam("PSK key is not hex"))?;
+            u8::from_str_radix(txt, 16).map_err(|_| Error::InvalidParam("PSK key is not hex"))
+        })
+        .collect()
+}
 
 /// One config item with its value, the typed form of `ql_ssl_conf_set(conf, type, ...)`.
 /// Ranges and rules are the C API's (documented on `ql_ssl_config_type_e` in the header).
@@ -68,36 +129,36 @@ pub enum ConfigItem {
     SessionStore(Option<String>),
 }
 
-/// Which config item (the `type` of `ql_ssl_conf_get`); `as i32` is the SDK's number.
+/// Which config item (the `type` of `ql_ssl_conf_get`). The SDK's numbers are the C adapter's:
+/// its item table (`src/capi/items.rs`) maps each kind to its `ql_ssl_config_type_e` value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(i32)]
 pub enum ConfigKind {
-    Version = 1,
-    Transport = 2,
-    Ciphersuites = 3,
-    AuthMode = 4,
-    CaCertPaths = 5,
-    OwnCert = 6,
-    Sni = 7,
-    HandshakeTimeout = 8,
-    IgnoreLocalTime = 9,
-    TimeoutCallback = 10,
-    IgnoreInvalidCertSign = 11,
-    IgnoreCertItem = 12,
-    IgnoreMultiCertChainVerify = 13,
-    SessionCache = 14,
-    CaCertBuffer = 15,
-    OwnCertBuffer = 16,
-    DtlsVersion = 17,
-    PskIdentity = 18,
-    PskKeyHex = 19,
-    Renegotiation = 20,
-    Psk = 21,
-    Alpn = 100,
-    MaxFragLen = 101,
-    PinSha256 = 102,
-    CaBundle = 103,
-    SessionStore = 104,
+    Version,
+    Transport,
+    Ciphersuites,
+    AuthMode,
+    CaCertPaths,
+    OwnCert,
+    Sni,
+    HandshakeTimeout,
+    IgnoreLocalTime,
+    TimeoutCallback,
+    IgnoreInvalidCertSign,
+    IgnoreCertItem,
+    IgnoreMultiCertChainVerify,
+    SessionCache,
+    CaCertBuffer,
+    OwnCertBuffer,
+    DtlsVersion,
+    PskIdentity,
+    PskKeyHex,
+    Renegotiation,
+    Psk,
+    Alpn,
+    MaxFragLen,
+    PinSha256,
+    CaBundle,
+    SessionStore,
 }
 
 impl ConfigItem {
@@ -129,6 +190,402 @@ impl ConfigItem {
             ConfigItem::PinSha256(_) => ConfigKind::PinSha256,
             ConfigItem::CaBundle(_) => ConfigKind::CaBundle,
             ConfigItem::SessionStore(_) => ConfigKind::SessionStore,
+        }
+    }
+}
+
+/// One config as typed values: what the contexts service keeps for each of the per-id configs
+/// 0..=5 (`ql_ssl_conf_set_by_id`'s `ctx_id`, AT's `<SSL_ctxID>`). `Clone`, no pointers: a front
+/// end reads and writes it only in `ConfigItem`s (`set`, `get`) and sets connections up from
+/// `settings`. The defaults are the module AT manual's, as `ql_ssl_conf_init`'s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypedConfig {
+    pub version: i32,
+    pub transport: i32,
+    /// IANA ids; `[0xFFFF]` = all suites.
+    pub ciphers: Vec<u16>,
+    pub auth_mode: i32,
+    pub ca_paths: Vec<String>,
+    /// Client certificate and key files, key password.
+    pub own_cert: Option<(String, String, Option<String>)>,
+    pub sni: bool,
+    pub hs_timeout: i32,
+    pub ignore_localtime: bool,
+    /// The C callback's address (0 = none) and its argument.
+    pub timeout_callback: (usize, usize),
+    pub ignore_invalid_certsign: bool,
+    pub ignore_certitem: u32,
+    pub ignore_multi_certchain_verify: bool,
+    pub session_cache: bool,
+    pub ca_buffers: Vec<Vec<u8>>,
+    pub own_cert_buffer: Option<OwnCertBuffer>,
+    /// Which client certificate source was set last (the SDK's `client_cert_type`): the buffer
+    /// (true) or the files; the other one is the fallback.
+    pub cert_from_buffer: bool,
+    pub dtls_version: i32,
+    pub psk_identity: Option<Vec<u8>>,
+    /// The PSK key: raw bytes and the hex text `PskKeyHex` reads back.
+    pub psk_key: Option<(Vec<u8>, String)>,
+    pub renegotiation: bool,
+    /// The extension items (docs/IOT.md).
+    pub iot: crate::tls::iot::IotOptions,
+}
+
+impl Default for TypedConfig {
+    fn default() -> Self {
+        TypedConfig {
+            version: 4,
+            transport: 0,
+            ciphers: vec![CIPHERSUITE_ALL],
+            auth_mode: 0,
+            ca_paths: Vec::new(),
+            own_cert: None,
+            sni: false,
+            hs_timeout: HS_TIMEOUT_DEFAULT,
+            ignore_localtime: true,
+            timeout_callback: (0, 0),
+            ignore_invalid_certsign: false,
+            ignore_certitem: 0,
+            ignore_multi_certchain_verify: false,
+            session_cache: false,
+            ca_buffers: Vec::new(),
+            own_cert_buffer: None,
+            cert_from_buffer: false,
+            dtls_version: 1,
+            psk_identity: None,
+            psk_key: None,
+            renegotiation: false,
+            iot: Default::default(),
+        }
+    }
+}
+
+/// The "all suites" id.
+const CIPHERSUITE_ALL: u16 = 0xFFFF;
+
+/// A string value: no NUL, at most `MAX_STRING` bytes.
+fn check_string(s: &[u8]) -> Result<()> {
+    if s.contains(&0) {
+        return Err(Error::InvalidParam("string contains a NUL byte"));
+    }
+    if s.len() > MAX_STRING {
+        return Err(Error::InvalidParam("string argument longer than 4096 bytes"));
+    }
+    Ok(())
+}
+
+/// Certificate data: 1..=1 MiB bytes.
+fn check_data(d: &[u8]) -> Result<()> {
+    if d.is_empty() || d.len() > MAX_CERT_DATA {
+        return Err(Error::InvalidParam("buffer is NULL, empty or larger than 1 MiB"));
+    }
+    Ok(())
+}
+
+fn cstring(s: &[u8]) -> Result<CString> {
+    CString::new(s).map_err(|_| Error::InvalidParam("string contains a NUL byte"))
+}
+
+impl TypedConfig {
+    /// Set one item, with the checks `ql_ssl_conf_set` makes; on error nothing changes.
+    pub fn set(&mut self, item: ConfigItem) -> Result<()> {
+        match item {
+            ConfigItem::Version(v) => {
+                self.version = check_version(v, "version must be 0..=4, QL_SSL_VERSION_4 or QL_SSL_VERSION_TLS12_TLS13")?
+            }
+            ConfigItem::Transport(v) => self.transport = check_flag(v)?,
+            ConfigItem::Ciphersuites(ids) => {
+                if ids.is_empty() || ids.len() > MAX_CIPHER_IDS {
+                    return Err(Error::InvalidParam("cipher list is empty or longer than every suite"));
+                }
+                for &id in &ids {
+                    let id = c_int::from(id);
+                    if !ciphers::is_known(id) {
+                        return Err(Error::InvalidParam("unknown cipher-suite id in list"));
+                    }
+                    ciphers::check_supported(id)?;
+                }
+                self.ciphers = ids;
+            }
+            ConfigItem::AuthMode(v) => self.auth_mode = check_range(v, 0, 3, "auth mode must be 0..=3")?,
+            ConfigItem::CaCertPaths(paths) => {
+                if paths.len() > MAX_CA_CERTS {
+                    return Err(Error::InvalidParam("CA path count must be 1..=QL_MAX_CA_CERT_CNT (10)"));
+                }
+                for p in &paths {
+                    check_string(p.as_bytes())?;
+                    if p.is_empty() {
+                        return Err(Error::InvalidParam("a CA path in the array is empty"));
+                    }
+                }
+                self.ca_paths = paths;
+            }
+            ConfigItem::OwnCert { cert, key, password } => {
+                for s in [Some(&cert), Some(&key), password.as_ref()].into_iter().flatten() {
+                    check_string(s.as_bytes())?;
+                }
+                self.own_cert = Some((cert, key, password));
+                self.cert_from_buffer = false;
+            }
+            ConfigItem::NoOwnCert => self.own_cert = None,
+            ConfigItem::Sni(v) => self.sni = v,
+            ConfigItem::HandshakeTimeout(v) => {
+                self.hs_timeout = check_range(v, HS_TIMEOUT_MIN, c_int::MAX, "timeout must be at least 1 s")?
+            }
+            ConfigItem::IgnoreLocalTime(ignore) => {
+                if !ignore && !crate::platform::HAS_CALENDAR {
+                    // mbedtls on bare metal has no time of day (no MBEDTLS_HAVE_TIME_DATE): it
+                    // cannot check validity periods, and silently not checking is worse.
+                    return Err(Error::NotSupported("no calendar clock in this build: certificate validity periods cannot be checked"));
+                }
+                self.ignore_localtime = ignore;
+            }
+            ConfigItem::TimeoutCallback { cb, arg } => self.timeout_callback = (cb, arg),
+            ConfigItem::IgnoreInvalidCertSign(v) => self.ignore_invalid_certsign = v,
+            ConfigItem::IgnoreCertItem(v) => {
+                if v > CERTITEM_ALL {
+                    return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
+                }
+                self.ignore_certitem = v;
+            }
+            ConfigItem::IgnoreMultiCertChainVerify(v) => self.ignore_multi_certchain_verify = v,
+            ConfigItem::SessionCache(v) => self.session_cache = v,
+            ConfigItem::CaCertBuffer(None) => self.ca_buffers.clear(),
+            ConfigItem::CaCertBuffer(Some(data)) => {
+                if self.ca_buffers.len() >= MAX_CA_CERTS {
+                    return Err(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA buffers; set NULL to clear"));
+                }
+                check_data(&data)?;
+                self.ca_buffers.push(data);
+            }
+            ConfigItem::OwnCertBuffer { cert, key, password } => {
+                check_data(&cert)?;
+                check_data(&key)?;
+                if let Some(p) = &password {
+                    check_string(p)?;
+                }
+                self.own_cert_buffer = Some(OwnCertBuffer { cert, key, pwd: password });
+                self.cert_from_buffer = true;
+            }
+            ConfigItem::DtlsVersion(v) => self.dtls_version = check_flag(v)?,
+            ConfigItem::PskIdentity(id) => {
+                check_psk_identity(&id)?;
+                self.psk_identity = Some(id);
+            }
+            ConfigItem::PskKeyHex(hex) => {
+                check_string(hex.as_bytes())?;
+                let raw = parse_psk_hex(hex.as_bytes())?;
+                self.psk_key = Some((raw, hex));
+            }
+            ConfigItem::Psk { key, identity } => {
+                if key.is_empty() || key.len() > PSK_KEY_MAX {
+                    return Err(Error::InvalidParam("PSK key length must be 1..=64 bytes"));
+                }
+                if identity.is_empty() || identity.len() > PSK_IDENTITY_MAX {
+                    return Err(Error::InvalidParam("PSK identity length must be 1..=255 bytes"));
+                }
+                check_psk_identity(&identity)?;
+                let hex = to_hex(&key);
+                self.psk_identity = Some(identity);
+                self.psk_key = Some((key, hex));
+            }
+            ConfigItem::Renegotiation(v) => self.renegotiation = v,
+            ext => return self.iot.set_item(ext).unwrap_or(Err(Error::InvalidParam("unknown config item"))),
+        }
+        Ok(())
+    }
+
+    /// Read one item back as `ql_ssl_conf_get` reports it. The certificate buffers are
+    /// write-only (NotSupported).
+    pub fn get(&self, kind: ConfigKind) -> Result<ConfigItem> {
+        Ok(match kind {
+            ConfigKind::Version => ConfigItem::Version(self.version),
+            ConfigKind::Transport => ConfigItem::Transport(self.transport),
+            ConfigKind::Ciphersuites => ConfigItem::Ciphersuites(self.ciphers.clone()),
+            ConfigKind::AuthMode => ConfigItem::AuthMode(self.auth_mode),
+            ConfigKind::CaCertPaths => ConfigItem::CaCertPaths(self.ca_paths.clone()),
+            ConfigKind::OwnCert => match &self.own_cert {
+                Some((cert, key, password)) => {
+                    ConfigItem::OwnCert { cert: cert.clone(), key: key.clone(), password: password.clone() }
+                }
+                None => ConfigItem::OwnCert { cert: String::new(), key: String::new(), password: None },
+            },
+            ConfigKind::Sni => ConfigItem::Sni(self.sni),
+            ConfigKind::HandshakeTimeout => ConfigItem::HandshakeTimeout(self.hs_timeout),
+            ConfigKind::IgnoreLocalTime => ConfigItem::IgnoreLocalTime(self.ignore_localtime),
+            ConfigKind::TimeoutCallback => {
+                ConfigItem::TimeoutCallback { cb: self.timeout_callback.0, arg: self.timeout_callback.1 }
+            }
+            ConfigKind::IgnoreInvalidCertSign => ConfigItem::IgnoreInvalidCertSign(self.ignore_invalid_certsign),
+            ConfigKind::IgnoreCertItem => ConfigItem::IgnoreCertItem(self.ignore_certitem),
+            ConfigKind::IgnoreMultiCertChainVerify => {
+                ConfigItem::IgnoreMultiCertChainVerify(self.ignore_multi_certchain_verify)
+            }
+            ConfigKind::SessionCache => ConfigItem::SessionCache(self.session_cache),
+            ConfigKind::CaCertBuffer | ConfigKind::OwnCertBuffer => {
+                return Err(Error::NotSupported("certificate buffers are write-only"))
+            }
+            ConfigKind::DtlsVersion => ConfigItem::DtlsVersion(self.dtls_version),
+            ConfigKind::PskIdentity => ConfigItem::PskIdentity(self.psk_identity.clone().unwrap_or_default()),
+            ConfigKind::PskKeyHex => ConfigItem::PskKeyHex(self.psk_key.as_ref().map(|k| k.1.clone()).unwrap_or_default()),
+            ConfigKind::Psk => match (&self.psk_key, &self.psk_identity) {
+                (Some((key, _)), Some(identity)) => ConfigItem::Psk { key: key.clone(), identity: identity.clone() },
+                _ => ConfigItem::Psk { key: Vec::new(), identity: Vec::new() },
+            },
+            ConfigKind::Renegotiation => ConfigItem::Renegotiation(self.renegotiation),
+            ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore => {
+                self.iot.item(kind)
+            }
+        })
+    }
+
+    /// The settings a connection is set up from; `config_handle` keys the session cache.
+    pub fn settings(&self, config_handle: c_int) -> Result<Settings> {
+        let ciphers = if self.ciphers.contains(&CIPHERSUITE_ALL) {
+            CipherChoice::All
+        } else {
+            CipherChoice::List(self.ciphers.iter().map(|&id| c_int::from(id)).collect())
+        };
+        let ca_paths = self.ca_paths.iter().map(|p| cstring(p.as_bytes())).collect::<Result<Vec<_>>>()?;
+        let mut own_cert_path = match &self.own_cert {
+            Some((c, k, p)) => Some((
+                cstring(c.as_bytes())?,
+                cstring(k.as_bytes())?,
+                p.as_ref().map(|p| cstring(p.as_bytes())).transpose()?,
+            )),
+            None => None,
+        };
+        let mut own_cert_buffer = self.own_cert_buffer.clone();
+        // The source set last is the one presented; the other one is only a fallback.
+        if self.cert_from_buffer {
+            if own_cert_buffer.is_some() {
+                own_cert_path = None;
+            }
+        } else if own_cert_path.is_some() {
+            own_cert_buffer = None;
+        }
+        let psk = match (&self.psk_identity, &self.psk_key) {
+            (Some(id), Some((raw, _))) => Some((cstring(id)?, raw.clone())),
+            (None, None) => None,
+            _ => return Err(Error::InvalidParam("PSK identity and key must be set together")),
+        };
+        Ok(Settings {
+            config_handle,
+            version: self.version,
+            dtls: self.transport == 1,
+            dtls_version: self.dtls_version,
+            ciphers,
+            auth_mode: self.auth_mode,
+            sni: self.sni,
+            ca_paths,
+            ca_buffers: self.ca_buffers.clone(),
+            own_cert_path,
+            own_cert_buffer,
+            negotiate_timeout_s: self.hs_timeout,
+            timeout_hook: (self.timeout_callback.0 != 0)
+                .then_some(TimeoutHook { func: self.timeout_callback.0, arg: self.timeout_callback.1 }),
+            ignore_localtime: self.ignore_localtime,
+            validity_clock: crate::tls::clock::ValidityClock::Host,
+            ignore_invalid_certsign: self.ignore_invalid_certsign,
+            ignore_certitem: self.ignore_certitem,
+            ignore_multi_certchain_verify: self.ignore_multi_certchain_verify,
+            session_cache: self.session_cache,
+            psk,
+            renegotiation: self.renegotiation,
+            iot: self.iot.clone(),
+        })
+    }
+}
+
+/// The extension items' value rules (docs/IOT.md), here rather than in `tls/iot.rs`, which the
+/// verification code imports: the bundle check would close an import circle there.
+impl IotOptions {
+    /// `QL_SSL_CONF_ALPN`: 1..=16 names of 1..=255 bytes, UTF-8, offered in order; empty clears.
+    pub fn set_alpn(&mut self, names: Vec<CString>) -> Result<()> {
+        if names.len() > ALPN_MAX_PROTOCOLS {
+            return Err(Error::InvalidParam("ALPN protocol count must be 1..=16"));
+        }
+        for n in &names {
+            if n.as_bytes().is_empty() {
+                return Err(Error::InvalidParam("an ALPN protocol name is NULL or empty"));
+            }
+            if n.as_bytes().len() > ALPN_MAX_NAME {
+                return Err(Error::InvalidParam("an ALPN protocol name is longer than 255 bytes"));
+            }
+            if n.to_str().is_err() {
+                return Err(Error::InvalidParam("an ALPN protocol name is not UTF-8"));
+            }
+        }
+        self.alpn = names;
+        Ok(())
+    }
+
+    /// `QL_SSL_CONF_MAX_FRAG_LEN`: 0 (off), 512, 1024, 2048 or 4096.
+    pub fn set_max_frag_len(&mut self, bytes: i32) -> Result<()> {
+        max_frag_len_code(bytes).ok_or(Error::InvalidParam("max fragment length must be 0, 512, 1024, 2048 or 4096"))?;
+        self.max_frag_len = bytes as u16;
+        Ok(())
+    }
+
+    /// `QL_SSL_CONF_PIN_SHA256`: up to 16 digests; empty clears.
+    pub fn set_pins(&mut self, pins: Vec<[u8; PIN_LEN]>) -> Result<()> {
+        if pins.len() > PIN_MAX {
+            return Err(Error::InvalidParam("pin count must be 1..=16"));
+        }
+        self.pins = pins;
+        Ok(())
+    }
+
+    /// `QL_SSL_CONF_CA_BUNDLE`: 0 or 1; 1 only where a bundle is built in (or given at run time).
+    pub fn set_ca_bundle(&mut self, on: i32) -> Result<()> {
+        match on {
+            0 | 1 if on == 0 || crate::tls::bundle::available() => {
+                self.ca_bundle = on == 1;
+                Ok(())
+            }
+            1 => Err(Error::NotSupported("this build has no built-in root bundle (cargo feature ca-bundle; or QLSSL_CA_BUNDLE)")),
+            _ => Err(Error::InvalidParam("value must be 0 or 1")),
+        }
+    }
+
+    /// `QL_SSL_CONF_SESSION_STORE`: a file path (a `UFS:` name must be a plain name); None clears.
+    pub fn set_session_store(&mut self, path: Option<CString>) -> Result<()> {
+        if let Some(p) = &path {
+            if p.as_bytes().is_empty() {
+                return Err(Error::InvalidParam("session store path is empty"));
+            }
+            if p.as_bytes().len() > 4096 {
+                return Err(Error::InvalidParam("session store path longer than 4096 bytes"));
+            }
+            let name = p.to_str().map_err(|_| Error::InvalidParam("session store path is not UTF-8"))?;
+            crate::platform::ufs_name(name).map_err(|_| Error::InvalidParam("session store UFS name is not a plain file name"))?;
+        }
+        self.session_store = path;
+        Ok(())
+    }
+
+    /// Set one extension item (the typed front ends' path; the C adapter reads its arguments into
+    /// the same setters). Not an extension item: None.
+    pub fn set_item(&mut self, item: ConfigItem) -> Option<Result<()>> {
+        let cstring = |s: String| CString::new(s).map_err(|_| Error::InvalidParam("string contains a NUL byte"));
+        Some(match item {
+            ConfigItem::Alpn(names) => names.into_iter().map(cstring).collect::<Result<Vec<_>>>().and_then(|n| self.set_alpn(n)),
+            ConfigItem::MaxFragLen(v) => self.set_max_frag_len(v),
+            ConfigItem::PinSha256(pins) => self.set_pins(pins),
+            ConfigItem::CaBundle(on) => self.set_ca_bundle(on as i32),
+            ConfigItem::SessionStore(p) => p.map(cstring).transpose().and_then(|p| self.set_session_store(p)),
+            _ => return None,
+        })
+    }
+
+    /// Read one extension item back (`kind` must be one of them).
+    pub fn item(&self, kind: ConfigKind) -> ConfigItem {
+        match kind {
+            ConfigKind::Alpn => ConfigItem::Alpn(self.alpn.iter().map(|n| n.to_string_lossy().into_owned()).collect()),
+            ConfigKind::MaxFragLen => ConfigItem::MaxFragLen(i32::from(self.max_frag_len)),
+            ConfigKind::PinSha256 => ConfigItem::PinSha256(self.pins.clone()),
+            ConfigKind::CaBundle => ConfigItem::CaBundle(self.ca_bundle),
+            _ => ConfigItem::SessionStore(self.session_store.as_ref().map(|p| p.to_string_lossy().into_owned())),
         }
     }
 }

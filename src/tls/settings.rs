@@ -33,7 +33,7 @@ pub struct TimeoutHook {
 }
 
 /// A client certificate and key given as data (`QL_SSL_CONF_OWNCERT_BUFFER`).
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OwnCertBuffer {
     pub cert: Vec<u8>,
     pub key: Vec<u8>,
@@ -76,3 +76,25 @@ pub struct Settings {
     /// The IoT extension items (ALPN, pins, MFL, session store, root bundle).
     pub iot: crate::tls::iot::IotOptions,
 }
+
+/// Most CA paths and most CA buffers of one config (the SDK's QL_MAX_CA_CERT_CNT).
+pub(crate) const MAX_CA_CERTS: usize = 10;
+/// Longest PSK identity in bytes (the SDK's QL_SSL_PSK_IDENTITY_LENGTH_MAX).
+pub(crate) const PSK_IDENTITY_MAX: usize = 255;
+/// Longest certificate data (a CA buffer, a client certificate or key) accepted.
+pub(crate) const MAX_CERT_DATA: usize = 1 << 20;
+/// Longest string argument (paths, passwords) accepted.
+pub(crate) const MAX_STRING: usize = 4096;
+/// The version values after the vendor's 0..=4 (`QL_SSL_VERSION_4`, `QL_SSL_VERSION_TLS12_TLS13`
+/// of the C API: docs/ENGINES.md, "ABI extension for TLS 1.3").
+pub(crate) const VERSION_TLS13: c_int = 5;
+pub(crate) const VERSION_TLS12_TLS13: c_int = 6;
+
+/// Lower-case hex text of `bytes` (how a raw PSK key reads back as QL_SSL_CONF_PSK_KEY).
+pub fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes.iter().flat_map(|b| [DIGITS[(b >> 4) as usize] as char, DIGITS[(b & 15) as usize] as char]).collect()
+}
+
+/// Longest cipher list accepted: every suite id of the SDK header and 0xFFFF.
+pub(crate) const MAX_CIPHER_IDS: usize = 163;
