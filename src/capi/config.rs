@@ -34,9 +34,9 @@ fn version_value(v: c_int, what: &'static str) -> Result<c_int> {
     match v {
         0..=4 => Ok(v),
         #[cfg(feature = "tls13")]
-        v if v == QL_SSL_VERSION_4 as c_int => Ok(v),
+        v if v == QL_SSL_VERSION_4 as c_int || v == QL_SSL_VERSION_TLS12_TLS13 as c_int => Ok(v),
         v if v == QL_SSL_VERSION_4 as c_int => Err(Error::NotSupported("QL_SSL_VERSION_4 (TLS 1.3) needs a build with the TLS 1.3 engine (cargo feature tls13)")),
-        v if v == QL_SSL_VERSION_TLS12_TLS13 as c_int => Err(Error::NotSupported("QL_SSL_VERSION_TLS12_TLS13 is not served yet (docs/ENGINES.md)")),
+        v if v == QL_SSL_VERSION_TLS12_TLS13 as c_int => Err(Error::NotSupported("QL_SSL_VERSION_TLS12_TLS13 needs a build with the TLS 1.3 engine (cargo feature tls13)")),
         _ => Err(Error::InvalidParam(what)),
     }
 }

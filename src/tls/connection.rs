@@ -336,7 +336,7 @@ impl Connection {
         // The engine sends the name as SNI only with `sni_enable`. The certificate name check is
         // ours (VerifyPolicy), with or without SNI. `set_hostname` already checked that it is
         // UTF-8 without NUL, so it is handed over as it is, without a copy.
-        let host = self.hostname.as_ref().map(|h| h.as_c_str());
+        let host = self.hostname.as_deref();
         let tls = self.tls.as_mut().expect("context exists after setup");
         // SAFETY: the transport box lives in `self` next to the engine session and is only
         // dropped after it (field order, and Drop detaches it first).

@@ -193,6 +193,10 @@ std::thread_local! {
     /// the verifier must be the configuration's object for resumption, so the connection's policy
     /// comes this way.
     static HANDSHAKE_POLICY: core::cell::RefCell<Option<Arc<VerifyPolicy>>> = const { core::cell::RefCell::new(None) };
+    /// The peer address (`getpeername`) of the connection whose engine call runs on this thread:
+    /// the ticket store keys by it as `session.rs` does (rustls asks the store by server name only,
+    /// and takes in TLS 1.3 tickets during reads, after the handshake).
+    static PEER: core::cell::RefCell<Vec<u8>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
 /// The findings a verification did not forgive, carried through rustls's error to `error_of`.
@@ -310,10 +314,9 @@ impl ServerCertVerifier for PolicyVerifier {
 }
 
 /// Sessions kept for `QL_SSL_CONF_SESSION_CACHE`, like `session.rs`'s for the 2.28 engine:
-/// under (config handle, server name), bounded, least recently stored out first, dropped with
-/// the config (`forget_config`). TLS 1.3 tickets are single-use (RFC 8446 C.4): each is taken
-/// once; the newest few of a server are kept. (session.rs also keys by the peer's address, which
-/// reaches this engine when the seam passes it; until then two servers with one name share.)
+/// under (config handle, peer address, server name), bounded, least recently stored out first,
+/// dropped with the config (`forget_config`). TLS 1.3 tickets are single-use (RFC 8446 C.4):
+/// each is taken once; the newest few of a server are kept.
 #[derive(Debug)]
 struct TicketStore {
     config: c_int,
@@ -330,13 +333,13 @@ struct TicketEntry {
 const MAX_TICKET_ENTRIES: usize = 64;
 const TICKETS_PER_SERVER: usize = 4;
 
-/// (config, server name) and its sessions, most recently stored first.
-type TicketKey = (c_int, String);
+/// (config, peer address, server name) and its sessions, most recently stored first.
+type TicketKey = (c_int, Vec<u8>, String);
 static TICKETS: Lazy<Mutex<Vec<(TicketKey, TicketEntry)>>> = Lazy::new(|| Mutex::new(Vec::new()));
 
 impl TicketStore {
     fn key(&self, name: &ServerName<'_>) -> TicketKey {
-        (self.config, String::from(&*name.to_str()))
+        (self.config, PEER.with(|p| p.borrow().clone()), String::from(&*name.to_str()))
     }
 
     /// Runs `f` on the entry of `name` (made if absent), which becomes the most recent one; the
@@ -795,6 +798,8 @@ pub(crate) struct ModernSession {
     verdict_reported: bool,
     /// `QL_SSL_CONF_SESSION_CACHE`: rustls offers a stored ticket, if it has one.
     session_cache: bool,
+    /// The peer's address, part of the ticket key (`PEER`); empty when unknown.
+    peer: Vec<u8>,
 }
 
 // SAFETY: the transport pointer is only dereferenced by the session's own methods, which run
@@ -803,7 +808,7 @@ unsafe impl Send for ModernSession {}
 
 impl ModernSession {
     pub(crate) fn new(settings: &Settings, policy: Option<Arc<VerifyPolicy>>) -> Result<Self> {
-        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache })
+        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new() })
     }
 
     /// As `Session28::bind`; the host name is the verifier's, and goes out as SNI when the
@@ -812,32 +817,40 @@ impl ModernSession {
     ///
     /// # Safety
     /// `transport` must outlive this session, or be detached before it is dropped.
-    pub(crate) unsafe fn bind(&mut self, transport: &mut FdTransport, host: Option<&core::ffi::CStr>, _cache_key: Option<&crate::tls::session::SessionKey>) -> Result<bool> {
+    pub(crate) unsafe fn bind(&mut self, transport: &mut FdTransport, host: Option<&core::ffi::CStr>, cache_key: Option<&crate::tls::session::SessionKey>) -> Result<bool> {
+        self.peer = cache_key.map(|k| k.peer.clone()).unwrap_or_default();
         let config = self.config.take().ok_or_else(|| Error::Internal("TLS 1.3 engine bound twice".into()))?;
         let name = server_name(host.and_then(|h| h.to_str().ok()))?;
-        self.conn = Some(ModernConnection::new(config, name).map_err(|e| Error::Internal(format!("TLS 1.3 engine: {e}")))?);
+        // rustls builds the ClientHello here, asking the ticket store (by this peer) for a ticket.
+        PEER.with(|p| p.borrow_mut().clone_from(&self.peer));
+        let conn = ModernConnection::new(config, name);
+        PEER.with(|p| p.borrow_mut().clear());
+        self.conn = Some(conn.map_err(|e| Error::Internal(format!("TLS 1.3 engine: {e}")))?);
         // rustls hands over whole flights; the transport's collecting is for mbedtls's records.
         transport.set_coalescing(false);
         self.transport = Some(core::ptr::NonNull::from(transport));
         Ok(self.session_cache)
     }
 
-    fn parts(&mut self) -> Option<(&mut ModernConnection, &mut FdTransport)> {
+    /// Runs one engine call with the connection's policy and peer as this thread's (`PEER`,
+    /// `HANDSHAKE_POLICY`); None before `bind`.
+    fn run<R>(&mut self, f: impl FnOnce(&mut ModernConnection, &mut FdTransport) -> R) -> Option<R> {
         let t = self.transport?;
+        let m = self.conn.as_mut()?;
+        HANDSHAKE_POLICY.with(|p| p.borrow_mut().clone_from(&self.policy));
+        PEER.with(|p| p.borrow_mut().clone_from(&self.peer));
         // SAFETY: the transport outlives the session (`bind`'s contract) and nothing else
         // borrows it during a session call (the connection's lock).
-        Some((self.conn.as_mut()?, unsafe { &mut *t.as_ptr() }))
+        let r = f(m, unsafe { &mut *t.as_ptr() });
+        HANDSHAKE_POLICY.with(|p| *p.borrow_mut() = None);
+        PEER.with(|p| p.borrow_mut().clear());
+        Some(r)
     }
 
     pub(crate) fn handshake_step(&mut self) -> HandshakeStep {
-        let policy = self.policy.clone();
-        let Some((m, t)) = self.parts() else {
-            return HandshakeStep::Failed(Error::Internal("TLS 1.3 engine without its connection".into()));
+        let Some((r, resumed)) = self.run(|m, t| (m.handshake(t), m.resumed())) else {
+            return HandshakeStep::Failed(unbound());
         };
-        HANDSHAKE_POLICY.with(|p| *p.borrow_mut() = policy);
-        let r = m.handshake(t);
-        let resumed = m.resumed();
-        HANDSHAKE_POLICY.with(|p| *p.borrow_mut() = None);
         match r {
             Ok(Step::Done(())) if !self.verdict_reported => {
                 self.verdict_reported = true;
@@ -863,8 +876,8 @@ impl ModernSession {
     }
 
     pub(crate) fn read(&mut self, buf: &mut [u8]) -> core::result::Result<ReadStep, IoStop> {
-        let Some((m, t)) = self.parts() else { return Err(IoStop::Failed(Error::Internal("TLS 1.3 engine without its connection".into()))) };
-        match m.read(t, buf) {
+        let Some(r) = self.run(|m, t| m.read(t, buf)) else { return Err(IoStop::Failed(unbound())) };
+        match r {
             Ok(Step::Done(0)) => Ok(ReadStep::ClosedByPeer),
             Ok(Step::Done(n)) => Ok(ReadStep::Data(n)),
             Ok(Step::WantRead) => Err(IoStop::WantRead),
@@ -874,8 +887,8 @@ impl ModernSession {
     }
 
     pub(crate) fn write(&mut self, buf: &[u8]) -> core::result::Result<usize, IoStop> {
-        let Some((m, t)) = self.parts() else { return Err(IoStop::Failed(Error::Internal("TLS 1.3 engine without its connection".into()))) };
-        match m.write(t, buf) {
+        let Some(r) = self.run(|m, t| m.write(t, buf)) else { return Err(IoStop::Failed(unbound())) };
+        match r {
             Ok(Step::Done(n)) => Ok(n),
             Ok(Step::WantRead) => Err(IoStop::WantRead),
             Ok(Step::WantWrite) => Err(IoStop::WantWrite),
@@ -884,8 +897,8 @@ impl ModernSession {
     }
 
     pub(crate) fn close_notify(&mut self) -> Result<()> {
-        let Some((m, t)) = self.parts() else { return Err(Error::Internal("TLS 1.3 engine without its connection".into())) };
-        match m.close_notify(t) {
+        let Some(r) = self.run(|m, t| m.close_notify(t)) else { return Err(unbound()) };
+        match r {
             Ok(Step::Done(())) => Ok(()),
             Ok(Step::WantRead) => Err(Error::WantRead),
             Ok(Step::WantWrite) => Err(Error::WantWrite),
@@ -908,6 +921,10 @@ impl ModernSession {
     pub(crate) fn ciphersuite(&self) -> Option<u16> {
         self.conn.as_ref()?.ciphersuite()
     }
+}
+
+fn unbound() -> Error {
+    Error::Internal("TLS 1.3 engine without its connection".into())
 }
 
 /// A read or write failure as the typed step's stop: a fatal alert from the peer is named.
