@@ -50,7 +50,7 @@ impl EngineSession {
     /// timer (2.28 only: rustls has no DTLS).
     pub(crate) fn new(settings: &Settings, policy: Option<Arc<VerifyPolicy>>, timer: Option<TimerState>) -> Result<Self> {
         #[cfg(feature = "tls13")]
-        if modern::serves(settings)? {
+        if modern::serves(settings) {
             return Ok(EngineSession::Modern(Box::new(ModernSession::new(settings, policy)?)));
         }
         Session28::new(settings, policy, timer).map(EngineSession::Legacy)

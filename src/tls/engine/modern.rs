@@ -47,10 +47,10 @@ pub(crate) const VERSION_TLS12_TLS13: c_int = 6;
 /// handed to 2.28); `QL_SSL_VERSION_ALL` when everything the configuration asks for is served by
 /// it: TLS (no DTLS), no PSK, no client certificate, no renegotiation, and every listed suite
 /// one of its suites; everything else stays on 2.28.
-pub(crate) fn serves(s: &Settings) -> Result<bool> {
+pub(crate) fn serves(s: &Settings) -> bool {
     match s.version {
-        VERSION_TLS13 | VERSION_TLS12_TLS13 => Ok(true),
-        VERSION_ALL => Ok(!s.dtls
+        VERSION_TLS13 | VERSION_TLS12_TLS13 => true,
+        VERSION_ALL => !s.dtls
             && s.auth_mode != 3
             && s.psk.is_none()
             && s.own_cert_path.is_none()
@@ -59,8 +59,8 @@ pub(crate) fn serves(s: &Settings) -> Result<bool> {
             && match &s.ciphers {
                 CipherChoice::All => true,
                 CipherChoice::List(ids) => ids.iter().all(|&id| is_suite(id)),
-            }),
-        _ => Ok(false),
+            },
+        _ => false,
     }
 }
 
