@@ -161,7 +161,8 @@ int main(int argc, char **argv)
         die("SSL_CTX_new");
     }
     SSL_CTX_set_min_proto_version(g_ctx, TLS1_VERSION);
-    SSL_CTX_set_max_proto_version(g_ctx, TLS1_2_VERSION);
+    /* TLS 1.3 when $HARDENING_PEER_TLS13 is set (the TLS 1.3 variant of the hardening suites). */
+    SSL_CTX_set_max_proto_version(g_ctx, getenv("HARDENING_PEER_TLS13") != NULL ? TLS1_3_VERSION : TLS1_2_VERSION);
     SSL_CTX_set_security_level(g_ctx, 0);
     SSL_CTX_set_dh_auto(g_ctx, 1); /* DHE suites, when -x asks for them */
     SSL_CTX_set_options(g_ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);

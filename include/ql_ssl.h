@@ -1084,6 +1084,21 @@ extern "C" {
 #define QL_SSL_TLS_ECJPAKE_WITH_AES_128_CCM_8 49407
 
 /**
+ * TLS_AES_128_GCM_SHA256 (IANA 0x1301), TLS 1.3 only.
+ */
+#define QL_SSL_TLS1_3_AES_128_GCM_SHA256 4865
+
+/**
+ * TLS_AES_256_GCM_SHA384 (IANA 0x1302), TLS 1.3 only.
+ */
+#define QL_SSL_TLS1_3_AES_256_GCM_SHA384 4866
+
+/**
+ * TLS_CHACHA20_POLY1305_SHA256 (IANA 0x1303), TLS 1.3 only.
+ */
+#define QL_SSL_TLS1_3_CHACHA20_POLY1305_SHA256 4867
+
+/**
  * Not a suite: "every suite this build offers by default" in `QL_SSL_CONF_CIPHERSUITE` lists.
  */
 #define QL_SSL_CIPHERSUITE_ALL 65535

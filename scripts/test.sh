@@ -47,10 +47,16 @@ cargo build --release
 
 phase "cargo test --release" cargo test --release
 phase "qlssl-at (AT engine over a pty, real TLS)" bash scripts/at_tests.sh
-# The TLS 1.3 prototype engine (rustls, feature tls13; docs/ENGINES.md) against openssl s_server and
-# gnutls-serv -- in its own target dir, so target/release stays the default build the later phases use.
-phase "TLS 1.3 prototype engine (feature tls13)" \
-    env CARGO_TARGET_DIR=target/tls13 cargo test --release --features tls13 --test tls13_engine
+# The TLS 1.3 engine (rustls, feature tls13; docs/ENGINES.md) against openssl s_server and
+# gnutls-serv -- in its own target dir, so target/release stays the default build the later phases use;
+# then the hardening cases that apply to it with QL_SSL_VERSION_4 (ctest label tls13, ~10 s).
+phase "TLS 1.3 engine (feature tls13)" bash -c 'set -e
+    export CARGO_TARGET_DIR=target/tls13
+    cargo test --release --features tls13 --test tls13_engine
+    cargo build --release --features tls13
+    cmake -S tests/hardening -B target/ctest-tls13 -DCMAKE_BUILD_TYPE= -DQLSSL_LIB_DIR="$PWD/target/tls13/release" -DHARDENING_TLS13=ON >/dev/null
+    cmake --build target/ctest-tls13 -j2 >/dev/null
+    ctest --test-dir target/ctest-tls13 -L tls13 -j2 --output-on-failure'
 phase "ctest (plain)" ctest_variant plain ""
 phase "ctest (ASan+UBSan)" ctest_variant asan "-fsanitize=address,undefined -fno-omit-frame-pointer"
 

@@ -39,10 +39,17 @@ fn pki() -> PathBuf {
 }
 
 fn start_server(suite: &str) -> (Server, u16) {
+    start_server_with(&["-tls1_3", "-ciphersuites", suite])
+}
+
+/// `openssl s_server -www` with the RSA server certificate and `args` (protocol, suites).
+fn start_server_with(args: &[&str]) -> (Server, u16) {
     let pki = pki();
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new("openssl")
-        .args(["s_server", "-quiet", "-www", "-tls1_3", "-ciphersuites", suite, "-accept"])
+        .args(["s_server", "-quiet", "-www"])
+        .args(args)
+        .arg("-accept")
         .arg(format!("127.0.0.1:{port}"))
         .arg("-cert")
         .arg(pki.join("rsa_server.pem"))
@@ -84,8 +91,23 @@ fn set_ca_path(c: &mut ql_ssl_config, path: &std::ffi::CStr) {
 
 /// A TLS 1.3 connection to 127.0.0.1:port verified against `ca`, handshaken through the Context.
 fn connect(port: u16, ca: &str, host: &[u8]) -> (Context, TcpStream, Result<(), Error>) {
+    connect_with(port, ca, host, 5, &[])
+}
+
+/// A blocking connection through the seam with `QL_SSL_CONF_VERSION` = `version` and, when not
+/// empty, `QL_SSL_CONF_CIPHERSUITE` = `suites`.
+fn connect_with(port: u16, ca: &str, host: &[u8], version: i32, suites: &[i32]) -> (Context, TcpStream, Result<(), Error>) {
     let mut conf = new_config();
-    set_int(&mut conf, T::QL_SSL_CONF_VERSION, 5).expect("version 5 = TLS 1.3 with the feature");
+    set_int(&mut conf, T::QL_SSL_CONF_VERSION, version).expect("versions 4, 5, 6 with the feature");
+    if !suites.is_empty() {
+        // On the stack: a heap list would be adopted by the config (and freed with it).
+        let mut list = [0i32; 8];
+        list[..suites.len()].copy_from_slice(suites);
+        let mut a = qlssl_va_args { i: list.len() as i32, j: 0, u: 0, p: [std::ptr::null_mut(); 5], n: [0; 2] };
+        a.p[0] = list.as_mut_ptr() as *mut _;
+        // SAFETY: an initialised config and a suite list of `i` ids that outlives the call.
+        unsafe { config::set(&mut conf, T::QL_SSL_CONF_CIPHERSUITE as i32, &a) }.expect("suite list");
+    }
     set_int(&mut conf, T::QL_SSL_CONF_AUTHMODE, 1).unwrap();
     set_int(&mut conf, T::QL_SSL_CONF_HS_TIMEOUT, 10).unwrap();
     let ca = std::ffi::CString::new(pki().join(ca).to_str().unwrap()).unwrap();
@@ -97,7 +119,9 @@ fn connect(port: u16, ca: &str, host: &[u8]) -> (Context, TcpStream, Result<(), 
     let mut conn = Connection::new();
     conn.set_socket_fd(sock.as_raw_fd()).unwrap();
     conn.set_hostname(host).unwrap();
-    conn.setup(settings).unwrap();
+    if let Err(e) = conn.setup(settings) {
+        return (Context::from(Connection::new()), sock, Err(e));
+    }
     let conn = Context::from(conn);
     let (r, _) = conn.handshake();
     (conn, sock, r)
@@ -600,7 +624,7 @@ fn tls13_version_values() {
     assert_eq!((QL_SSL_VERSION_ALL as i32, QL_SSL_VERSION_4 as i32, QL_SSL_VERSION_TLS12_TLS13 as i32), (4, 5, 6));
     let mut conf = new_config();
     assert_eq!(set_int(&mut conf, T::QL_SSL_CONF_VERSION, QL_SSL_VERSION_4 as i32), Ok(()));
-    assert!(matches!(set_int(&mut conf, T::QL_SSL_CONF_VERSION, QL_SSL_VERSION_TLS12_TLS13 as i32), Err(Error::NotSupported(_))));
+    assert_eq!(set_int(&mut conf, T::QL_SSL_CONF_VERSION, QL_SSL_VERSION_TLS12_TLS13 as i32), Ok(()));
     assert!(matches!(set_int(&mut conf, T::QL_SSL_CONF_VERSION, 7), Err(Error::InvalidParam(_))));
     config::free(&mut conf).unwrap();
 }
@@ -667,4 +691,85 @@ fn tls13_version_mismatch_alert_as_on_tls12() {
     assert_eq!(results[0], Err(Error::HandshakeAlert(Some(70))), "2.28 engine against a TLS 1.3-only server");
     assert_eq!(results[1], results[0], "TLS 1.3 engine against a TLS 1.2-only server");
     assert!(results[1].as_ref().unwrap_err().to_string().contains("protocol_version"));
+}
+
+/// One blocking connection through the seam to `s_server -www` on `port` (CA `rsa_ca.pem`, host
+/// localhost) with `version` and `suites`: the protocol and suite negotiated, and the server's page.
+/// The connection is gone when this returns (s_server serves one connection at a time).
+fn fetch(port: u16, version: i32, suites: &[i32]) -> (Option<&'static str>, Option<u16>, String) {
+    let (conn, _sock, r) = connect_with(port, "rsa_ca.pem", b"localhost", version, suites);
+    r.unwrap_or_else(|e| panic!("version {version}, suites {suites:04X?}: {e}"));
+    let version = conn.with(|c| Ok(c.protocol_version())).unwrap();
+    let suite = conn.with(|c| Ok(c.ciphersuite())).unwrap();
+    (version, suite, http_get(&conn))
+}
+
+/// Routing (docs/ENGINES.md, "Routing"): `QL_SSL_VERSION_TLS12_TLS13` (6) is the rustls engine
+/// offering TLS 1.2 and 1.3 in one ClientHello: TLS 1.3 with a server that speaks both, TLS 1.2
+/// (an ECDHE + AEAD suite, which only rustls offers for version 6) with a TLS 1.2-only server; both
+/// proven by the server's page. A legacy suite in its list is refused at setup, never handed to 2.28.
+#[test]
+fn tls12_tls13_offers_both_versions_in_one_hello() {
+    let (_both, port) = start_server_with(&[]);
+    let (version, suite, page) = fetch(port, 6, &[]);
+    assert_eq!(version, Some("TLSv1.3"));
+    assert!(matches!(suite, Some(0x1301..=0x1303)), "suite {suite:04X?}");
+    assert!(page.contains("New, TLSv1.3, Cipher is TLS_"), "server page: {page:.400}");
+
+    let (_tls12, port) = start_server_with(&["-tls1_2"]);
+    let (version, suite, page) = fetch(port, 6, &[]);
+    assert_eq!(version, Some("TLSv1.2"));
+    assert!(matches!(suite, Some(0xC02F | 0xC030 | 0xCCA8)), "suite {suite:04X?}");
+    assert!(page.contains("New, TLSv1.2, Cipher is ECDHE-RSA-"), "server page: {page:.400}");
+
+    // TLS_RSA_WITH_AES_128_CBC_SHA: 2.28 only.
+    let (_, _sock, r) = connect_with(port, "rsa_ca.pem", b"localhost", 6, &[0x002F]);
+    assert!(matches!(r, Err(Error::BadRequest(ref why)) if why.contains("0x002F")), "{r:?}");
+}
+
+/// Routing of `QL_SSL_VERSION_ALL` (4), decided from the configuration before any byte is sent:
+/// without a suite list (or with only rustls's suites) the rustls engine, so TLS 1.3 with a server
+/// that speaks it; a list that names a legacy suite stays on mbedtls 2.28 (TLS 1.2 with that suite).
+#[test]
+fn all_versions_route_by_configuration() {
+    let (_both, port) = start_server_with(&[]);
+    let (version, _, page) = fetch(port, 4, &[]);
+    assert_eq!(version, Some("TLSv1.3"));
+    assert!(page.contains("New, TLSv1.3,"), "server page: {page:.400}");
+
+    let (version, suite, page) = fetch(port, 4, &[0x1302, 0xC02F]);
+    assert_eq!((version, suite), (Some("TLSv1.3"), Some(0x1302)));
+    assert!(page.contains("New, TLSv1.3, Cipher is TLS_AES_256_GCM_SHA384"), "server page: {page:.400}");
+
+    // TLS_RSA_WITH_AES_128_CBC_SHA first (s_server follows the client's order): a suite only 2.28
+    // has, so its negotiation proves the engine.
+    let (version, suite, page) = fetch(port, 4, &[0x002F, 0xC02F]);
+    assert_eq!((version, suite), (Some("TLSv1.2"), Some(0x002F)));
+    // (s_server names the suite's own version there, "SSLv3"; the session's is the Protocol line.)
+    assert!(page.contains("Cipher is AES128-SHA") && page.contains("Protocol  : TLSv1.2"), "server page: {}", &page[page.find("New,").unwrap_or(0)..]);
+}
+
+/// `ql_ssl_get_verify_result` (the connection's `verify_flags`) on the rustls engine: the flags of
+/// the connection's own verification policy, the same as on 2.28 for the same chain and name (a
+/// wrong host name: X509_BADCERT_CN_MISMATCH; a foreign CA: X509_BADCERT_NOT_TRUSTED too), also
+/// with a list of TLS 1.3 suites only (whose ids mbedtls does not know).
+#[test]
+fn tls13_verify_result_flags_as_on_tls12() {
+    let (_tls12, port12) = start_server_with(&["-tls1_2"]);
+    let (_tls13, port13) = start_server_with(&["-tls1_3"]);
+    for (ca, host) in [("rsa_ca.pem", &b"wrong.example"[..]), ("ec_ca.pem", b"localhost"), ("rsa_ca.pem", b"localhost")] {
+        let flags = |port, version, suites: &[i32]| {
+            let (conn, sock, r) = connect_with(port, ca, host, version, suites);
+            let flags = conn.with(|c| Ok(c.verify_flags())).unwrap();
+            drop((conn, sock));
+            (r.err(), flags)
+        };
+        let on_12 = flags(port12, 3, &[]);
+        let on_13 = flags(port13, 5, &[]);
+        let on_13_listed = flags(port13, 5, &[0x1301, 0x1303]);
+        assert_eq!(on_12, on_13, "{ca} {host:?}");
+        assert_eq!(on_13, on_13_listed, "{ca} {host:?}");
+        assert!(on_12.1.is_some(), "verification ran: {ca} {host:?}");
+        assert_eq!(on_12.0.is_none(), on_12.1 == Some(0), "{ca} {host:?}: {on_12:?}");
+    }
 }

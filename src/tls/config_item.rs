@@ -22,9 +22,9 @@ use crate::tls::iot::{max_frag_len_code, IotOptions, ALPN_MAX_NAME, ALPN_MAX_PRO
 pub fn check_version(v: c_int, what: &'static str) -> Result<c_int> {
     match v {
         0..=4 => Ok(v),
-        VERSION_TLS13 if cfg!(feature = "tls13") => Ok(v),
+        VERSION_TLS13 | VERSION_TLS12_TLS13 if cfg!(feature = "tls13") => Ok(v),
         VERSION_TLS13 => Err(Error::NotSupported("QL_SSL_VERSION_4 (TLS 1.3) needs a build with the TLS 1.3 engine (cargo feature tls13)")),
-        VERSION_TLS12_TLS13 => Err(Error::NotSupported("QL_SSL_VERSION_TLS12_TLS13 is not served yet (docs/ENGINES.md)")),
+        VERSION_TLS12_TLS13 => Err(Error::NotSupported("QL_SSL_VERSION_TLS12_TLS13 needs a build with the TLS 1.3 engine (cargo feature tls13)")),
         _ => Err(Error::InvalidParam(what)),
     }
 }

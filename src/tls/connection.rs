@@ -14,8 +14,6 @@ use core::time::Duration;
 use crate::prelude::*;
 use crate::platform::{self, Dir, Instant};
 use crate::tls::engine::{self, EngineSession, HandshakeStep, IoStop, ReadStep};
-#[cfg(feature = "tls13")]
-use crate::tls::engine_modern::{self, ModernConnection, Step as ModernStep};
 use crate::tls::settings::{Settings, TimeoutHook, MAX_HOSTNAME};
 use crate::error::{alert_text, Error, Result};
 use crate::gate::WaitPlan;
@@ -112,12 +110,6 @@ pub struct Connection {
     pin_flags: u32,
     /// `QL_SSL_CONF_SESSION_STORE`: the file sessions are resumed from and saved to.
     store: Option<crate::tls::store::SessionStore>,
-    /// TLS 1.3 engine (feature `tls13`): its configuration from setup until the handshake starts,
-    /// then the connection. When either is set, `tls` stays None.
-    #[cfg(feature = "tls13")]
-    modern_config: Option<Arc<rustls::ClientConfig>>,
-    #[cfg(feature = "tls13")]
-    modern: Option<Box<ModernConnection>>,
 }
 
 impl Default for Connection {
@@ -147,10 +139,6 @@ impl Connection {
             pins: Vec::new(),
             pin_flags: 0,
             store: None,
-            #[cfg(feature = "tls13")]
-            modern_config: None,
-            #[cfg(feature = "tls13")]
-            modern: None,
         }
     }
 
@@ -216,29 +204,18 @@ impl Connection {
         if let Some(why) = self.fd.and_then(|_| sockcheck::transport_mismatch(self.socket_kind, settings.dtls)) {
             return Err(Error::BadRequest(format!("{why} (bound by ql_ssl_set_socket_fd() before ql_ssl_setup())")));
         }
-        // The engine is chosen here, from the configuration alone (docs/ENGINES.md).
-        #[cfg(feature = "tls13")]
-        if settings.version == engine_modern::VERSION_TLS13 {
-            if settings.iot != crate::tls::iot::IotOptions::default() {
-                // Pins in particular must never be skipped silently.
-                return Err(Error::NotSupported("the IoT extension items (docs/IOT.md) are not available with the TLS 1.3 engine"));
-            }
-            self.modern_config = Some(engine_modern::client_config(&settings)?);
-            qlog!(DEBUG, "setup: TLS 1.3 engine (rustls)");
-            self.settings = Some(HandshakeSettings::of(&settings));
-            self.phase = Phase::Ready;
-            return Ok(());
-        }
         let policy = engine::verifies_server_certificate(settings.auth_mode, &settings.ciphers)
             .then(|| Arc::new(VerifyPolicy::from_settings(&settings)));
         let timer = settings.dtls.then(TimerState::default);
+        // The engine is chosen here, from the configuration alone (docs/ENGINES.md, "Routing").
         let tls = EngineSession::new(&settings, policy.clone(), timer.clone())?;
         self.policy = policy;
         self.timer = timer;
         qlog!(
             DEBUG,
-            "setup: {}, verify server {}, SNI {}, session cache {}",
+            "setup: {} on {}, verify server {}, SNI {}, session cache {}",
             if settings.dtls { "DTLS" } else { "TLS" },
+            if tls.is_modern() { "rustls" } else { "mbedtls 2.28" },
             if self.policy.is_some() { "on" } else { "off" },
             if settings.sni { "on" } else { "off" },
             if settings.session_cache { "on" } else { "off" }
@@ -282,10 +259,6 @@ impl Connection {
             Phase::Ready | Phase::Handshaking => {}
         }
         let settings = self.settings.expect("settings exist after setup");
-        #[cfg(feature = "tls13")]
-        if self.modern_config.is_some() || self.modern.is_some() {
-            return self.modern_handshake(&settings);
-        }
         let result = if self.phase == Phase::Ready {
             let Some(fd) = self.fd else {
                 return (Err(Error::BadRequest("call ql_ssl_set_socket_fd() before the handshake".into())), None);
@@ -380,14 +353,14 @@ impl Connection {
         // Datagrams must keep their boundaries; only a stream's flights are collected.
         transport.set_coalescing(!s.dtls);
         transport.set_datagram(s.dtls);
-        // The name the engine sends as SNI: only with `sni_enable`. The certificate name check is
+        // The engine sends the name as SNI only with `sni_enable`. The certificate name check is
         // ours (VerifyPolicy), with or without SNI. `set_hostname` already checked that it is
         // UTF-8 without NUL, so it is handed over as it is, without a copy.
-        let sni = self.hostname.as_ref().filter(|_| s.sni).map(|h| h.as_c_str());
+        let host = self.hostname.as_deref();
         let tls = self.tls.as_mut().expect("context exists after setup");
         // SAFETY: the transport box lives in `self` next to the engine session and is only
         // dropped after it (field order, and Drop detaches it first).
-        self.offered_session = unsafe { tls.bind(&mut transport, sni, self.cache_key.as_ref())? };
+        self.offered_session = unsafe { tls.bind(&mut transport, host, s.sni, self.cache_key.as_ref())? };
         if self.cache_key.is_some() {
             qlog!(DEBUG, "fd {fd}: {}", if self.offered_session { "offering a cached session" } else { "no cached session" });
         }
@@ -520,100 +493,6 @@ impl Connection {
         self.resumed
     }
 
-    /// `handshake_resume` on the TLS 1.3 engine: same phases, transport, deadline and wait plans.
-    #[cfg(feature = "tls13")]
-    fn modern_handshake(&mut self, settings: &HandshakeSettings) -> (Result<()>, Option<TimeoutNotice>) {
-        if self.phase == Phase::Ready {
-            let Some(fd) = self.fd else {
-                return (Err(Error::BadRequest("call ql_ssl_set_socket_fd() before the handshake".into())), None);
-            };
-            let deadline = Instant::now() + Duration::from_secs(settings.negotiate_timeout_s as u64);
-            self.phase = Phase::Handshaking;
-            let host = self.hostname.as_ref().and_then(|h| h.to_str().ok());
-            let Some(config) = self.modern_config.take() else {
-                return (Err(self.fail(Error::Internal("TLS 1.3 engine without its configuration".into()))), None);
-            };
-            let conn = engine_modern::server_name(host)
-                .and_then(|name| ModernConnection::new(config, name).map_err(|e| Error::Internal(format!("TLS 1.3 engine: {e}"))));
-            match conn {
-                Ok(c) => self.modern = Some(Box::new(c)),
-                Err(e) => return (Err(self.fail(e)), None),
-            }
-            qlog!(INFO, "fd {fd}: TLS 1.3 handshake started (timeout {} s)", settings.negotiate_timeout_s);
-            self.transport = Some(Box::new(FdTransport::new(fd, Some(deadline), None)));
-        } else if self.transport.as_ref().is_some_and(|t| t.deadline_passed()) {
-            return self.fail_timeout(settings);
-        }
-        let (Some(m), Some(t)) = (self.modern.as_mut(), self.transport.as_mut()) else {
-            return (Err(self.fail(Error::Internal("TLS 1.3 engine without its connection".into()))), None);
-        };
-        t.clear_would_block();
-        match m.handshake(&mut **t) {
-            Ok(ModernStep::Done(())) => {
-                t.set_deadline(None);
-                self.resumed = m.resumed();
-                self.phase = Phase::Established;
-                (Ok(()), None)
-            }
-            Ok(ModernStep::WantRead) => (Err(Error::WantRead), None),
-            Ok(ModernStep::WantWrite) => (Err(Error::WantWrite), None),
-            Err(e) => {
-                if t.take_event() == SocketEvent::DeadlineExpired {
-                    return self.fail_timeout(settings);
-                }
-                let err = engine_modern::error_of(&e, true);
-                (Err(self.fail(err)), None)
-            }
-        }
-    }
-
-    /// The TLS 1.3 engine's connection and transport, when established on it.
-    #[cfg(feature = "tls13")]
-    fn modern_established(&mut self) -> Option<Result<(&mut ModernConnection, &mut FdTransport)>> {
-        self.modern.as_ref()?;
-        if let Err(e) = self.phase_allows_io() {
-            return Some(Err(e));
-        }
-        match (self.modern.as_mut(), self.transport.as_mut()) {
-            (Some(m), Some(t)) => Some(Ok((&mut **m, &mut **t))),
-            _ => Some(Err(Error::Internal("TLS 1.3 engine without its connection".into()))),
-        }
-    }
-
-    /// One read or write on the TLS 1.3 engine, when established on it (None otherwise), in the
-    /// core's terms: a failure fails the connection.
-    #[cfg(feature = "tls13")]
-    fn modern_io(
-        &mut self,
-        op: impl FnOnce(&mut ModernConnection, &mut FdTransport) -> core::result::Result<ModernStep<usize>, engine_modern::EngineError>,
-    ) -> Option<Result<usize>> {
-        let (m, t) = match self.modern_established()? {
-            Ok(pair) => pair,
-            Err(e) => return Some(Err(e)),
-        };
-        t.clear_would_block();
-        Some(match op(m, t) {
-            Ok(ModernStep::Done(n)) => Ok(n),
-            Ok(ModernStep::WantRead) => Err(Error::WantRead),
-            Ok(ModernStep::WantWrite) => Err(Error::WantWrite),
-            Err(e) => {
-                let err = engine_modern::error_of(&e, false);
-                Err(self.fail(err))
-            }
-        })
-    }
-
-    #[cfg(feature = "tls13")]
-    fn phase_allows_io(&self) -> Result<()> {
-        match self.phase {
-            Phase::Established => Ok(()),
-            Phase::Ready | Phase::Handshaking => Err(Error::HandshakeInProgress),
-            Phase::New => Err(Error::WrongState("no handshake has been done")),
-            Phase::Closed => Err(Error::WrongState("the connection was closed with ql_ssl_close_notify()")),
-            Phase::Failed => Err(self.failure.clone().unwrap_or(Error::WrongState("the connection failed"))),
-        }
-    }
-
     fn fail_timeout(&mut self, s: &HandshakeSettings) -> (Result<()>, Option<TimeoutNotice>) {
         self.fail(Error::HandshakeTimeout(s.negotiate_timeout_s));
         let notice = if !self.timeout_reported && s.timeout_hook.is_some() {
@@ -681,12 +560,6 @@ impl Connection {
         if self.peer_closed && self.phase == Phase::Established {
             return Ok(0);
         }
-        #[cfg(feature = "tls13")]
-        if let Some(r) = self.modern_io(|m, t| m.read(t, buf)) {
-            let n = r?;
-            self.peer_closed |= n == 0;
-            return Ok(n);
-        }
         self.established()?;
         if buf.is_empty() {
             return Ok(0);
@@ -731,15 +604,6 @@ impl Connection {
 
     /// One step of a write (the call's start is the caller's, as for `read`).
     pub fn write(&mut self, buf: &[u8]) -> Result<usize> {
-        #[cfg(feature = "tls13")]
-        if let Some(r) = self.modern_io(|m, t| {
-            if buf.is_empty() {
-                return Ok(ModernStep::Done(0));
-            }
-            m.write(t, &buf[..buf.len().min(MAX_WRITE)])
-        }) {
-            return r;
-        }
         self.established()?;
         if buf.is_empty() {
             return Ok(0);
@@ -769,10 +633,6 @@ impl Connection {
         if self.phase == Phase::Closed {
             return Ok(0);
         }
-        #[cfg(feature = "tls13")]
-        if let Some(r) = self.modern_established() {
-            return Ok(r?.0.buffered());
-        }
         Ok(self.established()?.bytes_available())
     }
 
@@ -781,22 +641,6 @@ impl Connection {
         // TLS session to end (free the context instead).
         if matches!(self.phase, Phase::Ready | Phase::Handshaking) {
             return Err(Error::WrongState("no TLS session to close: the handshake has not completed"));
-        }
-        #[cfg(feature = "tls13")]
-        if let Some(r) = self.modern_established() {
-            let (m, t) = r?;
-            return match m.close_notify(t) {
-                Ok(ModernStep::Done(())) => {
-                    self.phase = Phase::Closed;
-                    Ok(())
-                }
-                Ok(ModernStep::WantRead) => Err(Error::WantRead),
-                Ok(ModernStep::WantWrite) => Err(Error::WantWrite),
-                Err(e) => {
-                    self.phase = Phase::Closed;
-                    Err(engine_modern::error_of(&e, false))
-                }
-            };
         }
         let err = match self.established()?.close_notify() {
             Ok(()) => {
@@ -817,19 +661,11 @@ impl Connection {
         if !self.handshake_finished() {
             return None;
         }
-        #[cfg(feature = "tls13")]
-        if let Some(m) = self.modern.as_ref() {
-            return m.protocol_version();
-        }
         self.tls.as_mut()?.version_name()
     }
 
     /// The negotiated cipher-suite id, once established.
     pub fn ciphersuite(&self) -> Option<u16> {
-        #[cfg(feature = "tls13")]
-        if let Some(m) = self.modern.as_ref() {
-            return if self.handshake_finished() { m.ciphersuite() } else { None };
-        }
         if self.handshake_finished() {
             self.tls.as_ref()?.ciphersuite()
         } else {

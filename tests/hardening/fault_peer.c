@@ -413,7 +413,8 @@ int main(int argc, char **argv)
         die("SSL_CTX_new");
     }
     SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
-    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+    /* TLS 1.3 when $HARDENING_PEER_TLS13 is set (the TLS 1.3 variant of the hardening suites). */
+    SSL_CTX_set_max_proto_version(ctx, getenv("HARDENING_PEER_TLS13") != NULL ? TLS1_3_VERSION : TLS1_2_VERSION);
     SSL_CTX_set_security_level(ctx, 0);
     if (SSL_CTX_set_cipher_list(ctx, ciphers) != 1 || SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
         SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {

@@ -195,9 +195,18 @@ int h_send_cmd(ql_ssl_context *ctx, char op, unsigned long long n)
     return ql_ssl_write(ctx, cmd, sizeof cmd);
 }
 
+void h_conf_init(ql_ssl_config *conf)
+{
+    const char *version = getenv("HARDENING_SSL_VERSION");
+    H_CHECK_RC(ql_ssl_conf_init(conf), QL_SSL_SUCCESS);
+    if (version != NULL && version[0] != '\0') {
+        H_CHECK_RC(ql_ssl_conf_set(conf, QL_SSL_CONF_VERSION, atoi(version)), QL_SSL_SUCCESS);
+    }
+}
+
 void h_conf_verifying(ql_ssl_config *conf, const char *ca, int timeout_s)
 {
-    H_CHECK_RC(ql_ssl_conf_init(conf), QL_SSL_SUCCESS);
+    h_conf_init(conf);
     H_CHECK_RC(ql_ssl_conf_set(conf, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER), QL_SSL_SUCCESS);
     H_CHECK_RC(ql_ssl_conf_set(conf, QL_SSL_CONF_CACERT, (char *[]){(char *)ca}, 1), QL_SSL_SUCCESS);
     H_CHECK_RC(ql_ssl_conf_set(conf, QL_SSL_CONF_SNI, 1), QL_SSL_SUCCESS);

@@ -69,5 +69,8 @@ int h_send_cmd(ql_ssl_context *ctx, char op, unsigned long long n);
 
 /* Initialise conf as a verifying client for the PKI's `ca` file (VERIFY_SERVER, SNI on, timeout_s). */
 void h_conf_verifying(ql_ssl_config *conf, const char *ca, int timeout_s);
+/* ql_ssl_conf_init, then QL_SSL_CONF_VERSION = $HARDENING_SSL_VERSION when set (the TLS 1.3 variant
+ * of the suites sets 5, QL_SSL_VERSION_4; docs/HARDENING.md, "TLS 1.3 engine"). */
+void h_conf_init(ql_ssl_config *conf);
 
 #endif

@@ -103,7 +103,7 @@ static void start(conn *c, const char *mode, int verify, int nonblocking)
     if (verify) {
         h_conf_verifying(&c->conf, h_pki("rsa_ca.pem"), NEGOTIATE_TIMEOUT_S);
     } else {
-        H_CHECK_RC(ql_ssl_conf_init(&c->conf), QL_SSL_SUCCESS);
+        h_conf_init(&c->conf);
         H_CHECK_RC(ql_ssl_conf_set(&c->conf, QL_SSL_CONF_HS_TIMEOUT, NEGOTIATE_TIMEOUT_S), QL_SSL_SUCCESS);
     }
     H_CHECK_RC(ql_ssl_conf_set(&c->conf, QL_SSL_CONF_HS_TIMEOUT_FUNC, on_timeout, (void *)0), QL_SSL_SUCCESS);

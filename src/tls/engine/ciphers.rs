@@ -541,6 +541,26 @@ pub(crate) const SDK_SUITES: [(c_int, SuiteName); 162] = [
     (QL_SSL_TLS_ECJPAKE_WITH_AES_128_CCM_8, name(10, 14, 4)),
 ];
 
+// ---- TLS 1.3's suites (RFC 8446 B.4), qlssl's addition to the SDK's ids: served by the TLS 1.3
+// engine (feature `tls13`, docs/ENGINES.md), refused with NOT_SUPPORT by a build without it. ----
+/// TLS_AES_128_GCM_SHA256 (IANA 0x1301), TLS 1.3 only.
+pub const QL_SSL_TLS1_3_AES_128_GCM_SHA256: c_int = 0x1301;
+/// TLS_AES_256_GCM_SHA384 (IANA 0x1302), TLS 1.3 only.
+pub const QL_SSL_TLS1_3_AES_256_GCM_SHA384: c_int = 0x1302;
+/// TLS_CHACHA20_POLY1305_SHA256 (IANA 0x1303), TLS 1.3 only.
+pub const QL_SSL_TLS1_3_CHACHA20_POLY1305_SHA256: c_int = 0x1303;
+
+const TLS13_SUITES: [(c_int, &str); 3] = [
+    (QL_SSL_TLS1_3_AES_128_GCM_SHA256, "TLS_AES_128_GCM_SHA256"),
+    (QL_SSL_TLS1_3_AES_256_GCM_SHA384, "TLS_AES_256_GCM_SHA384"),
+    (QL_SSL_TLS1_3_CHACHA20_POLY1305_SHA256, "TLS_CHACHA20_POLY1305_SHA256"),
+];
+
+/// True for one of TLS 1.3's suites (which mbedtls 2.28 does not have).
+pub fn is_tls13_suite(id: c_int) -> bool {
+    TLS13_SUITES.iter().any(|(v, _)| *v == id)
+}
+
 /// Not a suite: "every suite this build offers by default" in `QL_SSL_CONF_CIPHERSUITE` lists.
 pub const QL_SSL_CIPHERSUITE_ALL: c_int = 0xFFFF;
 
@@ -560,15 +580,16 @@ pub fn build_supports(id: c_int) -> bool {
 }
 
 /// `ql_ssl_ciphersuit_is_valid`: 0xFFFF ("all"), or a suite this build can negotiate (the SDK's
-/// ids and mbedtls's other TLS 1.0-1.2 suites, ChaCha20 and ARIA among them).
+/// ids and mbedtls's other TLS 1.0-1.2 suites, ChaCha20 and ARIA among them; TLS 1.3's three with
+/// the TLS 1.3 engine).
 pub fn is_valid(id: c_int) -> bool {
-    id == QL_SSL_CIPHERSUITE_ALL || build_supports(id)
+    id == QL_SSL_CIPHERSUITE_ALL || build_supports(id) || (cfg!(feature = "tls13") && is_tls13_suite(id))
 }
 
-/// True for an id a cipher list may name: 0xFFFF, one of the SDK header's 162 suites (supported
-/// here or not) or any other suite this build has.
+/// True for an id a cipher list may name: 0xFFFF, one of the SDK header's 162 suites or TLS 1.3's
+/// three (supported here or not) or any other suite this build has.
 pub fn is_known(id: c_int) -> bool {
-    is_valid(id) || sdk_name(id).is_some()
+    is_valid(id) || header_name(id).is_some()
 }
 
 /// The IANA name of one of the SDK header's suites.
@@ -576,10 +597,15 @@ pub fn sdk_name(id: c_int) -> Option<String> {
     SDK_SUITES.iter().find(|(v, _)| *v == id).map(|(_, n)| n.text())
 }
 
+/// The IANA name of one of the SDK header's suites or of TLS 1.3's (the ids the header names).
+fn header_name(id: c_int) -> Option<String> {
+    sdk_name(id).or_else(|| TLS13_SUITES.iter().find(|(v, _)| *v == id).map(|(_, n)| String::from(*n)))
+}
+
 /// "TLS_PSK_WITH_AES_128_CBC_SHA (0x008C)": the suite's IANA name (from the SDK table, else from
 /// mbedtls) and id, for error texts.
 pub fn describe_suite(id: c_int) -> String {
-    let name = sdk_name(id).or_else(|| {
+    let name = header_name(id).or_else(|| {
         let info = info(id)?;
         // SAFETY: `name` points to a static NUL-terminated string in mbedtls's table.
         let name = unsafe { core::ffi::CStr::from_ptr(info.name as *const core::ffi::c_char) };
@@ -613,7 +639,11 @@ pub fn check_supported(id: c_int) -> Result<()> {
     if is_valid(id) {
         return Ok(());
     }
-    let why = SDK_SUITES.iter().find(|(v, _)| *v == id).map_or("unknown suite id", |(_, n)| missing_reason(*n));
+    let why = if is_tls13_suite(id) {
+        "TLS 1.3 suites need the TLS 1.3 engine, cargo feature tls13"
+    } else {
+        SDK_SUITES.iter().find(|(v, _)| *v == id).map_or("unknown suite id", |(_, n)| missing_reason(*n))
+    };
     Err(Error::SuiteNotSupported(format!("cipher suite {} is not supported by this build ({why})", describe_suite(id))))
 }
 
@@ -685,6 +715,10 @@ pub fn needs_psk(id: c_int) -> bool {
 /// True when the server authenticates with a certificate under suite `id` (every key exchange
 /// but PSK, DHE-PSK, ECDHE-PSK and EC J-PAKE: RSA-PSK does send one).
 pub fn uses_server_certificate(id: c_int) -> bool {
+    // TLS 1.3 (no PSK on the TLS 1.3 engine): always a certificate.
+    if is_tls13_suite(id) {
+        return true;
+    }
     let Some(info) = info(id) else { return false };
     ![
         mbedtls_sys::KEY_EXCHANGE_PSK,

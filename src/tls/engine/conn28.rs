@@ -74,7 +74,7 @@ pub(crate) enum IoStop {
 
 /// One connection's mbedtls context. Must be dropped before the transport it is bound to (or the
 /// transport detached first): mbedtls's bio callbacks point at it.
-pub(crate) struct EngineSession {
+pub(crate) struct Session28 {
     ctx: Context<FdTransport>,
     dtls: bool,
     /// What `engine::advance` keeps between steps: the certificate report, discarded DTLS records.
@@ -83,7 +83,7 @@ pub(crate) struct EngineSession {
     _policy: Option<Arc<VerifyPolicy>>,
 }
 
-impl EngineSession {
+impl Session28 {
     /// A context from the (shared) mbedtls configuration for `settings`; every certificate and key
     /// is loaded here. `policy` becomes the context's verify callback, `timer` its DTLS timer.
     pub(crate) fn new(settings: &Settings, policy: Option<Arc<VerifyPolicy>>, timer: Option<TimerState>) -> Result<Self> {
@@ -96,7 +96,7 @@ impl EngineSession {
         if let Some(t) = timer {
             ctx.set_timer_callback(Box::new(DtlsTimer(t)));
         }
-        Ok(EngineSession { ctx, dtls: settings.dtls, progress: engine::Progress::new(settings.dtls), _policy: policy })
+        Ok(Session28 { ctx, dtls: settings.dtls, progress: engine::Progress::new(settings.dtls), _policy: policy })
     }
 
     #[inline]
@@ -279,7 +279,7 @@ pub(crate) fn flush_flight(transport: &mut FdTransport) -> HandshakeStep {
     }
 }
 
-impl Drop for EngineSession {
+impl Drop for Session28 {
     fn drop(&mut self) {
         // The wrapper's Drop calls mbedtls_ssl_close_notify, which would encrypt an alert record
         // (~3 K instructions, as much as the application's own close_notify) only for the

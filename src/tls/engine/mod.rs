@@ -1,8 +1,10 @@
 //! The engine seam: the only modules of the core that name mbedtls (`mbedtls_sys` and the
 //! `mbedtls` wrapper crate). Everything above sees typed outcomes and the core's own types.
 //!
-//! - `conn28`: one connection on the 2.28 engine, `EngineSession`: the mbedtls context behind
-//!   typed step outcomes (`HandshakeStep`; `ReadStep`, the bytes written, or `IoStop`); `connection.rs` drives it.
+//! - `conn`: one connection on the engine that serves it, `EngineSession` (2.28 or, with feature
+//!   `tls13`, rustls), picked at setup; `connection.rs` drives it through the typed steps below.
+//! - `conn28`: one connection on the 2.28 engine, `Session28`: the mbedtls context behind
+//!   typed step outcomes (`HandshakeStep`; `ReadStep`, the bytes written, or `IoStop`).
 //! - `mbedtls28`: the mbedtls 2.28 TLS engine: config building and sharing, the context's private
 //!   fields (handshake state, alerts, resumption verdict).
 //! - `transport`, `timer`: the I/O and timer bridges mbedtls's bio/timer callbacks call.
@@ -17,13 +19,14 @@
 //! - `x509`: reads of parsed certificates (names for the host name check).
 //! - `keylog`: the key-export hook (SSLKEYLOGFILE lines).
 //! - `iot`: ALPN, max fragment length, the leaf key's digest for pinning, session (de)serialisation.
-//! - `modern` (feature `tls13`): the rustls TLS 1.3 prototype engine.
+//! - `modern` (feature `tls13`): the rustls engine (TLS 1.2 + 1.3), `ModernSession`, same typed steps.
 //!
 //! tests/layers.rs fails when a core file outside this directory names mbedtls.
 
 pub mod boundary;
 pub mod certs;
 pub mod ciphers;
+pub mod conn;
 pub mod conn28;
 pub mod debug;
 pub mod errors;
@@ -39,7 +42,8 @@ pub mod timer;
 pub mod transport;
 pub mod x509;
 
-pub(crate) use conn28::{flush_flight, EngineSession, HandshakeStep, IoStop, ReadStep};
+pub(crate) use conn::EngineSession;
+pub(crate) use conn28::{flush_flight, HandshakeStep, IoStop, ReadStep};
 pub(crate) use mbedtls28::*;
 
 /// Set mbedtls's global debug threshold (here, not in `debug.rs`, which uses the log: the log

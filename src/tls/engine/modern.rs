@@ -1,13 +1,13 @@
-//! The modern engine (feature `tls13`, prototype; docs/ENGINES.md): rustls 0.23 + ring for
-//! TLS 1.3, beside the mbedtls 2.28 engine (`engine/mbedtls28.rs`). `connection.rs` picks it at setup when
-//! the configuration asks for TLS 1.3 (`QL_SSL_CONF_VERSION` = `VERSION_TLS13`) and drives it
-//! through the same phases, socket transport (`transport.rs`: deadlines, non-blocking) and wait
-//! plans as the 2.28 engine. rustls's *unbuffered* client is used (the API that also exists
-//! without std): bytes in, bytes out, typed outcomes (`Step`) like `engine::advance`.
+//! The modern engine (feature `tls13`; docs/ENGINES.md): rustls 0.23 + ring for TLS 1.2 (ECDHE +
+//! AEAD suites) and TLS 1.3, beside the mbedtls 2.28 engine (`engine/conn28.rs`). `conn.rs` picks
+//! it at setup by the routing rule (`serves`) and `connection.rs` drives its `ModernSession`
+//! through the same typed steps, phases, socket transport (`transport.rs`: deadlines,
+//! non-blocking) and wait plans as the 2.28 engine. rustls's *unbuffered* client is used (the API
+//! that also exists without std): bytes in, bytes out, typed outcomes (`Step`).
 //!
 //! Server verification is the 2.28 engine's policy, flags and error (`PolicyVerifier`); sessions
-//! are kept like `session.rs`'s (`TicketStore`). Prototype limits (docs/ENGINES.md, "Plan"): no
-//! client certificate, no PSK, TLS 1.3 only, TLS only.
+//! are kept like `session.rs`'s (`TicketStore`). Limits (docs/ENGINES.md): no client
+//! certificate, no PSK, no DTLS.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -29,13 +29,48 @@ use crate::prelude::*;
 use crate::platform::sync::{Lazy, Mutex};
 use crate::tls::certs;
 use crate::tls::error::{Error, Result};
-use crate::tls::settings::Settings;
+use crate::tls::settings::{CipherChoice, Settings};
+use crate::tls::engine::conn28::{HandshakeStep, IoStop, ReadStep};
 use crate::tls::transport::FdTransport;
 use crate::tls::verify::{VerifyPolicy, EXT_KEY_USAGE, KEY_USAGE, OID_SERVER_AUTH};
 
-/// `QL_SSL_CONF_VERSION` value that selects this engine: TLS 1.3 exactly (`QL_SSL_VERSION_4`, the
-/// first value after the vendor's `QL_SSL_VERSION_ALL` = 4); docs/ENGINES.md, "ABI extension".
+/// `QL_SSL_CONF_VERSION` values (docs/ENGINES.md, "ABI extension"): the vendor's
+/// `QL_SSL_VERSION_ALL` = 4, then `QL_SSL_VERSION_4` = 5 (TLS 1.3 exactly) and
+/// `QL_SSL_VERSION_TLS12_TLS13` = 6 (TLS 1.2 or 1.3, one ClientHello).
+pub(crate) const VERSION_ALL: c_int = 4;
 pub(crate) const VERSION_TLS13: c_int = 5;
+pub(crate) const VERSION_TLS12_TLS13: c_int = 6;
+
+/// The routing rule (docs/ENGINES.md, "Routing"), from the configuration alone, before any byte
+/// is sent: true when this engine serves the connection. `QL_SSL_VERSION_4` and
+/// `QL_SSL_VERSION_TLS12_TLS13` always (a configuration it cannot serve is refused at setup, never
+/// handed to 2.28); `QL_SSL_VERSION_ALL` when everything the configuration asks for is served by
+/// it: TLS (no DTLS), no PSK, no client certificate, no renegotiation, and every listed suite
+/// one of its suites; everything else stays on 2.28.
+pub(crate) fn serves(s: &Settings) -> bool {
+    match s.version {
+        VERSION_TLS13 | VERSION_TLS12_TLS13 => true,
+        VERSION_ALL => !s.dtls
+            && s.auth_mode != 3
+            && s.psk.is_none()
+            && s.own_cert_path.is_none()
+            && s.own_cert_buffer.is_none()
+            && !s.renegotiation
+            // The extension items (docs/IOT.md) are served by 2.28 only.
+            && s.iot == crate::tls::iot::IotOptions::default()
+            && match &s.ciphers {
+                CipherChoice::All => true,
+                CipherChoice::List(ids) => ids.iter().all(|&id| is_suite(id)),
+            },
+        _ => false,
+    }
+}
+
+/// True for a suite id this engine offers (TLS 1.3's three; TLS 1.2 ECDHE with AES-GCM or
+/// ChaCha20-Poly1305).
+pub(crate) fn is_suite(id: c_int) -> bool {
+    rustls::crypto::ring::DEFAULT_CIPHER_SUITES.iter().any(|s| c_int::from(u16::from(s.suite())) == id)
+}
 
 /// What a rustls configuration is built from; connections whose settings agree in all of it share
 /// one configuration (with the session cache on), because rustls resumes a session only with the
@@ -43,6 +78,8 @@ pub(crate) const VERSION_TLS13: c_int = 5;
 #[derive(PartialEq)]
 struct SharedKey {
     config: c_int,
+    version: c_int,
+    ciphers: CipherChoice,
     auth_mode: c_int,
     sni: bool,
     ca_paths: Vec<alloc::ffi::CString>,
@@ -55,6 +92,8 @@ impl SharedKey {
     fn of(s: &Settings) -> Self {
         SharedKey {
             config: s.config_handle,
+            version: s.version,
+            ciphers: s.ciphers.clone(),
             auth_mode: s.auth_mode,
             sni: s.sni,
             ca_paths: s.ca_paths.clone(),
@@ -90,15 +129,29 @@ pub(crate) fn client_config(s: &Settings) -> Result<Arc<ClientConfig>> {
 
 fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
     if s.dtls {
-        return Err(Error::BadRequest("TLS 1.3 (version 5) is TLS only: no DTLS 1.3".into()));
+        return Err(Error::BadRequest("the TLS 1.3 engine (versions 5 and 6) is TLS only: no DTLS 1.3".into()));
     }
     if s.auth_mode == 3 || s.psk.is_some() {
         return Err(Error::BadRequest("the TLS 1.3 engine has no PSK key exchange: use QL_SSL_VERSION_3 or _ALL for PSK".into()));
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    if s.own_cert_path.is_some() || s.own_cert_buffer.is_some() {
+        return Err(Error::NotSupported("the TLS 1.3 engine has no client certificate yet: use QL_SSL_VERSION_ALL or 0..=3"));
+    }
+    let mut provider = rustls::crypto::ring::default_provider();
+    if let CipherChoice::List(ids) = &s.ciphers {
+        if let Some(&id) = ids.iter().find(|&&id| !is_suite(id)) {
+            return Err(Error::BadRequest(format!("suite 0x{id:04X} is not served with TLS 1.3 / TLS 1.2 + 1.3 (versions 5 and 6): use QL_SSL_VERSION_ALL or 0..=3")));
+        }
+        provider.cipher_suites.retain(|cs| ids.contains(&c_int::from(u16::from(cs.suite()))));
+    }
+    let versions: &[&rustls::SupportedProtocolVersion] = match s.version {
+        VERSION_TLS13 => &[&rustls::version::TLS13],
+        _ => &[&rustls::version::TLS13, &rustls::version::TLS12],
+    };
+    let provider = Arc::new(provider);
     let verifier = PolicyVerifier::of(s, provider.signature_verification_algorithms)?;
     let mut config = ClientConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13])
+        .with_protocol_versions(versions)
         .map_err(|e| Error::Internal(format!("TLS 1.3 engine: {e}")))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
@@ -134,6 +187,18 @@ impl core::fmt::Debug for PolicyVerifier {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(if self.check.is_some() { "PolicyVerifier(verify)" } else { "PolicyVerifier(none)" })
     }
+}
+
+std::thread_local! {
+    /// The verification policy of the connection whose handshake runs on this thread: rustls calls
+    /// the (shared, per-configuration) verifier from inside `ModernSession::handshake_step`, and
+    /// the verifier must be the configuration's object for resumption, so the connection's policy
+    /// comes this way.
+    static HANDSHAKE_POLICY: core::cell::RefCell<Option<Arc<VerifyPolicy>>> = const { core::cell::RefCell::new(None) };
+    /// The peer address (`getpeername`) of the connection whose engine call runs on this thread:
+    /// the ticket store keys by it as `session.rs` does (rustls asks the store by server name only,
+    /// and takes in TLS 1.3 tickets during reads, after the handshake).
+    static PEER: core::cell::RefCell<Vec<u8>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
 /// The findings a verification did not forgive, carried through rustls's error to `error_of`.
@@ -216,7 +281,9 @@ impl ServerCertVerifier for PolicyVerifier {
         let Some(settings) = &self.check else {
             return Ok(ServerCertVerified::assertion());
         };
-        let policy = Arc::new(VerifyPolicy::from_settings(settings));
+        // The connection's own policy (its flags are what `ql_ssl_get_verify_result` reports), or
+        // a fresh one when the connection has none.
+        let policy = HANDSHAKE_POLICY.with(|p| p.borrow().clone()).unwrap_or_else(|| Arc::new(VerifyPolicy::from_settings(settings)));
         // From the CA cache at each handshake (a configuration may be shared for long): a CA file
         // replaced on disk is seen as the 2.28 engine sees it at each setup.
         let cas = certs::ca_list(&settings.ca_paths, &settings.ca_buffers).map_err(|e| rustls::Error::General(format!("CA certificates: {e}")))?;
@@ -249,10 +316,9 @@ impl ServerCertVerifier for PolicyVerifier {
 }
 
 /// Sessions kept for `QL_SSL_CONF_SESSION_CACHE`, like `session.rs`'s for the 2.28 engine:
-/// under (config handle, server name), bounded, least recently stored out first, dropped with
-/// the config (`forget_config`). TLS 1.3 tickets are single-use (RFC 8446 C.4): each is taken
-/// once; the newest few of a server are kept. (session.rs also keys by the peer's address, which
-/// reaches this engine when the seam passes it; until then two servers with one name share.)
+/// under (config handle, peer address, server name), bounded, least recently stored out first,
+/// dropped with the config (`forget_config`). TLS 1.3 tickets are single-use (RFC 8446 C.4):
+/// each is taken once; the newest few of a server are kept.
 #[derive(Debug)]
 struct TicketStore {
     config: c_int,
@@ -269,13 +335,13 @@ struct TicketEntry {
 const MAX_TICKET_ENTRIES: usize = 64;
 const TICKETS_PER_SERVER: usize = 4;
 
-/// (config, server name) and its sessions, most recently stored first.
-type TicketKey = (c_int, String);
+/// (config, peer address, server name) and its sessions, most recently stored first.
+type TicketKey = (c_int, Vec<u8>, String);
 static TICKETS: Lazy<Mutex<Vec<(TicketKey, TicketEntry)>>> = Lazy::new(|| Mutex::new(Vec::new()));
 
 impl TicketStore {
     fn key(&self, name: &ServerName<'_>) -> TicketKey {
-        (self.config, String::from(&*name.to_str()))
+        (self.config, PEER.with(|p| p.borrow().clone()), String::from(&*name.to_str()))
     }
 
     /// Runs `f` on the entry of `name` (made if absent), which becomes the most recent one; the
@@ -477,14 +543,7 @@ impl ModernConnection {
     pub(crate) fn read(&mut self, io: &mut dyn Transport, buf: &mut [u8]) -> core::result::Result<Step<usize>, EngineError> {
         loop {
             if self.plain_pos < self.plaintext.len() {
-                let n = buf.len().min(self.plaintext.len() - self.plain_pos);
-                buf[..n].copy_from_slice(&self.plaintext[self.plain_pos..self.plain_pos + n]);
-                self.plain_pos += n;
-                if self.plain_pos == self.plaintext.len() {
-                    self.plaintext.clear();
-                    self.plain_pos = 0;
-                }
-                return Ok(Step::Done(n));
+                return Ok(Step::Done(self.take_plaintext(buf)));
             }
             if self.peer_closed {
                 return Ok(Step::Done(0));
@@ -523,6 +582,18 @@ impl ModernConnection {
         }
         self.with_write_traffic(|w, out| w.queue_close_notify(out))?;
         self.flush(io)
+    }
+
+    /// Hands out decrypted bytes already held (as many as fit).
+    fn take_plaintext(&mut self, buf: &mut [u8]) -> usize {
+        let n = buf.len().min(self.plaintext.len() - self.plain_pos);
+        buf[..n].copy_from_slice(&self.plaintext[self.plain_pos..self.plain_pos + n]);
+        self.plain_pos += n;
+        if self.plain_pos == self.plaintext.len() {
+            self.plaintext.clear();
+            self.plain_pos = 0;
+        }
+        n
     }
 
     /// Decrypted bytes waiting for `read` (`ql_ssl_get_bytes_avail`).
@@ -712,5 +783,156 @@ fn map_step<T, U>(s: Step<T>) -> Step<U> {
         Step::Done(_) => unreachable!("only waits are mapped"),
         Step::WantRead => Step::WantRead,
         Step::WantWrite => Step::WantWrite,
+    }
+}
+
+/// One connection on this engine behind the typed step API of `conn28.rs` (`HandshakeStep`,
+/// `ReadStep`, `IoStop`), so that `connection.rs` drives both engines alike.
+pub(crate) struct ModernSession {
+    /// Until `bind`: the configuration the connection is made from.
+    config: Option<Arc<ClientConfig>>,
+    conn: Option<ModernConnection>,
+    /// The transport the session reads and writes (set by `bind`; the caller keeps it alive).
+    transport: Option<core::ptr::NonNull<FdTransport>>,
+    /// The connection's verification policy (see `HANDSHAKE_POLICY`).
+    policy: Option<Arc<VerifyPolicy>>,
+    /// The resumption verdict was reported (`HandshakeStep::Resumed` precedes `Done` once).
+    verdict_reported: bool,
+    /// `QL_SSL_CONF_SESSION_CACHE`: rustls offers a stored ticket, if it has one.
+    session_cache: bool,
+    /// The peer's address, part of the ticket key (`PEER`); empty when unknown.
+    peer: Vec<u8>,
+}
+
+// SAFETY: the transport pointer is only dereferenced by the session's own methods, which run
+// under the connection's lock like the 2.28 session's bio callbacks on the same transport.
+unsafe impl Send for ModernSession {}
+
+impl ModernSession {
+    pub(crate) fn new(settings: &Settings, policy: Option<Arc<VerifyPolicy>>) -> Result<Self> {
+        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new() })
+    }
+
+    /// As `Session28::bind`; the host name is the verifier's, and goes out as SNI when the
+    /// configuration enables it. Sessions are rustls's own (`TicketStore`): true when the
+    /// configuration resumes.
+    ///
+    /// # Safety
+    /// `transport` must outlive this session, or be detached before it is dropped.
+    pub(crate) unsafe fn bind(&mut self, transport: &mut FdTransport, host: Option<&core::ffi::CStr>, cache_key: Option<&crate::tls::session::SessionKey>) -> Result<bool> {
+        self.peer = cache_key.map(|k| k.peer.clone()).unwrap_or_default();
+        let config = self.config.take().ok_or_else(|| Error::Internal("TLS 1.3 engine bound twice".into()))?;
+        let name = server_name(host.and_then(|h| h.to_str().ok()))?;
+        // rustls builds the ClientHello here, asking the ticket store (by this peer) for a ticket.
+        PEER.with(|p| p.borrow_mut().clone_from(&self.peer));
+        let conn = ModernConnection::new(config, name);
+        PEER.with(|p| p.borrow_mut().clear());
+        self.conn = Some(conn.map_err(|e| Error::Internal(format!("TLS 1.3 engine: {e}")))?);
+        // rustls hands over whole flights; the transport's collecting is for mbedtls's records.
+        transport.set_coalescing(false);
+        self.transport = Some(core::ptr::NonNull::from(transport));
+        Ok(self.session_cache)
+    }
+
+    /// Runs one engine call with the connection's policy and peer as this thread's (`PEER`,
+    /// `HANDSHAKE_POLICY`); None before `bind`.
+    fn run<R>(&mut self, f: impl FnOnce(&mut ModernConnection, &mut FdTransport) -> R) -> Option<R> {
+        let t = self.transport?;
+        let m = self.conn.as_mut()?;
+        HANDSHAKE_POLICY.with(|p| p.borrow_mut().clone_from(&self.policy));
+        PEER.with(|p| p.borrow_mut().clone_from(&self.peer));
+        // SAFETY: the transport outlives the session (`bind`'s contract) and nothing else
+        // borrows it during a session call (the connection's lock).
+        let r = f(m, unsafe { &mut *t.as_ptr() });
+        HANDSHAKE_POLICY.with(|p| *p.borrow_mut() = None);
+        PEER.with(|p| p.borrow_mut().clear());
+        Some(r)
+    }
+
+    pub(crate) fn handshake_step(&mut self) -> HandshakeStep {
+        let Some((r, resumed)) = self.run(|m, t| (m.handshake(t), m.resumed())) else {
+            return HandshakeStep::Failed(unbound());
+        };
+        match r {
+            Ok(Step::Done(())) if !self.verdict_reported => {
+                self.verdict_reported = true;
+                HandshakeStep::Resumed(resumed)
+            }
+            Ok(Step::Done(())) => HandshakeStep::Done,
+            Ok(Step::WantRead) => HandshakeStep::WantRead,
+            Ok(Step::WantWrite) => HandshakeStep::WantWrite,
+            Err(EngineError::Tls(rustls::Error::AlertReceived(a))) => HandshakeStep::AlertReceived(Some(u8::from(a))),
+            Err(e) => HandshakeStep::Failed(error_of(&e, true)),
+        }
+    }
+
+    /// rustls sends its own bad_certificate alert when the verifier refuses.
+    pub(crate) fn refuse_certificate(&mut self) {}
+
+    /// rustls keeps its sessions itself (`TicketStore`).
+    pub(crate) fn store_session(&mut self, _key: crate::tls::session::SessionKey) {}
+
+    pub(crate) fn read_decrypted(&mut self, buf: &mut [u8]) -> Option<usize> {
+        let m = self.conn.as_mut()?;
+        (m.buffered() > 0).then(|| m.take_plaintext(buf))
+    }
+
+    pub(crate) fn read(&mut self, buf: &mut [u8]) -> core::result::Result<ReadStep, IoStop> {
+        let Some(r) = self.run(|m, t| m.read(t, buf)) else { return Err(IoStop::Failed(unbound())) };
+        match r {
+            Ok(Step::Done(0)) => Ok(ReadStep::ClosedByPeer),
+            Ok(Step::Done(n)) => Ok(ReadStep::Data(n)),
+            Ok(Step::WantRead) => Err(IoStop::WantRead),
+            Ok(Step::WantWrite) => Err(IoStop::WantWrite),
+            Err(e) => Err(io_stop(e)),
+        }
+    }
+
+    pub(crate) fn write(&mut self, buf: &[u8]) -> core::result::Result<usize, IoStop> {
+        let Some(r) = self.run(|m, t| m.write(t, buf)) else { return Err(IoStop::Failed(unbound())) };
+        match r {
+            Ok(Step::Done(n)) => Ok(n),
+            Ok(Step::WantRead) => Err(IoStop::WantRead),
+            Ok(Step::WantWrite) => Err(IoStop::WantWrite),
+            Err(e) => Err(io_stop(e)),
+        }
+    }
+
+    pub(crate) fn close_notify(&mut self) -> Result<()> {
+        let Some(r) = self.run(|m, t| m.close_notify(t)) else { return Err(unbound()) };
+        match r {
+            Ok(Step::Done(())) => Ok(()),
+            Ok(Step::WantRead) => Err(Error::WantRead),
+            Ok(Step::WantWrite) => Err(Error::WantWrite),
+            Err(e) => Err(error_of(&e, false)),
+        }
+    }
+
+    pub(crate) fn bytes_available(&self) -> usize {
+        self.conn.as_ref().map_or(0, |m| m.buffered())
+    }
+
+    pub(crate) fn version_name(&mut self) -> Option<&'static str> {
+        self.conn.as_ref()?.protocol_version()
+    }
+
+    pub(crate) fn suite_name(&mut self) -> Option<&'static str> {
+        self.conn.as_ref()?.conn.negotiated_cipher_suite()?.suite().as_str()
+    }
+
+    pub(crate) fn ciphersuite(&self) -> Option<u16> {
+        self.conn.as_ref()?.ciphersuite()
+    }
+}
+
+fn unbound() -> Error {
+    Error::Internal("TLS 1.3 engine without its connection".into())
+}
+
+/// A read or write failure as the typed step's stop: a fatal alert from the peer is named.
+fn io_stop(e: EngineError) -> IoStop {
+    match e {
+        EngineError::Tls(rustls::Error::AlertReceived(a)) => IoStop::Alert(Some(u8::from(a))),
+        e => IoStop::Failed(error_of(&e, false)),
     }
 }
