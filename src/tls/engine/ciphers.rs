@@ -771,7 +771,8 @@ mod tests {
         }
         assert!(is_valid(0xFFFF));
         assert!(!is_valid(0));
-        assert!(!is_valid(0x1301), "TLS 1.3 suites are not offered");
+        // TLS 1.3's suites: served by the TLS 1.3 engine only.
+        assert_eq!(is_valid(0x1301), cfg!(feature = "tls13"));
         assert!(!is_valid(-1));
     }
 

@@ -765,7 +765,14 @@ impl ModernConnection {
                         let grown = (self.incoming.len() * 2).min(2 * RECORD).max(self.in_len + 1);
                         self.incoming.resize(grown, 0);
                     }
-                    match io.recv(&mut self.incoming[self.in_len..]) {
+                    // During the handshake, never read past the record being completed: what the
+                    // server sends right after its Finished (a greeting) stays in the socket, where
+                    // an application waiting in select()/poll() sees it (as on the 2.28 engine).
+                    let end = match goal {
+                        Goal::Handshake => self.in_len + record_bytes_missing(&self.incoming[..self.in_len]),
+                        _ => self.incoming.len(),
+                    };
+                    match io.recv(&mut self.incoming[self.in_len..end.min(self.incoming.len())]) {
                         Ok(0) => return Err(EngineError::Eof),
                         Ok(n) => self.in_len += n,
                         Err(IoError::WouldBlock) => return Ok(Step::WantRead),
@@ -775,6 +782,24 @@ impl ModernConnection {
             }
         }
         Err(EngineError::Io)
+    }
+}
+
+/// How many bytes complete the first incomplete TLS record in `data` (whole records first, then
+/// a part of one): the rest of its 5-byte header, else the rest of its body; 5 (the next header)
+/// when every record in `data` is whole.
+fn record_bytes_missing(data: &[u8]) -> usize {
+    let mut at = 0;
+    loop {
+        let rest = &data[at..];
+        if rest.len() < 5 {
+            return 5 - rest.len();
+        }
+        let whole = 5 + usize::from(u16::from_be_bytes([rest[3], rest[4]]));
+        if rest.len() < whole {
+            return whole - rest.len();
+        }
+        at += whole;
     }
 }
 
@@ -934,5 +959,22 @@ fn io_stop(e: EngineError) -> IoStop {
     match e {
         EngineError::Tls(rustls::Error::AlertReceived(a)) => IoStop::Alert(Some(u8::from(a))),
         e => IoStop::Failed(error_of(&e, false)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::record_bytes_missing;
+
+    #[test]
+    fn handshake_reads_stop_at_the_record_being_completed() {
+        assert_eq!(record_bytes_missing(&[]), 5);
+        assert_eq!(record_bytes_missing(&[22, 3, 3]), 2);
+        // A header announcing 4 bytes, 1 of them here.
+        assert_eq!(record_bytes_missing(&[22, 3, 3, 0, 4, 9]), 3);
+        // One whole record: the next header.
+        assert_eq!(record_bytes_missing(&[22, 3, 3, 0, 1, 9]), 5);
+        // A whole record, then a part of the next one's header.
+        assert_eq!(record_bytes_missing(&[22, 3, 3, 0, 1, 9, 23, 3]), 3);
     }
 }
