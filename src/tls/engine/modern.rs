@@ -771,8 +771,9 @@ impl ModernConnection {
                     let end = match goal {
                         Goal::Handshake => self.in_len + record_bytes_missing(&self.incoming[..self.in_len]),
                         _ => self.incoming.len(),
-                    };
-                    match io.recv(&mut self.incoming[self.in_len..end.min(self.incoming.len())]) {
+                    }
+                    .min(self.incoming.len());
+                    match io.recv(&mut self.incoming[self.in_len..end]) {
                         Ok(0) => return Err(EngineError::Eof),
                         Ok(n) => self.in_len += n,
                         Err(IoError::WouldBlock) => return Ok(Step::WantRead),
