@@ -552,7 +552,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
 
 /// The extension items of `conf` (the registry's typed get).
 pub fn iot_of(conf: &mut ql_ssl_config) -> Result<crate::tls::iot::IotOptions> {
-    Ok(ext_of(conf)?.lock().iot.clone())
+    super::iot_items::options(&ext_of(conf)?.lock().iot)
 }
 
 /// A shim argument record with every member zero / NULL.
