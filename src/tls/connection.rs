@@ -245,12 +245,10 @@ impl Connection {
             if settings.sni { "on" } else { "off" },
             if settings.session_cache { "on" } else { "off" }
         );
+        // The extension items (docs/IOT.md): without the feature they cannot be configured.
         #[cfg(feature = "ext-items")]
         {
             self.pins = settings.iot.pins.clone();
-        }
-        #[cfg(feature = "ext-items")]
-        {
             self.store = match &settings.iot.session_store {
                 Some(path) if settings.session_cache => {
                     Some(crate::tls::store::SessionStore::new(path.clone(), crate::tls::store::config_digest(&settings)))
