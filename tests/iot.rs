@@ -2,6 +2,8 @@
 //! loopback: ALPN, public-key pinning, the maximum fragment length (record sizes seen on the wire
 //! by a relay), and the session store across two processes.
 
+#![cfg(feature = "ext-items")]
+
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;

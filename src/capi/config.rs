@@ -516,7 +516,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
 
 /// The extension items of `conf` (the registry's typed get).
 pub fn iot_of(conf: &mut ql_ssl_config) -> Result<crate::tls::iot::IotOptions> {
-    Ok(ext_of(conf)?.lock().iot.clone())
+    super::iot_items::options(&ext_of(conf)?.lock().iot)
 }
 
 /// A shim argument record with every member zero / NULL.
@@ -1090,6 +1090,12 @@ impl IdMirror {
             ConfigKind::OwnCert if new.own_cert.is_none() => ConfigItem::NoOwnCert,
             // Shown through PSK_IDENTITY and PSK_KEY; a PSK is never unset.
             ConfigKind::Psk => return Ok(()),
+            // Never set in a build without them (the typed set refuses them).
+            ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore
+                if !cfg!(feature = "ext-items") =>
+            {
+                return Ok(())
+            }
             ConfigKind::PskIdentity if new.psk_identity.is_none() => {
                 if force {
                     ext_of(&mut self.conf)?.lock().psk_identity = None;

@@ -1,22 +1,67 @@
 //! The extension config items (ids 100..=104, docs/IOT.md): the checks and storage behind
 //! `ql_ssl_conf_set`/`ql_ssl_conf_get` for ALPN, MAX_FRAG_LEN, PIN_SHA256, CA_BUNDLE and
 //! SESSION_STORE. Values live in the core's `IotOptions` (the config's `Extras::iot`), so this module needs nothing of config.rs.
+//! Without the cargo feature `ext-items` (a build of the vendor API only) every one of these ids
+//! answers `NOT_BUILT` (QL_SSL_ERROR_NOT_SUPPORT) and nothing behind them is compiled.
 
-use core::ffi::{c_char, c_int, c_void};
+use core::ffi::c_int;
+#[cfg(feature = "ext-items")]
+use core::ffi::{c_char, c_void};
+#[cfg(feature = "ext-items")]
 use alloc::ffi::CString;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::abi::*;
 use crate::error::{Error, Result};
+#[cfg(feature = "ext-items")]
 use crate::tls::iot::{ALPN_MAX_NAME, ALPN_MAX_PROTOCOLS, PIN_LEN, PIN_MAX};
 
 use crate::tls::iot::IotOptions;
 
 /// What `get` of ALPN hands out: the names' addresses, NULL-terminated (rebuilt by each get).
 #[derive(Clone, Default)]
+#[cfg_attr(not(feature = "ext-items"), allow(dead_code))]
 pub struct AlpnView(Vec<usize>);
 
+/// The answer of every extension id in a build without the feature `ext-items`.
+pub const NOT_BUILT: Error = crate::tls::config_item::EXT_ITEMS_NOT_BUILT;
+
+/// True for the ids of the extension items (100..=104).
+pub fn is_extension_item(ty: c_int) -> bool {
+    use ql_ssl_config_type_e::*;
+    (QL_SSL_CONF_ALPN as c_int..=QL_SSL_CONF_SESSION_STORE as c_int).contains(&ty)
+}
+
+/// A build without the extension items: `NOT_BUILT` for their ids, None for any other.
+///
+/// # Safety
+/// None needed (no argument is read); `unsafe` as the full build's.
+#[cfg(not(feature = "ext-items"))]
+pub unsafe fn set(_: &mut IotOptions, ty: c_int, _: &qlssl_va_args) -> Option<Result<()>> {
+    is_extension_item(ty).then_some(Err(NOT_BUILT))
+}
+
+/// A build without the extension items: `NOT_BUILT` for their ids, None for any other.
+///
+/// # Safety
+/// None needed (no argument is read); `unsafe` as the full build's.
+#[cfg(not(feature = "ext-items"))]
+pub unsafe fn get(_: &IotOptions, _: &mut AlpnView, ty: c_int, _: &qlssl_va_args) -> Option<Result<()>> {
+    is_extension_item(ty).then_some(Err(NOT_BUILT))
+}
+
+/// The extension settings of a config for the registry's typed get: `NOT_BUILT` without the
+/// feature.
+pub fn options(iot: &IotOptions) -> Result<IotOptions> {
+    if cfg!(feature = "ext-items") {
+        Ok(iot.clone())
+    } else {
+        Err(NOT_BUILT)
+    }
+}
+
+#[cfg(feature = "ext-items")]
 /// A C string argument of at most `max` bytes (NULL → None).
 ///
 /// # Safety
@@ -37,10 +82,12 @@ unsafe fn bounded_str(p: *const c_char, max: usize, what: &'static str) -> Resul
     Ok(Some(unsafe { core::ffi::CStr::from_ptr(p) }.to_owned()))
 }
 
+#[cfg(feature = "ext-items")]
 fn count_in(n: c_int, max: usize, what: &'static str) -> Result<usize> {
     usize::try_from(n).ok().filter(|n| (1..=max).contains(n)).ok_or(Error::InvalidParam(what))
 }
 
+#[cfg(feature = "ext-items")]
 /// `ql_ssl_conf_set` of an extension item; None when `ty` is not one.
 ///
 /// # Safety
@@ -85,6 +132,7 @@ pub unsafe fn set(iot: &mut IotOptions, ty: c_int, a: &qlssl_va_args) -> Option<
     Some(r)
 }
 
+#[cfg(feature = "ext-items")]
 /// An output argument, checked for NULL.
 fn out<T>(p: *mut c_void) -> Result<*mut T> {
     if p.is_null() {
@@ -94,6 +142,7 @@ fn out<T>(p: *mut c_void) -> Result<*mut T> {
     }
 }
 
+#[cfg(feature = "ext-items")]
 /// `ql_ssl_conf_get` of an extension item; None when `ty` is not one.
 ///
 /// # Safety

@@ -455,6 +455,16 @@ pub unsafe extern "C" fn ql_ssl_session_resumed(ssl: *mut ql_ssl_context) -> c_i
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_get_alpn(ssl: *mut ql_ssl_context) -> *const c_char {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
+    unsafe { negotiated_alpn(ssl) }
+}
+
+/// The body of `ql_ssl_get_alpn`.
+///
+/// # Safety
+/// As `ql_ssl_get_alpn`.
+#[cfg(feature = "ext-items")]
+unsafe fn negotiated_alpn(ssl: *mut ql_ssl_context) -> *const c_char {
+    // SAFETY: NULL or a readable ql_ssl_context (contract).
     let Ok(handle) = (unsafe { try_handle(ssl) }) else { return core::ptr::null() };
     if !crate::platform::ready() {
         return core::ptr::null();
@@ -462,6 +472,12 @@ pub unsafe extern "C" fn ql_ssl_get_alpn(ssl: *mut ql_ssl_context) -> *const c_c
     // A pointer is no result code: a failure (bad handle, caught panic) is NULL.
     let name = crate::platform::catch(|| contexts().with_conn(handle, |c| Ok(c.alpn().map_or(0, |n| n.as_ptr() as usize))));
     name.and_then(|r| r.ok()).unwrap_or(0) as *const c_char
+}
+
+/// Without the extension items no ALPN can be configured (docs/IOT.md): always NULL.
+#[cfg(not(feature = "ext-items"))]
+unsafe fn negotiated_alpn(_: *mut ql_ssl_context) -> *const c_char {
+    core::ptr::null()
 }
 
 /// Extension: write the certificate verification findings of the last handshake to `*flags`

@@ -12,7 +12,9 @@ use crate::prelude::*;
 use crate::tls::ciphers;
 use crate::tls::error::{Error, Result};
 use crate::tls::settings::*;
-use crate::tls::iot::{max_frag_len_code, IotOptions, ALPN_MAX_NAME, ALPN_MAX_PROTOCOLS, PIN_LEN, PIN_MAX};
+use crate::tls::iot::IotOptions;
+#[cfg(feature = "ext-items")]
+use crate::tls::iot::{max_frag_len_code, ALPN_MAX_NAME, ALPN_MAX_PROTOCOLS, PIN_LEN, PIN_MAX};
 
 // ---- the checks of single values, shared with the C adapter's struct checks ----
 
@@ -434,6 +436,9 @@ impl TypedConfig {
             },
             ConfigKind::Renegotiation => ConfigItem::Renegotiation(self.renegotiation),
             ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore => {
+                if !cfg!(feature = "ext-items") {
+                    return Err(EXT_ITEMS_NOT_BUILT);
+                }
                 self.iot.item(kind)
             }
         })
@@ -497,9 +502,13 @@ impl TypedConfig {
     }
 }
 
+/// What the extension items answer in a build without the cargo feature `ext-items`.
+pub const EXT_ITEMS_NOT_BUILT: Error = Error::NotSupported("this build has no extension items (cargo feature ext-items, docs/IOT.md)");
+
 /// The extension items' value rules (docs/IOT.md), here rather than in `tls/iot.rs`, which the
 /// verification code imports: the bundle check would close an import circle there.
 impl IotOptions {
+    #[cfg(feature = "ext-items")]
     /// `QL_SSL_CONF_ALPN`: 1..=16 names of 1..=255 bytes, UTF-8, offered in order; empty clears.
     pub fn set_alpn(&mut self, names: Vec<CString>) -> Result<()> {
         if names.len() > ALPN_MAX_PROTOCOLS {
@@ -520,6 +529,7 @@ impl IotOptions {
         Ok(())
     }
 
+    #[cfg(feature = "ext-items")]
     /// `QL_SSL_CONF_MAX_FRAG_LEN`: 0 (off), 512, 1024, 2048 or 4096.
     pub fn set_max_frag_len(&mut self, bytes: i32) -> Result<()> {
         max_frag_len_code(bytes).ok_or(Error::InvalidParam("max fragment length must be 0, 512, 1024, 2048 or 4096"))?;
@@ -527,6 +537,7 @@ impl IotOptions {
         Ok(())
     }
 
+    #[cfg(feature = "ext-items")]
     /// `QL_SSL_CONF_PIN_SHA256`: up to 16 digests; empty clears.
     pub fn set_pins(&mut self, pins: Vec<[u8; PIN_LEN]>) -> Result<()> {
         if pins.len() > PIN_MAX {
@@ -536,6 +547,7 @@ impl IotOptions {
         Ok(())
     }
 
+    #[cfg(feature = "ext-items")]
     /// `QL_SSL_CONF_CA_BUNDLE`: 0 or 1; 1 only where a bundle is built in (or given at run time).
     pub fn set_ca_bundle(&mut self, on: i32) -> Result<()> {
         match on {
@@ -548,6 +560,7 @@ impl IotOptions {
         }
     }
 
+    #[cfg(feature = "ext-items")]
     /// `QL_SSL_CONF_SESSION_STORE`: a file path (a `UFS:` name must be a plain name); None clears.
     pub fn set_session_store(&mut self, path: Option<CString>) -> Result<()> {
         if let Some(p) = &path {
@@ -567,15 +580,30 @@ impl IotOptions {
     /// Set one extension item (the typed front ends' path; the C adapter reads its arguments into
     /// the same setters). Not an extension item: None.
     pub fn set_item(&mut self, item: ConfigItem) -> Option<Result<()>> {
-        let cstring = |s: String| CString::new(s).map_err(|_| Error::InvalidParam("string contains a NUL byte"));
-        Some(match item {
-            ConfigItem::Alpn(names) => names.into_iter().map(cstring).collect::<Result<Vec<_>>>().and_then(|n| self.set_alpn(n)),
-            ConfigItem::MaxFragLen(v) => self.set_max_frag_len(v),
-            ConfigItem::PinSha256(pins) => self.set_pins(pins),
-            ConfigItem::CaBundle(on) => self.set_ca_bundle(on as i32),
-            ConfigItem::SessionStore(p) => p.map(cstring).transpose().and_then(|p| self.set_session_store(p)),
-            _ => return None,
-        })
+        if !matches!(
+            item,
+            ConfigItem::Alpn(_) | ConfigItem::MaxFragLen(_) | ConfigItem::PinSha256(_) | ConfigItem::CaBundle(_) | ConfigItem::SessionStore(_)
+        ) {
+            return None;
+        }
+        #[cfg(not(feature = "ext-items"))]
+        {
+            // A vendor-API-only build: refused, never stored and silently not applied.
+            let _ = item;
+            Some(Err(EXT_ITEMS_NOT_BUILT))
+        }
+        #[cfg(feature = "ext-items")]
+        {
+            let cstring = |s: String| CString::new(s).map_err(|_| Error::InvalidParam("string contains a NUL byte"));
+            Some(match item {
+                ConfigItem::Alpn(names) => names.into_iter().map(cstring).collect::<Result<Vec<_>>>().and_then(|n| self.set_alpn(n)),
+                ConfigItem::MaxFragLen(v) => self.set_max_frag_len(v),
+                ConfigItem::PinSha256(pins) => self.set_pins(pins),
+                ConfigItem::CaBundle(on) => self.set_ca_bundle(on as i32),
+                ConfigItem::SessionStore(p) => p.map(cstring).transpose().and_then(|p| self.set_session_store(p)),
+                _ => return None,
+            })
+        }
     }
 
     /// Read one extension item back (`kind` must be one of them).

@@ -109,6 +109,7 @@ pub struct Connection {
     /// `iot::PIN_MISMATCH` once the server's key matched no pin.
     pin_flags: u32,
     /// `QL_SSL_CONF_SESSION_STORE`: the file sessions are resumed from and saved to.
+    #[cfg(feature = "ext-items")]
     store: Option<crate::tls::store::SessionStore>,
 }
 
@@ -138,6 +139,7 @@ impl Connection {
             cache_key: None,
             pins: Vec::new(),
             pin_flags: 0,
+            #[cfg(feature = "ext-items")]
             store: None,
         }
     }
@@ -220,17 +222,21 @@ impl Connection {
             if settings.sni { "on" } else { "off" },
             if settings.session_cache { "on" } else { "off" }
         );
-        self.pins = settings.iot.pins.clone();
-        self.store = match &settings.iot.session_store {
-            Some(path) if settings.session_cache => {
-                Some(crate::tls::store::SessionStore::new(path.clone(), crate::tls::store::config_digest(&settings)))
-            }
-            Some(_) => {
-                qlog!(WARN, "setup: QL_SSL_CONF_SESSION_STORE is unused: QL_SSL_CONF_SESSION_CACHE is off");
-                None
-            }
-            None => None,
-        };
+        // The extension items (docs/IOT.md): without the feature they cannot be configured.
+        #[cfg(feature = "ext-items")]
+        {
+            self.pins = settings.iot.pins.clone();
+            self.store = match &settings.iot.session_store {
+                Some(path) if settings.session_cache => {
+                    Some(crate::tls::store::SessionStore::new(path.clone(), crate::tls::store::config_digest(&settings)))
+                }
+                Some(_) => {
+                    qlog!(WARN, "setup: QL_SSL_CONF_SESSION_STORE is unused: QL_SSL_CONF_SESSION_CACHE is off");
+                    None
+                }
+                None => None,
+            };
+        }
         self.tls = Some(tls);
         // Certificates and keys now live in the mbedtls config: keep only what the handshake needs.
         self.settings = Some(HandshakeSettings::of(&settings));
@@ -314,7 +320,8 @@ impl Connection {
                     HandshakeStep::AlertReceived(alert) => Error::HandshakeAlert(alert),
                     HandshakeStep::Failed(e) => e,
                     // `drive` ends on none of the others.
-                    other => Error::Internal(format!("the handshake stopped at {other:?}")),
+                    // (A fixed text: formatting the step would link `Debug` of it and `Error`.)
+                    _ => Error::Internal("the handshake stopped at an intermediate step".into()),
                 };
                 // Unforgiven certificate findings explain the failure better than the alert or
                 // error they caused.
@@ -364,6 +371,7 @@ impl Connection {
         if self.cache_key.is_some() {
             qlog!(DEBUG, "fd {fd}: {}", if self.offered_session { "offering a cached session" } else { "no cached session" });
         }
+        #[cfg(feature = "ext-items")]
         if let (false, Some(store)) = (self.offered_session, self.store.as_mut()) {
             let peer = platform::peer_addr(fd);
             store.bind(self.hostname.as_ref().and_then(|h| h.to_str().ok()), peer.as_deref());
@@ -444,6 +452,7 @@ impl Connection {
                         }
                     }
                     // Pins are checked in addition to the chain (or alone without verification).
+                    #[cfg(feature = "ext-items")]
                     if !self.pins.is_empty() && !tls.leaf_key_digest().is_some_and(|d| crate::tls::iot::pin_matches(&self.pins, &d)) {
                         self.pin_flags = crate::tls::iot::PIN_MISMATCH;
                         tls.refuse_certificate();
@@ -472,6 +481,7 @@ impl Connection {
         if let Some(key) = self.cache_key.take() {
             tls.store_session(key);
         }
+        #[cfg(feature = "ext-items")]
         if let (false, Some(store)) = (self.resumed, self.store.as_ref()) {
             match tls.saved_session() {
                 Some((saved, lifetime)) => store.save(&saved, lifetime),
@@ -482,6 +492,7 @@ impl Connection {
 
     /// The ALPN protocol the server selected (None before the handshake, without ALPN, or when the
     /// server answered none). Valid as long as the connection.
+    #[cfg(feature = "ext-items")]
     pub fn alpn(&mut self) -> Option<&core::ffi::CStr> {
         if self.phase != Phase::Established {
             return None;

@@ -1,6 +1,7 @@
 //! The TLS core: settings, the connection state machine, verification, sessions, certificate
 //! loading, transport and timers. It does not speak C.
 
+#[cfg(feature = "ext-items")]
 pub mod bundle;
 pub mod clock;
 pub mod config_item;
@@ -12,6 +13,7 @@ pub mod gate;
 pub mod handle;
 pub mod hostname;
 pub mod iot;
+#[cfg(feature = "ext-items")]
 pub mod store;
 pub mod log;
 pub mod settings;

@@ -99,6 +99,7 @@ impl EngineSession {
     // them is never routed to rustls (`new`), so the rustls arms below are never taken.
 
     /// Offer a session the session store saved.
+    #[cfg(feature = "ext-items")]
     pub(crate) fn offer_saved_session(&mut self, saved: &[u8]) -> core::result::Result<(), String> {
         match self {
             EngineSession::Legacy(s) => s.offer_saved_session(saved),
@@ -108,6 +109,7 @@ impl EngineSession {
     }
 
     /// SHA-256 of the server's leaf SubjectPublicKeyInfo (pinning).
+    #[cfg(feature = "ext-items")]
     pub(crate) fn leaf_key_digest(&mut self) -> Option<[u8; crate::tls::iot::PIN_LEN]> {
         match self {
             EngineSession::Legacy(s) => s.leaf_key_digest(),
@@ -117,6 +119,7 @@ impl EngineSession {
     }
 
     /// The session serialised for the session store, and its ticket lifetime.
+    #[cfg(feature = "ext-items")]
     pub(crate) fn saved_session(&mut self) -> Option<(Vec<u8>, u32)> {
         match self {
             EngineSession::Legacy(s) => s.saved_session(),
@@ -126,6 +129,7 @@ impl EngineSession {
     }
 
     /// The ALPN protocol the server selected.
+    #[cfg(feature = "ext-items")]
     pub(crate) fn negotiated_alpn(&mut self) -> Option<&CStr> {
         match self {
             EngineSession::Legacy(s) => s.negotiated_alpn(),

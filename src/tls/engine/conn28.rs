@@ -157,6 +157,7 @@ impl Session28 {
         }
     }
 
+    #[cfg(feature = "ext-items")]
     /// Offer a session the session store saved (docs/IOT.md) instead of a cached one.
     pub(crate) fn offer_saved_session(&mut self, saved: &[u8]) -> core::result::Result<(), String> {
         let raw = self.raw();
@@ -164,6 +165,7 @@ impl Session28 {
         unsafe { crate::tls::engine::iot::offer_saved_session(raw, saved) }
     }
 
+    #[cfg(feature = "ext-items")]
     /// SHA-256 of the server's leaf SubjectPublicKeyInfo, once its certificate has been seen.
     pub(crate) fn leaf_key_digest(&mut self) -> Option<[u8; crate::tls::iot::PIN_LEN]> {
         let raw = self.raw();
@@ -171,6 +173,7 @@ impl Session28 {
         unsafe { crate::tls::engine::iot::leaf_key_digest(raw) }
     }
 
+    #[cfg(feature = "ext-items")]
     /// After a full handshake: the session serialised for the session store, and its ticket
     /// lifetime in seconds (0 = none given).
     pub(crate) fn saved_session(&mut self) -> Option<(Vec<u8>, u32)> {
@@ -179,6 +182,7 @@ impl Session28 {
         unsafe { crate::tls::engine::iot::save_session(raw).map(|s| (s, crate::tls::engine::iot::ticket_lifetime(raw))) }
     }
 
+    #[cfg(feature = "ext-items")]
     /// The ALPN protocol the server selected; the name lives in the shared configuration, which
     /// this session keeps alive.
     pub(crate) fn negotiated_alpn(&mut self) -> Option<&core::ffi::CStr> {

@@ -37,7 +37,9 @@ struct EngineSettings {
     renegotiation: bool,
     negotiate_timeout_s: c_int,
     /// `QL_SSL_CONF_ALPN` and `QL_SSL_CONF_MAX_FRAG_LEN` (src/tls/engine/iot.rs).
+    #[cfg(feature = "ext-items")]
     alpn: Vec<CString>,
+    #[cfg(feature = "ext-items")]
     max_frag_len: u16,
     /// Built with mbedtls's debug hook (the log was at DEBUG or VERBOSE then).
     mbedtls_debug: bool,
@@ -54,7 +56,9 @@ impl EngineSettings {
             psk: s.psk.clone(),
             renegotiation: s.renegotiation,
             negotiate_timeout_s: s.negotiate_timeout_s,
+            #[cfg(feature = "ext-items")]
             alpn: s.iot.alpn.clone(),
+            #[cfg(feature = "ext-items")]
             max_frag_len: s.iot.max_frag_len,
             mbedtls_debug: crate::log::mbedtls_debug_wanted(),
         }
@@ -87,9 +91,10 @@ pub(crate) fn shared_config(s: &Settings) -> Result<Arc<Config>> {
     let verify = verifies_server_certificate(engine.auth_mode, &engine.ciphers);
     let cas = match (verify, s.iot.ca_bundle) {
         (false, _) => None,
-        (true, false) => Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?),
         // The bundle's roots join the configured CAs as buffers: the CA cache parses them once.
+        #[cfg(feature = "ext-items")]
         (true, true) => Some(certs::ca_list(&s.ca_paths, &[s.ca_buffers.clone(), crate::tls::bundle::certificates()?].concat())?),
+        (true, _) => Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?),
     };
     let own_cert = s.auth_mode == 2 && (s.own_cert_path.is_some() || s.own_cert_buffer.is_some());
     let key = ConfigKey { ca: cas.as_ref().map(|a| Arc::as_ptr(a) as usize), engine };
@@ -222,6 +227,7 @@ fn build_config(
             mbedtls_sys::ssl_conf_handshake_timeout(raw, 1000, max_ms);
         }
     }
+    #[cfg(feature = "ext-items")]
     crate::tls::engine::iot::apply(&mut cfg, &s.alpn, s.max_frag_len)?;
     // Both hooks take no per-context pointer, so they suit every context sharing this config.
     let raw: *mut mbedtls_sys::ssl_config = (&mut cfg).into();

@@ -18,7 +18,7 @@
 //! - `debug`: mbedtls's debug output into the log hook.
 //! - `x509`: reads of parsed certificates (names for the host name check).
 //! - `keylog`: the key-export hook (SSLKEYLOGFILE lines).
-//! - `iot`: ALPN, max fragment length, the leaf key's digest for pinning, session (de)serialisation.
+//! - `iot` (feature `ext-items`): ALPN, max fragment length, the leaf key's digest for pinning, session (de)serialisation.
 //! - `modern` (feature `tls13`): the rustls engine (TLS 1.2 + 1.3), `ModernSession`, same typed steps.
 //!
 //! tests/layers.rs fails when a core file outside this directory names mbedtls.
@@ -30,6 +30,7 @@ pub mod conn;
 pub mod conn28;
 pub mod debug;
 pub mod errors;
+#[cfg(feature = "ext-items")]
 pub mod iot;
 #[cfg(any(feature = "std", feature = "keylog"))]
 pub mod keylog;
