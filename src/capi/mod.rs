@@ -70,81 +70,62 @@ pub unsafe extern "C" fn ql_ssl_conf_init(conf: *mut ql_ssl_config) -> c_int {
     })
 }
 
-/// A typed config operation of the shim's entry points.
-type ConfOp = unsafe fn(&mut ql_ssl_config, c_int, &qlssl_va_args) -> Result<()>;
-/// Its form for the per-id configs (`ctx_id`, `type`, arguments).
-type IdConfOp = unsafe fn(c_int, c_int, &qlssl_va_args) -> Result<()>;
-
-/// # Safety
-/// As for `config::get`.
-unsafe fn get_op(c: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Result<()> {
-    // SAFETY: the caller's contract is `config::get`'s.
-    unsafe { config::get(c, ty, a) }
-}
-
-/// Apply `op` to the caller's config, or to library-owned config `ctx_id` when `by_id` is set;
-/// `func` is the exported (variadic) function's name.
+/// Run one typed config operation for the variadic shim (src/capi/shim.c): `op` gets the shim's
+/// record of the variadic arguments; `func` is the exported function's name. The four entry
+/// points below are separate functions so that a program that never calls the `_by_id` ones does
+/// not link the per-id configs (docs/PERFORMANCE.md, "Size").
 ///
 /// # Safety
-/// `conf` must be NULL or point to a `ql_ssl_config`; `args` must be NULL or point to the
-/// shim's record of the variadic arguments, which are what the documentation of `ty` says.
-unsafe fn conf_call(
-    func: &'static str,
-    conf: *mut ql_ssl_config,
-    by_id: c_int,
-    ctx_id: c_int,
-    ty: c_int,
-    args: *const qlssl_va_args,
-    (op, by_id_op): (ConfOp, IdConfOp),
-) -> c_int {
+/// `args` must be NULL or point to the shim's record of the variadic arguments.
+unsafe fn conf_call(func: &'static str, args: *const qlssl_va_args, op: impl FnOnce(&qlssl_va_args) -> Result<()>) -> c_int {
     ffi_guard(func, || {
         // SAFETY: NULL or the shim's argument record (contract).
         let args = unsafe { args.as_ref() }.ok_or(Error::Internal("shim passed no arguments".into()))?;
-        if by_id != 0 {
-            // SAFETY: the arguments are what `ty` documents (contract).
-            unsafe { by_id_op(ctx_id, ty, args) }?;
-        } else {
-            // SAFETY: `conf` and the arguments as the contract says.
-            unsafe { op(try_config(conf)?, ty, args) }?;
-        }
+        op(args)?;
         ok()
     })
 }
 
-/// Internal: typed half of `ql_ssl_conf_set` / `ql_ssl_conf_set_by_id` (called by the C shim).
+/// Internal: typed half of `ql_ssl_conf_set` (called by the C shim).
 ///
 /// # Safety
-/// `conf` must be NULL or point to an initialised `ql_ssl_config` (ignored when `by_id` is set).
-/// Called only by the variadic shim (src/capi/shim.c): `args` points to its record of the variadic arguments, which have the shape the documentation of `type` gives.
+/// `conf` must be NULL or point to an initialised `ql_ssl_config`. Called only by the variadic
+/// shim: `args` points to its record of the variadic arguments, which have the shape the
+/// documentation of `type` gives.
 #[no_mangle]
-pub unsafe extern "C" fn qlssl_conf_set_args(
-    conf: *mut ql_ssl_config,
-    by_id: c_int,
-    ctx_id: c_int,
-    r#type: c_int,
-    args: *const qlssl_va_args,
-) -> c_int {
-    let func = if by_id != 0 { "ql_ssl_conf_set_by_id" } else { "ql_ssl_conf_set" };
-    // SAFETY: the shim passes the exported function's arguments through (contract).
-    unsafe { conf_call(func, conf, by_id, ctx_id, r#type, args, (config::set, config::set_by_id)) }
+pub unsafe extern "C" fn qlssl_conf_set_args(conf: *mut ql_ssl_config, _by_id: c_int, _ctx_id: c_int, r#type: c_int, args: *const qlssl_va_args) -> c_int {
+    // SAFETY: the config and arguments as the contract says.
+    unsafe { conf_call("ql_ssl_conf_set", args, |a| config::set(try_config(conf)?, r#type, a)) }
 }
 
-/// Internal: typed half of `ql_ssl_conf_get` / `ql_ssl_conf_get_by_id` (called by the C shim).
+/// Internal: typed half of `ql_ssl_conf_get` (called by the C shim).
 ///
 /// # Safety
-/// `conf` must be NULL or point to an initialised `ql_ssl_config` (ignored when `by_id` is set).
-/// Called only by the variadic shim (src/capi/shim.c): `args` points to its record of the variadic arguments, which have the shape the documentation of `type` gives.
+/// As for `qlssl_conf_set_args`.
 #[no_mangle]
-pub unsafe extern "C" fn qlssl_conf_get_args(
-    conf: *mut ql_ssl_config,
-    by_id: c_int,
-    ctx_id: c_int,
-    r#type: c_int,
-    args: *const qlssl_va_args,
-) -> c_int {
-    let func = if by_id != 0 { "ql_ssl_conf_get_by_id" } else { "ql_ssl_conf_get" };
-    // SAFETY: as for `qlssl_conf_set_args`.
-    unsafe { conf_call(func, conf, by_id, ctx_id, r#type, args, (get_op, config::get_by_id)) }
+pub unsafe extern "C" fn qlssl_conf_get_args(conf: *mut ql_ssl_config, _by_id: c_int, _ctx_id: c_int, r#type: c_int, args: *const qlssl_va_args) -> c_int {
+    // SAFETY: the config and arguments as the contract says.
+    unsafe { conf_call("ql_ssl_conf_get", args, |a| config::get(try_config(conf)?, r#type, a)) }
+}
+
+/// Internal: typed half of `ql_ssl_conf_set_by_id` (called by the C shim; `conf` is unused).
+///
+/// # Safety
+/// As for `qlssl_conf_set_args`, for library-owned config `ctx_id`.
+#[no_mangle]
+pub unsafe extern "C" fn qlssl_conf_set_by_id_args(_conf: *mut ql_ssl_config, _by_id: c_int, ctx_id: c_int, r#type: c_int, args: *const qlssl_va_args) -> c_int {
+    // SAFETY: the arguments as the contract says.
+    unsafe { conf_call("ql_ssl_conf_set_by_id", args, |a| config::set_by_id(ctx_id, r#type, a)) }
+}
+
+/// Internal: typed half of `ql_ssl_conf_get_by_id` (called by the C shim; `conf` is unused).
+///
+/// # Safety
+/// As for `qlssl_conf_set_by_id_args`.
+#[no_mangle]
+pub unsafe extern "C" fn qlssl_conf_get_by_id_args(_conf: *mut ql_ssl_config, _by_id: c_int, ctx_id: c_int, r#type: c_int, args: *const qlssl_va_args) -> c_int {
+    // SAFETY: the arguments as the contract says.
+    unsafe { conf_call("ql_ssl_conf_get_by_id", args, |a| config::get_by_id(ctx_id, r#type, a)) }
 }
 
 /// Release everything `conf` owns: the library's copies of paths and cipher list, and a

@@ -34,6 +34,8 @@ typedef struct {
 #endif
 QLSSL_INTERNAL int qlssl_conf_set_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
 QLSSL_INTERNAL int qlssl_conf_get_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
+QLSSL_INTERNAL int qlssl_conf_set_by_id_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
+QLSSL_INTERNAL int qlssl_conf_get_by_id_args(void *conf, int by_id, int ctx_id, int type, const qlssl_va_args *args);
 
 enum {
     ARGS_NONE, ARGS_INT, ARGS_U32, ARGS_PTR1, ARGS_PTR2, ARGS_PTR3, ARGS_PTR4, ARGS_BUF, ARGS_OWNBUF,
@@ -91,8 +93,8 @@ static void read_args(int shape, va_list ap, qlssl_va_args *a)
 
 QLSSL_SHIM_ENTRY(qlssl_shim_conf_set, void *conf, conf, 0, 0, set_shape, qlssl_conf_set_args)
 QLSSL_SHIM_ENTRY(qlssl_shim_conf_get, void *conf, conf, 0, 0, get_shape, qlssl_conf_get_args)
-QLSSL_SHIM_ENTRY(qlssl_shim_conf_set_by_id, int id, NULL, 1, id, set_shape, qlssl_conf_set_args)
-QLSSL_SHIM_ENTRY(qlssl_shim_conf_get_by_id, int id, NULL, 1, id, get_shape, qlssl_conf_get_args)
+QLSSL_SHIM_ENTRY(qlssl_shim_conf_set_by_id, int id, NULL, 1, id, set_shape, qlssl_conf_set_by_id_args)
+QLSSL_SHIM_ENTRY(qlssl_shim_conf_get_by_id, int id, NULL, 1, id, get_shape, qlssl_conf_get_by_id_args)
 
 #if defined(__linux__)
 /* Linux only: on bare metal the integrator's mem_origin hook answers these questions. */
