@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use super::parser::{self, Arg, Cmd, Kind};
 use super::remap::{Refusal, Remap};
-use super::service::{ConfigItem, ConfigKey, ConnId, FailKind, TlsService};
+use super::service::{ConfigItem, ConfigKey, ConfigKind, ConnId, FailKind, TlsService};
 use crate::tls::clock::{civil_from_unix, days_from_civil};
 
 /// The Air724 / SIMCom command set (`--dialect air724`): a child module, so it drives this
@@ -351,8 +351,8 @@ const INT_ITEMS: &[(&str, Option<ConfigKey>, i64, i64)] = &[
     ("session_cache", Some(ConfigKey::SessionCache), 0, 1),
     ("closetimemode", None, 0, 1),
     // This library's extension items (docs/IOT.md); the library checks the values.
-    ("maxfraglen", Some(ConfigKey::MaxFragLen), 0, 4096),
-    ("cabundle", Some(ConfigKey::CaBundle), 0, 1),
+    ("maxfraglen", Some(ConfigKey::Ext(ConfigKind::MaxFragLen)), 0, 4096),
+    ("cabundle", Some(ConfigKey::Ext(ConfigKind::CaBundle)), 0, 1),
 ];
 
 /// Commands whose answer is one fixed line and OK: the command as typed after `AT` (`?` the
@@ -402,11 +402,11 @@ const PATH_ITEMS: &[(&str, ConfigKey)] = &[
     ("clientcert", ConfigKey::ClientCert),
     ("clientkey", ConfigKey::ClientKey),
     // Extension (docs/IOT.md): the session store file.
-    ("sessionstore", ConfigKey::SessionStore),
+    ("sessionstore", ConfigKey::Ext(ConfigKind::SessionStore)),
 ];
 
 /// `AT+QSSLCFG` extension items whose value is a list in one string (docs/IOT.md).
-const TEXT_ITEMS: &[(&str, ConfigKey)] = &[("alpn", ConfigKey::Alpn), ("pinsha256", ConfigKey::PinSha256)];
+const TEXT_ITEMS: &[(&str, ConfigKey)] = &[("alpn", ConfigKey::Ext(ConfigKind::Alpn)), ("pinsha256", ConfigKey::Ext(ConfigKind::PinSha256))];
 
 /// Every command the engine answers (docs/AT.md's table is checked against this list by
 /// tests/at/test_at.py, and the engine against it by `every_listed_command_is_answered`).

@@ -10,7 +10,9 @@ use std::os::fd::RawFd;
 use std::sync::Mutex;
 
 use crate::capi::codes::ErrorCode;
-use crate::registry::{self, contexts, ConfigKind, ConnState, HandshakeStep};
+use crate::registry::{self, contexts, ConnState, HandshakeStep};
+// The library's item kinds: the extension items reach the AT names by them (`ConfigKey::Ext`).
+pub use crate::registry::ConfigKind;
 use crate::tls::clock::ValidityClock;
 use crate::tls::error::Error;
 
@@ -36,12 +38,8 @@ pub enum ConfigKey {
     IgnoreMultiCertChainVerify,
     SessionCache,
     Psk,
-    // The extension items (docs/IOT.md).
-    Alpn,
-    MaxFragLen,
-    PinSha256,
-    CaBundle,
-    SessionStore,
+    /// The extension items (docs/IOT.md), named by the library's own kind.
+    Ext(ConfigKind),
 }
 
 /// A setting with its value. Integers are passed as the library stores them; strings are paths
@@ -203,8 +201,8 @@ fn int_item(key: ConfigKey, v: i64) -> SvcResult<registry::ConfigItem> {
         ConfigKey::IgnoreInvalidCertSign => R::IgnoreInvalidCertSign(flag()?),
         ConfigKey::IgnoreMultiCertChainVerify => R::IgnoreMultiCertChainVerify(flag()?),
         ConfigKey::SessionCache => R::SessionCache(flag()?),
-        ConfigKey::MaxFragLen => R::MaxFragLen(int()?),
-        ConfigKey::CaBundle => R::CaBundle(flag()?),
+        ConfigKey::Ext(ConfigKind::MaxFragLen) => R::MaxFragLen(int()?),
+        ConfigKey::Ext(ConfigKind::CaBundle) => R::CaBundle(flag()?),
         _ => return Err(invalid("not an integer setting")),
     })
 }
@@ -223,8 +221,7 @@ fn int_kind(key: ConfigKey) -> Option<ConfigKind> {
         ConfigKey::IgnoreInvalidCertSign => ConfigKind::IgnoreInvalidCertSign,
         ConfigKey::IgnoreMultiCertChainVerify => ConfigKind::IgnoreMultiCertChainVerify,
         ConfigKey::SessionCache => ConfigKind::SessionCache,
-        ConfigKey::MaxFragLen => ConfigKind::MaxFragLen,
-        ConfigKey::CaBundle => ConfigKind::CaBundle,
+        ConfigKey::Ext(kind @ (ConfigKind::MaxFragLen | ConfigKind::CaBundle)) => kind,
         _ => return None,
     })
 }
@@ -314,9 +311,9 @@ impl TlsService for LibService {
                 let items = vec![R::PskIdentity(identity.clone().into_bytes()), R::PskKeyHex(key_hex.clone())];
                 return guarded(|| contexts().set_all(id, items));
             }
-            ConfigItem::Path(ConfigKey::SessionStore, path) => R::SessionStore(path.clone()),
-            ConfigItem::Text(ConfigKey::Alpn, text) => crate::at::iot::alpn_item(text).map_err(invalid)?,
-            ConfigItem::Text(ConfigKey::PinSha256, text) => crate::at::iot::pins_item(text).map_err(invalid)?,
+            ConfigItem::Path(ConfigKey::Ext(ConfigKind::SessionStore), path) => R::SessionStore(path.clone()),
+            ConfigItem::Text(ConfigKey::Ext(ConfigKind::Alpn), text) => crate::at::iot::alpn_item(text).map_err(invalid)?,
+            ConfigItem::Text(ConfigKey::Ext(ConfigKind::PinSha256), text) => crate::at::iot::pins_item(text).map_err(invalid)?,
             _ => return Err(invalid("unsupported setting")),
         };
         guarded(|| contexts().set(id, item))
@@ -356,12 +353,11 @@ impl TlsService for LibService {
                 }
                 _ => Err(unexpected(ConfigKind::Psk)),
             },
-            ConfigKey::SessionStore => match get(ConfigKind::SessionStore)? {
+            ConfigKey::Ext(ConfigKind::SessionStore) => match get(ConfigKind::SessionStore)? {
                 R::SessionStore(p) => Ok(ConfigItem::Path(key, p)),
                 _ => Err(unexpected(ConfigKind::SessionStore)),
             },
-            ConfigKey::Alpn | ConfigKey::PinSha256 => {
-                let kind = if key == ConfigKey::Alpn { ConfigKind::Alpn } else { ConfigKind::PinSha256 };
+            ConfigKey::Ext(kind @ (ConfigKind::Alpn | ConfigKind::PinSha256)) => {
                 let text = crate::at::iot::show(&get(kind)?).ok_or_else(|| unexpected(kind))?;
                 Ok(ConfigItem::Text(key, text))
             }
