@@ -4,7 +4,7 @@
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use qlssl::capi::abi::{ql_ssl_config, ql_ssl_config_type_e as T, qlssl_va_args};
@@ -14,17 +14,8 @@ use qlssl::tls::connection::Connection;
 use qlssl::tls::context::Context;
 use qlssl::tls::error::Error;
 
-struct Server(Child);
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+mod support;
+use support::Server;
 
 fn pki(dir: &Path) -> (PathBuf, PathBuf) {
     let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
@@ -43,25 +34,7 @@ fn pki(dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 fn start_server(cert: &Path, key: &Path) -> (Server, u16) {
-    let port = free_port();
-    let child = Command::new("openssl")
-        .args(["s_server", "-quiet", "-www", "-accept"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("-cert")
-        .arg(cert)
-        .arg("-key")
-        .arg(key)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server(child);
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(10), "s_server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (server, port)
+    support::s_server_www(cert, key, &[])
 }
 
 fn new_config() -> Box<ql_ssl_config> {
@@ -189,7 +162,7 @@ fn greeting_right_after_the_handshake_stays_in_the_socket() {
     let dir = tempdir().join("greeting");
     std::fs::create_dir_all(&dir).unwrap();
     let (cert, key) = pki(&dir);
-    let port = free_port();
+    let port = support::free_port();
     let script = r#"
 import socket, ssl, sys
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -6,10 +6,10 @@
 //! `cargo test --release --features tls13 --test tls13_engine`.
 #![cfg(feature = "tls13")]
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use qlssl::capi::abi::{ql_ssl_config, ql_ssl_config_type_e as T, qlssl_va_args};
@@ -18,13 +18,8 @@ use qlssl::tls::connection::Connection;
 use qlssl::tls::context::Context;
 use qlssl::tls::error::Error;
 
-struct Server(Child);
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+mod support;
+use support::Server;
 
 fn pki() -> PathBuf {
     static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
@@ -45,27 +40,7 @@ fn start_server(suite: &str) -> (Server, u16) {
 /// `openssl s_server -www` with the RSA server certificate and `args` (protocol, suites).
 fn start_server_with(args: &[&str]) -> (Server, u16) {
     let pki = pki();
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new("openssl")
-        .args(["s_server", "-quiet", "-www"])
-        .args(args)
-        .arg("-accept")
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("-cert")
-        .arg(pki.join("rsa_server.pem"))
-        .arg("-key")
-        .arg(pki.join("rsa_server.key"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = Server(child);
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(10), "s_server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (server, port)
+    support::s_server_www(&pki.join("rsa_server.pem"), &pki.join("rsa_server.key"), args)
 }
 
 fn new_config() -> Box<ql_ssl_config> {
@@ -321,25 +296,18 @@ fn tls13_gnutls_serv_through_the_c_api() {
     let ca = std::ffi::CString::new(pki.join("rsa_ca.pem").to_str().unwrap()).unwrap();
     // gnutls names the TLS 1.3 suites by their cipher (TLS_AES_128_GCM_SHA256 = AES-128-GCM, ...).
     for (cipher, iana) in [("AES-128-GCM", 0x1301), ("AES-256-GCM", 0x1302), ("CHACHA20-POLY1305", 0x1303)] {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = support::free_port();
         // gnutls-serv has no listen-address option; the test only connects to 127.0.0.1.
-        let child = Command::new("gnutls-serv")
-            .args(["-p", &port.to_string(), "--http", "--priority"])
+        let mut cmd = Command::new("gnutls-serv");
+        cmd.args(["-p", &port.to_string(), "--http", "--priority"])
             .arg(format!("NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+{cipher}"))
             .arg("--x509certfile")
             .arg(pki.join("rsa_server.pem"))
             .arg("--x509keyfile")
             .arg(pki.join("rsa_server.key"))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let _server = Server(child);
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(10), "gnutls-serv did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            .stderr(Stdio::null());
+        let _server = support::spawn_listening(cmd, port);
         // SAFETY: the C API with valid pointers that outlive each call.
         unsafe {
             let mut conf: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
@@ -397,7 +365,7 @@ fn matrix_issuer(profile: &str) -> Option<&'static str> {
 /// `openssl s_server -www` for a matrix profile, speaking exactly TLS 1.2 or TLS 1.3.
 fn matrix_server(profile: &str, nochain: bool, seclevel0: bool, tls13: bool) -> (Server, u16) {
     let pki = matrix_pki();
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = support::free_port();
     let mut cmd = Command::new("openssl");
     cmd.args(["s_server", "-quiet", "-www", if tls13 { "-tls1_3" } else { "-tls1_2" }, "-accept"])
         .arg(format!("127.0.0.1:{port}"))
@@ -412,13 +380,8 @@ fn matrix_server(profile: &str, nochain: bool, seclevel0: bool, tls13: bool) -> 
         // The weak-key and SHA-1 leaves: OpenSSL refuses to serve them at its default level.
         cmd.args(["-cipher", "DEFAULT:@SECLEVEL=0"]);
     }
-    let server = Server(cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap());
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(10), "s_server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (server, port)
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    (support::spawn_listening(cmd, port), port)
 }
 
 /// One matrix row's client (tests/certs/matrix.txt's CLIENT tokens this test understands) on
