@@ -104,6 +104,13 @@ demo_checks() { # OUTPUT_FILE
     [ "$(stat_of "$out" dtls_echoes)" = 2 ] || { log "  server dtls_echoes: $(stat_of "$out" dtls_echoes), want 2"; ok=1; }
     [ "$(stat_of "$out" dtls_hello_verify)" -ge 1 ] 2>/dev/null || { log "  no DTLS HelloVerifyRequest was exchanged"; ok=1; }
     [ "$(stat_of "$out" https_errors)" = "0" ] || { log "  server https_errors: $(stat_of "$out" https_errors)"; ok=1; }
+    # The library's log hook reaches QL_LOG with tag qlssl (runtime/log.c): one INFO line per
+    # handshake, matching the server's counts (266 TLS, 132 of them resumed, + 2 DTLS).
+    local done resumed
+    done=$(grep -Ec " I qlssl .* handshake done: (TLS|DTLS)v1\\.2, " "$out")
+    resumed=$(grep -Ec " I qlssl .* handshake done: TLSv1\\.2, .*, session resumed$" "$out")
+    [ "$done" = 268 ] && [ "$resumed" = 132 ] ||
+        { log "  the library's log through QL_LOG: $done 'handshake done' lines ($resumed resumed), want 268 (132)"; ok=1; }
     return $ok
 }
 
