@@ -59,7 +59,11 @@ fi
 echo
 echo "== qlssl-at: HTTPS GET through the virtual Quectel module (AT+QFUPL CA, AT+QSSLOPEN, AT+QSSLSEND, AT+QSSLRECV) =="
 status=0
-timeout 120 python3 tests/at/demo_session.py "$work" "$port" "$work/pki/ca.pem" || status=$?
+# Debian's python3, where ensure_deps installed python3-serial (as scripts/at_tests.sh chooses it: a
+# python3 earlier on PATH, e.g. a pyenv shim, may lack pyserial).
+python=/usr/bin/python3
+[ -x "$python" ] || python=$(command -v python3)
+timeout 120 "$python" tests/at/demo_session.py "$work" "$port" "$work/pki/ca.pem" || status=$?
 if [ "$status" -eq 0 ]; then
     echo "demo: OK - verified HTTPS GET through qlssl-at to openssl s_server on 127.0.0.1:$port"
 else

@@ -6,10 +6,11 @@
 # libmbedtls-dev: the header tests with a real <mbedtls/ssl.h> and the programs linked next to
 # Debian's mbedtls (tests/c/ecosystem.cmake); liblwip-dev: the header test with the real lwIP 2.1.3
 # headers (tests/header.rs); pkg-config: the install test's pkg-config consumer (tests/install);
-# python3-cryptography: AES-GCM for decrypting a captured session with the key log (tests/c).
+# python3-cryptography: AES-GCM for decrypting a captured session with the key log (tests/c);
+# python3-serial: pyserial, the AT session of scripts/demo.sh (tests/at/demo_session.py).
 QLSSL_DEB_PACKAGES=(cmake clang libclang-dev openssl gnutls-bin build-essential strace iproute2 libssl-dev valgrind
                     gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-user libmbedtls-dev liblwip-dev
-                    pkg-config python3-cryptography)
+                    pkg-config python3-cryptography python3-serial)
 
 ensure_deps() {
     local missing=() p sudo=()
