@@ -12,8 +12,13 @@ use core::ffi::{c_char, c_int, c_void};
 /// so a stale or garbage value is detected and rejected with `QL_SSL_ERROR_INVALID_PARAM`.
 pub type ql_ssl_context = c_int;
 
-// The vendor's constants and enums but `ql_ssl_config_type_e` (below): src/c_values.txt.
+// The vendor's enums but `ql_ssl_config_type_e` (below), and its constants, which the core's
+// limits are: src/c_values.txt.
 include!(concat!(env!("OUT_DIR"), "/abi_values.rs"));
+pub use crate::tls::settings::{
+    QL_MAX_CA_CERT_CNT, QL_SSL_NEGOTIATE_TIME_DEF, QL_SSL_PSK_IDENTITY_LENGTH_MAX, QL_SSL_PSK_KEY_LENGTH_MAX,
+    QL_SSL_TLS_CERT_ITEM_NUM, QUEC_MAX_CA_CERTEX_INDEX_NUM, QUEC_SSL_CA_CERTEX_INDEX_MAX, QUEC_SSL_CA_CERTEX_INDEX_MIN,
+};
 
 /// Words of 8 bytes in `qlssl_session_storage`: the size of the SDK's `mbedtls_ssl_session`
 /// (168 bytes with 64-bit pointers).
