@@ -2,6 +2,23 @@
 // dynamic symbol table to the ql_ssl_* API.
 include!("src/tls/bundle_format.rs");
 
+// Its C half (`c_values::c`) is tests/header.rs's.
+#[allow(dead_code)]
+#[path = "codegen/c_values.rs"]
+mod c_values;
+
+/// The Rust side of the C-visible values table (src/c_values.txt): one OUT_DIR file per module of
+/// the table, `include!`d by that module (the header's side is written by tests/header.rs).
+fn c_values() {
+    println!("cargo:rerun-if-changed=src/c_values.txt");
+    println!("cargo:rerun-if-changed=codegen/c_values.rs");
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
+    let table = std::fs::read_to_string("src/c_values.txt").expect("reading src/c_values.txt");
+    for module in c_values::parse(&table).unwrap_or_else(|e| panic!("{e}")) {
+        std::fs::write(out.join(&module.file), c_values::rust(&module)).expect("writing a generated module");
+    }
+}
+
 /// Feature `ca-bundle`: the built-in root bundle (src/tls/bundle.rs) from Debian's
 /// ca-certificates (or the PEM file named by QLSSL_CA_BUNDLE_PEM), as OUT_DIR/ca_bundle.bin and
 /// its facts in OUT_DIR/ca_bundle.rs. Without the feature both are empty.
@@ -34,6 +51,7 @@ fn ca_bundle() {
 }
 
 fn main() {
+    c_values();
     ca_bundle();
     println!("cargo:rerun-if-changed=src/capi/shim.c");
     println!("cargo:rerun-if-changed=src/capi/shim_shapes.h");

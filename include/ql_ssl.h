@@ -136,7 +136,6 @@ extern "C" {
  * qlssl_version_string()/qlssl_version_number(). (QL_SSL_VERSION_* are protocol versions.)
  */
 #define QLSSL_VERSION_STRING "0.1.0"
-
 /**
  * Number of CA certificate paths (`ca_cert_path[]`) and CA buffers (`ca_cert_buffer[]`) a
  * `ql_ssl_config` holds.
@@ -165,7 +164,7 @@ extern "C" {
 
 /**
  * Number of certificate checking items: `ignore_certitem` uses bits 0..19 (the
- * `MBEDTLS_X509_BADCERT_*` / `MBEDTLS_X509_BADCRL_*` values below, 0xFFFFF = all).
+ * `MBEDTLS_X509_BADCERT_*` / `MBEDTLS_X509_BADCRL_*` values at the head of ql_ssl.h, 0xFFFFF = all).
  */
 #define QL_SSL_TLS_CERT_ITEM_NUM 20
 
@@ -180,98 +179,191 @@ extern "C" {
  */
 #define QL_SSL_PSK_KEY_LENGTH_MAX 255
 
-#if defined(QLSSL_POINTER_64)
 /**
- * Words of 8 bytes in `qlssl_session_storage`: the size of the SDK's `mbedtls_ssl_session`
- * (168 bytes with 64-bit pointers).
+ * Result codes of every `ql_ssl_*` function (spellings, including UNKOWN and WOUNDBLOCK, are the vendor's ABI).
  */
-#define QLSSL_SESSION_STORAGE_WORDS 21
-#endif
-
-#if !defined(QLSSL_POINTER_64)
-/**
- * Words of 8 bytes in `qlssl_session_storage`: the size of the SDK's `mbedtls_ssl_session`
- * (144 bytes with 32-bit pointers).
- */
-#define QLSSL_SESSION_STORAGE_WORDS 18
-#endif
-
-#if defined(QLSSL_BAREMETAL)
-/**
- * Version of `ql_ssl_platform_hooks` this library expects in its `version` member (bare metal).
- */
-#define QL_SSL_PLATFORM_HOOKS_VERSION 1
-#endif
-
-#if defined(QLSSL_BAREMETAL)
-/**
- * `send`/`recv`/`wait` hook result: nothing can move now (EWOULDBLOCK/EAGAIN).
- */
-#define QL_SSL_PLATFORM_WOULD_BLOCK -1
-#endif
-
-#if defined(QLSSL_BAREMETAL)
-/**
- * `send`/`recv`/`wait` hook result: interrupted before anything moved (EINTR); the library retries.
- */
-#define QL_SSL_PLATFORM_INTERRUPTED -2
-#endif
-
-#if defined(QLSSL_BAREMETAL)
-/**
- * `send`/`recv`/`wait` hook result: the peer reset or the connection is gone.
- */
-#define QL_SSL_PLATFORM_RESET -3
-#endif
-
-#if defined(QLSSL_BAREMETAL)
-/**
- * `send`/`recv`/`wait` hook result: any other failure.
- */
-#define QL_SSL_PLATFORM_ERROR -4
-#endif
-
-#if defined(QLSSL_BAREMETAL)
-/**
- * `mem_origin` hook result: static storage (borrowed, must be 0-terminated).
- */
-#define QL_SSL_PLATFORM_MEM_STATIC 0
-#endif
-
-#if defined(QLSSL_BAREMETAL)
-/**
- * `mem_origin` hook result: a task stack (borrowed, must be 0-terminated).
- */
-#define QL_SSL_PLATFORM_MEM_STACK 1
-#endif
-
-#if defined(QLSSL_BAREMETAL)
-/**
- * `mem_origin` hook result: a C heap block; `*block_size` gets its usable size in bytes.
- */
-#define QL_SSL_PLATFORM_MEM_HEAP 2
-#endif
+typedef enum {
+  /**
+   * The call succeeded.
+   */
+  QL_SSL_SUCCESS = 0,
+  /**
+   * An error that fits no other code (also: a Rust panic caught at the C boundary).
+   */
+  QL_SSL_ERROR_UNKOWN = -1,
+  /**
+   * Operation not finished; the result arrives later (not produced by this library).
+   */
+  QL_SSL_ERROR_WOUNDBLOCK = -2,
+  /**
+   * NULL pointer, garbage/stale/freed handle, unknown config type, out-of-range value or wrong state.
+   */
+  QL_SSL_ERROR_INVALID_PARAM = -3,
+  /**
+   * An allocation failed.
+   */
+  QL_SSL_ERROR_OUT_OF_MEM = -4,
+  /**
+   * The request is well-formed but this build does not offer it: a cipher suite mbedtls was built
+   * without (the list is refused whole, never trimmed), reading back a write-only certificate buffer,
+   * or checking certificate validity periods on bare metal (no calendar clock).
+   */
+  QL_SSL_ERROR_NOT_SUPPORT = -5,
+  /**
+   * The handshake failed: verification, protocol, alert from the peer, or the negotiate timeout.
+   */
+  QL_SSL_ERROR_HS_FAILURE = -6,
+  /**
+   * A received record could not be decrypted or authenticated.
+   */
+  QL_SSL_ERROR_DECRYPT_FAILURE = -7,
+  /**
+   * A record could not be encrypted or sent.
+   */
+  QL_SSL_ERROR_ENCRYPT_FAILURE = -8,
+  /**
+   * read/write called while the handshake is still in progress.
+   */
+  QL_SSL_ERROR_HS_INPROGRESS = -9,
+  /**
+   * Bad setup: unreadable certificate/key file, unusable cipher list, missing socket.
+   */
+  QL_SSL_ERROR_BAD_REQUEST = -10,
+  /**
+   * Non-blocking socket: call again when the socket is readable.
+   */
+  QL_SSL_ERROR_WANT_READ = -11,
+  /**
+   * Non-blocking socket: call again when the socket is writable.
+   */
+  QL_SSL_ERROR_WANT_WRITE = -12,
+  /**
+   * The peer reset the connection or closed TCP without a TLS close_notify.
+   */
+  QL_SSL_ERROR_SOCKET_RESET = -13,
+} ql_ssl_error_code_e;
 
 /**
- * Major version of this library (Cargo.toml's `version`).
+ * Protocol versions for `QL_SSL_CONF_VERSION`.
  */
-#define QLSSL_VERSION_MAJOR 0
+typedef enum {
+  /**
+   * SSL 3.0.
+   */
+  QL_SSL_VERSION_0 = 0,
+  /**
+   * TLS 1.0.
+   */
+  QL_SSL_VERSION_1 = 1,
+  /**
+   * TLS 1.1.
+   */
+  QL_SSL_VERSION_2 = 2,
+  /**
+   * TLS 1.2.
+   */
+  QL_SSL_VERSION_3 = 3,
+  /**
+   * Every version this build offers (TLS 1.0 to TLS 1.2).
+   */
+  QL_SSL_VERSION_ALL = 4,
+  /**
+   * qlssl extension: TLS 1.3 only (the SDK header reserves this name in a comment; the value is
+   * the first after `QL_SSL_VERSION_ALL`, whose value 4 stays). Served by the TLS 1.3 engine of
+   * builds with cargo feature `tls13`; any other build refuses it in `ql_ssl_conf_set` (and a
+   * struct holding it in `ql_ssl_setup`) with QL_SSL_ERROR_NOT_SUPPORT. docs/ENGINES.md.
+   */
+  QL_SSL_VERSION_4 = 5,
+  /**
+   * qlssl extension: TLS 1.2 or TLS 1.3, whichever the server picks (TLS 1.3's downgrade
+   * protection applies). Refused with QL_SSL_ERROR_NOT_SUPPORT by every build until the engine
+   * routing serves it. docs/ENGINES.md.
+   */
+  QL_SSL_VERSION_TLS12_TLS13 = 6,
+} ql_ssl_version_type_e;
 
 /**
- * Minor version of this library.
+ * Transport for `QL_SSL_CONF_TRANSPORT`.
  */
-#define QLSSL_VERSION_MINOR 1
+typedef enum {
+  /**
+   * TLS over a TCP socket.
+   */
+  QL_SSL_TLS_PROTOCOL = 0,
+  /**
+   * DTLS over a connected UDP socket.
+   */
+  QL_SSL_DTLS_PROTOCOL = 1,
+} ql_ssl_transport_type_e;
 
 /**
- * Patch version of this library.
+ * Authentication modes for `QL_SSL_CONF_AUTHMODE`.
  */
-#define QLSSL_VERSION_PATCH 0
+typedef enum {
+  /**
+   * Do not verify the server. If the server requests a client certificate, the handshake fails.
+   */
+  QL_SSL_VERIFY_NULL = 0,
+  /**
+   * Verify the server against the configured CA certificates. If the server requests a client
+   * certificate, the handshake fails.
+   */
+  QL_SSL_VERIFY_SERVER = 1,
+  /**
+   * Verify the server and present the configured client certificate when the server requests one.
+   */
+  QL_SSL_VERIFY_CLIENT_SERVER = 2,
+  /**
+   * Pre-shared key only (the SDK's PSK feature): no certificates; needs QL_SSL_CONF_PSK_IDENTITY
+   * and QL_SSL_CONF_PSK_KEY, and offers only PSK cipher suites unless a list is set.
+   */
+  QL_SSL_VERIFY_PSK = 3,
+} ql_ssl_authmode_e;
 
 /**
- * The version as one number, 0xMMmmpp00 like mbedtls's MBEDTLS_VERSION_NUMBER (major, minor,
- * patch, one byte each): compare with `>=` for "at least".
+ * Which client certificate source `ql_ssl_config.client_cert_type` names.
  */
-#define QLSSL_VERSION_NUMBER (((QLSSL_VERSION_MAJOR << 24) | (QLSSL_VERSION_MINOR << 16)) | (QLSSL_VERSION_PATCH << 8))
+typedef enum {
+  /**
+   * Files: `own_cert_path`, `own_key_path` (set by QL_SSL_CONF_OWNCERT).
+   */
+  QL_SSL_CLIENT_CERT_FILE = 0,
+  /**
+   * Buffers given with QL_SSL_CONF_OWNCERT_BUFFER.
+   */
+  QL_SSL_CLIENT_CERT_BUFFER = 1,
+} ql_ssl_client_cert_type_e;
+
+/**
+ * DTLS versions for `QL_SSL_CONF_DTLSVERSION`.
+ */
+typedef enum {
+  /**
+   * DTLS 1.0.
+   */
+  QL_SSL_VER_DTLS10 = 0,
+  /**
+   * DTLS 1.2 (default).
+   */
+  QL_SSL_VER_DTLS12 = 1,
+} ql_ssl_dtls_version_enum;
+
+/**
+ * Values for `QL_SSL_CONF_RENEGOTIATION`.
+ */
+typedef enum {
+  /**
+   * Refuse renegotiation (default): a server's HelloRequest is answered with a warning
+   * no_renegotiation alert; the connection goes on if the server accepts that.
+   */
+  QL_SSL_RENEGOTIATION_DISABLED = 0,
+  /**
+   * Accept a renegotiation the server asks for. Its certificate is verified with the same
+   * settings; a failure ends the connection (the read or write returns
+   * QL_SSL_ERROR_HS_FAILURE).
+   */
+  QL_SSL_RENEGOTIATION_ENABLED = 1,
+} ql_ssl_renegotiation_type_e;
 
 /**
  * TLS_RSA_WITH_NULL_MD5 (IANA 0x0001).
@@ -1134,69 +1226,99 @@ extern "C" {
  */
 #define QL_SSL_LOG_VERBOSE 5
 
+
+#if defined(QLSSL_POINTER_64)
 /**
- * Result codes of every `ql_ssl_*` function (spellings, including UNKOWN and WOUNDBLOCK, are the vendor's ABI).
+ * Words of 8 bytes in `qlssl_session_storage`: the size of the SDK's `mbedtls_ssl_session`
+ * (168 bytes with 64-bit pointers).
  */
-typedef enum {
-  /**
-   * The call succeeded.
-   */
-  QL_SSL_SUCCESS = 0,
-  /**
-   * An error that fits no other code (also: a Rust panic caught at the C boundary).
-   */
-  QL_SSL_ERROR_UNKOWN = -1,
-  /**
-   * Operation not finished; the result arrives later (not produced by this library).
-   */
-  QL_SSL_ERROR_WOUNDBLOCK = -2,
-  /**
-   * NULL pointer, garbage/stale/freed handle, unknown config type, out-of-range value or wrong state.
-   */
-  QL_SSL_ERROR_INVALID_PARAM = -3,
-  /**
-   * An allocation failed.
-   */
-  QL_SSL_ERROR_OUT_OF_MEM = -4,
-  /**
-   * The request is well-formed but this build does not offer it: a cipher suite mbedtls was built
-   * without (the list is refused whole, never trimmed), reading back a write-only certificate buffer,
-   * or checking certificate validity periods on bare metal (no calendar clock).
-   */
-  QL_SSL_ERROR_NOT_SUPPORT = -5,
-  /**
-   * The handshake failed: verification, protocol, alert from the peer, or the negotiate timeout.
-   */
-  QL_SSL_ERROR_HS_FAILURE = -6,
-  /**
-   * A received record could not be decrypted or authenticated.
-   */
-  QL_SSL_ERROR_DECRYPT_FAILURE = -7,
-  /**
-   * A record could not be encrypted or sent.
-   */
-  QL_SSL_ERROR_ENCRYPT_FAILURE = -8,
-  /**
-   * read/write called while the handshake is still in progress.
-   */
-  QL_SSL_ERROR_HS_INPROGRESS = -9,
-  /**
-   * Bad setup: unreadable certificate/key file, unusable cipher list, missing socket.
-   */
-  QL_SSL_ERROR_BAD_REQUEST = -10,
-  /**
-   * Non-blocking socket: call again when the socket is readable.
-   */
-  QL_SSL_ERROR_WANT_READ = -11,
-  /**
-   * Non-blocking socket: call again when the socket is writable.
-   */
-  QL_SSL_ERROR_WANT_WRITE = -12,
-  /**
-   * The peer reset the connection or closed TCP without a TLS close_notify.
-   */
-  QL_SSL_ERROR_SOCKET_RESET = -13,
-} ql_ssl_error_code_e;
+#define QLSSL_SESSION_STORAGE_WORDS 21
+#endif
+
+#if !defined(QLSSL_POINTER_64)
+/**
+ * Words of 8 bytes in `qlssl_session_storage`: the size of the SDK's `mbedtls_ssl_session`
+ * (144 bytes with 32-bit pointers).
+ */
+#define QLSSL_SESSION_STORAGE_WORDS 18
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * Version of `ql_ssl_platform_hooks` this library expects in its `version` member (bare metal).
+ */
+#define QL_SSL_PLATFORM_HOOKS_VERSION 1
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `send`/`recv`/`wait` hook result: nothing can move now (EWOULDBLOCK/EAGAIN).
+ */
+#define QL_SSL_PLATFORM_WOULD_BLOCK -1
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `send`/`recv`/`wait` hook result: interrupted before anything moved (EINTR); the library retries.
+ */
+#define QL_SSL_PLATFORM_INTERRUPTED -2
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `send`/`recv`/`wait` hook result: the peer reset or the connection is gone.
+ */
+#define QL_SSL_PLATFORM_RESET -3
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `send`/`recv`/`wait` hook result: any other failure.
+ */
+#define QL_SSL_PLATFORM_ERROR -4
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `mem_origin` hook result: static storage (borrowed, must be 0-terminated).
+ */
+#define QL_SSL_PLATFORM_MEM_STATIC 0
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `mem_origin` hook result: a task stack (borrowed, must be 0-terminated).
+ */
+#define QL_SSL_PLATFORM_MEM_STACK 1
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * `mem_origin` hook result: a C heap block; `*block_size` gets its usable size in bytes.
+ */
+#define QL_SSL_PLATFORM_MEM_HEAP 2
+#endif
+
+/**
+ * Major version of this library (Cargo.toml's `version`).
+ */
+#define QLSSL_VERSION_MAJOR 0
+
+/**
+ * Minor version of this library.
+ */
+#define QLSSL_VERSION_MINOR 1
+
+/**
+ * Patch version of this library.
+ */
+#define QLSSL_VERSION_PATCH 0
+
+/**
+ * The version as one number, 0xMMmmpp00 like mbedtls's MBEDTLS_VERSION_NUMBER (major, minor,
+ * patch, one byte each): compare with `>=` for "at least".
+ */
+#define QLSSL_VERSION_NUMBER (((QLSSL_VERSION_MAJOR << 24) | (QLSSL_VERSION_MINOR << 16)) | (QLSSL_VERSION_PATCH << 8))
 
 /**
  * Configuration types for `ql_ssl_conf_set()` / `ql_ssl_conf_get()` (and the `_by_id` variants),
@@ -1339,128 +1461,6 @@ typedef enum {
    */
   QL_SSL_CONF_SESSION_STORE = 104,
 } ql_ssl_config_type_e;
-
-/**
- * Protocol versions for `QL_SSL_CONF_VERSION`.
- */
-typedef enum {
-  /**
-   * SSL 3.0.
-   */
-  QL_SSL_VERSION_0 = 0,
-  /**
-   * TLS 1.0.
-   */
-  QL_SSL_VERSION_1 = 1,
-  /**
-   * TLS 1.1.
-   */
-  QL_SSL_VERSION_2 = 2,
-  /**
-   * TLS 1.2.
-   */
-  QL_SSL_VERSION_3 = 3,
-  /**
-   * Every version this build offers (TLS 1.0 to TLS 1.2).
-   */
-  QL_SSL_VERSION_ALL = 4,
-  /**
-   * qlssl extension: TLS 1.3 only (the SDK header reserves this name in a comment; the value is
-   * the first after `QL_SSL_VERSION_ALL`, whose value 4 stays). Served by the TLS 1.3 engine of
-   * builds with cargo feature `tls13`; any other build refuses it in `ql_ssl_conf_set` (and a
-   * struct holding it in `ql_ssl_setup`) with QL_SSL_ERROR_NOT_SUPPORT. docs/ENGINES.md.
-   */
-  QL_SSL_VERSION_4 = 5,
-  /**
-   * qlssl extension: TLS 1.2 or TLS 1.3, whichever the server picks (TLS 1.3's downgrade
-   * protection applies). Refused with QL_SSL_ERROR_NOT_SUPPORT by every build until the engine
-   * routing serves it. docs/ENGINES.md.
-   */
-  QL_SSL_VERSION_TLS12_TLS13 = 6,
-} ql_ssl_version_type_e;
-
-/**
- * Transport for `QL_SSL_CONF_TRANSPORT`.
- */
-typedef enum {
-  /**
-   * TLS over a TCP socket.
-   */
-  QL_SSL_TLS_PROTOCOL = 0,
-  /**
-   * DTLS over a connected UDP socket.
-   */
-  QL_SSL_DTLS_PROTOCOL = 1,
-} ql_ssl_transport_type_e;
-
-/**
- * Authentication modes for `QL_SSL_CONF_AUTHMODE`.
- */
-typedef enum {
-  /**
-   * Do not verify the server. If the server requests a client certificate, the handshake fails.
-   */
-  QL_SSL_VERIFY_NULL = 0,
-  /**
-   * Verify the server against the configured CA certificates. If the server requests a client
-   * certificate, the handshake fails.
-   */
-  QL_SSL_VERIFY_SERVER = 1,
-  /**
-   * Verify the server and present the configured client certificate when the server requests one.
-   */
-  QL_SSL_VERIFY_CLIENT_SERVER = 2,
-  /**
-   * Pre-shared key only (the SDK's PSK feature): no certificates; needs QL_SSL_CONF_PSK_IDENTITY
-   * and QL_SSL_CONF_PSK_KEY, and offers only PSK cipher suites unless a list is set.
-   */
-  QL_SSL_VERIFY_PSK = 3,
-} ql_ssl_authmode_e;
-
-/**
- * Which client certificate source `ql_ssl_config.client_cert_type` names.
- */
-typedef enum {
-  /**
-   * Files: `own_cert_path`, `own_key_path` (set by QL_SSL_CONF_OWNCERT).
-   */
-  QL_SSL_CLIENT_CERT_FILE = 0,
-  /**
-   * Buffers given with QL_SSL_CONF_OWNCERT_BUFFER.
-   */
-  QL_SSL_CLIENT_CERT_BUFFER = 1,
-} ql_ssl_client_cert_type_e;
-
-/**
- * DTLS versions for `QL_SSL_CONF_DTLSVERSION`.
- */
-typedef enum {
-  /**
-   * DTLS 1.0.
-   */
-  QL_SSL_VER_DTLS10 = 0,
-  /**
-   * DTLS 1.2 (default).
-   */
-  QL_SSL_VER_DTLS12 = 1,
-} ql_ssl_dtls_version_enum;
-
-/**
- * Values for `QL_SSL_CONF_RENEGOTIATION`.
- */
-typedef enum {
-  /**
-   * Refuse renegotiation (default): a server's HelloRequest is answered with a warning
-   * no_renegotiation alert; the connection goes on if the server accepts that.
-   */
-  QL_SSL_RENEGOTIATION_DISABLED = 0,
-  /**
-   * Accept a renegotiation the server asks for. Its certificate is verified with the same
-   * settings; a failure ends the connection (the read or write returns
-   * QL_SSL_ERROR_HS_FAILURE).
-   */
-  QL_SSL_RENEGOTIATION_ENABLED = 1,
-} ql_ssl_renegotiation_type_e;
 
 /**
  * SSL context handle. `ql_ssl_new()` writes a fresh handle; handles are never reused within a process,

@@ -8,6 +8,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+// The C-visible values table (src/c_values.txt); its Rust half is build.rs's.
+#[allow(dead_code)]
+#[path = "../codegen/c_values.rs"]
+mod c_values;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -15,7 +20,13 @@ fn root() -> &'static Path {
 #[test]
 fn committed_header_matches_cbindgen_output() {
     let root = root();
-    let config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
+    let mut config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
+    // cbindgen does not see the items src/ `include!`s from the values table: their C form follows
+    // the fixed preamble, before everything cbindgen prints.
+    let table = std::fs::read_to_string(root.join("src/c_values.txt")).expect("src/c_values.txt");
+    let values = c_values::parse(&table).unwrap_or_else(|e| panic!("{e}"));
+    let preamble = config.after_includes.take().unwrap_or_default();
+    config.after_includes = Some(preamble + &c_values::c(&values));
     let mut generated = Vec::new();
     cbindgen::Builder::new()
         .with_crate(root)
@@ -32,6 +43,35 @@ fn committed_header_matches_cbindgen_output() {
         committed == generated,
         "include/ql_ssl.h differs from cbindgen's output; regenerate with QLSSL_BLESS=1 cargo test --test header"
     );
+}
+
+/// The values table's two outputs of one small table, and its refusals (each names its line).
+#[test]
+fn values_table_generates_rust_and_c_and_refuses_malformed_lines() {
+    let table = "module m.rs\n/// Doc.\nconst A int 0x10\n/// B.\nconst B size_t A - 1\n/// E.\nenum e_t\n    /// One.\n    E_ONE = -1\n";
+    let modules = c_values::parse(table).unwrap();
+    let rust = c_values::rust(&modules[0]);
+    assert!(rust.contains("/// Doc.\npub const A: core::ffi::c_int = 0x10;\n"), "{rust}");
+    assert!(rust.contains("pub const B: usize = A - 1;\n"), "{rust}");
+    assert!(rust.contains("pub enum e_t {\n    /// One.\n    E_ONE = -1,\n}\n"), "{rust}");
+    let c = c_values::c(&modules);
+    assert!(c.contains("/**\n * Doc.\n */\n#define A 16\n"), "{c}");
+    assert!(c.contains("#define B (A - 1)\n"), "{c}");
+    assert!(c.contains("typedef enum {\n  /**\n   * One.\n   */\n  E_ONE = -1,\n} e_t;\n"), "{c}");
+    for (bad, line) in [
+        ("module m.rs\nconst A int 1\n", 2),                   // no documentation
+        ("module m.rs\n/// A.\nconst A long 1\n", 3),         // unknown type
+        ("/// A.\nconst A int 1\n", 2),                         // before any module
+        ("module m.rs\n/// A.\n    A = 1\n", 3),               // a value outside an enum
+        ("module m.rs\n/// E.\nenum e\n    /// V.\n    V = x\n", 5), // not a number
+        ("module m.rs\nsuite 0x10000 TLS_X\n", 2),              // not a suite id
+        ("module m.rs\n/// A.\n\nconst A int 1\n", 3),        // documentation cut off
+    ] {
+        let e = c_values::parse(bad).err().unwrap_or_else(|| panic!("accepted: {bad:?}"));
+        assert!(e.contains(&format!("c_values.txt:{line}:")), "{bad:?}: {e}");
+    }
+    let e = c_values::parse("module m.rs\n/// E.\nenum e\n").err().expect("an enum without values");
+    assert!(e.contains("enum e has no values"), "{e}");
 }
 
 /// A scratch directory for generated C files, unique per test.

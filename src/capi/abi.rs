@@ -12,29 +12,13 @@ use core::ffi::{c_char, c_int, c_void};
 /// so a stale or garbage value is detected and rejected with `QL_SSL_ERROR_INVALID_PARAM`.
 pub type ql_ssl_context = c_int;
 
-/// Number of CA certificate paths (`ca_cert_path[]`) and CA buffers (`ca_cert_buffer[]`) a
-/// `ql_ssl_config` holds.
-pub const QL_MAX_CA_CERT_CNT: usize = 10;
-
-/// Number of CA certificate slots of the module's AT command layer (SDK value; not used by the API).
-pub const QUEC_MAX_CA_CERTEX_INDEX_NUM: c_int = 6;
-/// Lowest CA certificate slot index of the AT command layer (SDK value).
-pub const QUEC_SSL_CA_CERTEX_INDEX_MIN: c_int = 0;
-/// Highest CA certificate slot index of the AT command layer (SDK value).
-pub const QUEC_SSL_CA_CERTEX_INDEX_MAX: c_int = QUEC_MAX_CA_CERTEX_INDEX_NUM - 1;
-
-/// Default handshake time limit in seconds (`ssl_negotiate_timeout` after `ql_ssl_conf_init()`).
-pub const QL_SSL_NEGOTIATE_TIME_DEF: c_int = 300;
-
-/// Number of certificate checking items: `ignore_certitem` uses bits 0..19 (the
-/// `MBEDTLS_X509_BADCERT_*` / `MBEDTLS_X509_BADCRL_*` values below, 0xFFFFF = all).
-pub const QL_SSL_TLS_CERT_ITEM_NUM: c_int = 20;
-
-/// Longest PSK identity in bytes (`QL_SSL_CONF_PSK_IDENTITY`, `QL_SSL_CONF_PSK`).
-pub const QL_SSL_PSK_IDENTITY_LENGTH_MAX: c_int = 255;
-/// Longest PSK key the SDK accepts (for `QL_SSL_CONF_PSK_KEY`: hex digits; this library also
-/// bounds the decoded key by mbedtls's limit, see `QL_SSL_CONF_PSK_KEY`).
-pub const QL_SSL_PSK_KEY_LENGTH_MAX: c_int = 255;
+// The vendor's enums but `ql_ssl_config_type_e` (below), and its constants, which the core's
+// limits are: src/c_values.txt.
+include!(concat!(env!("OUT_DIR"), "/abi_values.rs"));
+pub use crate::tls::settings::{
+    QL_MAX_CA_CERT_CNT, QL_SSL_NEGOTIATE_TIME_DEF, QL_SSL_PSK_IDENTITY_LENGTH_MAX, QL_SSL_PSK_KEY_LENGTH_MAX,
+    QL_SSL_TLS_CERT_ITEM_NUM, QUEC_MAX_CA_CERTEX_INDEX_NUM, QUEC_SSL_CA_CERTEX_INDEX_MAX, QUEC_SSL_CA_CERTEX_INDEX_MIN,
+};
 
 /// Words of 8 bytes in `qlssl_session_storage`: the size of the SDK's `mbedtls_ssl_session`
 /// (168 bytes with 64-bit pointers).
@@ -44,42 +28,6 @@ pub const QLSSL_SESSION_STORAGE_WORDS: usize = 21;
 /// (144 bytes with 32-bit pointers).
 #[cfg(not(target_pointer_width = "64"))]
 pub const QLSSL_SESSION_STORAGE_WORDS: usize = 18;
-
-/// Result codes of every `ql_ssl_*` function (spellings, including UNKOWN and WOUNDBLOCK, are the vendor's ABI).
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ql_ssl_error_code_e {
-    /// The call succeeded.
-    QL_SSL_SUCCESS = 0,
-    /// An error that fits no other code (also: a Rust panic caught at the C boundary).
-    QL_SSL_ERROR_UNKOWN = -1,
-    /// Operation not finished; the result arrives later (not produced by this library).
-    QL_SSL_ERROR_WOUNDBLOCK = -2,
-    /// NULL pointer, garbage/stale/freed handle, unknown config type, out-of-range value or wrong state.
-    QL_SSL_ERROR_INVALID_PARAM = -3,
-    /// An allocation failed.
-    QL_SSL_ERROR_OUT_OF_MEM = -4,
-    /// The request is well-formed but this build does not offer it: a cipher suite mbedtls was built
-    /// without (the list is refused whole, never trimmed), reading back a write-only certificate buffer,
-    /// or checking certificate validity periods on bare metal (no calendar clock).
-    QL_SSL_ERROR_NOT_SUPPORT = -5,
-    /// The handshake failed: verification, protocol, alert from the peer, or the negotiate timeout.
-    QL_SSL_ERROR_HS_FAILURE = -6,
-    /// A received record could not be decrypted or authenticated.
-    QL_SSL_ERROR_DECRYPT_FAILURE = -7,
-    /// A record could not be encrypted or sent.
-    QL_SSL_ERROR_ENCRYPT_FAILURE = -8,
-    /// read/write called while the handshake is still in progress.
-    QL_SSL_ERROR_HS_INPROGRESS = -9,
-    /// Bad setup: unreadable certificate/key file, unusable cipher list, missing socket.
-    QL_SSL_ERROR_BAD_REQUEST = -10,
-    /// Non-blocking socket: call again when the socket is readable.
-    QL_SSL_ERROR_WANT_READ = -11,
-    /// Non-blocking socket: call again when the socket is writable.
-    QL_SSL_ERROR_WANT_WRITE = -12,
-    /// The peer reset the connection or closed TCP without a TLS close_notify.
-    QL_SSL_ERROR_SOCKET_RESET = -13,
-}
 
 /// Configuration types for `ql_ssl_conf_set()` / `ql_ssl_conf_get()` (and the `_by_id` variants),
 /// with the arguments each one takes after `type` ("set:" and "get:"). Values are the current SDK
@@ -169,90 +117,6 @@ pub enum ql_ssl_config_type_e {
     /// QL_SSL_CONF_SESSION_CACHE on, a full handshake's session is saved there and the next
     /// process resumes from it. get: `char **`.
     QL_SSL_CONF_SESSION_STORE = 104,
-}
-
-/// Protocol versions for `QL_SSL_CONF_VERSION`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ql_ssl_version_type_e {
-    /// SSL 3.0.
-    QL_SSL_VERSION_0 = 0,
-    /// TLS 1.0.
-    QL_SSL_VERSION_1 = 1,
-    /// TLS 1.1.
-    QL_SSL_VERSION_2 = 2,
-    /// TLS 1.2.
-    QL_SSL_VERSION_3 = 3,
-    /// Every version this build offers (TLS 1.0 to TLS 1.2).
-    QL_SSL_VERSION_ALL = 4,
-    /// qlssl extension: TLS 1.3 only (the SDK header reserves this name in a comment; the value is
-    /// the first after `QL_SSL_VERSION_ALL`, whose value 4 stays). Served by the TLS 1.3 engine of
-    /// builds with cargo feature `tls13`; any other build refuses it in `ql_ssl_conf_set` (and a
-    /// struct holding it in `ql_ssl_setup`) with QL_SSL_ERROR_NOT_SUPPORT. docs/ENGINES.md.
-    QL_SSL_VERSION_4 = 5,
-    /// qlssl extension: TLS 1.2 or TLS 1.3, whichever the server picks (TLS 1.3's downgrade
-    /// protection applies). Refused with QL_SSL_ERROR_NOT_SUPPORT by every build until the engine
-    /// routing serves it. docs/ENGINES.md.
-    QL_SSL_VERSION_TLS12_TLS13 = 6,
-}
-
-/// Transport for `QL_SSL_CONF_TRANSPORT`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ql_ssl_transport_type_e {
-    /// TLS over a TCP socket.
-    QL_SSL_TLS_PROTOCOL = 0,
-    /// DTLS over a connected UDP socket.
-    QL_SSL_DTLS_PROTOCOL = 1,
-}
-
-/// Authentication modes for `QL_SSL_CONF_AUTHMODE`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ql_ssl_authmode_e {
-    /// Do not verify the server. If the server requests a client certificate, the handshake fails.
-    QL_SSL_VERIFY_NULL = 0,
-    /// Verify the server against the configured CA certificates. If the server requests a client
-    /// certificate, the handshake fails.
-    QL_SSL_VERIFY_SERVER = 1,
-    /// Verify the server and present the configured client certificate when the server requests one.
-    QL_SSL_VERIFY_CLIENT_SERVER = 2,
-    /// Pre-shared key only (the SDK's PSK feature): no certificates; needs QL_SSL_CONF_PSK_IDENTITY
-    /// and QL_SSL_CONF_PSK_KEY, and offers only PSK cipher suites unless a list is set.
-    QL_SSL_VERIFY_PSK = 3,
-}
-
-/// Which client certificate source `ql_ssl_config.client_cert_type` names.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ql_ssl_client_cert_type_e {
-    /// Files: `own_cert_path`, `own_key_path` (set by QL_SSL_CONF_OWNCERT).
-    QL_SSL_CLIENT_CERT_FILE = 0,
-    /// Buffers given with QL_SSL_CONF_OWNCERT_BUFFER.
-    QL_SSL_CLIENT_CERT_BUFFER = 1,
-}
-
-/// DTLS versions for `QL_SSL_CONF_DTLSVERSION`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ql_ssl_dtls_version_enum {
-    /// DTLS 1.0.
-    QL_SSL_VER_DTLS10 = 0,
-    /// DTLS 1.2 (default).
-    QL_SSL_VER_DTLS12 = 1,
-}
-
-/// Values for `QL_SSL_CONF_RENEGOTIATION`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ql_ssl_renegotiation_type_e {
-    /// Refuse renegotiation (default): a server's HelloRequest is answered with a warning
-    /// no_renegotiation alert; the connection goes on if the server accepts that.
-    QL_SSL_RENEGOTIATION_DISABLED = 0,
-    /// Accept a renegotiation the server asks for. Its certificate is verified with the same
-    /// settings; a failure ends the connection (the read or write returns
-    /// QL_SSL_ERROR_HS_FAILURE).
-    QL_SSL_RENEGOTIATION_ENABLED = 1,
 }
 
 /// Called once, with the context handle and the configured argument, when a handshake exceeds

@@ -34,22 +34,40 @@ fn ok() -> Result<c_int> {
     Ok(ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int)
 }
 
+/// What the body of an export on one context gives on success, as the export's C result: a count
+/// or flag as it is, `()` as `QL_SSL_SUCCESS`.
+trait ExportResult {
+    fn code(self) -> c_int;
+}
+
+impl ExportResult for c_int {
+    fn code(self) -> c_int {
+        self
+    }
+}
+
+impl ExportResult for () {
+    fn code(self) -> c_int {
+        ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int
+    }
+}
+
 /// The body of export `func` on one context: the handle behind `ssl` is read once, and `f` runs
 /// on it inside the export's panic boundary (which also reports a bad handle).
 ///
 /// # Safety
 /// `ssl` must be NULL or point to a readable `ql_ssl_context`.
-unsafe fn on_context(func: &'static str, ssl: *const ql_ssl_context, f: impl FnOnce(ConnId) -> Result<c_int>) -> c_int {
+unsafe fn on_context<R: ExportResult>(func: &'static str, ssl: *const ql_ssl_context, f: impl FnOnce(ConnId) -> Result<R>) -> c_int {
     // SAFETY: the caller's contract is `try_handle`'s.
     let handle = unsafe { try_handle(ssl) };
-    ffi_guard(func, || f(handle?))
+    ffi_guard(func, || f(handle?).map(R::code))
 }
 
 /// `on_context` for calls that never wait for the socket: `f` runs on the connection itself.
 ///
 /// # Safety
 /// `ssl` must be NULL or point to a readable `ql_ssl_context`.
-unsafe fn on_conn(func: &'static str, ssl: *const ql_ssl_context, f: impl FnOnce(&mut Connection) -> Result<c_int>) -> c_int {
+unsafe fn on_conn<R: ExportResult>(func: &'static str, ssl: *const ql_ssl_context, f: impl FnOnce(&mut Connection) -> Result<R>) -> c_int {
     // SAFETY: the caller's contract is `on_context`'s.
     unsafe { on_context(func, ssl, |h| contexts().with_conn(h, f)) }
 }
@@ -174,8 +192,7 @@ pub unsafe extern "C" fn ql_ssl_setup(ssl: *mut ql_ssl_context, conf: *mut ql_ss
         // SAFETY: `conf` as the contract says; the config's pointer members are NULL or
         // what the struct's documentation says.
         let settings = unsafe { config::settings_of(try_config(conf)?) }?;
-        contexts().with_conn(h, |c| c.setup(settings))?;
-        ok()
+        contexts().with_conn(h, |c| c.setup(settings))
     };
     // SAFETY: NULL or a readable ql_ssl_context (contract).
     unsafe { on_context("ql_ssl_setup", ssl, body) }
@@ -199,12 +216,7 @@ pub unsafe extern "C" fn ql_ssl_setup(ssl: *mut ql_ssl_context, conf: *mut ql_ss
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_set_socket_fd(ssl: *mut ql_ssl_context, sock_fd: c_int) -> c_int {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
-    unsafe {
-        on_conn("ql_ssl_set_socket_fd", ssl, |c| {
-            c.set_socket_fd(sock_fd)?;
-            ok()
-        })
-    }
+    unsafe { on_conn("ql_ssl_set_socket_fd", ssl, |c| c.set_socket_fd(sock_fd)) }
 }
 
 /// Set the server's host name (1..255 bytes): sent as SNI only when `sni_enable` is 1, and checked
@@ -221,8 +233,7 @@ pub unsafe extern "C" fn ql_ssl_set_hostname(ssl: *mut ql_ssl_context, hostname:
     let body = |h: ConnId| {
         // SAFETY: NULL or a C string (contract); no more than MAX_HOSTNAME + 1 bytes are read.
         let name = unsafe { try_cstr(hostname, config::MAX_HOSTNAME + 1) }?;
-        contexts().with_conn(h, |c| c.set_hostname(name))?;
-        ok()
+        contexts().with_conn(h, |c| c.set_hostname(name))
     };
     // SAFETY: NULL or a readable ql_ssl_context (contract).
     unsafe { on_context("ql_ssl_set_hostname", ssl, body) }
@@ -247,8 +258,7 @@ pub unsafe extern "C" fn ql_ssl_handshake(ssl: *mut ql_ssl_context) -> c_int {
             // makes hooks), and the application registered it for exactly this call.
             unsafe { timeout_callback(n.hook.func)(ssl, n.hook.arg as *mut c_void) };
         }
-        result?;
-        ok()
+        result
     };
     // SAFETY: NULL or a readable ql_ssl_context (contract).
     unsafe { on_context("ql_ssl_handshake", ssl, body) }
@@ -274,12 +284,7 @@ pub unsafe extern "C" fn ql_ssl_handshark(ssl: *mut ql_ssl_context) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_close_notify(ssl: *mut ql_ssl_context) -> c_int {
     // SAFETY: NULL or a readable ql_ssl_context (contract).
-    unsafe {
-        on_context("ql_ssl_close_notify", ssl, |h| {
-            contexts().close_notify(h)?;
-            ok()
-        })
-    }
+    unsafe { on_context("ql_ssl_close_notify", ssl, |h| contexts().close_notify(h)) }
 }
 
 /// Number of decrypted bytes ready to be read without touching the socket (>= 0), or an error
@@ -361,15 +366,10 @@ pub unsafe extern "C" fn ql_ssl_write(ssl: *mut ql_ssl_context, buf: *const c_uc
 /// `ssl` must be NULL or point to a readable `ql_ssl_context`.
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_free(ssl: *mut ql_ssl_context) -> c_int {
+    // Tasks inside the context (one waiting for its socket, say) are woken and leave with
+    // FREED_DURING_CALL; free waits for them, so nothing touches the descriptor once it returns.
     // SAFETY: NULL or a readable ql_ssl_context (contract).
-    unsafe {
-        on_context("ql_ssl_free", ssl, |h| {
-            // Tasks inside the context (one waiting for its socket, say) are woken and leave with
-            // FREED_DURING_CALL; free waits for them, so nothing touches the descriptor once it returns.
-            contexts().close(h)?;
-            ok()
-        })
-    }
+    unsafe { on_context("ql_ssl_free", ssl, |h| contexts().close(h)) }
 }
 
 /// 1 when the handshake has completed, 0 when not (yet), < 0 for a bad handle.

@@ -30,7 +30,7 @@ impl From<Connection> for Context {
 impl Context {
     /// Run `f` on the connection (calls that never wait for the socket).
     pub fn with<R>(&self, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
-        let _pass = self.gate.enter(Role::Any)?;
+        let _pass = self.gate.enter(Role::ANY)?;
         let mut conn = self.conn.lock();
         conn.begin_call();
         f(&mut conn)
@@ -75,7 +75,7 @@ impl Context {
     /// The notice, if any, is for the caller to deliver with nothing held (it may free the context).
     pub fn handshake(&self) -> (Result<()>, Option<TimeoutNotice>) {
         let mut notice = None;
-        let result = self.with_waiting(Role::Handshake, |c, first| {
+        let result = self.with_waiting(Role::HANDSHAKE, |c, first| {
             let (r, n) = if first { c.handshake() } else { c.handshake_resume() };
             if n.is_some() {
                 // The deadline passed: the connection has failed, there is nothing to wait for.
@@ -91,21 +91,21 @@ impl Context {
     /// or mbedtls holds no decrypted data; then `read` decides, as it always did.
     #[inline]
     pub fn read_buffered(&self, buf: &mut [u8]) -> Option<usize> {
-        let _pass = self.gate.enter(Role::Read).ok()?;
+        let _pass = self.gate.enter(Role::READ).ok()?;
         let n = self.conn.try_lock()?.read_buffered(buf);
         n
     }
 
     pub fn read(&self, buf: &mut [u8]) -> Result<usize> {
-        self.with_waiting(Role::Read, |c, _| c.read(buf))
+        self.with_waiting(Role::READ, |c, _| c.read(buf))
     }
 
     pub fn write(&self, buf: &[u8]) -> Result<usize> {
-        self.with_waiting(Role::Write, |c, _| c.write(buf))
+        self.with_waiting(Role::WRITE, |c, _| c.write(buf))
     }
 
     pub fn close_notify(&self) -> Result<()> {
-        self.with_waiting(Role::Write, |c, _| c.close_notify())
+        self.with_waiting(Role::WRITE, |c, _| c.close_notify())
     }
 
     /// The context is being freed (already out of the handle table): refuse new calls, wake the

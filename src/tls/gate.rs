@@ -37,30 +37,32 @@ pub(crate) const SLICE_MS: u32 = platform::WAIT_SLICE_MS;
 /// Longest time `ql_ssl_free` waits for the tasks inside a context to leave it.
 pub const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
-/// The kind of call a task is in. At most one task per kind is inside a context at a time.
+/// The kind of call a task is in: its bit in the gate's state word. At most one task per kind is
+/// inside a context at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// Calls that do not wait for the socket (state queries, setup): any number at once.
-    Any = 0,
-    Read = 1,
-    Write = 2,
-    Handshake = 4,
-}
+pub struct Role(u32);
 
 impl Role {
+    /// Calls that do not wait for the socket (state queries, setup): no bit, any number at once.
+    pub(crate) const ANY: Role = Role(0);
+    pub(crate) const READ: Role = Role(1);
+    pub(crate) const WRITE: Role = Role(1 << 1);
+    pub(crate) const HANDSHAKE: Role = Role(1 << 2);
+
     fn busy_text(self) -> &'static str {
         match self {
-            Role::Any => "",
-            Role::Read => "another task is already in ql_ssl_read() on this context",
-            Role::Write => "another task is already in ql_ssl_write() or ql_ssl_close_notify() on this context",
-            Role::Handshake => "another task is already in ql_ssl_handshake() on this context",
+            Role::READ => "another task is already in ql_ssl_read() on this context",
+            Role::WRITE => "another task is already in ql_ssl_write() or ql_ssl_close_notify() on this context",
+            Role::HANDSHAKE => "another task is already in ql_ssl_handshake() on this context",
+            _ => "",
         }
     }
 }
 
-const CLOSING: u32 = 8;
+/// The state word's bit above the roles': `close` has begun.
+const CLOSING: u32 = 1 << 3;
 /// The task count lives above the role and closing bits.
-const ONE_TASK: u32 = 16;
+const ONE_TASK: u32 = 1 << 4;
 
 /// How a wait for the socket ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,13 +117,13 @@ impl Gate {
     /// Enter for a call of kind `role`: refused once the context is being freed (BadHandle) and
     /// while another task is in a call of the same kind (WrongState).
     pub fn enter(&self, role: Role) -> Result<Pass<'_>> {
-        let bits = ONE_TASK | role as u32;
+        let bits = ONE_TASK | role.0;
         let mut cur = self.state.load(Ordering::Acquire);
         loop {
             if cur & CLOSING != 0 {
                 return Err(Error::BadHandle);
             }
-            if cur & role as u32 != 0 {
+            if cur & role.0 != 0 {
                 return Err(Error::WrongState(role.busy_text()));
             }
             match self.state.compare_exchange_weak(cur, cur + bits, Ordering::AcqRel, Ordering::Acquire) {
@@ -214,15 +216,15 @@ mod tests {
     #[test]
     fn roles_exclude_their_own_kind_only() {
         let g = Gate::new();
-        let r = g.enter(Role::Read).unwrap();
-        assert!(matches!(g.enter(Role::Read), Err(Error::WrongState(_))));
-        let w = g.enter(Role::Write).unwrap();
-        let a = g.enter(Role::Any).unwrap();
-        let b = g.enter(Role::Any).unwrap();
+        let r = g.enter(Role::READ).unwrap();
+        assert!(matches!(g.enter(Role::READ), Err(Error::WrongState(_))));
+        let w = g.enter(Role::WRITE).unwrap();
+        let a = g.enter(Role::ANY).unwrap();
+        let b = g.enter(Role::ANY).unwrap();
         assert_eq!(g.inside(), 4);
         drop((r, w, a, b));
         assert_eq!(g.inside(), 0);
-        let _r = g.enter(Role::Read).unwrap();
+        let _r = g.enter(Role::READ).unwrap();
     }
 
     #[test]
@@ -233,7 +235,7 @@ mod tests {
         let g2 = g.clone();
         let fd = a.as_raw_fd();
         let waiter = std::thread::spawn(move || {
-            let _p = g2.enter(Role::Read).unwrap();
+            let _p = g2.enter(Role::READ).unwrap();
             let t = Instant::now();
             let w = g2.wait(&WaitPlan { fd, dir: Dir::Read, until: None });
             (w, t.elapsed())
@@ -245,7 +247,7 @@ mod tests {
         assert!(t.elapsed() < Duration::from_millis(500), "close took {:?}", t.elapsed());
         let (w, _) = waiter.join().unwrap();
         assert_eq!(w, Waited::Closing);
-        assert_eq!(g.enter(Role::Any).err(), Some(Error::BadHandle));
+        assert_eq!(g.enter(Role::ANY).err(), Some(Error::BadHandle));
     }
 
     #[test]

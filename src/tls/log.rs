@@ -26,19 +26,8 @@ use crate::prelude::*;
 use crate::error::Error;
 use crate::platform::sync::{Lazy, Mutex};
 
-/// Log level: nothing (`max_level` 0 switches the log off).
-pub const QL_SSL_LOG_NONE: c_int = 0;
-/// Log level: a fault of the library itself (internal error, caught panic).
-pub const QL_SSL_LOG_ERROR: c_int = 1;
-/// Log level: a failed call (its result code and text), a peer's fatal alert, a timeout.
-pub const QL_SSL_LOG_WARN: c_int = 2;
-/// Log level: handshake start and result (protocol version, cipher suite, resumption), close_notify.
-pub const QL_SSL_LOG_INFO: c_int = 3;
-/// Log level: the library's details (setup, cached session offered) and mbedtls's debug levels 1-2
-/// (errors and handshake state changes).
-pub const QL_SSL_LOG_DEBUG: c_int = 4;
-/// Log level: also mbedtls's debug levels 3-4 (details and hex dumps of every record).
-pub const QL_SSL_LOG_VERBOSE: c_int = 5;
+// The levels QL_SSL_LOG_NONE (0) ... QL_SSL_LOG_VERBOSE (5): src/c_values.txt.
+include!(concat!(env!("OUT_DIR"), "/log_levels.rs"));
 
 /// The log callback: `level` is a QL_SSL_LOG_* value (1..5), `msg` one NUL-terminated line without
 /// a trailing newline (valid only during the call), `arg` what was registered with it.

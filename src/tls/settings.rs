@@ -9,16 +9,20 @@ use alloc::ffi::CString;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+// The vendor API's limits (QL_MAX_CA_CERT_CNT, QL_SSL_NEGOTIATE_TIME_DEF, QL_SSL_TLS_CERT_ITEM_NUM,
+// QL_SSL_PSK_*_LENGTH_MAX, QUEC_*): src/c_values.txt, which also writes them into the header.
+include!(concat!(env!("OUT_DIR"), "/sdk_limits.rs"));
+
 /// Shortest negotiate timeout in seconds. There is no upper bound: SDK code passes 5000, and the
 /// deadline arithmetic saturates (`c_int::MAX` seconds is about 68 years).
 pub const HS_TIMEOUT_MIN: c_int = 1;
-/// Default negotiate timeout (the SDK's QL_SSL_NEGOTIATE_TIME_DEF).
-pub const HS_TIMEOUT_DEFAULT: c_int = 300;
+/// Default negotiate timeout.
+pub const HS_TIMEOUT_DEFAULT: c_int = QL_SSL_NEGOTIATE_TIME_DEF;
 /// Longest raw PSK key accepted by QL_SSL_CONF_PSK (the hex form of QL_SSL_CONF_PSK_KEY allows
 /// the same 64 bytes; mbedtls refuses more than its MBEDTLS_PSK_MAX_LEN at setup).
 pub const PSK_KEY_MAX: usize = 64;
-/// Every `ignore_certitem` bit the SDK documents (20 bits; 1048575 = "ignore all").
-pub const CERTITEM_ALL: u32 = 0xF_FFFF;
+/// Every `ignore_certitem` bit the SDK documents (1048575 = "ignore all").
+pub const CERTITEM_ALL: u32 = (1 << QL_SSL_TLS_CERT_ITEM_NUM) - 1;
 /// Longest host name accepted (the SDK struct's `session_hostname[256]` with its terminator).
 pub const MAX_HOSTNAME: usize = 255;
 
@@ -77,10 +81,10 @@ pub struct Settings {
     pub iot: crate::tls::iot::IotOptions,
 }
 
-/// Most CA paths and most CA buffers of one config (the SDK's QL_MAX_CA_CERT_CNT).
-pub(crate) const MAX_CA_CERTS: usize = 10;
-/// Longest PSK identity in bytes (the SDK's QL_SSL_PSK_IDENTITY_LENGTH_MAX).
-pub(crate) const PSK_IDENTITY_MAX: usize = 255;
+/// Most CA paths and most CA buffers of one config.
+pub(crate) const MAX_CA_CERTS: usize = QL_MAX_CA_CERT_CNT;
+/// Longest PSK identity in bytes.
+pub(crate) const PSK_IDENTITY_MAX: usize = QL_SSL_PSK_IDENTITY_LENGTH_MAX as usize;
 /// Longest certificate data (a CA buffer, a client certificate or key) accepted.
 pub(crate) const MAX_CERT_DATA: usize = 1 << 20;
 /// Longest string argument (paths, passwords) accepted.
