@@ -6,8 +6,9 @@
 //! that also exists without std): bytes in, bytes out, typed outcomes (`Step`).
 //!
 //! Server verification is the 2.28 engine's policy, flags and error (`PolicyVerifier`); sessions
-//! are kept like `session.rs`'s (`TicketStore`). Limits (docs/ENGINES.md): no client
-//! certificate, no PSK, no DTLS.
+//! are kept like `session.rs`'s (`TicketStore`); the client certificate and key are loaded by
+//! mbedtls as on the 2.28 engine and handed to rustls as DER (`ClientIdentity`). Limits
+//! (docs/ENGINES.md): no PSK, no DTLS.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -18,9 +19,10 @@ use mbedtls::ssl::io::Io;
 use mbedtls::x509::Certificate;
 use mbedtls::alloc::List as MbedtlsList;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue, UnbufferedClientConnection};
+use rustls::client::{ClientSessionStore, ResolvesClientCert, Tls12ClientSessionValue, Tls13ClientSessionValue, UnbufferedClientConnection};
 use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, PrivateSec1KeyDer, ServerName, UnixTime};
+use rustls::sign::CertifiedKey;
 use rustls::unbuffered::{ConnectionState, EncodeError, EncryptError};
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, HandshakeKind, NamedGroup, OtherError, ProtocolVersion, SignatureScheme};
 
@@ -53,8 +55,6 @@ pub(crate) fn serves(s: &Settings) -> bool {
         VERSION_ALL => !s.dtls
             && s.auth_mode != 3
             && s.psk.is_none()
-            && s.own_cert_path.is_none()
-            && s.own_cert_buffer.is_none()
             && !s.renegotiation
             // The extension items (docs/IOT.md) are served by 2.28 only.
             && s.iot == crate::tls::iot::IotOptions::default()
@@ -86,6 +86,10 @@ struct SharedKey {
     ca_buffers: Vec<Vec<u8>>,
     ignore: (bool, bool, u32, bool),
     clock: crate::tls::clock::ValidityClock,
+    /// The client certificate sources (with auth mode 2): rustls resumes only with the very
+    /// credential object (`ClientIdentity`) that made the session.
+    own_cert_path: Option<(alloc::ffi::CString, alloc::ffi::CString, Option<alloc::ffi::CString>)>,
+    own_cert_buffer: Option<crate::tls::settings::OwnCertBuffer>,
 }
 
 impl SharedKey {
@@ -100,6 +104,8 @@ impl SharedKey {
             ca_buffers: s.ca_buffers.clone(),
             ignore: (s.ignore_localtime, s.ignore_invalid_certsign, s.ignore_certitem, s.ignore_multi_certchain_verify),
             clock: s.validity_clock,
+            own_cert_path: s.own_cert_path.clone().filter(|_| s.auth_mode == 2),
+            own_cert_buffer: s.own_cert_buffer.clone().filter(|_| s.auth_mode == 2),
         }
     }
 }
@@ -134,9 +140,6 @@ fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
     if s.auth_mode == 3 || s.psk.is_some() {
         return Err(Error::BadRequest("the TLS 1.3 engine has no PSK key exchange: use QL_SSL_VERSION_3 or _ALL for PSK".into()));
     }
-    if s.own_cert_path.is_some() || s.own_cert_buffer.is_some() {
-        return Err(Error::NotSupported("the TLS 1.3 engine has no client certificate yet: use QL_SSL_VERSION_ALL or 0..=3"));
-    }
     let mut provider = rustls::crypto::ring::default_provider();
     if let CipherChoice::List(ids) = &s.ciphers {
         if let Some(&id) = ids.iter().find(|&&id| !is_suite(id)) {
@@ -155,7 +158,7 @@ fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
         .map_err(|e| Error::Internal(format!("TLS 1.3 engine: {e}")))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
+        .with_client_cert_resolver(Arc::new(ClientIdentity::of(s)?));
     // As on the 2.28 engine: the host name goes out as SNI only with QL_SSL_CONF_SNI.
     config.enable_sni = s.sni;
     config.resumption = if s.session_cache {
@@ -164,6 +167,72 @@ fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
         rustls::client::Resumption::disabled()
     };
     Ok(Arc::new(config))
+}
+
+/// The refusal `ClientIdentity::of` gives for a client key the ring provider cannot sign with
+/// (RSA under 2048 bits, ECDSA on curves other than P-256 / P-384, ...): with
+/// `QL_SSL_VERSION_ALL` the connection is then served by 2.28 (`conn.rs`, at setup, from the
+/// key file: before any byte is sent); with versions 5 and 6 it is `ql_ssl_setup`'s error.
+pub(crate) const KEY_NOT_FOR_THIS_ENGINE: &str = "the TLS 1.3 engine (ring) cannot sign with this client key (it takes RSA 2048-8192 bits, ECDSA P-256 / P-384, Ed25519): use QL_SSL_VERSION_ALL or 0..=3";
+
+/// The client's certificate for a server that asks for one (`QL_SSL_CONF_OWNCERT` /
+/// the certificate buffers, used with `QL_SSL_VERIFY_CLIENT_SERVER` as on the 2.28 engine).
+/// The files and buffers are read and parsed by mbedtls exactly as the 2.28 engine does
+/// (`certs::load_own_cert`: PEM or DER, the encrypted key forms with their password, the
+/// certificate/key pair check), so both engines take and refuse the same inputs with the same
+/// errors; rustls gets the chain as DER and the key as mbedtls writes it out (PKCS#1 for RSA,
+/// SEC1 for EC), from which ring makes its signing key. Installed on every configuration (with
+/// no key when there is none), so that the engine knows when a server asked (`CLIENT_AUTH_ASKED`).
+#[derive(Debug)]
+struct ClientIdentity {
+    key: Option<Arc<CertifiedKey>>,
+}
+
+impl ClientIdentity {
+    fn of(s: &Settings) -> Result<Self> {
+        if s.auth_mode != 2 {
+            return Ok(ClientIdentity { key: None });
+        }
+        let Some((chain, mut key)) = certs::load_own_cert(s)? else {
+            return Ok(ClientIdentity { key: None });
+        };
+        let certs: Vec<CertificateDer<'static>> = chain.iter().map(|c| CertificateDer::from(c.as_der().to_vec())).collect();
+        let rsa = key.pk_type() == mbedtls::pk::Type::Rsa;
+        // mbedtls writes the key at the end of the buffer; the buffer is wiped before it goes.
+        let mut buf = alloc::vec![0u8; 8192];
+        let written = key.write_private_der(&mut buf).map(|d| d.map(|d| d.len()));
+        let signing = match written {
+            Ok(Some(n)) => {
+                let at = buf.len() - n;
+                let der = &buf[at..];
+                let der = if rsa { PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(der)) } else { PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der)) };
+                rustls::crypto::ring::sign::any_supported_type(&der).map_err(|_| Error::NotSupported(KEY_NOT_FOR_THIS_ENGINE))
+            }
+            _ => Err(Error::NotSupported(KEY_NOT_FOR_THIS_ENGINE)),
+        };
+        // SAFETY: `buf` is a live, writable buffer of `buf.len()` bytes.
+        unsafe { mbedtls_sys::platform_zeroize(buf.as_mut_ptr().cast(), buf.len()) };
+        Ok(ClientIdentity { key: Some(Arc::new(CertifiedKey::new(certs, signing?))) })
+    }
+}
+
+std::thread_local! {
+    /// Set when a server asked this thread's connection for a certificate (see `ModernSession`'s
+    /// `client_auth_asked`).
+    static CLIENT_AUTH_ASKED: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+impl ResolvesClientCert for ClientIdentity {
+    fn resolve(&self, _root_hint_subjects: &[&[u8]], _sigschemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+        CLIENT_AUTH_ASKED.with(|a| a.set(true));
+        // As mbedtls 2.28 does: the one configured certificate, whatever CAs the server names
+        // (rustls sends an empty Certificate when the key suits none of the server's schemes).
+        self.key.clone()
+    }
+
+    fn has_certs(&self) -> bool {
+        self.key.is_some()
+    }
 }
 
 /// The server-certificate check of this engine, made the 2.28 engine's by construction
@@ -828,6 +897,12 @@ pub(crate) struct ModernSession {
     session_cache: bool,
     /// The peer's address, part of the ticket key (`PEER`); empty when unknown.
     peer: Vec<u8>,
+    /// The server asked for a client certificate (`CLIENT_AUTH_ASKED`) and no application data
+    /// has arrived since: in TLS 1.3 the server judges the client's certificate after the
+    /// client's handshake is over (RFC 8446 4.4.2.4), so its refusal (certificate_required,
+    /// unknown_ca, bad_certificate, ...) reaches the first read, not the handshake as in TLS 1.2.
+    /// Such an alert is reported as the handshake failure it is (`read`).
+    client_auth_pending: bool,
 }
 
 // SAFETY: the transport pointer is only dereferenced by the session's own methods, which run
@@ -836,7 +911,7 @@ unsafe impl Send for ModernSession {}
 
 impl ModernSession {
     pub(crate) fn new(settings: &Settings, policy: Option<Arc<VerifyPolicy>>) -> Result<Self> {
-        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new() })
+        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new(), client_auth_pending: false })
     }
 
     /// As `Session28::bind`; the host name is the verifier's, and goes out as SNI when the
@@ -876,9 +951,11 @@ impl ModernSession {
     }
 
     pub(crate) fn handshake_step(&mut self) -> HandshakeStep {
+        CLIENT_AUTH_ASKED.with(|a| a.set(false));
         let Some((r, resumed)) = self.run(|m, t| (m.handshake(t), m.resumed())) else {
             return HandshakeStep::Failed(unbound());
         };
+        self.client_auth_pending |= CLIENT_AUTH_ASKED.with(|a| a.take());
         match r {
             Ok(Step::Done(())) if !self.verdict_reported => {
                 self.verdict_reported = true;
@@ -905,6 +982,16 @@ impl ModernSession {
 
     pub(crate) fn read(&mut self, buf: &mut [u8]) -> core::result::Result<ReadStep, IoStop> {
         let Some(r) = self.run(|m, t| m.read(t, buf)) else { return Err(IoStop::Failed(unbound())) };
+        if core::mem::take(&mut self.client_auth_pending) {
+            let tls13 = self.conn.as_ref().and_then(|m| m.protocol_version()) == Some("TLSv1.3");
+            match &r {
+                // The server's verdict on the client certificate: the code a refused certificate
+                // has on TLS 1.2 (QL_SSL_ERROR_HS_FAILURE), with the server's alert named.
+                Err(EngineError::Tls(rustls::Error::AlertReceived(a))) if tls13 => return Err(IoStop::Failed(Error::HandshakeAlert(Some(u8::from(*a))))),
+                Ok(Step::WantRead) | Ok(Step::WantWrite) => self.client_auth_pending = true,
+                _ => {}
+            }
+        }
         match r {
             Ok(Step::Done(0)) => Ok(ReadStep::ClosedByPeer),
             Ok(Step::Done(n)) => Ok(ReadStep::Data(n)),
