@@ -881,3 +881,125 @@ fn all_versions_with_client_certificate_route_by_key() {
     let r = matrix_connect(plain_port, 5, &["auth=2", "own=weakkey.pem,weakkey.key"]).map(|_| ());
     assert!(matches!(&r, Err(Error::NotSupported(m)) if m.contains("cannot sign with this client key")), "{r:?}");
 }
+
+/// The ClientHello in `record` (one TLS handshake record) with TLS 1.3 (0x0304) taken out of its
+/// supported_versions extension and every enclosing length fixed: what a man in the middle sends
+/// to make a 1.3-capable server answer TLS 1.2. None if `record` is not such a ClientHello.
+fn strip_tls13(record: &[u8]) -> Option<Vec<u8>> {
+    let be16 = |b: &[u8], at: usize| usize::from(u16::from_be_bytes([b[at], b[at + 1]]));
+    if record.len() < 9 || record[0] != 22 || record[5] != 1 {
+        return None;
+    }
+    let body = &record[9..];
+    // version, random, session id, suites, compression methods, then the extensions.
+    let mut at = 2 + 32;
+    at += 1 + usize::from(*body.get(at)?);
+    at += 2 + be16(body, at);
+    at += 1 + usize::from(*body.get(at)?);
+    let ext_start = at + 2;
+    let ext_end = ext_start + be16(body, at);
+    let mut exts = Vec::new();
+    let mut stripped = false;
+    let mut e = ext_start;
+    while e + 4 <= ext_end {
+        let (kind, len) = (be16(body, e), be16(body, e + 2));
+        let data = &body[e + 4..e + 4 + len];
+        if kind == 43 {
+            let versions: Vec<&[u8]> = data[1..].chunks(2).filter(|v| *v != [3, 4]).collect();
+            stripped = versions.len() * 2 + 1 < data.len();
+            let list: Vec<u8> = versions.concat();
+            exts.extend_from_slice(&[0, 43]);
+            exts.extend_from_slice(&(list.len() as u16 + 1).to_be_bytes());
+            exts.push(list.len() as u8);
+            exts.extend_from_slice(&list);
+        } else {
+            exts.extend_from_slice(&body[e..e + 4 + len]);
+        }
+        e += 4 + len;
+    }
+    if !stripped {
+        return None;
+    }
+    let mut hello = body[..at].to_vec();
+    hello.extend_from_slice(&(exts.len() as u16).to_be_bytes());
+    hello.extend_from_slice(&exts);
+    let mut out = vec![22, record[1], record[2]];
+    out.extend_from_slice(&(hello.len() as u16 + 4).to_be_bytes());
+    out.push(1);
+    out.extend_from_slice(&(hello.len() as u32).to_be_bytes()[1..]);
+    out.extend_from_slice(&hello);
+    Some(out)
+}
+
+/// A man in the middle on 127.0.0.1: accepts one connection, reads the client's first record
+/// (its ClientHello), forwards it to `upstream` rewritten by `strip_tls13` when `strip` (else
+/// unchanged), then relays both ways until either side closes. Returns its port and a handle
+/// that says whether it rewrote the hello. Every read is bounded (5 s).
+fn relay(upstream: u16, strip: bool) -> (u16, std::thread::JoinHandle<bool>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (mut client, _) = listener.accept().unwrap();
+        let mut server = TcpStream::connect(("127.0.0.1", upstream)).unwrap();
+        for s in [&client, &server] {
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        }
+        let mut record = vec![0u8; 5];
+        client.read_exact(&mut record).unwrap();
+        let len = usize::from(u16::from_be_bytes([record[3], record[4]]));
+        record.resize(5 + len, 0);
+        client.read_exact(&mut record[5..]).unwrap();
+        let rewritten = if strip { strip_tls13(&record) } else { None };
+        server.write_all(rewritten.as_deref().unwrap_or(&record)).unwrap();
+        let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+        let back = std::thread::spawn(move || {
+            let _ = std::io::copy(&mut s2, &mut c2);
+            let _ = c2.shutdown(std::net::Shutdown::Both);
+        });
+        let _ = std::io::copy(&mut client, &mut server);
+        let _ = server.shutdown(std::net::Shutdown::Both);
+        let _ = back.join();
+        rewritten.is_some()
+    });
+    (port, handle)
+}
+
+/// The RFC 8446 4.1.3 downgrade protection, against a real man in the middle: `relay` takes
+/// TLS 1.3 out of the ClientHello's supported_versions in front of an `openssl s_server` that
+/// speaks 1.2 and 1.3, so the server answers TLS 1.2 and puts the downgrade sentinel
+/// ("DOWNGRD\x01") in ServerHello.random. A client configured for 1.2 + 1.3
+/// (`QL_SSL_VERSION_TLS12_TLS13`, and `QL_SSL_VERSION_ALL`, which routes to rustls here) must fail
+/// the handshake at the ServerHello with an error naming the downgrade (HS_FAILURE), before the
+/// Finished check that the changed transcript would fail anyway. Controls: the same relay
+/// passing the bytes unchanged gives TLS 1.3; a server that speaks only TLS 1.2 (no sentinel)
+/// through the stripping relay fails differently (the transcripts differ: Finished / record MAC),
+/// so the test tells the sentinel's refusal from any other.
+#[test]
+fn tls13_downgrade_sentinel_stops_a_man_in_the_middle() {
+    use qlssl::capi::codes::ErrorCode;
+    let (_both, upstream) = start_server_with(&[]);
+    for version in [6, 4] {
+        let (port, mitm) = relay(upstream, false);
+        let (version_seen, _, page) = fetch(port, version, &[]);
+        assert!(!mitm.join().unwrap(), "the control relay changed nothing");
+        assert_eq!(version_seen, Some("TLSv1.3"), "version {version} through the unchanged relay");
+        assert!(page.contains("New, TLSv1.3,"), "server page: {page:.300}");
+
+        let (port, mitm) = relay(upstream, true);
+        let (_, _sock, r) = connect_with(port, "rsa_ca.pem", b"localhost", version, &[]);
+        assert!(mitm.join().unwrap(), "the relay took TLS 1.3 out of the ClientHello");
+        let e = r.expect_err("a downgraded handshake must fail");
+        assert_eq!(e.code() as i32, -6, "HS_FAILURE: {e}");
+        assert!(e.to_string().contains("downgrade"), "version {version}: {e}");
+        eprintln!("version {version}, TLS 1.3 stripped: {e}");
+    }
+    // No sentinel from a TLS 1.2-only server: the stripped hello fails later, for another reason.
+    let (_tls12, upstream12) = start_server_with(&["-tls1_2"]);
+    let (port, mitm) = relay(upstream12, true);
+    let (_, _sock, r) = connect_with(port, "rsa_ca.pem", b"localhost", 6, &[]);
+    assert!(mitm.join().unwrap());
+    let e = r.expect_err("a changed transcript must fail");
+    assert!(!e.to_string().contains("downgrade"), "{e}");
+    eprintln!("TLS 1.2-only server, TLS 1.3 stripped: {e}");
+}

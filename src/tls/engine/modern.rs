@@ -489,6 +489,11 @@ pub(crate) fn error_of(e: &EngineError, handshake: bool) -> Error {
             Some(Unforgiven(flags)) => Error::VerifyFailed { flags: *flags },
             None => Error::Handshake(format!("TLS 1.3 engine: {why}")),
         },
+        // RFC 8446 4.1.3: a server that speaks TLS 1.3 answered 1.2 to a hello offering 1.3 (the
+        // sentinel in ServerHello.random): somebody took 1.3 out of the hello on its way.
+        EngineError::Tls(rustls::Error::PeerMisbehaved(rustls::PeerMisbehaved::AttemptedDowngradeToTls12WhenTls13IsSupported)) => Error::Handshake(
+            "TLS 1.3 engine: downgrade to TLS 1.2 refused: the server supports TLS 1.3 but answered TLS 1.2 (RFC 8446 downgrade sentinel in ServerHello.random): a man in the middle changed the ClientHello".into(),
+        ),
         // A fatal alert from the server, named as the 2.28 engine names it.
         EngineError::Tls(rustls::Error::AlertReceived(a)) if handshake => Error::HandshakeAlert(Some(u8::from(*a))),
         EngineError::Tls(rustls::Error::AlertReceived(a)) => Error::PeerAlert(crate::tls::error::alert_text(Some(u8::from(*a)))),
