@@ -1003,3 +1003,87 @@ fn tls13_downgrade_sentinel_stops_a_man_in_the_middle() {
     assert!(!e.to_string().contains("downgrade"), "{e}");
     eprintln!("TLS 1.2-only server, TLS 1.3 stripped: {e}");
 }
+
+/// The log hook's lines (level, text) collected by `collect_log` in the child process.
+static LOG_LINES: std::sync::Mutex<Vec<(i32, String)>> = std::sync::Mutex::new(Vec::new());
+
+unsafe extern "C" fn collect_log(level: std::ffi::c_int, msg: *const std::ffi::c_char, _arg: *mut std::ffi::c_void) {
+    // SAFETY: the library passes a NUL-terminated line valid during the call.
+    let text = unsafe { std::ffi::CStr::from_ptr(msg) }.to_string_lossy().into_owned();
+    LOG_LINES.lock().unwrap().push((level, text));
+}
+
+/// The child of `tls13_key_log_and_log_hook` (a process of its own: SSLKEYLOGFILE is read once
+/// per process, the log hook is process-wide): with the log hook at INFO, one exchange per
+/// (port, version) of QLSSL_KEYLOG_PORTS ("port:version,..."), then prints each one's log lines
+/// as `log <index> <level> <text>`.
+#[test]
+#[ignore = "run by tls13_key_log_and_log_hook in a process of its own"]
+fn tls13_key_log_child() {
+    let Ok(ports) = std::env::var("QLSSL_KEYLOG_PORTS") else { return };
+    qlssl::capi::logging::ql_ssl_set_log_callback(Some(collect_log), 3, std::ptr::null_mut());
+    for (i, pv) in ports.split(',').enumerate() {
+        let (port, version) = pv.split_once(':').unwrap();
+        let (_, _, page) = fetch(port.parse().unwrap(), version.parse().unwrap(), &[]);
+        assert!(page.starts_with("HTTP/1.0 200"), "{page:.200}");
+        for (level, text) in LOG_LINES.lock().unwrap().drain(..) {
+            println!("log {i} {level} {text}");
+        }
+    }
+}
+
+/// Key log and log hook on the rustls engine (docs/ENGINES.md, "Key log and log hook"): with
+/// SSLKEYLOGFILE set, a TLS 1.3 exchange (version 5) writes the five NSS lines of TLS 1.3
+/// (CLIENT/SERVER_HANDSHAKE_TRAFFIC_SECRET, CLIENT/SERVER_TRAFFIC_SECRET_0, EXPORTER_SECRET),
+/// each exactly as `openssl s_server -keylogfile` writes it (same client random, same secret),
+/// and a TLS 1.2 exchange on the rustls engine (version 6 against `-tls1_2`) the CLIENT_RANDOM
+/// line s_server writes; the 2.28 engine's TLS 1.2 line (version 3) is there too. The log hook
+/// gets the same library events on both engines: handshake started, handshake done with the
+/// version and suite (named as mbedtls names it on both engines), the peer's close_notify.
+#[test]
+fn tls13_key_log_and_log_hook() {
+    let pki = pki();
+    let dir = std::env::temp_dir().join(format!("qlssl-tls13-keylog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let server = |args: &[&str], log: &str| {
+        let mut a: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        a.extend(["-keylogfile".into(), dir.join(log).to_str().unwrap().into()]);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        support::s_server_www(&pki.join("rsa_server.pem"), &pki.join("rsa_server.key"), &a)
+    };
+    let (_s13, p13) = server(&["-tls1_3"], "server13.log");
+    let (_s12, p12) = server(&["-tls1_2"], "server12.log");
+    let client_log = dir.join("client.log");
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "tls13_key_log_child", "--nocapture", "--test-threads=1"])
+        .env("SSLKEYLOGFILE", &client_log)
+        .env("QLSSL_KEYLOG_PORTS", format!("{p13}:5,{p12}:6,{p12}:3"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "child failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let lines = |f: &str| -> Vec<String> { std::fs::read_to_string(dir.join(f)).unwrap_or_default().lines().map(String::from).collect() };
+    let client = lines("client.log");
+    let (server13, server12) = (lines("server13.log"), lines("server12.log"));
+    let labels = ["CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0", "EXPORTER_SECRET"];
+    for label in labels {
+        let ours: Vec<&String> = client.iter().filter(|l| l.starts_with(&format!("{label} "))).collect();
+        assert_eq!(ours.len(), 1, "{label}: client log {client:#?}");
+        assert!(server13.contains(ours[0]), "{label}: {} not in s_server's {server13:#?}", ours[0]);
+    }
+    let randoms: Vec<&String> = client.iter().filter(|l| l.starts_with("CLIENT_RANDOM ")).collect();
+    assert_eq!(randoms.len(), 2, "one TLS 1.2 line per engine: {client:#?}");
+    for r in &randoms {
+        assert!(server12.contains(r), "{r} not in s_server's {server12:#?}");
+    }
+    assert_eq!(client.len(), labels.len() + 2, "{client:#?}");
+    // The same library events from each engine.
+    let log = |i: usize| -> Vec<&str> { stdout.lines().filter_map(|l| l.strip_prefix(&format!("log {i} "))).collect() };
+    for (i, want) in [(0, "TLSv1.3, TLS1-3-AES-"), (1, "TLSv1.2, TLS-ECDHE-RSA-WITH-"), (2, "TLSv1.2, TLS-ECDHE-RSA-WITH-")] {
+        let l = log(i);
+        for event in ["3 fd ", "handshake started (host localhost", "handshake done: ", want, "full handshake", "the peer sent close_notify"] {
+            assert!(l.iter().any(|x| x.contains(event)), "exchange {i}: no {event:?} in {l:#?}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

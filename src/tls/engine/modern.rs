@@ -161,12 +161,27 @@ fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
         .with_client_cert_resolver(Arc::new(ClientIdentity::of(s)?));
     // As on the 2.28 engine: the host name goes out as SNI only with QL_SSL_CONF_SNI.
     config.enable_sni = s.sni;
+    if crate::keylog::active() {
+        config.key_log = Arc::new(NssKeyLog);
+    }
     config.resumption = if s.session_cache {
         rustls::client::Resumption::store(Arc::new(TicketStore { config: s.config_handle }))
     } else {
         rustls::client::Resumption::disabled()
     };
     Ok(Arc::new(config))
+}
+
+/// SSLKEYLOGFILE (docs/ENGINES.md, "Key log"): rustls's secrets, in the NSS format Wireshark
+/// reads (TLS 1.3: the handshake and traffic secrets and the exporter secret; TLS 1.2:
+/// CLIENT_RANDOM), into the 2.28 engine's sink (`keylog.rs`: the file, or the bare-metal sink).
+#[derive(Debug)]
+struct NssKeyLog;
+
+impl rustls::KeyLog for NssKeyLog {
+    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        crate::keylog::log_secret(label, client_random, secret);
+    }
 }
 
 /// The refusal `ClientIdentity::of` gives for a client key the ring provider cannot sign with
@@ -1034,8 +1049,17 @@ impl ModernSession {
         self.conn.as_ref()?.protocol_version()
     }
 
+    /// The negotiated suite's name as the 2.28 engine spells it (the log's "handshake done"
+    /// line): mbedtls's own name of a TLS 1.2 suite, mbedtls 3's for TLS 1.3's three.
     pub(crate) fn suite_name(&mut self) -> Option<&'static str> {
-        self.conn.as_ref()?.conn.negotiated_cipher_suite()?.suite().as_str()
+        match self.ciphersuite()? {
+            0x1301 => Some("TLS1-3-AES-128-GCM-SHA256"),
+            0x1302 => Some("TLS1-3-AES-256-GCM-SHA384"),
+            0x1303 => Some("TLS1-3-CHACHA20-POLY1305-SHA256"),
+            // SAFETY: a lookup in mbedtls's static suite table; a static string ("unknown" for an
+            // id it does not have), never NULL.
+            id => unsafe { core::ffi::CStr::from_ptr(mbedtls_sys::ssl_get_ciphersuite_name(c_int::from(id))) }.to_str().ok(),
+        }
     }
 
     pub(crate) fn ciphersuite(&self) -> Option<u16> {
