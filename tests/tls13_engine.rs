@@ -1087,3 +1087,95 @@ fn tls13_key_log_and_log_hook() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The SDK's WANT_WRITE semantics for a write the socket takes only part of (docs/ENGINES.md,
+/// "Writes"), on both engines against an `openssl s_server` that stops reading: its output (the
+/// data it receives, printed raw with -quiet) goes to a pipe nobody drains, so once the pipe is
+/// full it no longer reads the socket. Over a non-blocking socket with a small send buffer the
+/// client writes 16 KiB records until a write says WANT_WRITE; then the pipe is drained (the
+/// server reads again) and, **before any further call**, the server must print every byte the
+/// earlier writes counted (a count means the bytes left: the rustls engine's old behaviour,
+/// "written" while the tail was still in its buffer, fails here); then the client polls for
+/// writability and repeats the same write until it returns its count, and the server prints
+/// exactly the sum of the counts. Same on 2.28 (TLS 1.2, version 3) and rustls (TLS 1.3, version 5).
+#[test]
+fn tls13_partial_write_wants_write_as_on_tls12() {
+    use std::io::Read;
+    let pki = pki();
+    let ca = std::ffi::CString::new(pki.join("rsa_ca.pem").to_str().unwrap()).unwrap();
+    let host = std::ffi::CString::new("localhost").unwrap();
+    for (version, proto) in [(3, "-tls1_2"), (5, "-tls1_3")] {
+        let port = support::free_port();
+        let mut cmd = Command::new("openssl");
+        cmd.args(["s_server", "-quiet", proto, "-accept"]).arg(format!("127.0.0.1:{port}"));
+        cmd.arg("-cert").arg(pki.join("rsa_server.pem")).arg("-key").arg(pki.join("rsa_server.key"));
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        let mut server = support::spawn_listening(cmd, port);
+        let mut out = server.0.stdout.take().unwrap();
+        let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let fd = sock.as_raw_fd();
+        let small: libc::c_int = 4096;
+        // SAFETY: a valid socket and an int option of the right size.
+        unsafe { libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_SNDBUF, (&small as *const libc::c_int).cast(), 4) };
+        let payload = vec![b'x'; 16 * 1024];
+        let (mut sent, mut waits, mut blocked_at) = (0usize, 0u32, None);
+        // SAFETY: the C API with valid pointers that outlive each call.
+        unsafe {
+            use qlssl::capi::*;
+            let mut conf: Box<ql_ssl_config> = Box::new(std::mem::zeroed());
+            c_api_config(&mut conf, &ca, 0);
+            assert_eq!(ql_ssl_conf_set(&mut *conf, T::QL_SSL_CONF_VERSION as i32, version), 0);
+            let mut ssl: i32 = 0;
+            assert_eq!(ql_ssl_new(&mut ssl), 0);
+            assert_eq!(ql_ssl_setup(&mut ssl, &mut *conf), 0);
+            assert_eq!(ql_ssl_set_socket_fd(&mut ssl, fd), 0);
+            assert_eq!(ql_ssl_set_hostname(&mut ssl, host.as_ptr()), 0);
+            assert_eq!(ql_ssl_handshake(&mut ssl), 0, "version {version}: handshake");
+            sock.set_nonblocking(true).unwrap();
+            // Up to 64 MiB: the pipe (64 KiB) and the socket buffers fill long before.
+            for i in 0..4096 {
+                match ql_ssl_write(&mut ssl, payload.as_ptr(), payload.len()) {
+                    n if n > 0 => sent += n as usize,
+                    QL_SSL_ERROR_WANT_WRITE => {
+                        blocked_at = Some(i);
+                        break;
+                    }
+                    rc => panic!("version {version}: write {i}: {rc}"),
+                }
+            }
+            assert!(blocked_at.is_some(), "version {version}: the socket never filled");
+            // The server reads again; the same write is repeated until it returns its count.
+            let printed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let counter = printed.clone();
+            let drain = std::thread::spawn(move || {
+                let mut buf = vec![0u8; 65536];
+                // Ends at the server's exit (EOF), which the test causes.
+                while let Ok(n @ 1..) = out.read(&mut buf) {
+                    counter.fetch_add(buf[..n].iter().filter(|&&b| b == b'x').count(), std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+            // Every byte counted so far has left the library: the server gets them all without
+            // any further call (at most 5 s). The blocked write's records stay in the client.
+            let wait_for = |want: usize| {
+                let end = Instant::now() + Duration::from_secs(5);
+                while Instant::now() < end && printed.load(std::sync::atomic::Ordering::Relaxed) < want {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                printed.load(std::sync::atomic::Ordering::Relaxed)
+            };
+            let before_repeat = wait_for(sent);
+            assert!(before_repeat == sent, "version {version}: {before_repeat} of the {sent} bytes the writes counted reached the server (blocked at write {blocked_at:?})");
+            let n = until_done(fd, &mut waits, || ql_ssl_write(&mut ssl, payload.as_ptr(), payload.len()));
+            assert_eq!(n, payload.len() as i32, "version {version}: the repeated write's count");
+            sent += n as usize;
+            // No further call: everything counted must reach the server.
+            let received = wait_for(sent);
+            let _ = server.0.kill();
+            drain.join().unwrap();
+            assert_eq!(received, sent, "version {version}: the server printed {received} of the {sent} bytes the writes counted (blocked at write {blocked_at:?}, {waits} waits)");
+            eprintln!("version {version}: {sent} bytes, WANT_WRITE at write {}, {waits} waits", blocked_at.unwrap());
+            assert_eq!(ql_ssl_free(&mut ssl), 0);
+            assert_eq!(ql_ssl_conf_free(&mut *conf), 0);
+        }
+    }
+}

@@ -604,6 +604,8 @@ pub(crate) struct ModernConnection {
     plaintext: Vec<u8>,
     plain_pos: usize,
     peer_closed: bool,
+    /// A write said `WantWrite` with its records partly sent: the count its repeat returns.
+    write_pending: Option<usize>,
 }
 
 const RECORD: usize = 16 * 1024 + 256;
@@ -620,6 +622,7 @@ impl ModernConnection {
             plaintext: Vec::new(),
             plain_pos: 0,
             peer_closed: false,
+            write_pending: None,
         })
     }
 
@@ -644,23 +647,33 @@ impl ModernConnection {
         }
     }
 
-    /// Encrypts all of `data` (one call = one or more records) and sends what the socket takes;
-    /// the rest goes with the next call (`flush`).
+    /// Encrypts all of `data` (one call = one or more records) and sends it. The SDK's write
+    /// semantics, as mbedtls 2.28 has them (`mbedtls_ssl_write`): a count means every byte of it
+    /// has left for the socket; when the socket takes only part of the records, the call says
+    /// `WantWrite` and the application calls again (with the same data, as mbedtls requires) once
+    /// the socket is writable: that call sends the rest and returns the count of the first one.
     pub(crate) fn write(&mut self, io: &mut dyn Transport, data: &[u8]) -> core::result::Result<Step<usize>, EngineError> {
-        if self.out_start < self.out_end {
-            match self.flush(io)? {
-                Step::Done(()) => {}
-                other => return Ok(map_step(other)),
-            }
+        if let Some(n) = self.write_pending {
+            return Ok(match self.flush(io)? {
+                Step::Done(()) => {
+                    self.write_pending = None;
+                    Step::Done(n)
+                }
+                other => map_step(other),
+            });
         }
         match self.pump(io, Goal::Write)? {
             Step::Done(()) => {}
             other => return Ok(map_step(other)),
         }
         self.with_write_traffic(|w, out| w.encrypt(data, out))?;
-        // The bytes are ours now: a blocked send is finished by the next call.
-        let _ = self.flush(io)?;
-        Ok(Step::Done(data.len()))
+        Ok(match self.flush(io)? {
+            Step::Done(()) => Step::Done(data.len()),
+            other => {
+                self.write_pending = Some(data.len());
+                map_step(other)
+            }
+        })
     }
 
     /// Queues and sends close_notify.
