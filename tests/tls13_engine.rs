@@ -103,20 +103,7 @@ fn connect_with(port: u16, ca: &str, host: &[u8], version: i32, suites: &[i32]) 
 }
 
 fn http_get(conn: &Context) -> String {
-    let req = b"GET / HTTP/1.0\r\n\r\n";
-    assert_eq!(conn.write(req).unwrap(), req.len());
-    let mut out = Vec::new();
-    let mut buf = [0u8; 512];
-    for _ in 0..10_000 {
-        match conn.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-            // s_server -www closes TCP after its close_notify.
-            Err(Error::SocketReset) => break,
-            Err(e) => panic!("read failed: {e}"),
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    try_http_get(conn).unwrap_or_else(|e| panic!("GET failed: {e}"))
 }
 
 fn suite(name: &str, iana: u16) {

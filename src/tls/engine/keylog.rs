@@ -100,7 +100,9 @@ pub fn line(client_random: &[u8; 32], master: &[u8; 48]) -> String {
     labelled_line("CLIENT_RANDOM", client_random, master)
 }
 
-/// An NSS key-log line `LABEL <client random> <secret>` (hex), newline included.
+/// An NSS key-log line `LABEL <client random> <secret>` (hex), newline included. Inlined: the
+/// 2.28 engine's line (`line`) compiles to what it was with its fixed label and lengths.
+#[inline(always)]
 fn labelled_line(label: &str, client_random: &[u8], secret: &[u8]) -> String {
     let mut s = String::with_capacity(label.len() + 2 * (client_random.len() + secret.len()) + 3);
     s.push_str(label);
@@ -114,6 +116,7 @@ fn labelled_line(label: &str, client_random: &[u8], secret: &[u8]) -> String {
 
 /// True when key-log lines go somewhere (Linux: SSLKEYLOGFILE is in use; bare metal with
 /// `keylog`: always, the sink may be registered later).
+#[cfg(feature = "tls13")]
 pub fn active() -> bool {
     #[cfg(feature = "std")]
     return keylog_file().is_some();
@@ -123,6 +126,7 @@ pub fn active() -> bool {
 
 /// One line of any NSS label to the same sink (the TLS 1.3 engine's secrets: rustls's `KeyLog`
 /// hands over CLIENT_HANDSHAKE_TRAFFIC_SECRET, ..., CLIENT_RANDOM for TLS 1.2).
+#[cfg(feature = "tls13")]
 pub fn log_secret(label: &str, client_random: &[u8], secret: &[u8]) {
     deliver(labelled_line(label, client_random, secret));
 }
