@@ -285,7 +285,34 @@ tls13_test() {
     # The smoke client on QL_SSL_VERSION_4; it checks that a TLS 1.3 suite was negotiated.
     QLSSL_SMOKE_SSL_VERSION=5 smoke_test "tls13 "
     log "$TRIPLE tls13 smoke: $((SECONDS - t)) s"
+    t=$SECONDS
+    if [ "${QLSSL_CROSS_SKIP_CTEST:-0}" != 1 ]; then
+        if tls13_hardening; then
+            record PASS "$TRIPLE tls13 hardening cases (ctest -L tls13, clients under qemu-user) ($((SECONDS - t)) s)"
+        else
+            record FAIL "$TRIPLE tls13 hardening cases (ctest -L tls13, clients under qemu-user) ($((SECONDS - t)) s)"
+        fi
+        cleanup
+    fi
     TDIR=$tdir LIBDIR=$libdir FEATURES=()
+}
+
+# The hardening cases that apply to the TLS 1.3 engine (label tls13, as in scripts/test.sh's TLS 1.3
+# phase): clients cross-built and run under qemu-user (CMAKE_CROSSCOMPILING_EMULATOR), the peers
+# (OpenSSL programs: this machine has no arm64 libssl) built natively and handed over by
+# HARDENING_PEER_DIR.
+tls13_hardening() {
+    local native=$TDIR/hardening-peers dir=$TDIR/ctest-hardening-tls13
+    cmake -S "$ROOT/tests/hardening" -B "$native" -DCMAKE_BUILD_TYPE= >"$native.configure.log" 2>&1 &&
+        cmake --build "$native" -j "$JOBS" --target hardening_tls_server hardening_fault_peer hardening_dgram_peer \
+            >"$native.build.log" 2>&1 || { tail -30 "$native".*.log; return 1; }
+    cmake -S "$ROOT/tests/hardening" -B "$dir" -DCMAKE_BUILD_TYPE= \
+        -DCMAKE_TOOLCHAIN_FILE="$ROOT/cross/cmake/linux-cross.cmake" -DQLSSL_CROSS_GNU="$GNU" \
+        -DQLSSL_LIB_DIR="$LIBDIR" -DHARDENING_TLS13=ON -DHARDENING_PEER_DIR="$native" >"$dir.configure.log" 2>&1 ||
+        { cat "$dir.configure.log"; return 1; }
+    cmake --build "$dir" -j "$JOBS" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
+    file -L "$dir/hardening_peer_faults" | grep -Eq "$ELF_MACHINE" || { echo "hardening clients are not $ELF_MACHINE binaries"; return 1; }
+    run_ctest "$dir" --no-tests=error -L tls13 -j "$JOBS"
 }
 
 # ---- one target ---------------------------------------------------------------------------------
