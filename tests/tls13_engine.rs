@@ -762,19 +762,7 @@ fn tls13_verify_result_flags_as_on_tls12() {
 
 /// `GET /` and the page, or the first error of the write or a read (`http_get` panics instead).
 fn try_http_get(conn: &Context) -> Result<String, Error> {
-    let req = b"GET / HTTP/1.0\r\n\r\n";
-    conn.write(req)?;
-    let mut out = Vec::new();
-    let mut buf = [0u8; 512];
-    for _ in 0..10_000 {
-        match conn.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-            Err(Error::SocketReset) if !out.is_empty() => break,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(String::from_utf8_lossy(&out).into_owned())
+    support::http_get_page(conn, 512)
 }
 
 /// The C code (and, for a refused handshake, the core error) of a mutual-TLS exchange: setup,
