@@ -13,6 +13,10 @@
  *       instead of waiting, then continued (SIGCONT); a read before any request must also return
  *       WANT_READ.
  *
+ * QLSSL_SMOKE_SSL_VERSION=N in the environment sets QL_SSL_CONF_VERSION to N (the TLS 1.3 engine's
+ * 5 = QL_SSL_VERSION_4, in a library built with the tls13 feature); with 5 a successful handshake
+ * must also negotiate a TLS 1.3 suite (0x1301-0x1303).
+ *
  * Exit status 0 when the expectation holds, 1 otherwise. Loopback only; every loop is bounded and
  * the socket has a receive/send timeout, so a silent peer cannot hang it.
  */
@@ -158,6 +162,7 @@ int main(int argc, char **argv)
     int port, expect_ok, nonblocking, fd, rc, status = 1;
     pid_t server = 0;
     uint32_t flags = 0;
+    const char *version = getenv("QLSSL_SMOKE_SSL_VERSION");
 
     nonblocking = argc == 6 && strcmp(argv[4], "nonblock") == 0 && (server = (pid_t)atol(argv[5])) > 1;
     if (!nonblocking && (argc != 5 || (strcmp(argv[4], "ok") != 0 && strcmp(argv[4], "fail") != 0))) {
@@ -177,7 +182,8 @@ int main(int argc, char **argv)
     if ((rc = ql_ssl_conf_set(&conf, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_SERVER)) != QL_SSL_SUCCESS ||
         (rc = ql_ssl_conf_set(&conf, QL_SSL_CONF_CACERT, (char *[]){(char *)argv[2]}, 1)) != QL_SSL_SUCCESS ||
         (rc = ql_ssl_conf_set(&conf, QL_SSL_CONF_SNI, 1)) != QL_SSL_SUCCESS ||
-        (rc = ql_ssl_conf_set(&conf, QL_SSL_CONF_HS_TIMEOUT, 20)) != QL_SSL_SUCCESS) {
+        (rc = ql_ssl_conf_set(&conf, QL_SSL_CONF_HS_TIMEOUT, 20)) != QL_SSL_SUCCESS ||
+        (version != NULL && (rc = ql_ssl_conf_set(&conf, QL_SSL_CONF_VERSION, atoi(version))) != QL_SSL_SUCCESS)) {
         fail("ql_ssl_conf_set", rc);
         goto out_conf;
     }
@@ -214,6 +220,12 @@ int main(int argc, char **argv)
     }
     printf("smoke: handshake ok, cipher suite 0x%04x, verify flags 0x%x\n",
            (unsigned)ql_ssl_get_ciphersuite(&ctx), (unsigned)flags);
+    if (version != NULL && atoi(version) == 5 &&
+        (ql_ssl_get_ciphersuite(&ctx) < 0x1301 || ql_ssl_get_ciphersuite(&ctx) > 0x1303)) {
+        fprintf(stderr, "smoke: QL_SSL_VERSION_4 negotiated suite 0x%04x, not a TLS 1.3 one\n",
+                (unsigned)ql_ssl_get_ciphersuite(&ctx));
+        goto out_ctx;
+    }
 
     if ((rc = ql_ssl_write(&ctx, (const unsigned char *)request, sizeof request - 1)) !=
         (int)(sizeof request - 1)) {

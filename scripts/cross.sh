@@ -11,7 +11,8 @@
 # binfmt_misc for the duration of the run. Non-interactive; exits non-zero on any failure.
 #
 # Environment: QLSSL_CROSS_JOBS (default 2), QLSSL_CROSS_SKIP_CTEST=1 (smoke test only),
-# QLSSL_CROSS_CTEST_EXCLUDE (ctest -E regex, default: none),
+# QLSSL_CROSS_CTEST_EXCLUDE (ctest -E regex, default: none), QLSSL_CROSS_TLS13=1 (also build with
+# --features tls13 and run the smoke client on the TLS 1.3 engine: tls13_test),
 # QLSSL_CROSS_RUST_WEB_VERSION (override the pin, see cross/versions.env).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -110,8 +111,8 @@ build_lib() {
         "BINDGEN_EXTRA_CLANG_ARGS_${low}=--sysroot=/usr/$GNU"
     )
     [ ${#BUILD_STD[@]} -eq 0 ] || env+=(RUSTC_BOOTSTRAP=1)
-    log "cargo build --release --target $TRIPLE ${BUILD_STD[*]} (CARGO_TARGET_DIR=${TDIR#"$ROOT"/})"
-    env "${env[@]}" /usr/bin/cargo build --release --locked --target "$TRIPLE" "${BUILD_STD[@]}" -j "$JOBS"
+    log "cargo build --release --target $TRIPLE ${BUILD_STD[*]} ${FEATURES[*]} (CARGO_TARGET_DIR=${TDIR#"$ROOT"/})"
+    env "${env[@]}" /usr/bin/cargo build --release --locked --target "$TRIPLE" "${BUILD_STD[@]}" "${FEATURES[@]}" -j "$JOBS"
     for f in libqlssl.a libqlssl.so; do
         [ -f "$LIBDIR/$f" ] || die "$LIBDIR/$f was not built"
     done
@@ -163,28 +164,28 @@ record() { # PASS|FAIL name
     [ "$1" = PASS ] || FAILED=1
 }
 
-smoke_test() {
-    local logf=$TDIR/smoke/s_server.log name
+smoke_test() { # [LABEL]: prefix of the result lines (tls13_test)
+    local logf=$TDIR/smoke/s_server.log name tag=${1:-}
     make_pki "$PKI"
     start_s_server "$PKI" "$logf"
     log "s_server -www on 127.0.0.1:$SERVER_PORT"
     for name in static shared; do
         if run_guest "$TDIR/smoke/smoke-$name" "$SERVER_PORT" "$PKI/ca.crt" localhost ok; then
-            record PASS "$TRIPLE smoke-$name: verified handshake + GET"
+            record PASS "$TRIPLE ${tag}smoke-$name: verified handshake + GET"
         else
-            record FAIL "$TRIPLE smoke-$name: verified handshake + GET"
+            record FAIL "$TRIPLE ${tag}smoke-$name: verified handshake + GET"
         fi
     done
     if run_guest "$TDIR/smoke/smoke-static" "$SERVER_PORT" "$PKI/other-ca.crt" localhost fail; then
-        record PASS "$TRIPLE smoke-static: wrong CA refused"
+        record PASS "$TRIPLE ${tag}smoke-static: wrong CA refused"
     else
-        record FAIL "$TRIPLE smoke-static: wrong CA refused"
+        record FAIL "$TRIPLE ${tag}smoke-static: wrong CA refused"
     fi
     for name in static shared; do
         if run_guest "$TDIR/smoke/smoke-$name" "$SERVER_PORT" "$PKI/ca.crt" localhost nonblock "${SERVER_PIDS[-1]}"; then
-            record PASS "$TRIPLE smoke-$name: non-blocking select loop, WANT_READ while the server is stopped"
+            record PASS "$TRIPLE ${tag}smoke-$name: non-blocking select loop, WANT_READ while the server is stopped"
         else
-            record FAIL "$TRIPLE smoke-$name: non-blocking select loop, WANT_READ while the server is stopped"
+            record FAIL "$TRIPLE ${tag}smoke-$name: non-blocking select loop, WANT_READ while the server is stopped"
         fi
     done
     cleanup
@@ -269,6 +270,51 @@ sizes() {
     } | tee "$TDIR/sizes.txt"
 }
 
+# ---- the TLS 1.3 engine (feature tls13, docs/ENGINES.md "CI") -----------------------------------
+# libqlssl with --features tls13 (rustls + ring for the target) in a target dir of its own, and the
+# smoke client on QL_SSL_VERSION_4 under qemu-user against s_server (smoke_test's cases: verified
+# handshake + GET with a TLS 1.3 suite, a wrong CA refused, the non-blocking select loop).
+FEATURES=()
+tls13_test() {
+    local tdir=$TDIR libdir=$LIBDIR t=$SECONDS
+    TDIR=$ROOT/target/cross-$TRIPLE-tls13 LIBDIR=$ROOT/target/cross-$TRIPLE-tls13/$TRIPLE/release FEATURES=(--features tls13)
+    build_lib
+    record PASS "$TRIPLE cargo build --features tls13 ($((SECONDS - t)) s)"
+    build_smoke
+    t=$SECONDS
+    # The smoke client on QL_SSL_VERSION_4; it checks that a TLS 1.3 suite was negotiated.
+    QLSSL_SMOKE_SSL_VERSION=5 smoke_test "tls13 "
+    log "$TRIPLE tls13 smoke: $((SECONDS - t)) s"
+    t=$SECONDS
+    if [ "${QLSSL_CROSS_SKIP_CTEST:-0}" != 1 ]; then
+        if tls13_hardening; then
+            record PASS "$TRIPLE tls13 hardening cases (ctest -L tls13, clients under qemu-user) ($((SECONDS - t)) s)"
+        else
+            record FAIL "$TRIPLE tls13 hardening cases (ctest -L tls13, clients under qemu-user) ($((SECONDS - t)) s)"
+        fi
+        cleanup
+    fi
+    TDIR=$tdir LIBDIR=$libdir FEATURES=()
+}
+
+# The hardening cases that apply to the TLS 1.3 engine (label tls13, as in scripts/test.sh's TLS 1.3
+# phase): clients cross-built and run under qemu-user (CMAKE_CROSSCOMPILING_EMULATOR), the peers
+# (OpenSSL programs: this machine has no arm64 libssl) built natively and handed over by
+# HARDENING_PEER_DIR.
+tls13_hardening() {
+    local native=$TDIR/hardening-peers dir=$TDIR/ctest-hardening-tls13
+    cmake -S "$ROOT/tests/hardening" -B "$native" -DCMAKE_BUILD_TYPE= >"$native.configure.log" 2>&1 &&
+        cmake --build "$native" -j "$JOBS" --target hardening_tls_server hardening_fault_peer hardening_dgram_peer \
+            >"$native.build.log" 2>&1 || { tail -30 "$native".*.log; return 1; }
+    cmake -S "$ROOT/tests/hardening" -B "$dir" -DCMAKE_BUILD_TYPE= \
+        -DCMAKE_TOOLCHAIN_FILE="$ROOT/cross/cmake/linux-cross.cmake" -DQLSSL_CROSS_GNU="$GNU" \
+        -DQLSSL_LIB_DIR="$LIBDIR" -DHARDENING_TLS13=ON -DHARDENING_PEER_DIR="$native" >"$dir.configure.log" 2>&1 ||
+        { cat "$dir.configure.log"; return 1; }
+    cmake --build "$dir" -j "$JOBS" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
+    file -L "$dir/hardening_peer_faults" | grep -Eq "$ELF_MACHINE" || { echo "hardening clients are not $ELF_MACHINE binaries"; return 1; }
+    run_ctest "$dir" --no-tests=error -L tls13 -j "$JOBS"
+}
+
 # ---- one target ---------------------------------------------------------------------------------
 run_target() {
     local t0=$SECONDS t
@@ -296,6 +342,7 @@ run_target() {
         cleanup
     fi
     sizes
+    [ "${QLSSL_CROSS_TLS13:-0}" != 1 ] || tls13_test
     log "$TRIPLE done in $((SECONDS - t0)) s"
 }
 

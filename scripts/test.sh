@@ -60,8 +60,10 @@ phase "TLS 1.3 engine (feature tls13)" bash -c 'set -e
 phase "ctest (plain)" ctest_variant plain ""
 phase "ctest (ASan+UBSan)" ctest_variant asan "-fsanitize=address,undefined -fno-omit-frame-pointer"
 
-# The module CPUs: the same C suite for aarch64 Linux under qemu-user (docs/CROSS.md).
-phase "cross aarch64 (qemu-user)" bash cross/ci_leg.sh
+# The module CPUs: the same C suite for aarch64 Linux under qemu-user (docs/CROSS.md), then the
+# TLS 1.3 engine there: the tls13 library, its smoke client and the tls13 hardening cases
+# (QLSSL_CROSS_TLS13=0 skips them; docs/ENGINES.md, "CI").
+phase "cross aarch64 (qemu-user, with the TLS 1.3 engine)" bash cross/ci_leg.sh
 # The RTOS modules: the library no_std + alloc for armv7a-none-eabi (soft float) and armv7a-none-eabihf
 # (hard float), its tests under qemu-arm.
 phase "bare metal armv7a-none-eabi + armv7a-none-eabihf (qemu-arm)" timeout 1500 bash cross/baremetal/build.sh

@@ -58,18 +58,7 @@ fn set_ca_path(c: &mut ql_ssl_config, path: &std::ffi::CStr) {
 }
 
 fn http_get(conn: &Context) -> String {
-    let req = b"GET / HTTP/1.0\r\n\r\n";
-    assert_eq!(conn.write(req).unwrap(), req.len());
-    let mut out = Vec::new();
-    let mut buf = [0u8; 120];
-    for _ in 0..10_000 {
-        match conn.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-            Err(e) => panic!("read failed: {e}"),
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    support::http_get_page(conn, 120).unwrap_or_else(|e| panic!("GET failed: {e}"))
 }
 
 #[test]

@@ -55,3 +55,23 @@ pub fn s_server_www(cert: &std::path::Path, key: &std::path::Path, args: &[&str]
         .stderr(Stdio::null());
     (spawn_listening(cmd, port), port)
 }
+
+/// `GET /` over an established connection and the page (read in chunks of `chunk` bytes until
+/// the peer closes), or the first error of the write or a read. A TCP reset after some of the
+/// page counts as its end (`s_server -www` closes right after its close_notify).
+pub fn http_get_page(conn: &qlssl::tls::context::Context, chunk: usize) -> Result<String, qlssl::tls::error::Error> {
+    let req = b"GET / HTTP/1.0\r\n\r\n";
+    let written = conn.write(req)?;
+    assert_eq!(written, req.len(), "one write takes the whole request");
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; chunk];
+    for _ in 0..10_000 {
+        match conn.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(qlssl::tls::error::Error::SocketReset) if !out.is_empty() => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}

@@ -56,7 +56,13 @@ impl EngineSession {
                 // config that sets them on 2.28); a pin in particular must never be skipped.
                 return Err(crate::tls::error::Error::NotSupported("the IoT extension items (docs/IOT.md) are not available with the TLS 1.3 engine"));
             }
-            return Ok(EngineSession::Modern(Box::new(ModernSession::new(settings, policy)?)));
+            match ModernSession::new(settings, policy.clone()) {
+                // A client key rustls cannot sign with, found while loading it: an `_ALL`
+                // configuration is then 2.28's, as one naming a legacy suite is (decided here,
+                // from the configuration's key, before any byte is sent).
+                Err(crate::tls::error::Error::NotSupported(why)) if why == modern::KEY_NOT_FOR_THIS_ENGINE && settings.version == modern::VERSION_ALL => {}
+                r => return Ok(EngineSession::Modern(Box::new(r?))),
+            }
         }
         Session28::new(settings, policy, timer).map(EngineSession::Legacy)
     }

@@ -97,13 +97,38 @@ pub unsafe fn install(cfg: *mut mbedtls_sys::ssl_config) {
 
 /// The NSS key-log line for one handshake, newline included.
 pub fn line(client_random: &[u8; 32], master: &[u8; 48]) -> String {
-    let mut s = String::with_capacity(14 + 64 + 1 + 96 + 1);
-    s.push_str("CLIENT_RANDOM ");
+    labelled_line("CLIENT_RANDOM", client_random, master)
+}
+
+/// An NSS key-log line `LABEL <client random> <secret>` (hex), newline included. Inlined: the
+/// 2.28 engine's line (`line`) compiles to what it was with its fixed label and lengths.
+#[inline(always)]
+fn labelled_line(label: &str, client_random: &[u8], secret: &[u8]) -> String {
+    let mut s = String::with_capacity(label.len() + 2 * (client_random.len() + secret.len()) + 3);
+    s.push_str(label);
+    s.push(' ');
     hex(&mut s, client_random);
     s.push(' ');
-    hex(&mut s, master);
+    hex(&mut s, secret);
     s.push('\n');
     s
+}
+
+/// True when key-log lines go somewhere (Linux: SSLKEYLOGFILE is in use; bare metal with
+/// `keylog`: always, the sink may be registered later).
+#[cfg(feature = "tls13")]
+pub fn active() -> bool {
+    #[cfg(feature = "std")]
+    return keylog_file().is_some();
+    #[cfg(not(feature = "std"))]
+    return true;
+}
+
+/// One line of any NSS label to the same sink (the TLS 1.3 engine's secrets: rustls's `KeyLog`
+/// hands over CLIENT_HANDSHAKE_TRAFFIC_SECRET, ..., CLIENT_RANDOM for TLS 1.2).
+#[cfg(feature = "tls13")]
+pub fn log_secret(label: &str, client_random: &[u8], secret: &[u8]) {
+    deliver(labelled_line(label, client_random, secret));
 }
 
 fn hex(out: &mut String, bytes: &[u8]) {
@@ -133,18 +158,18 @@ unsafe extern "C" fn export_keys(
     // SAFETY: mbedtls passes its 48-byte master secret and 32-byte client random (checked for
     // NULL above), valid during the call.
     let (master, random) = unsafe { (&*(ms as *const [u8; 48]), &*(client_random as *const [u8; 32])) };
-    let _ = crate::platform::catch(|| deliver(random, master));
+    let _ = crate::platform::catch(|| deliver(line(random, master)));
     0
 }
 
 /// Linux: append the line to the SSLKEYLOGFILE file.
 #[cfg(feature = "std")]
-fn deliver(random: &[u8; 32], master: &[u8; 48]) {
+fn deliver(text: String) {
     use std::io::Write;
     if let Some(file) = keylog_file() {
         // One write per line on an O_APPEND file: lines of concurrent handshakes (and of other
         // processes sharing the file) do not interleave.
-        if let Err(e) = file.lock().write_all(line(random, master).as_bytes()) {
+        if let Err(e) = file.lock().write_all(text.as_bytes()) {
             crate::log::qlog!(WARN, "SSLKEYLOGFILE: write failed: {e}");
         }
     }
@@ -152,11 +177,11 @@ fn deliver(random: &[u8; 32], master: &[u8; 48]) {
 
 /// Bare metal: hand the line, NUL-terminated instead of the newline, to the registered sink.
 #[cfg(not(feature = "std"))]
-fn deliver(random: &[u8; 32], master: &[u8; 48]) {
+fn deliver(text: String) {
     // Copied out, so the sink runs without the lock (it may register another sink).
     let sink = *SINK.lock();
     let Some(cb) = sink.cb else { return };
-    let mut text = line(random, master).into_bytes();
+    let mut text = text.into_bytes();
     if let Some(last) = text.last_mut() {
         *last = 0;
     }

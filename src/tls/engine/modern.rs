@@ -6,8 +6,9 @@
 //! that also exists without std): bytes in, bytes out, typed outcomes (`Step`).
 //!
 //! Server verification is the 2.28 engine's policy, flags and error (`PolicyVerifier`); sessions
-//! are kept like `session.rs`'s (`TicketStore`). Limits (docs/ENGINES.md): no client
-//! certificate, no PSK, no DTLS.
+//! are kept like `session.rs`'s (`TicketStore`); the client certificate and key are loaded by
+//! mbedtls as on the 2.28 engine and handed to rustls as DER (`ClientIdentity`). Limits
+//! (docs/ENGINES.md): no PSK, no DTLS.
 
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -18,9 +19,10 @@ use mbedtls::ssl::io::Io;
 use mbedtls::x509::Certificate;
 use mbedtls::alloc::List as MbedtlsList;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue, UnbufferedClientConnection};
+use rustls::client::{ClientSessionStore, ResolvesClientCert, Tls12ClientSessionValue, Tls13ClientSessionValue, UnbufferedClientConnection};
 use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, PrivateSec1KeyDer, ServerName, UnixTime};
+use rustls::sign::CertifiedKey;
 use rustls::unbuffered::{ConnectionState, EncodeError, EncryptError};
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, HandshakeKind, NamedGroup, OtherError, ProtocolVersion, SignatureScheme};
 
@@ -53,8 +55,6 @@ pub(crate) fn serves(s: &Settings) -> bool {
         VERSION_ALL => !s.dtls
             && s.auth_mode != 3
             && s.psk.is_none()
-            && s.own_cert_path.is_none()
-            && s.own_cert_buffer.is_none()
             && !s.renegotiation
             // The extension items (docs/IOT.md) are served by 2.28 only.
             && s.iot == crate::tls::iot::IotOptions::default()
@@ -86,6 +86,10 @@ struct SharedKey {
     ca_buffers: Vec<Vec<u8>>,
     ignore: (bool, bool, u32, bool),
     clock: crate::tls::clock::ValidityClock,
+    /// The client certificate sources (with auth mode 2): rustls resumes only with the very
+    /// credential object (`ClientIdentity`) that made the session.
+    own_cert_path: Option<(alloc::ffi::CString, alloc::ffi::CString, Option<alloc::ffi::CString>)>,
+    own_cert_buffer: Option<crate::tls::settings::OwnCertBuffer>,
 }
 
 impl SharedKey {
@@ -100,6 +104,8 @@ impl SharedKey {
             ca_buffers: s.ca_buffers.clone(),
             ignore: (s.ignore_localtime, s.ignore_invalid_certsign, s.ignore_certitem, s.ignore_multi_certchain_verify),
             clock: s.validity_clock,
+            own_cert_path: s.own_cert_path.clone().filter(|_| s.auth_mode == 2),
+            own_cert_buffer: s.own_cert_buffer.clone().filter(|_| s.auth_mode == 2),
         }
     }
 }
@@ -134,9 +140,6 @@ fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
     if s.auth_mode == 3 || s.psk.is_some() {
         return Err(Error::BadRequest("the TLS 1.3 engine has no PSK key exchange: use QL_SSL_VERSION_3 or _ALL for PSK".into()));
     }
-    if s.own_cert_path.is_some() || s.own_cert_buffer.is_some() {
-        return Err(Error::NotSupported("the TLS 1.3 engine has no client certificate yet: use QL_SSL_VERSION_ALL or 0..=3"));
-    }
     let mut provider = rustls::crypto::ring::default_provider();
     if let CipherChoice::List(ids) = &s.ciphers {
         if let Some(&id) = ids.iter().find(|&&id| !is_suite(id)) {
@@ -155,15 +158,96 @@ fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
         .map_err(|e| Error::Internal(format!("TLS 1.3 engine: {e}")))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
+        .with_client_cert_resolver(Arc::new(ClientIdentity::of(s)?));
     // As on the 2.28 engine: the host name goes out as SNI only with QL_SSL_CONF_SNI.
     config.enable_sni = s.sni;
+    if crate::keylog::active() {
+        config.key_log = Arc::new(NssKeyLog);
+    }
     config.resumption = if s.session_cache {
         rustls::client::Resumption::store(Arc::new(TicketStore { config: s.config_handle }))
     } else {
         rustls::client::Resumption::disabled()
     };
     Ok(Arc::new(config))
+}
+
+/// SSLKEYLOGFILE (docs/ENGINES.md, "Key log"): rustls's secrets, in the NSS format Wireshark
+/// reads (TLS 1.3: the handshake and traffic secrets and the exporter secret; TLS 1.2:
+/// CLIENT_RANDOM), into the 2.28 engine's sink (`keylog.rs`: the file, or the bare-metal sink).
+#[derive(Debug)]
+struct NssKeyLog;
+
+impl rustls::KeyLog for NssKeyLog {
+    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        crate::keylog::log_secret(label, client_random, secret);
+    }
+}
+
+/// The refusal `ClientIdentity::of` gives for a client key the ring provider cannot sign with
+/// (RSA under 2048 bits, ECDSA on curves other than P-256 / P-384, ...): with
+/// `QL_SSL_VERSION_ALL` the connection is then served by 2.28 (`conn.rs`, at setup, from the
+/// key file: before any byte is sent); with versions 5 and 6 it is `ql_ssl_setup`'s error.
+pub(crate) const KEY_NOT_FOR_THIS_ENGINE: &str = "the TLS 1.3 engine (ring) cannot sign with this client key (it takes RSA 2048-8192 bits, ECDSA P-256 / P-384, Ed25519): use QL_SSL_VERSION_ALL or 0..=3";
+
+/// The client's certificate for a server that asks for one (`QL_SSL_CONF_OWNCERT` /
+/// the certificate buffers, used with `QL_SSL_VERIFY_CLIENT_SERVER` as on the 2.28 engine).
+/// The files and buffers are read and parsed by mbedtls exactly as the 2.28 engine does
+/// (`certs::load_own_cert`: PEM or DER, the encrypted key forms with their password, the
+/// certificate/key pair check), so both engines take and refuse the same inputs with the same
+/// errors; rustls gets the chain as DER and the key as mbedtls writes it out (PKCS#1 for RSA,
+/// SEC1 for EC), from which ring makes its signing key. Installed on every configuration (with
+/// no key when there is none), so that the engine knows when a server asked (`CLIENT_AUTH_ASKED`).
+#[derive(Debug)]
+struct ClientIdentity {
+    key: Option<Arc<CertifiedKey>>,
+}
+
+impl ClientIdentity {
+    fn of(s: &Settings) -> Result<Self> {
+        if s.auth_mode != 2 {
+            return Ok(ClientIdentity { key: None });
+        }
+        let Some((chain, mut key)) = certs::load_own_cert(s)? else {
+            return Ok(ClientIdentity { key: None });
+        };
+        let certs: Vec<CertificateDer<'static>> = chain.iter().map(|c| CertificateDer::from(c.as_der().to_vec())).collect();
+        let rsa = key.pk_type() == mbedtls::pk::Type::Rsa;
+        // mbedtls writes the key at the end of the buffer; the buffer is wiped before it goes.
+        let mut buf = alloc::vec![0u8; 8192];
+        let written = key.write_private_der(&mut buf).map(|d| d.map(|d| d.len()));
+        let signing = match written {
+            Ok(Some(n)) => {
+                let at = buf.len() - n;
+                let der = &buf[at..];
+                let der = if rsa { PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(der)) } else { PrivateKeyDer::Sec1(PrivateSec1KeyDer::from(der)) };
+                rustls::crypto::ring::sign::any_supported_type(&der).map_err(|_| Error::NotSupported(KEY_NOT_FOR_THIS_ENGINE))
+            }
+            _ => Err(Error::NotSupported(KEY_NOT_FOR_THIS_ENGINE)),
+        };
+        // SAFETY: `buf` is a live, writable buffer of `buf.len()` bytes.
+        unsafe { mbedtls_sys::platform_zeroize(buf.as_mut_ptr().cast(), buf.len()) };
+        Ok(ClientIdentity { key: Some(Arc::new(CertifiedKey::new(certs, signing?))) })
+    }
+}
+
+std::thread_local! {
+    /// Set when a server asked this thread's connection for a certificate (see `ModernSession`'s
+    /// `client_auth_asked`).
+    static CLIENT_AUTH_ASKED: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
+}
+
+impl ResolvesClientCert for ClientIdentity {
+    fn resolve(&self, _root_hint_subjects: &[&[u8]], _sigschemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+        CLIENT_AUTH_ASKED.with(|a| a.set(true));
+        // As mbedtls 2.28 does: the one configured certificate, whatever CAs the server names
+        // (rustls sends an empty Certificate when the key suits none of the server's schemes).
+        self.key.clone()
+    }
+
+    fn has_certs(&self) -> bool {
+        self.key.is_some()
+    }
 }
 
 /// The server-certificate check of this engine, made the 2.28 engine's by construction
@@ -420,6 +504,11 @@ pub(crate) fn error_of(e: &EngineError, handshake: bool) -> Error {
             Some(Unforgiven(flags)) => Error::VerifyFailed { flags: *flags },
             None => Error::Handshake(format!("TLS 1.3 engine: {why}")),
         },
+        // RFC 8446 4.1.3: a server that speaks TLS 1.3 answered 1.2 to a hello offering 1.3 (the
+        // sentinel in ServerHello.random): somebody took 1.3 out of the hello on its way.
+        EngineError::Tls(rustls::Error::PeerMisbehaved(rustls::PeerMisbehaved::AttemptedDowngradeToTls12WhenTls13IsSupported)) => Error::Handshake(
+            "TLS 1.3 engine: downgrade to TLS 1.2 refused: the server supports TLS 1.3 but answered TLS 1.2 (RFC 8446 downgrade sentinel in ServerHello.random): a man in the middle changed the ClientHello".into(),
+        ),
         // A fatal alert from the server, named as the 2.28 engine names it.
         EngineError::Tls(rustls::Error::AlertReceived(a)) if handshake => Error::HandshakeAlert(Some(u8::from(*a))),
         EngineError::Tls(rustls::Error::AlertReceived(a)) => Error::PeerAlert(crate::tls::error::alert_text(Some(u8::from(*a)))),
@@ -515,6 +604,8 @@ pub(crate) struct ModernConnection {
     plaintext: Vec<u8>,
     plain_pos: usize,
     peer_closed: bool,
+    /// A write said `WantWrite` with its records partly sent: the count its repeat returns.
+    write_pending: Option<usize>,
 }
 
 const RECORD: usize = 16 * 1024 + 256;
@@ -531,6 +622,7 @@ impl ModernConnection {
             plaintext: Vec::new(),
             plain_pos: 0,
             peer_closed: false,
+            write_pending: None,
         })
     }
 
@@ -555,23 +647,33 @@ impl ModernConnection {
         }
     }
 
-    /// Encrypts all of `data` (one call = one or more records) and sends what the socket takes;
-    /// the rest goes with the next call (`flush`).
+    /// Encrypts all of `data` (one call = one or more records) and sends it. The SDK's write
+    /// semantics, as mbedtls 2.28 has them (`mbedtls_ssl_write`): a count means every byte of it
+    /// has left for the socket; when the socket takes only part of the records, the call says
+    /// `WantWrite` and the application calls again (with the same data, as mbedtls requires) once
+    /// the socket is writable: that call sends the rest and returns the count of the first one.
     pub(crate) fn write(&mut self, io: &mut dyn Transport, data: &[u8]) -> core::result::Result<Step<usize>, EngineError> {
-        if self.out_start < self.out_end {
-            match self.flush(io)? {
-                Step::Done(()) => {}
-                other => return Ok(map_step(other)),
-            }
+        if let Some(n) = self.write_pending {
+            return Ok(match self.flush(io)? {
+                Step::Done(()) => {
+                    self.write_pending = None;
+                    Step::Done(n)
+                }
+                other => map_step(other),
+            });
         }
         match self.pump(io, Goal::Write)? {
             Step::Done(()) => {}
             other => return Ok(map_step(other)),
         }
         self.with_write_traffic(|w, out| w.encrypt(data, out))?;
-        // The bytes are ours now: a blocked send is finished by the next call.
-        let _ = self.flush(io)?;
-        Ok(Step::Done(data.len()))
+        Ok(match self.flush(io)? {
+            Step::Done(()) => Step::Done(data.len()),
+            other => {
+                self.write_pending = Some(data.len());
+                map_step(other)
+            }
+        })
     }
 
     /// Queues and sends close_notify.
@@ -828,6 +930,12 @@ pub(crate) struct ModernSession {
     session_cache: bool,
     /// The peer's address, part of the ticket key (`PEER`); empty when unknown.
     peer: Vec<u8>,
+    /// The server asked for a client certificate (`CLIENT_AUTH_ASKED`) and no application data
+    /// has arrived since: in TLS 1.3 the server judges the client's certificate after the
+    /// client's handshake is over (RFC 8446 4.4.2.4), so its refusal (certificate_required,
+    /// unknown_ca, bad_certificate, ...) reaches the first read, not the handshake as in TLS 1.2.
+    /// Such an alert is reported as the handshake failure it is (`read`).
+    client_auth_pending: bool,
 }
 
 // SAFETY: the transport pointer is only dereferenced by the session's own methods, which run
@@ -836,7 +944,7 @@ unsafe impl Send for ModernSession {}
 
 impl ModernSession {
     pub(crate) fn new(settings: &Settings, policy: Option<Arc<VerifyPolicy>>) -> Result<Self> {
-        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new() })
+        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new(), client_auth_pending: false })
     }
 
     /// As `Session28::bind`; the host name is the verifier's, and goes out as SNI when the
@@ -876,9 +984,11 @@ impl ModernSession {
     }
 
     pub(crate) fn handshake_step(&mut self) -> HandshakeStep {
+        CLIENT_AUTH_ASKED.with(|a| a.set(false));
         let Some((r, resumed)) = self.run(|m, t| (m.handshake(t), m.resumed())) else {
             return HandshakeStep::Failed(unbound());
         };
+        self.client_auth_pending |= CLIENT_AUTH_ASKED.with(|a| a.take());
         match r {
             Ok(Step::Done(())) if !self.verdict_reported => {
                 self.verdict_reported = true;
@@ -905,6 +1015,16 @@ impl ModernSession {
 
     pub(crate) fn read(&mut self, buf: &mut [u8]) -> core::result::Result<ReadStep, IoStop> {
         let Some(r) = self.run(|m, t| m.read(t, buf)) else { return Err(IoStop::Failed(unbound())) };
+        if core::mem::take(&mut self.client_auth_pending) {
+            let tls13 = self.conn.as_ref().and_then(|m| m.protocol_version()) == Some("TLSv1.3");
+            match &r {
+                // The server's verdict on the client certificate: the code a refused certificate
+                // has on TLS 1.2 (QL_SSL_ERROR_HS_FAILURE), with the server's alert named.
+                Err(EngineError::Tls(rustls::Error::AlertReceived(a))) if tls13 => return Err(IoStop::Failed(Error::HandshakeAlert(Some(u8::from(*a))))),
+                Ok(Step::WantRead) | Ok(Step::WantWrite) => self.client_auth_pending = true,
+                _ => {}
+            }
+        }
         match r {
             Ok(Step::Done(0)) => Ok(ReadStep::ClosedByPeer),
             Ok(Step::Done(n)) => Ok(ReadStep::Data(n)),
@@ -942,8 +1062,17 @@ impl ModernSession {
         self.conn.as_ref()?.protocol_version()
     }
 
+    /// The negotiated suite's name as the 2.28 engine spells it (the log's "handshake done"
+    /// line): mbedtls's own name of a TLS 1.2 suite, mbedtls 3's for TLS 1.3's three.
     pub(crate) fn suite_name(&mut self) -> Option<&'static str> {
-        self.conn.as_ref()?.conn.negotiated_cipher_suite()?.suite().as_str()
+        match self.ciphersuite()? {
+            0x1301 => Some("TLS1-3-AES-128-GCM-SHA256"),
+            0x1302 => Some("TLS1-3-AES-256-GCM-SHA384"),
+            0x1303 => Some("TLS1-3-CHACHA20-POLY1305-SHA256"),
+            // SAFETY: a lookup in mbedtls's static suite table; a static string ("unknown" for an
+            // id it does not have), never NULL.
+            id => unsafe { core::ffi::CStr::from_ptr(mbedtls_sys::ssl_get_ciphersuite_name(c_int::from(id))) }.to_str().ok(),
+        }
     }
 
     pub(crate) fn ciphersuite(&self) -> Option<u16> {
