@@ -442,11 +442,13 @@ fn heap_in_use() -> usize {
     m.uordblks + m.hblkhd
 }
 
-/// Run as a child process (`heap_child`): heap of one established connection with the MFL of
-/// `QLSSL_IOT_MFL`, printed as `heap <mfl> <bytes>`. Alone in its process, so no other test's
-/// allocations are counted.
+/// Run as a child process (`heap_child`): heap of one connection with the MFL of `QLSSL_IOT_MFL`
+/// to the `s_server -WWW` on `QLSSL_IOT_PORT`, printed as `heap <mfl> <steady> <peak> <transfer>`:
+/// the connection's heap once established, the most seen between the steps of its (non-blocking)
+/// handshake, and the most seen while it reads a 20 KB file. Alone in its process, so no other
+/// test's allocations are counted.
 #[test]
-#[ignore = "run by heap_per_connection_with_and_without_mfl in a process of its own"]
+#[ignore = "run by heap_per_connection_shrinks_with_mfl in a process of its own"]
 fn heap_child() {
     let Ok(mfl) = std::env::var("QLSSL_IOT_MFL") else { return };
     let port: u16 = std::env::var("QLSSL_IOT_PORT").unwrap().parse().unwrap();
@@ -461,36 +463,77 @@ fn heap_child() {
     assert_eq!(rc, 0, "{}", last_error());
     drop(conn);
     let before = heap_in_use();
-    let (conn, rc) = connect(&mut conf, port);
-    assert_eq!(rc, 0, "{}", last_error());
-    let during = heap_in_use();
+    let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let fd = sock.as_raw_fd();
+    let mut conn = Conn { ctx: 0, _sock: sock };
+    let host = CString::new("localhost").unwrap();
+    unsafe {
+        assert_eq!(ql_ssl_new(&mut conn.ctx), 0);
+        assert_eq!(ql_ssl_setup(&mut conn.ctx, conf.ptr()), 0);
+        assert_eq!(ql_ssl_set_socket_fd(&mut conn.ctx, fd), 0);
+        assert_eq!(ql_ssl_set_hostname(&mut conn.ctx, host.as_ptr()), 0);
+    }
+    // Non-blocking: the handshake comes back after every flight, and the heap is sampled there.
+    conn._sock.set_nonblocking(true).unwrap();
+    let mut peak = heap_in_use();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let rc = unsafe { ql_ssl_handshake(&mut conn.ctx) };
+        peak = peak.max(heap_in_use());
+        let want_write = rc == E::QL_SSL_ERROR_WANT_WRITE as c_int;
+        if rc != E::QL_SSL_ERROR_WANT_READ as c_int && !want_write {
+            assert_eq!(rc, 0, "{}", last_error());
+            break;
+        }
+        assert!(Instant::now() < deadline, "handshake still going after 10 s");
+        let mut p = libc::pollfd { fd, events: if want_write { libc::POLLOUT } else { libc::POLLIN }, revents: 0 };
+        // SAFETY: one valid pollfd for the duration of the call.
+        unsafe { libc::poll(&mut p, 1, 2000) };
+    }
+    let steady = heap_in_use();
+    conn._sock.set_nonblocking(false).unwrap();
+    let req = b"GET /big.txt HTTP/1.0\r\n\r\n";
+    assert_eq!(unsafe { ql_ssl_write(&mut conn.ctx, req.as_ptr(), req.len()) }, req.len() as c_int);
+    let (mut got, mut transfer) = (0usize, heap_in_use());
+    let mut buf = [0u8; 1024];
+    for _ in 0..1000 {
+        let n = unsafe { ql_ssl_read(&mut conn.ctx, buf.as_mut_ptr(), buf.len()) };
+        transfer = transfer.max(heap_in_use());
+        if n <= 0 {
+            break;
+        }
+        got += n as usize;
+    }
+    assert!(got > 20480, "the whole file came through ({got} bytes)");
     drop(conn);
-    println!("heap {mfl} {}", during.saturating_sub(before));
+    let [steady, peak, transfer] = [steady, peak, transfer].map(|h| h.saturating_sub(before));
+    println!("heap {mfl} {steady} {peak} {transfer}");
 }
 
 #[test]
-fn heap_per_connection_with_and_without_mfl() {
-    let (_, cert, key) = srv_pki("heap");
-    let (_server, port) = s_server(&cert, &key, &[]);
+fn heap_per_connection_shrinks_with_mfl() {
+    let (dir, cert, key) = srv_pki("heap");
+    std::fs::write(dir.join("big.txt"), "0123456789abcdef".repeat(1280)).unwrap();
+    let server = Peer::start(&dir, &cert, &key, "-WWW", &[]);
     let mut figures = Vec::new();
-    for mfl in [0, 512, 4096] {
-        let (mfl_text, port_text) = (mfl.to_string(), port.to_string());
+    for mfl in [0usize, 512, 1024, 2048, 4096] {
+        let (mfl_text, port_text) = (mfl.to_string(), server.port.to_string());
         let text = child("heap_child", &[("QLSSL_IOT_MFL", mfl_text.as_ref()), ("QLSSL_IOT_PORT", port_text.as_ref())]);
         let tag = format!("heap {mfl} ");
-        let bytes: usize = text
-            .find(&tag)
-            .and_then(|i| text[i + tag.len()..].split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("no figure in: {text}"));
-        eprintln!("heap per established connection, MFL {mfl}: {bytes} bytes");
-        figures.push(bytes);
+        let at = text.find(&tag).unwrap_or_else(|| panic!("no figures in: {text}")) + tag.len();
+        let f: Vec<usize> = text[at..].split_whitespace().take(3).map(|v| v.parse().unwrap()).collect();
+        eprintln!("heap per connection, MFL {mfl}: established {} B, handshake peak {} B, reading 20 KB peak {} B", f[0], f[1], f[2]);
+        figures.push((mfl, f[0], f[1]));
     }
-    // mbedtls 2.28 as built here (MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH off) allocates both record
-    // buffers at their compile-time size whatever the negotiated MFL: the figures stay within a
-    // few hundred bytes of each other, and each holds the two ~16.7 KB buffers.
-    for &f in &figures {
-        assert!(f > 2 * 16 * 1024, "both record buffers are allocated ({f})");
-        assert!(f.abs_diff(figures[0]) < 2048, "MFL does not change the buffers in this build: {figures:?}");
+    let (_, off, off_peak) = figures[0];
+    assert!(off > 2 * 16 * 1024, "without MFL both 16 KiB record buffers stay ({off})");
+    for &(mfl, steady, peak) in &figures[1..] {
+        // MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH: after the handshake both buffers shrink to the
+        // limit (.cargo/config.toml), each by 16 KiB - the limit (their header and expansion room
+        // stay); during it they are full size, whatever the limit.
+        let saving = 2 * (16384 - mfl);
+        assert!(off - steady + 1024 >= saving, "MFL {mfl}: {steady} B established, {off} B without MFL (saving {saving} B expected)");
+        assert!(peak + 2048 >= off_peak, "MFL {mfl}: the handshake still has full-size buffers ({peak} B, {off_peak} B without)");
     }
 }
 
@@ -836,4 +879,17 @@ fn resumption_after_restart_saves_a_round_trip_and_bytes() {
     assert!(full.0 >= 2 * 150 && full.0 < 3 * 150, "full: {full:?}");
     assert!(resumed.0 >= 150 && resumed.0 < 2 * 150, "resumed: {resumed:?}");
     assert!(resumed.2 + 300 < full.2, "the server sends no certificate or key exchange when resuming: {rows:?}");
+}
+
+/// The linked C mbedtls and the Rust bindings agree on `mbedtls_ssl_context` (the define of
+/// .cargo/config.toml reached the C build and bindgen alike), and the C library has
+/// MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH. The library checks the sizes itself before its first
+/// context (`engine::layout::check_context_layout`).
+#[test]
+fn mbedtls_context_layout_matches_the_c_library() {
+    let layout = qlssl::tls::engine::layout::context_layout();
+    eprintln!("{layout:?}");
+    assert!(layout.matches(), "C and Rust disagree: {layout:?}");
+    assert!(layout.c_variable_buffers, "mbedtls was built without MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH: {layout:?}");
+    assert!(qlssl::tls::engine::layout::check_context_layout().is_ok());
 }
