@@ -893,3 +893,76 @@ fn mbedtls_context_layout_matches_the_c_library() {
     assert!(layout.c_variable_buffers, "mbedtls was built without MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH: {layout:?}");
     assert!(qlssl::tls::engine::layout::check_context_layout().is_ok());
 }
+
+/// A TLS 1.2 server that does not implement RFC 6066 (rustls ignores max_fragment_length): one
+/// connection, answers any request with 20 KB in full-size records. Feature tls13 brings rustls.
+#[cfg(feature = "tls13")]
+fn rustls_server(cert: &Path, key: &Path) -> (u16, std::thread::JoinHandle<()>) {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use std::io::{Read, Write};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert).unwrap().map(|c| c.unwrap()).collect();
+    let key = PrivateKeyDer::from_pem_file(key).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS12])
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let config = std::sync::Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        let (sock, _) = listener.accept().unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let conn = rustls::ServerConnection::new(config).unwrap();
+        let mut tls = rustls::StreamOwned::new(conn, sock);
+        let mut req = [0u8; 256];
+        // A client that refuses the handshake ends it here (an error is its alert).
+        if tls.read(&mut req).unwrap_or(0) > 0 {
+            let _ = tls.write_all(&vec![b'x'; 20 * 1024]);
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
+    });
+    (port, handle)
+}
+
+/// A server that ignores the extension would send records larger than the buffers mbedtls
+/// shrinks to the configured limit: the handshake is refused at its ServerHello, with the reason.
+/// The same server without MFL: 20 KB come through.
+#[cfg(feature = "tls13")]
+#[test]
+fn a_server_that_ignores_max_fragment_length_is_refused() {
+    let (_, cert, key) = srv_pki("mfl-ignored");
+    let mut conf = Conf::new();
+    // TLS 1.2 on the 2.28 engine (the items are its own, docs/IOT.md).
+    assert_eq!(conf.int(T::QL_SSL_CONF_VERSION, 3), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, 512), 0);
+    let (port, server) = rustls_server(&cert, &key);
+    let (conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int);
+    let text = last_error();
+    assert!(text.contains("QL_SSL_CONF_MAX_FRAG_LEN"), "{text}");
+    drop(conn);
+    server.join().unwrap();
+
+    assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, 0), 0);
+    let (port, server) = rustls_server(&cert, &key);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    let req = b"GET / HTTP/1.0\r\n\r\n";
+    assert_eq!(unsafe { ql_ssl_write(&mut conn.ctx, req.as_ptr(), req.len()) }, req.len() as c_int);
+    let (mut got, mut buf) = (0usize, [0u8; 1024]);
+    for _ in 0..1000 {
+        let n = unsafe { ql_ssl_read(&mut conn.ctx, buf.as_mut_ptr(), buf.len()) };
+        if n <= 0 {
+            break;
+        }
+        got += n as usize;
+    }
+    assert_eq!(got, 20 * 1024);
+    drop(conn);
+    server.join().unwrap();
+}
