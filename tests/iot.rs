@@ -80,9 +80,14 @@ impl Peer {
     /// `s_server` with `cert`/`key`, its mode (`-www`, `-WWW`) and `extra` arguments, run in `dir`;
     /// returns once it accepts connections (at most 10 s).
     fn start(dir: &Path, cert: &Path, key: &Path, mode: &str, extra: &[&str]) -> Peer {
+        Peer::start_version(dir, cert, key, mode, "-tls1_2", extra)
+    }
+
+    /// As `start`, speaking only the protocol version `version` (`-tls1_2`, `-tls1_3`).
+    fn start_version(dir: &Path, cert: &Path, key: &Path, mode: &str, version: &str, extra: &[&str]) -> Peer {
         let port = free_port();
         let accept = format!("127.0.0.1:{port}");
-        let mut args = vec!["s_server", "-quiet", mode, "-tls1_2", "-accept", &accept];
+        let mut args = vec!["s_server", "-quiet", mode, version, "-accept", &accept];
         let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
         args.extend(["-cert", cert, "-key", key]);
         args.extend(extra);
@@ -652,17 +657,33 @@ fn ca_and_leaf(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
 fn bundle_child() {
     let Ok(port) = std::env::var("QLSSL_IOT_BUNDLE_PORT") else { return };
     let mut conf = Conf::new();
+    if let Ok(v) = std::env::var("QLSSL_IOT_BUNDLE_VERSION") {
+        assert_eq!(conf.int(T::QL_SSL_CONF_VERSION, v.parse().unwrap()), 0);
+    }
     assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 1), 0);
     assert_eq!(conf.int(T::QL_SSL_CONF_CA_BUNDLE, 1), 0, "{}", last_error());
     let (mut conn, rc) = connect(&mut conf, port.parse().unwrap());
     let mut flags = 0u32;
     unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) };
-    println!("rc {rc} flags {flags:#x} text {}", if rc == 0 { String::new() } else { last_error() });
+    let suite = unsafe { ql_ssl_get_ciphersuite(&mut conn.ctx) };
+    println!("rc {rc} flags {flags:#x} suite {suite:#x} text {}", if rc == 0 { String::new() } else { last_error() });
 }
 
 fn bundle_process(bundle: &Path, port: u16) -> String {
     let port = port.to_string();
     child("bundle_child", &[("QLSSL_IOT_BUNDLE_PORT", port.as_ref()), ("QLSSL_CA_BUNDLE", bundle.as_os_str())])
+}
+
+/// The bundle in the test root's format: `roots` as DER behind their 2-byte lengths.
+fn bundle_of(roots: &[&Path]) -> Vec<u8> {
+    let mut blob = Vec::new();
+    for pem in roots {
+        let out = Command::new("openssl").args(["x509", "-outform", "der", "-in"]).arg(pem).output().unwrap();
+        assert!(out.status.success());
+        blob.extend_from_slice(&(out.stdout.len() as u16).to_be_bytes());
+        blob.extend_from_slice(&out.stdout);
+    }
+    blob
 }
 
 #[test]
@@ -672,19 +693,9 @@ fn a_bundle_built_from_a_test_root_verifies_its_servers_only() {
     let (_, other_leaf, other_key) = ca_and_leaf(&dir, "stranger");
     // The bundle: the test root's DER behind its 2-byte length (the built-in bundle's format),
     // after an unrelated root (another self-signed certificate), so the lookup walks the list.
-    let der = |pem: &Path| {
-        let out = Command::new("openssl").args(["x509", "-outform", "der", "-in"]).arg(pem).output().unwrap();
-        assert!(out.status.success());
-        out.stdout
-    };
     let (unrelated, _) = pki(&dir, "unrelated");
-    let mut blob = Vec::new();
-    for d in [der(&unrelated), der(&root)] {
-        blob.extend_from_slice(&(d.len() as u16).to_be_bytes());
-        blob.extend_from_slice(&d);
-    }
     let bundle = dir.join("bundle.bin");
-    std::fs::write(&bundle, &blob).unwrap();
+    std::fs::write(&bundle, bundle_of(&[&unrelated, &root])).unwrap();
 
     let (server, port) = s_server(&leaf, &key, &[]);
     let text = bundle_process(&bundle, port);
@@ -883,15 +894,13 @@ fn resumption_after_restart_saves_a_round_trip_and_bytes() {
 
 /// The linked C mbedtls and the Rust bindings agree on `mbedtls_ssl_context` (the define of
 /// .cargo/config.toml reached the C build and bindgen alike), and the C library has
-/// MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH. The library checks the sizes itself before its first
-/// context (`engine::layout::check_context_layout`).
+/// MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH. build.rs makes the same comparison at build time.
 #[test]
 fn mbedtls_context_layout_matches_the_c_library() {
     let layout = qlssl::tls::engine::layout::context_layout();
     eprintln!("{layout:?}");
     assert!(layout.matches(), "C and Rust disagree: {layout:?}");
-    assert!(layout.c_variable_buffers, "mbedtls was built without MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH: {layout:?}");
-    assert!(qlssl::tls::engine::layout::check_context_layout().is_ok());
+    assert!(qlssl::tls::engine::layout::c_has_variable_buffers(), "mbedtls was built without MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH: {layout:?}");
 }
 
 /// A TLS 1.2 server that does not implement RFC 6066 (rustls ignores max_fragment_length): one
@@ -965,4 +974,160 @@ fn a_server_that_ignores_max_fragment_length_is_refused() {
     assert_eq!(got, 20 * 1024);
     drop(conn);
     server.join().unwrap();
+}
+
+// ---- The extension items on the TLS 1.3 engine (feature tls13, rustls): ALPN, pins and the root
+// bundle are served there; the maximum fragment length and the session store are refused.
+
+/// `openssl s_server -www -tls1_3` with `extra` arguments.
+#[cfg(feature = "tls13")]
+fn s_server13(cert: &Path, key: &Path, extra: &[&str]) -> (Peer, u16) {
+    let peer = Peer::start_version(cert.parent().unwrap(), cert, key, "-www", "-tls1_3", extra);
+    let port = peer.port;
+    (peer, port)
+}
+
+/// QL_SSL_VERSION_TLS13 (5) and _ALL (4) with ALPN: the rustls engine negotiates it with a TLS
+/// 1.3 server (the server's page says TLSv1.3, which only that engine speaks); no protocol in
+/// common: the server's alert 120.
+#[cfg(feature = "tls13")]
+#[test]
+fn alpn_on_the_tls13_engine() {
+    let (_, cert, key) = srv_pki("alpn13");
+    let (_server, port) = s_server13(&cert, &key, &["-alpn", "h2,x-amzn-mqtt-ca"]);
+    for version in [5, 4] {
+        let mut conf = Conf::new();
+        assert_eq!(conf.int(T::QL_SSL_CONF_VERSION, version), 0);
+        assert_eq!(conf.alpn(&["x-amzn-mqtt-ca", "http/1.1"]), 0);
+        let (mut conn, rc) = connect(&mut conf, port);
+        assert_eq!(rc, 0, "version {version}: {}", last_error());
+        assert_eq!(alpn_of(&mut conn).as_deref(), Some("x-amzn-mqtt-ca"), "version {version}");
+        let page = status_page(&mut conn);
+        assert!(page.contains("TLSv1.3"), "version {version}: {page:.400}");
+    }
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_VERSION, 5), 0);
+    assert_eq!(conf.alpn(&["http/1.1"]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int);
+    let text = last_error();
+    assert!(text.contains("120"), "{text}");
+    assert!(alpn_of(&mut conn).is_none());
+}
+
+/// Pins on the TLS 1.3 engine, checked in its verifier: the right pin alone (VERIFY_NULL)
+/// connects, a wrong one fails with a trusted chain (flag 0x100000 and its text) and without one.
+#[cfg(feature = "tls13")]
+#[test]
+fn pins_on_the_tls13_engine() {
+    let (dir, cert, key) = srv_pki("pin13");
+    let (other, _) = pki(&dir, "other");
+    let (_server, port) = s_server13(&cert, &key, &[]);
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_VERSION, 5), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 0), 0);
+    assert_eq!(conf.pins(&[spki_pin(&other), spki_pin(&cert)]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    assert!(status_page(&mut conn).contains("TLSv1.3"));
+    drop(conn);
+    assert_eq!(conf.pins(&[spki_pin(&other)]), 0);
+    let (_conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int, "a wrong pin alone");
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 2), 0);
+    conf.ca(&cert);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int, "a wrong pin with a trusted chain");
+    let text = last_error();
+    assert!(text.contains("pin"), "{text}");
+    let mut flags = 0u32;
+    assert_eq!(unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) }, 0);
+    assert_eq!(flags, 0x10_0000, "only the pin finding: the chain itself is fine");
+}
+
+/// A resumed TLS 1.3 session (no certificate in that handshake, the verifier does not run) is
+/// checked against the pins again: tickets are kept per config, whose pins may have changed.
+#[cfg(feature = "tls13")]
+#[test]
+fn pins_are_checked_again_on_a_resumed_tls13_session() {
+    let (dir, cert, key) = srv_pki("pin13resume");
+    let (other, _) = pki(&dir, "other");
+    let (_server, port) = s_server13(&cert, &key, &[]);
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_VERSION, 5), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 0), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_SESSION_CACHE, 1), 0);
+    assert_eq!(conf.pins(&[spki_pin(&cert)]), 0);
+    let mut resumed = Vec::new();
+    for _ in 0..2 {
+        let (mut conn, rc) = connect(&mut conf, port);
+        assert_eq!(rc, 0, "{}", last_error());
+        // The page's read takes in the server's tickets.
+        assert!(status_page(&mut conn).contains("TLSv1.3"));
+        resumed.push(unsafe { ql_ssl_session_resumed(&mut conn.ctx) });
+    }
+    assert_eq!(resumed, [0, 1], "the second connection resumes");
+    assert_eq!(conf.pins(&[spki_pin(&other)]), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int, "a ticket does not bypass a changed pin");
+    let mut flags = 0u32;
+    assert_eq!(unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) }, 0);
+    assert_eq!(flags, 0x10_0000);
+}
+
+/// The root bundle on the TLS 1.3 engine: a bundle from a test root verifies its TLS 1.3 server
+/// (a TLS 1.3 suite, 0x13xx, so rustls served it) and refuses another root's.
+#[cfg(feature = "tls13")]
+#[test]
+fn the_bundle_on_the_tls13_engine() {
+    let dir = tempdir("bundle13");
+    let (root, leaf, key) = ca_and_leaf(&dir, "trusted");
+    let (_, other_leaf, other_key) = ca_and_leaf(&dir, "stranger");
+    let bundle = dir.join("bundle.bin");
+    std::fs::write(&bundle, bundle_of(&[&root])).unwrap();
+    let run = |port: u16| {
+        let port = port.to_string();
+        child("bundle_child", &[("QLSSL_IOT_BUNDLE_PORT", port.as_ref()), ("QLSSL_CA_BUNDLE", bundle.as_os_str()), ("QLSSL_IOT_BUNDLE_VERSION", "5".as_ref())])
+    };
+    let (server, port) = s_server13(&leaf, &key, &[]);
+    let text = run(port);
+    assert!(text.contains("rc 0 flags 0x0 suite 0x13"), "{text}");
+    drop(server);
+    let (_server, port) = s_server13(&other_leaf, &other_key, &[]);
+    let text = run(port);
+    assert!(text.contains("rc -6 flags 0x8 "), "a root outside the bundle is not trusted: {text}");
+}
+
+/// The maximum fragment length and the session store are not served by the TLS 1.3 engine:
+/// versions 5 and 6 refuse them at setup, naming the item; _ALL with them stays on 2.28.
+#[cfg(feature = "tls13")]
+#[test]
+fn mfl_and_the_session_store_are_refused_on_the_tls13_engine() {
+    let (dir, cert, key) = srv_pki("refuse13");
+    let store = CString::new(dir.join("s.bin").to_str().unwrap()).unwrap();
+    for version in [5, 6] {
+        for item in ["QL_SSL_CONF_MAX_FRAG_LEN", "QL_SSL_CONF_SESSION_STORE"] {
+            let mut conf = Conf::new();
+            assert_eq!(conf.int(T::QL_SSL_CONF_VERSION, version), 0);
+            if item == "QL_SSL_CONF_MAX_FRAG_LEN" {
+                assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, 1024), 0);
+            } else {
+                assert_eq!(unsafe { ql_ssl_conf_set(conf.ptr(), T::QL_SSL_CONF_SESSION_STORE as c_int, store.as_ptr()) }, 0);
+            }
+            let mut ctx: ql_ssl_context = 0;
+            assert_eq!(unsafe { ql_ssl_new(&mut ctx) }, 0);
+            assert_eq!(unsafe { ql_ssl_setup(&mut ctx, conf.ptr()) }, E::QL_SSL_ERROR_NOT_SUPPORT as c_int, "version {version}, {item}");
+            let text = last_error();
+            assert!(text.contains(item), "{text}");
+            unsafe { ql_ssl_free(&mut ctx) };
+        }
+    }
+    // _ALL with MFL: TLS 1.2 on 2.28 (a TLS 1.2 server; the limit is honoured as ever).
+    let (_server, port) = s_server(&cert, &key, &[]);
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_VERSION, 4), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_MAX_FRAG_LEN, 1024), 0);
+    let (mut conn, rc) = connect(&mut conf, port);
+    assert_eq!(rc, 0, "{}", last_error());
+    assert!(status_page(&mut conn).contains("TLSv1.2"));
 }

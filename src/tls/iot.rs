@@ -22,6 +22,21 @@ pub struct IotOptions {
     pub session_store: Option<CString>,
 }
 
+impl IotOptions {
+    /// Why the TLS 1.3 engine (feature `tls13`, docs/IOT.md) cannot serve these settings, or None.
+    /// It serves ALPN, pins and the root bundle; rustls implements no RFC 6066 maximum fragment
+    /// length, and offers no way to save its sessions (TLS 1.3 tickets) to a file.
+    pub fn tls13_refusal(&self) -> Option<&'static str> {
+        if self.max_frag_len != 0 {
+            return Some("QL_SSL_CONF_MAX_FRAG_LEN is not available with the TLS 1.3 engine (rustls has no RFC 6066 maximum fragment length): use QL_SSL_VERSION_3 or _ALL");
+        }
+        if self.session_store.is_some() {
+            return Some("QL_SSL_CONF_SESSION_STORE is not available with the TLS 1.3 engine (rustls cannot save its sessions): use QL_SSL_VERSION_3 or _ALL");
+        }
+        None
+    }
+}
+
 /// Limits of the list items, checked when they are set (src/capi/iot_items.rs).
 pub const ALPN_MAX_PROTOCOLS: usize = 16;
 /// Longest ALPN protocol name (RFC 7301: 1..=255 bytes).

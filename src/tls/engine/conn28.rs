@@ -88,7 +88,6 @@ impl Session28 {
     /// is loaded here. `policy` becomes the context's verify callback, `timer` its DTLS timer.
     pub(crate) fn new(settings: &Settings, policy: Option<Arc<VerifyPolicy>>, timer: Option<TimerState>) -> Result<Self> {
         ciphers::init_mbedtls_globals();
-        crate::tls::engine::layout::check_context_layout()?;
         let config = engine::shared_config(settings)?;
         let mut ctx = Context::new(config);
         if let Some(p) = &policy {

@@ -65,20 +65,51 @@ pub(crate) unsafe fn negotiated_alpn<'a>(raw: *const mbedtls_sys::ssl_context) -
 /// `raw` is a set-up context past the server's Certificate message.
 pub(crate) unsafe fn leaf_key_digest(raw: *const mbedtls_sys::ssl_context) -> Option<[u8; PIN_LEN]> {
     // SAFETY: the caller's contract: `session_negotiate` is the session being negotiated; its
-    // `peer_cert` is NULL or the parsed chain (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE is on), whose
-    // `pk_raw` spans the leaf's SubjectPublicKeyInfo inside its DER.
-    let spki = unsafe {
+    // `peer_cert` is NULL or the parsed chain (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE is on).
+    unsafe {
         let sess = (*raw).session_negotiate;
-        if sess.is_null() || (*sess).peer_cert.is_null() {
+        if sess.is_null() {
             return None;
         }
-        let pk = &(*(*sess).peer_cert).pk_raw;
+        crt_key_digest((*sess).peer_cert)
+    }
+}
+
+/// SHA-256 of the DER SubjectPublicKeyInfo of the parsed certificate `crt` (its `pk_raw`, which
+/// spans it inside the certificate's DER). None for NULL or a certificate without one.
+///
+/// # Safety
+/// `crt` is NULL or a parsed certificate that lives across the call.
+unsafe fn crt_key_digest(crt: *const mbedtls_sys::x509_crt) -> Option<[u8; PIN_LEN]> {
+    if crt.is_null() {
+        return None;
+    }
+    // SAFETY: the caller's contract; `pk_raw` points into the certificate's own DER copy.
+    let spki = unsafe {
+        let pk = &(*crt).pk_raw;
         if pk.p.is_null() || pk.len == 0 {
             return None;
         }
         core::slice::from_raw_parts(pk.p, pk.len)
     };
     Some(sha256(spki))
+}
+
+/// The TLS 1.3 engine's pin check (its verifier, `modern.rs`): 0 when there are no pins or the
+/// DER certificate `leaf`'s key matches one, else `iot::PIN_MISMATCH` (an unparsable leaf
+/// matches nothing).
+#[cfg(feature = "tls13")]
+pub(crate) fn pin_findings(pins: &[[u8; PIN_LEN]], leaf: &[u8]) -> u32 {
+    if pins.is_empty() {
+        return 0;
+    }
+    let Ok(cert) = mbedtls::x509::Certificate::from_der(leaf) else { return crate::tls::iot::PIN_MISMATCH };
+    let crt: *const mbedtls_sys::x509_crt = (&*cert).into();
+    // SAFETY: `cert` is parsed and lives until the end of this function.
+    match unsafe { crt_key_digest(crt) } {
+        Some(d) if crate::tls::iot::pin_matches(pins, &d) => 0,
+        _ => crate::tls::iot::PIN_MISMATCH,
+    }
 }
 
 /// The session of an established connection in mbedtls's serialised form (mbedtls_ssl_session_save:

@@ -4,30 +4,27 @@
 //! alike, docs/IOT.md) adds `in_buf_len`/`out_buf_len` to the context. The mbedtls crate allocates
 //! that struct at the size the bindings say and the C library writes it at the size it was
 //! compiled with: a build in which only one side saw the define would write past the allocation.
-//! This asks the compiled library itself: `mbedtls_ssl_init` zeroes exactly
-//! `sizeof(mbedtls_ssl_context)` bytes of its C build, and `mbedtls_version_check_feature` lists
-//! the options that build had.
-
-use core::sync::atomic::{AtomicU8, Ordering};
+//! build.rs checks it at build time (mbedtls's headers compiled with the flags its CMake build
+//! recorded against the bindings' size); this asks the linked library itself, for the tests
+//! (tests/iot.rs `mbedtls_context_layout_matches_the_c_library`; nothing in the library calls it,
+//! so programs do not link it): `mbedtls_ssl_init` zeroes exactly `sizeof(mbedtls_ssl_context)`
+//! bytes of its C build; `mbedtls_version_check_feature` lists the options it had.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::tls::error::{Error, Result};
 
 /// Bytes after the Rust-sized context that a larger C context may write into.
 const GUARD: usize = 256;
 /// What the probe's bytes are before `mbedtls_ssl_init` (any non-zero value).
 const FILL: u8 = 0xA5;
 
-/// The context's size on both sides and the build option as the C library reports it.
+/// The context's size on both sides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContextLayout {
     /// `sizeof(mbedtls_ssl_context)` of the linked C library (at most the Rust size + 256 is seen).
     pub c_size: usize,
     /// `size_of::<mbedtls_sys::ssl_context>()` of the bindings.
     pub rust_size: usize,
-    /// The C library was built with `MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH`.
-    pub c_variable_buffers: bool,
 }
 
 impl ContextLayout {
@@ -60,29 +57,12 @@ pub fn context_layout() -> ContextLayout {
     let c_size = bytes.iter().take_while(|&&b| b == 0).count();
     // SAFETY: as above; the context was initialised by mbedtls_ssl_init.
     unsafe { mbedtls_sys::ssl_free(ctx) };
-    // SAFETY: a NUL-terminated name; the function only compares it with its static list.
-    let c_variable_buffers = unsafe { mbedtls_sys::version_check_feature(c"MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH".as_ptr().cast()) } == 0;
-    ContextLayout { c_size, rust_size, c_variable_buffers }
+    ContextLayout { c_size, rust_size }
 }
 
-/// The layout check once per process (0: not yet, 1: matches, 2: differs).
-static VERDICT: AtomicU8 = AtomicU8::new(0);
-
-/// Before the first context: refuse to run on a library whose C and Rust sides disagree (a
-/// mis-built library, not a run-time condition: every connection fails with the sizes named).
-pub fn check_context_layout() -> Result<()> {
-    let mut verdict = VERDICT.load(Ordering::Acquire);
-    if verdict == 0 {
-        verdict = if context_layout().matches() { 1 } else { 2 };
-        VERDICT.store(verdict, Ordering::Release);
-    }
-    if verdict == 1 {
-        return Ok(());
-    }
-    let l = context_layout();
-    Err(Error::Internal(format!(
-        "this library is mis-built: mbedtls_ssl_context is {} bytes in the C library and {} in the Rust bindings \
-         (MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH must reach both, .cargo/config.toml)",
-        l.c_size, l.rust_size
-    )))
+/// The linked C library was built with `MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH` (for tests: nothing
+/// in the library calls it, so its option table is not linked into programs).
+pub fn c_has_variable_buffers() -> bool {
+    // SAFETY: a NUL-terminated name; the function only compares it with its static list.
+    unsafe { mbedtls_sys::version_check_feature(c"MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH".as_ptr().cast()) == 0 }
 }

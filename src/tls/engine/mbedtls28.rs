@@ -89,13 +89,7 @@ static CONFIG_CACHE: Lazy<Mutex<ConfigCache>> = Lazy::new(Default::default);
 pub(crate) fn shared_config(s: &Settings) -> Result<Arc<Config>> {
     let engine = EngineSettings::of(s);
     let verify = verifies_server_certificate(engine.auth_mode, &engine.ciphers);
-    let cas = match (verify, s.iot.ca_bundle) {
-        (false, _) => None,
-        // The bundle's roots join the configured CAs as buffers: the CA cache parses them once.
-        #[cfg(feature = "ext-items")]
-        (true, true) => Some(certs::ca_list(&s.ca_paths, &[s.ca_buffers.clone(), crate::tls::bundle::certificates()?].concat())?),
-        (true, _) => Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?),
-    };
+    let cas = if verify { Some(certs::trusted(s)?) } else { None };
     let own_cert = s.auth_mode == 2 && (s.own_cert_path.is_some() || s.own_cert_buffer.is_some());
     let key = ConfigKey { ca: cas.as_ref().map(|a| Arc::as_ptr(a) as usize), engine };
     if !own_cert {

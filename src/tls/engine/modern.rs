@@ -56,8 +56,9 @@ pub(crate) fn serves(s: &Settings) -> bool {
             && s.own_cert_path.is_none()
             && s.own_cert_buffer.is_none()
             && !s.renegotiation
-            // The extension items (docs/IOT.md) are served by 2.28 only.
-            && s.iot == crate::tls::iot::IotOptions::default()
+            // Of the extension items (docs/IOT.md) the maximum fragment length and the session
+            // store are 2.28's only.
+            && s.iot.tls13_refusal().is_none()
             && match &s.ciphers {
                 CipherChoice::All => true,
                 CipherChoice::List(ids) => ids.iter().all(|&id| is_suite(id)),
@@ -86,6 +87,8 @@ struct SharedKey {
     ca_buffers: Vec<Vec<u8>>,
     ignore: (bool, bool, u32, bool),
     clock: crate::tls::clock::ValidityClock,
+    /// ALPN, pins, the root bundle (docs/IOT.md).
+    iot: crate::tls::iot::IotOptions,
 }
 
 impl SharedKey {
@@ -100,6 +103,7 @@ impl SharedKey {
             ca_buffers: s.ca_buffers.clone(),
             ignore: (s.ignore_localtime, s.ignore_invalid_certsign, s.ignore_certitem, s.ignore_multi_certchain_verify),
             clock: s.validity_clock,
+            iot: s.iot.clone(),
         }
     }
 }
@@ -158,6 +162,7 @@ fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
         .with_no_client_auth();
     // As on the 2.28 engine: the host name goes out as SNI only with QL_SSL_CONF_SNI.
     config.enable_sni = s.sni;
+    config.alpn_protocols = s.iot.alpn.iter().map(|n| n.as_bytes().to_vec()).collect();
     config.resumption = if s.session_cache {
         rustls::client::Resumption::store(Arc::new(TicketStore { config: s.config_handle }))
     } else {
@@ -181,6 +186,8 @@ struct PolicyVerifier {
     /// handshake, as each 2.28 connection has its own) and its CA sources.
     check: Option<Settings>,
     algorithms: WebPkiSupportedAlgorithms,
+    /// `QL_SSL_CONF_PIN_SHA256` (docs/IOT.md): checked with or without `check`.
+    pins: Vec<[u8; crate::tls::iot::PIN_LEN]>,
 }
 
 impl core::fmt::Debug for PolicyVerifier {
@@ -221,13 +228,14 @@ fn no_name() -> ServerName<'static> {
 
 impl PolicyVerifier {
     fn of(s: &Settings, algorithms: WebPkiSupportedAlgorithms) -> Result<Self> {
+        let pins = s.iot.pins.clone();
         if !(s.auth_mode == 1 || s.auth_mode == 2) {
-            return Ok(PolicyVerifier { check: None, algorithms });
+            return Ok(PolicyVerifier { check: None, algorithms, pins });
         }
         crate::tls::ciphers::init_mbedtls_globals();
         // Loaded here so that a bad CA source fails ql_ssl_setup, as on the 2.28 engine.
-        certs::ca_list(&s.ca_paths, &s.ca_buffers)?;
-        Ok(PolicyVerifier { check: Some(s.clone()), algorithms })
+        certs::trusted(s)?;
+        Ok(PolicyVerifier { check: Some(s.clone()), algorithms, pins })
     }
 
     /// The unforgiven findings on `chain` (leaf first) for a server called `host`.
@@ -278,15 +286,23 @@ impl ServerCertVerifier for PolicyVerifier {
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> core::result::Result<ServerCertVerified, rustls::Error> {
+        // Pins are checked in addition to the chain, or alone without verification.
+        #[cfg(feature = "ext-items")]
+        let pin_flags = crate::tls::engine::iot::pin_findings(&self.pins, end_entity);
+        #[cfg(not(feature = "ext-items"))]
+        let pin_flags = 0u32;
         let Some(settings) = &self.check else {
-            return Ok(ServerCertVerified::assertion());
+            return match pin_flags {
+                0 => Ok(ServerCertVerified::assertion()),
+                left => Err(rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(Unforgiven(left)))))),
+            };
         };
         // The connection's own policy (its flags are what `ql_ssl_get_verify_result` reports), or
         // a fresh one when the connection has none.
         let policy = HANDSHAKE_POLICY.with(|p| p.borrow().clone()).unwrap_or_else(|| Arc::new(VerifyPolicy::from_settings(settings)));
         // From the CA cache at each handshake (a configuration may be shared for long): a CA file
         // replaced on disk is seen as the 2.28 engine sees it at each setup.
-        let cas = certs::ca_list(&settings.ca_paths, &settings.ca_buffers).map_err(|e| rustls::Error::General(format!("CA certificates: {e}")))?;
+        let cas = certs::trusted(settings).map_err(|e| rustls::Error::General(format!("CA certificates: {e}")))?;
         let mut chain = MbedtlsList::<Certificate>::new();
         for der in core::iter::once(end_entity).chain(intermediates) {
             // mbedtls fails a handshake whose Certificate message does not parse; so does this.
@@ -296,7 +312,7 @@ impl ServerCertVerifier for PolicyVerifier {
             n if *n == no_name() => None,
             n => Some(String::from(&*n.to_str())),
         };
-        match Self::findings(&policy, &cas, &chain, host)? {
+        match Self::findings(&policy, &cas, &chain, host)? | pin_flags {
             0 => Ok(ServerCertVerified::assertion()),
             left => Err(rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(Unforgiven(left)))))),
         }
@@ -828,6 +844,11 @@ pub(crate) struct ModernSession {
     session_cache: bool,
     /// The peer's address, part of the ticket key (`PEER`); empty when unknown.
     peer: Vec<u8>,
+    /// The ALPN protocol the server selected, once the handshake is over (`ql_ssl_get_alpn`).
+    alpn: Option<alloc::ffi::CString>,
+    /// `QL_SSL_CONF_PIN_SHA256`: checked again on a resumed session (its tickets are kept per
+    /// `ql_ssl_config`, and the pins may have changed since; the verifier does not run then).
+    pins: Vec<[u8; crate::tls::iot::PIN_LEN]>,
 }
 
 // SAFETY: the transport pointer is only dereferenced by the session's own methods, which run
@@ -836,7 +857,7 @@ unsafe impl Send for ModernSession {}
 
 impl ModernSession {
     pub(crate) fn new(settings: &Settings, policy: Option<Arc<VerifyPolicy>>) -> Result<Self> {
-        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new() })
+        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new(), alpn: None, pins: settings.iot.pins.clone() })
     }
 
     /// As `Session28::bind`; the host name is the verifier's, and goes out as SNI when the
@@ -882,6 +903,16 @@ impl ModernSession {
         match r {
             Ok(Step::Done(())) if !self.verdict_reported => {
                 self.verdict_reported = true;
+                #[cfg(feature = "ext-items")]
+                if resumed {
+                    // rustls keeps the server's chain in the session it resumed.
+                    let leaf = self.conn.as_ref().and_then(|m| m.conn.peer_certificates()).and_then(|c| c.first());
+                    let flags = leaf.map_or(crate::tls::iot::PIN_MISMATCH, |c| crate::tls::engine::iot::pin_findings(&self.pins, c));
+                    if flags != 0 {
+                        return HandshakeStep::Failed(Error::VerifyFailed { flags });
+                    }
+                }
+                self.alpn = self.conn.as_ref().and_then(|m| m.conn.alpn_protocol()).and_then(|p| alloc::ffi::CString::new(p).ok());
                 HandshakeStep::Resumed(resumed)
             }
             Ok(Step::Done(())) => HandshakeStep::Done,
@@ -948,6 +979,11 @@ impl ModernSession {
 
     pub(crate) fn ciphersuite(&self) -> Option<u16> {
         self.conn.as_ref()?.ciphersuite()
+    }
+
+    /// The ALPN protocol the server selected (None: none offered or answered, or not yet).
+    pub(crate) fn negotiated_alpn(&self) -> Option<&core::ffi::CStr> {
+        self.alpn.as_deref()
     }
 }
 
