@@ -45,8 +45,9 @@ pub(crate) const VERSION_TLS12_TLS13: c_int = 6;
 /// is sent: true when this engine serves the connection. `QL_SSL_VERSION_4` and
 /// `QL_SSL_VERSION_TLS12_TLS13` always (a configuration it cannot serve is refused at setup, never
 /// handed to 2.28); `QL_SSL_VERSION_ALL` when everything the configuration asks for is served by
-/// it: TLS (no DTLS), no PSK, no client certificate, no renegotiation, and every listed suite
-/// one of its suites; everything else stays on 2.28.
+/// it: TLS (no DTLS), no PSK, no client certificate, no renegotiation, no maximum fragment length
+/// or session store (docs/IOT.md), and every listed suite one of its suites; everything else stays
+/// on 2.28.
 pub(crate) fn serves(s: &Settings) -> bool {
     match s.version {
         VERSION_TLS13 | VERSION_TLS12_TLS13 => true,
