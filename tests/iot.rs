@@ -1015,17 +1015,33 @@ fn alpn_on_the_tls13_engine() {
     assert!(alpn_of(&mut conn).is_none());
 }
 
+/// A TLS 1.3 `s_server` (stopped on drop) with a fresh self-signed certificate; its port, that
+/// certificate, another one, and a config for version 5 without chain verification.
+#[cfg(feature = "tls13")]
+fn pin_setup13(tag: &str) -> (Peer, u16, PathBuf, PathBuf, Conf) {
+    let (dir, cert, key) = srv_pki(tag);
+    let (other, _) = pki(&dir, "other");
+    let (server, port) = s_server13(&cert, &key, &[]);
+    let mut conf = Conf::new();
+    assert_eq!(conf.int(T::QL_SSL_CONF_VERSION, 5), 0);
+    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 0), 0);
+    (server, port, cert, other, conf)
+}
+
+/// `ql_ssl_get_verify_result` of a connection.
+#[cfg(feature = "tls13")]
+fn verify_flags(conn: &mut Conn) -> u32 {
+    let mut flags = 0u32;
+    assert_eq!(unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) }, 0);
+    flags
+}
+
 /// Pins on the TLS 1.3 engine, checked in its verifier: the right pin alone (VERIFY_NULL)
 /// connects, a wrong one fails with a trusted chain (flag 0x100000 and its text) and without one.
 #[cfg(feature = "tls13")]
 #[test]
 fn pins_on_the_tls13_engine() {
-    let (dir, cert, key) = srv_pki("pin13");
-    let (other, _) = pki(&dir, "other");
-    let (_server, port) = s_server13(&cert, &key, &[]);
-    let mut conf = Conf::new();
-    assert_eq!(conf.int(T::QL_SSL_CONF_VERSION, 5), 0);
-    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 0), 0);
+    let (_server, port, cert, other, mut conf) = pin_setup13("pin13");
     assert_eq!(conf.pins(&[spki_pin(&other), spki_pin(&cert)]), 0);
     let (mut conn, rc) = connect(&mut conf, port);
     assert_eq!(rc, 0, "{}", last_error());
@@ -1040,22 +1056,17 @@ fn pins_on_the_tls13_engine() {
     assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int, "a wrong pin with a trusted chain");
     let text = last_error();
     assert!(text.contains("pin"), "{text}");
-    let mut flags = 0u32;
-    assert_eq!(unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) }, 0);
-    assert_eq!(flags, 0x10_0000, "only the pin finding: the chain itself is fine");
+    assert_eq!(verify_flags(&mut conn), 0x10_0000, "only the pin finding: the chain itself is fine");
 }
 
-/// A resumed TLS 1.3 session (no certificate in that handshake, the verifier does not run) is
-/// checked against the pins again: tickets are kept per config, whose pins may have changed.
+/// A TLS 1.3 ticket does not bypass changed pins: a resumed handshake has no certificate and runs
+/// no verifier, and the tickets are kept per `ql_ssl_config`; new pins make a new rustls
+/// configuration (the shared configuration's key has them) with a new verifier, and rustls
+/// resumes only with the verifier that checked the session.
 #[cfg(feature = "tls13")]
 #[test]
 fn pins_are_checked_again_on_a_resumed_tls13_session() {
-    let (dir, cert, key) = srv_pki("pin13resume");
-    let (other, _) = pki(&dir, "other");
-    let (_server, port) = s_server13(&cert, &key, &[]);
-    let mut conf = Conf::new();
-    assert_eq!(conf.int(T::QL_SSL_CONF_VERSION, 5), 0);
-    assert_eq!(conf.int(T::QL_SSL_CONF_AUTHMODE, 0), 0);
+    let (_server, port, cert, other, mut conf) = pin_setup13("pin13resume");
     assert_eq!(conf.int(T::QL_SSL_CONF_SESSION_CACHE, 1), 0);
     assert_eq!(conf.pins(&[spki_pin(&cert)]), 0);
     let mut resumed = Vec::new();
@@ -1070,9 +1081,7 @@ fn pins_are_checked_again_on_a_resumed_tls13_session() {
     assert_eq!(conf.pins(&[spki_pin(&other)]), 0);
     let (mut conn, rc) = connect(&mut conf, port);
     assert_eq!(rc, E::QL_SSL_ERROR_HS_FAILURE as c_int, "a ticket does not bypass a changed pin");
-    let mut flags = 0u32;
-    assert_eq!(unsafe { ql_ssl_get_verify_result(&mut conn.ctx, &mut flags) }, 0);
-    assert_eq!(flags, 0x10_0000);
+    assert_eq!(verify_flags(&mut conn), 0x10_0000);
 }
 
 /// The root bundle on the TLS 1.3 engine: a bundle from a test root verifies its TLS 1.3 server

@@ -88,7 +88,8 @@ struct SharedKey {
     ca_buffers: Vec<Vec<u8>>,
     ignore: (bool, bool, u32, bool),
     clock: crate::tls::clock::ValidityClock,
-    /// ALPN, pins, the root bundle (docs/IOT.md).
+    /// ALPN, pins, the root bundle (docs/IOT.md). Pins live in the verifier, and rustls resumes
+    /// a session only with the verifier that checked it: new pins, no ticket of the old ones.
     iot: crate::tls::iot::IotOptions,
 }
 
@@ -847,9 +848,6 @@ pub(crate) struct ModernSession {
     peer: Vec<u8>,
     /// The ALPN protocol the server selected, once the handshake is over (`ql_ssl_get_alpn`).
     alpn: Option<alloc::ffi::CString>,
-    /// `QL_SSL_CONF_PIN_SHA256`: checked again on a resumed session (its tickets are kept per
-    /// `ql_ssl_config`, and the pins may have changed since; the verifier does not run then).
-    pins: Vec<[u8; crate::tls::iot::PIN_LEN]>,
 }
 
 // SAFETY: the transport pointer is only dereferenced by the session's own methods, which run
@@ -858,7 +856,7 @@ unsafe impl Send for ModernSession {}
 
 impl ModernSession {
     pub(crate) fn new(settings: &Settings, policy: Option<Arc<VerifyPolicy>>) -> Result<Self> {
-        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new(), alpn: None, pins: settings.iot.pins.clone() })
+        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new(), alpn: None })
     }
 
     /// As `Session28::bind`; the host name is the verifier's, and goes out as SNI when the
@@ -904,15 +902,6 @@ impl ModernSession {
         match r {
             Ok(Step::Done(())) if !self.verdict_reported => {
                 self.verdict_reported = true;
-                #[cfg(feature = "ext-items")]
-                if resumed {
-                    // rustls keeps the server's chain in the session it resumed.
-                    let leaf = self.conn.as_ref().and_then(|m| m.conn.peer_certificates()).and_then(|c| c.first());
-                    let flags = leaf.map_or(crate::tls::iot::PIN_MISMATCH, |c| crate::tls::engine::iot::pin_findings(&self.pins, c));
-                    if flags != 0 {
-                        return HandshakeStep::Failed(Error::VerifyFailed { flags });
-                    }
-                }
                 self.alpn = self.conn.as_ref().and_then(|m| m.conn.alpn_protocol()).and_then(|p| alloc::ffi::CString::new(p).ok());
                 HandshakeStep::Resumed(resumed)
             }
