@@ -57,9 +57,6 @@ pub fn max_frag_len_code(bytes: i32) -> Option<u8> {
     }
 }
 
-/// The max_fragment_length extension's type (RFC 6066 §4).
-pub const EXT_MAX_FRAGMENT_LENGTH: u16 = 1;
-
 /// Does the ServerHello handshake message `hello` (TLS 1.2 or DTLS 1.2, with its header of
 /// `header_len` bytes: 4, or 12 in DTLS) carry extension `ext`? None when it is not a
 /// well-formed ServerHello.
@@ -136,7 +133,7 @@ mod tests {
 
     #[test]
     fn the_server_hellos_extensions_are_found() {
-        let mfl = EXT_MAX_FRAGMENT_LENGTH;
+        let mfl = 1; // max_fragment_length
         // renegotiation_info, then max_fragment_length = 1.
         let both: &[u8] = &[0xff, 0x01, 0, 1, 0, 0, 1, 0, 1, 1];
         assert_eq!(server_hello_has_extension(&hello_msg(32, Some(both)), 4, mfl), Some(true));

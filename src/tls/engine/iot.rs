@@ -186,22 +186,26 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     out
 }
 
+/// The max_fragment_length extension's type (RFC 6066 §4).
+const EXT_MAX_FRAGMENT_LENGTH: u16 = 1;
+
 /// Right after the step that parsed the ServerHello of a full handshake (its message is still in
 /// `in_msg`, `in_hslen` bytes, until the next step consumes it): true when the configuration asks
 /// for a maximum fragment length and the server did not answer the extension. Such a server may
 /// send records of up to 16 KiB, and mbedtls, built with MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH,
 /// shrinks its input buffer to the configured limit when the handshake ends whatever the server
 /// said (`mbedtls_ssl_get_input_max_frag_len` takes the client's configured value): the first
-/// larger record would fail. A resumed session keeps the limit it was negotiated with.
+/// larger record would fail. A resumed session keeps the limit it was negotiated with
+/// (`resumed`: mbedtls's verdict, `mbedtls28::resume_verdict`).
 ///
 /// # Safety
 /// `raw` is a set-up context, the handshake not over.
-pub(crate) unsafe fn max_frag_len_ignored(raw: *const mbedtls_sys::ssl_context, dtls: bool) -> bool {
+pub(crate) unsafe fn max_frag_len_ignored(raw: *const mbedtls_sys::ssl_context, dtls: bool, resumed: Option<bool>) -> bool {
     // SAFETY: the caller's contract: `conf` is the context's live configuration, `in_msg` points
     // into the input buffer with at least `in_hslen` bytes of the last handshake message.
     unsafe {
         let conf = (*raw).conf;
-        if conf.is_null() || (*conf).mfl_code == 0 || crate::tls::engine::resume_verdict(raw) != Some(false) {
+        if conf.is_null() || (*conf).mfl_code == 0 || resumed != Some(false) {
             return false;
         }
         let (msg, len) = ((*raw).in_msg, (*raw).in_hslen);
@@ -210,6 +214,6 @@ pub(crate) unsafe fn max_frag_len_ignored(raw: *const mbedtls_sys::ssl_context, 
         }
         let hello = core::slice::from_raw_parts(msg, len);
         let header = if dtls { 12 } else { 4 };
-        crate::tls::iot::server_hello_has_extension(hello, header, crate::tls::iot::EXT_MAX_FRAGMENT_LENGTH) == Some(false)
+        crate::tls::iot::server_hello_has_extension(hello, header, EXT_MAX_FRAGMENT_LENGTH) == Some(false)
     }
 }

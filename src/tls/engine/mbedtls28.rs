@@ -343,7 +343,7 @@ pub(crate) unsafe fn advance(raw: *mut mbedtls_sys::ssl_context, p: &mut Progres
             p.dropped = 0;
             #[cfg(feature = "ext-items")]
             // SAFETY: as above; the step just parsed the ServerHello.
-            if state == mbedtls_sys::SSL_SERVER_HELLO as c_int && unsafe { crate::tls::engine::iot::max_frag_len_ignored(raw, p.dtls) } {
+            if state == mbedtls_sys::SSL_SERVER_HELLO as c_int && unsafe { crate::tls::engine::iot::max_frag_len_ignored(raw, p.dtls, resume_verdict(raw)) } {
                 return Ok(Step::MaxFragLenIgnored);
             }
             // SAFETY: as above.
