@@ -50,9 +50,58 @@ fn ca_bundle() {
     .expect("writing ca_bundle.rs");
 }
 
+/// The size bindgen gave `mbedtls_ssl_context` in mbedtls-sys-auto's bindings (their layout
+/// test: `size_of::<ssl_context>(), <n>usize, concat!("Size of: ", stringify!(ssl_context))`).
+fn rust_ssl_context_size(bindings: &str) -> Option<usize> {
+    let at = bindings.find("concat!(\"Size of: \", stringify!(ssl_context))")?;
+    let before = &bindings[..at];
+    let end = before.rfind("usize")?;
+    let start = before[..end].rfind(|c: char| !c.is_ascii_digit())? + 1;
+    before[start..end].parse().ok()
+}
+
+/// The C library and the Rust bindings must agree on `mbedtls_ssl_context` (docs/IOT.md:
+/// MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH from .cargo/config.toml adds two fields; Rust allocates the
+/// struct, C writes it). Compiles a static assertion against mbedtls's headers with the flags its
+/// CMake build recorded (the C library's view) and the size in the bindings (Rust's view): a
+/// build where only one side saw the define stops here. tests/iot.rs checks the linked library.
+fn check_mbedtls_layout() {
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
+    let include = std::path::PathBuf::from(std::env::var_os("DEP_MBEDTLS_INCLUDE").expect("mbedtls-sys-auto exports its include dir"));
+    let config_h = std::env::var("DEP_MBEDTLS_CONFIG_H").expect("mbedtls-sys-auto exports its config.h");
+    let mbed_out = include.parent().expect("include dir has a parent");
+    let (bindings, cache) = (mbed_out.join("bindings.rs"), mbed_out.join("build/CMakeCache.txt"));
+    println!("cargo:rerun-if-changed={}", bindings.display());
+    println!("cargo:rerun-if-changed={}", cache.display());
+    let rust_size = std::fs::read_to_string(&bindings)
+        .ok()
+        .and_then(|b| rust_ssl_context_size(&b))
+        .unwrap_or_else(|| panic!("{}: no layout test for ssl_context", bindings.display()));
+    let cache_text = std::fs::read_to_string(&cache).unwrap_or_else(|e| panic!("{}: {e}", cache.display()));
+    let c_flags = cache_text.lines().find_map(|l| l.strip_prefix("CMAKE_C_FLAGS:STRING=")).unwrap_or("");
+    let probe = out.join("mbedtls_layout.c");
+    std::fs::write(
+        &probe,
+        format!(
+            "#include \"mbedtls/ssl.h\"\n\
+             _Static_assert(sizeof(mbedtls_ssl_context) == {rust_size}, \"mbedtls_ssl_context: the C library (its CMake flags) \
+             and the Rust bindings ({rust_size} bytes) disagree: MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH must reach both (.cargo/config.toml)\");\n"
+        ),
+    )
+    .expect("writing mbedtls_layout.c");
+    let mut build = cc::Build::new();
+    build.include(&include).define("MBEDTLS_CONFIG_FILE", Some(format!("\"{config_h}\"").as_str()));
+    for define in c_flags.split_whitespace().filter(|f| f.starts_with("-DMBEDTLS_") && !f.starts_with("-DMBEDTLS_CONFIG_FILE=")) {
+        build.flag(define);
+    }
+    let status = build.get_compiler().to_command().arg("-fsyntax-only").arg(&probe).status().expect("running the C compiler");
+    assert!(status.success(), "the mbedtls_ssl_context layout check failed (see the compiler's message above)");
+}
+
 fn main() {
     c_values();
     ca_bundle();
+    check_mbedtls_layout();
     println!("cargo:rerun-if-changed=src/capi/shim.c");
     println!("cargo:rerun-if-changed=src/capi/shim_shapes.h");
     cc::Build::new().file("src/capi/shim.c").warnings(true).extra_warnings(true).compile("qlssl_shim");

@@ -49,7 +49,8 @@ mbed_out=$(ls -td target/release/build/mbedtls-sys-auto-*/out 2>/dev/null | whil
     [ -f "$d/lib/libmbedtls.a" ] && [ -f "$d/config.h" ] && { echo "$d"; break; }; done)
 [ -n "$mbed_out" ] || { echo "bench: no mbedtls-sys-auto build output under target/release/build" >&2; exit 1; }
 mbed_out=$root/$mbed_out
-make -s -C bench OUT="$out" MBEDTLS_OUT="$mbed_out" QLSSL_LIB="$root/target/release"
+make -s -C bench OUT="$out" MBEDTLS_OUT="$mbed_out" MBEDTLS_DEFINES="$(scripts/mbedtls_defines.sh "$mbed_out")" \
+    QLSSL_LIB="$root/target/release"
 tests/hardening/gen_pki.sh "$run/pki" >/dev/null
 pki=$run/pki
 took build

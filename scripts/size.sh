@@ -36,6 +36,10 @@ die() { echo "size.sh: $*" >&2; exit 1; }
 [ -x /usr/bin/rustc ] && [ -d /usr/lib/rustlib/src/rust/library ] ||
     die "needs Debian's rustc-web, cargo-web and rust-web-src (cross/baremetal/build.sh installs them)"
 
+# The environment of a build without mbedtls's variable record buffers: .cargo/config.toml's
+# define (docs/IOT.md, "Maximum fragment length") emptied; an empty variable overrides cargo's
+# [env]. Only a library that has QL_SSL_CONF_MAX_FRAG_LEN (feature ext-items) can use them.
+NO_VARIABLE_BUFFERS=(HOST_CFLAGS= TARGET_CFLAGS=)
 SERVER_PID=
 stop_server() {
     if [ -n "$SERVER_PID" ]; then
@@ -120,14 +124,18 @@ linux_target() { # x86_64 | armv7
     # Cross targets: the GNU cross compiler and its sysroot (as scripts/cross.sh); the host: as is.
     [ "$1" = x86_64 ] || env+=("CARGO_TARGET_${up}_LINKER=$cc" "CC_${low}=$cc" "AR_${low}=$gnu-ar"
         "BINDGEN_EXTRA_CLANG_ARGS_${low}=--sysroot=/usr/$gnu")
-    # Two libraries: the vendor API only (the goal's figure; the extension items of docs/IOT.md
-    # left out, --no-default-features --features std) and with them (feature ext-items, as the
-    # default build has them), libqlssl.a and libqlssl-ext.a in $dir.
+    # Two libraries: with the extension items (feature ext-items, as the default build has them)
+    # and the vendor API only (the goal's figure; the extension items of docs/IOT.md left out,
+    # --no-default-features --features std), libqlssl-ext.a and libqlssl.a in $dir. The vendor
+    # API cannot set QL_SSL_CONF_MAX_FRAG_LEN, so its build leaves out mbedtls's variable record
+    # buffers (.cargo/config.toml's HOST_/TARGET_CFLAGS emptied, NO_VARIABLE_BUFFERS); it is built
+    # last, so that the raw client below links the mbedtls of that very build.
     local features sfx
-    for features in std std,ext-items; do
+    for features in std,ext-items std; do
         sfx=$([ "$features" = std ] || echo -ext)
         log "$1: cargo build --profile module --target $triple --features $features -Zbuild-std=std,panic_abort (no backtrace)"
-        env "${env[@]}" /usr/bin/cargo build --profile module --lib --locked --target "$triple" \
+        env "${env[@]}" $([ "$features" = std ] && echo "${NO_VARIABLE_BUFFERS[@]}") \
+            /usr/bin/cargo build --profile module --lib --locked --target "$triple" \
             --no-default-features --features "$features" \
             -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size -j "$JOBS" > "$dir/cargo$sfx.log" 2>&1 ||
             { tail -30 "$dir/cargo$sfx.log" >&2; die "$1: cargo build failed (log: $dir/cargo$sfx.log)"; }
@@ -157,7 +165,7 @@ linux_target() { # x86_64 | armv7
         local sfx=$1
         shift
         link_qlssl "$lib" "$sfx" "$@"
-        "$cc" "${cflags[@]}" "$@" -DMBEDTLS_CONFIG_FILE="\"$mbed/config.h\"" -I "$mbed/include" \
+        "$cc" "${cflags[@]}" "$@" $(scripts/mbedtls_defines.sh "$mbed") -DMBEDTLS_CONFIG_FILE="\"$mbed/config.h\"" -I "$mbed/include" \
             bench/min_client_mbedtls.c "$mbed/lib/libmbedtls.a" "$mbed/lib/libmbedx509.a" "$mbed/lib/libmbedcrypto.a" \
             "${ldflags[@]}" -Wl,--gc-sections -Wl,-Map="$dir/min_client_mbedtls$sfx.map" -o "$dir/min_client_mbedtls$sfx"
         "$strip" -o "$dir/min_client_mbedtls$sfx.stripped" "$dir/min_client_mbedtls$sfx"
@@ -197,10 +205,10 @@ baremetal_target() {
     command -v arm-none-eabi-gcc >/dev/null || die "bare metal: needs gcc-arm-none-eabi and libnewlib-arm-none-eabi"
     cflags="-march=armv7-a -mfloat-abi=soft -marm"
     bash cross/baremetal/vendor.sh
-    # As on Linux: the vendor API only (the goal's figure, --no-default-features) and with the
-    # extension items (cross/baremetal's default features).
+    # As on Linux: with the extension items (cross/baremetal's default features), then the vendor
+    # API only (the goal's figure, --no-default-features, without variable record buffers).
     local nodef sfx
-    for nodef in --no-default-features ""; do
+    for nodef in "" --no-default-features; do
         sfx=$([ -n "$nodef" ] || echo -ext)
         log "baremetal: cargo build --release --target $target $nodef -Zbuild-std=core,alloc (cross/baremetal profile)"
         (
@@ -210,6 +218,7 @@ baremetal_target() {
             # A32, -marm, for both clients; ARM/Thumb interworking is the linker's), no panic
             # locations (a panic calls the integrator's hook, which gets no location without them).
             env RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$dir/cargo" CARGO_BUILD_JOBS="$JOBS" \
+                $([ -n "$nodef" ] && echo "${NO_VARIABLE_BUFFERS[@]}") \
                 CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
                 RUSTFLAGS="-Ctarget-feature=+thumb-mode -Zlocation-detail=none" \
                 "CC_${target//-/_}=arm-none-eabi-gcc" "AR_${target//-/_}=arm-none-eabi-ar" \
@@ -232,7 +241,7 @@ baremetal_target() {
         "${link[@]}" cross/baremetal/minimal_client.c cross/baremetal/qemu_hooks.c "$dir/libqlssl$sfx.a" \
             -Wl,--gc-sections -Wl,--no-warn-execstack -Wl,-Map="$dir/minimal_client$sfx.map" -o "$dir/minimal_client$sfx.elf"
     done
-    "${link[@]}" -DMBEDTLS_CONFIG_FILE="\"$mbed/config.h\"" -I "$mbed/include" \
+    "${link[@]}" $(scripts/mbedtls_defines.sh "$mbed") -DMBEDTLS_CONFIG_FILE="\"$mbed/config.h\"" -I "$mbed/include" \
         cross/baremetal/minimal_client_mbedtls.c cross/baremetal/qemu_hooks.c \
         "$mbed/lib/libmbedtls.a" "$mbed/lib/libmbedx509.a" "$mbed/lib/libmbedcrypto.a" \
         -Wl,--gc-sections -Wl,--no-warn-execstack -Wl,-Map="$dir/minimal_client_mbedtls.map" \

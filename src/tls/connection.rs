@@ -464,6 +464,12 @@ impl Connection {
                 // handshake parameters) is final.
                 HandshakeStep::Resumed(resumed) => self.resumed = self.offered_session && resumed,
                 HandshakeStep::Advanced => {}
+                // The TLS 1.3 engine checks pins in its verifier: its refusal carries the flag.
+                #[cfg(feature = "ext-items")]
+                HandshakeStep::Failed(Error::VerifyFailed { flags }) if flags & crate::tls::iot::PIN_MISMATCH != 0 => {
+                    self.pin_flags = crate::tls::iot::PIN_MISMATCH;
+                    return HandshakeStep::Failed(Error::VerifyFailed { flags });
+                }
                 end => return end,
             }
         }

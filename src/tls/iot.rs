@@ -22,6 +22,21 @@ pub struct IotOptions {
     pub session_store: Option<CString>,
 }
 
+impl IotOptions {
+    /// Why the TLS 1.3 engine (feature `tls13`, docs/IOT.md) cannot serve these settings, or None.
+    /// It serves ALPN, pins and the root bundle; rustls implements no RFC 6066 maximum fragment
+    /// length, and offers no way to save its sessions (TLS 1.3 tickets) to a file.
+    pub fn tls13_refusal(&self) -> Option<&'static str> {
+        if self.max_frag_len != 0 {
+            return Some("QL_SSL_CONF_MAX_FRAG_LEN is not available with the TLS 1.3 engine (rustls has no RFC 6066 maximum fragment length): use QL_SSL_VERSION_3 or _ALL");
+        }
+        if self.session_store.is_some() {
+            return Some("QL_SSL_CONF_SESSION_STORE is not available with the TLS 1.3 engine (rustls cannot save its sessions): use QL_SSL_VERSION_3 or _ALL");
+        }
+        None
+    }
+}
+
 /// Limits of the list items, checked when they are set (src/capi/iot_items.rs).
 pub const ALPN_MAX_PROTOCOLS: usize = 16;
 /// Longest ALPN protocol name (RFC 7301: 1..=255 bytes).
@@ -40,6 +55,35 @@ pub fn max_frag_len_code(bytes: i32) -> Option<u8> {
         4096 => Some(4),
         _ => None,
     }
+}
+
+/// Does the ServerHello handshake message `hello` (TLS 1.2 or DTLS 1.2, with its header of
+/// `header_len` bytes: 4, or 12 in DTLS) carry extension `ext`? None when it is not a
+/// well-formed ServerHello.
+pub fn server_hello_has_extension(hello: &[u8], header_len: usize, ext: u16) -> Option<bool> {
+    // type (1) = 2, length (3), [DTLS: sequence and fragment, 8], then the body: version (2),
+    // random (32), session id (1 + n), suite (2), compression (1), optionally the extensions
+    // (2 + their bytes): RFC 5246 §7.4.1.3, RFC 6347 §4.2.2.
+    if hello.first() != Some(&2) || hello.len() < header_len.max(4) {
+        return None;
+    }
+    let body_len = usize::from(hello[1]) << 16 | usize::from(hello[2]) << 8 | usize::from(hello[3]);
+    let body = hello.get(header_len..header_len + body_len)?;
+    let sid_len = usize::from(*body.get(34)?);
+    let mut exts = body.get(35 + sid_len + 3..)?;
+    if exts.is_empty() {
+        return Some(false);
+    }
+    let total = usize::from(u16::from_be_bytes([*exts.first()?, *exts.get(1)?]));
+    exts = exts.get(2..2 + total)?;
+    while !exts.is_empty() {
+        let (ty, len) = (u16::from_be_bytes([*exts.first()?, *exts.get(1)?]), usize::from(u16::from_be_bytes([*exts.get(2)?, *exts.get(3)?])));
+        if ty == ext {
+            return Some(true);
+        }
+        exts = exts.get(4 + len..)?;
+    }
+    Some(false)
 }
 
 /// Length of one pin (a SHA-256 digest of a DER SubjectPublicKeyInfo).
@@ -68,6 +112,40 @@ mod tests {
         for bad in [-1, 1, 511, 513, 8192, 16384] {
             assert_eq!(max_frag_len_code(bad), None, "{bad}");
         }
+    }
+
+    /// A ServerHello (header included) with session id `sid` bytes long and `exts` as its
+    /// extension block's content (None: no extension block at all).
+    fn hello_msg(sid: u8, exts: Option<&[u8]>) -> Vec<u8> {
+        let mut body = vec![3, 3];
+        body.extend([7u8; 32]);
+        body.push(sid);
+        body.extend(vec![9u8; usize::from(sid)]);
+        body.extend([0xc0, 0x2b, 0]);
+        if let Some(e) = exts {
+            body.extend((e.len() as u16).to_be_bytes());
+            body.extend(e);
+        }
+        let mut m = vec![2, 0, (body.len() >> 8) as u8, body.len() as u8];
+        m.extend(body);
+        m
+    }
+
+    #[test]
+    fn the_server_hellos_extensions_are_found() {
+        let mfl = 1; // max_fragment_length
+        // renegotiation_info, then max_fragment_length = 1.
+        let both: &[u8] = &[0xff, 0x01, 0, 1, 0, 0, 1, 0, 1, 1];
+        assert_eq!(server_hello_has_extension(&hello_msg(32, Some(both)), 4, mfl), Some(true));
+        assert_eq!(server_hello_has_extension(&hello_msg(0, Some(&both[..5])), 4, mfl), Some(false));
+        assert_eq!(server_hello_has_extension(&hello_msg(0, None), 4, mfl), Some(false));
+        // Not a ServerHello, cut short, an extension running past its block.
+        assert_eq!(server_hello_has_extension(&[11, 0, 0, 0], 4, mfl), None);
+        let whole = hello_msg(32, Some(both));
+        for cut in [0, 3, 20, whole.len() - 1] {
+            assert_eq!(server_hello_has_extension(&whole[..cut], 4, mfl), None, "{cut}");
+        }
+        assert_eq!(server_hello_has_extension(&hello_msg(0, Some(&[0xff, 0x01, 0, 9, 0])), 4, mfl), None);
     }
 
     #[test]

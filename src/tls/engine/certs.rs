@@ -134,6 +134,17 @@ fn digest_of(parts: &[&[u8]]) -> Result<[u8; 32]> {
     Ok(out)
 }
 
+/// The CAs a connection with settings `s` trusts, through the CA cache: its CA paths and
+/// buffers and, with `QL_SSL_CONF_CA_BUNDLE`, the built-in roots as more buffers (docs/IOT.md),
+/// for both engines.
+pub fn trusted(s: &Settings) -> Result<Arc<MbedtlsList<Certificate>>> {
+    #[cfg(feature = "ext-items")]
+    if s.iot.ca_bundle {
+        return ca_list(&s.ca_paths, &[s.ca_buffers.clone(), crate::tls::bundle::certificates()?].concat());
+    }
+    ca_list(&s.ca_paths, &s.ca_buffers)
+}
+
 /// The trusted CA list for `paths` and `buffers`, parsed once and shared.
 ///
 /// A cache of parsed lists, least recently used first to go (`CA_CACHE_ENTRIES` source sets,

@@ -51,10 +51,10 @@ impl EngineSession {
     pub(crate) fn new(settings: &Settings, policy: Option<Arc<VerifyPolicy>>, timer: Option<TimerState>) -> Result<Self> {
         #[cfg(feature = "tls13")]
         if modern::serves(settings) {
-            if settings.iot != crate::tls::iot::IotOptions::default() {
-                // Only QL_SSL_VERSION_4/_TLS12_TLS13 get here with them (`serves` leaves an _ALL
-                // config that sets them on 2.28); a pin in particular must never be skipped.
-                return Err(crate::tls::error::Error::NotSupported("the IoT extension items (docs/IOT.md) are not available with the TLS 1.3 engine"));
+            if let Some(why) = settings.iot.tls13_refusal() {
+                // Only versions 5 and 6 get here with them (`serves` leaves an _ALL config that
+                // sets them on 2.28): refused rather than connecting without them.
+                return Err(crate::tls::error::Error::NotSupported(why));
             }
             match ModernSession::new(settings, policy.clone()) {
                 // A client key rustls cannot sign with, found while loading it: an `_ALL`
@@ -101,8 +101,9 @@ impl EngineSession {
         on_engine!(self, s => s.store_session(key))
     }
 
-    // The extension items (docs/IOT.md) run on the 2.28 engine only: a config that sets any of
-    // them is never routed to rustls (`new`), so the rustls arms below are never taken.
+    // The session store runs on the 2.28 engine only (`new` never routes a config with one to
+    // rustls); rustls checks pins in its verifier (modern.rs `PolicyVerifier`), so the rustls
+    // arms of the store and the leaf digest below are never taken.
 
     /// Offer a session the session store saved.
     #[cfg(feature = "ext-items")]
@@ -140,7 +141,7 @@ impl EngineSession {
         match self {
             EngineSession::Legacy(s) => s.negotiated_alpn(),
             #[cfg(feature = "tls13")]
-            EngineSession::Modern(_) => None,
+            EngineSession::Modern(s) => s.negotiated_alpn(),
         }
     }
 

@@ -131,6 +131,16 @@ impl Session28 {
             Ok(engine::Step::ServerCertificate { verify_flags }) => HandshakeStep::CertificateSeen { verify_flags },
             Ok(engine::Step::Advanced { resumed: Some(r) }) => HandshakeStep::Resumed(r),
             Ok(engine::Step::Advanced { resumed: None }) => HandshakeStep::Advanced,
+            #[cfg(feature = "ext-items")]
+            Ok(engine::Step::MaxFragLenIgnored) => {
+                // SAFETY: as above.
+                unsafe { engine::send_fatal_alert(raw, engine::ALERT_HANDSHAKE_FAILURE) };
+                HandshakeStep::Failed(Error::Handshake(
+                    "the server did not accept QL_SSL_CONF_MAX_FRAG_LEN (no max_fragment_length in its ServerHello): \
+                     its records could exceed the shrunk buffers, docs/IOT.md"
+                        .into(),
+                ))
+            }
             Err(e) => match e.high_level() {
                 Some(codes::SslWantRead) => HandshakeStep::WantRead,
                 Some(codes::SslWantWrite) => HandshakeStep::WantWrite,

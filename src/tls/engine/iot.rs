@@ -65,20 +65,51 @@ pub(crate) unsafe fn negotiated_alpn<'a>(raw: *const mbedtls_sys::ssl_context) -
 /// `raw` is a set-up context past the server's Certificate message.
 pub(crate) unsafe fn leaf_key_digest(raw: *const mbedtls_sys::ssl_context) -> Option<[u8; PIN_LEN]> {
     // SAFETY: the caller's contract: `session_negotiate` is the session being negotiated; its
-    // `peer_cert` is NULL or the parsed chain (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE is on), whose
-    // `pk_raw` spans the leaf's SubjectPublicKeyInfo inside its DER.
-    let spki = unsafe {
+    // `peer_cert` is NULL or the parsed chain (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE is on).
+    unsafe {
         let sess = (*raw).session_negotiate;
-        if sess.is_null() || (*sess).peer_cert.is_null() {
+        if sess.is_null() {
             return None;
         }
-        let pk = &(*(*sess).peer_cert).pk_raw;
+        crt_key_digest((*sess).peer_cert)
+    }
+}
+
+/// SHA-256 of the DER SubjectPublicKeyInfo of the parsed certificate `crt` (its `pk_raw`, which
+/// spans it inside the certificate's DER). None for NULL or a certificate without one.
+///
+/// # Safety
+/// `crt` is NULL or a parsed certificate that lives across the call.
+unsafe fn crt_key_digest(crt: *const mbedtls_sys::x509_crt) -> Option<[u8; PIN_LEN]> {
+    if crt.is_null() {
+        return None;
+    }
+    // SAFETY: the caller's contract; `pk_raw` points into the certificate's own DER copy.
+    let spki = unsafe {
+        let pk = &(*crt).pk_raw;
         if pk.p.is_null() || pk.len == 0 {
             return None;
         }
         core::slice::from_raw_parts(pk.p, pk.len)
     };
     Some(sha256(spki))
+}
+
+/// The TLS 1.3 engine's pin check (its verifier, `modern.rs`): 0 when there are no pins or the
+/// DER certificate `leaf`'s key matches one, else `iot::PIN_MISMATCH` (an unparsable leaf
+/// matches nothing).
+#[cfg(feature = "tls13")]
+pub(crate) fn pin_findings(pins: &[[u8; PIN_LEN]], leaf: &[u8]) -> u32 {
+    if pins.is_empty() {
+        return 0;
+    }
+    let Ok(cert) = mbedtls::x509::Certificate::from_der(leaf) else { return crate::tls::iot::PIN_MISMATCH };
+    let crt: *const mbedtls_sys::x509_crt = (&*cert).into();
+    // SAFETY: `cert` is parsed and lives until the end of this function.
+    match unsafe { crt_key_digest(crt) } {
+        Some(d) if crate::tls::iot::pin_matches(pins, &d) => 0,
+        _ => crate::tls::iot::PIN_MISMATCH,
+    }
 }
 
 /// The session of an established connection in mbedtls's serialised form (mbedtls_ssl_session_save:
@@ -153,4 +184,36 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     // Cannot fail for SHA-256 with a 32-byte output.
     let _ = mbedtls::hash::Md::hash(mbedtls::hash::Type::Sha256, data, &mut out);
     out
+}
+
+/// The max_fragment_length extension's type (RFC 6066 §4).
+const EXT_MAX_FRAGMENT_LENGTH: u16 = 1;
+
+/// Right after the step that parsed the ServerHello of a full handshake (its message is still in
+/// `in_msg`, `in_hslen` bytes, until the next step consumes it): true when the configuration asks
+/// for a maximum fragment length and the server did not answer the extension. Such a server may
+/// send records of up to 16 KiB, and mbedtls, built with MBEDTLS_SSL_VARIABLE_BUFFER_LENGTH,
+/// shrinks its input buffer to the configured limit when the handshake ends whatever the server
+/// said (`mbedtls_ssl_get_input_max_frag_len` takes the client's configured value): the first
+/// larger record would fail. A resumed session keeps the limit it was negotiated with
+/// (`resumed`: mbedtls's verdict, `mbedtls28::resume_verdict`).
+///
+/// # Safety
+/// `raw` is a set-up context, the handshake not over.
+pub(crate) unsafe fn max_frag_len_ignored(raw: *const mbedtls_sys::ssl_context, dtls: bool, resumed: Option<bool>) -> bool {
+    // SAFETY: the caller's contract: `conf` is the context's live configuration, `in_msg` points
+    // into the input buffer with at least `in_hslen` bytes of the last handshake message.
+    unsafe {
+        let conf = (*raw).conf;
+        if conf.is_null() || (*conf).mfl_code == 0 || resumed != Some(false) {
+            return false;
+        }
+        let (msg, len) = ((*raw).in_msg, (*raw).in_hslen);
+        if msg.is_null() || len == 0 {
+            return false;
+        }
+        let hello = core::slice::from_raw_parts(msg, len);
+        let header = if dtls { 12 } else { 4 };
+        crate::tls::iot::server_hello_has_extension(hello, header, EXT_MAX_FRAGMENT_LENGTH) == Some(false)
+    }
 }

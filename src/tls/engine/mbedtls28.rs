@@ -89,13 +89,7 @@ static CONFIG_CACHE: Lazy<Mutex<ConfigCache>> = Lazy::new(Default::default);
 pub(crate) fn shared_config(s: &Settings) -> Result<Arc<Config>> {
     let engine = EngineSettings::of(s);
     let verify = verifies_server_certificate(engine.auth_mode, &engine.ciphers);
-    let cas = match (verify, s.iot.ca_bundle) {
-        (false, _) => None,
-        // The bundle's roots join the configured CAs as buffers: the CA cache parses them once.
-        #[cfg(feature = "ext-items")]
-        (true, true) => Some(certs::ca_list(&s.ca_paths, &[s.ca_buffers.clone(), crate::tls::bundle::certificates()?].concat())?),
-        (true, _) => Some(certs::ca_list(&s.ca_paths, &s.ca_buffers)?),
-    };
+    let cas = if verify { Some(certs::trusted(s)?) } else { None };
     let own_cert = s.auth_mode == 2 && (s.own_cert_path.is_some() || s.own_cert_buffer.is_some());
     let key = ConfigKey { ca: cas.as_ref().map(|a| Arc::as_ptr(a) as usize), engine };
     if !own_cert {
@@ -301,6 +295,10 @@ pub(crate) enum Step {
     ServerCertificate { verify_flags: u32 },
     /// One state further; mbedtls's resumption verdict once it is known (see `resume_verdict`).
     Advanced { resumed: Option<bool> },
+    /// The server's ServerHello did not answer the maximum fragment length the configuration
+    /// asks for (`iot::max_frag_len_ignored`); the handshake must not go on.
+    #[cfg(feature = "ext-items")]
+    MaxFragLenIgnored,
 }
 
 /// What `advance` keeps between its calls within one handshake.
@@ -336,10 +334,18 @@ pub(crate) unsafe fn advance(raw: *mut mbedtls_sys::ssl_context, p: &mut Progres
         return Ok(Step::ServerCertificate { verify_flags });
     }
     loop {
+        #[cfg(feature = "ext-items")]
+        // SAFETY: as above.
+        let state = unsafe { handshake_state(raw) };
         // SAFETY: as above.
         let r = unsafe { mbedtls_sys::ssl_handshake_step(raw) };
         if r == 0 {
             p.dropped = 0;
+            #[cfg(feature = "ext-items")]
+            // SAFETY: as above; the step just parsed the ServerHello.
+            if state == mbedtls_sys::SSL_SERVER_HELLO as c_int && unsafe { crate::tls::engine::iot::max_frag_len_ignored(raw, p.dtls, resume_verdict(raw)) } {
+                return Ok(Step::MaxFragLenIgnored);
+            }
             // SAFETY: as above.
             return Ok(Step::Advanced { resumed: unsafe { resume_verdict(raw) } });
         }
@@ -473,6 +479,9 @@ pub(crate) type RawContext = *mut mbedtls_sys::ssl_context;
 
 /// The bad_certificate alert (sent when the verification policy refuses the chain).
 pub(crate) const ALERT_BAD_CERTIFICATE: u8 = mbedtls_sys::SSL_ALERT_MSG_BAD_CERT as u8;
+/// The fatal alert sent when the client refuses the server's handshake parameters.
+#[cfg(feature = "ext-items")]
+pub(crate) const ALERT_HANDSHAKE_FAILURE: u8 = mbedtls_sys::SSL_ALERT_MSG_HANDSHAKE_FAILURE as u8;
 
 /// Bind a set-up context to its transport (mbedtls's bio callbacks) and, when given, the host
 /// name mbedtls sends as SNI (it copies the name).

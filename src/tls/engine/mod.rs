@@ -18,6 +18,7 @@
 //! - `debug`: mbedtls's debug output into the log hook.
 //! - `x509`: reads of parsed certificates (names for the host name check).
 //! - `keylog`: the key-export hook (SSLKEYLOGFILE lines).
+//! - `layout`: the check that the linked C mbedtls and the Rust bindings agree on the context's size.
 //! - `iot` (feature `ext-items`): ALPN, max fragment length, the leaf key's digest for pinning, session (de)serialisation.
 //! - `modern` (feature `tls13`): the rustls engine (TLS 1.2 + 1.3), `ModernSession`, same typed steps.
 //!
@@ -34,6 +35,7 @@ pub mod errors;
 pub mod iot;
 #[cfg(any(feature = "std", feature = "keylog"))]
 pub mod keylog;
+pub mod layout;
 pub mod mbedtls28;
 #[cfg(feature = "tls13")]
 pub mod modern;

@@ -47,8 +47,9 @@ pub(crate) const VERSION_TLS12_TLS13: c_int = 6;
 /// is sent: true when this engine serves the connection. `QL_SSL_VERSION_4` and
 /// `QL_SSL_VERSION_TLS12_TLS13` always (a configuration it cannot serve is refused at setup, never
 /// handed to 2.28); `QL_SSL_VERSION_ALL` when everything the configuration asks for is served by
-/// it: TLS (no DTLS), no PSK, no client certificate, no renegotiation, and every listed suite
-/// one of its suites; everything else stays on 2.28.
+/// it: TLS (no DTLS), no PSK, no client certificate, no renegotiation, no maximum fragment length
+/// or session store (docs/IOT.md), and every listed suite one of its suites; everything else stays
+/// on 2.28.
 pub(crate) fn serves(s: &Settings) -> bool {
     match s.version {
         VERSION_TLS13 | VERSION_TLS12_TLS13 => true,
@@ -56,8 +57,9 @@ pub(crate) fn serves(s: &Settings) -> bool {
             && s.auth_mode != 3
             && s.psk.is_none()
             && !s.renegotiation
-            // The extension items (docs/IOT.md) are served by 2.28 only.
-            && s.iot == crate::tls::iot::IotOptions::default()
+            // Of the extension items (docs/IOT.md) the maximum fragment length and the session
+            // store are 2.28's only.
+            && s.iot.tls13_refusal().is_none()
             && match &s.ciphers {
                 CipherChoice::All => true,
                 CipherChoice::List(ids) => ids.iter().all(|&id| is_suite(id)),
@@ -90,6 +92,9 @@ struct SharedKey {
     /// credential object (`ClientIdentity`) that made the session.
     own_cert_path: Option<(alloc::ffi::CString, alloc::ffi::CString, Option<alloc::ffi::CString>)>,
     own_cert_buffer: Option<crate::tls::settings::OwnCertBuffer>,
+    /// ALPN, pins, the root bundle (docs/IOT.md). Pins live in the verifier, and rustls resumes
+    /// a session only with the verifier that checked it: new pins, no ticket of the old ones.
+    iot: crate::tls::iot::IotOptions,
 }
 
 impl SharedKey {
@@ -106,6 +111,7 @@ impl SharedKey {
             clock: s.validity_clock,
             own_cert_path: s.own_cert_path.clone().filter(|_| s.auth_mode == 2),
             own_cert_buffer: s.own_cert_buffer.clone().filter(|_| s.auth_mode == 2),
+            iot: s.iot.clone(),
         }
     }
 }
@@ -164,6 +170,7 @@ fn build_config(s: &Settings) -> Result<Arc<ClientConfig>> {
     if crate::keylog::active() {
         config.key_log = Arc::new(NssKeyLog);
     }
+    config.alpn_protocols = s.iot.alpn.iter().map(|n| n.as_bytes().to_vec()).collect();
     config.resumption = if s.session_cache {
         rustls::client::Resumption::store(Arc::new(TicketStore { config: s.config_handle }))
     } else {
@@ -265,6 +272,8 @@ struct PolicyVerifier {
     /// handshake, as each 2.28 connection has its own) and its CA sources.
     check: Option<Settings>,
     algorithms: WebPkiSupportedAlgorithms,
+    /// `QL_SSL_CONF_PIN_SHA256` (docs/IOT.md): checked with or without `check`.
+    pins: Vec<[u8; crate::tls::iot::PIN_LEN]>,
 }
 
 impl core::fmt::Debug for PolicyVerifier {
@@ -305,13 +314,14 @@ fn no_name() -> ServerName<'static> {
 
 impl PolicyVerifier {
     fn of(s: &Settings, algorithms: WebPkiSupportedAlgorithms) -> Result<Self> {
+        let pins = s.iot.pins.clone();
         if !(s.auth_mode == 1 || s.auth_mode == 2) {
-            return Ok(PolicyVerifier { check: None, algorithms });
+            return Ok(PolicyVerifier { check: None, algorithms, pins });
         }
         crate::tls::ciphers::init_mbedtls_globals();
         // Loaded here so that a bad CA source fails ql_ssl_setup, as on the 2.28 engine.
-        certs::ca_list(&s.ca_paths, &s.ca_buffers)?;
-        Ok(PolicyVerifier { check: Some(s.clone()), algorithms })
+        certs::trusted(s)?;
+        Ok(PolicyVerifier { check: Some(s.clone()), algorithms, pins })
     }
 
     /// The unforgiven findings on `chain` (leaf first) for a server called `host`.
@@ -362,15 +372,23 @@ impl ServerCertVerifier for PolicyVerifier {
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> core::result::Result<ServerCertVerified, rustls::Error> {
+        // Pins are checked in addition to the chain, or alone without verification.
+        #[cfg(feature = "ext-items")]
+        let pin_flags = crate::tls::engine::iot::pin_findings(&self.pins, end_entity);
+        #[cfg(not(feature = "ext-items"))]
+        let pin_flags = 0u32;
         let Some(settings) = &self.check else {
-            return Ok(ServerCertVerified::assertion());
+            return match pin_flags {
+                0 => Ok(ServerCertVerified::assertion()),
+                left => Err(rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(Unforgiven(left)))))),
+            };
         };
         // The connection's own policy (its flags are what `ql_ssl_get_verify_result` reports), or
         // a fresh one when the connection has none.
         let policy = HANDSHAKE_POLICY.with(|p| p.borrow().clone()).unwrap_or_else(|| Arc::new(VerifyPolicy::from_settings(settings)));
         // From the CA cache at each handshake (a configuration may be shared for long): a CA file
         // replaced on disk is seen as the 2.28 engine sees it at each setup.
-        let cas = certs::ca_list(&settings.ca_paths, &settings.ca_buffers).map_err(|e| rustls::Error::General(format!("CA certificates: {e}")))?;
+        let cas = certs::trusted(settings).map_err(|e| rustls::Error::General(format!("CA certificates: {e}")))?;
         let mut chain = MbedtlsList::<Certificate>::new();
         for der in core::iter::once(end_entity).chain(intermediates) {
             // mbedtls fails a handshake whose Certificate message does not parse; so does this.
@@ -380,7 +398,7 @@ impl ServerCertVerifier for PolicyVerifier {
             n if *n == no_name() => None,
             n => Some(String::from(&*n.to_str())),
         };
-        match Self::findings(&policy, &cas, &chain, host)? {
+        match Self::findings(&policy, &cas, &chain, host)? | pin_flags {
             0 => Ok(ServerCertVerified::assertion()),
             left => Err(rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(Unforgiven(left)))))),
         }
@@ -936,6 +954,8 @@ pub(crate) struct ModernSession {
     /// unknown_ca, bad_certificate, ...) reaches the first read, not the handshake as in TLS 1.2.
     /// Such an alert is reported as the handshake failure it is (`read`).
     client_auth_pending: bool,
+    /// The ALPN protocol the server selected, once the handshake is over (`ql_ssl_get_alpn`).
+    alpn: Option<alloc::ffi::CString>,
 }
 
 // SAFETY: the transport pointer is only dereferenced by the session's own methods, which run
@@ -944,7 +964,7 @@ unsafe impl Send for ModernSession {}
 
 impl ModernSession {
     pub(crate) fn new(settings: &Settings, policy: Option<Arc<VerifyPolicy>>) -> Result<Self> {
-        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new(), client_auth_pending: false })
+        Ok(ModernSession { config: Some(client_config(settings)?), conn: None, transport: None, policy, verdict_reported: false, session_cache: settings.session_cache, peer: Vec::new(), client_auth_pending: false, alpn: None })
     }
 
     /// As `Session28::bind`; the host name is the verifier's, and goes out as SNI when the
@@ -992,6 +1012,7 @@ impl ModernSession {
         match r {
             Ok(Step::Done(())) if !self.verdict_reported => {
                 self.verdict_reported = true;
+                self.alpn = self.conn.as_ref().and_then(|m| m.conn.alpn_protocol()).and_then(|p| alloc::ffi::CString::new(p).ok());
                 HandshakeStep::Resumed(resumed)
             }
             Ok(Step::Done(())) => HandshakeStep::Done,
@@ -1077,6 +1098,11 @@ impl ModernSession {
 
     pub(crate) fn ciphersuite(&self) -> Option<u16> {
         self.conn.as_ref()?.ciphersuite()
+    }
+
+    /// The ALPN protocol the server selected (None: none offered or answered, or not yet).
+    pub(crate) fn negotiated_alpn(&self) -> Option<&core::ffi::CStr> {
+        self.alpn.as_deref()
     }
 }
 
