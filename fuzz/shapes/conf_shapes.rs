@@ -1,4 +1,4 @@
-// Generated from src/capi/items.rs by tests/items.rs (QLSSL_BLESS=1 cargo test --release --test items); do not edit.
+// Generated from src/tls/item_table.rs by tests/items.rs (QLSSL_BLESS=1 cargo test --release --test items); do not edit.
 
 /// Highest config type.
 pub const LAST_TYPE: i32 = 104;

@@ -19,7 +19,6 @@ use crate::cipherlist::{self, AdoptedBlock};
 use crate::ciphers;
 use crate::error::{Error, Result};
 use crate::handle::HandleTable;
-use crate::capi::items;
 use crate::registry::contexts;
 use crate::tls::config_item::{
     check_flag, check_psk_identity, check_range, check_version, parse_psk_hex, ConfigItem, ConfigKind, TypedConfig,
@@ -560,6 +559,12 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
             ext.adopted_list = None;
             return Ok(());
         }
+        ext if ext.kind().is_extension() => {
+            // No C arguments needed: the same setters `set` reads the arguments into.
+            let ext_conf = ext_of(conf)?;
+            let r = ext_conf.lock().iot.set_item(item).unwrap_or(Err(Error::InvalidParam("unknown config type")));
+            return r;
+        }
         ConfigItem::Version(v) => (QL_SSL_CONF_VERSION, a.i = *v).0,
         ConfigItem::Transport(v) => (QL_SSL_CONF_TRANSPORT, a.i = *v).0,
         ConfigItem::AuthMode(v) => (QL_SSL_CONF_AUTHMODE, a.i = *v).0,
@@ -574,8 +579,6 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
         ConfigItem::SessionCache(v) => (QL_SSL_CONF_SESSION_CACHE, a.i = *v as c_int).0,
         ConfigItem::DtlsVersion(v) => (QL_SSL_CONF_DTLSVERSION, a.i = *v).0,
         ConfigItem::Renegotiation(v) => (QL_SSL_CONF_RENEGOTIATION, a.i = *v as c_int).0,
-        ConfigItem::MaxFragLen(v) => (QL_SSL_CONF_MAX_FRAG_LEN, a.i = *v).0,
-        ConfigItem::CaBundle(v) => (QL_SSL_CONF_CA_BUNDLE, a.i = *v as c_int).0,
         ConfigItem::TimeoutCallback { cb, arg } => {
             a.p[0] = *cb as *mut c_void;
             a.p[1] = *arg as *mut c_void;
@@ -641,28 +644,6 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
             strings.push(cstr(hex.as_bytes())?);
             a.p[0] = strings[0].as_ptr() as *mut c_void;
             QL_SSL_CONF_PSK_KEY
-        }
-        ConfigItem::Alpn(names) => {
-            for n in names {
-                strings.push(cstr(n.as_bytes())?);
-            }
-            path_ptrs = strings.iter().map(|s| s.as_ptr()).collect();
-            // An empty list clears, as NULL does.
-            a.p[0] = if names.is_empty() { core::ptr::null_mut() } else { path_ptrs.as_ptr() as *mut c_void };
-            a.i = c_int::try_from(names.len()).unwrap_or(c_int::MAX);
-            QL_SSL_CONF_ALPN
-        }
-        ConfigItem::PinSha256(pins) => {
-            a.p[0] = if pins.is_empty() { core::ptr::null_mut() } else { pins.as_ptr() as *mut c_void };
-            a.i = c_int::try_from(pins.len()).unwrap_or(c_int::MAX);
-            QL_SSL_CONF_PIN_SHA256
-        }
-        ConfigItem::SessionStore(path) => {
-            if let Some(p) = path {
-                strings.push(cstr(p.as_bytes())?);
-                a.p[0] = strings[0].as_ptr() as *mut c_void;
-            }
-            QL_SSL_CONF_SESSION_STORE
         }
         ConfigItem::Psk { key, identity } => {
             a.p[0] = key.as_ptr() as *mut c_void;
@@ -910,7 +891,7 @@ fn struct_item(c: &mut ql_ssl_config, kind: ConfigKind) -> Result<ConfigItem> {
     let mut ints = [0 as c_int; 4];
     let mut ptrs: [*mut c_void; 4] = [core::ptr::null_mut(); 4];
     // The SDK's config type of `kind`: the item table's row.
-    let ty = crate::capi::items::row_of(kind).ok_or(Error::Internal("config kind without an item row".into()))?.id;
+    let ty = kind.id();
     let mut getp = |_: ConfigKind, a: &mut qlssl_va_args| -> Result<()> {
         // SAFETY: every output pointer points to a local of the type `config::get` writes
         // for `kind` (an int, an unsigned int or a pointer).
@@ -1012,12 +993,10 @@ fn struct_item(c: &mut ql_ssl_config, kind: ConfigKind) -> Result<ConfigItem> {
             };
             ConfigItem::Psk { key: bytes(ptrs[0], ints[0]), identity: bytes(ptrs[1], ints[1]) }
         }
-        ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore => {
-            iot_of(c)?.item(kind)
-        }
         ConfigKind::CaCertBuffer | ConfigKind::OwnCertBuffer => {
             return Err(Error::NotSupported("certificate buffers are write-only"))
         }
+        ext => iot_of(c)?.item(ext).ok_or(Error::InvalidParam("unknown config type"))?,
     };
     Ok(item)
 }
@@ -1054,8 +1033,8 @@ impl IdMirror {
     /// Bring the struct up to the service's config `ctx_id`, writing only what changed.
     fn refresh(&mut self, ctx_id: i32) -> Result<()> {
         if let Some((generation, current)) = contexts().config_if_changed(ctx_id, self.generation)? {
-            for row in items::ITEMS {
-                self.show(row.kind, &current, false)?;
+            for &kind in ConfigKind::ALL {
+                self.show(kind, &current, false)?;
             }
             self.shown = current;
             self.generation = generation;
@@ -1091,11 +1070,7 @@ impl IdMirror {
             // Shown through PSK_IDENTITY and PSK_KEY; a PSK is never unset.
             ConfigKind::Psk => return Ok(()),
             // Never set in a build without them (the typed set refuses them).
-            ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore
-                if !cfg!(feature = "ext-items") =>
-            {
-                return Ok(())
-            }
+            ext if ext.is_extension() && !cfg!(feature = "ext-items") => return Ok(()),
             ConfigKind::PskIdentity if new.psk_identity.is_none() => {
                 if force {
                     ext_of(&mut self.conf)?.lock().psk_identity = None;
@@ -1174,7 +1149,7 @@ pub unsafe fn set_by_id(ctx_id: c_int, ty: c_int, a: &qlssl_va_args) -> Result<(
     with_mirror(ctx_id, |m| {
         // SAFETY: the caller's contract is `set`'s.
         unsafe { set(&mut m.conf, ty, a) }?;
-        let kind = items::item(ty).map(|row| row.kind).ok_or(Error::InvalidParam("unknown config type"))?;
+        let kind = ConfigKind::from_id(ty).ok_or(Error::InvalidParam("unknown config type"))?;
         let item = m.item_set(kind)?;
         match contexts().set(ctx_id, item.clone()) {
             Ok(()) => {
@@ -1275,9 +1250,9 @@ mod tests {
     #[test]
     fn typed_defaults_are_conf_init_defaults() {
         let mut c = new_conf();
-        for row in crate::capi::items::ITEMS {
-            if let Ok(typed) = TypedConfig::default().get(row.kind) {
-                assert_eq!(struct_item(&mut c, row.kind).unwrap(), typed, "{:?}", row.kind);
+        for &kind in ConfigKind::ALL {
+            if let Ok(typed) = TypedConfig::default().get(kind) {
+                assert_eq!(struct_item(&mut c, kind).unwrap(), typed, "{kind:?}");
             }
         }
         free(&mut c).unwrap();
