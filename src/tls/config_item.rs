@@ -551,6 +551,13 @@ impl IotOptions {
     }
 
     #[cfg(feature = "ext-items")]
+    /// `QL_SSL_CONF_MIN_VERSION`: 0 (off) or 1..=3 (TLS 1.0, 1.1, 1.2).
+    pub fn set_min_version(&mut self, v: i32) -> Result<()> {
+        self.min_version = check_range(v, 0, 3, "minimum version must be 0 (off) or 1..=3 (TLS 1.0..1.2)")? as u16;
+        Ok(())
+    }
+
+    #[cfg(feature = "ext-items")]
     /// `QL_SSL_CONF_SESSION_STORE`: a file path (a `UFS:` name must be a plain name); None clears.
     pub fn set_session_store(&mut self, path: Option<String>) -> Result<()> {
         if let Some(p) = &path {

@@ -325,6 +325,19 @@ macro_rules! with_config_items {
                 notes []
                 get "char ** (owned by the config; NULL when unset)"
                 ext session_store set_session_store 4096;
+            /// Extension `QL_SSL_CONF_MIN_VERSION`: the lowest TLS version offered under version 4 (all):
+            /// 1 TLS 1.0, 2 TLS 1.1, 3 TLS 1.2; 0 off.
+            105 MIN_VERSION MinVersion(i32) Int Ptr1
+                c [
+                    "Extension. set: `int` ql_ssl_version_type_e 1..3: the lowest TLS version offered when",
+                    "QL_SSL_CONF_VERSION is QL_SSL_VERSION_ALL (1 TLS 1.0, 2 TLS 1.1, 3 TLS 1.2); 0 (default):",
+                    "none besides the library's own (TLS 1.0). A server that offers less fails the handshake; a",
+                    "pinned QL_SSL_CONF_VERSION below it fails ql_ssl_setup() (BAD_REQUEST). get: `int *`.",
+                ]
+                set "int  extension: 0 (off), 1..3 lowest TLS version under VERSION_ALL" []
+                notes []
+                get "int *"
+                ext min_version set_min_version 0;
         }
     };
 }
