@@ -21,7 +21,9 @@ use crate::error::{Error, Result};
 use crate::handle::HandleTable;
 use crate::registry::contexts;
 use crate::tls::config_item::{
-    check_flag, check_psk_identity, check_range, check_version, parse_psk_hex, ConfigItem, ConfigKind, TypedConfig,
+    cert_files, check_ca_buffer_room, check_ca_count, check_certitem, check_cipher_list, check_flag, check_psk_identity,
+    check_range, check_raw_psk, check_version, client_cert_choice, parse_psk_hex, psk_pair, ConfigItem, ConfigKind,
+    TypedConfig,
 };
 use crate::tls::vecmap::VecMap;
 pub use crate::tls::settings::*;
@@ -398,10 +400,8 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             if paths.is_null() {
                 conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
             } else {
-                let count = usize::try_from(a.i)
-                    .ok()
-                    .filter(|n| (1..=QL_MAX_CA_CERT_CNT).contains(n))
-                    .ok_or(Error::InvalidParam("CA path count must be 1..=QL_MAX_CA_CERT_CNT (10)"))?;
+                let count = usize::try_from(a.i).unwrap_or(0);
+                check_ca_count(count)?;
                 let mut copies = Vec::with_capacity(count);
                 for i in 0..count {
                     let path = arg_string(*paths.add(i) as *const c_void)?
@@ -447,10 +447,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
         }
         t if t == QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN as c_int => conf.ignore_invalid_certsign = check_flag(a.i)?,
         t if t == QL_SSL_CONF_IGNORE_CERT_ITEM as c_int => {
-            if a.u > CERTITEM_ALL {
-                return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
-            }
-            conf.ignore_certitem = a.u;
+            conf.ignore_certitem = check_certitem(a.u)?;
         }
         t if t == QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as c_int => conf.ignore_multi_certchain_verify = check_flag(a.i)?,
         t if t == QL_SSL_CONF_SESSION_CACHE as c_int => conf.ssl_session_cache.session_cache_enable = check_flag(a.i)? as u8,
@@ -459,11 +456,8 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
                 // (NULL, 0) clears; NULL with a length is a mistake (rejected by arg_bytes).
                 conf.ca_cert_buffer = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
             } else {
-                let slot = conf
-                    .ca_cert_buffer
-                    .iter()
-                    .position(|p| p.is_null())
-                    .ok_or(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA buffers; set NULL to clear"))?;
+                check_ca_buffer_room(conf.ca_cert_buffer.iter().filter(|p| !p.is_null()).count())?;
+                let slot = conf.ca_cert_buffer.iter().position(|p| p.is_null()).ok_or(Error::Internal("no free CA buffer slot".into()))?;
                 let b = arg_bytes(a.p[0], a.n[0])?;
                 conf.ca_cert_buffer[slot] = ext.keep_bytes(&b);
             }
@@ -488,14 +482,8 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
         }
         t if t == QL_SSL_CONF_PSK as c_int => {
             // The older SDK's shape: raw key bytes and identity bytes, each with an int length.
-            let key_len = usize::try_from(a.i)
-                .ok()
-                .filter(|n| (1..=PSK_KEY_MAX).contains(n))
-                .ok_or(Error::InvalidParam("PSK key length must be 1..=64 bytes"))?;
-            let id_len = usize::try_from(a.j)
-                .ok()
-                .filter(|&n| n >= 1 && n <= QL_SSL_PSK_IDENTITY_LENGTH_MAX as usize)
-                .ok_or(Error::InvalidParam("PSK identity length must be 1..=255 bytes"))?;
+            let (key_len, id_len) = (usize::try_from(a.i).unwrap_or(0), usize::try_from(a.j).unwrap_or(0));
+            check_raw_psk(key_len, id_len)?;
             if a.p[0].is_null() || a.p[1].is_null() {
                 return Err(Error::InvalidParam("PSK key or identity is NULL"));
             }
@@ -540,18 +528,8 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
         }
         ConfigItem::Ciphersuites(ids) => {
             // Not through `set`: a Rust vector must never be taken for an adoptable malloc block.
-            if ids.is_empty() || ids.len() + 1 > cipherlist::MAX_LIST {
-                return Err(Error::InvalidParam("cipher list is empty or longer than every suite"));
-            }
-            let mut copy = Vec::with_capacity(ids.len() + 1);
-            for &id in ids {
-                let id = c_int::from(id);
-                if !ciphers::is_known(id) {
-                    return Err(Error::InvalidParam("unknown cipher-suite id in list"));
-                }
-                ciphers::check_supported(id)?;
-                copy.push(id);
-            }
+            check_cipher_list(ids.iter().map(|&id| c_int::from(id)))?;
+            let mut copy: Vec<c_int> = ids.iter().map(|&id| c_int::from(id)).collect();
             copy.push(0);
             let ext = ext_of(conf)?;
             let mut ext = ext.lock();
@@ -591,9 +569,6 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
     let mut path_ptrs: Vec<*const c_char> = Vec::new();
     let ty = match &item {
         ConfigItem::CaCertPaths(paths) => {
-            if paths.len() > QL_MAX_CA_CERT_CNT {
-                return Err(Error::InvalidParam("CA path count must be 1..=QL_MAX_CA_CERT_CNT (10)"));
-            }
             for p in paths {
                 strings.push(cstr(p.as_bytes())?);
             }
@@ -616,9 +591,7 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
         }
         ConfigItem::CaCertBuffer(data) => {
             if let Some(d) = data {
-                if d.is_empty() {
-                    return Err(Error::InvalidParam("buffer is NULL, empty or larger than 1 MiB"));
-                }
+                // An empty buffer is refused by `set` (a length of 0 with a pointer).
                 a.p[0] = d.as_ptr() as *mut c_void;
                 a.n[0] = d.len();
             }
@@ -822,26 +795,12 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
     }
     // SAFETY: NULL or C strings (contract).
     let (cert, key) = unsafe { (field_string(conf.own_cert_path)?, field_string(conf.own_key_path)?) };
-    let mut own_cert_path = match (cert, key) {
-        // SAFETY: as above.
-        (Some(c), Some(k)) => Some((c, k, unsafe { field_string(conf.own_key_pwd) }?)),
-        (None, None) => None,
-        _ => return Err(Error::InvalidParam("own_cert_path and own_key_path must be set together")),
-    };
-    let mut own_cert_buffer = ext.own_cert_buffer.clone();
+    // SAFETY: NULL or a C string (contract).
+    let pwd = if cert.is_some() { unsafe { field_string(conf.own_key_pwd) }? } else { None };
     // client_cert_type names the source to present; the other one is only a fallback.
-    if conf.client_cert_type.0 != 0 {
-        if own_cert_buffer.is_some() {
-            own_cert_path = None;
-        }
-    } else if own_cert_path.is_some() {
-        own_cert_buffer = None;
-    }
-    let psk = match (&ext.psk_identity, &ext.psk_key) {
-        (Some(id), Some(key)) => Some((id.clone(), key.raw.clone())),
-        (None, None) => None,
-        _ => return Err(Error::InvalidParam("PSK identity and key must be set together")),
-    };
+    let (own_cert_path, own_cert_buffer) =
+        client_cert_choice(cert_files(cert, key, pwd)?, ext.own_cert_buffer.clone(), conf.client_cert_type.0 != 0);
+    let psk = psk_pair(ext.psk_identity.clone(), ext.psk_key.as_ref().map(|k| k.raw.clone()))?;
     let (_, config_handle) = conf.ssl_session_cache.ssl_session.private();
     Ok(Settings {
         config_handle,
@@ -868,11 +827,7 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
         // The C API keeps mbedtls's check against the host clock.
         validity_clock: crate::tls::clock::ValidityClock::Host,
         ignore_invalid_certsign: check_flag(conf.ignore_invalid_certsign)? == 1,
-        ignore_certitem: if conf.ignore_certitem > CERTITEM_ALL {
-            return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
-        } else {
-            conf.ignore_certitem
-        },
+        ignore_certitem: check_certitem(conf.ignore_certitem)?,
         ignore_multi_certchain_verify: check_flag(conf.ignore_multi_certchain_verify)? == 1,
         session_cache: conf.ssl_session_cache.session_cache_enable != 0,
         psk,

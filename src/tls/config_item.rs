@@ -69,6 +69,96 @@ pub fn parse_psk_hex(s: &[u8]) -> Result<Vec<u8>> {
         .collect()
 }
 
+// ---- the rules that span several values, shared by the typed config and the C struct path ----
+
+/// A CA path list of `n` entries: 1..=QL_MAX_CA_CERT_CNT (10). (An empty list clears: not checked.)
+pub fn check_ca_count(n: usize) -> Result<()> {
+    if n == 0 || n > MAX_CA_CERTS {
+        return Err(Error::InvalidParam("CA path count must be 1..=QL_MAX_CA_CERT_CNT (10)"));
+    }
+    Ok(())
+}
+
+/// One more CA buffer after `n` of them.
+pub fn check_ca_buffer_room(n: usize) -> Result<()> {
+    if n >= MAX_CA_CERTS {
+        return Err(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA buffers; set NULL to clear"));
+    }
+    Ok(())
+}
+
+/// An `ignore_certitem` mask: only the MBEDTLS_X509_BADCERT_* bits (0..=0xFFFFF).
+pub fn check_certitem(v: u32) -> Result<u32> {
+    if v > CERTITEM_ALL {
+        return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
+    }
+    Ok(v)
+}
+
+/// An explicit cipher-suite list: 1..=every suite, each a known id this build can negotiate.
+pub fn check_cipher_list(ids: impl ExactSizeIterator<Item = c_int>) -> Result<()> {
+    if ids.len() == 0 || ids.len() > MAX_CIPHER_IDS {
+        return Err(Error::InvalidParam("cipher list is empty or longer than every suite"));
+    }
+    for id in ids {
+        if !ciphers::is_known(id) {
+            return Err(Error::InvalidParam("unknown cipher-suite id in list"));
+        }
+        ciphers::check_supported(id)?;
+    }
+    Ok(())
+}
+
+/// The lengths of a raw PSK (`QL_SSL_CONF_PSK`): key 1..=64 bytes, identity 1..=255 bytes (then
+/// `check_psk_identity`).
+pub fn check_raw_psk(key_len: usize, identity_len: usize) -> Result<()> {
+    if key_len == 0 || key_len > PSK_KEY_MAX {
+        return Err(Error::InvalidParam("PSK key length must be 1..=64 bytes"));
+    }
+    if identity_len == 0 || identity_len > PSK_IDENTITY_MAX {
+        return Err(Error::InvalidParam("PSK identity length must be 1..=255 bytes"));
+    }
+    Ok(())
+}
+
+/// The PSK a connection uses: identity and key set together, or neither.
+pub fn psk_pair(identity: Option<CString>, key: Option<Vec<u8>>) -> Result<Option<(CString, Vec<u8>)>> {
+    match (identity, key) {
+        (Some(id), Some(key)) => Ok(Some((id, key))),
+        (None, None) => Ok(None),
+        _ => Err(Error::InvalidParam("PSK identity and key must be set together")),
+    }
+}
+
+/// Client certificate files: certificate and key set together (the password optional), or neither.
+pub fn cert_files(cert: Option<CString>, key: Option<CString>, pwd: Option<CString>) -> Result<Option<CertFiles>> {
+    match (cert, key) {
+        (Some(c), Some(k)) => Ok(Some((c, k, pwd))),
+        (None, None) => Ok(None),
+        _ => Err(Error::InvalidParam("own_cert_path and own_key_path must be set together")),
+    }
+}
+
+/// Certificate file, key file, key password.
+pub type CertFiles = (CString, CString, Option<CString>);
+
+/// The client certificate a connection presents: the source set last (`from_buffer`, the SDK's
+/// `client_cert_type`), the other one only a fallback when that one is not configured.
+pub fn client_cert_choice(
+    mut files: Option<CertFiles>,
+    mut buffer: Option<OwnCertBuffer>,
+    from_buffer: bool,
+) -> (Option<CertFiles>, Option<OwnCertBuffer>) {
+    if from_buffer {
+        if buffer.is_some() {
+            files = None;
+        }
+    } else if files.is_some() {
+        buffer = None;
+    }
+    (files, buffer)
+}
+
 /// The core's half of the item table (src/tls/item_table.rs): `ConfigItem`, `ConfigKind` and the
 /// extension items' typed set/get. The C columns are the adapter's.
 macro_rules! core_items {
@@ -293,22 +383,13 @@ impl TypedConfig {
             }
             ConfigItem::Transport(v) => self.transport = check_flag(v)?,
             ConfigItem::Ciphersuites(ids) => {
-                if ids.is_empty() || ids.len() > MAX_CIPHER_IDS {
-                    return Err(Error::InvalidParam("cipher list is empty or longer than every suite"));
-                }
-                for &id in &ids {
-                    let id = c_int::from(id);
-                    if !ciphers::is_known(id) {
-                        return Err(Error::InvalidParam("unknown cipher-suite id in list"));
-                    }
-                    ciphers::check_supported(id)?;
-                }
+                check_cipher_list(ids.iter().map(|&id| c_int::from(id)))?;
                 self.ciphers = ids;
             }
             ConfigItem::AuthMode(v) => self.auth_mode = check_range(v, 0, 3, "auth mode must be 0..=3")?,
             ConfigItem::CaCertPaths(paths) => {
-                if paths.len() > MAX_CA_CERTS {
-                    return Err(Error::InvalidParam("CA path count must be 1..=QL_MAX_CA_CERT_CNT (10)"));
+                if !paths.is_empty() {
+                    check_ca_count(paths.len())?;
                 }
                 for p in &paths {
                     check_string(p.as_bytes())?;
@@ -340,19 +421,12 @@ impl TypedConfig {
             }
             ConfigItem::TimeoutCallback { cb, arg } => self.timeout_callback = (cb, arg),
             ConfigItem::IgnoreInvalidCertSign(v) => self.ignore_invalid_certsign = v,
-            ConfigItem::IgnoreCertItem(v) => {
-                if v > CERTITEM_ALL {
-                    return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
-                }
-                self.ignore_certitem = v;
-            }
+            ConfigItem::IgnoreCertItem(v) => self.ignore_certitem = check_certitem(v)?,
             ConfigItem::IgnoreMultiCertChainVerify(v) => self.ignore_multi_certchain_verify = v,
             ConfigItem::SessionCache(v) => self.session_cache = v,
             ConfigItem::CaCertBuffer(None) => self.ca_buffers.clear(),
             ConfigItem::CaCertBuffer(Some(data)) => {
-                if self.ca_buffers.len() >= MAX_CA_CERTS {
-                    return Err(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA buffers; set NULL to clear"));
-                }
+                check_ca_buffer_room(self.ca_buffers.len())?;
                 check_data(&data)?;
                 self.ca_buffers.push(data);
             }
@@ -376,12 +450,7 @@ impl TypedConfig {
                 self.psk_key = Some((raw, hex));
             }
             ConfigItem::Psk { key, identity } => {
-                if key.is_empty() || key.len() > PSK_KEY_MAX {
-                    return Err(Error::InvalidParam("PSK key length must be 1..=64 bytes"));
-                }
-                if identity.is_empty() || identity.len() > PSK_IDENTITY_MAX {
-                    return Err(Error::InvalidParam("PSK identity length must be 1..=255 bytes"));
-                }
+                check_raw_psk(key.len(), identity.len())?;
                 check_psk_identity(&identity)?;
                 let hex = to_hex(&key);
                 self.psk_identity = Some(identity);
@@ -448,28 +517,17 @@ impl TypedConfig {
             CipherChoice::List(self.ciphers.iter().map(|&id| c_int::from(id)).collect())
         };
         let ca_paths = self.ca_paths.iter().map(|p| cstring(p.as_bytes())).collect::<Result<Vec<_>>>()?;
-        let mut own_cert_path = match &self.own_cert {
-            Some((c, k, p)) => Some((
-                cstring(c.as_bytes())?,
-                cstring(k.as_bytes())?,
-                p.as_ref().map(|p| cstring(p.as_bytes())).transpose()?,
-            )),
+        let files = match &self.own_cert {
+            Some((c, k, p)) => {
+                cert_files(Some(cstring(c.as_bytes())?), Some(cstring(k.as_bytes())?), p.as_ref().map(|p| cstring(p.as_bytes())).transpose()?)?
+            }
             None => None,
         };
-        let mut own_cert_buffer = self.own_cert_buffer.clone();
-        // The source set last is the one presented; the other one is only a fallback.
-        if self.cert_from_buffer {
-            if own_cert_buffer.is_some() {
-                own_cert_path = None;
-            }
-        } else if own_cert_path.is_some() {
-            own_cert_buffer = None;
-        }
-        let psk = match (&self.psk_identity, &self.psk_key) {
-            (Some(id), Some((raw, _))) => Some((cstring(id)?, raw.clone())),
-            (None, None) => None,
-            _ => return Err(Error::InvalidParam("PSK identity and key must be set together")),
-        };
+        let (own_cert_path, own_cert_buffer) = client_cert_choice(files, self.own_cert_buffer.clone(), self.cert_from_buffer);
+        let psk = psk_pair(
+            self.psk_identity.as_ref().map(|id| cstring(id)).transpose()?,
+            self.psk_key.as_ref().map(|k| k.0.clone()),
+        )?;
         Ok(Settings {
             config_handle,
             version: self.version,
