@@ -41,39 +41,36 @@ fn pki() -> (PathBuf, PathBuf) {
     (cert, key)
 }
 
-/// A config (VERIFY_NULL, version ALL), freed on drop.
-struct Conf(Box<ql_ssl_config>);
-impl Conf {
-    fn new() -> Conf {
-        // SAFETY (test): an all-zero struct is what ql_ssl_conf_init expects to overwrite.
-        let mut c: Box<ql_ssl_config> = Box::new(unsafe { std::mem::zeroed() });
-        assert_eq!(unsafe { ql_ssl_conf_init(&mut *c) }, 0);
-        Conf(c)
-    }
-    fn set(&mut self, t: T, v: c_int) -> c_int {
-        unsafe { ql_ssl_conf_set(&mut *self.0, t as c_int, v) }
-    }
-    fn get(&mut self, t: T) -> c_int {
-        let mut v: c_int = -1;
-        assert_eq!(unsafe { ql_ssl_conf_get(&mut *self.0, t as c_int, &mut v as *mut c_int) }, 0);
-        v
-    }
+/// Run `f` on a fresh config (VERIFY_NULL, version ALL), freed afterwards.
+fn with_conf(f: impl FnOnce(*mut ql_ssl_config)) {
+    // SAFETY (test): an all-zero struct is what ql_ssl_conf_init expects to overwrite.
+    let mut conf: ql_ssl_config = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { ql_ssl_conf_init(&mut conf) }, 0);
+    f(&mut conf);
+    assert_eq!(unsafe { ql_ssl_conf_free(&mut conf) }, 0);
 }
-impl Drop for Conf {
-    fn drop(&mut self) {
-        unsafe { ql_ssl_conf_free(&mut *self.0) };
-    }
+
+/// `ql_ssl_conf_set` of an `int` item.
+fn set(conf: *mut ql_ssl_config, t: T, v: c_int) -> c_int {
+    unsafe { ql_ssl_conf_set(conf, t as c_int, v) }
+}
+
+/// `ql_ssl_conf_get` of an `int` item (which must succeed).
+fn get(conf: *mut ql_ssl_config, t: T) -> c_int {
+    let mut v: c_int = -1;
+    assert_eq!(unsafe { ql_ssl_conf_get(conf, t as c_int, &mut v as *mut c_int) }, 0);
+    v
 }
 
 /// Set up a context with `conf`, connect to `port` and run the handshake: (setup rc, handshake
 /// rc, the negotiated suite), the handshake not run when the setup failed.
-fn handshake(conf: &mut Conf, port: u16) -> (c_int, c_int, c_int) {
+fn handshake(conf: *mut ql_ssl_config, port: u16) -> (c_int, c_int, c_int) {
     let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
     sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut ctx: ql_ssl_context = 0;
     unsafe {
         assert_eq!(ql_ssl_new(&mut ctx), 0);
-        let setup = ql_ssl_setup(&mut ctx, &mut *conf.0);
+        let setup = ql_ssl_setup(&mut ctx, conf);
         let mut hs = -1;
         let mut suite = 0;
         if setup == 0 {
@@ -95,37 +92,39 @@ fn the_floor_refuses_an_older_server_and_keeps_a_current_one() {
     let (_old, old_port) = support::s_server_www(&cert, &key, &["-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"]);
     let (_cur, cur_port) = support::s_server_www(&cert, &key, &["-tls1_2"]);
 
-    let mut conf = Conf::new();
-    assert_eq!(conf.get(T::QL_SSL_CONF_MIN_VERSION), 0, "off by default");
-    let (setup, hs, suite) = handshake(&mut conf, old_port);
-    assert_eq!((setup, hs), (0, 0), "without a floor VERSION_ALL reaches the TLS 1.1 server");
-    assert_ne!(suite, 0);
+    with_conf(|conf| {
+        assert_eq!(get(conf, T::QL_SSL_CONF_MIN_VERSION), 0, "off by default");
+        let (setup, hs, suite) = handshake(conf, old_port);
+        assert_eq!((setup, hs), (0, 0), "without a floor VERSION_ALL reaches the TLS 1.1 server");
+        assert_ne!(suite, 0);
 
-    assert_eq!(conf.set(T::QL_SSL_CONF_MIN_VERSION, 2), 0);
-    assert_eq!(handshake(&mut conf, old_port).1, 0, "a TLS 1.1 floor still reaches it");
+        assert_eq!(set(conf, T::QL_SSL_CONF_MIN_VERSION, 2), 0);
+        assert_eq!(handshake(conf, old_port).1, 0, "a TLS 1.1 floor still reaches it");
 
-    assert_eq!(conf.set(T::QL_SSL_CONF_MIN_VERSION, 3), 0);
-    assert_eq!(conf.get(T::QL_SSL_CONF_MIN_VERSION), 3);
-    let (setup, hs, _) = handshake(&mut conf, old_port);
-    assert_eq!(setup, 0);
-    assert_eq!(hs, E::QL_SSL_ERROR_HS_FAILURE as c_int, "a TLS 1.2 floor refuses the TLS 1.1 server");
-    let (setup, hs, suite) = handshake(&mut conf, cur_port);
-    assert_eq!((setup, hs), (0, 0), "and still reaches a TLS 1.2 server");
-    assert_ne!(suite, 0);
+        assert_eq!(set(conf, T::QL_SSL_CONF_MIN_VERSION, 3), 0);
+        assert_eq!(get(conf, T::QL_SSL_CONF_MIN_VERSION), 3);
+        let (setup, hs, _) = handshake(conf, old_port);
+        assert_eq!(setup, 0);
+        assert_eq!(hs, E::QL_SSL_ERROR_HS_FAILURE as c_int, "a TLS 1.2 floor refuses the TLS 1.1 server");
+        let (setup, hs, suite) = handshake(conf, cur_port);
+        assert_eq!((setup, hs), (0, 0), "and still reaches a TLS 1.2 server");
+        assert_ne!(suite, 0);
 
-    // A pinned version below the floor cannot be served.
-    assert_eq!(conf.set(T::QL_SSL_CONF_VERSION, 2), 0);
-    assert_eq!(handshake(&mut conf, cur_port).0, E::QL_SSL_ERROR_BAD_REQUEST as c_int);
-    assert_eq!(conf.set(T::QL_SSL_CONF_VERSION, 3), 0);
-    assert_eq!(handshake(&mut conf, cur_port).1, 0, "a pinned TLS 1.2 meets the floor");
+        // A pinned version below the floor cannot be served.
+        assert_eq!(set(conf, T::QL_SSL_CONF_VERSION, 2), 0);
+        assert_eq!(handshake(conf, cur_port).0, E::QL_SSL_ERROR_BAD_REQUEST as c_int);
+        assert_eq!(set(conf, T::QL_SSL_CONF_VERSION, 3), 0);
+        assert_eq!(handshake(conf, cur_port).1, 0, "a pinned TLS 1.2 meets the floor");
+    });
 }
 
 #[test]
 fn values_outside_0_to_3_are_refused_and_change_nothing() {
-    let mut conf = Conf::new();
-    assert_eq!(conf.set(T::QL_SSL_CONF_MIN_VERSION, 1), 0);
-    for bad in [-1, 4, 5, 0x303] {
-        assert_eq!(conf.set(T::QL_SSL_CONF_MIN_VERSION, bad), E::QL_SSL_ERROR_INVALID_PARAM as c_int, "{bad}");
-    }
-    assert_eq!(conf.get(T::QL_SSL_CONF_MIN_VERSION), 1);
+    with_conf(|conf| {
+        assert_eq!(set(conf, T::QL_SSL_CONF_MIN_VERSION, 1), 0);
+        for bad in [-1, 4, 5, 0x303] {
+            assert_eq!(set(conf, T::QL_SSL_CONF_MIN_VERSION, bad), E::QL_SSL_ERROR_INVALID_PARAM as c_int, "{bad}");
+        }
+        assert_eq!(get(conf, T::QL_SSL_CONF_MIN_VERSION), 1);
+    });
 }
