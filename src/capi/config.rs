@@ -21,8 +21,8 @@ use crate::error::{Error, Result};
 use crate::handle::HandleTable;
 use crate::registry::contexts;
 use crate::tls::config_item::{
-    cert_files, check_ca_buffer_room, check_ca_count, check_certitem, check_cipher_list, check_flag, check_psk_identity,
-    check_range, check_raw_psk, check_version, client_cert_choice, parse_psk_hex, psk_pair, ConfigItem, ConfigKind,
+    both_or_neither, check_ca_buffer_room, check_ca_count, check_certitem, check_cipher_list, check_flag, check_psk_identity,
+    check_range, check_raw_psk, check_version, client_cert_choice, parse_psk_hex, ConfigItem, CERT_FILES_PAIR, PSK_PAIR, ConfigKind,
     TypedConfig,
 };
 use crate::tls::vecmap::VecMap;
@@ -456,8 +456,10 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
                 // (NULL, 0) clears; NULL with a length is a mistake (rejected by arg_bytes).
                 conf.ca_cert_buffer = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
             } else {
-                check_ca_buffer_room(conf.ca_cert_buffer.iter().filter(|p| !p.is_null()).count())?;
-                let slot = conf.ca_cert_buffer.iter().position(|p| p.is_null()).ok_or(Error::Internal("no free CA buffer slot".into()))?;
+                // The first free slot: as many buffers before it as `set` appended.
+                let free = conf.ca_cert_buffer.iter().position(|p| p.is_null());
+                check_ca_buffer_room(free.unwrap_or(QL_MAX_CA_CERT_CNT))?;
+                let slot = free.unwrap_or_default();
                 let b = arg_bytes(a.p[0], a.n[0])?;
                 conf.ca_cert_buffer[slot] = ext.keep_bytes(&b);
             }
@@ -528,7 +530,7 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
         }
         ConfigItem::Ciphersuites(ids) => {
             // Not through `set`: a Rust vector must never be taken for an adoptable malloc block.
-            check_cipher_list(ids.iter().map(|&id| c_int::from(id)))?;
+            check_cipher_list(ids)?;
             let mut copy: Vec<c_int> = ids.iter().map(|&id| c_int::from(id)).collect();
             copy.push(0);
             let ext = ext_of(conf)?;
@@ -795,12 +797,14 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
     }
     // SAFETY: NULL or C strings (contract).
     let (cert, key) = unsafe { (field_string(conf.own_cert_path)?, field_string(conf.own_key_path)?) };
-    // SAFETY: NULL or a C string (contract).
-    let pwd = if cert.is_some() { unsafe { field_string(conf.own_key_pwd) }? } else { None };
+    let files = match both_or_neither(cert, key, CERT_FILES_PAIR)? {
+        // SAFETY: NULL or a C string (contract).
+        Some((c, k)) => Some((c, k, unsafe { field_string(conf.own_key_pwd) }?)),
+        None => None,
+    };
     // client_cert_type names the source to present; the other one is only a fallback.
-    let (own_cert_path, own_cert_buffer) =
-        client_cert_choice(cert_files(cert, key, pwd)?, ext.own_cert_buffer.clone(), conf.client_cert_type.0 != 0);
-    let psk = psk_pair(ext.psk_identity.clone(), ext.psk_key.as_ref().map(|k| k.raw.clone()))?;
+    let (own_cert_path, own_cert_buffer) = client_cert_choice(files, ext.own_cert_buffer.clone(), conf.client_cert_type.0 != 0);
+    let psk = both_or_neither(ext.psk_identity.clone(), ext.psk_key.as_ref().map(|k| k.raw.clone()), PSK_PAIR)?;
     let (_, config_handle) = conf.ssl_session_cache.ssl_session.private();
     Ok(Settings {
         config_handle,

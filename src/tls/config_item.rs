@@ -96,11 +96,12 @@ pub fn check_certitem(v: u32) -> Result<u32> {
 }
 
 /// An explicit cipher-suite list: 1..=every suite, each a known id this build can negotiate.
-pub fn check_cipher_list(ids: impl ExactSizeIterator<Item = c_int>) -> Result<()> {
-    if ids.len() == 0 || ids.len() > MAX_CIPHER_IDS {
+pub fn check_cipher_list(ids: &[u16]) -> Result<()> {
+    if ids.is_empty() || ids.len() > MAX_CIPHER_IDS {
         return Err(Error::InvalidParam("cipher list is empty or longer than every suite"));
     }
-    for id in ids {
+    for &id in ids {
+        let id = c_int::from(id);
         if !ciphers::is_known(id) {
             return Err(Error::InvalidParam("unknown cipher-suite id in list"));
         }
@@ -121,29 +122,27 @@ pub fn check_raw_psk(key_len: usize, identity_len: usize) -> Result<()> {
     Ok(())
 }
 
-/// The PSK a connection uses: identity and key set together, or neither.
-pub fn psk_pair(identity: Option<CString>, key: Option<Vec<u8>>) -> Result<Option<(CString, Vec<u8>)>> {
-    match (identity, key) {
-        (Some(id), Some(key)) => Ok(Some((id, key))),
+/// Two settings that go together: both set, or neither (`rule` names them).
+#[inline]
+pub fn both_or_neither<A, B>(a: Option<A>, b: Option<B>, rule: &'static str) -> Result<Option<(A, B)>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Ok(Some((a, b))),
         (None, None) => Ok(None),
-        _ => Err(Error::InvalidParam("PSK identity and key must be set together")),
+        _ => Err(Error::InvalidParam(rule)),
     }
 }
 
-/// Client certificate files: certificate and key set together (the password optional), or neither.
-pub fn cert_files(cert: Option<CString>, key: Option<CString>, pwd: Option<CString>) -> Result<Option<CertFiles>> {
-    match (cert, key) {
-        (Some(c), Some(k)) => Ok(Some((c, k, pwd))),
-        (None, None) => Ok(None),
-        _ => Err(Error::InvalidParam("own_cert_path and own_key_path must be set together")),
-    }
-}
+/// The PSK's rule for `both_or_neither`.
+pub const PSK_PAIR: &str = "PSK identity and key must be set together";
+/// The client certificate files' rule for `both_or_neither`.
+pub const CERT_FILES_PAIR: &str = "own_cert_path and own_key_path must be set together";
 
 /// Certificate file, key file, key password.
 pub type CertFiles = (CString, CString, Option<CString>);
 
 /// The client certificate a connection presents: the source set last (`from_buffer`, the SDK's
 /// `client_cert_type`), the other one only a fallback when that one is not configured.
+#[inline]
 pub fn client_cert_choice(
     mut files: Option<CertFiles>,
     mut buffer: Option<OwnCertBuffer>,
@@ -383,7 +382,7 @@ impl TypedConfig {
             }
             ConfigItem::Transport(v) => self.transport = check_flag(v)?,
             ConfigItem::Ciphersuites(ids) => {
-                check_cipher_list(ids.iter().map(|&id| c_int::from(id)))?;
+                check_cipher_list(&ids)?;
                 self.ciphers = ids;
             }
             ConfigItem::AuthMode(v) => self.auth_mode = check_range(v, 0, 3, "auth mode must be 0..=3")?,
@@ -518,15 +517,14 @@ impl TypedConfig {
         };
         let ca_paths = self.ca_paths.iter().map(|p| cstring(p.as_bytes())).collect::<Result<Vec<_>>>()?;
         let files = match &self.own_cert {
-            Some((c, k, p)) => {
-                cert_files(Some(cstring(c.as_bytes())?), Some(cstring(k.as_bytes())?), p.as_ref().map(|p| cstring(p.as_bytes())).transpose()?)?
-            }
+            Some((c, k, p)) => Some((cstring(c.as_bytes())?, cstring(k.as_bytes())?, p.as_ref().map(|p| cstring(p.as_bytes())).transpose()?)),
             None => None,
         };
         let (own_cert_path, own_cert_buffer) = client_cert_choice(files, self.own_cert_buffer.clone(), self.cert_from_buffer);
-        let psk = psk_pair(
+        let psk = both_or_neither(
             self.psk_identity.as_ref().map(|id| cstring(id)).transpose()?,
             self.psk_key.as_ref().map(|k| k.0.clone()),
+            PSK_PAIR,
         )?;
         Ok(Settings {
             config_handle,
