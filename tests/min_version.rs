@@ -94,9 +94,12 @@ fn the_floor_refuses_an_older_server_and_keeps_a_current_one() {
 
     with_conf(|conf| {
         assert_eq!(get(conf, T::QL_SSL_CONF_MIN_VERSION), 0, "off by default");
-        let (setup, hs, suite) = handshake(conf, old_port);
-        assert_eq!((setup, hs), (0, 0), "without a floor VERSION_ALL reaches the TLS 1.1 server");
-        assert_ne!(suite, 0);
+        if !cfg!(feature = "tls13") {
+            // (A tls13 build serves a config without extension items on rustls: TLS 1.2 and up.)
+            let (setup, hs, suite) = handshake(conf, old_port);
+            assert_eq!((setup, hs), (0, 0), "without a floor VERSION_ALL reaches the TLS 1.1 server");
+            assert_ne!(suite, 0);
+        }
 
         assert_eq!(set(conf, T::QL_SSL_CONF_MIN_VERSION, 2), 0);
         assert_eq!(handshake(conf, old_port).1, 0, "a TLS 1.1 floor still reaches it");
