@@ -1460,6 +1460,13 @@ typedef enum {
    * process resumes from it. get: `char **`.
    */
   QL_SSL_CONF_SESSION_STORE = 104,
+  /**
+   * Extension. set: `int` ql_ssl_version_type_e 1..3: the lowest TLS version offered when
+   * QL_SSL_CONF_VERSION is QL_SSL_VERSION_ALL (1 TLS 1.0, 2 TLS 1.1, 3 TLS 1.2); 0 (default):
+   * none besides the library's own (TLS 1.0). A server that offers less fails the handshake; a
+   * pinned QL_SSL_CONF_VERSION below it fails ql_ssl_setup() (BAD_REQUEST). get: `int *`.
+   */
+  QL_SSL_CONF_MIN_VERSION = 105,
 } ql_ssl_config_type_e;
 
 /**
@@ -2162,6 +2169,7 @@ const char *qlssl_version_string(void);
  *   QL_SSL_CONF_CA_BUNDLE               int  extension: 0/1, trust the built-in root bundle too
  *   QL_SSL_CONF_SESSION_STORE           const char *path (extension; "UFS:name" allowed; copied;
  *                                       NULL clears; needs QL_SSL_CONF_SESSION_CACHE on)
+ *   QL_SSL_CONF_MIN_VERSION             int  extension: 0 (off), 1..3 lowest TLS version under VERSION_ALL
  * The client certificate presented is the source client_cert_type names (the last OWNCERT or
  * OWNCERT_BUFFER set), falling back to the other one when that one is not configured.
  * Unknown types and out-of-range values return QL_SSL_ERROR_INVALID_PARAM.
@@ -2173,7 +2181,7 @@ int ql_ssl_conf_set(ql_ssl_config *conf, int type, ...);
  * only on success:
  *   VERSION, TRANSPORT, AUTHMODE, SNI, HS_TIMEOUT, IGNORE_LOCALTM, IGNORE_INVALID_CERT_SIGN,
  *       IGNORE_MULTI_CERTCHAIN_VERIFY, SESSION_CACHE, DTLSVERSION, RENEGOTIATION, MAX_FRAG_LEN,
- *       CA_BUNDLE: int *
+ *       CA_BUNDLE, MIN_VERSION: int *
  *   CIPHERSUITE: int ** (the config's zero-terminated list; valid until the next set or free)
  *   CACERT: char ***paths, int *count: *paths = conf->ca_cert_path (the config's own array,
  *       NULL-padded), *count = slots up to the last non-NULL path (0 = none)

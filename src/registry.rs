@@ -9,14 +9,11 @@
 //! Layering: this module sits above the core (`src/tls/`) and beside the front ends; it may use
 //! the core, never a front end's exports.
 
-use core::ffi::c_void;
-
 use alloc::sync::Arc;
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::capi::abi::ql_ssl_context;
 use crate::platform::sync::{Lazy, Mutex};
 use crate::tls::clock::ValidityClock;
 use crate::tls::connection::{Connection, TimeoutNotice};
@@ -190,10 +187,8 @@ impl Contexts {
     pub fn handshake(&self, id: ConnId) -> Result<HandshakeStep> {
         let (result, notice) = self.handshake_step(id)?;
         if let Some(n) = notice {
-            let mut handle: ql_ssl_context = id;
-            // SAFETY: hooks are made only from `ql_ssl_handshake_timeout_cb` values (the C API
-            // is the only front end with callbacks); the handle pointer is valid for the call.
-            unsafe { crate::capi::abi::timeout_callback(n.hook.func)(&mut handle, n.hook.arg as *mut c_void) };
+            // A hook is the C API's (the only front end with callbacks): its side calls it.
+            crate::capi::timeout::notify(id, n.hook);
         }
         match result {
             Ok(()) => Ok(HandshakeStep::Done),

@@ -1,4 +1,7 @@
-//! Everything generated from the config-item table (src/capi/items.rs) must be current:
+//! Everything generated from the config-item table (src/tls/item_table.rs, the C columns as
+//! src/capi/items.rs reads them) must be current:
+//! - the body of `ql_ssl_config_type_e` in src/capi/abi.rs (the constants and their docs; the
+//!   header follows through tests/header.rs);
 //! - src/capi/shim_shapes.h: the variadic shim's `set_shape`/`get_shape`;
 //! - the argument lists in cbindgen.toml's trailer (the header docs of `ql_ssl_conf_set` and
 //!   `ql_ssl_conf_get`; include/ql_ssl.h follows through tests/header.rs);
@@ -11,7 +14,7 @@ use std::path::Path;
 
 use qlssl::capi::items::{Shape, ITEMS};
 
-const GENERATED: &str = "Generated from src/capi/items.rs by tests/items.rs (QLSSL_BLESS=1 cargo test --release --test items); do not edit.";
+const GENERATED: &str = "Generated from src/tls/item_table.rs by tests/items.rs (QLSSL_BLESS=1 cargo test --release --test items); do not edit.";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -75,6 +78,19 @@ fn get_doc() -> String {
     s
 }
 
+/// The constants of `ql_ssl_config_type_e`, with their docs.
+fn config_type_enum() -> String {
+    let mut s = String::new();
+    for row in ITEMS {
+        for line in row.c_doc {
+            let sep = if line.is_empty() { "" } else { " " };
+            writeln!(s, "    ///{sep}{line}").unwrap();
+        }
+        writeln!(s, "    QL_SSL_CONF_{} = {},", row.name, row.id).unwrap();
+    }
+    s
+}
+
 fn fuzz_shapes() -> String {
     let ids = |f: &dyn Fn(&qlssl::capi::items::Item) -> bool| {
         ITEMS.iter().filter(|i| f(i)).map(|i| i.id.to_string()).collect::<Vec<_>>().join(", ")
@@ -108,7 +124,7 @@ fn check(path: &Path, generated: &str) -> Option<String> {
         std::fs::write(path, generated).unwrap();
     }
     let committed = std::fs::read_to_string(path).unwrap_or_default();
-    (committed != generated).then(|| format!("{} is not what src/capi/items.rs generates", path.display()))
+    (committed != generated).then(|| format!("{} is not what src/tls/item_table.rs generates", path.display()))
 }
 
 #[test]
@@ -127,6 +143,10 @@ fn generated_files_are_current() {
     );
     let toml_new = splice(&toml_new, " * only on success:\n", " * Pointers returned stay valid", &get_doc());
     stale.extend(check(&toml_path, &toml_new));
+    let abi_path = root.join("src/capi/abi.rs");
+    let abi = std::fs::read_to_string(&abi_path).unwrap();
+    let abi_new = splice(&abi, "pub enum ql_ssl_config_type_e {\n", "}\n", &config_type_enum());
+    stale.extend(check(&abi_path, &abi_new));
     assert!(stale.is_empty(), "{}; regenerate with QLSSL_BLESS=1 cargo test --release --test items", stale.join("; "));
 }
 

@@ -17,8 +17,10 @@ extern "C" {
     fn ql_ssl_conf_get(conf: *mut ql_ssl_config, ty: c_int, ...) -> c_int;
 }
 
-const EXTENSION_IDS: [T; 5] =
-    [T::QL_SSL_CONF_ALPN, T::QL_SSL_CONF_MAX_FRAG_LEN, T::QL_SSL_CONF_PIN_SHA256, T::QL_SSL_CONF_CA_BUNDLE, T::QL_SSL_CONF_SESSION_STORE];
+/// Every extension item's id, from the item table.
+fn extension_ids() -> Vec<c_int> {
+    qlssl::registry::ConfigKind::ALL.iter().filter(|k| k.is_extension()).map(|k| k.id()).collect()
+}
 
 fn last_error() -> String {
     let mut buf = [0 as c_char; 256];
@@ -39,16 +41,17 @@ fn extension_ids_answer_not_supported_with_a_text() {
     let pin = [0u8; 32];
     let mut out_ptr: *const std::ffi::c_void = std::ptr::null();
     let mut out_int: c_int = -7;
-    for id in EXTENSION_IDS {
-        let ty = id as c_int;
+    let ids = extension_ids();
+    assert!(ids.len() >= 5 && ids.contains(&(T::QL_SSL_CONF_SESSION_STORE as c_int)), "{ids:?}");
+    for &ty in &ids {
         // Each id with the argument shape its documentation gives (a valid value in the full build).
         // SAFETY: arguments of the documented shapes, alive for the call.
         let set = unsafe {
-            match id {
-                T::QL_SSL_CONF_ALPN => ql_ssl_conf_set(c, ty, names.as_ptr(), 1 as c_int),
-                T::QL_SSL_CONF_PIN_SHA256 => ql_ssl_conf_set(c, ty, pin.as_ptr(), 1 as c_int),
-                T::QL_SSL_CONF_SESSION_STORE => ql_ssl_conf_set(c, ty, c"UFS:s.bin".as_ptr()),
-                T::QL_SSL_CONF_MAX_FRAG_LEN => ql_ssl_conf_set(c, ty, 512 as c_int),
+            match ty {
+                t if t == T::QL_SSL_CONF_ALPN as c_int => ql_ssl_conf_set(c, ty, names.as_ptr(), 1 as c_int),
+                t if t == T::QL_SSL_CONF_PIN_SHA256 as c_int => ql_ssl_conf_set(c, ty, pin.as_ptr(), 1 as c_int),
+                t if t == T::QL_SSL_CONF_SESSION_STORE as c_int => ql_ssl_conf_set(c, ty, c"UFS:s.bin".as_ptr()),
+                t if t == T::QL_SSL_CONF_MAX_FRAG_LEN as c_int => ql_ssl_conf_set(c, ty, 512 as c_int),
                 _ => ql_ssl_conf_set(c, ty, 0 as c_int),
             }
         };
@@ -65,7 +68,8 @@ fn extension_ids_answer_not_supported_with_a_text() {
     assert_eq!(unsafe { ql_ssl_conf_get(c, T::QL_SSL_CONF_SNI as c_int, &mut out_int as *mut c_int) }, 0);
     assert_eq!(out_int, 1);
     // An id past the extension range is still an unknown type.
-    assert_eq!(unsafe { ql_ssl_conf_set(c, 105, 0 as c_int) }, E::QL_SSL_ERROR_INVALID_PARAM as c_int);
+    let past = ids.iter().max().unwrap() + 1;
+    assert_eq!(unsafe { ql_ssl_conf_set(c, past, 0 as c_int) }, E::QL_SSL_ERROR_INVALID_PARAM as c_int);
     assert_eq!(unsafe { ql_ssl_conf_free(c) }, 0);
 }
 

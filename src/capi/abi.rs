@@ -117,6 +117,11 @@ pub enum ql_ssl_config_type_e {
     /// QL_SSL_CONF_SESSION_CACHE on, a full handshake's session is saved there and the next
     /// process resumes from it. get: `char **`.
     QL_SSL_CONF_SESSION_STORE = 104,
+    /// Extension. set: `int` ql_ssl_version_type_e 1..3: the lowest TLS version offered when
+    /// QL_SSL_CONF_VERSION is QL_SSL_VERSION_ALL (1 TLS 1.0, 2 TLS 1.1, 3 TLS 1.2); 0 (default):
+    /// none besides the library's own (TLS 1.0). A server that offers less fails the handshake; a
+    /// pinned QL_SSL_CONF_VERSION below it fails ql_ssl_setup() (BAD_REQUEST). get: `int *`.
+    QL_SSL_CONF_MIN_VERSION = 105,
 }
 
 /// Called once, with the context handle and the configured argument, when a handshake exceeds

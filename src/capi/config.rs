@@ -19,10 +19,11 @@ use crate::cipherlist::{self, AdoptedBlock};
 use crate::ciphers;
 use crate::error::{Error, Result};
 use crate::handle::HandleTable;
-use crate::capi::items;
 use crate::registry::contexts;
 use crate::tls::config_item::{
-    check_flag, check_psk_identity, check_range, check_version, parse_psk_hex, ConfigItem, ConfigKind, TypedConfig,
+    both_or_neither, check_ca_buffer_room, check_ca_count, check_certitem, check_cipher_list, check_flag, check_psk_identity,
+    check_range, check_raw_psk, check_version, client_cert_choice, parse_psk_hex, ConfigItem, CERT_FILES_PAIR, PSK_PAIR, ConfigKind,
+    TypedConfig,
 };
 use crate::tls::vecmap::VecMap;
 pub use crate::tls::settings::*;
@@ -399,10 +400,8 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
             if paths.is_null() {
                 conf.ca_cert_path = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
             } else {
-                let count = usize::try_from(a.i)
-                    .ok()
-                    .filter(|n| (1..=QL_MAX_CA_CERT_CNT).contains(n))
-                    .ok_or(Error::InvalidParam("CA path count must be 1..=QL_MAX_CA_CERT_CNT (10)"))?;
+                let count = usize::try_from(a.i).unwrap_or(0);
+                check_ca_count(count)?;
                 let mut copies = Vec::with_capacity(count);
                 for i in 0..count {
                     let path = arg_string(*paths.add(i) as *const c_void)?
@@ -448,10 +447,7 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
         }
         t if t == QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN as c_int => conf.ignore_invalid_certsign = check_flag(a.i)?,
         t if t == QL_SSL_CONF_IGNORE_CERT_ITEM as c_int => {
-            if a.u > CERTITEM_ALL {
-                return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
-            }
-            conf.ignore_certitem = a.u;
+            conf.ignore_certitem = check_certitem(a.u)?;
         }
         t if t == QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as c_int => conf.ignore_multi_certchain_verify = check_flag(a.i)?,
         t if t == QL_SSL_CONF_SESSION_CACHE as c_int => conf.ssl_session_cache.session_cache_enable = check_flag(a.i)? as u8,
@@ -460,11 +456,10 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
                 // (NULL, 0) clears; NULL with a length is a mistake (rejected by arg_bytes).
                 conf.ca_cert_buffer = [core::ptr::null_mut(); QL_MAX_CA_CERT_CNT];
             } else {
-                let slot = conf
-                    .ca_cert_buffer
-                    .iter()
-                    .position(|p| p.is_null())
-                    .ok_or(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA buffers; set NULL to clear"))?;
+                // The first free slot: as many buffers before it as `set` appended.
+                let free = conf.ca_cert_buffer.iter().position(|p| p.is_null());
+                check_ca_buffer_room(free.unwrap_or(QL_MAX_CA_CERT_CNT))?;
+                let slot = free.unwrap_or_default();
                 let b = arg_bytes(a.p[0], a.n[0])?;
                 conf.ca_cert_buffer[slot] = ext.keep_bytes(&b);
             }
@@ -489,14 +484,8 @@ pub unsafe fn set(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
         }
         t if t == QL_SSL_CONF_PSK as c_int => {
             // The older SDK's shape: raw key bytes and identity bytes, each with an int length.
-            let key_len = usize::try_from(a.i)
-                .ok()
-                .filter(|n| (1..=PSK_KEY_MAX).contains(n))
-                .ok_or(Error::InvalidParam("PSK key length must be 1..=64 bytes"))?;
-            let id_len = usize::try_from(a.j)
-                .ok()
-                .filter(|&n| n >= 1 && n <= QL_SSL_PSK_IDENTITY_LENGTH_MAX as usize)
-                .ok_or(Error::InvalidParam("PSK identity length must be 1..=255 bytes"))?;
+            let (key_len, id_len) = (usize::try_from(a.i).unwrap_or(0), usize::try_from(a.j).unwrap_or(0));
+            check_raw_psk(key_len, id_len)?;
             if a.p[0].is_null() || a.p[1].is_null() {
                 return Err(Error::InvalidParam("PSK key or identity is NULL"));
             }
@@ -541,24 +530,20 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
         }
         ConfigItem::Ciphersuites(ids) => {
             // Not through `set`: a Rust vector must never be taken for an adoptable malloc block.
-            if ids.is_empty() || ids.len() + 1 > cipherlist::MAX_LIST {
-                return Err(Error::InvalidParam("cipher list is empty or longer than every suite"));
-            }
-            let mut copy = Vec::with_capacity(ids.len() + 1);
-            for &id in ids {
-                let id = c_int::from(id);
-                if !ciphers::is_known(id) {
-                    return Err(Error::InvalidParam("unknown cipher-suite id in list"));
-                }
-                ciphers::check_supported(id)?;
-                copy.push(id);
-            }
+            check_cipher_list(ids)?;
+            let mut copy: Vec<c_int> = ids.iter().map(|&id| c_int::from(id)).collect();
             copy.push(0);
             let ext = ext_of(conf)?;
             let mut ext = ext.lock();
             conf.ciphersuites = ext.keep_list(copy.into_boxed_slice());
             ext.adopted_list = None;
             return Ok(());
+        }
+        ext if ext.kind().is_extension() => {
+            // No C arguments needed: the same setters `set` reads the arguments into.
+            let ext_conf = ext_of(conf)?;
+            let r = ext_conf.lock().iot.set_item(item).unwrap_or(Err(Error::InvalidParam("unknown config type")));
+            return r;
         }
         ConfigItem::Version(v) => (QL_SSL_CONF_VERSION, a.i = *v).0,
         ConfigItem::Transport(v) => (QL_SSL_CONF_TRANSPORT, a.i = *v).0,
@@ -574,8 +559,6 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
         ConfigItem::SessionCache(v) => (QL_SSL_CONF_SESSION_CACHE, a.i = *v as c_int).0,
         ConfigItem::DtlsVersion(v) => (QL_SSL_CONF_DTLSVERSION, a.i = *v).0,
         ConfigItem::Renegotiation(v) => (QL_SSL_CONF_RENEGOTIATION, a.i = *v as c_int).0,
-        ConfigItem::MaxFragLen(v) => (QL_SSL_CONF_MAX_FRAG_LEN, a.i = *v).0,
-        ConfigItem::CaBundle(v) => (QL_SSL_CONF_CA_BUNDLE, a.i = *v as c_int).0,
         ConfigItem::TimeoutCallback { cb, arg } => {
             a.p[0] = *cb as *mut c_void;
             a.p[1] = *arg as *mut c_void;
@@ -588,9 +571,6 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
     let mut path_ptrs: Vec<*const c_char> = Vec::new();
     let ty = match &item {
         ConfigItem::CaCertPaths(paths) => {
-            if paths.len() > QL_MAX_CA_CERT_CNT {
-                return Err(Error::InvalidParam("CA path count must be 1..=QL_MAX_CA_CERT_CNT (10)"));
-            }
             for p in paths {
                 strings.push(cstr(p.as_bytes())?);
             }
@@ -613,9 +593,7 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
         }
         ConfigItem::CaCertBuffer(data) => {
             if let Some(d) = data {
-                if d.is_empty() {
-                    return Err(Error::InvalidParam("buffer is NULL, empty or larger than 1 MiB"));
-                }
+                // An empty buffer is refused by `set` (a length of 0 with a pointer).
                 a.p[0] = d.as_ptr() as *mut c_void;
                 a.n[0] = d.len();
             }
@@ -641,28 +619,6 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
             strings.push(cstr(hex.as_bytes())?);
             a.p[0] = strings[0].as_ptr() as *mut c_void;
             QL_SSL_CONF_PSK_KEY
-        }
-        ConfigItem::Alpn(names) => {
-            for n in names {
-                strings.push(cstr(n.as_bytes())?);
-            }
-            path_ptrs = strings.iter().map(|s| s.as_ptr()).collect();
-            // An empty list clears, as NULL does.
-            a.p[0] = if names.is_empty() { core::ptr::null_mut() } else { path_ptrs.as_ptr() as *mut c_void };
-            a.i = c_int::try_from(names.len()).unwrap_or(c_int::MAX);
-            QL_SSL_CONF_ALPN
-        }
-        ConfigItem::PinSha256(pins) => {
-            a.p[0] = if pins.is_empty() { core::ptr::null_mut() } else { pins.as_ptr() as *mut c_void };
-            a.i = c_int::try_from(pins.len()).unwrap_or(c_int::MAX);
-            QL_SSL_CONF_PIN_SHA256
-        }
-        ConfigItem::SessionStore(path) => {
-            if let Some(p) = path {
-                strings.push(cstr(p.as_bytes())?);
-                a.p[0] = strings[0].as_ptr() as *mut c_void;
-            }
-            QL_SSL_CONF_SESSION_STORE
         }
         ConfigItem::Psk { key, identity } => {
             a.p[0] = key.as_ptr() as *mut c_void;
@@ -841,26 +797,14 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
     }
     // SAFETY: NULL or C strings (contract).
     let (cert, key) = unsafe { (field_string(conf.own_cert_path)?, field_string(conf.own_key_path)?) };
-    let mut own_cert_path = match (cert, key) {
-        // SAFETY: as above.
-        (Some(c), Some(k)) => Some((c, k, unsafe { field_string(conf.own_key_pwd) }?)),
-        (None, None) => None,
-        _ => return Err(Error::InvalidParam("own_cert_path and own_key_path must be set together")),
+    let files = match both_or_neither(cert, key, CERT_FILES_PAIR)? {
+        // SAFETY: NULL or a C string (contract).
+        Some((c, k)) => Some((c, k, unsafe { field_string(conf.own_key_pwd) }?)),
+        None => None,
     };
-    let mut own_cert_buffer = ext.own_cert_buffer.clone();
     // client_cert_type names the source to present; the other one is only a fallback.
-    if conf.client_cert_type.0 != 0 {
-        if own_cert_buffer.is_some() {
-            own_cert_path = None;
-        }
-    } else if own_cert_path.is_some() {
-        own_cert_buffer = None;
-    }
-    let psk = match (&ext.psk_identity, &ext.psk_key) {
-        (Some(id), Some(key)) => Some((id.clone(), key.raw.clone())),
-        (None, None) => None,
-        _ => return Err(Error::InvalidParam("PSK identity and key must be set together")),
-    };
+    let (own_cert_path, own_cert_buffer) = client_cert_choice(files, ext.own_cert_buffer.clone(), conf.client_cert_type.0 != 0);
+    let psk = both_or_neither(ext.psk_identity.clone(), ext.psk_key.as_ref().map(|k| k.raw.clone()), PSK_PAIR)?;
     let (_, config_handle) = conf.ssl_session_cache.ssl_session.private();
     Ok(Settings {
         config_handle,
@@ -887,11 +831,7 @@ pub unsafe fn settings_of(conf: &mut ql_ssl_config) -> Result<Settings> {
         // The C API keeps mbedtls's check against the host clock.
         validity_clock: crate::tls::clock::ValidityClock::Host,
         ignore_invalid_certsign: check_flag(conf.ignore_invalid_certsign)? == 1,
-        ignore_certitem: if conf.ignore_certitem > CERTITEM_ALL {
-            return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
-        } else {
-            conf.ignore_certitem
-        },
+        ignore_certitem: check_certitem(conf.ignore_certitem)?,
         ignore_multi_certchain_verify: check_flag(conf.ignore_multi_certchain_verify)? == 1,
         session_cache: conf.ssl_session_cache.session_cache_enable != 0,
         psk,
@@ -910,7 +850,7 @@ fn struct_item(c: &mut ql_ssl_config, kind: ConfigKind) -> Result<ConfigItem> {
     let mut ints = [0 as c_int; 4];
     let mut ptrs: [*mut c_void; 4] = [core::ptr::null_mut(); 4];
     // The SDK's config type of `kind`: the item table's row.
-    let ty = crate::capi::items::row_of(kind).ok_or(Error::Internal("config kind without an item row".into()))?.id;
+    let ty = kind.id();
     let mut getp = |_: ConfigKind, a: &mut qlssl_va_args| -> Result<()> {
         // SAFETY: every output pointer points to a local of the type `config::get` writes
         // for `kind` (an int, an unsigned int or a pointer).
@@ -1012,12 +952,10 @@ fn struct_item(c: &mut ql_ssl_config, kind: ConfigKind) -> Result<ConfigItem> {
             };
             ConfigItem::Psk { key: bytes(ptrs[0], ints[0]), identity: bytes(ptrs[1], ints[1]) }
         }
-        ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore => {
-            iot_of(c)?.item(kind)
-        }
         ConfigKind::CaCertBuffer | ConfigKind::OwnCertBuffer => {
             return Err(Error::NotSupported("certificate buffers are write-only"))
         }
+        ext => iot_of(c)?.item(ext).ok_or(Error::InvalidParam("unknown config type"))?,
     };
     Ok(item)
 }
@@ -1054,8 +992,8 @@ impl IdMirror {
     /// Bring the struct up to the service's config `ctx_id`, writing only what changed.
     fn refresh(&mut self, ctx_id: i32) -> Result<()> {
         if let Some((generation, current)) = contexts().config_if_changed(ctx_id, self.generation)? {
-            for row in items::ITEMS {
-                self.show(row.kind, &current, false)?;
+            for &kind in ConfigKind::ALL {
+                self.show(kind, &current, false)?;
             }
             self.shown = current;
             self.generation = generation;
@@ -1091,11 +1029,7 @@ impl IdMirror {
             // Shown through PSK_IDENTITY and PSK_KEY; a PSK is never unset.
             ConfigKind::Psk => return Ok(()),
             // Never set in a build without them (the typed set refuses them).
-            ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore
-                if !cfg!(feature = "ext-items") =>
-            {
-                return Ok(())
-            }
+            ext if ext.is_extension() && !cfg!(feature = "ext-items") => return Ok(()),
             ConfigKind::PskIdentity if new.psk_identity.is_none() => {
                 if force {
                     ext_of(&mut self.conf)?.lock().psk_identity = None;
@@ -1174,7 +1108,7 @@ pub unsafe fn set_by_id(ctx_id: c_int, ty: c_int, a: &qlssl_va_args) -> Result<(
     with_mirror(ctx_id, |m| {
         // SAFETY: the caller's contract is `set`'s.
         unsafe { set(&mut m.conf, ty, a) }?;
-        let kind = items::item(ty).map(|row| row.kind).ok_or(Error::InvalidParam("unknown config type"))?;
+        let kind = ConfigKind::from_id(ty).ok_or(Error::InvalidParam("unknown config type"))?;
         let item = m.item_set(kind)?;
         match contexts().set(ctx_id, item.clone()) {
             Ok(()) => {
@@ -1275,9 +1209,9 @@ mod tests {
     #[test]
     fn typed_defaults_are_conf_init_defaults() {
         let mut c = new_conf();
-        for row in crate::capi::items::ITEMS {
-            if let Ok(typed) = TypedConfig::default().get(row.kind) {
-                assert_eq!(struct_item(&mut c, row.kind).unwrap(), typed, "{:?}", row.kind);
+        for &kind in ConfigKind::ALL {
+            if let Ok(typed) = TypedConfig::default().get(kind) {
+                assert_eq!(struct_item(&mut c, kind).unwrap(), typed, "{kind:?}");
             }
         }
         free(&mut c).unwrap();

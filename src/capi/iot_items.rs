@@ -1,6 +1,7 @@
-//! The extension config items (ids 100..=104, docs/IOT.md): the checks and storage behind
-//! `ql_ssl_conf_set`/`ql_ssl_conf_get` for ALPN, MAX_FRAG_LEN, PIN_SHA256, CA_BUNDLE and
-//! SESSION_STORE. Values live in the core's `IotOptions` (the config's `Extras::iot`), so this module needs nothing of config.rs.
+//! The extension config items (ids from 100, docs/IOT.md) as the C API reads and writes them. The
+//! rows are the item table's (src/tls/item_table.rs): each names its `IotOptions` field and
+//! setter, and the C arguments are read and written here by the payload's and the field's type
+//! (`FromArgs`, `ToOut`), so an extension item needs no code of its own in this file.
 //! Without the cargo feature `ext-items` (a build of the vendor API only) every one of these ids
 //! answers `NOT_BUILT` (QL_SSL_ERROR_NOT_SUPPORT) and nothing behind them is compiled.
 
@@ -14,12 +15,13 @@ use alloc::ffi::CString;
 use crate::prelude::*;
 use crate::abi::*;
 use crate::error::{Error, Result};
-#[cfg(feature = "ext-items")]
-use crate::tls::iot::{ALPN_MAX_NAME, ALPN_MAX_PROTOCOLS, PIN_LEN, PIN_MAX};
-
+use crate::tls::config_item::ConfigKind;
 use crate::tls::iot::IotOptions;
+#[cfg(feature = "ext-items")]
+use crate::tls::settings::MAX_STRING;
 
-/// What `get` of ALPN hands out: the names' addresses, NULL-terminated (rebuilt by each get).
+/// What `get` of a list of strings hands out: the names' addresses, NULL-terminated (rebuilt by
+/// each get).
 #[derive(Clone, Default)]
 #[cfg_attr(not(feature = "ext-items"), allow(dead_code))]
 pub struct AlpnView(Vec<usize>);
@@ -27,10 +29,9 @@ pub struct AlpnView(Vec<usize>);
 /// The answer of every extension id in a build without the feature `ext-items`.
 pub const NOT_BUILT: Error = crate::tls::config_item::EXT_ITEMS_NOT_BUILT;
 
-/// True for the ids of the extension items (100..=104).
+/// True for the ids of the extension items.
 pub fn is_extension_item(ty: c_int) -> bool {
-    use ql_ssl_config_type_e::*;
-    (QL_SSL_CONF_ALPN as c_int..=QL_SSL_CONF_SESSION_STORE as c_int).contains(&ty)
+    ConfigKind::from_id(ty).is_some_and(ConfigKind::is_extension)
 }
 
 /// A build without the extension items: `NOT_BUILT` for their ids, None for any other.
@@ -62,11 +63,11 @@ pub fn options(iot: &IotOptions) -> Result<IotOptions> {
 }
 
 #[cfg(feature = "ext-items")]
-/// A C string argument of at most `max` bytes (NULL → None).
+/// A C string argument of at most `max` bytes (NULL → None), as UTF-8 text.
 ///
 /// # Safety
 /// `p` is NULL or a readable NUL-terminated string.
-unsafe fn bounded_str(p: *const c_char, max: usize, what: &'static str) -> Result<Option<CString>> {
+unsafe fn bounded_str(p: *const c_char, max: usize) -> Result<Option<String>> {
     if p.is_null() {
         return Ok(None);
     }
@@ -75,61 +76,80 @@ unsafe fn bounded_str(p: *const c_char, max: usize, what: &'static str) -> Resul
     while unsafe { *p.add(len) } != 0 {
         len += 1;
         if len > max {
-            return Err(Error::InvalidParam(what));
+            return Err(Error::InvalidParam("string argument too long"));
         }
     }
     // SAFETY: NUL-terminated, just measured.
-    Ok(Some(unsafe { core::ffi::CStr::from_ptr(p) }.to_owned()))
+    let s = unsafe { core::ffi::CStr::from_ptr(p) };
+    s.to_str().map(|s| Some(s.to_owned())).map_err(|_| Error::InvalidParam("string argument is not UTF-8"))
+}
+
+/// A typed item's payload read from the shim's argument record. `max`: the most list entries or
+/// string bytes read (the row's `ext` column); the item's value rules are its setter's.
+#[cfg(feature = "ext-items")]
+trait FromArgs: Sized {
+    /// # Safety
+    /// The pointers in `a` are what the item's documentation says.
+    unsafe fn from_args(a: &qlssl_va_args, max: usize) -> Result<Self>;
 }
 
 #[cfg(feature = "ext-items")]
-fn count_in(n: c_int, max: usize, what: &'static str) -> Result<usize> {
-    usize::try_from(n).ok().filter(|n| (1..=max).contains(n)).ok_or(Error::InvalidParam(what))
+impl FromArgs for i32 {
+    unsafe fn from_args(a: &qlssl_va_args, _: usize) -> Result<i32> {
+        Ok(a.i)
+    }
 }
 
 #[cfg(feature = "ext-items")]
-/// `ql_ssl_conf_set` of an extension item; None when `ty` is not one.
-///
-/// # Safety
-/// The pointer arguments in `a` are what the documentation of `ty` says.
-pub unsafe fn set(iot: &mut IotOptions, ty: c_int, a: &qlssl_va_args) -> Option<Result<()>> {
-    use ql_ssl_config_type_e::*;
-    // The arguments are read here; the value rules are the core's (`IotOptions::set_*`), shared
-    // with the typed front ends.
-    let r = match ty {
-        t if t == QL_SSL_CONF_ALPN as c_int => (|| {
-            let list = a.p[0] as *const *const c_char;
-            if list.is_null() {
-                return iot.set_alpn(Vec::new());
-            }
-            let count = count_in(a.i, ALPN_MAX_PROTOCOLS, "ALPN protocol count must be 1..=16")?;
-            let mut names = Vec::with_capacity(count);
-            for i in 0..count {
+impl FromArgs for bool {
+    unsafe fn from_args(a: &qlssl_va_args, _: usize) -> Result<bool> {
+        crate::tls::config_item::check_flag(a.i).map(|v| v == 1)
+    }
+}
+
+#[cfg(feature = "ext-items")]
+/// `(p[0], i)` as a list of at most `max` entries: None for a NULL list (clears), else its count.
+fn list_len(a: &qlssl_va_args, max: usize) -> Result<Option<usize>> {
+    if a.p[0].is_null() {
+        return Ok(None);
+    }
+    let n = usize::try_from(a.i).ok().filter(|n| (1..=max).contains(n));
+    n.map(Some).ok_or(Error::InvalidParam("list count out of range (1..=16) or list without entries"))
+}
+
+#[cfg(feature = "ext-items")]
+/// `const char **list, int count`: NULL clears (an empty list).
+impl FromArgs for Vec<String> {
+    unsafe fn from_args(a: &qlssl_va_args, max: usize) -> Result<Vec<String>> {
+        let Some(count) = list_len(a, max)? else { return Ok(Vec::new()) };
+        let list = a.p[0] as *const *const c_char;
+        (0..count)
+            .map(|i| {
                 // SAFETY: `count` readable pointers (contract), each NULL or a C string.
-                let name = unsafe { bounded_str(*list.add(i), ALPN_MAX_NAME, "an ALPN protocol name is longer than 255 bytes") }?
-                    .ok_or(Error::InvalidParam("an ALPN protocol name is NULL or empty"))?;
-                names.push(name);
-            }
-            iot.set_alpn(names)
-        })(),
-        t if t == QL_SSL_CONF_MAX_FRAG_LEN as c_int => iot.set_max_frag_len(a.i),
-        t if t == QL_SSL_CONF_PIN_SHA256 as c_int => (|| {
-            let hashes = a.p[0] as *const u8;
-            if hashes.is_null() {
-                return iot.set_pins(Vec::new());
-            }
-            let count = count_in(a.i, PIN_MAX, "pin count must be 1..=16")?;
-            // SAFETY: `count` digests of 32 bytes (contract).
-            let bytes = unsafe { core::slice::from_raw_parts(hashes, count * PIN_LEN) };
-            iot.set_pins(bytes.chunks_exact(PIN_LEN).map(|c| c.try_into().unwrap_or([0; PIN_LEN])).collect())
-        })(),
-        t if t == QL_SSL_CONF_CA_BUNDLE as c_int => iot.set_ca_bundle(a.i),
+                unsafe { bounded_str(*list.add(i), MAX_STRING) }?.ok_or(Error::InvalidParam("a string in the list is NULL"))
+            })
+            .collect()
+    }
+}
+
+#[cfg(feature = "ext-items")]
+/// `const unsigned char *digests, int count`: `count` digests back to back; NULL clears.
+impl<const N: usize> FromArgs for Vec<[u8; N]> {
+    unsafe fn from_args(a: &qlssl_va_args, max: usize) -> Result<Vec<[u8; N]>> {
+        let Some(count) = list_len(a, max)? else { return Ok(Vec::new()) };
+        // SAFETY: `count` digests of N bytes (contract).
+        let bytes = unsafe { core::slice::from_raw_parts(a.p[0] as *const u8, count * N) };
+        Ok(bytes.chunks_exact(N).map(|c| c.try_into().unwrap_or([0; N])).collect())
+    }
+}
+
+#[cfg(feature = "ext-items")]
+/// `const char *` of at most `max` bytes; NULL → None.
+impl FromArgs for Option<String> {
+    unsafe fn from_args(a: &qlssl_va_args, max: usize) -> Result<Option<String>> {
         // SAFETY: NULL or a C string (contract).
-        t if t == QL_SSL_CONF_SESSION_STORE as c_int => unsafe { bounded_str(a.p[0] as *const c_char, 4096, "session store path longer than 4096 bytes") }
-            .and_then(|p| iot.set_session_store(p)),
-        _ => return None,
-    };
-    Some(r)
+        unsafe { bounded_str(a.p[0] as *const c_char, max) }
+    }
 }
 
 #[cfg(feature = "ext-items")]
@@ -142,39 +162,102 @@ fn out<T>(p: *mut c_void) -> Result<*mut T> {
     }
 }
 
+/// A stored extension setting written through `get`'s output pointers; what they point to
+/// belongs to the config (`view`: the list of string addresses a list hands out).
 #[cfg(feature = "ext-items")]
-/// `ql_ssl_conf_get` of an extension item; None when `ty` is not one.
-///
-/// # Safety
-/// The output pointers in `a` are what the documentation of `ty` says.
-pub unsafe fn get(iot: &IotOptions, view: &mut AlpnView, ty: c_int, a: &qlssl_va_args) -> Option<Result<()>> {
-    use ql_ssl_config_type_e::*;
-    // SAFETY: every output pointer is checked for NULL by `out` and is writable for its type
-    // (contract); the values handed out point into the config's extension.
-    let r = unsafe {
-        match ty {
-            t if t == QL_SSL_CONF_ALPN as c_int => (|| {
-                let (list, count) = (out::<*const *const c_char>(a.p[0])?, out::<c_int>(a.p[1])?);
-                let mut list_view: Vec<usize> = iot.alpn.iter().map(|n| n.as_ptr() as usize).collect();
-                list_view.push(0);
-                *view = AlpnView(list_view);
-                *list = if iot.alpn.is_empty() { core::ptr::null() } else { view.0.as_ptr() as *const *const c_char };
-                *count = iot.alpn.len() as c_int;
-                Ok(())
-            })(),
-            t if t == QL_SSL_CONF_MAX_FRAG_LEN as c_int => out::<c_int>(a.p[0]).map(|p| *p = c_int::from(iot.max_frag_len)),
-            t if t == QL_SSL_CONF_PIN_SHA256 as c_int => (|| {
-                let (hashes, count) = (out::<*const u8>(a.p[0])?, out::<c_int>(a.p[1])?);
-                *hashes = iot.pins.first().map_or(core::ptr::null(), |p| p.as_ptr());
-                *count = iot.pins.len() as c_int;
-                Ok(())
-            })(),
-            t if t == QL_SSL_CONF_CA_BUNDLE as c_int => out::<c_int>(a.p[0]).map(|p| *p = iot.ca_bundle as c_int),
-            t if t == QL_SSL_CONF_SESSION_STORE as c_int => {
-                out::<*const c_char>(a.p[0]).map(|p| *p = iot.session_store.as_ref().map_or(core::ptr::null(), |s| s.as_ptr()))
-            }
-            _ => return None,
+trait ToOut {
+    /// # Safety
+    /// The output pointers in `a` are writable for the item's documented types.
+    unsafe fn to_out(&self, a: &qlssl_va_args, view: &mut AlpnView) -> Result<()>;
+}
+
+#[cfg(feature = "ext-items")]
+/// `int *`.
+impl ToOut for u16 {
+    unsafe fn to_out(&self, a: &qlssl_va_args, _: &mut AlpnView) -> Result<()> {
+        // SAFETY: checked for NULL; an `int *` (contract).
+        out::<c_int>(a.p[0]).map(|p| unsafe { *p = c_int::from(*self) })
+    }
+}
+
+#[cfg(feature = "ext-items")]
+/// `int *` (0/1).
+impl ToOut for bool {
+    unsafe fn to_out(&self, a: &qlssl_va_args, _: &mut AlpnView) -> Result<()> {
+        // SAFETY: checked for NULL; an `int *` (contract).
+        out::<c_int>(a.p[0]).map(|p| unsafe { *p = c_int::from(*self) })
+    }
+}
+
+#[cfg(feature = "ext-items")]
+/// `const char *const **list, int *count`: the config's NULL-terminated list (NULL when empty).
+impl ToOut for Vec<CString> {
+    unsafe fn to_out(&self, a: &qlssl_va_args, view: &mut AlpnView) -> Result<()> {
+        let (list, count) = (out::<*const *const c_char>(a.p[0])?, out::<c_int>(a.p[1])?);
+        let mut addrs: Vec<usize> = self.iter().map(|n| n.as_ptr() as usize).collect();
+        addrs.push(0);
+        *view = AlpnView(addrs);
+        // SAFETY: both checked for NULL and writable for their types (contract).
+        unsafe {
+            *list = if self.is_empty() { core::ptr::null() } else { view.0.as_ptr() as *const *const c_char };
+            *count = self.len() as c_int;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "ext-items")]
+/// `const unsigned char **digests, int *count` (NULL when empty).
+impl<const N: usize> ToOut for Vec<[u8; N]> {
+    unsafe fn to_out(&self, a: &qlssl_va_args, _: &mut AlpnView) -> Result<()> {
+        let (digests, count) = (out::<*const u8>(a.p[0])?, out::<c_int>(a.p[1])?);
+        // SAFETY: both checked for NULL and writable for their types (contract).
+        unsafe {
+            *digests = self.first().map_or(core::ptr::null(), |d| d.as_ptr());
+            *count = self.len() as c_int;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "ext-items")]
+/// `char **` (NULL when unset).
+impl ToOut for Option<CString> {
+    unsafe fn to_out(&self, a: &qlssl_va_args, _: &mut AlpnView) -> Result<()> {
+        // SAFETY: checked for NULL; a `char **` (contract).
+        out::<*const c_char>(a.p[0]).map(|p| unsafe { *p = self.as_ref().map_or(core::ptr::null(), |s| s.as_ptr()) })
+    }
+}
+
+/// `set`/`get` of the extension rows of the item table.
+#[cfg(feature = "ext-items")]
+macro_rules! c_ext_items {
+    ($( {$(#[$doc:meta])*} $id:literal $name:ident $kind:ident $payload:tt $set:ident $get:ident $c:tt $set_doc:literal $more:tt $notes:tt $get_doc:literal [$($field:ident $setter:ident $max:literal)?]; )*) => {
+        /// `ql_ssl_conf_set` of an extension item; None when `ty` is not one.
+        ///
+        /// # Safety
+        /// The pointer arguments in `a` are what the documentation of `ty` says.
+        pub unsafe fn set(iot: &mut IotOptions, ty: c_int, a: &qlssl_va_args) -> Option<Result<()>> {
+            Some(match ty {
+                // SAFETY: the caller's contract is `from_args`'s.
+                $($( $id => unsafe { FromArgs::from_args(a, $max) }.and_then(|v| iot.$setter(v)), )?)*
+                _ => return None,
+            })
+        }
+
+        /// `ql_ssl_conf_get` of an extension item; None when `ty` is not one.
+        ///
+        /// # Safety
+        /// The output pointers in `a` are what the documentation of `ty` says.
+        pub unsafe fn get(iot: &IotOptions, view: &mut AlpnView, ty: c_int, a: &qlssl_va_args) -> Option<Result<()>> {
+            Some(match ty {
+                // SAFETY: the caller's contract is `to_out`'s.
+                $($( $id => unsafe { iot.$field.to_out(a, view) }, )?)*
+                _ => return None,
+            })
         }
     };
-    Some(r)
 }
+
+#[cfg(feature = "ext-items")]
+crate::tls::item_table::with_config_items!(c_ext_items);

@@ -14,6 +14,7 @@ pub mod ffi;
 pub mod iot_items;
 pub mod items;
 pub mod panic;
+pub mod timeout;
 pub mod variadic;
 pub mod version;
 

@@ -1,7 +1,7 @@
-/* Generated from src/capi/items.rs by tests/items.rs (QLSSL_BLESS=1 cargo test --release --test items); do not edit. */
+/* Generated from src/tls/item_table.rs by tests/items.rs (QLSSL_BLESS=1 cargo test --release --test items); do not edit. */
 
 /* Highest config type. */
-#define LAST_TYPE 104
+#define LAST_TYPE 105
 
 /* What conf_set reads after `type`, by type. */
 static int set_shape(int type)
@@ -33,6 +33,7 @@ static int set_shape(int type)
     case 102: return ARGS_PTR_INT; /* QL_SSL_CONF_PIN_SHA256 */
     case 103: return ARGS_INT; /* QL_SSL_CONF_CA_BUNDLE */
     case 104: return ARGS_PTR1; /* QL_SSL_CONF_SESSION_STORE */
+    case 105: return ARGS_INT; /* QL_SSL_CONF_MIN_VERSION */
     default: return ARGS_NONE; /* unknown type: nothing is read, Rust answers INVALID_PARAM */
     }
 }
@@ -67,6 +68,7 @@ static int get_shape(int type)
     case 102: return ARGS_PTR2; /* QL_SSL_CONF_PIN_SHA256 */
     case 103: return ARGS_PTR1; /* QL_SSL_CONF_CA_BUNDLE */
     case 104: return ARGS_PTR1; /* QL_SSL_CONF_SESSION_STORE */
+    case 105: return ARGS_PTR1; /* QL_SSL_CONF_MIN_VERSION */
     default: return ARGS_NONE; /* unknown type: nothing is read, Rust answers INVALID_PARAM */
     }
 }

@@ -69,130 +69,215 @@ pub fn parse_psk_hex(s: &[u8]) -> Result<Vec<u8>> {
         .collect()
 }
 
-/// One config item with its value, the typed form of `ql_ssl_conf_set(conf, type, ...)`.
-/// Ranges and rules are the C API's (documented on `ql_ssl_config_type_e` in the header).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ConfigItem {
-    /// `QL_SSL_CONF_VERSION`: 0..=3 pin SSL 3.0/TLS 1.0/1.1/1.2, 4 = all.
-    Version(i32),
-    /// `QL_SSL_CONF_TRANSPORT`: 0 TLS, 1 DTLS.
-    Transport(i32),
-    /// `QL_SSL_CONF_CIPHERSUITE`: IANA ids; `[0xFFFF]` = all suites.
-    Ciphersuites(Vec<u16>),
-    /// `QL_SSL_CONF_AUTHMODE`: 0 none, 1 server, 2 client+server, 3 PSK.
-    AuthMode(i32),
-    /// `QL_SSL_CONF_CACERT`: replaces the CA path list (1..=10 paths; empty clears it).
-    CaCertPaths(Vec<String>),
-    /// `QL_SSL_CONF_OWNCERT`: client certificate and key files.
-    OwnCert { cert: String, key: String, password: Option<String> },
-    /// No client certificate files: clears what `OwnCert` set. The typed API's own item (the C API
-    /// cannot clear `QL_SSL_CONF_OWNCERT`); the AT engine's erase of `clientcert`/`clientkey`.
-    NoOwnCert,
-    /// `QL_SSL_CONF_SNI`.
-    Sni(bool),
-    /// `QL_SSL_CONF_HS_TIMEOUT`: seconds, >= 1.
-    HandshakeTimeout(i32),
-    /// `QL_SSL_CONF_IGNORE_LOCALTM`.
-    IgnoreLocalTime(bool),
-    /// `QL_SSL_CONF_HS_TIMEOUT_FUNC`: address of the C callback `void (*)(ql_ssl_context *, void *)`
-    /// (0 = none) and its argument. Only meaningful to a C caller.
-    TimeoutCallback { cb: usize, arg: usize },
-    /// `QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN`.
-    IgnoreInvalidCertSign(bool),
-    /// `QL_SSL_CONF_IGNORE_CERT_ITEM`: MBEDTLS_X509_BADCERT_* bits to forgive (0..=0xFFFFF).
-    IgnoreCertItem(u32),
-    /// `QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY`.
-    IgnoreMultiCertChainVerify(bool),
-    /// `QL_SSL_CONF_SESSION_CACHE`.
-    SessionCache(bool),
-    /// `QL_SSL_CONF_CACERT_BUFFER`: appends one CA buffer (PEM or DER); `None` clears them (write-only).
-    CaCertBuffer(Option<Vec<u8>>),
-    /// `QL_SSL_CONF_OWNCERT_BUFFER`: client certificate and key in memory (write-only).
-    OwnCertBuffer { cert: Vec<u8>, key: Vec<u8>, password: Option<Vec<u8>> },
-    /// `QL_SSL_CONF_DTLSVERSION`: 0 DTLS 1.0, 1 DTLS 1.2.
-    DtlsVersion(i32),
-    /// `QL_SSL_CONF_PSK_IDENTITY`: 1..=255 bytes, no NUL.
-    PskIdentity(Vec<u8>),
-    /// `QL_SSL_CONF_PSK_KEY`: the key as hex text, 2..=128 digits.
-    PskKeyHex(String),
-    /// `QL_SSL_CONF_PSK`: raw key (1..=64 bytes) and identity.
-    Psk { key: Vec<u8>, identity: Vec<u8> },
-    /// `QL_SSL_CONF_RENEGOTIATION`.
-    Renegotiation(bool),
-    /// Extension `QL_SSL_CONF_ALPN` (docs/IOT.md): protocol names in order; empty clears.
-    Alpn(Vec<String>),
-    /// Extension `QL_SSL_CONF_MAX_FRAG_LEN`: 0, 512, 1024, 2048 or 4096.
-    MaxFragLen(i32),
-    /// Extension `QL_SSL_CONF_PIN_SHA256`: SHA-256 digests of SubjectPublicKeyInfos; empty clears.
-    PinSha256(Vec<[u8; 32]>),
-    /// Extension `QL_SSL_CONF_CA_BUNDLE`.
-    CaBundle(bool),
-    /// Extension `QL_SSL_CONF_SESSION_STORE`: the file (`UFS:name` allowed); None clears.
-    SessionStore(Option<String>),
+// ---- the rules that span several values, shared by the typed config and the C struct path ----
+
+/// A CA path list of `n` entries: 1..=QL_MAX_CA_CERT_CNT (10). (An empty list clears: not checked.)
+pub fn check_ca_count(n: usize) -> Result<()> {
+    if n == 0 || n > MAX_CA_CERTS {
+        return Err(Error::InvalidParam("CA path count must be 1..=QL_MAX_CA_CERT_CNT (10)"));
+    }
+    Ok(())
 }
 
-/// Which config item (the `type` of `ql_ssl_conf_get`). The SDK's numbers are the C adapter's:
-/// its item table (`src/capi/items.rs`) maps each kind to its `ql_ssl_config_type_e` value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConfigKind {
-    Version,
-    Transport,
-    Ciphersuites,
-    AuthMode,
-    CaCertPaths,
-    OwnCert,
-    Sni,
-    HandshakeTimeout,
-    IgnoreLocalTime,
-    TimeoutCallback,
-    IgnoreInvalidCertSign,
-    IgnoreCertItem,
-    IgnoreMultiCertChainVerify,
-    SessionCache,
-    CaCertBuffer,
-    OwnCertBuffer,
-    DtlsVersion,
-    PskIdentity,
-    PskKeyHex,
-    Renegotiation,
-    Psk,
-    Alpn,
-    MaxFragLen,
-    PinSha256,
-    CaBundle,
-    SessionStore,
+/// One more CA buffer after `n` of them.
+pub fn check_ca_buffer_room(n: usize) -> Result<()> {
+    if n >= MAX_CA_CERTS {
+        return Err(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA buffers; set NULL to clear"));
+    }
+    Ok(())
 }
 
-impl ConfigItem {
-    pub fn kind(&self) -> ConfigKind {
-        match self {
-            ConfigItem::Version(_) => ConfigKind::Version,
-            ConfigItem::Transport(_) => ConfigKind::Transport,
-            ConfigItem::Ciphersuites(_) => ConfigKind::Ciphersuites,
-            ConfigItem::AuthMode(_) => ConfigKind::AuthMode,
-            ConfigItem::CaCertPaths(_) => ConfigKind::CaCertPaths,
-            ConfigItem::OwnCert { .. } | ConfigItem::NoOwnCert => ConfigKind::OwnCert,
-            ConfigItem::Sni(_) => ConfigKind::Sni,
-            ConfigItem::HandshakeTimeout(_) => ConfigKind::HandshakeTimeout,
-            ConfigItem::IgnoreLocalTime(_) => ConfigKind::IgnoreLocalTime,
-            ConfigItem::TimeoutCallback { .. } => ConfigKind::TimeoutCallback,
-            ConfigItem::IgnoreInvalidCertSign(_) => ConfigKind::IgnoreInvalidCertSign,
-            ConfigItem::IgnoreCertItem(_) => ConfigKind::IgnoreCertItem,
-            ConfigItem::IgnoreMultiCertChainVerify(_) => ConfigKind::IgnoreMultiCertChainVerify,
-            ConfigItem::SessionCache(_) => ConfigKind::SessionCache,
-            ConfigItem::CaCertBuffer(_) => ConfigKind::CaCertBuffer,
-            ConfigItem::OwnCertBuffer { .. } => ConfigKind::OwnCertBuffer,
-            ConfigItem::DtlsVersion(_) => ConfigKind::DtlsVersion,
-            ConfigItem::PskIdentity(_) => ConfigKind::PskIdentity,
-            ConfigItem::PskKeyHex(_) => ConfigKind::PskKeyHex,
-            ConfigItem::Psk { .. } => ConfigKind::Psk,
-            ConfigItem::Renegotiation(_) => ConfigKind::Renegotiation,
-            ConfigItem::Alpn(_) => ConfigKind::Alpn,
-            ConfigItem::MaxFragLen(_) => ConfigKind::MaxFragLen,
-            ConfigItem::PinSha256(_) => ConfigKind::PinSha256,
-            ConfigItem::CaBundle(_) => ConfigKind::CaBundle,
-            ConfigItem::SessionStore(_) => ConfigKind::SessionStore,
+/// An `ignore_certitem` mask: only the MBEDTLS_X509_BADCERT_* bits (0..=0xFFFFF).
+pub fn check_certitem(v: u32) -> Result<u32> {
+    if v > CERTITEM_ALL {
+        return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
+    }
+    Ok(v)
+}
+
+/// An explicit cipher-suite list: 1..=every suite, each a known id this build can negotiate.
+pub fn check_cipher_list(ids: &[u16]) -> Result<()> {
+    if ids.is_empty() || ids.len() > MAX_CIPHER_IDS {
+        return Err(Error::InvalidParam("cipher list is empty or longer than every suite"));
+    }
+    for &id in ids {
+        let id = c_int::from(id);
+        if !ciphers::is_known(id) {
+            return Err(Error::InvalidParam("unknown cipher-suite id in list"));
         }
+        ciphers::check_supported(id)?;
+    }
+    Ok(())
+}
+
+/// The lengths of a raw PSK (`QL_SSL_CONF_PSK`): key 1..=64 bytes, identity 1..=255 bytes (then
+/// `check_psk_identity`).
+pub fn check_raw_psk(key_len: usize, identity_len: usize) -> Result<()> {
+    if key_len == 0 || key_len > PSK_KEY_MAX {
+        return Err(Error::InvalidParam("PSK key length must be 1..=64 bytes"));
+    }
+    if identity_len == 0 || identity_len > PSK_IDENTITY_MAX {
+        return Err(Error::InvalidParam("PSK identity length must be 1..=255 bytes"));
+    }
+    Ok(())
+}
+
+/// Two settings that go together: both set, or neither (`rule` names them).
+#[inline]
+pub fn both_or_neither<A, B>(a: Option<A>, b: Option<B>, rule: &'static str) -> Result<Option<(A, B)>> {
+    match (a, b) {
+        (Some(a), Some(b)) => Ok(Some((a, b))),
+        (None, None) => Ok(None),
+        _ => Err(Error::InvalidParam(rule)),
+    }
+}
+
+/// The PSK's rule for `both_or_neither`.
+pub const PSK_PAIR: &str = "PSK identity and key must be set together";
+/// The client certificate files' rule for `both_or_neither`.
+pub const CERT_FILES_PAIR: &str = "own_cert_path and own_key_path must be set together";
+
+/// Certificate file, key file, key password.
+pub type CertFiles = (CString, CString, Option<CString>);
+
+/// The client certificate a connection presents: the source set last (`from_buffer`, the SDK's
+/// `client_cert_type`), the other one only a fallback when that one is not configured.
+#[inline]
+pub fn client_cert_choice(
+    mut files: Option<CertFiles>,
+    mut buffer: Option<OwnCertBuffer>,
+    from_buffer: bool,
+) -> (Option<CertFiles>, Option<OwnCertBuffer>) {
+    if from_buffer {
+        if buffer.is_some() {
+            files = None;
+        }
+    } else if files.is_some() {
+        buffer = None;
+    }
+    (files, buffer)
+}
+
+/// The core's half of the item table (src/tls/item_table.rs): `ConfigItem`, `ConfigKind` and the
+/// extension items' typed set/get. The C columns are the adapter's.
+macro_rules! core_items {
+    ($( {$(#[$doc:meta])*} $id:literal $name:ident $kind:ident $payload:tt $set:ident $get:ident $c:tt $set_doc:literal $more:tt $notes:tt $get_doc:literal [$($field:ident $setter:ident $max:literal)?]; )*) => {
+        /// One config item with its value, the typed form of `ql_ssl_conf_set(conf, type, ...)`.
+        /// Ranges and rules are the C API's (documented on `ql_ssl_config_type_e` in the header).
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum ConfigItem {
+            $( $(#[$doc])* $kind $payload, )*
+            /// No client certificate files: clears what `OwnCert` set. The typed API's own item (the C API
+            /// cannot clear `QL_SSL_CONF_OWNCERT`); the AT engine's erase of `clientcert`/`clientkey`.
+            NoOwnCert,
+        }
+
+        /// Which config item (the `type` of `ql_ssl_conf_get`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum ConfigKind {
+            $( $kind, )*
+        }
+
+        impl ConfigItem {
+            pub fn kind(&self) -> ConfigKind {
+                match self {
+                    $( ConfigItem::$kind { .. } => ConfigKind::$kind, )*
+                    ConfigItem::NoOwnCert => ConfigKind::OwnCert,
+                }
+            }
+        }
+
+        impl ConfigKind {
+            /// Every kind, in the table's order.
+            pub const ALL: &'static [ConfigKind] = &[$( ConfigKind::$kind, )*];
+
+            /// The item's number: the SDK's `ql_ssl_config_type_e` value, or ours from 100.
+            pub const fn id(self) -> i32 {
+                match self {
+                    $( ConfigKind::$kind => $id, )*
+                }
+            }
+
+            /// The kind of item number `id`.
+            pub const fn from_id(id: i32) -> Option<ConfigKind> {
+                match id {
+                    $( $id => Some(ConfigKind::$kind), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl IotOptions {
+            /// Set one extension item (the typed front ends' path; the C adapter reads its arguments
+            /// into the same setters). Not an extension item: None.
+            pub fn set_item(&mut self, item: ConfigItem) -> Option<Result<()>> {
+                if !item.kind().is_extension() {
+                    return None;
+                }
+                #[cfg(not(feature = "ext-items"))]
+                {
+                    // A vendor-API-only build: refused, never stored and silently not applied.
+                    let _ = item;
+                    Some(Err(EXT_ITEMS_NOT_BUILT))
+                }
+                #[cfg(feature = "ext-items")]
+                {
+                    Some(match item {
+                        $($( ConfigItem::$kind(v) => self.$setter(v), )?)*
+                        _ => return None,
+                    })
+                }
+            }
+
+            /// Read one extension item back; None for another kind.
+            pub fn item(&self, kind: ConfigKind) -> Option<ConfigItem> {
+                match kind {
+                    $($( ConfigKind::$kind => Some(ConfigItem::$kind(ItemValue::item_value(&self.$field))), )?)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+crate::tls::item_table::with_config_items!(core_items);
+
+/// The first extension item's number (after the vendor's range).
+const EXTENSION_BASE: i32 = 100;
+
+impl ConfigKind {
+    /// One of this library's extension items (docs/IOT.md), not the vendor's.
+    pub const fn is_extension(self) -> bool {
+        self.id() >= EXTENSION_BASE
+    }
+}
+
+/// A stored extension setting as its typed item's payload.
+trait ItemValue<P> {
+    fn item_value(&self) -> P;
+}
+
+impl<T: Clone> ItemValue<T> for T {
+    fn item_value(&self) -> T {
+        self.clone()
+    }
+}
+
+impl ItemValue<Vec<String>> for Vec<CString> {
+    fn item_value(&self) -> Vec<String> {
+        self.iter().map(|n| n.to_string_lossy().into_owned()).collect()
+    }
+}
+
+impl ItemValue<Option<String>> for Option<CString> {
+    fn item_value(&self) -> Option<String> {
+        self.as_ref().map(|p| p.to_string_lossy().into_owned())
+    }
+}
+
+impl ItemValue<i32> for u16 {
+    fn item_value(&self) -> i32 {
+        i32::from(*self)
     }
 }
 
@@ -297,22 +382,13 @@ impl TypedConfig {
             }
             ConfigItem::Transport(v) => self.transport = check_flag(v)?,
             ConfigItem::Ciphersuites(ids) => {
-                if ids.is_empty() || ids.len() > MAX_CIPHER_IDS {
-                    return Err(Error::InvalidParam("cipher list is empty or longer than every suite"));
-                }
-                for &id in &ids {
-                    let id = c_int::from(id);
-                    if !ciphers::is_known(id) {
-                        return Err(Error::InvalidParam("unknown cipher-suite id in list"));
-                    }
-                    ciphers::check_supported(id)?;
-                }
+                check_cipher_list(&ids)?;
                 self.ciphers = ids;
             }
             ConfigItem::AuthMode(v) => self.auth_mode = check_range(v, 0, 3, "auth mode must be 0..=3")?,
             ConfigItem::CaCertPaths(paths) => {
-                if paths.len() > MAX_CA_CERTS {
-                    return Err(Error::InvalidParam("CA path count must be 1..=QL_MAX_CA_CERT_CNT (10)"));
+                if !paths.is_empty() {
+                    check_ca_count(paths.len())?;
                 }
                 for p in &paths {
                     check_string(p.as_bytes())?;
@@ -344,19 +420,12 @@ impl TypedConfig {
             }
             ConfigItem::TimeoutCallback { cb, arg } => self.timeout_callback = (cb, arg),
             ConfigItem::IgnoreInvalidCertSign(v) => self.ignore_invalid_certsign = v,
-            ConfigItem::IgnoreCertItem(v) => {
-                if v > CERTITEM_ALL {
-                    return Err(Error::InvalidParam("ignore_certitem must be 0..=1048575"));
-                }
-                self.ignore_certitem = v;
-            }
+            ConfigItem::IgnoreCertItem(v) => self.ignore_certitem = check_certitem(v)?,
             ConfigItem::IgnoreMultiCertChainVerify(v) => self.ignore_multi_certchain_verify = v,
             ConfigItem::SessionCache(v) => self.session_cache = v,
             ConfigItem::CaCertBuffer(None) => self.ca_buffers.clear(),
             ConfigItem::CaCertBuffer(Some(data)) => {
-                if self.ca_buffers.len() >= MAX_CA_CERTS {
-                    return Err(Error::InvalidParam("already QL_MAX_CA_CERT_CNT CA buffers; set NULL to clear"));
-                }
+                check_ca_buffer_room(self.ca_buffers.len())?;
                 check_data(&data)?;
                 self.ca_buffers.push(data);
             }
@@ -380,12 +449,7 @@ impl TypedConfig {
                 self.psk_key = Some((raw, hex));
             }
             ConfigItem::Psk { key, identity } => {
-                if key.is_empty() || key.len() > PSK_KEY_MAX {
-                    return Err(Error::InvalidParam("PSK key length must be 1..=64 bytes"));
-                }
-                if identity.is_empty() || identity.len() > PSK_IDENTITY_MAX {
-                    return Err(Error::InvalidParam("PSK identity length must be 1..=255 bytes"));
-                }
+                check_raw_psk(key.len(), identity.len())?;
                 check_psk_identity(&identity)?;
                 let hex = to_hex(&key);
                 self.psk_identity = Some(identity);
@@ -435,11 +499,11 @@ impl TypedConfig {
                 _ => ConfigItem::Psk { key: Vec::new(), identity: Vec::new() },
             },
             ConfigKind::Renegotiation => ConfigItem::Renegotiation(self.renegotiation),
-            ConfigKind::Alpn | ConfigKind::MaxFragLen | ConfigKind::PinSha256 | ConfigKind::CaBundle | ConfigKind::SessionStore => {
+            ext => {
                 if !cfg!(feature = "ext-items") {
                     return Err(EXT_ITEMS_NOT_BUILT);
                 }
-                self.iot.item(kind)
+                self.iot.item(ext).ok_or(Error::InvalidParam("unknown config item"))?
             }
         })
     }
@@ -452,28 +516,16 @@ impl TypedConfig {
             CipherChoice::List(self.ciphers.iter().map(|&id| c_int::from(id)).collect())
         };
         let ca_paths = self.ca_paths.iter().map(|p| cstring(p.as_bytes())).collect::<Result<Vec<_>>>()?;
-        let mut own_cert_path = match &self.own_cert {
-            Some((c, k, p)) => Some((
-                cstring(c.as_bytes())?,
-                cstring(k.as_bytes())?,
-                p.as_ref().map(|p| cstring(p.as_bytes())).transpose()?,
-            )),
+        let files = match &self.own_cert {
+            Some((c, k, p)) => Some((cstring(c.as_bytes())?, cstring(k.as_bytes())?, p.as_ref().map(|p| cstring(p.as_bytes())).transpose()?)),
             None => None,
         };
-        let mut own_cert_buffer = self.own_cert_buffer.clone();
-        // The source set last is the one presented; the other one is only a fallback.
-        if self.cert_from_buffer {
-            if own_cert_buffer.is_some() {
-                own_cert_path = None;
-            }
-        } else if own_cert_path.is_some() {
-            own_cert_buffer = None;
-        }
-        let psk = match (&self.psk_identity, &self.psk_key) {
-            (Some(id), Some((raw, _))) => Some((cstring(id)?, raw.clone())),
-            (None, None) => None,
-            _ => return Err(Error::InvalidParam("PSK identity and key must be set together")),
-        };
+        let (own_cert_path, own_cert_buffer) = client_cert_choice(files, self.own_cert_buffer.clone(), self.cert_from_buffer);
+        let psk = both_or_neither(
+            self.psk_identity.as_ref().map(|id| cstring(id)).transpose()?,
+            self.psk_key.as_ref().map(|k| k.0.clone()),
+            PSK_PAIR,
+        )?;
         Ok(Settings {
             config_handle,
             version: self.version,
@@ -509,23 +561,20 @@ pub const EXT_ITEMS_NOT_BUILT: Error = Error::NotSupported("this build has no ex
 /// verification code imports: the bundle check would close an import circle there.
 impl IotOptions {
     #[cfg(feature = "ext-items")]
-    /// `QL_SSL_CONF_ALPN`: 1..=16 names of 1..=255 bytes, UTF-8, offered in order; empty clears.
-    pub fn set_alpn(&mut self, names: Vec<CString>) -> Result<()> {
+    /// `QL_SSL_CONF_ALPN`: 1..=16 names of 1..=255 bytes, offered in order; empty clears.
+    pub fn set_alpn(&mut self, names: Vec<String>) -> Result<()> {
         if names.len() > ALPN_MAX_PROTOCOLS {
             return Err(Error::InvalidParam("ALPN protocol count must be 1..=16"));
         }
         for n in &names {
-            if n.as_bytes().is_empty() {
+            if n.is_empty() {
                 return Err(Error::InvalidParam("an ALPN protocol name is NULL or empty"));
             }
-            if n.as_bytes().len() > ALPN_MAX_NAME {
+            if n.len() > ALPN_MAX_NAME {
                 return Err(Error::InvalidParam("an ALPN protocol name is longer than 255 bytes"));
             }
-            if n.to_str().is_err() {
-                return Err(Error::InvalidParam("an ALPN protocol name is not UTF-8"));
-            }
         }
-        self.alpn = names;
+        self.alpn = names.into_iter().map(cstring_of).collect::<Result<_>>()?;
         Ok(())
     }
 
@@ -548,72 +597,40 @@ impl IotOptions {
     }
 
     #[cfg(feature = "ext-items")]
-    /// `QL_SSL_CONF_CA_BUNDLE`: 0 or 1; 1 only where a bundle is built in (or given at run time).
-    pub fn set_ca_bundle(&mut self, on: i32) -> Result<()> {
-        match on {
-            0 | 1 if on == 0 || crate::tls::bundle::available() => {
-                self.ca_bundle = on == 1;
-                Ok(())
-            }
-            1 => Err(Error::NotSupported("this build has no built-in root bundle (cargo feature ca-bundle; or QLSSL_CA_BUNDLE)")),
-            _ => Err(Error::InvalidParam("value must be 0 or 1")),
+    /// `QL_SSL_CONF_CA_BUNDLE`: on only where a bundle is built in (or given at run time).
+    pub fn set_ca_bundle(&mut self, on: bool) -> Result<()> {
+        if on && !crate::tls::bundle::available() {
+            return Err(Error::NotSupported("this build has no built-in root bundle (cargo feature ca-bundle; or QLSSL_CA_BUNDLE)"));
         }
+        self.ca_bundle = on;
+        Ok(())
+    }
+
+    #[cfg(feature = "ext-items")]
+    /// `QL_SSL_CONF_MIN_VERSION`: 0 (off) or 1..=3 (TLS 1.0, 1.1, 1.2).
+    pub fn set_min_version(&mut self, v: i32) -> Result<()> {
+        self.min_version = check_range(v, 0, 3, "minimum version must be 0 (off) or 1..=3 (TLS 1.0..1.2)")? as u16;
+        Ok(())
     }
 
     #[cfg(feature = "ext-items")]
     /// `QL_SSL_CONF_SESSION_STORE`: a file path (a `UFS:` name must be a plain name); None clears.
-    pub fn set_session_store(&mut self, path: Option<CString>) -> Result<()> {
+    pub fn set_session_store(&mut self, path: Option<String>) -> Result<()> {
         if let Some(p) = &path {
-            if p.as_bytes().is_empty() {
+            if p.is_empty() {
                 return Err(Error::InvalidParam("session store path is empty"));
             }
-            if p.as_bytes().len() > 4096 {
+            if p.len() > 4096 {
                 return Err(Error::InvalidParam("session store path longer than 4096 bytes"));
             }
-            let name = p.to_str().map_err(|_| Error::InvalidParam("session store path is not UTF-8"))?;
-            crate::platform::ufs_name(name).map_err(|_| Error::InvalidParam("session store UFS name is not a plain file name"))?;
+            crate::platform::ufs_name(p).map_err(|_| Error::InvalidParam("session store UFS name is not a plain file name"))?;
         }
-        self.session_store = path;
+        self.session_store = path.map(cstring_of).transpose()?;
         Ok(())
     }
+}
 
-    /// Set one extension item (the typed front ends' path; the C adapter reads its arguments into
-    /// the same setters). Not an extension item: None.
-    pub fn set_item(&mut self, item: ConfigItem) -> Option<Result<()>> {
-        if !matches!(
-            item,
-            ConfigItem::Alpn(_) | ConfigItem::MaxFragLen(_) | ConfigItem::PinSha256(_) | ConfigItem::CaBundle(_) | ConfigItem::SessionStore(_)
-        ) {
-            return None;
-        }
-        #[cfg(not(feature = "ext-items"))]
-        {
-            // A vendor-API-only build: refused, never stored and silently not applied.
-            let _ = item;
-            Some(Err(EXT_ITEMS_NOT_BUILT))
-        }
-        #[cfg(feature = "ext-items")]
-        {
-            let cstring = |s: String| CString::new(s).map_err(|_| Error::InvalidParam("string contains a NUL byte"));
-            Some(match item {
-                ConfigItem::Alpn(names) => names.into_iter().map(cstring).collect::<Result<Vec<_>>>().and_then(|n| self.set_alpn(n)),
-                ConfigItem::MaxFragLen(v) => self.set_max_frag_len(v),
-                ConfigItem::PinSha256(pins) => self.set_pins(pins),
-                ConfigItem::CaBundle(on) => self.set_ca_bundle(on as i32),
-                ConfigItem::SessionStore(p) => p.map(cstring).transpose().and_then(|p| self.set_session_store(p)),
-                _ => return None,
-            })
-        }
-    }
-
-    /// Read one extension item back (`kind` must be one of them).
-    pub fn item(&self, kind: ConfigKind) -> ConfigItem {
-        match kind {
-            ConfigKind::Alpn => ConfigItem::Alpn(self.alpn.iter().map(|n| n.to_string_lossy().into_owned()).collect()),
-            ConfigKind::MaxFragLen => ConfigItem::MaxFragLen(i32::from(self.max_frag_len)),
-            ConfigKind::PinSha256 => ConfigItem::PinSha256(self.pins.clone()),
-            ConfigKind::CaBundle => ConfigItem::CaBundle(self.ca_bundle),
-            _ => ConfigItem::SessionStore(self.session_store.as_ref().map(|p| p.to_string_lossy().into_owned())),
-        }
-    }
+#[cfg(feature = "ext-items")]
+fn cstring_of(s: String) -> Result<CString> {
+    CString::new(s).map_err(|_| Error::InvalidParam("string contains a NUL byte"))
 }

@@ -20,6 +20,9 @@ pub struct IotOptions {
     pub ca_bundle: bool,
     /// `QL_SSL_CONF_SESSION_STORE`: the file a full handshake's session is saved to.
     pub session_store: Option<CString>,
+    /// `QL_SSL_CONF_MIN_VERSION`: the lowest TLS version offered under version 4 (all), as
+    /// `QL_SSL_CONF_VERSION` numbers it (1..=3); 0 off.
+    pub min_version: u16,
 }
 
 impl IotOptions {

@@ -5,6 +5,7 @@
 pub mod bundle;
 pub mod clock;
 pub mod config_item;
+pub mod item_table;
 pub mod connection;
 pub mod context;
 pub mod engine;

@@ -41,6 +41,9 @@ struct EngineSettings {
     alpn: Vec<CString>,
     #[cfg(feature = "ext-items")]
     max_frag_len: u16,
+    /// `QL_SSL_CONF_MIN_VERSION` (0 off, else the lowest `version` offered).
+    #[cfg(feature = "ext-items")]
+    min_version: u16,
     /// Built with mbedtls's debug hook (the log was at DEBUG or VERBOSE then).
     mbedtls_debug: bool,
 }
@@ -60,6 +63,8 @@ impl EngineSettings {
             alpn: s.iot.alpn.clone(),
             #[cfg(feature = "ext-items")]
             max_frag_len: s.iot.max_frag_len,
+            #[cfg(feature = "ext-items")]
+            min_version: s.iot.min_version,
             mbedtls_debug: crate::log::mbedtls_debug_wanted(),
         }
     }
@@ -146,6 +151,16 @@ fn build_config(
             3 => (Version::Tls1_2, Version::Tls1_2),
             _ => (Version::Tls1_0, Version::Tls1_2),
         }
+    };
+    #[cfg(feature = "ext-items")]
+    let min = match (s.dtls, s.min_version) {
+        (true, _) | (false, 0) => min,
+        (false, floor) if c_int::from(floor) > s.version && s.version < 4 => {
+            return Err(Error::BadRequest("QL_SSL_CONF_MIN_VERSION is above the pinned QL_SSL_CONF_VERSION".into()))
+        }
+        (false, 1) => min.max(Version::Tls1_0),
+        (false, 2) => min.max(Version::Tls1_1),
+        (false, _) => min.max(Version::Tls1_2),
     };
     cfg.set_min_version(min).map_err(|e| Error::Internal(describe(&e)))?;
     cfg.set_max_version(max).map_err(|e| Error::Internal(describe(&e)))?;
