@@ -47,6 +47,9 @@ cargo build --release
 
 phase "cargo test --release" cargo test --release
 phase "qlssl-at (AT engine over a pty, real TLS)" bash scripts/at_tests.sh
+# Resumption after a restart on a delayed link between two network namespaces (root; SKIP without
+# namespaces or TUN): the resumed connect waits for one TLS round trip less (docs/PERFORMANCE.md).
+phase "delayed link: session store resumption (namespaces + TUN)" timeout 300 bash scripts/netdelay.sh --delay 50 --check
 # The TLS 1.3 engine (rustls, feature tls13; docs/ENGINES.md) against openssl s_server and
 # gnutls-serv -- in its own target dir, so target/release stays the default build the later phases use;
 # then the hardening cases that apply to it with QL_SSL_VERSION_4 (ctest label tls13, ~10 s).
