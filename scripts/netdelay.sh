@@ -131,14 +131,15 @@ for boot, conn in zip("AB", conns):
                      reused=val("server-reused"), hits=val("server-hits")))
 print("\nlink: client egress delayed %g ms (RTT %g ms), TUN point-to-point between two namespaces" % (delay, delay))
 print("| connect | resumed (ours / server page / server hits) | time to established | round trips (TCP + TLS) "
-      "| bytes up / down (IP, whole connection) | packets up / down | TLS handshake bytes up / down |")
+      "| IP bytes up / down to established | TLS handshake bytes up / down | IP bytes up / down, packets, whole connection |")
 print("| --- | --- | --- | --- | --- | --- | --- |")
 for r in rows:
     name = "full handshake (process A)" if r["boot"] == "A" else "resumed after restart (process B)"
-    print("| %s | %s / %s / %s | %d ms (%.2f RTT) | %d (1 + %d) | %d / %d | %d / %d | %d / %d |" % (
+    print("| %s | %s / %s / %s | %d ms (%.2f RTT) | %d (1 + %d) | %d / %d | %d / %d | %d / %d, %d / %d |" % (
         name, r["resumed"], r["reused"], r["hits"], r["connect_ms"], r["connect_ms"] / delay,
-        r["round_trips"], r["tls_round_trips"], r["ip_bytes_up"], r["ip_bytes_down"],
-        r["packets_up"], r["packets_down"], r["handshake_tls_bytes_up"], r["handshake_tls_bytes_down"]))
+        r["round_trips"], r["tls_round_trips"], r["handshake_ip_bytes_up"], r["handshake_ip_bytes_down"],
+        r["handshake_tls_bytes_up"], r["handshake_tls_bytes_down"],
+        r["ip_bytes_up"], r["ip_bytes_down"], r["packets_up"], r["packets_down"]))
 if not check:
     sys.exit(0)
 bad = []

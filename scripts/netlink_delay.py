@@ -219,8 +219,8 @@ def connection(key, pkts, rtt_ms):
         side = "up" if up else "down"
         r["packets_" + side] += 1
         r["ip_bytes_" + side] += total
-        if app_data_at is None:
-            r["handshake_ip_bytes_" + side] += total
+        before = app_data_at is None
+        types = []  # the TLS records that start in this packet
         s = stream[up]
         if flags & SYN:
             s["next"] = (seqno + 1) & 0xFFFFFFFF
@@ -235,10 +235,15 @@ def connection(key, pkts, rtt_ms):
                 if len(s["buf"]) < 5 + length:
                     break
                 s["buf"] = s["buf"][5 + length:]
+                types.append(ctype)
                 if ctype == 23 and up and app_data_at is None:
                     app_data_at = t
                 if ctype != 23 and app_data_at is None:
                     r["handshake_tls_bytes_" + side] += 5 + length
+        # Bytes to established: every packet before the client's first application data, and that
+        # packet too if it also carries handshake records.
+        if before and (app_data_at is None or any(t != 23 for t in types)):
+            r["handshake_ip_bytes_" + side] += total
         if (flags & SYN or payload) and app_data_at is None:
             if not up and last_dir != "down":
                 flights_down += 1
