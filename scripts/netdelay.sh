@@ -14,7 +14,8 @@
 #     --check      assert: ping RTT (median of 5) = MS +- 5 ms; B resumed (our verdict, the server's
 #                  page and its hit counter); B waited for one TLS round trip less than A (server
 #                  flights counted in the captured packets; in time: A >= 3 RTT, B >= 2 RTT, B at
-#                  least 0.8 RTT faster); the server sent B at least 300 handshake bytes less.
+#                  least 0.8 RTT faster); the server sent B at least 300 handshake bytes less;
+#                  the capture's bytes each way = the client device's kernel counters.
 #                  Exit status 1 on failure. scripts/test.sh runs `--delay 50 --check`.
 # Needs root (ip netns, /dev/net/tun); prints "SKIP" and exits 0 only where those are unavailable.
 # Every namespace and process it starts is removed on exit, also on failure or a signal.
@@ -113,15 +114,18 @@ for boot in A B; do
         { cat "$work/$boot.out"; fail "process $boot failed"; }
 done
 kill "$srv_pid" 2>/dev/null || true
-sleep 0.2
+# The link is quiet once the last packet has crossed it; then the kernel's own counters of the
+# client's device, to check the capture against.
+sleep "$(python3 -c "print($delay / 1000 + 0.3)")"
+ip -n "$cli" -s -j link show qlink0 >"$work/counters.json"
 kill "$fwd_pid"
 wait "$fwd_pid" 2>/dev/null || true
 fwd_pid=
 
 python3 scripts/netlink_delay.py analyze --pcap "$work/link.pcap" --client "$cli_addr" --rtt-ms "$delay" >"$work/conns.json"
-python3 - "$work" "$delay" "$check" <<'EOF' || failed=1
-import json, re, sys
-work, delay, check = sys.argv[1], float(sys.argv[2]), sys.argv[3] == "1"
+python3 - "$work" "$delay" "$check" "$cli_addr" <<'EOF' || failed=1
+import json, re, socket, sys
+work, delay, check, client = sys.argv[1], float(sys.argv[2]), sys.argv[3] == "1", socket.inet_aton(sys.argv[4])
 conns = [json.loads(l) for l in open(work + "/conns.json")]
 rows = []
 for boot, conn in zip("AB", conns):
@@ -140,9 +144,20 @@ for r in rows:
         r["round_trips"], r["tls_round_trips"], r["handshake_ip_bytes_up"], r["handshake_ip_bytes_down"],
         r["handshake_tls_bytes_up"], r["handshake_tls_bytes_down"],
         r["ip_bytes_up"], r["ip_bytes_down"], r["packets_up"], r["packets_down"]))
+# The capture against the kernel: every IP byte the client's TUN sent and received.
+sys.path.insert(0, "scripts")
+from netlink_delay import read_pcap
+stats = json.load(open(work + "/counters.json"))[0]["stats64"]
+packets = read_pcap(work + "/link.pcap")
+cap_up = sum(len(p) for _, p in packets if p[12:16] == client)
+cap_down = sum(len(p) for _, p in packets if p[12:16] != client)
+print("capture %d / %d bytes up / down; the client's device counted %d / %d (pings included in both)"
+      % (cap_up, cap_down, stats["tx"]["bytes"], stats["rx"]["bytes"]))
 if not check:
     sys.exit(0)
 bad = []
+if (cap_up, cap_down) != (stats["tx"]["bytes"], stats["rx"]["bytes"]):
+    bad.append("the capture and the device's counters disagree")
 if len(rows) != 2:
     bad.append("%d connections on the link, 2 expected" % len(rows))
 else:
