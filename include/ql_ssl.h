@@ -2067,7 +2067,8 @@ int ql_ssl_last_error(char *buf, size_t len);
  * back to it, so the table cannot be replaced).
  *
  * # Safety
- * `hooks` must be NULL or point to a readable `ql_ssl_platform_hooks` of the version it names.
+ * `hooks` must be NULL or point to a readable, aligned `ql_ssl_platform_hooks` of the version it
+ * names.
  */
 int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
 #endif

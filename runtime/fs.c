@@ -111,27 +111,35 @@ int ql_fclose(QFILE fd)
     return fd > 0 && close(fd) == 0 ? QL_FILE_OK : QL_FILE_CLOSE_FAIL;
 }
 
-int ql_fread(void *buffer, size_t size, size_t num, QFILE fd)
+/* ql_fread/ql_fwrite: move size*num bytes, retrying short transfers and EINTR. Returns the bytes
+ * moved (a read stops early at the end of the file), or `fail` when nothing moved. */
+static int transfer(void *buffer, size_t size, size_t num, QFILE fd, int writing, int fail)
 {
-    size_t want, got = 0;
+    size_t want, done = 0;
     if (buffer == NULL || fd <= 0 || (size != 0 && num > (size_t)INT_MAX / size)) {
         return QL_FILE_INVALID_INPUT_VALUE;
     }
     want = size * num;
-    while (got < want) {
-        ssize_t n = read(fd, (char *)buffer + got, want - got);
+    while (done < want) {
+        char *at = (char *)buffer + done;
+        ssize_t n = writing ? write(fd, at, want - done) : read(fd, at, want - done);
         if (n < 0 && errno == EINTR) {
             continue;
         }
-        if (n < 0) {
-            return got > 0 ? (int)got : QL_FILE_FAILED_TO_READ_FILE;
+        if (n < 0 || (n == 0 && writing)) {
+            return done > 0 ? (int)done : fail;
         }
         if (n == 0) {
             break;
         }
-        got += (size_t)n;
+        done += (size_t)n;
     }
-    return (int)got;
+    return (int)done;
+}
+
+int ql_fread(void *buffer, size_t size, size_t num, QFILE fd)
+{
+    return transfer(buffer, size, num, fd, 0, QL_FILE_FAILED_TO_READ_FILE);
 }
 
 int ql_fsize(int fd)
@@ -145,22 +153,7 @@ int ql_fsize(int fd)
 
 int ql_fwrite(void *buffer, size_t size, size_t num, QFILE fd)
 {
-    size_t want, done = 0;
-    if (buffer == NULL || fd <= 0 || (size != 0 && num > (size_t)INT_MAX / size)) {
-        return QL_FILE_INVALID_INPUT_VALUE;
-    }
-    want = size * num;
-    while (done < want) {
-        ssize_t n = write(fd, (const char *)buffer + done, want - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return done > 0 ? (int)done : QL_FILE_FAILED_TO_WRITE_FILE;
-        }
-        done += (size_t)n;
-    }
-    return (int)done;
+    return transfer(buffer, size, num, fd, 1, QL_FILE_FAILED_TO_WRITE_FILE);
 }
 
 int ql_fsync(int fd)

@@ -301,10 +301,13 @@ sys.exit(0 if hashlib.sha256(b[:-32]).digest() == b[-32:] and any(b[8:40]) else 
 
 # ---- run ------------------------------------------------------------------------------------------
 # Semihosting file access is relative to the working directory: the programs read ca.crt,
-# other-ca.crt and port.txt from run/.
+# other-ca.crt, pin.bin and port.txt from run/.
 RUN=$OUT/run
 rm -rf "$RUN" && mkdir -p "$RUN"
 cp "$OUT/pki/ca.crt" "$OUT/pki/other-ca.crt" "$RUN/"
+# The server key's pin (QL_SSL_CONF_PIN_SHA256), computed by openssl for main.c's tls_pin_sha256.
+openssl x509 -in "$OUT/pki/server.crt" -noout -pubkey | openssl pkey -pubin -outform der |
+    openssl dgst -sha256 -binary >"$RUN/pin.bin"
 start_s_server "$OUT/pki" "$RUN/s_server.log"
 echo "$SERVER_PORT" >"$RUN/port.txt"
 start_dtls_psk_echo

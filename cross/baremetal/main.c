@@ -5,7 +5,8 @@
  * in qemu_hooks.c.
  *
  * Files read from the working directory (build.sh prepares them): ca.crt (signed the server),
- * other-ca.crt (did not), port.txt (the s_server port).
+ * other-ca.crt (did not), port.txt (the s_server port), pin.bin (SHA-256 of the server
+ * certificate's SubjectPublicKeyInfo, computed by openssl).
  *
  * It registers a version-1 hook table (the layout before write_file/unix_time, as a port built
  * against the first header has it): everything here must keep working with one, and a session
@@ -416,6 +417,48 @@ static int test_session_store_with_version_1_table(void)
     return 0;
 }
 
+/* QL_SSL_CONF_PIN_SHA256 with VERIFY_NULL: the pin openssl computed for the server's key lets
+ * the handshake through, the same pin with one bit flipped stops it (the library's SHA-256 of the
+ * leaf key is real on bare metal, not a constant). */
+static int pinned_handshake(const unsigned char pin[32], uint32_t *flags)
+{
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    int fd, rc;
+    if (ql_ssl_conf_init(&conf) != QL_SSL_SUCCESS ||
+        ql_ssl_conf_set(&conf, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_NULL) != QL_SSL_SUCCESS ||
+        ql_ssl_conf_set(&conf, QL_SSL_CONF_HS_TIMEOUT, 10) != QL_SSL_SUCCESS ||
+        ql_ssl_conf_set(&conf, QL_SSL_CONF_PIN_SHA256, pin, 1) != QL_SSL_SUCCESS ||
+        connect_ctx(&ctx, &conf, &fd) != 0) {
+        return -100;
+    }
+    rc = ql_ssl_handshake(&ctx);
+    *flags = 0;
+    ql_ssl_get_verify_result(&ctx, flags);
+    ql_ssl_free(&ctx);
+    sock_close(fd);
+    ql_ssl_conf_free(&conf);
+    return rc;
+}
+
+static int test_tls_pin_sha256(void)
+{
+    unsigned char pin[32];
+    uint32_t flags = 0;
+    int rc;
+    FILE *f = fopen("pin.bin", "rb");
+    CHECK(f != NULL);
+    CHECK(fread(pin, 1, sizeof pin, f) == sizeof pin);
+    fclose(f);
+    rc = pinned_handshake(pin, &flags);
+    CHECK(rc == QL_SSL_SUCCESS);
+    pin[5] ^= 1;
+    rc = pinned_handshake(pin, &flags);
+    printf("    wrong pin: %d, verify flags 0x%X\n", rc, (unsigned)flags);
+    CHECK(rc == QL_SSL_ERROR_HS_FAILURE && flags != 0);
+    return 0;
+}
+
 /* Non-blocking socket: the handshake is driven by WANT_READ/WANT_WRITE and the wait hook. */
 static int test_tls_nonblocking(void)
 {
@@ -583,6 +626,7 @@ int main(void)
         run("tls_wrong_ca_refused", test_tls_wrong_ca_refused);
         run("tls_session_resumed", test_tls_session_resumed);
         run("session_store_with_version_1_table", test_session_store_with_version_1_table);
+        run("tls_pin_sha256", test_tls_pin_sha256);
         run("log_callback_events", test_log_callback_events);
         run("tls_nonblocking", test_tls_nonblocking);
         run("tls_cycles_heap_flat", test_tls_cycles_heap_flat);

@@ -547,7 +547,8 @@ fn code_text(code: c_int) -> &'static str {
 /// back to it, so the table cannot be replaced).
 ///
 /// # Safety
-/// `hooks` must be NULL or point to a readable `ql_ssl_platform_hooks` of the version it names.
+/// `hooks` must be NULL or point to a readable, aligned `ql_ssl_platform_hooks` of the version it
+/// names.
 #[cfg(feature = "baremetal")]
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_platform_init(hooks: *const ql_ssl_platform_hooks) -> c_int {
@@ -555,7 +556,7 @@ pub unsafe extern "C" fn ql_ssl_platform_init(hooks: *const ql_ssl_platform_hook
     // No ffi_guard: it refuses every call until this one succeeded. Nothing here allocates or panics.
     let result = match core::ptr::NonNull::new(hooks.cast_mut()) {
         None => Err(Error::InvalidParam("hooks is NULL")),
-        // SAFETY: a readable hook table of the version it names (contract).
+        // SAFETY: a readable, aligned hook table of the version it names (contract).
         Some(h) => unsafe { crate::platform::hooks::install_from(h) }.map_err(Error::from),
     };
     match result {

@@ -48,15 +48,15 @@ const VERSION_1_SIZE: usize = core::mem::offset_of!(ql_ssl_platform_hooks, write
 /// library's struct: only its own bytes are read, and the version-2 hooks stay absent.
 ///
 /// # Safety
-/// `p` must point to a readable hook table of the version its first member names (for a version
-/// other than 1 and 2 only that member is read).
+/// `p` must point to a readable, aligned hook table of the version its first member names (for a
+/// version other than 1 and 2 only that member is read).
 pub unsafe fn install_from(p: core::ptr::NonNull<ql_ssl_platform_hooks>) -> Result<(), InstallError> {
-    // SAFETY: every table version starts with the u32 `version` (contract: readable).
-    let version = unsafe { p.cast::<u32>().read_unaligned() };
+    // SAFETY: every table version starts with the u32 `version` (contract: readable, aligned).
+    let version = unsafe { p.cast::<u32>().read() };
     let table = match version {
         QL_SSL_PLATFORM_HOOKS_VERSION => {
             // SAFETY: a whole version-2 table (contract).
-            unsafe { p.read_unaligned() }
+            unsafe { p.read() }
         }
         QL_SSL_PLATFORM_HOOKS_VERSION_1 => {
             let mut t = core::mem::MaybeUninit::<ql_ssl_platform_hooks>::zeroed();
