@@ -1245,9 +1245,20 @@ typedef enum {
 
 #if defined(QLSSL_BAREMETAL)
 /**
- * Version of `ql_ssl_platform_hooks` this library expects in its `version` member (bare metal).
+ * Version of `ql_ssl_platform_hooks` that this header declares (bare metal): 2, with `write_file`
+ * and `unix_time` at the end. `ql_ssl_platform_init` also takes a version-1 table (one built
+ * against an older header, which ends at `panic`): it reads only that part, and the two hooks
+ * are then absent (`QL_SSL_CONF_SESSION_STORE` loads nothing and saves nothing, with a logged
+ * reason).
  */
-#define QL_SSL_PLATFORM_HOOKS_VERSION 1
+#define QL_SSL_PLATFORM_HOOKS_VERSION 2
+#endif
+
+#if defined(QLSSL_BAREMETAL)
+/**
+ * The first version of `ql_ssl_platform_hooks`: the members up to and including `panic`.
+ */
+#define QL_SSL_PLATFORM_HOOKS_VERSION_1 1
 #endif
 
 #if defined(QLSSL_BAREMETAL)
@@ -1685,7 +1696,8 @@ typedef struct {
  */
 typedef struct {
   /**
-   * Must be `QL_SSL_PLATFORM_HOOKS_VERSION`.
+   * `QL_SSL_PLATFORM_HOOKS_VERSION` (2), or `QL_SSL_PLATFORM_HOOKS_VERSION_1` for a table that
+   * ends at `panic` (the members after it are then never read).
    */
   uint32_t version;
   /**
@@ -1752,6 +1764,22 @@ typedef struct {
    * on bare metal: after this returns the calling task spins forever, so reset or stop here.
    */
   void (*panic)(const char *msg, size_t len);
+  /**
+   * *Optional, version 2*: replace the file `path` (as configured, e.g. `"UFS:session.bin"`)
+   * with the `len` bytes at `buf`; 0 on success, < 0 on failure. Used by
+   * `QL_SSL_CONF_SESSION_STORE` only. Should be atomic: after a power loss the file holds the
+   * old bytes, the new bytes or nothing (write a temporary file, sync it, rename it over the
+   * old one). A torn file is still never used: the library checks a SHA-256 over it.
+   * NULL: sessions are not saved.
+   */
+  int (*write_file)(const char *path, const uint8_t *buf, size_t len);
+  /**
+   * *Optional, version 2*: the time of day as seconds since 1970-01-01 00:00 UTC, 0 = unknown
+   * (an RTC not yet set). Judges a saved session's expiry: without it (or while it returns 0)
+   * `QL_SSL_CONF_SESSION_STORE` neither loads nor saves. Certificate validity periods stay
+   * unchecked on bare metal either way (mbedtls is built without a time of day).
+   */
+  uint64_t (*unix_time)(void);
 } ql_ssl_platform_hooks;
 #endif
 
@@ -2032,12 +2060,15 @@ int ql_ssl_last_error(char *buf, size_t len);
 /**
  * Bare metal only: register the platform services (copied; see `ql_ssl_platform_hooks`). Call once,
  * before any other `ql_ssl_*` function, which until then return `QL_SSL_ERROR_UNKOWN` without
- * doing anything. Returns `QL_SSL_ERROR_INVALID_PARAM` for NULL, a wrong `version` or a missing
+ * doing anything. Takes a table of `QL_SSL_PLATFORM_HOOKS_VERSION` (2) or of
+ * `QL_SSL_PLATFORM_HOOKS_VERSION_1` (only its version-1 members are read). Returns
+ * `QL_SSL_ERROR_INVALID_PARAM` for NULL, another `version` or a missing
  * required hook, and when hooks are already registered (memory from the first allocator must go
  * back to it, so the table cannot be replaced).
  *
  * # Safety
- * `hooks` must be NULL or point to a readable `ql_ssl_platform_hooks`.
+ * `hooks` must be NULL or point to a readable, aligned `ql_ssl_platform_hooks` of the version it
+ * names.
  */
 int ql_ssl_platform_init(const ql_ssl_platform_hooks *hooks);
 #endif

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -110,27 +111,35 @@ int ql_fclose(QFILE fd)
     return fd > 0 && close(fd) == 0 ? QL_FILE_OK : QL_FILE_CLOSE_FAIL;
 }
 
-int ql_fread(void *buffer, size_t size, size_t num, QFILE fd)
+/* ql_fread/ql_fwrite: move size*num bytes, retrying short transfers and EINTR. Returns the bytes
+ * moved (a read stops early at the end of the file), or `fail` when nothing moved. */
+static int transfer(void *buffer, size_t size, size_t num, QFILE fd, int writing, int fail)
 {
-    size_t want, got = 0;
+    size_t want, done = 0;
     if (buffer == NULL || fd <= 0 || (size != 0 && num > (size_t)INT_MAX / size)) {
         return QL_FILE_INVALID_INPUT_VALUE;
     }
     want = size * num;
-    while (got < want) {
-        ssize_t n = read(fd, (char *)buffer + got, want - got);
+    while (done < want) {
+        char *at = (char *)buffer + done;
+        ssize_t n = writing ? write(fd, at, want - done) : read(fd, at, want - done);
         if (n < 0 && errno == EINTR) {
             continue;
         }
-        if (n < 0) {
-            return got > 0 ? (int)got : QL_FILE_FAILED_TO_READ_FILE;
+        if (n < 0 || (n == 0 && writing)) {
+            return done > 0 ? (int)done : fail;
         }
         if (n == 0) {
             break;
         }
-        got += (size_t)n;
+        done += (size_t)n;
     }
-    return (int)got;
+    return (int)done;
+}
+
+int ql_fread(void *buffer, size_t size, size_t num, QFILE fd)
+{
+    return transfer(buffer, size, num, fd, 0, QL_FILE_FAILED_TO_READ_FILE);
 }
 
 int ql_fsize(int fd)
@@ -140,4 +149,37 @@ int ql_fsize(int fd)
         return QL_FILE_GET_SIZE_FAIL;
     }
     return (int)st.st_size;
+}
+
+int ql_fwrite(void *buffer, size_t size, size_t num, QFILE fd)
+{
+    return transfer(buffer, size, num, fd, 1, QL_FILE_FAILED_TO_WRITE_FILE);
+}
+
+int ql_fsync(int fd)
+{
+    return fd > 0 && fsync(fd) == 0 ? 0 : QL_FILE_ERROR_GENERAL;
+}
+
+int ql_rename(const char *oldpath, const char *newpath)
+{
+    char from[PATH_MAX], to[PATH_MAX];
+    int rc;
+    if ((rc = ufs_path(oldpath, from)) != QL_FILE_OK || (rc = ufs_path(newpath, to)) != QL_FILE_OK) {
+        return rc;
+    }
+    return rename(from, to) == 0 ? QL_FILE_OK : QL_FILE_RENAME_ERROR;
+}
+
+int ql_remove(const char *file_name)
+{
+    char path[PATH_MAX];
+    int rc;
+    if ((rc = ufs_path(file_name, path)) != QL_FILE_OK) {
+        return rc;
+    }
+    if (unlink(path) == 0) {
+        return QL_FILE_OK;
+    }
+    return errno == ENOENT ? QL_FILE_FILE_NOT_FOUND : QL_FILE_DELETE_FILE_FAIL;
 }

@@ -13,7 +13,8 @@
 #
 # Output in target/baremetal/dist/<target>/: libqlssl.a (the deliverable: only the ql_ssl_* API
 # and ql_ssl_platform_init global, made by scripts/static_lib.sh), bm_test.elf,
-# minimal_client.elf, sizes.txt, bm_test.log; in dist/<target>/debug-aids/ the same library built
+# minimal_client.elf, store_client.elf (the session store across qemu processes), sizes.txt,
+# bm_test.log; in dist/<target>/debug-aids/ the same library built
 # with the opt-in features `keylog,tls-debug` (docs/CROSS.md, "Debugging aids"), debug_client.elf
 # (its qemu test), minimal_client.elf (for its size), keylog.txt and debug_log.txt of the run.
 #
@@ -113,6 +114,7 @@ build_target() { # target
     }
     link "$dist/libqlssl-selftest.a" "$dist/bm_test.elf" "$BM/main.c" "$BM/qemu_hooks.c"
     link "$lib" "$dist/minimal_client.elf" "$BM/minimal_client.c" "$BM/qemu_hooks.c"
+    link "$lib" "$dist/store_client.elf" "$BM/store_client.c" "$BM/qemu_hooks.c"
     # Off by default means absent: no symbol and no format string of the debugging aids in the
     # shipped library or the client linked from it.
     local f n
@@ -254,12 +256,58 @@ run_debug_client() { # target
     fi
 }
 
+# The power cycle (QL_SSL_CONF_SESSION_STORE over the version-2 hooks): store_client.elf is one
+# boot of the device; run.log gets each run's lines. Every run must end in the expected
+# "resumed=... server=..." line, where server= is s_server's own page for that connection:
+#   1 no file           -> full handshake (New), the file is written (magic QLSSLSS1)
+#   2 a new process     -> resumes from the file (Reused, resumed=1)
+#   3 one byte flipped  -> ignored with the logged reason, full handshake, the file replaced
+#   4 a new process     -> resumes from the replacement
+run_store_client() { # target
+    local target=$1 elf=$OUT/dist/$1/store_client.elf out want i
+    rm -f "$RUN/session.bin" "$RUN/session.bin.tmp"
+    for i in 1 2 3 4; do
+        case $i in
+        1 | 3) want='resumed=0 server=New' ;;
+        *) want='resumed=1 server=Reused' ;;
+        esac
+        if [ $i = 3 ]; then
+            python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[len(b) // 2] ^= 1; open(p, "wb").write(b)' \
+                "$RUN/session.bin"
+        fi
+        out=$( (cd "$RUN" && timeout 120 qemu-arm -cpu cortex-a15 "$elf") 2>&1 || true)
+        echo "$out" | sed "s|^|$target: store run $i: |"
+        echo "$out" | grep -q "^store client: $want warnings=" ||
+            { echo "$target: store run $i: expected '$want'"; return 1; }
+        case $i in
+        1 | 2 | 4)
+            echo "$out" | grep -q '^store client: .*warnings=0$' ||
+                { echo "$target: store run $i: unexpected warnings"; return 1; } ;;
+        3)
+            echo "$out" | grep -q '^store client: warn: .*session.bin: ignored: checksum mismatch' ||
+                { echo "$target: store run 3: no logged reason for the damaged file"; return 1; } ;;
+        esac
+        [ "$(head -c 8 "$RUN/session.bin" 2>/dev/null)" = QLSSLSS1 ] ||
+            { echo "$target: store run $i: session.bin missing or not a store file"; return 1; }
+        # The file's trailing digest is the host's SHA-256 of the rest (the library's digest is
+        # real, not a constant), and the key is not all zero.
+        python3 -c 'import hashlib, sys; b = open(sys.argv[1], "rb").read()
+sys.exit(0 if hashlib.sha256(b[:-32]).digest() == b[-32:] and any(b[8:40]) else 1)' "$RUN/session.bin" ||
+            { echo "$target: store run $i: session.bin: checksum is not SHA-256 of the file, or the key is zero"; return 1; }
+        [ ! -e "$RUN/session.bin.tmp" ] || { echo "$target: store run $i: session.bin.tmp left behind"; return 1; }
+    done
+    echo "$target: session store: saved, resumed by a new process, damaged copy ignored and replaced, resumed again ($(stat -c %s "$RUN/session.bin") bytes)"
+}
+
 # ---- run ------------------------------------------------------------------------------------------
 # Semihosting file access is relative to the working directory: the programs read ca.crt,
-# other-ca.crt and port.txt from run/.
+# other-ca.crt, pin.bin and port.txt from run/.
 RUN=$OUT/run
 rm -rf "$RUN" && mkdir -p "$RUN"
 cp "$OUT/pki/ca.crt" "$OUT/pki/other-ca.crt" "$RUN/"
+# The server key's pin (QL_SSL_CONF_PIN_SHA256), computed by openssl for main.c's tls_pin_sha256.
+openssl x509 -in "$OUT/pki/server.crt" -noout -pubkey | openssl pkey -pubin -outform der |
+    openssl dgst -sha256 -binary >"$RUN/pin.bin"
 start_s_server "$OUT/pki" "$RUN/s_server.log"
 echo "$SERVER_PORT" >"$RUN/port.txt"
 start_dtls_psk_echo
@@ -278,6 +326,8 @@ for target in $TARGETS; do
         echo "$target: ${elf#"$OUT"/}: $out" | tee -a "$dist/bm_test.log"
         [ "$out" = "minimal client: HTTP/1.0 200 ok" ] || trc=1
     done
+    run_store_client "$target" >"$dist/store_run.log" 2>&1 || trc=1
+    tee -a "$dist/bm_test.log" <"$dist/store_run.log"
     if [ "$DEBUG_AIDS" = 1 ]; then
         # Not in a pipeline: the server it starts must reach SERVER_PIDS (the exit trap).
         run_debug_client "$target" >"$dist/debug-aids/run.log" 2>&1 || trc=1

@@ -5,7 +5,12 @@
  * in qemu_hooks.c.
  *
  * Files read from the working directory (build.sh prepares them): ca.crt (signed the server),
- * other-ca.crt (did not), port.txt (the s_server port).
+ * other-ca.crt (did not), port.txt (the s_server port), pin.bin (SHA-256 of the server
+ * certificate's SubjectPublicKeyInfo, computed by openssl).
+ *
+ * It registers a version-1 hook table (the layout before write_file/unix_time, as a port built
+ * against the first header has it): everything here must keep working with one, and a session
+ * store is then neither loaded nor saved. store_client.c runs with the version-2 table.
  */
 #define QLSSL_BAREMETAL 1
 
@@ -101,16 +106,38 @@ static int test_calls_before_init_refused(void)
     return 0;
 }
 
+/* A version-1 table: exactly the bytes before write_file, in a heap block of that size (so
+ * nothing after it belongs to the table), with the version-2 hooks of qemu_hooks left out. */
+static unsigned char *version_1_table(void)
+{
+    static const uint32_t version = QL_SSL_PLATFORM_HOOKS_VERSION_1;
+    size_t size = offsetof(ql_ssl_platform_hooks, write_file);
+    unsigned char *t = malloc(size);
+    if (t != NULL) {
+        memcpy(t, &qemu_hooks, size);
+        memcpy(t + offsetof(ql_ssl_platform_hooks, version), &version, sizeof version);
+    }
+    return t;
+}
+
 static int test_platform_init_checks_table(void)
 {
     ql_ssl_platform_hooks bad = qemu_hooks;
+    unsigned char *v1 = version_1_table();
+    CHECK(v1 != NULL);
+    CHECK(QL_SSL_PLATFORM_HOOKS_VERSION == 2 && QL_SSL_PLATFORM_HOOKS_VERSION_1 == 1);
     CHECK(ql_ssl_platform_init(NULL) == QL_SSL_ERROR_INVALID_PARAM);
     bad.version = QL_SSL_PLATFORM_HOOKS_VERSION + 1;
+    CHECK(ql_ssl_platform_init(&bad) == QL_SSL_ERROR_INVALID_PARAM);
+    bad.version = 0;
     CHECK(ql_ssl_platform_init(&bad) == QL_SSL_ERROR_INVALID_PARAM);
     bad = qemu_hooks;
     bad.recv = NULL;
     CHECK(ql_ssl_platform_init(&bad) == QL_SSL_ERROR_INVALID_PARAM);
-    CHECK(ql_ssl_platform_init(&qemu_hooks) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_platform_init((const ql_ssl_platform_hooks *)(void *)v1) == QL_SSL_SUCCESS);
+    /* The table was copied: the caller's block may go. */
+    memset(v1, 0, offsetof(ql_ssl_platform_hooks, write_file));
+    free(v1);
     CHECK(ql_ssl_platform_init(&qemu_hooks) == QL_SSL_ERROR_INVALID_PARAM); /* cannot be replaced */
     return 0;
 }
@@ -350,6 +377,88 @@ static int test_tls_session_resumed(void)
     return 0;
 }
 
+/* With a version-1 table there is no write_file and no unix_time hook: a session store is
+ * neither saved nor trusted, the handshake itself is unaffected, and the log says why. */
+static int store_log_not_saved, store_log_no_clock;
+
+static void store_log(int level, const char *msg, void *arg)
+{
+    (void)arg;
+    if (level == QL_SSL_LOG_WARN && strstr(msg, "session store v1_session.bin: not saved") != NULL) {
+        store_log_not_saved++;
+    }
+    if (level == QL_SSL_LOG_WARN && strstr(msg, "no calendar clock") != NULL) {
+        store_log_no_clock++;
+    }
+}
+
+static int test_session_store_with_version_1_table(void)
+{
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    FILE *f;
+    int fd;
+    remove("v1_session.bin");
+    CHECK(ql_ssl_set_log_callback(store_log, QL_SSL_LOG_WARN, NULL) == QL_SSL_SUCCESS);
+    CHECK(verifying_config(&conf, "ca.crt") == 0);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_SESSION_CACHE, 1) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_conf_set(&conf, QL_SSL_CONF_SESSION_STORE, "v1_session.bin") == QL_SSL_SUCCESS);
+    CHECK(connect_ctx(&ctx, &conf, &fd) == 0);
+    CHECK(ql_ssl_handshake(&ctx) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_session_resumed(&ctx) == 0);
+    CHECK(ql_ssl_free(&ctx) == QL_SSL_SUCCESS);
+    sock_close(fd);
+    CHECK(ql_ssl_conf_free(&conf) == QL_SSL_SUCCESS);
+    CHECK(ql_ssl_set_log_callback(NULL, QL_SSL_LOG_NONE, NULL) == QL_SSL_SUCCESS);
+    printf("    %d \"not saved\" warning(s), %d \"no calendar clock\"\n", store_log_not_saved, store_log_no_clock);
+    CHECK(store_log_not_saved == 1 && store_log_no_clock >= 1);
+    f = fopen("v1_session.bin", "rb");
+    CHECK(f == NULL); /* nothing written */
+    return 0;
+}
+
+/* QL_SSL_CONF_PIN_SHA256 with VERIFY_NULL: the pin openssl computed for the server's key lets
+ * the handshake through, the same pin with one bit flipped stops it (the library's SHA-256 of the
+ * leaf key is real on bare metal, not a constant). */
+static int pinned_handshake(const unsigned char pin[32], uint32_t *flags)
+{
+    ql_ssl_config conf;
+    ql_ssl_context ctx = 0;
+    int fd, rc;
+    if (ql_ssl_conf_init(&conf) != QL_SSL_SUCCESS ||
+        ql_ssl_conf_set(&conf, QL_SSL_CONF_AUTHMODE, QL_SSL_VERIFY_NULL) != QL_SSL_SUCCESS ||
+        ql_ssl_conf_set(&conf, QL_SSL_CONF_HS_TIMEOUT, 10) != QL_SSL_SUCCESS ||
+        ql_ssl_conf_set(&conf, QL_SSL_CONF_PIN_SHA256, pin, 1) != QL_SSL_SUCCESS ||
+        connect_ctx(&ctx, &conf, &fd) != 0) {
+        return -100;
+    }
+    rc = ql_ssl_handshake(&ctx);
+    *flags = 0;
+    ql_ssl_get_verify_result(&ctx, flags);
+    ql_ssl_free(&ctx);
+    sock_close(fd);
+    ql_ssl_conf_free(&conf);
+    return rc;
+}
+
+static int test_tls_pin_sha256(void)
+{
+    unsigned char pin[32];
+    uint32_t flags = 0;
+    int rc;
+    FILE *f = fopen("pin.bin", "rb");
+    CHECK(f != NULL);
+    CHECK(fread(pin, 1, sizeof pin, f) == sizeof pin);
+    fclose(f);
+    rc = pinned_handshake(pin, &flags);
+    CHECK(rc == QL_SSL_SUCCESS);
+    pin[5] ^= 1;
+    rc = pinned_handshake(pin, &flags);
+    printf("    wrong pin: %d, verify flags 0x%X\n", rc, (unsigned)flags);
+    CHECK(rc == QL_SSL_ERROR_HS_FAILURE && flags != 0);
+    return 0;
+}
+
 /* Non-blocking socket: the handshake is driven by WANT_READ/WANT_WRITE and the wait hook. */
 static int test_tls_nonblocking(void)
 {
@@ -516,6 +625,8 @@ int main(void)
         run("tls_verified_get", test_tls_verified_get);
         run("tls_wrong_ca_refused", test_tls_wrong_ca_refused);
         run("tls_session_resumed", test_tls_session_resumed);
+        run("session_store_with_version_1_table", test_session_store_with_version_1_table);
+        run("tls_pin_sha256", test_tls_pin_sha256);
         run("log_callback_events", test_log_callback_events);
         run("tls_nonblocking", test_tls_nonblocking);
         run("tls_cycles_heap_flat", test_tls_cycles_heap_flat);

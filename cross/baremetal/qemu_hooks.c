@@ -2,7 +2,10 @@
  * The platform hook table for running the bare-metal libqlssl under qemu-user (cross/baremetal/).
  * This is what an SDK integrator writes; here it stands in for the module:
  *   heap       newlib malloc/memalign/free
- *   files      newlib fopen/fread, which semihosting forwards to the host (the run directory)
+ *   files      reads: newlib fopen/fread, which semihosting forwards to the host (the run
+ *              directory); writes: Linux open/write/fsync/rename (semihosting has no rename),
+ *              in the same directory: a file written by one qemu process is there for the next
+ *   wall clock CLOCK_REALTIME (on a module: the RTC, 0 until it has been set)
  *   sockets,   Linux system calls (svc #0): qemu-user executes them on the host kernel, so the
  *   clock,     tests reach a real openssl s_server on 127.0.0.1 that build.sh starts. On a
  *   entropy    module these are lwIP (lwip_send/recv/select/fcntl), the RTOS tick and the TRNG.
@@ -21,14 +24,17 @@
 /* ---- Linux system calls (ARM EABI), the stand-in for lwIP and the RTOS ------------------------ */
 
 enum {
+    NR_WRITE = 4, NR_OPEN = 5, NR_UNLINK = 10, NR_RENAME = 38, NR_FSYNC = 118,
     NR_CLOSE = 6, NR_POLL = 168, NR_FCNTL64 = 221, NR_CLOCK_GETTIME = 263, NR_SOCKET = 281,
     NR_BIND = 282, NR_CONNECT = 283, NR_LISTEN = 284, NR_GETSOCKNAME = 286, NR_GETPEERNAME = 287,
     NR_SENDTO = 290, NR_RECVFROM = 292, NR_GETRANDOM = 384
 };
+enum { L_CLOCK_REALTIME = 0, L_CLOCK_MONOTONIC = 1 };
 enum { L_EINTR = 4, L_EAGAIN = 11, L_EPIPE = 32, L_ECONNABORTED = 103, L_ECONNRESET = 104,
        L_ENOTCONN = 107, L_ETIMEDOUT = 110 };
 enum { L_MSG_DONTWAIT = 0x40, L_MSG_NOSIGNAL = 0x4000, L_F_GETFL = 3, L_F_SETFL = 4,
        L_O_NONBLOCK = 04000, L_POLLIN = 1, L_POLLOUT = 4 };
+enum { L_O_WRONLY = 01, L_O_CREAT = 0100, L_O_TRUNC = 01000 };
 
 static long sys6(long nr, long a, long b, long c, long d, long e, long f)
 {
@@ -160,7 +166,7 @@ static int hook_entropy(uint8_t *buf, size_t len)
 uint64_t hook_now_ms(void)
 {
     struct { long sec; long nsec; } ts = {0, 0};
-    sys6(NR_CLOCK_GETTIME, 1 /* CLOCK_MONOTONIC */, (long)&ts, 0, 0, 0, 0);
+    sys6(NR_CLOCK_GETTIME, L_CLOCK_MONOTONIC, (long)&ts, 0, 0, 0, 0);
     return (uint64_t)ts.sec * 1000u + (uint64_t)(ts.nsec / 1000000);
 }
 
@@ -214,6 +220,48 @@ static int hook_read_file(const char *path, uint8_t *buf, size_t cap)
     return buf == NULL ? (int)size : (int)n;
 }
 
+/* Atomic replacement the way a file system without transactions offers it: the bytes go to
+ * "<path>.tmp", which is synced and then renamed over the file, so a reader (or the next boot)
+ * sees the old file or the new one. Linux system calls, because newlib's semihosting has no
+ * rename. Mode 0600: the file holds a master secret. */
+static int hook_write_file(const char *path, const uint8_t *buf, size_t len)
+{
+    char tmp[256];
+    long fd, n = 0;
+    size_t done = 0;
+    if (strlen(path) + sizeof ".tmp" > sizeof tmp) {
+        return -1;
+    }
+    strcpy(tmp, path);
+    strcat(tmp, ".tmp");
+    fd = sys6(NR_OPEN, (long)tmp, L_O_WRONLY | L_O_CREAT | L_O_TRUNC, 0600, 0, 0, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    while (done < len && (n = sys6(NR_WRITE, fd, (long)(buf + done), (long)(len - done), 0, 0, 0)) > 0) {
+        done += (size_t)n;
+    }
+    if (done != len || sys6(NR_FSYNC, fd, 0, 0, 0, 0, 0) != 0) {
+        sys6(NR_CLOSE, fd, 0, 0, 0, 0, 0);
+        sys6(NR_UNLINK, (long)tmp, 0, 0, 0, 0, 0);
+        return -1;
+    }
+    if (sys6(NR_CLOSE, fd, 0, 0, 0, 0, 0) != 0 || sys6(NR_RENAME, (long)tmp, (long)path, 0, 0, 0, 0) != 0) {
+        sys6(NR_UNLINK, (long)tmp, 0, 0, 0, 0, 0);
+        return -1;
+    }
+    return 0;
+}
+
+static uint64_t hook_unix_time(void)
+{
+    struct { long sec; long nsec; } ts = {0, 0};
+    if (sys6(NR_CLOCK_GETTIME, L_CLOCK_REALTIME, (long)&ts, 0, 0, 0, 0) != 0 || ts.sec <= 0) {
+        return 0;
+    }
+    return (uint64_t)(unsigned long)ts.sec;
+}
+
 /* newlib's heap lies between the linker symbol `end` and the current break (sbrk(0)). */
 extern char end;
 void *sbrk(ptrdiff_t increment);
@@ -243,7 +291,7 @@ static void hook_panic(const char *msg, size_t len)
 const ql_ssl_platform_hooks qemu_hooks = {
     QL_SSL_PLATFORM_HOOKS_VERSION, hook_alloc, hook_free, hook_entropy, hook_now_ms, hook_send,
     hook_recv, hook_wait, hook_is_nonblocking, hook_peer_addr, hook_read_file, hook_mem_origin,
-    free, NULL, hook_panic,
+    free, NULL, hook_panic, hook_write_file, hook_unix_time,
 };
 
 unsigned read_port_file(const char *name)

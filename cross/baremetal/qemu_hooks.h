@@ -9,7 +9,7 @@
 
 #include "ql_ssl.h"
 
-/* The table to pass to ql_ssl_platform_init(). */
+/* The table to pass to ql_ssl_platform_init(): version 2, with write_file and unix_time. */
 extern const ql_ssl_platform_hooks qemu_hooks;
 /* Upper bound of the stack, for the mem_origin hook: set it in main() before any test runs. */
 extern uintptr_t qemu_stack_top;

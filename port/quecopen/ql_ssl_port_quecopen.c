@@ -16,6 +16,7 @@
 
 #include "ql_api_dev.h"
 #include "ql_api_osi.h"
+#include "ql_api_rtc.h"
 #include "ql_fs.h"
 #include "ql_log.h"
 #include "lwip/sockets.h"
@@ -23,6 +24,11 @@
 #ifndef QL_SSL_PORT_LOG_TAG
 #define QL_SSL_PORT_LOG_TAG "qlssl"
 #endif
+#ifndef QL_SSL_PORT_MIN_YEAR
+#define QL_SSL_PORT_MIN_YEAR 2024
+#endif
+/* Longest session-store path write_file takes (the temporary name adds ".tmp"). */
+#define QL_SSL_PORT_MAX_PATH 120
 
 /* ---- heap ------------------------------------------------------------------------------------
  * The C heap, not ql_malloc/ql_free: an application image reaches the kernel only through the
@@ -218,6 +224,82 @@ static int port_read_file(const char *path, uint8_t *buf, size_t cap)
     return buf == NULL ? size : got;
 }
 
+/* Replace `path` for the session store: the bytes go to "<path>.tmp", which is synced, closed and
+ * renamed over `path`, so after a power loss the file holds the old session, the new one or (see
+ * below) none; the library ignores a torn file anyway (it checks a SHA-256 over it). The SDK's
+ * header does not say whether ql_rename replaces an existing file: when the rename fails, the old
+ * file is removed and the rename tried once more (a power loss between the two leaves no file:
+ * the next boot does a full handshake). */
+static int port_write_file(const char *path, const uint8_t *buf, size_t len)
+{
+    char tmp[QL_SSL_PORT_MAX_PATH + sizeof ".tmp"];
+    size_t plen = strlen(path), done = 0;
+    QFILE fd;
+    int ok;
+    if (plen > QL_SSL_PORT_MAX_PATH || len > (size_t)INT_MAX) {
+        return -1;
+    }
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp", sizeof ".tmp");
+    fd = ql_fopen(tmp, "wb");
+    if (fd <= 0) {
+        return -1;
+    }
+    while (done < len) {
+        /* ql_fwrite takes a non-const buffer; it only reads it. */
+        int n = ql_fwrite((void *)(uintptr_t)(buf + done), 1, len - done, fd);
+        if (n <= 0) {
+            break;
+        }
+        done += (size_t)n;
+    }
+    ok = done == len && ql_fsync(fd) == 0;
+    ok = ql_fclose(fd) == QL_FILE_OK && ok;
+    if (ok && ql_rename(tmp, path) != QL_FILE_OK) {
+        ql_remove(path);
+        ok = ql_rename(tmp, path) == QL_FILE_OK;
+    }
+    if (!ok) {
+        ql_remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- wall clock ------------------------------------------------------------------------------- */
+
+/* Days from 1970-01-01 to year-month-day (Gregorian, month 1-12, year >= 1970). 32-bit arithmetic
+ * (the RTC's years 2000-2100 are far inside it), so no 64-bit division helper is needed. */
+static long port_days_from_civil(int y, int m, int d)
+{
+    long era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (long)y / 400;
+    yoe = (long)y - era * 400;
+    doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097L + doe - 719468L;
+}
+
+/* The RTC (UTC) as Unix seconds; 0 = unknown. Without a backup battery the RTC restarts at
+ * 2000-01-01 until the network sets it: a year before QL_SSL_PORT_MIN_YEAR is taken as unset, so a
+ * saved session is neither judged nor saved on a clock that is decades off. */
+static uint64_t port_unix_time(void)
+{
+    ql_rtc_time_t tm;
+    long days;
+    memset(&tm, 0, sizeof tm);
+    if (ql_rtc_get_time(&tm) != QL_RTC_SUCCESS || tm.tm_year < QL_SSL_PORT_MIN_YEAR || tm.tm_mon < 1 ||
+        tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31) {
+        return 0;
+    }
+    days = port_days_from_civil(tm.tm_year, tm.tm_mon, tm.tm_mday);
+    if (days <= 0) {
+        return 0;
+    }
+    return (uint64_t)days * 86400u + (uint64_t)(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+}
+
 /* ---- panic ------------------------------------------------------------------------------------ */
 
 static void port_panic(const char *msg, size_t len)
@@ -248,6 +330,8 @@ static const ql_ssl_platform_hooks port_hooks = {
     NULL, /* heap_free: nothing is adopted without mem_origin */
     port_task_yield,
     port_panic,
+    port_write_file,
+    port_unix_time,
 };
 
 const ql_ssl_platform_hooks *ql_ssl_port_quecopen_hooks(void)

@@ -320,9 +320,16 @@ pub struct qlssl_va_args {
     pub n: [usize; 2],
 }
 
-/// Version of `ql_ssl_platform_hooks` this library expects in its `version` member (bare metal).
+/// Version of `ql_ssl_platform_hooks` that this header declares (bare metal): 2, with `write_file`
+/// and `unix_time` at the end. `ql_ssl_platform_init` also takes a version-1 table (one built
+/// against an older header, which ends at `panic`): it reads only that part, and the two hooks
+/// are then absent (`QL_SSL_CONF_SESSION_STORE` loads nothing and saves nothing, with a logged
+/// reason).
 #[cfg(feature = "baremetal")]
-pub const QL_SSL_PLATFORM_HOOKS_VERSION: u32 = 1;
+pub const QL_SSL_PLATFORM_HOOKS_VERSION: u32 = 2;
+/// The first version of `ql_ssl_platform_hooks`: the members up to and including `panic`.
+#[cfg(feature = "baremetal")]
+pub const QL_SSL_PLATFORM_HOOKS_VERSION_1: u32 = 1;
 /// `send`/`recv`/`wait` hook result: nothing can move now (EWOULDBLOCK/EAGAIN).
 #[cfg(feature = "baremetal")]
 pub const QL_SSL_PLATFORM_WOULD_BLOCK: c_int = -1;
@@ -352,7 +359,8 @@ pub const QL_SSL_PLATFORM_MEM_HEAP: c_int = 2;
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct ql_ssl_platform_hooks {
-    /// Must be `QL_SSL_PLATFORM_HOOKS_VERSION`.
+    /// `QL_SSL_PLATFORM_HOOKS_VERSION` (2), or `QL_SSL_PLATFORM_HOOKS_VERSION_1` for a table that
+    /// ends at `panic` (the members after it are then never read).
     pub version: u32,
     /// Allocate `size` bytes aligned to `align` (a power of two); NULL when out of memory.
     pub alloc: Option<unsafe extern "C" fn(size: usize, align: usize) -> *mut c_void>,
@@ -390,6 +398,18 @@ pub struct ql_ssl_platform_hooks {
     /// *Optional*: a library bug (Rust panic) with its message. Cannot be turned into an error code
     /// on bare metal: after this returns the calling task spins forever, so reset or stop here.
     pub panic: Option<unsafe extern "C" fn(msg: *const c_char, len: usize)>,
+    /// *Optional, version 2*: replace the file `path` (as configured, e.g. `"UFS:session.bin"`)
+    /// with the `len` bytes at `buf`; 0 on success, < 0 on failure. Used by
+    /// `QL_SSL_CONF_SESSION_STORE` only. Should be atomic: after a power loss the file holds the
+    /// old bytes, the new bytes or nothing (write a temporary file, sync it, rename it over the
+    /// old one). A torn file is still never used: the library checks a SHA-256 over it.
+    /// NULL: sessions are not saved.
+    pub write_file: Option<unsafe extern "C" fn(path: *const c_char, buf: *const u8, len: usize) -> c_int>,
+    /// *Optional, version 2*: the time of day as seconds since 1970-01-01 00:00 UTC, 0 = unknown
+    /// (an RTC not yet set). Judges a saved session's expiry: without it (or while it returns 0)
+    /// `QL_SSL_CONF_SESSION_STORE` neither loads nor saves. Certificate validity periods stay
+    /// unchecked on bare metal either way (mbedtls is built without a time of day).
+    pub unix_time: Option<unsafe extern "C" fn() -> u64>,
 }
 
 /// The C callback behind a core `TimeoutHook` address.

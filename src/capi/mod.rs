@@ -540,21 +540,24 @@ fn code_text(code: c_int) -> &'static str {
 
 /// Bare metal only: register the platform services (copied; see `ql_ssl_platform_hooks`). Call once,
 /// before any other `ql_ssl_*` function, which until then return `QL_SSL_ERROR_UNKOWN` without
-/// doing anything. Returns `QL_SSL_ERROR_INVALID_PARAM` for NULL, a wrong `version` or a missing
+/// doing anything. Takes a table of `QL_SSL_PLATFORM_HOOKS_VERSION` (2) or of
+/// `QL_SSL_PLATFORM_HOOKS_VERSION_1` (only its version-1 members are read). Returns
+/// `QL_SSL_ERROR_INVALID_PARAM` for NULL, another `version` or a missing
 /// required hook, and when hooks are already registered (memory from the first allocator must go
 /// back to it, so the table cannot be replaced).
 ///
 /// # Safety
-/// `hooks` must be NULL or point to a readable `ql_ssl_platform_hooks`.
+/// `hooks` must be NULL or point to a readable, aligned `ql_ssl_platform_hooks` of the version it
+/// names.
 #[cfg(feature = "baremetal")]
 #[no_mangle]
 pub unsafe extern "C" fn ql_ssl_platform_init(hooks: *const ql_ssl_platform_hooks) -> c_int {
     use crate::capi::codes::ErrorCode;
     // No ffi_guard: it refuses every call until this one succeeded. Nothing here allocates or panics.
-    // SAFETY: NULL or a readable hook table (contract).
-    let result = match unsafe { hooks.as_ref() } {
+    let result = match core::ptr::NonNull::new(hooks.cast_mut()) {
         None => Err(Error::InvalidParam("hooks is NULL")),
-        Some(h) => crate::platform::hooks::install(h).map_err(Error::from),
+        // SAFETY: a readable, aligned hook table of the version it names (contract).
+        Some(h) => unsafe { crate::platform::hooks::install_from(h) }.map_err(Error::from),
     };
     match result {
         Ok(()) => ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int,

@@ -41,11 +41,45 @@ pub enum InstallError {
     AlreadyInstalled,
 }
 
-/// Register the table (see `ql_ssl_platform_init`).
-pub fn install(h: &ql_ssl_platform_hooks) -> Result<(), InstallError> {
-    if h.version != QL_SSL_PLATFORM_HOOKS_VERSION {
-        return Err(InstallError::Invalid("ql_ssl_platform_hooks.version is not QL_SSL_PLATFORM_HOOKS_VERSION"));
-    }
+/// Bytes of a version-1 table: every member before `write_file`.
+const VERSION_1_SIZE: usize = core::mem::offset_of!(ql_ssl_platform_hooks, write_file);
+
+/// Register the table at `p` (see `ql_ssl_platform_init`). A version-1 table is shorter than this
+/// library's struct: only its own bytes are read, and the version-2 hooks stay absent.
+///
+/// # Safety
+/// `p` must point to a readable, aligned hook table of the version its first member names (for a
+/// version other than 1 and 2 only that member is read).
+pub unsafe fn install_from(p: core::ptr::NonNull<ql_ssl_platform_hooks>) -> Result<(), InstallError> {
+    // SAFETY: every table version starts with the u32 `version` (contract: readable, aligned).
+    let version = unsafe { p.cast::<u32>().read() };
+    let table = match version {
+        QL_SSL_PLATFORM_HOOKS_VERSION => {
+            // SAFETY: a whole version-2 table (contract).
+            unsafe { p.read() }
+        }
+        QL_SSL_PLATFORM_HOOKS_VERSION_1 => {
+            let mut t = core::mem::MaybeUninit::<ql_ssl_platform_hooks>::zeroed();
+            // SAFETY: the caller's table is readable for its version-1 size (contract); the
+            // destination is a whole struct. All-zero bytes are a valid table (every member is a
+            // u32 or an Option of a function pointer: 0 is None), so the copy over its prefix
+            // leaves a valid value with the later hooks absent.
+            unsafe {
+                core::ptr::copy_nonoverlapping(p.as_ptr().cast::<u8>(), t.as_mut_ptr().cast::<u8>(), VERSION_1_SIZE);
+                t.assume_init()
+            }
+        }
+        _ => {
+            return Err(InstallError::Invalid(
+                "ql_ssl_platform_hooks.version is neither QL_SSL_PLATFORM_HOOKS_VERSION (2) nor QL_SSL_PLATFORM_HOOKS_VERSION_1",
+            ))
+        }
+    };
+    install(&table)
+}
+
+/// Register a whole table (its version already checked by `install_from`).
+fn install(h: &ql_ssl_platform_hooks) -> Result<(), InstallError> {
     let required = [
         h.alloc.is_some(),
         h.free.is_some(),
@@ -343,15 +377,28 @@ pub fn read_file(p: &CStr, max: u64) -> Result<Vec<u8>, FileError> {
     Ok(data)
 }
 
-/// The bare-metal hook table has no file write: a session store is refused at setup.
-pub fn write_file_atomic(p: &CStr, _data: &[u8]) -> Result<(), FileError> {
-    let name = p.to_str().unwrap_or("?");
-    Err(FileError(alloc::format!("{name}: no file write platform hook (session store needs the Linux build)")))
+/// Replace the file through the `write_file` hook (version 2; its atomicity is the hook's part,
+/// see `ql_ssl_platform_hooks`).
+pub fn write_file_atomic(p: &CStr, data: &[u8]) -> Result<(), FileError> {
+    let name = path_text(p)?;
+    ufs_name(name)?;
+    let Some(f) = hooks().and_then(|h| h.write_file) else {
+        return Err(FileError(alloc::format!(
+            "{name}: no write_file platform hook (a version-1 table, or the hook is NULL)"
+        )));
+    };
+    // SAFETY: a 0-terminated path and `data` readable for the length passed.
+    match unsafe { f(p.as_ptr(), data.as_ptr(), data.len()) } {
+        0 => Ok(()),
+        r => Err(FileError(alloc::format!("{name}: the write_file hook failed ({r})"))),
+    }
 }
 
-/// No calendar clock without an OS hook for it.
+/// The time of day from the `unix_time` hook (version 2); None without the hook or while it
+/// returns 0 (unknown).
 pub fn unix_time() -> Option<u64> {
-    None
+    // SAFETY: an integrator-supplied function without arguments.
+    hooks().and_then(|h| h.unix_time).map(|f| unsafe { f() }).filter(|&t| t != 0)
 }
 
 /// Without `stat`, a file is identified by its content: a changed file is parsed again.

@@ -169,6 +169,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sha256_is_sha256() {
+        // FIPS 180-2's "abc" vector: the digest is computed, not a constant (a failing hash call
+        // once left all-zero digests on bare metal).
+        let d = sha256(b"abc");
+        assert_eq!(d[..4], [0xba, 0x78, 0x16, 0xbf]);
+        assert_eq!(d[28..], [0xf2, 0x00, 0x15, 0xad]);
+    }
+
+    #[test]
     fn a_file_round_trips_and_every_damage_is_refused() {
         let key = [7u8; 32];
         let file = encode(&key, 1000, 2000, b"session bytes");

@@ -3,13 +3,16 @@
  * tests/port/host_run.sh --checks with the bare-metal libqlssl: each hook against the SDK call it
  * wraps (as the runtime implements it), then what only the `read_file` hook serves: a verified
  * handshake whose CA comes from "UFS:cacert.pem" (the embedded server's certificate, CN
- * localhost), and a config naming a missing UFS file, which ql_ssl_setup must refuse. The demos
+ * localhost), and a config naming a missing UFS file, which ql_ssl_setup must refuse; the
+ * version-2 hooks: write_file replaces a UFS file (read back through read_file, no temporary
+ * left) and unix_time agrees with the host's clock. The demos
  * never verify, so they never read a file. Every failed check is an ERROR line (fails the run);
  * the server's counts (one handshake, one 200) say the verified exchange happened.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ql_api_osi.h"
 #include "ql_fs.h"
@@ -95,6 +98,29 @@ static void check_hooks(const ql_ssl_platform_hooks *h, int fd)
         uint8_t addr[64];
         int n = h->peer_addr(fd, addr, sizeof addr);
         CHECK(n > 0, "peer_addr %d", n);
+    }
+    /* version 2: write_file replaces the file whole (twice, the second time over an existing
+     * file, shorter), read_file sees exactly the new bytes, the temporary name is gone */
+    CHECK(h->version == QL_SSL_PLATFORM_HOOKS_VERSION && h->write_file != NULL && h->unix_time != NULL,
+          "version %u", (unsigned)h->version);
+    {
+        static const uint8_t first[] = "first session bytes, the longer one";
+        static const uint8_t second[] = "second";
+        uint8_t back[64];
+        int n;
+        CHECK(h->write_file("UFS:port_store.bin", first, sizeof first) == 0, "write_file (new file)");
+        CHECK(h->write_file("UFS:port_store.bin", second, sizeof second) == 0, "write_file (replace)");
+        n = h->read_file("UFS:port_store.bin", back, sizeof back);
+        CHECK(n == (int)sizeof second && memcmp(back, second, sizeof second) == 0, "read back %d bytes", n);
+        CHECK(h->read_file("UFS:port_store.bin.tmp", NULL, 0) < 0, "the temporary file is left");
+        CHECK(h->write_file("UFS:../escape.bin", first, sizeof first) < 0, "a name leaving the store was written");
+        ql_remove("UFS:port_store.bin");
+    }
+    {
+        uint64_t now = h->unix_time();
+        uint64_t host = (uint64_t)time(NULL);
+        CHECK(now + 2 >= host && now <= host + 2, "unix_time %llu, host %llu", (unsigned long long)now,
+              (unsigned long long)host);
     }
 }
 

@@ -178,11 +178,15 @@ pub(crate) unsafe fn ticket_lifetime(raw: *const mbedtls_sys::ssl_context) -> u3
     }
 }
 
-/// SHA-256 of `data` (mbedtls's implementation; the session store's digests).
+/// SHA-256 of `data` (mbedtls's implementation; the session store's digests and the pins).
+/// mbedtls's one-shot function, not the `mbedtls` crate's `Md::hash`: in the bare-metal build that
+/// call fails, and its ignored error left an all-zero digest (every store key and checksum equal,
+/// every pin digest zero). The software SHA-256 (no `MBEDTLS_SHA256_ALT`) only fails for a NULL
+/// output, which this is not.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     let mut out = [0u8; 32];
-    // Cannot fail for SHA-256 with a 32-byte output.
-    let _ = mbedtls::hash::Md::hash(mbedtls::hash::Type::Sha256, data, &mut out);
+    // SAFETY: `data` is readable for its length, `out` writable for the 32 bytes SHA-256 writes.
+    let _cannot_fail = unsafe { mbedtls_sys::sha256_ret(data.as_ptr(), data.len(), out.as_mut_ptr(), 0) };
     out
 }
 
