@@ -5,7 +5,7 @@ import re
 
 
 # ---------------------------------------------------------------------------------------------
-# Suite facts: generated from the library (tests/suite_facts.rs asks src/ciphers.rs and the linked
+# Suite facts: generated from the library (tests/suite_facts.rs asks src/tls/engine/ciphers.rs and the linked
 # mbedtls; the test fails when this file is stale). The one source for suite names and properties.
 # ---------------------------------------------------------------------------------------------
 FACTS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "suite_facts.tsv")
