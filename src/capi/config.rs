@@ -1134,6 +1134,8 @@ mod tests {
     }
 
     fn new_conf() -> Box<ql_ssl_config> {
+        // SAFETY: ql_ssl_config is a C struct of integers, pointers and arrays of them: all-zero is
+        // a valid value (what an application's `memset` gives `ql_ssl_conf_init`).
         let mut c: Box<ql_ssl_config> = Box::new(unsafe { core::mem::zeroed() });
         init(&mut c).unwrap();
         c
@@ -1142,6 +1144,7 @@ mod tests {
     #[test]
     fn defaults_follow_the_at_manual() {
         let mut c = new_conf();
+        // SAFETY: an initialised config whose pointer members are NULL.
         let s = unsafe { settings_of(&mut c) }.unwrap();
         assert_eq!(s.version, 4);
         assert!(!s.dtls);
@@ -1158,6 +1161,7 @@ mod tests {
     #[test]
     fn out_of_range_values_leave_config_unchanged() {
         let mut c = new_conf();
+        // SAFETY: integer items only; the argument records carry no pointers.
         unsafe {
             assert!(set(&mut c, QL_SSL_CONF_VERSION as c_int, &args_i(7)).is_err());
             assert!(set(&mut c, QL_SSL_CONF_HS_TIMEOUT as c_int, &args_i(0)).is_err());

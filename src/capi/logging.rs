@@ -81,6 +81,7 @@ mod tests {
 
     unsafe extern "C" fn collect(level: c_int, msg: *const c_char, arg: *mut c_void) {
         assert_eq!(arg as usize, 7);
+        // SAFETY: the log hook passes one NUL-terminated line, valid during this call.
         let text = unsafe { core::ffi::CStr::from_ptr(msg) }.to_str().unwrap().to_owned();
         LINES.lock().unwrap().push((level, text));
     }

@@ -75,6 +75,8 @@ pub fn ready() -> bool {
 
 struct HookAllocator;
 
+// SAFETY: alloc/dealloc forward to the integrator's hooks, whose contract (`ql_ssl_platform_hooks`) is
+// malloc/free's with the alignment asked; without hooks alloc returns NULL (an allocation failure).
 unsafe impl GlobalAlloc for HookAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         match hooks().and_then(|h| h.alloc) {
