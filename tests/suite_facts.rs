@@ -34,9 +34,9 @@ fn generate() -> String {
          # id: IANA value; name: IANA name (SDK header's, else mbedtls's); sdk: one of the SDK header's\n\
          # QL_SSL_TLS_* ids; supported: this build negotiates it; psk: needs a PSK; server_cert: the\n\
          # server sends a certificate; rc4: needs mbedtls's RC4 switch; protocols: where mbedtls's\n\
-         # client would offer it.\n",
+         # client would offer it; at_table: its row (1..32) in the module AT manual's cipher-suite table.\n",
     );
-    out.push_str("id\tname\tsdk\tsupported\tpsk\tserver_cert\trc4\tprotocols\n");
+    out.push_str("id\tname\tsdk\tsupported\tpsk\tserver_cert\trc4\tprotocols\tat_table\n");
     for id in 1..0xFFFF {
         let sdk = ciphers::sdk_name(id);
         if sdk.is_none() && !ciphers::build_supports(id) {
@@ -54,13 +54,14 @@ fn generate() -> String {
             .collect();
         writeln!(
             out,
-            "0x{id:04X}\t{name}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "0x{id:04X}\t{name}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             yes(sdk.is_some()),
             yes(ciphers::build_supports(id)),
             yes(ciphers::needs_psk(id)),
             yes(ciphers::uses_server_certificate(id)),
             yes(ciphers::is_rc4(id)),
-            if protocols.is_empty() { "-".to_string() } else { protocols.join(",") }
+            if protocols.is_empty() { "-".to_string() } else { protocols.join(",") },
+            ciphers::AT_MANUAL_SUITES.iter().position(|&s| s == id).map_or("-".to_string(), |i| (i + 1).to_string())
         )
         .unwrap();
     }
@@ -82,4 +83,6 @@ fn committed_suite_facts_match_the_library() {
     // What the interop runner relies on: the SDK's 162 ids, and unsupported ones among them.
     let sdk_rows = generated.lines().filter(|l| l.starts_with("0x") && l.split('\t').nth(2) == Some("1")).count();
     assert_eq!(sdk_rows, 162);
+    let at_rows = generated.lines().filter(|l| l.starts_with("0x") && l.split('\t').nth(8) != Some("-")).count();
+    assert_eq!(at_rows, ciphers::AT_MANUAL_SUITES.len());
 }
