@@ -224,11 +224,6 @@ fn set_owner(addr: usize, handle: c_int) {
     }
 }
 
-/// Number of live config extensions (leak checks in tests).
-pub fn live_configs() -> usize {
-    EXTS.len()
-}
-
 /// The extension of `conf`. A struct that is a by-value copy of another (its extension belongs
 /// to another address) first gets an independent extension of its own, so that changing or
 /// freeing one struct never touches memory the other points at.

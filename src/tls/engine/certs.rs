@@ -256,13 +256,6 @@ fn parse_ca_list(paths: &[CString], files: &[Vec<u8>], buffers: &[Vec<u8>]) -> R
     Ok(list)
 }
 
-/// The trusted CA list: every configured path and buffer, read and parsed now. Verification
-/// needs at least one.
-pub fn load_ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<MbedtlsList<Certificate>> {
-    let files = paths.iter().map(|p| read_file(p)).collect::<Result<Vec<_>>>()?;
-    parse_ca_list(paths, &files, buffers)
-}
-
 /// Encrypted keys: PKCS#8 with PBES2/DES-EDE3 or PKCS#12 PBE, and legacy PEM ("Proc-Type: 4,ENCRYPTED",
 /// DES/3DES/AES). mbedtls 2.28 cannot decrypt PKCS#8 PBES2 with AES (openssl's default for
 /// `pkcs8 -topk8`): such a key gives BAD_REQUEST at setup; convert it with `-v2 des3`.
