@@ -718,8 +718,7 @@ unsafe fn field_string(p: *const c_char) -> Result<Option<CString>> {
 /// `p` must point to a readable NUL-terminated string.
 unsafe fn pem_string(p: *const c_char) -> Result<Vec<u8>> {
     // SAFETY: a readable C string (contract), read no further than 1 MiB.
-    let pem = unsafe { try_cstr(p, MAX_CERT_DATA) }.map_err(|_| Error::InvalidParam("ca_cert_buffer entry longer than 1 MiB"))?;
-    Ok(pem.to_vec())
+    Ok(unsafe { try_cstr(p, MAX_CERT_DATA) }?.to_vec())
 }
 
 /// The validated snapshot `ql_ssl_setup()` builds a connection from.

@@ -33,9 +33,15 @@ pub unsafe fn try_opt_cstr<'a>(s: *const c_char, max: usize) -> Result<Option<&'
     if s.is_null() {
         return Ok(None);
     }
-    // SAFETY: a readable C string or `max + 1` readable bytes (contract); the search stops at the
-    // first NUL, so no byte after the terminator is read.
-    let len = (0..=max).find(|&i| unsafe { *s.add(i) } == 0).ok_or(Error::InvalidParam("string argument is too long"))?;
+    let mut len = 0usize;
+    // SAFETY: a readable C string or `max + 1` readable bytes (contract); the loop stops at the
+    // first NUL or after byte `max`, so no byte after the terminator is read.
+    while unsafe { *s.add(len) } != 0 {
+        if len == max {
+            return Err(Error::InvalidParam("string argument is too long"));
+        }
+        len += 1;
+    }
     // SAFETY: bytes 0..=len were just read and byte `len` is the only NUL among them.
     Ok(Some(unsafe { CStr::from_bytes_with_nul_unchecked(core::slice::from_raw_parts(s as *const u8, len + 1)) }))
 }

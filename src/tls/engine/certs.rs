@@ -242,6 +242,9 @@ fn distinct_lists(cache: &[CaEntry]) -> (usize, usize) {
     (seen.len(), total)
 }
 
+// Not inlined into its one caller: the size-critical vendor-API client is smaller this way
+// (docs/PERFORMANCE.md, "Size").
+#[inline(never)]
 fn parse_ca_list(paths: &[CString], files: &[Vec<u8>], buffers: &[Vec<u8>]) -> Result<MbedtlsList<Certificate>> {
     let mut list = MbedtlsList::<Certificate>::new();
     for (p, data) in paths.iter().zip(files) {
