@@ -248,11 +248,6 @@ impl Contexts {
         drop(ctx);
         Ok(())
     }
-
-    /// Number of live connections (leak checks in tests).
-    pub fn live_connections(&self) -> usize {
-        self.conns.len()
-    }
 }
 
 #[cfg(test)]

@@ -143,7 +143,7 @@ fn tempdir() -> PathBuf {
 }
 
 /// A server that speaks first: its greeting follows its Finished at once (a Python `ssl` server,
-/// OpenSSL underneath). The handshake's read-ahead (src/transport.rs, `recv_ahead`) must leave the
+/// OpenSSL underneath). The handshake's read-ahead (src/tls/engine/transport.rs, `recv_ahead`) must leave the
 /// greeting in the socket, so that a non-blocking client's `poll` sees it: read ahead past the
 /// Finished, it would sit in the transport and the poll below would time out.
 #[test]

@@ -5,13 +5,13 @@ import re
 
 
 # ---------------------------------------------------------------------------------------------
-# Suite facts: generated from the library (tests/suite_facts.rs asks src/ciphers.rs and the linked
+# Suite facts: generated from the library (tests/suite_facts.rs asks src/tls/engine/ciphers.rs and the linked
 # mbedtls; the test fails when this file is stale). The one source for suite names and properties.
 # ---------------------------------------------------------------------------------------------
 FACTS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "suite_facts.tsv")
 
 def _load_facts(path):
-    """{id: {"name", "sdk", "supported", "psk", "server_cert", "rc4", "protocols"}}"""
+    """{id: {"name", "sdk", "supported", "psk", "server_cert", "rc4", "protocols", "at_table"}}"""
     facts, header = {}, None
     with open(path) as f:
         for line in f:
@@ -27,6 +27,7 @@ def _load_facts(path):
                 "sdk": row["sdk"] == "1", "supported": row["supported"] == "1", "psk": row["psk"] == "1",
                 "server_cert": row["server_cert"] == "1", "rc4": row["rc4"] == "1",
                 "protocols": [] if row["protocols"] == "-" else row["protocols"].split(","),
+                "at_table": None if row["at_table"] == "-" else int(row["at_table"]),
             }
     return facts
 
@@ -36,12 +37,8 @@ FACT_BY_NAME = {f["name"]: f for f in FACTS.values()}
 # ---------------------------------------------------------------------------------------------
 # The 32 cipher suites of the module AT manual's table (its order), and their properties.
 # ---------------------------------------------------------------------------------------------
-TABLE3_IDS = [
-    0x0035, 0x002F, 0x0005, 0x0004, 0x000A, 0x003D, 0xC002, 0xC003,
-    0xC004, 0xC005, 0xC007, 0xC008, 0xC009, 0xC00A, 0xC011, 0xC012,
-    0xC013, 0xC014, 0xC00C, 0xC00D, 0xC00E, 0xC00F, 0xC023, 0xC024,
-    0xC025, 0xC026, 0xC027, 0xC028, 0xC029, 0xC02A, 0xC02F, 0xC030,
-]
+TABLE3_IDS = sorted((sid for sid, f in FACTS.items() if f["at_table"]), key=lambda sid: FACTS[sid]["at_table"])
+assert len(TABLE3_IDS) == 32, "suite_facts.tsv: the AT manual table has 32 rows"
 TABLE3 = [(sid, FACTS[sid]["name"]) for sid in TABLE3_IDS]
 TABLE3_NAME = dict(TABLE3)
 ALL = "all"   # the 0xFFFF row / list

@@ -145,6 +145,7 @@ mod tests {
 
     #[test]
     fn static_list_is_borrowed_and_read_to_terminator() {
+        // SAFETY: a static, 0-terminated list.
         let r = unsafe { read(STATIC_LIST.as_ptr()) }.unwrap();
         assert_eq!(r.ids, vec![0xC02F, 0x002F]);
         assert!(r.adopted.is_none());
@@ -153,7 +154,9 @@ mod tests {
     #[test]
     fn stack_list_is_borrowed() {
         let list: [c_int; 2] = [0x0035, 0];
+        // SAFETY: `list` lives on this stack frame; mem_origin only classifies the address.
         assert_eq!(unsafe { platform::mem_origin(list.as_ptr().cast()) }, MemOrigin::Stack);
+        // SAFETY: a 0-terminated list on this stack frame.
         let r = unsafe { read(list.as_ptr()) }.unwrap();
         assert_eq!(r.ids, vec![0x0035]);
         assert!(r.adopted.is_none());
@@ -161,6 +164,8 @@ mod tests {
 
     #[test]
     fn unterminated_heap_list_is_bounded_and_adopted() {
+        // SAFETY: a malloc'd block of two ints, both written before `read`, which stops at the
+        // block's end as the platform reports its size; the two adopters free it once.
         unsafe {
             let p = libc::malloc(2 * core::mem::size_of::<c_int>()) as *mut c_int;
             *p = 0x0004;
@@ -178,10 +183,12 @@ mod tests {
     #[test]
     fn unsupported_suite_fails_the_whole_list_with_its_name() {
         static NULL_SUITE: [c_int; 3] = [0x002F, 0x0001, 0];
+        // SAFETY: a static, 0-terminated list.
         let e = unsafe { read(NULL_SUITE.as_ptr()) }.err().unwrap();
         use crate::capi::codes::ErrorCode;
         assert_eq!(e.code(), crate::abi::ql_ssl_error_code_e::QL_SSL_ERROR_NOT_SUPPORT);
         assert!(e.to_string().contains("TLS_RSA_WITH_NULL_MD5 (0x0001)"), "{e}");
+        // SAFETY: a malloc'd block of two ints, both written before `read`, freed once after it.
         unsafe {
             let p = libc::malloc(2 * core::mem::size_of::<c_int>()) as *mut c_int;
             *p = 0x0009;
@@ -198,6 +205,7 @@ mod tests {
             ciphers::SDK_SUITES.iter().map(|(id, _)| *id).filter(|&id| ciphers::build_supports(id)).collect();
         assert_eq!(list.len(), 140);
         list.push(0);
+        // SAFETY: `list` is a live Vec ending in 0.
         let r = unsafe { read(list.as_ptr()) }.unwrap();
         assert_eq!(r.ids.len(), 140);
     }
@@ -205,6 +213,7 @@ mod tests {
     #[test]
     fn bad_static_list_is_rejected() {
         static BAD: [c_int; 2] = [0x1234, 0];
+        // SAFETY: a static, 0-terminated list.
         assert!(unsafe { read(BAD.as_ptr()) }.is_err());
     }
 }

@@ -18,6 +18,7 @@ use crate::abi::*;
 use crate::cipherlist::{self, AdoptedBlock};
 use crate::ciphers;
 use crate::error::{Error, Result};
+use crate::ffi::{try_cstr, try_opt_cstr, try_out, try_slice};
 use crate::handle::HandleTable;
 use crate::registry::contexts;
 use crate::tls::config_item::{
@@ -223,11 +224,6 @@ fn set_owner(addr: usize, handle: c_int) {
     }
 }
 
-/// Number of live config extensions (leak checks in tests).
-pub fn live_configs() -> usize {
-    EXTS.len()
-}
-
 /// The extension of `conf`. A struct that is a by-value copy of another (its extension belongs
 /// to another address) first gets an independent extension of its own, so that changing or
 /// freeing one struct never touches memory the other points at.
@@ -332,32 +328,20 @@ pub fn free(conf: &mut ql_ssl_config) -> Result<()> {
 /// # Safety
 /// `p` must be NULL or point to a readable NUL-terminated string.
 unsafe fn arg_string(p: *const c_void) -> Result<Option<CString>> {
-    if p.is_null() {
-        return Ok(None);
-    }
-    let p = p as *const c_char;
-    let mut len = 0usize;
-    // SAFETY: a readable C string (contract): read up to its NUL, and never past 4 KiB.
-    while unsafe { *p.add(len) } != 0 {
-        len += 1;
-        if len > MAX_STRING {
-            return Err(Error::InvalidParam("string argument longer than 4096 bytes"));
-        }
-    }
-    // SAFETY: NUL-terminated, just measured.
-    Ok(Some(unsafe { CStr::from_ptr(p) }.to_owned()))
+    // SAFETY: NULL or a readable C string (this function's contract).
+    Ok(unsafe { try_opt_cstr(p as *const c_char, MAX_STRING) }?.map(CStr::to_owned))
 }
 
-/// Copy a buffer argument of `n` bytes.
+/// Copy a buffer argument of `n` bytes (1 byte .. 1 MiB).
 ///
 /// # Safety
 /// `p` must be NULL or point to `n` readable bytes.
 unsafe fn arg_bytes(p: *const c_void, n: usize) -> Result<Vec<u8>> {
-    if p.is_null() || n == 0 || n > MAX_CERT_DATA {
+    if n == 0 || n > MAX_CERT_DATA {
         return Err(Error::InvalidParam("buffer is NULL, empty or larger than 1 MiB"));
     }
-    // SAFETY: `n` readable bytes (contract), checked non-NULL.
-    Ok(unsafe { core::slice::from_raw_parts(p as *const u8, n) }.to_vec())
+    // SAFETY: NULL or `n` readable bytes (contract).
+    Ok(unsafe { try_slice(p as *const u8, n) }?.to_vec())
 }
 
 /// `ql_ssl_conf_set`. Values are validated before anything is written: on error the config is unchanged.
@@ -639,15 +623,6 @@ pub fn set_item(conf: &mut ql_ssl_config, item: ConfigItem) -> Result<()> {
 
 
 
-/// An output argument of `get`, checked for NULL (writing through it is the caller's business).
-fn out<T>(p: *mut c_void) -> Result<*mut T> {
-    if p.is_null() {
-        Err(Error::InvalidParam("output pointer is NULL"))
-    } else {
-        Ok(p.cast())
-    }
-}
-
 /// `ql_ssl_conf_get`: writes through the output pointers, only when every one of them is valid.
 ///
 /// # Safety
@@ -660,52 +635,52 @@ pub unsafe fn get(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
     // points to a writable object of the type the documentation of `ty` names (this function's
     // contract).
     unsafe { match ty {
-        t if t == QL_SSL_CONF_VERSION as c_int => *out::<c_int>(a.p[0])? = conf.ssl_version,
-        t if t == QL_SSL_CONF_TRANSPORT as c_int => *out::<c_int>(a.p[0])? = conf.transport,
-        t if t == QL_SSL_CONF_CIPHERSUITE as c_int => *out::<*mut c_int>(a.p[0])? = conf.ciphersuites,
-        t if t == QL_SSL_CONF_AUTHMODE as c_int => *out::<c_int>(a.p[0])? = conf.auth_mode,
+        t if t == QL_SSL_CONF_VERSION as c_int => *try_out::<c_int>(a.p[0])? = conf.ssl_version,
+        t if t == QL_SSL_CONF_TRANSPORT as c_int => *try_out::<c_int>(a.p[0])? = conf.transport,
+        t if t == QL_SSL_CONF_CIPHERSUITE as c_int => *try_out::<*mut c_int>(a.p[0])? = conf.ciphersuites,
+        t if t == QL_SSL_CONF_AUTHMODE as c_int => *try_out::<c_int>(a.p[0])? = conf.auth_mode,
         // Symmetrical to the set side's (char **paths, int count): the config's own array and the
         // number of slots up to the last path.
         t if t == QL_SSL_CONF_CACERT as c_int => {
-            let (paths, count) = (out::<*mut *mut c_char>(a.p[0])?, out::<c_int>(a.p[1])?);
+            let (paths, count) = (try_out::<*mut *mut c_char>(a.p[0])?, try_out::<c_int>(a.p[1])?);
             *paths = conf.ca_cert_path.as_mut_ptr();
             *count = conf.ca_cert_path.iter().rposition(|p| !p.is_null()).map_or(0, |i| i as c_int + 1);
         }
         t if t == QL_SSL_CONF_OWNCERT as c_int => {
-            let (c, k, w) = (out::<*mut c_char>(a.p[0])?, out::<*mut c_char>(a.p[1])?, out::<*mut c_char>(a.p[2])?);
+            let (c, k, w) = (try_out::<*mut c_char>(a.p[0])?, try_out::<*mut c_char>(a.p[1])?, try_out::<*mut c_char>(a.p[2])?);
             *c = conf.own_cert_path;
             *k = conf.own_key_path;
             *w = conf.own_key_pwd;
         }
-        t if t == QL_SSL_CONF_SNI as c_int => *out::<c_int>(a.p[0])? = conf.sni_enable,
-        t if t == QL_SSL_CONF_HS_TIMEOUT as c_int => *out::<c_int>(a.p[0])? = conf.ssl_negotiate_timeout,
-        t if t == QL_SSL_CONF_IGNORE_LOCALTM as c_int => *out::<c_int>(a.p[0])? = ext.ignore_localtime as c_int,
+        t if t == QL_SSL_CONF_SNI as c_int => *try_out::<c_int>(a.p[0])? = conf.sni_enable,
+        t if t == QL_SSL_CONF_HS_TIMEOUT as c_int => *try_out::<c_int>(a.p[0])? = conf.ssl_negotiate_timeout,
+        t if t == QL_SSL_CONF_IGNORE_LOCALTM as c_int => *try_out::<c_int>(a.p[0])? = ext.ignore_localtime as c_int,
         t if t == QL_SSL_CONF_HS_TIMEOUT_FUNC as c_int => {
-            let (cb, arg) = (out::<ql_ssl_handshake_timeout_cb>(a.p[0])?, out::<*mut c_void>(a.p[1])?);
+            let (cb, arg) = (try_out::<ql_ssl_handshake_timeout_cb>(a.p[0])?, try_out::<*mut c_void>(a.p[1])?);
             *cb = conf.negotiate_timeout_cb;
             *arg = conf.negotiate_timeout_cb_arg;
         }
-        t if t == QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN as c_int => *out::<c_int>(a.p[0])? = conf.ignore_invalid_certsign,
-        t if t == QL_SSL_CONF_IGNORE_CERT_ITEM as c_int => *out::<u32>(a.p[0])? = conf.ignore_certitem,
+        t if t == QL_SSL_CONF_IGNORE_INVALID_CERT_SIGN as c_int => *try_out::<c_int>(a.p[0])? = conf.ignore_invalid_certsign,
+        t if t == QL_SSL_CONF_IGNORE_CERT_ITEM as c_int => *try_out::<u32>(a.p[0])? = conf.ignore_certitem,
         t if t == QL_SSL_CONF_IGNORE_MULTI_CERTCHAIN_VERIFY as c_int => {
-            *out::<c_int>(a.p[0])? = conf.ignore_multi_certchain_verify
+            *try_out::<c_int>(a.p[0])? = conf.ignore_multi_certchain_verify
         }
         t if t == QL_SSL_CONF_SESSION_CACHE as c_int => {
-            *out::<c_int>(a.p[0])? = conf.ssl_session_cache.session_cache_enable as c_int
+            *try_out::<c_int>(a.p[0])? = conf.ssl_session_cache.session_cache_enable as c_int
         }
         t if t == QL_SSL_CONF_CACERT_BUFFER as c_int || t == QL_SSL_CONF_OWNCERT_BUFFER as c_int => {
             return Err(Error::NotSupported("certificate buffers are write-only"))
         }
-        t if t == QL_SSL_CONF_DTLSVERSION as c_int => *out::<c_int>(a.p[0])? = ext.dtls_version,
+        t if t == QL_SSL_CONF_DTLSVERSION as c_int => *try_out::<c_int>(a.p[0])? = ext.dtls_version,
         t if t == QL_SSL_CONF_PSK_IDENTITY as c_int => {
-            *out::<*const c_char>(a.p[0])? = ext.psk_identity.as_ref().map_or(core::ptr::null(), |s| s.as_ptr())
+            *try_out::<*const c_char>(a.p[0])? = ext.psk_identity.as_ref().map_or(core::ptr::null(), |s| s.as_ptr())
         }
         t if t == QL_SSL_CONF_PSK_KEY as c_int => {
-            *out::<*const c_char>(a.p[0])? = ext.psk_key.as_ref().map_or(core::ptr::null(), |k| k.hex.as_ptr())
+            *try_out::<*const c_char>(a.p[0])? = ext.psk_key.as_ref().map_or(core::ptr::null(), |k| k.hex.as_ptr())
         }
         t if t == QL_SSL_CONF_PSK as c_int => {
-            let (key, key_len) = (out::<*const u8>(a.p[0])?, out::<c_int>(a.p[1])?);
-            let (id, id_len) = (out::<*const u8>(a.p[2])?, out::<c_int>(a.p[3])?);
+            let (key, key_len) = (try_out::<*const u8>(a.p[0])?, try_out::<c_int>(a.p[1])?);
+            let (id, id_len) = (try_out::<*const u8>(a.p[2])?, try_out::<c_int>(a.p[3])?);
             match (&ext.psk_key, &ext.psk_identity) {
                 (Some(k), Some(i)) => {
                     *key = k.raw.as_ptr();
@@ -721,7 +696,7 @@ pub unsafe fn get(conf: &mut ql_ssl_config, ty: c_int, a: &qlssl_va_args) -> Res
                 }
             }
         }
-        t if t == QL_SSL_CONF_RENEGOTIATION as c_int => *out::<c_int>(a.p[0])? = ext.renegotiation as c_int,
+        t if t == QL_SSL_CONF_RENEGOTIATION as c_int => *try_out::<c_int>(a.p[0])? = ext.renegotiation as c_int,
         t => {
             let ext: &mut Extras = &mut ext;
             return super::iot_items::get(&ext.iot, &mut ext.alpn_view, t, a).unwrap_or(Err(Error::InvalidParam("unknown config type")));
@@ -742,16 +717,8 @@ unsafe fn field_string(p: *const c_char) -> Result<Option<CString>> {
 /// # Safety
 /// `p` must point to a readable NUL-terminated string.
 unsafe fn pem_string(p: *const c_char) -> Result<Vec<u8>> {
-    let mut len = 0usize;
-    // SAFETY: read up to the NUL (contract), never past 1 MiB.
-    while unsafe { *p.add(len) } != 0 {
-        len += 1;
-        if len > MAX_CERT_DATA {
-            return Err(Error::InvalidParam("ca_cert_buffer entry longer than 1 MiB"));
-        }
-    }
-    // SAFETY: `len` bytes just read.
-    Ok(unsafe { core::slice::from_raw_parts(p as *const u8, len) }.to_vec())
+    // SAFETY: a readable C string (contract), read no further than 1 MiB.
+    Ok(unsafe { try_cstr(p, MAX_CERT_DATA) }?.to_vec())
 }
 
 /// The validated snapshot `ql_ssl_setup()` builds a connection from.
@@ -1161,6 +1128,8 @@ mod tests {
     }
 
     fn new_conf() -> Box<ql_ssl_config> {
+        // SAFETY: ql_ssl_config is a C struct of integers, pointers and arrays of them: all-zero is
+        // a valid value (what an application's `memset` gives `ql_ssl_conf_init`).
         let mut c: Box<ql_ssl_config> = Box::new(unsafe { core::mem::zeroed() });
         init(&mut c).unwrap();
         c
@@ -1169,6 +1138,7 @@ mod tests {
     #[test]
     fn defaults_follow_the_at_manual() {
         let mut c = new_conf();
+        // SAFETY: an initialised config whose pointer members are NULL.
         let s = unsafe { settings_of(&mut c) }.unwrap();
         assert_eq!(s.version, 4);
         assert!(!s.dtls);
@@ -1185,6 +1155,7 @@ mod tests {
     #[test]
     fn out_of_range_values_leave_config_unchanged() {
         let mut c = new_conf();
+        // SAFETY: integer items only; the argument records carry no pointers.
         unsafe {
             assert!(set(&mut c, QL_SSL_CONF_VERSION as c_int, &args_i(7)).is_err());
             assert!(set(&mut c, QL_SSL_CONF_HS_TIMEOUT as c_int, &args_i(0)).is_err());

@@ -1,7 +1,7 @@
 //! Turning C arguments into Rust values. Every exported function goes through these, so NULL and
 //! out-of-range arguments are rejected the same way everywhere.
 
-use core::ffi::{c_char, CStr};
+use core::ffi::{c_char, c_void, CStr};
 
 use crate::abi::{ql_ssl_config, ql_ssl_context};
 #[allow(unused_imports)]
@@ -24,19 +24,45 @@ pub unsafe fn try_config<'a>(conf: *mut ql_ssl_config) -> Result<&'a mut ql_ssl_
     unsafe { conf.as_mut() }.ok_or(Error::InvalidParam("config pointer is NULL"))
 }
 
-/// A NUL-terminated string of at most `max` bytes (the terminator is searched no further).
+/// A C string argument of at most `max` bytes where NULL means "none", as a `CStr` (terminator
+/// included): the one bounded string reader of the adapter (`try_cstr` is it with NULL refused).
 ///
 /// # Safety
 /// `s` must be NULL or point to a readable C string (or to at least `max + 1` readable bytes).
-pub unsafe fn try_cstr<'a>(s: *const c_char, max: usize) -> Result<&'a [u8]> {
+pub unsafe fn try_opt_cstr<'a>(s: *const c_char, max: usize) -> Result<Option<&'a CStr>> {
     if s.is_null() {
-        return Err(Error::InvalidParam("string argument is NULL"));
+        return Ok(None);
     }
-    // SAFETY: a readable C string or `max + 1` readable bytes (contract); the search stops at the
-    // first NUL, so no byte after the terminator is read.
-    let len = (0..=max).find(|&i| unsafe { *s.add(i) } == 0).ok_or(Error::InvalidParam("string argument is too long"))?;
+    let mut len = 0usize;
+    // SAFETY: a readable C string or `max + 1` readable bytes (contract); the loop stops at the
+    // first NUL or after byte `max`, so no byte after the terminator is read.
+    while unsafe { *s.add(len) } != 0 {
+        if len == max {
+            return Err(Error::InvalidParam("string argument is too long"));
+        }
+        len += 1;
+    }
     // SAFETY: bytes 0..=len were just read and byte `len` is the only NUL among them.
-    Ok(unsafe { CStr::from_bytes_with_nul_unchecked(core::slice::from_raw_parts(s as *const u8, len + 1)) }.to_bytes())
+    Ok(Some(unsafe { CStr::from_bytes_with_nul_unchecked(core::slice::from_raw_parts(s as *const u8, len + 1)) }))
+}
+
+/// A NUL-terminated string of at most `max` bytes (the terminator is searched no further).
+///
+/// # Safety
+/// As for `try_opt_cstr`.
+pub unsafe fn try_cstr<'a>(s: *const c_char, max: usize) -> Result<&'a [u8]> {
+    // SAFETY: this function's contract is `try_opt_cstr`'s.
+    unsafe { try_opt_cstr(s, max) }?.map(CStr::to_bytes).ok_or(Error::InvalidParam("string argument is NULL"))
+}
+
+/// An output argument of a `get`, checked for NULL (writing through it is the caller's business,
+/// under the item's documented type).
+pub fn try_out<T>(p: *mut c_void) -> Result<*mut T> {
+    if p.is_null() {
+        Err(Error::InvalidParam("output pointer is NULL"))
+    } else {
+        Ok(p.cast())
+    }
 }
 
 /// A readable byte buffer; `len` is clamped to `i32::MAX` because results are returned as `int`.

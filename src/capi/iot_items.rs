@@ -7,7 +7,7 @@
 
 use core::ffi::c_int;
 #[cfg(feature = "ext-items")]
-use core::ffi::{c_char, c_void};
+use core::ffi::c_char;
 #[cfg(feature = "ext-items")]
 use alloc::ffi::CString;
 
@@ -17,6 +17,8 @@ use crate::abi::*;
 use crate::error::{Error, Result};
 use crate::tls::config_item::ConfigKind;
 use crate::tls::iot::IotOptions;
+#[cfg(feature = "ext-items")]
+use crate::ffi::{try_opt_cstr, try_out};
 #[cfg(feature = "ext-items")]
 use crate::tls::settings::MAX_STRING;
 
@@ -68,19 +70,8 @@ pub fn options(iot: &IotOptions) -> Result<IotOptions> {
 /// # Safety
 /// `p` is NULL or a readable NUL-terminated string.
 unsafe fn bounded_str(p: *const c_char, max: usize) -> Result<Option<String>> {
-    if p.is_null() {
-        return Ok(None);
-    }
-    let mut len = 0usize;
-    // SAFETY: a readable C string (contract), read up to its NUL and never past `max` + 1 bytes.
-    while unsafe { *p.add(len) } != 0 {
-        len += 1;
-        if len > max {
-            return Err(Error::InvalidParam("string argument too long"));
-        }
-    }
-    // SAFETY: NUL-terminated, just measured.
-    let s = unsafe { core::ffi::CStr::from_ptr(p) };
+    // SAFETY: NULL or a readable C string (contract), read no further than `max` + 1 bytes.
+    let Some(s) = (unsafe { try_opt_cstr(p, max) })? else { return Ok(None) };
     s.to_str().map(|s| Some(s.to_owned())).map_err(|_| Error::InvalidParam("string argument is not UTF-8"))
 }
 
@@ -152,15 +143,6 @@ impl FromArgs for Option<String> {
     }
 }
 
-#[cfg(feature = "ext-items")]
-/// An output argument, checked for NULL.
-fn out<T>(p: *mut c_void) -> Result<*mut T> {
-    if p.is_null() {
-        Err(Error::InvalidParam("output pointer is NULL"))
-    } else {
-        Ok(p.cast())
-    }
-}
 
 /// A stored extension setting written through `get`'s output pointers; what they point to
 /// belongs to the config (`view`: the list of string addresses a list hands out).
@@ -176,7 +158,7 @@ trait ToOut {
 impl ToOut for u16 {
     unsafe fn to_out(&self, a: &qlssl_va_args, _: &mut AlpnView) -> Result<()> {
         // SAFETY: checked for NULL; an `int *` (contract).
-        out::<c_int>(a.p[0]).map(|p| unsafe { *p = c_int::from(*self) })
+        try_out::<c_int>(a.p[0]).map(|p| unsafe { *p = c_int::from(*self) })
     }
 }
 
@@ -185,7 +167,7 @@ impl ToOut for u16 {
 impl ToOut for bool {
     unsafe fn to_out(&self, a: &qlssl_va_args, _: &mut AlpnView) -> Result<()> {
         // SAFETY: checked for NULL; an `int *` (contract).
-        out::<c_int>(a.p[0]).map(|p| unsafe { *p = c_int::from(*self) })
+        try_out::<c_int>(a.p[0]).map(|p| unsafe { *p = c_int::from(*self) })
     }
 }
 
@@ -193,7 +175,7 @@ impl ToOut for bool {
 /// `const char *const **list, int *count`: the config's NULL-terminated list (NULL when empty).
 impl ToOut for Vec<CString> {
     unsafe fn to_out(&self, a: &qlssl_va_args, view: &mut AlpnView) -> Result<()> {
-        let (list, count) = (out::<*const *const c_char>(a.p[0])?, out::<c_int>(a.p[1])?);
+        let (list, count) = (try_out::<*const *const c_char>(a.p[0])?, try_out::<c_int>(a.p[1])?);
         let mut addrs: Vec<usize> = self.iter().map(|n| n.as_ptr() as usize).collect();
         addrs.push(0);
         *view = AlpnView(addrs);
@@ -210,7 +192,7 @@ impl ToOut for Vec<CString> {
 /// `const unsigned char **digests, int *count` (NULL when empty).
 impl<const N: usize> ToOut for Vec<[u8; N]> {
     unsafe fn to_out(&self, a: &qlssl_va_args, _: &mut AlpnView) -> Result<()> {
-        let (digests, count) = (out::<*const u8>(a.p[0])?, out::<c_int>(a.p[1])?);
+        let (digests, count) = (try_out::<*const u8>(a.p[0])?, try_out::<c_int>(a.p[1])?);
         // SAFETY: both checked for NULL and writable for their types (contract).
         unsafe {
             *digests = self.first().map_or(core::ptr::null(), |d| d.as_ptr());
@@ -225,7 +207,7 @@ impl<const N: usize> ToOut for Vec<[u8; N]> {
 impl ToOut for Option<CString> {
     unsafe fn to_out(&self, a: &qlssl_va_args, _: &mut AlpnView) -> Result<()> {
         // SAFETY: checked for NULL; a `char **` (contract).
-        out::<*const c_char>(a.p[0]).map(|p| unsafe { *p = self.as_ref().map_or(core::ptr::null(), |s| s.as_ptr()) })
+        try_out::<*const c_char>(a.p[0]).map(|p| unsafe { *p = self.as_ref().map_or(core::ptr::null(), |s| s.as_ptr()) })
     }
 }
 

@@ -1,6 +1,6 @@
 //! `ql_ssl_set_log_callback`: the C API's registration of the log hook (src/tls/log.rs).
 
-use core::ffi::{c_int, c_void};
+use core::ffi::{c_char, c_int, c_void, CStr};
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -8,7 +8,22 @@ use crate::prelude::*;
 use crate::capi::abi::ql_ssl_error_code_e;
 use crate::capi::panic::ffi_guard;
 use crate::tls::error::Error;
-use crate::tls::log::{set, ql_ssl_log_cb, QL_SSL_LOG_NONE, QL_SSL_LOG_VERBOSE};
+use crate::tls::log::{set, Sink, QL_SSL_LOG_NONE, QL_SSL_LOG_VERBOSE};
+
+/// The log callback: `level` is a QL_SSL_LOG_* value (1..5), `msg` one NUL-terminated line without
+/// a trailing newline (valid only during the call), `arg` what was registered with it.
+#[allow(non_camel_case_types)]
+pub type ql_ssl_log_cb = Option<unsafe extern "C" fn(level: c_int, msg: *const c_char, arg: *mut c_void)>;
+
+/// The core's sink for a C callback: `ctx` = [the callback's address, its `arg`].
+fn deliver_to_c(ctx: [usize; 2], level: c_int, line: &CStr) {
+    // SAFETY: ctx[0] is the address of the non-NULL callback ql_ssl_set_log_callback registered
+    // (a function pointer stored as usize, converted back to the same type).
+    let cb = unsafe { core::mem::transmute::<usize, unsafe extern "C" fn(c_int, *const c_char, *mut c_void)>(ctx[0]) };
+    // SAFETY: the application registered `cb` for exactly this call shape; `line` is a
+    // NUL-terminated string that lives until the call returns.
+    unsafe { cb(level, line.as_ptr(), ctx[1] as *mut c_void) };
+}
 
 /// Register the library's log callback. `cb` receives every message of level `max_level` or
 /// lower (QL_SSL_LOG_ERROR 1 ... QL_SSL_LOG_VERBOSE 5, the SDK's QL_LOG numbering; a callback may
@@ -39,7 +54,7 @@ pub extern "C" fn ql_ssl_set_log_callback(cb: ql_ssl_log_cb, max_level: c_int, a
             Err(Error::InvalidParam("max_level must be QL_SSL_LOG_NONE (0) .. QL_SSL_LOG_VERBOSE (5)"))
         });
     }
-    set(cb, max_level, arg);
+    set(cb.map(|f| Sink { deliver: deliver_to_c, ctx: [f as usize, arg as usize] }), max_level);
     ql_ssl_error_code_e::QL_SSL_SUCCESS as c_int
 }
 
@@ -81,6 +96,7 @@ mod tests {
 
     unsafe extern "C" fn collect(level: c_int, msg: *const c_char, arg: *mut c_void) {
         assert_eq!(arg as usize, 7);
+        // SAFETY: the log hook passes one NUL-terminated line, valid during this call.
         let text = unsafe { core::ffi::CStr::from_ptr(msg) }.to_str().unwrap().to_owned();
         LINES.lock().unwrap().push((level, text));
     }

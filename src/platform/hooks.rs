@@ -109,6 +109,8 @@ pub fn ready() -> bool {
 
 struct HookAllocator;
 
+// SAFETY: alloc/dealloc forward to the integrator's hooks, whose contract (`ql_ssl_platform_hooks`) is
+// malloc/free's with the alignment asked; without hooks alloc returns NULL (an allocation failure).
 unsafe impl GlobalAlloc for HookAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         match hooks().and_then(|h| h.alloc) {
@@ -313,7 +315,7 @@ pub fn wait_or_wake(fd: c_int, dir: Dir, timeout_ms: Option<u32>, _wake: Option<
 /// Longest socket wait before a task checks whether its context is being freed; no wakeup exists here, so an idle reader calls the `wait` hook this often.
 pub(crate) const WAIT_SLICE_MS: u32 = 100;
 
-/// No handshake read-ahead on bare metal (src/transport.rs, `recv_ahead`): it takes its buffer
+/// No handshake read-ahead on bare metal (src/tls/engine/transport.rs, `recv_ahead`): it takes its buffer
 /// from the calling task's stack, which an RTOS task has little of; reads stay exactly mbedtls's.
 pub(crate) const READ_AHEAD: usize = 0;
 

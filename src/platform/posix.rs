@@ -105,7 +105,7 @@ pub struct Wakeup {
 }
 
 impl Wakeup {
-    /// None when no descriptor can be created (the waits then stay sliced, see src/gate.rs).
+    /// None when no descriptor can be created (the waits then stay sliced, see src/tls/gate.rs).
     pub fn new() -> Option<Wakeup> {
         // SAFETY: eventfd takes plain values and returns a new descriptor or -1.
         let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
@@ -150,11 +150,11 @@ pub fn wait_or_wake(fd: c_int, dir: Dir, timeout_ms: Option<u32>, wake: Option<&
     }
 }
 
-/// Longest socket wait before a task checks whether its context is being freed; a wait that outlasts it creates the eventfd wakeup (src/gate.rs): a loopback handshake never does.
+/// Longest socket wait before a task checks whether its context is being freed; a wait that outlasts it creates the eventfd wakeup (src/tls/gate.rs): a loopback handshake never does.
 pub(crate) const WAIT_SLICE_MS: u32 = 20;
 
 /// Most bytes the transport takes from the socket in one read during the handshake (on the
-/// stack of the calling thread; src/transport.rs, `recv_ahead`): a server flight with a
+/// stack of the calling thread; src/tls/engine/transport.rs, `recv_ahead`): a server flight with a
 /// certificate chain of two or three certificates in one read.
 pub(crate) const READ_AHEAD: usize = 4096;
 

@@ -67,15 +67,6 @@ impl<T, S: From<T>> HandleTable<T, S> {
     pub fn remove(&self, handle: i32) -> Result<Arc<S>> {
         self.inner.lock().live.remove(&handle).ok_or(Error::BadHandle)
     }
-
-    /// Number of live objects (used by leak checks in tests).
-    pub fn len(&self) -> usize {
-        self.inner.lock().live.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 //! `QL_LOG` unchanged. ERROR is kept for faults of the library itself (an internal error, a
 //! caught panic); a failed call is the application's to judge and is reported as WARN.
 
-use core::ffi::{c_char, c_int, c_void};
+use core::ffi::{c_int, CStr};
 use core::fmt::Write as _;
 use core::sync::atomic::{AtomicI32, Ordering};
 
@@ -29,22 +29,26 @@ use crate::platform::sync::{Lazy, Mutex};
 // The levels QL_SSL_LOG_NONE (0) ... QL_SSL_LOG_VERBOSE (5): src/c_values.txt.
 include!(concat!(env!("OUT_DIR"), "/log_levels.rs"));
 
-/// The log callback: `level` is a QL_SSL_LOG_* value (1..5), `msg` one NUL-terminated line without
-/// a trailing newline (valid only during the call), `arg` what was registered with it.
-#[allow(non_camel_case_types)]
-pub type ql_ssl_log_cb = Option<unsafe extern "C" fn(level: c_int, msg: *const c_char, arg: *mut c_void)>;
+/// Where the messages go: a front end's delivery function and two words of its own (the C API:
+/// the application's callback and its argument, src/capi/logging.rs). `deliver` gets one line
+/// without a trailing newline and without embedded NULs, valid only during the call. The core
+/// holds no C type: what a line becomes is the front end's business.
+#[derive(Clone, Copy)]
+pub struct Sink {
+    pub deliver: fn(ctx: [usize; 2], level: c_int, line: &CStr),
+    pub ctx: [usize; 2],
+}
 
 /// Highest level delivered; 0 = off. Read without the lock on every event site.
 static MAX_LEVEL: AtomicI32 = AtomicI32::new(QL_SSL_LOG_NONE);
 
 #[derive(Clone, Copy)]
-struct Sink {
-    cb: ql_ssl_log_cb,
-    arg: usize,
+struct Registered {
+    sink: Option<Sink>,
     max_level: c_int,
 }
 
-static SINK: Lazy<Mutex<Sink>> = Lazy::new(|| Mutex::new(Sink { cb: None, arg: 0, max_level: QL_SSL_LOG_NONE }));
+static SINK: Lazy<Mutex<Registered>> = Lazy::new(|| Mutex::new(Registered { sink: None, max_level: QL_SSL_LOG_NONE }));
 
 /// True when a message of `level` would be delivered. The only cost of a log site while off.
 #[inline(always)]
@@ -58,17 +62,17 @@ pub fn enabled(level: c_int) -> bool {
 #[inline(never)]
 pub fn emit(level: c_int, args: core::fmt::Arguments<'_>) {
     // Copied out, so the callback runs without the lock (it may register another callback).
-    let sink = *SINK.lock();
-    let Some(cb) = sink.cb else { return };
-    if level > sink.max_level {
+    let registered = *SINK.lock();
+    let Some(sink) = registered.sink else { return };
+    if level > registered.max_level {
         return;
     }
     let mut line = String::new();
     let _ = line.write_fmt(args);
-    deliver(cb, sink.arg, level, line);
+    deliver(sink, level, line);
 }
 
-fn deliver(cb: unsafe extern "C" fn(c_int, *const c_char, *mut c_void), arg: usize, level: c_int, mut line: String) {
+fn deliver(sink: Sink, level: c_int, mut line: String) {
     // One line for C: no embedded NUL (it would cut the text), no trailing newline.
     while line.ends_with('\n') || line.ends_with('\r') {
         line.pop();
@@ -80,9 +84,9 @@ fn deliver(cb: unsafe extern "C" fn(c_int, *const c_char, *mut c_void), arg: usi
         }
     }
     bytes.push(0);
-    // SAFETY: the application registered `cb` for exactly this call shape; `bytes` is a
-    // NUL-terminated buffer that lives until the call returns.
-    unsafe { cb(level, bytes.as_ptr().cast(), arg as *mut c_void) };
+    // SAFETY: every NUL of the text was replaced above and one was pushed at the end.
+    let line = unsafe { CStr::from_bytes_with_nul_unchecked(&bytes) };
+    (sink.deliver)(sink.ctx, level, line);
 }
 
 /// Log a message when its level is enabled; the arguments are not evaluated otherwise.
@@ -135,11 +139,11 @@ pub fn mbedtls_debug_wanted() -> bool {
     cfg!(any(feature = "std", feature = "tls-debug")) && enabled(QL_SSL_LOG_DEBUG)
 }
 
-/// Register `cb` (NULL: log off) for every message up to `max_level`.
-pub fn set(cb: ql_ssl_log_cb, max_level: c_int, arg: *mut c_void) {
-    let max_level = if cb.is_some() { max_level } else { QL_SSL_LOG_NONE };
-    let mut sink = SINK.lock();
-    *sink = Sink { cb, arg: arg as usize, max_level };
+/// Register `sink` (None: log off) for every message up to `max_level`.
+pub fn set(sink: Option<Sink>, max_level: c_int) {
+    let max_level = if sink.is_some() { max_level } else { QL_SSL_LOG_NONE };
+    let mut registered = SINK.lock();
+    *registered = Registered { sink, max_level };
     MAX_LEVEL.store(max_level, Ordering::Relaxed);
     #[cfg(any(feature = "std", feature = "tls-debug"))]
     {
@@ -147,5 +151,5 @@ pub fn set(cb: ql_ssl_log_cb, max_level: c_int, arg: *mut c_void) {
         // done under the sink's lock so that concurrent registrations leave matching values.
         unsafe { crate::tls::engine::set_debug_threshold(mbedtls_threshold(max_level)) };
     }
-    drop(sink);
+    drop(registered);
 }

@@ -242,6 +242,9 @@ fn distinct_lists(cache: &[CaEntry]) -> (usize, usize) {
     (seen.len(), total)
 }
 
+// Not inlined into its one caller: the size-critical vendor-API client is smaller this way
+// (docs/PERFORMANCE.md, "Size").
+#[inline(never)]
 fn parse_ca_list(paths: &[CString], files: &[Vec<u8>], buffers: &[Vec<u8>]) -> Result<MbedtlsList<Certificate>> {
     let mut list = MbedtlsList::<Certificate>::new();
     for (p, data) in paths.iter().zip(files) {
@@ -254,13 +257,6 @@ fn parse_ca_list(paths: &[CString], files: &[Vec<u8>], buffers: &[Vec<u8>]) -> R
         return Err(Error::BadRequest("server verification needs a CA certificate (QL_SSL_CONF_CACERT)".into()));
     }
     Ok(list)
-}
-
-/// The trusted CA list: every configured path and buffer, read and parsed now. Verification
-/// needs at least one.
-pub fn load_ca_list(paths: &[CString], buffers: &[Vec<u8>]) -> Result<MbedtlsList<Certificate>> {
-    let files = paths.iter().map(|p| read_file(p)).collect::<Result<Vec<_>>>()?;
-    parse_ca_list(paths, &files, buffers)
 }
 
 /// Encrypted keys: PKCS#8 with PBES2/DES-EDE3 or PKCS#12 PBE, and legacy PEM ("Proc-Type: 4,ENCRYPTED",

@@ -2,7 +2,7 @@
 //! by the library. The transport never waits, whatever the descriptor's mode: every send/recv is
 //! tried without blocking and EAGAIN surfaces as WANT_READ/WANT_WRITE, because it runs under the
 //! context's lock. A call on a blocking descriptor then waits for it without the lock (`poll()` on
-//! Linux, the `wait` hook on bare metal; `wait_plan` here, the wait in src/gate.rs) until it is
+//! Linux, the `wait` hook on bare metal; `wait_plan` here, the wait in src/tls/gate.rs) until it is
 //! ready, the handshake deadline passes or the DTLS timer fires, and tries again. The system calls
 //! are in `platform`.
 
@@ -219,7 +219,7 @@ impl FdTransport {
     /// When a call on a blocking socket has to wait for `dir` (after mbedtls asked for it): the
     /// descriptor and the time the wait ends at the latest, the handshake deadline or the DTLS
     /// retransmission timer. None for a non-blocking socket (its caller gets WANT_READ/WANT_WRITE).
-    /// The wait itself happens without the context's lock (src/gate.rs).
+    /// The wait itself happens without the context's lock (src/tls/gate.rs).
     pub fn wait_plan(&self, dir: Dir) -> Option<WaitPlan> {
         if self.detached || self.is_nonblocking() {
             return None;
