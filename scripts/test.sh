@@ -60,6 +60,14 @@ phase "TLS 1.3 engine (feature tls13)" bash -c 'set -e
     cmake -S tests/hardening -B target/ctest-tls13 -DCMAKE_BUILD_TYPE= -DQLSSL_LIB_DIR="$PWD/target/tls13/release" -DHARDENING_TLS13=ON >/dev/null
     cmake --build target/ctest-tls13 -j2 >/dev/null
     ctest --test-dir target/ctest-tls13 -L tls13 -j2 --output-on-failure'
+# Lints as the architecture asks (docs/DESIGN.md): clippy with warnings as errors on every target,
+# for the default build, the vendor-API-only build and the TLS 1.3 engine's (each in the target dir
+# its build already uses, so only the lint pass is added).
+phase "clippy -D warnings (default, vendor API only, tls13)" bash -c 'set -e
+    cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+    cargo clippy --release --all-targets -- -D warnings
+    cargo clippy --release --all-targets --no-default-features --features std -- -D warnings
+    CARGO_TARGET_DIR=target/tls13 cargo clippy --release --all-targets --features tls13 -- -D warnings'
 phase "ctest (plain)" ctest_variant plain ""
 phase "ctest (ASan+UBSan)" ctest_variant asan "-fsanitize=address,undefined -fno-omit-frame-pointer"
 
