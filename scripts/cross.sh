@@ -99,10 +99,13 @@ check_versions() {
 }
 
 # ---- build --------------------------------------------------------------------------------------
-build_lib() {
+# The environment of every cargo call for the target: the Debian toolchain, the cross linker and C
+# compiler, bindgen's sysroot, the target dir ($TDIR).
+CROSS_CARGO_ENV=()
+set_cargo_env() {
     local up=${TRIPLE^^} low=${TRIPLE//-/_}
     up=${up//-/_}
-    local env=(
+    CROSS_CARGO_ENV=(
         RUSTC=/usr/bin/rustc
         CARGO_TARGET_DIR="$TDIR"
         CARGO_BUILD_JOBS="$JOBS"
@@ -111,9 +114,13 @@ build_lib() {
         "AR_${low}=$GNU-ar"
         "BINDGEN_EXTRA_CLANG_ARGS_${low}=--sysroot=/usr/$GNU"
     )
-    [ ${#BUILD_STD[@]} -eq 0 ] || env+=(RUSTC_BOOTSTRAP=1)
+    [ ${#BUILD_STD[@]} -eq 0 ] || CROSS_CARGO_ENV+=(RUSTC_BOOTSTRAP=1)
+}
+
+build_lib() {
+    set_cargo_env
     log "cargo build --release --target $TRIPLE ${BUILD_STD[*]} ${FEATURES[*]} (CARGO_TARGET_DIR=${TDIR#"$ROOT"/})"
-    env "${env[@]}" /usr/bin/cargo build --release --locked --target "$TRIPLE" "${BUILD_STD[@]}" "${FEATURES[@]}" -j "$JOBS"
+    env "${CROSS_CARGO_ENV[@]}" /usr/bin/cargo build --release --locked --target "$TRIPLE" "${BUILD_STD[@]}" "${FEATURES[@]}" -j "$JOBS"
     for f in libqlssl.a libqlssl.so; do
         [ -f "$LIBDIR/$f" ] || die "$LIBDIR/$f was not built"
     done
@@ -315,18 +322,15 @@ tls13_test() {
 # binfmt_misc (ensure_binfmt); without it that one test is skipped and the summary says so.
 RUST_TESTS_SUMMARY=""
 tls13_rust_tests() {
-    local up=${TRIPLE^^} low=${TRIPLE//-/_} exe out skip=() rc=0
-    up=${up//-/_}
+    local exe out skip=() rc=0
     RUST_TESTS_SUMMARY=""
     if [ ${#BUILD_STD[@]} -ne 0 ]; then
         RUST_TESTS_SUMMARY="needs a prebuilt std for $TRIPLE (the test harness); not built with -Zbuild-std"
         return 1
     fi
     log "cargo test --release --target $TRIPLE --features tls13 --test tls13_engine --no-run"
-    out=$(env RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="$TDIR" CARGO_BUILD_JOBS="$JOBS" \
-        "CARGO_TARGET_${up}_LINKER=$GNU-gcc" "CC_${low}=$GNU-gcc" "AR_${low}=$GNU-ar" \
-        "BINDGEN_EXTRA_CLANG_ARGS_${low}=--sysroot=/usr/$GNU" \
-        /usr/bin/cargo test --release --locked --target "$TRIPLE" --features tls13 --test tls13_engine \
+    set_cargo_env
+    out=$(env "${CROSS_CARGO_ENV[@]}" /usr/bin/cargo test --release --locked --target "$TRIPLE" --features tls13 --test tls13_engine \
         --no-run --message-format=json -j "$JOBS") || { RUST_TESTS_SUMMARY="test build failed"; return 1; }
     exe=$(printf '%s\n' "$out" | grep -o '"executable":"[^"]*tls13_engine-[^"]*"' | tail -1 | cut -d'"' -f4)
     [ -n "$exe" ] && file -L "$exe" | grep -Eq "$ELF_MACHINE" ||
