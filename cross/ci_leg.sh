@@ -8,7 +8,7 @@
 # QL_SSL_VERSION_4, the 25 tls13-labelled hardening cases (misuse matrix included) and
 # tests/tls13_engine.rs (cross-built test binary, 20 tests) under qemu (scripts/cross.sh
 # tls13_test): 42 s warm before the Rust tests (10 s build, 3 s smoke, 29 s hardening), the Rust
-# tests 31 s warm (12 s running); the whole leg 106 s warm. Cold: the library 588 s, the test
+# tests 31-40 s warm (12-14 s running); the whole leg 106-127 s warm. Cold: the library 588 s, the test
 # build about 5 minutes, on the machine loaded by other builds (2026-11-29). A hard
 # limit of 25 minutes keeps it well inside CI's budget; every server it started is stopped on any
 # exit.
