@@ -5,9 +5,11 @@
 # openssl s_server on 127.0.0.1. Measured on the 2-core machine: 89 s from a cold target dir with
 # the packages missing (crates cached), 14-25 s warm. Then the TLS 1.3 engine (QLSSL_CROSS_TLS13=1,
 # the default here; 0 skips it): libqlssl with --features tls13 for aarch64, the smoke client on
-# QL_SSL_VERSION_4 and the 24 tls13-labelled hardening cases under qemu (scripts/cross.sh
-# tls13_test): 42 s warm (10 s build, 3 s smoke, 29 s hardening), the build 588 s from a cold
-# target dir on the machine loaded by five other builds (2026-11-29). A hard
+# QL_SSL_VERSION_4, the 25 tls13-labelled hardening cases (misuse matrix included) and
+# tests/tls13_engine.rs (cross-built test binary, 20 tests) under qemu (scripts/cross.sh
+# tls13_test): 42 s warm before the Rust tests (10 s build, 3 s smoke, 29 s hardening), the Rust
+# tests 31-40 s warm (12-14 s running); the whole leg 106-127 s warm. Cold: the library 588 s, the test
+# build about 5 minutes, on the machine loaded by other builds (2026-11-29). A hard
 # limit of 25 minutes keeps it well inside CI's budget; every server it started is stopped on any
 # exit.
 #
